@@ -1,0 +1,24 @@
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { stackFile, type E2EStack } from "./stack-file";
+
+export default async function globalTeardown() {
+  if (!existsSync(stackFile)) return;
+  const stack = JSON.parse(readFileSync(stackFile, "utf8")) as E2EStack;
+  for (const pid of stack.pids) {
+    try {
+      process.kill(pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  for (const pid of stack.pids) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // exited on SIGTERM
+    }
+  }
+  rmSync(stackFile, { force: true });
+  if (!process.env.E2E_KEEP_DATA) rmSync(stack.dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,182 @@
+// Starts the pieces of a Fleetdeck stack as child processes: the Kubernetes API simulator, the
+// database preparation and the production portal. `npm run demo`, the E2E suite and the benchmarks
+// all use it, so what the tests drive is exactly what a user runs.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join, resolve } from "node:path";
+
+export const repoRoot = resolve(new URL("../..", import.meta.url).pathname);
+const tsxBin = join(repoRoot, "node_modules/.bin/tsx");
+const nextBin = join(repoRoot, "node_modules/.bin/next");
+
+export interface Simulator {
+  url: string;
+  token: string;
+  kubeconfig: string;
+  tenants: number;
+  process: ChildProcess;
+  /** Calls the simulator's control API (`/_sim/...`). */
+  control(method: string, path: string, body?: unknown): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+export interface SimulatorOptions {
+  dataDir: string;
+  tenants?: number;
+  scenario?: string;
+  seed?: number;
+  port?: number;
+  token?: string;
+  quiet?: boolean;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+function stopChild(child: ChildProcess, timeoutMs = 10_000): Promise<void> {
+  return new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      done();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const kubeconfig = join(options.dataDir, "kubeconfig");
+  const token = options.token ?? `sim-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+  const args = [
+    "sim/main.ts",
+    "--tenants", String(options.tenants ?? 40),
+    "--scenario", options.scenario ?? "demo",
+    "--seed", String(options.seed ?? 1),
+    "--port", String(options.port ?? 0),
+    "--kubeconfig", kubeconfig,
+    "--token", token,
+  ];
+  const child = spawn(tsxBin, args, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+    if (!options.quiet) process.stderr.write(`[sim] ${chunk}`);
+  });
+  const ready = await new Promise<{ url: string; tenants: number }>((resolveReady, reject) => {
+    let buffer = "";
+    const onData = (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const match = /sim ready (\S+) kubeconfig=\S+ tenants=(\d+)/.exec(buffer);
+      if (match) {
+        child.stdout!.off("data", onData);
+        child.stdout!.resume();
+        resolveReady({ url: match[1], tenants: Number(match[2]) });
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`The simulator exited with code ${code} before it was ready.\n${stderr}`)));
+  });
+  const control = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${ready.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+  return { ...ready, token, kubeconfig, process: child, control, stop: () => stopChild(child) };
+}
+
+/** Runs a project script to completion with tsx; throws with its output when it fails. */
+export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): void {
+  const result = spawnSync(tsxBin, [script, ...args], { cwd: repoRoot, env, encoding: "utf8" });
+  if (result.status !== 0) {
+    throw new Error(`${script} ${args.join(" ")} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+  }
+}
+
+/** Applies migrations, seeds the demo users and, when the registry is empty, imports the simulator's export. */
+export async function prepareDatabase(env: NodeJS.ProcessEnv, simulator?: Simulator): Promise<void> {
+  runScript("scripts/db-prepare.ts", [], env);
+  if (simulator) {
+    const exportFile = join(env.FLEETDECK_DATA_DIR ?? ".data", "registry-export.json");
+    writeFileSync(exportFile, JSON.stringify(await simulator.control("GET", "/_sim/registry"), null, 2));
+    runScript("scripts/registry-import.ts", [exportFile, "--if-empty"], env);
+  }
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the production bundle unless `.next` is newer than every source file. */
+export function buildPortalIfStale(): void {
+  const buildId = join(repoRoot, ".next/BUILD_ID");
+  const sources = ["app", "components", "server", "public", "proxy.ts", "next.config.js", "package.json"]
+    .map((p) => join(repoRoot, p))
+    .filter(existsSync)
+    .map((p) => (statSync(p).isDirectory() ? newestMtime(p) : statSync(p).mtimeMs));
+  if (existsSync(buildId) && statSync(buildId).mtimeMs > Math.max(...sources)) return;
+  console.log("[portal] building the production bundle (next build)…");
+  const result = spawnSync(nextBin, ["build"], { cwd: repoRoot, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  if (result.status !== 0) throw new Error("next build failed");
+}
+
+export interface Portal {
+  url: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function startPortal(env: NodeJS.ProcessEnv, port: number, host = "127.0.0.1", quiet = false): Promise<Portal> {
+  const url = `http://${host}:${port}`;
+  const child = spawn(nextBin, ["start", "-H", host, "-p", String(port)], {
+    cwd: repoRoot,
+    env: { ...env, NEXTAUTH_URL: env.NEXTAUTH_URL ?? url, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const capture = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-8000);
+    if (!quiet) process.stderr.write(`[portal] ${chunk}`);
+  };
+  child.stdout!.on("data", capture);
+  child.stderr!.on("data", capture);
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`The portal exited with code ${child.exitCode}:\n${output}`);
+    try {
+      const response = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2000) });
+      if (response.status < 500) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  if (Date.now() >= deadline) throw new Error(`The portal did not answer within 120 s:\n${output}`);
+  return { url, process: child, stop: () => stopChild(child) };
+}
+
+export function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, "utf8")) as T;
+}

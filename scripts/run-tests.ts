@@ -1,0 +1,93 @@
+// `npm test`: every suite in one run. Unit and integration tests (Vitest, including the simulator
+// and PostgreSQL tests), then the E2E suite (Playwright + Debian's Chromium) against the production
+// build. Prints one closing line with the totals.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { repoRoot } from "./lib/stack";
+
+const { values } = parseArgs({
+  options: {
+    unit: { type: "boolean", default: false },
+    e2e: { type: "boolean", default: false },
+  },
+});
+const runUnit = values.unit || !values.e2e;
+const runE2E = values.e2e || !values.unit;
+
+const resultsDir = join(repoRoot, "test-results");
+mkdirSync(resultsDir, { recursive: true });
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const failures: string[] = [];
+
+function bin(name: string) {
+  return join(repoRoot, "node_modules/.bin", name);
+}
+
+function postgresUrl(): string | undefined {
+  if (process.env.TEST_DATABASE_URL) return process.env.TEST_DATABASE_URL;
+  const started = spawnSync("bash", ["scripts/start-test-postgres.sh"], { cwd: repoRoot, encoding: "utf8" });
+  const url = started.stdout?.trim().split("\n").pop();
+  if (started.status === 0 && url?.startsWith("postgres")) return url;
+  console.warn(
+    `[test] PostgreSQL could not be started here, so the PostgreSQL tests are skipped:\n${started.stderr || started.stdout}`,
+  );
+  return undefined;
+}
+
+if (runUnit) {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  const pgUrl = postgresUrl();
+  if (pgUrl) env.TEST_DATABASE_URL = pgUrl;
+  else if (process.env.CI) failures.push("PostgreSQL is required in CI (scripts/start-test-postgres.sh failed)");
+  const report = join(resultsDir, "vitest.json");
+  rmSync(report, { force: true });
+  console.log("\n=== Unit and integration tests (Vitest) ===");
+  const vitest = spawnSync(bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], {
+    cwd: repoRoot,
+    env,
+    stdio: "inherit",
+  });
+  if (existsSync(report)) {
+    const json = JSON.parse(readFileSync(report, "utf8"));
+    totals.passed += json.numPassedTests ?? 0;
+    totals.failed += json.numFailedTests ?? 0;
+    totals.skipped += (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
+  }
+  if (vitest.status !== 0) failures.push(`vitest exited with ${vitest.status}`);
+}
+
+if (runE2E) {
+  const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  if (!existsSync(chromium)) {
+    console.warn(`[test] E2E skipped: no Chromium at ${chromium} (install Debian's chromium or set CHROMIUM_PATH).`);
+    if (process.env.CI) failures.push("Chromium is missing in CI");
+  } else {
+    const report = join(resultsDir, "e2e-report.json");
+    rmSync(report, { force: true });
+    console.log("\n=== End-to-end tests (Playwright, Chromium) ===");
+    const playwright = spawnSync(bin("playwright"), ["test", "-c", "e2e/playwright.config.ts"], {
+      cwd: repoRoot,
+      env: process.env,
+      stdio: "inherit",
+    });
+    if (existsSync(report)) {
+      const stats = JSON.parse(readFileSync(report, "utf8")).stats ?? {};
+      totals.passed += (stats.expected ?? 0) + (stats.flaky ?? 0);
+      totals.failed += stats.unexpected ?? 0;
+      totals.skipped += stats.skipped ?? 0;
+    }
+    if (playwright.status !== 0) failures.push(`playwright exited with ${playwright.status}`);
+  }
+}
+
+console.log(`\nTests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+if (failures.length > 0 || totals.failed > 0) {
+  console.error(`FAILED: ${failures.join("; ") || "see above"}`);
+  process.exit(1);
+}
+if (totals.passed === 0) {
+  console.error("FAILED: no test ran");
+  process.exit(1);
+}
