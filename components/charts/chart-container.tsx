@@ -1,0 +1,131 @@
+"use client";
+
+import { createContext, useContext, useId, type CSSProperties, type ReactElement, type ReactNode } from "react";
+import { Legend, ResponsiveContainer, Tooltip } from "recharts";
+import clsx from "clsx";
+
+/**
+ * The one recharts wrapper (the idea of shadcn's chart.tsx): every chart declares its series in a
+ * config (key -> label + colour), and tooltip and legend read labels and colours from that config,
+ * so every chart in the portal looks and behaves alike and colours live in one place per series.
+ */
+export type ChartSeriesConfig = Record<string, { label: string; color: string }>;
+
+const ChartConfigContext = createContext<ChartSeriesConfig | null>(null);
+
+function useChartConfig(): ChartSeriesConfig {
+  const config = useContext(ChartConfigContext);
+  if (!config) throw new Error("Chart parts must be rendered inside <ChartContainer>");
+  return config;
+}
+
+export function ChartContainer({
+  config,
+  title,
+  className,
+  children,
+  ...rest
+}: {
+  config: ChartSeriesConfig;
+  /** Read by screen readers; the numbers should also be shown as text next to the chart. */
+  title: string;
+  className?: string;
+  children: ReactElement;
+  "data-testid"?: string;
+}) {
+  const chartId = useId().replace(/:/g, "");
+  // Series colours as CSS variables so SVG fills and HTML swatches use the same value.
+  const colourVariables = Object.fromEntries(
+    Object.entries(config).map(([key, series]) => [`--color-${key}`, series.color]),
+  ) as CSSProperties;
+  return (
+    <ChartConfigContext.Provider value={config}>
+      <figure
+        role="img"
+        aria-label={title}
+        data-chart={chartId}
+        data-testid={rest["data-testid"]}
+        className={clsx("relative w-full text-xs", className ?? "h-64")}
+        style={colourVariables}
+      >
+        <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 320, height: 200 }}>
+          {children}
+        </ResponsiveContainer>
+      </figure>
+    </ChartConfigContext.Provider>
+  );
+}
+
+export const ChartTooltip = Tooltip;
+export const ChartLegend = Legend;
+
+type TooltipEntry = {
+  dataKey?: unknown;
+  name?: unknown;
+  value?: unknown;
+  color?: string;
+  payload?: Record<string, unknown>;
+};
+
+/** Tooltip body: one row per series with its configured swatch and label. */
+export function ChartTooltipContent({
+  active,
+  payload,
+  label,
+  nameKey,
+  formatValue = (value) => String(value),
+}: {
+  active?: boolean;
+  payload?: readonly TooltipEntry[];
+  label?: ReactNode;
+  /** When one series is split by category (a pie, a bar per state), the field naming the category. */
+  nameKey?: string;
+  formatValue?: (value: unknown) => string;
+}) {
+  const config = useChartConfig();
+  if (!active || !payload?.length) return null;
+  return (
+    <div className="min-w-32 rounded-md border border-slate-200 bg-white px-3 py-2 shadow-md">
+      {label !== undefined && label !== "" && !nameKey && <div className="mb-1 font-medium text-slate-900">{label}</div>}
+      <ul className="space-y-0.5">
+        {payload.map((entry, index) => {
+          const key = String((nameKey && entry.payload?.[nameKey]) ?? entry.dataKey ?? entry.name ?? index);
+          const series = config[key];
+          return (
+            <li key={key} className="flex items-center gap-2 text-slate-700">
+              <span
+                aria-hidden
+                className="inline-block size-2.5 rounded-sm"
+                style={{ background: series?.color ?? entry.color }}
+              />
+              <span className="flex-1">{series?.label ?? key}</span>
+              <span className="font-mono tabular-nums text-slate-900">{formatValue(entry.value)}</span>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
+
+/** Legend as plain HTML, outside the SVG, so it wraps and stays readable at any width. */
+export function ChartLegendContent({ keys, counts }: { keys?: string[]; counts?: Record<string, number> }) {
+  const config = useChartConfig();
+  const shown = keys ?? Object.keys(config);
+  return (
+    <ul className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600">
+      {shown.map((key) => (
+        <li key={key} className="flex items-center gap-1.5">
+          <span aria-hidden className="inline-block size-2.5 rounded-sm" style={{ background: config[key]?.color }} />
+          {config[key]?.label ?? key}
+          {counts && <span className="font-mono tabular-nums text-slate-900">{counts[key] ?? 0}</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** For charts that render their legend next to (not inside) the ChartContainer. */
+export function ChartConfigProvider({ config, children }: { config: ChartSeriesConfig; children: ReactNode }) {
+  return <ChartConfigContext.Provider value={config}>{children}</ChartConfigContext.Provider>;
+}

@@ -1,0 +1,163 @@
+import { z } from "zod";
+import type { HealthState, ProblemKind } from "@/server/tenants/types";
+
+/**
+ * The tenants page keeps its whole state in the URL, so a link reproduces the view. Each parameter
+ * is validated on its own: a bad one falls back to its default and is reported as a friendly
+ * message, while the good ones still apply (a typo in `sort` should not lose the search).
+ */
+export const HEALTH_FILTER_VALUES = [
+  "healthy",
+  "degraded",
+  "down",
+  "stopped",
+  "suspended",
+  "provisioning",
+  "missing",
+  "unknown",
+] as const satisfies readonly HealthState[];
+
+export const PROBLEM_FILTER_VALUES = [
+  "crash-loop",
+  "oom-killed",
+  "image-pull",
+  "unschedulable",
+  "pvc-pending",
+  "volume-full",
+  "rollout-stuck",
+  "backup-failed",
+  "missing-workload",
+  "orphan-workload",
+  "not-ready",
+  "node-lost",
+] as const satisfies readonly ProblemKind[];
+
+export const INSTANCE_TYPE_VALUES = ["development", "staging", "production"] as const;
+export const BILLING_STATUS_VALUES = ["active", "trial", "suspended", "overdue"] as const;
+export const SORT_VALUES = ["name", "health", "instanceType", "odooVersion", "billingStatus", "restarts", "storage", "updatedAt"] as const;
+export const PAGE_SIZE_VALUES = [25, 50, 100] as const;
+
+export type TenantSortKey = (typeof SORT_VALUES)[number];
+
+export type TenantListParams = {
+  q: string;
+  health: (typeof HEALTH_FILTER_VALUES)[number][];
+  instanceType: (typeof INSTANCE_TYPE_VALUES)[number][];
+  billingStatus: (typeof BILLING_STATUS_VALUES)[number][];
+  odooVersion: string[];
+  problem: (typeof PROBLEM_FILTER_VALUES)[number][];
+  sort: TenantSortKey;
+  dir: "asc" | "desc";
+  page: number;
+  pageSize: (typeof PAGE_SIZE_VALUES)[number];
+};
+
+export const DEFAULT_TENANT_LIST_PARAMS: TenantListParams = {
+  q: "",
+  health: [],
+  instanceType: [],
+  billingStatus: [],
+  odooVersion: [],
+  problem: [],
+  sort: "health",
+  dir: "asc",
+  page: 1,
+  pageSize: 25,
+};
+
+export const FILTER_LABELS = {
+  health: "Health",
+  instanceType: "Instance type",
+  billingStatus: "Billing status",
+  odooVersion: "Odoo version",
+  problem: "Problem",
+} as const;
+
+export type TenantFilterName = keyof typeof FILTER_LABELS;
+
+const PARAM_SCHEMAS = {
+  q: z.string().trim().max(200),
+  health: z.array(z.enum(HEALTH_FILTER_VALUES)),
+  instanceType: z.array(z.enum(INSTANCE_TYPE_VALUES)),
+  billingStatus: z.array(z.enum(BILLING_STATUS_VALUES)),
+  odooVersion: z.array(z.string().regex(/^\d{1,3}\.\d{1,3}$/, "looks like 17.0")),
+  problem: z.array(z.enum(PROBLEM_FILTER_VALUES)),
+  sort: z.enum(SORT_VALUES),
+  dir: z.enum(["asc", "desc"]),
+  page: z.coerce.number().int().min(1).max(100_000),
+  pageSize: z.coerce.number().pipe(z.union(PAGE_SIZE_VALUES.map((size) => z.literal(size)))),
+} satisfies Record<keyof TenantListParams, z.ZodType>;
+
+const ARRAY_PARAMS = new Set<keyof TenantListParams>(["health", "instanceType", "billingStatus", "odooVersion", "problem"]);
+
+export type RawSearchParams = Record<string, string | string[] | undefined>;
+
+export function searchParamsToRecord(searchParams: URLSearchParams): RawSearchParams {
+  const record: RawSearchParams = {};
+  for (const key of new Set(searchParams.keys())) {
+    const values = searchParams.getAll(key);
+    record[key] = values.length > 1 ? values : values[0];
+  }
+  return record;
+}
+
+export function parseTenantListParams(raw: RawSearchParams): { params: TenantListParams; problems: string[] } {
+  const params = { ...DEFAULT_TENANT_LIST_PARAMS } as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const key of Object.keys(PARAM_SCHEMAS) as (keyof TenantListParams)[]) {
+    const value = raw[key];
+    if (value === undefined || value === "") continue;
+    // Arrays arrive as repeated keys (?health=down&health=degraded) or comma lists (?health=down,degraded).
+    const input = ARRAY_PARAMS.has(key)
+      ? [value].flat().flatMap((part) => part.split(",")).filter(Boolean)
+      : Array.isArray(value)
+        ? value[0]
+        : value;
+    const result = PARAM_SCHEMAS[key].safeParse(input);
+    if (result.success) params[key] = result.data;
+    else problems.push(`"${[value].flat().join(",")}" is not a valid ${describeParam(key)}; showing ${describeDefault(key)} instead.`);
+  }
+  return { params: params as TenantListParams, problems };
+}
+
+function describeParam(key: keyof TenantListParams): string {
+  switch (key) {
+    case "q":
+      return "search (at most 200 characters)";
+    case "sort":
+      return "sort column";
+    case "dir":
+      return "sort direction";
+    case "page":
+      return "page number";
+    case "pageSize":
+      return "page size (25, 50 or 100)";
+    default:
+      return `${FILTER_LABELS[key as TenantFilterName].toLowerCase()} filter`;
+  }
+}
+
+function describeDefault(key: keyof TenantListParams): string {
+  if (key === "page") return "the first page";
+  if (key === "pageSize") return "25 per page";
+  if (ARRAY_PARAMS.has(key)) return "all values";
+  if (key === "q") return "all tenants";
+  return "the default order";
+}
+
+/** The canonical query string: defaults are left out so links stay short. */
+export function tenantListParamsToSearch(params: TenantListParams): string {
+  const search = new URLSearchParams();
+  if (params.q) search.set("q", params.q);
+  for (const key of ARRAY_PARAMS) {
+    for (const value of params[key] as string[]) search.append(key, value);
+  }
+  if (params.sort !== DEFAULT_TENANT_LIST_PARAMS.sort || params.dir !== DEFAULT_TENANT_LIST_PARAMS.dir) {
+    search.set("sort", params.sort);
+    search.set("dir", params.dir);
+  }
+  if (params.page !== 1) search.set("page", String(params.page));
+  if (params.pageSize !== DEFAULT_TENANT_LIST_PARAMS.pageSize) search.set("pageSize", String(params.pageSize));
+  const text = search.toString();
+  return text ? `?${text}` : "";
+}
