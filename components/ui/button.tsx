@@ -1,0 +1,50 @@
+import { forwardRef, type ButtonHTMLAttributes } from "react";
+
+import { cn } from "@/components/ui/cn";
+import { Spinner } from "@/components/ui/spinner";
+
+type Variant = "primary" | "secondary" | "danger" | "ghost";
+type Size = "sm" | "md";
+
+const VARIANT: Record<Variant, string> = {
+  primary: "bg-blue-700 text-white hover:bg-blue-800 disabled:bg-blue-300",
+  secondary: "border border-slate-300 bg-white text-slate-800 hover:bg-slate-50 disabled:text-slate-400",
+  danger: "bg-red-700 text-white hover:bg-red-800 disabled:bg-red-300",
+  ghost: "text-slate-700 hover:bg-slate-100 disabled:text-slate-400",
+};
+
+const SIZE: Record<Size, string> = {
+  sm: "h-7 px-2.5 text-xs",
+  md: "h-9 px-3.5 text-sm",
+};
+
+export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
+  variant?: Variant;
+  size?: Size;
+  /** Shows a spinner, disables the button and sets aria-busy. */
+  pending?: boolean;
+}
+
+export const Button = forwardRef<HTMLButtonElement, ButtonProps>(function Button(
+  { variant = "secondary", size = "md", pending = false, disabled, className, children, type = "button", ...props },
+  ref,
+) {
+  return (
+    <button
+      ref={ref}
+      type={type}
+      disabled={disabled || pending}
+      aria-busy={pending || undefined}
+      className={cn(
+        "inline-flex items-center justify-center gap-1.5 rounded-md font-medium whitespace-nowrap transition-colors",
+        VARIANT[variant],
+        SIZE[size],
+        className,
+      )}
+      {...props}
+    >
+      {pending ? <Spinner size="sm" label={null} /> : null}
+      {children}
+    </button>
+  );
+});

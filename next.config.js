@@ -1,0 +1,33 @@
+/**
+ * Security headers that are the same on every response. The Content-Security-Policy is not here:
+ * it carries a per-request script nonce, so proxy.ts sets it (see the comment there).
+ * @type {import("next").NextConfig}
+ */
+const securityHeaders = [
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=(), usb=()" },
+  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
+];
+
+/** @type {import("next").NextConfig} */
+const nextConfig = {
+  poweredByHeader: false,
+  reactStrictMode: true,
+  // Native/WASM and ESM-heavy server packages load from node_modules at run time instead of being
+  // bundled (client-node is ESM-only and large; PGlite ships WASM next to its JS).
+  serverExternalPackages: [
+    "@kubernetes/client-node",
+    "@electric-sql/pglite",
+    "pglite-prisma-adapter",
+    "pg",
+    "@prisma/adapter-pg",
+    "@prisma/client",
+  ],
+  async headers() {
+    return [{ source: "/:path*", headers: securityHeaders }];
+  },
+};
+
+export default nextConfig;

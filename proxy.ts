@@ -1,0 +1,91 @@
+import { NextResponse, type NextRequest } from "next/server";
+
+import {
+  encodeRefreshedToken,
+  LAST_SEEN_REFRESH_SECONDS,
+  nowSeconds,
+  readSessionClaims,
+  SESSION_COOKIE_NAME,
+  SESSION_MAX_AGE_SECONDS,
+  useSecureCookies,
+} from "@/server/auth/session-token";
+
+/**
+ * Runs before every page and API request (Next 16 renamed middleware to proxy; Node.js runtime).
+ * 1. Session gate: pages without a valid session go to /sign-in, APIs get 401 JSON. This is the
+ *    first line only: the (portal) layout and every tRPC procedure check the session again
+ *    against the database (disabled users, role changes).
+ * 2. Idle expiry: an active user's token gets a fresh last-seen time at most once a minute.
+ * 3. CSP with a per-request nonce. Next reads the nonce from the request's CSP header and puts
+ *    it on its own inline scripts, so script-src needs no 'unsafe-inline'. Styles keep
+ *    'unsafe-inline' because React and recharts set style attributes, which nonces cannot cover.
+ */
+
+const PUBLIC_PATHS = ["/sign-in", "/api/auth/", "/api/health"];
+
+function isPublic(pathname: string): boolean {
+  return PUBLIC_PATHS.some((prefix) => pathname === prefix || pathname.startsWith(prefix.endsWith("/") ? prefix : `${prefix}/`));
+}
+
+function contentSecurityPolicy(nonce: string): string {
+  const dev = process.env.NODE_ENV === "development";
+  return [
+    "default-src 'self'",
+    // React uses eval only in development, for its error overlays.
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+export async function proxy(request: NextRequest) {
+  const { pathname, search } = request.nextUrl;
+  const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
+  const csp = contentSecurityPolicy(nonce);
+
+  const session = await readSessionClaims(request.headers, request.cookies);
+
+  if (!session && !isPublic(pathname)) {
+    if (pathname.startsWith("/api/")) {
+      return NextResponse.json(
+        { error: { message: "Sign in to continue.", code: -32001, data: { code: "UNAUTHORIZED", httpStatus: 401, userMessage: "Your session has ended. Sign in again." } } },
+        { status: 401, headers: { "cache-control": "no-store" } },
+      );
+    }
+    const signIn = new URL("/sign-in", request.url);
+    signIn.searchParams.set("callbackUrl", `${pathname}${search}`);
+    return NextResponse.redirect(signIn);
+  }
+
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set("content-security-policy", csp);
+  requestHeaders.set("x-pathname", `${pathname}${search}`);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set("content-security-policy", csp);
+
+  if (session) {
+    const now = nowSeconds();
+    if (now - session.claims.lastSeen >= LAST_SEEN_REFRESH_SECONDS) {
+      response.cookies.set(SESSION_COOKIE_NAME, await encodeRefreshedToken(session.token, now), {
+        httpOnly: true,
+        sameSite: "lax",
+        secure: useSecureCookies,
+        path: "/",
+        maxAge: SESSION_MAX_AGE_SECONDS,
+      });
+    }
+  }
+  return response;
+}
+
+export const config = {
+  // Everything except build assets: pages and APIs alike need the session gate and the CSP.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt).*)"],
+};

@@ -1,0 +1,13 @@
+import type { Role } from "@/server/auth/permissions";
+
+/**
+ * The demo sign-ins `seedDemoUsers` creates. Shown on the sign-in page only when
+ * FLEETDECK_DEMO=1; never enable that outside a demo.
+ */
+export const DEMO_PASSWORD = "fleetdeck-demo";
+export const DEMO_ACCOUNTS: { email: string; role: Role }[] = [
+  { email: "admin@fleetdeck.local", role: "admin" },
+  { email: "operator@fleetdeck.local", role: "operator" },
+  { email: "pm@fleetdeck.local", role: "pm" },
+  { email: "viewer@fleetdeck.local", role: "viewer" },
+];

@@ -1,0 +1,227 @@
+import "server-only";
+
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import type { OAuthConfig } from "next-auth/providers/oauth";
+
+import { hashPassword, verifyPassword } from "@/server/auth/password";
+import { roleFromClaim } from "@/server/auth/oidc-role";
+import { loadActiveUser } from "@/server/auth/session";
+import {
+  claimsFromToken,
+  nowSeconds,
+  SESSION_COOKIE_NAME,
+  SESSION_MAX_AGE_SECONDS,
+  sessionExpiry,
+  useSecureCookies,
+} from "@/server/auth/session-token";
+import {
+  ACCOUNT_POLICY,
+  effectiveFailures,
+  IpThrottle,
+  rateLimitedError,
+  retryAfterMs,
+} from "@/server/auth/sign-in-throttle";
+import { getDb } from "@/server/db/client";
+import { env } from "@/server/env";
+
+export const OIDC_PROVIDER_ID = "oidc";
+export const oidcEnabled = env.OIDC !== undefined;
+
+// Without NEXTAUTH_URL next-auth cannot know its own origin; the demo and test runs use changing
+// ports, so derive it from the Host header instead. Production deployments set NEXTAUTH_URL.
+if (!env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "1";
+
+const ipThrottle = new IpThrottle();
+
+/** Hash of a throwaway password so unknown emails take as long to reject as wrong passwords. */
+let decoyHash: Promise<string> | undefined;
+function getDecoyHash(): Promise<string> {
+  return (decoyHash ??= hashPassword("decoy-password-never-valid"));
+}
+
+function clientIp(headers: Record<string, string | string[] | undefined> | undefined): string {
+  // Behind a proxy the first X-Forwarded-For hop is the client. It can be forged, which only lets
+  // an attacker escape the per-IP limit; the per-account limit still holds.
+  const forwarded = headers?.["x-forwarded-for"];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
+  const realIp = headers?.["x-real-ip"];
+  return first || (typeof realIp === "string" ? realIp : "") || "unknown";
+}
+
+async function authorizeLocal(email: string, password: string, ip: string) {
+  const now = Date.now();
+  const ipWait = ipThrottle.retryAfterMs(ip, now);
+  if (ipWait > 0) throw new Error(rateLimitedError(ipWait));
+  if (!email || !password) return null;
+
+  const db = getDb();
+  const user = await db.user.findUnique({ where: { email } });
+  if (user) {
+    const state = { failures: user.failedSignIns, lastFailedAt: user.lastFailedSignInAt };
+    const wait = retryAfterMs(state, now, ACCOUNT_POLICY);
+    if (wait > 0) throw new Error(rateLimitedError(wait));
+  }
+
+  const passwordOk =
+    user?.authProvider === "local" && user.passwordHash
+      ? await verifyPassword(password, user.passwordHash)
+      : (await verifyPassword(password, await getDecoyHash()), false);
+
+  if (!user || !passwordOk) {
+    ipThrottle.recordFailure(ip, now);
+    if (user) {
+      const counted = effectiveFailures({ failures: user.failedSignIns, lastFailedAt: user.lastFailedSignInAt }, now, ACCOUNT_POLICY);
+      await db.user.update({
+        where: { id: user.id },
+        data: { failedSignIns: counted === 0 ? 1 : { increment: 1 }, lastFailedSignInAt: new Date(now) },
+      });
+    }
+    return null;
+  }
+  // Said only after a correct password, so it reveals nothing to a guesser.
+  if (user.disabled) throw new Error("AccountDisabled");
+
+  ipThrottle.recordSuccess(ip);
+  if (user.failedSignIns !== 0 || user.lastFailedSignInAt) {
+    await db.user.update({ where: { id: user.id }, data: { failedSignIns: 0, lastFailedSignInAt: null } });
+  }
+  return { id: user.id, email: user.email, name: user.name, role: user.role };
+}
+
+function oidcProvider(): OAuthConfig<Record<string, unknown>> | null {
+  if (!env.OIDC) return null;
+  return {
+    id: OIDC_PROVIDER_ID,
+    name: "Single sign-on",
+    type: "oauth",
+    wellKnown: `${env.OIDC.issuer}/.well-known/openid-configuration`,
+    clientId: env.OIDC.clientId,
+    clientSecret: env.OIDC.clientSecret,
+    authorization: { params: { scope: "openid email profile" } },
+    idToken: true,
+    checks: ["pkce", "state"],
+    profile(profile) {
+      const email = typeof profile.email === "string" ? profile.email : "";
+      const name = [profile.name, profile.preferred_username, email].find((v) => typeof v === "string" && v);
+      return { id: String(profile.sub), email, name: name as string };
+    },
+  };
+}
+
+/** Creates or updates the portal user for an OIDC sign-in; returns an error code or null. */
+async function syncOidcUser(profile: Record<string, unknown>): Promise<string | null> {
+  const oidc = env.OIDC;
+  if (!oidc) return "Configuration";
+  const email = typeof profile.email === "string" ? profile.email.trim().toLowerCase() : "";
+  if (!email) return "OidcNoEmail";
+  const role = roleFromClaim(profile[oidc.roleClaim], oidc.roleMap);
+  if (!role) return "OidcNoRole";
+  const name = [profile.name, profile.preferred_username, email].find((v) => typeof v === "string" && v) as string;
+
+  const db = getDb();
+  const existing = await db.user.findUnique({ where: { email } });
+  // A local account with the same email stays separate: linking would let whoever controls the
+  // identity provider's email claim take it over.
+  if (existing && existing.authProvider !== "oidc") return "OidcAccountConflict";
+  if (existing?.disabled) return "AccountDisabled";
+  if (!existing) {
+    const created = await db.user.create({ data: { email, name, role, authProvider: "oidc" } });
+    await db.auditEvent.create({
+      data: { actorId: created.id, actorEmail: email, action: "user.create.oidc", targetKind: "user", targetId: created.id, details: { role } },
+    });
+  } else if (existing.role !== role || existing.name !== name) {
+    await db.user.update({ where: { id: existing.id }, data: { role, name } });
+    if (existing.role !== role) {
+      await db.auditEvent.create({
+        data: {
+          actorId: existing.id,
+          actorEmail: email,
+          action: "user.role.change.oidc",
+          targetKind: "user",
+          targetId: existing.id,
+          details: { from: existing.role, to: role },
+        },
+      });
+    }
+  }
+  return null;
+}
+
+const oidc = oidcProvider();
+
+export const authOptions: NextAuthOptions = {
+  secret: env.NEXTAUTH_SECRET,
+  useSecureCookies,
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+  jwt: { maxAge: SESSION_MAX_AGE_SECONDS },
+  pages: { signIn: "/sign-in", error: "/sign-in" },
+  cookies: {
+    sessionToken: {
+      name: SESSION_COOKIE_NAME,
+      options: { httpOnly: true, sameSite: "lax", path: "/", secure: useSecureCookies },
+    },
+  },
+  providers: [
+    CredentialsProvider({
+      id: "credentials",
+      name: "Email and password",
+      credentials: {
+        email: { label: "Email", type: "email" },
+        password: { label: "Password", type: "password" },
+      },
+      authorize: (credentials, request) =>
+        authorizeLocal(
+          String(credentials?.email ?? "").trim().toLowerCase(),
+          String(credentials?.password ?? ""),
+          clientIp(request?.headers as Record<string, string> | undefined),
+        ),
+    }),
+    ...(oidc ? [oidc] : []),
+  ],
+  callbacks: {
+    async signIn({ account, profile }) {
+      if (account?.provider !== OIDC_PROVIDER_ID) return true;
+      const problem = await syncOidcUser((profile ?? {}) as Record<string, unknown>);
+      return problem ? `/sign-in?error=${problem}` : true;
+    },
+
+    async jwt({ token, user, account }) {
+      const now = nowSeconds();
+      if (user) {
+        const db = getDb();
+        const record =
+          account?.provider === OIDC_PROVIDER_ID
+            ? await db.user.findUnique({ where: { email: String(user.email).toLowerCase() } })
+            : await db.user.findUnique({ where: { id: user.id } });
+        if (!record || record.disabled) throw new Error("sign-in for an unknown or disabled user");
+        return {
+          ...token,
+          sub: record.id,
+          uid: record.id,
+          email: record.email,
+          name: record.name,
+          role: record.role,
+          authTime: now,
+          lastSeen: now,
+        };
+      }
+      // Throwing here makes next-auth clear the session cookie.
+      const claims = claimsFromToken(token);
+      if (!claims) throw new Error("session token without portal claims");
+      const expired = sessionExpiry(claims, now);
+      if (expired) throw new Error(`session expired (${expired})`);
+      const active = await loadActiveUser(getDb(), claims.uid);
+      if (!active) throw new Error("user disabled or removed");
+      return { ...token, role: active.role, name: active.name, lastSeen: now };
+    },
+
+    session({ session, token }) {
+      const claims = claimsFromToken(token);
+      return {
+        ...session,
+        user: claims ? { id: claims.uid, email: claims.email, name: claims.name ?? claims.email, role: claims.role } : session.user,
+      };
+    },
+  },
+};

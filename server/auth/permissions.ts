@@ -1,0 +1,34 @@
+// Plain data with no server imports: client components use it to hide what a role cannot do
+// (the server still checks every call).
+export const ROLES = ["admin", "operator", "pm", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  "fleet:read",
+  "tenants:read",
+  "registry:import",
+  "users:manage",
+  "logs:read",
+  "runbook:run",
+  "migration:read",
+  "migration:edit",
+  "audit:read",
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** The single role -> permission matrix. Every server-side check reads this table. */
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
+  admin: PERMISSIONS,
+  operator: ["fleet:read", "tenants:read", "logs:read", "runbook:run", "migration:read", "audit:read"],
+  pm: ["fleet:read", "tenants:read", "migration:read", "migration:edit"],
+  viewer: ["fleet:read", "tenants:read", "migration:read"],
+};
+
+export function can(role: Role | null | undefined, permission: Permission): boolean {
+  if (!role) return false;
+  return ROLE_PERMISSIONS[role]?.includes(permission) ?? false;
+}
+
+export function isPermission(value: unknown): value is Permission {
+  return typeof value === "string" && (PERMISSIONS as readonly string[]).includes(value);
+}

@@ -1,0 +1,184 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+import { ROLES, type Role } from "@/server/auth/permissions";
+
+/**
+ * Every environment variable the portal reads, declared once (t3 `env.js` pattern).
+ * Defaults make `npm run demo` work with no `.env`: embedded PGlite under `.data/`, the
+ * simulator's kubeconfig if the demo wrote one, and a generated auth secret kept on disk.
+ */
+
+const optionalString = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value ? value : undefined));
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const rawSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    DATABASE_URL: optionalString.refine(
+      (url) => url === undefined || /^(file:|postgres(ql)?:\/\/)/.test(url),
+      "must start with file: (embedded PGlite) or postgres:// (PostgreSQL)",
+    ),
+    FLEETDECK_DATA_DIR: optionalString.default(".data"),
+    KUBECONFIG: optionalString,
+    KUBERNETES_SERVICE_HOST: optionalString,
+    FLEETDECK_CLUSTER_NAME: optionalString.default("default"),
+    TENANT_LABEL_KEY: optionalString.default("saasodoo.instance.id"),
+    WATCH_SILENCE_TIMEOUT_SECONDS: positiveInt(90),
+    NEXTAUTH_SECRET: optionalString.refine(
+      (secret) => secret === undefined || secret.length >= 32,
+      "must be at least 32 characters",
+    ),
+    NEXTAUTH_URL: optionalString.pipe(z.url().optional()),
+    SESSION_IDLE_MINUTES: positiveInt(60),
+    SESSION_MAX_HOURS: positiveInt(12),
+    OIDC_ISSUER: optionalString.pipe(z.url().optional()),
+    OIDC_CLIENT_ID: optionalString,
+    OIDC_CLIENT_SECRET: optionalString,
+    OIDC_ROLE_CLAIM: optionalString.default("groups"),
+    OIDC_ROLE_MAP: optionalString.default(""),
+    FLEETDECK_DEMO: optionalString.transform((value) => value === "1" || value === "true"),
+  })
+  .superRefine((raw, ctx) => {
+    const oidcKeys = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const;
+    const set = oidcKeys.filter((key) => raw[key] !== undefined);
+    if (set.length > 0 && set.length < oidcKeys.length) {
+      for (const key of oidcKeys.filter((k) => raw[k] === undefined)) {
+        ctx.addIssue({ code: "custom", path: [key], message: `required when ${set.join(", ")} is set` });
+      }
+    }
+    try {
+      parseRoleMap(raw.OIDC_ROLE_MAP ?? "");
+    } catch (error) {
+      ctx.addIssue({ code: "custom", path: ["OIDC_ROLE_MAP"], message: (error as Error).message });
+    }
+  });
+
+/** "fleet-admins=admin,fleet-ops=operator" -> { "fleet-admins": "admin", ... } */
+export function parseRoleMap(text: string): Record<string, Role> {
+  const map: Record<string, Role> = {};
+  for (const entry of text.split(",").map((part) => part.trim()).filter(Boolean)) {
+    const separator = entry.lastIndexOf("=");
+    const group = entry.slice(0, separator).trim();
+    const role = entry.slice(separator + 1).trim();
+    if (separator <= 0 || !group) throw new Error(`"${entry}" is not group=role`);
+    if (!(ROLES as readonly string[]).includes(role)) {
+      throw new Error(`"${role}" in "${entry}" is not one of ${ROLES.join(", ")}`);
+    }
+    map[group] = role as Role;
+  }
+  return map;
+}
+
+export type KubeconfigSource =
+  | { kind: "file"; path: string }
+  | { kind: "in-cluster" }
+  | { kind: "default" };
+
+export interface Env {
+  NODE_ENV: "development" | "test" | "production";
+  /** Undefined or file:... => embedded PGlite at PGLITE_DIR; postgres://... => PostgreSQL. */
+  DATABASE_URL: string | undefined;
+  /** Absolute path of the data directory (default ".data" under the working directory). */
+  FLEETDECK_DATA_DIR: string;
+  /** Where the PGlite database lives when DATABASE_URL is unset (a file: URL overrides it). */
+  PGLITE_DIR: string;
+  /** Resolved kubeconfig path, or undefined when the in-cluster / default config applies. */
+  KUBECONFIG: string | undefined;
+  KUBECONFIG_SOURCE: KubeconfigSource;
+  FLEETDECK_CLUSTER_NAME: string;
+  TENANT_LABEL_KEY: string;
+  WATCH_SILENCE_TIMEOUT_SECONDS: number;
+  NEXTAUTH_SECRET: string;
+  NEXTAUTH_URL: string | undefined;
+  SESSION_IDLE_MINUTES: number;
+  SESSION_MAX_HOURS: number;
+  OIDC: { issuer: string; clientId: string; clientSecret: string; roleClaim: string; roleMap: Record<string, Role> } | undefined;
+  FLEETDECK_DEMO: boolean;
+}
+
+export interface ParseEnvOptions {
+  /** Base for relative paths; the working directory by default. */
+  cwd?: string;
+  /** Whether a missing secret may be generated and written to the data dir. */
+  persistSecret?: boolean;
+}
+
+export function parseEnv(source: Record<string, string | undefined>, options: ParseEnvOptions = {}): Env {
+  const parsed = rawSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".") || "(env)"}: ${issue.message}`);
+    throw new Error(`Invalid environment configuration:\n${lines.join("\n")}`);
+  }
+  const raw = parsed.data;
+  const cwd = options.cwd ?? process.cwd();
+  const dataDir = path.resolve(cwd, raw.FLEETDECK_DATA_DIR);
+
+  const KUBECONFIG_SOURCE = resolveKubeconfig(raw.KUBECONFIG, raw.KUBERNETES_SERVICE_HOST, dataDir, cwd);
+  return {
+    NODE_ENV: raw.NODE_ENV,
+    DATABASE_URL: raw.DATABASE_URL,
+    FLEETDECK_DATA_DIR: dataDir,
+    PGLITE_DIR: path.join(dataDir, "pglite"),
+    KUBECONFIG: KUBECONFIG_SOURCE.kind === "file" ? KUBECONFIG_SOURCE.path : undefined,
+    KUBECONFIG_SOURCE,
+    FLEETDECK_CLUSTER_NAME: raw.FLEETDECK_CLUSTER_NAME,
+    TENANT_LABEL_KEY: raw.TENANT_LABEL_KEY,
+    WATCH_SILENCE_TIMEOUT_SECONDS: raw.WATCH_SILENCE_TIMEOUT_SECONDS,
+    NEXTAUTH_SECRET: raw.NEXTAUTH_SECRET ?? loadOrCreateSecret(dataDir, options.persistSecret ?? true),
+    NEXTAUTH_URL: raw.NEXTAUTH_URL,
+    SESSION_IDLE_MINUTES: raw.SESSION_IDLE_MINUTES,
+    SESSION_MAX_HOURS: raw.SESSION_MAX_HOURS,
+    OIDC:
+      raw.OIDC_ISSUER && raw.OIDC_CLIENT_ID && raw.OIDC_CLIENT_SECRET
+        ? {
+            issuer: raw.OIDC_ISSUER.replace(/\/+$/, ""),
+            clientId: raw.OIDC_CLIENT_ID,
+            clientSecret: raw.OIDC_CLIENT_SECRET,
+            roleClaim: raw.OIDC_ROLE_CLAIM,
+            roleMap: parseRoleMap(raw.OIDC_ROLE_MAP),
+          }
+        : undefined,
+    FLEETDECK_DEMO: raw.FLEETDECK_DEMO,
+  };
+}
+
+function resolveKubeconfig(
+  explicit: string | undefined,
+  serviceHost: string | undefined,
+  dataDir: string,
+  cwd: string,
+): KubeconfigSource {
+  if (explicit) return { kind: "file", path: path.resolve(cwd, explicit) };
+  const demoKubeconfig = path.join(dataDir, "kubeconfig");
+  if (existsSync(demoKubeconfig)) return { kind: "file", path: demoKubeconfig };
+  if (serviceHost) return { kind: "in-cluster" };
+  return { kind: "default" };
+}
+
+/**
+ * A generated secret survives restarts (sessions stay valid) but never enters the repo: it lives
+ * in the gitignored data dir with owner-only permissions.
+ */
+function loadOrCreateSecret(dataDir: string, persist: boolean): string {
+  const file = path.join(dataDir, "auth-secret");
+  if (existsSync(file)) {
+    const stored = readFileSync(file, "utf8").trim();
+    if (stored.length >= 32) return stored;
+  }
+  const secret = randomBytes(32).toString("base64url");
+  if (persist) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  }
+  return secret;
+}
+
+export const env: Env = parseEnv(process.env);

@@ -1,0 +1,91 @@
+import "server-only";
+
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+
+import { can, type Permission } from "@/server/auth/permissions";
+import { getSessionFromHeaders, type AppSession } from "@/server/auth/session";
+import { getDb } from "@/server/db/client";
+import { AppError, describeError, toTRPCError } from "@/server/errors/app-error";
+
+export interface TRPCContext {
+  session: AppSession | null;
+  headers: Headers;
+  /** Opened on first use, so procedures that never touch the database never connect. */
+  readonly db: ReturnType<typeof getDb>;
+  /**
+   * Called right after a permission check passes. Only the permission-matrix test sets it (to stop
+   * the call there, before any handler touches the database or the cluster).
+   */
+  permissionProbe?: (permission: Permission) => void;
+}
+
+export interface TRPCMeta {
+  /** Every procedure declares the permission it needs; the matrix test fails on any without. */
+  permission?: Permission;
+}
+
+export async function createTRPCContext(opts: { headers: Headers; session?: AppSession | null }): Promise<TRPCContext> {
+  const session = opts.session !== undefined ? opts.session : await getSessionFromHeaders(opts.headers);
+  return {
+    session,
+    headers: opts.headers,
+    get db() {
+      return getDb();
+    },
+  };
+}
+
+const t = initTRPC
+  .context<TRPCContext>()
+  .meta<TRPCMeta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      const described = describeError(error);
+      return {
+        ...shape,
+        // The stack helps in development only; production responses never carry one.
+        data: { ...shape.data, stack: undefined, ...described },
+      };
+    },
+  });
+
+export const createCallerFactory = t.createCallerFactory;
+export const createTRPCRouter = t.router;
+export const mergeTRPCRouters = t.mergeRouters;
+
+/** Domain code throws AppError; convert it here once so every procedure reports it the same way. */
+const appErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    const converted = toTRPCError(result.error.cause);
+    return { ...result, error: converted };
+  }
+  return result;
+});
+
+/** Signed-in users only; narrows `ctx.session` to non-null for everything stacked on top. */
+export const protectedProcedure = t.procedure.use(appErrors).use(({ ctx, next }) => {
+  if (!ctx.session?.user) {
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
+  }
+  return next({ ctx: { ...ctx, session: ctx.session } });
+});
+
+/**
+ * The only builder routers use: the permission is checked before input parsing and the handler,
+ * and recorded in `meta` so the matrix test can walk every procedure.
+ */
+export function requirePermission(permission: Permission) {
+  return protectedProcedure.meta({ permission }).use(({ ctx, next }) => {
+    if (!can(ctx.session.user.role, permission)) {
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: `The ${ctx.session.user.role} role does not have the ${permission} permission.`,
+      });
+    }
+    ctx.permissionProbe?.(permission);
+    return next();
+  });
+}

@@ -1,0 +1,21 @@
+import "server-only";
+
+import { createCallerFactory, createTRPCRouter } from "@/server/trpc/init";
+import { fleetRouter } from "@/server/trpc/routers/fleet";
+import { tenantsRouter } from "@/server/trpc/routers/tenants";
+import { usersRouter } from "@/server/trpc/routers/users";
+
+/**
+ * One line per domain router (server/trpc/routers/<domain>.ts exporting `<domain>Router`).
+ * Every procedure in them must be built from `requirePermission(...)`; the permission-matrix
+ * test walks this router and fails on any that is not.
+ */
+export const appRouter = createTRPCRouter({
+  fleet: fleetRouter,
+  tenants: tenantsRouter,
+  users: usersRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);

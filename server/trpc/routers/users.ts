@@ -1,0 +1,48 @@
+import "server-only";
+
+import { z } from "zod";
+
+import { ROLES } from "@/server/auth/permissions";
+import {
+  createLocalUser,
+  listUsers,
+  resetUserPassword,
+  setUserDisabled,
+  setUserRole,
+} from "@/server/auth/user-admin";
+import { createTRPCRouter, requirePermission } from "@/server/trpc/init";
+
+const manageUsers = requirePermission("users:manage");
+
+const password = z
+  .string()
+  .min(12, "Use at least 12 characters.")
+  .max(200, "Use at most 200 characters.");
+const userId = z.uuid("Not a user id.");
+
+export const usersRouter = createTRPCRouter({
+  list: manageUsers.query(({ ctx }) => listUsers(ctx.db)),
+
+  create: manageUsers
+    .input(
+      z.object({
+        email: z.email("Enter a valid email address.").max(254),
+        name: z.string().trim().min(1, "Enter a name.").max(120),
+        role: z.enum(ROLES),
+        password,
+      }),
+    )
+    .mutation(({ ctx, input }) => createLocalUser(ctx.db, ctx.session.user, input)),
+
+  setRole: manageUsers
+    .input(z.object({ userId, role: z.enum(ROLES) }))
+    .mutation(({ ctx, input }) => setUserRole(ctx.db, ctx.session.user, input)),
+
+  setDisabled: manageUsers
+    .input(z.object({ userId, disabled: z.boolean() }))
+    .mutation(({ ctx, input }) => setUserDisabled(ctx.db, ctx.session.user, input)),
+
+  resetPassword: manageUsers
+    .input(z.object({ userId, password }))
+    .mutation(({ ctx, input }) => resetUserPassword(ctx.db, ctx.session.user, input)),
+});
