@@ -1,43 +1,26 @@
 import { z } from "zod";
-import type { HealthState, ProblemKind } from "@/server/tenants/types";
+import {
+  BILLING_STATUSES,
+  HEALTH_STATES,
+  INSTANCE_TYPES,
+  PROBLEM_KINDS,
+  TENANT_SORT_KEYS,
+  type TenantSortKey,
+} from "@/server/tenants/types";
 
 /**
  * The tenants page keeps its whole state in the URL, so a link reproduces the view. Each parameter
  * is validated on its own: a bad one falls back to its default and is reported as a friendly
  * message, while the good ones still apply (a typo in `sort` should not lose the search).
  */
-export const HEALTH_FILTER_VALUES = [
-  "healthy",
-  "degraded",
-  "down",
-  "stopped",
-  "suspended",
-  "provisioning",
-  "missing",
-  "unknown",
-] as const satisfies readonly HealthState[];
-
-export const PROBLEM_FILTER_VALUES = [
-  "crash-loop",
-  "oom-killed",
-  "image-pull",
-  "unschedulable",
-  "pvc-pending",
-  "volume-full",
-  "rollout-stuck",
-  "backup-failed",
-  "missing-workload",
-  "orphan-workload",
-  "not-ready",
-  "node-lost",
-] as const satisfies readonly ProblemKind[];
-
-export const INSTANCE_TYPE_VALUES = ["development", "staging", "production"] as const;
-export const BILLING_STATUS_VALUES = ["active", "trial", "suspended", "overdue"] as const;
-export const SORT_VALUES = ["name", "health", "instanceType", "odooVersion", "billingStatus", "restarts", "storage", "updatedAt"] as const;
+export const HEALTH_FILTER_VALUES = HEALTH_STATES;
+export const PROBLEM_FILTER_VALUES = PROBLEM_KINDS;
+export const INSTANCE_TYPE_VALUES = INSTANCE_TYPES;
+export const BILLING_STATUS_VALUES = BILLING_STATUSES;
+export const SORT_VALUES = TENANT_SORT_KEYS;
 export const PAGE_SIZE_VALUES = [25, 50, 100] as const;
 
-export type TenantSortKey = (typeof SORT_VALUES)[number];
+export type { TenantSortKey };
 
 export type TenantListParams = {
   q: string;

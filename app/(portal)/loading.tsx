@@ -1,0 +1,5 @@
+import { FleetOverviewSkeleton } from "@/components/tenants/skeletons";
+
+export default function FleetOverviewLoading() {
+  return <FleetOverviewSkeleton />;
+}

@@ -1,0 +1,7 @@
+"use client";
+
+import { ErrorPanel } from "@/components/tenants/query-error-boundary";
+
+export default function TenantError({ error, reset }: { error: Error; reset: () => void }) {
+  return <ErrorPanel error={error} retry={reset} />;
+}

@@ -1,0 +1,5 @@
+import { TenantDetailSkeleton } from "@/components/tenants/skeletons";
+
+export default function TenantLoading() {
+  return <TenantDetailSkeleton />;
+}

@@ -1,0 +1,80 @@
+"use client";
+
+import clsx from "clsx";
+import type { FleetSummary } from "@/server/tenants/types";
+import { useNow } from "@/components/tenants/relative-time";
+import { formatAbsolute, formatClock, formatRelative } from "@/components/tenants/time-format";
+
+type WatchFreshness = FleetSummary["freshness"][number];
+
+/** A watch stale for longer than this turns the banner from amber to red. */
+const LONG_STALE_MS = 5 * 60_000;
+
+/**
+ * Says whether what the page shows is live. When a watch is down the page keeps the last known
+ * data, and this banner says since when and why, so nobody acts on a picture that stopped moving.
+ */
+export function CacheFreshness({
+  freshness,
+  receivedAt,
+  liveStatus,
+}: {
+  freshness: FleetSummary["freshness"];
+  /** When the browser last received data (ms since epoch). */
+  receivedAt: number;
+  /** State of the live-update subscription in this browser. */
+  liveStatus: "connecting" | "live" | "error";
+}) {
+  const now = useNow();
+  const stale = freshness.filter((watch) => watch.stale || !watch.synced);
+  if (stale.length === 0) {
+    return (
+      <p data-testid="cache-freshness" data-state="live" role="status" className="flex items-center gap-2 text-sm text-slate-600">
+        <span aria-hidden className={clsx("size-2 rounded-full", liveStatus === "live" ? "animate-pulse bg-green-600" : "bg-slate-400")} />
+        <span>
+          {liveStatus === "error" ? "Live updates paused, reconnecting" : "Live"} · updated{" "}
+          <time dateTime={new Date(receivedAt).toISOString()} title={formatAbsolute(new Date(receivedAt).toISOString())} suppressHydrationWarning>
+            {formatRelative(new Date(receivedAt).toISOString(), now)}
+          </time>
+        </span>
+      </p>
+    );
+  }
+  const oldest = stale
+    .map((watch) => watch.staleSince ?? watch.lastEventAt ?? undefined)
+    .filter((since): since is string => Boolean(since))
+    .sort()[0];
+  const severe = !oldest || now - Date.parse(oldest) > LONG_STALE_MS || stale.some((watch) => !watch.synced);
+  return (
+    <div
+      data-testid="cache-freshness"
+      data-state="stale"
+      role="alert"
+      className={clsx(
+        "rounded-lg border px-4 py-3 text-sm",
+        severe ? "border-red-300 bg-red-50 text-red-900" : "border-amber-300 bg-amber-50 text-amber-900",
+      )}
+    >
+      <p className="font-medium">
+        Cluster data is stale
+        {oldest ? (
+          <>
+            {" "}since <time dateTime={oldest} title={formatAbsolute(oldest)}>{formatClock(oldest)}</time>
+          </>
+        ) : null}
+        . Showing the last known state.
+      </p>
+      <ul className="mt-1 list-disc pl-5">
+        {stale.map((watch) => (
+          <li key={watch.kind}>{describeWatch(watch)}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function describeWatch(watch: WatchFreshness): string {
+  const what = `Watch for ${watch.kind}`;
+  const state = watch.synced ? "is reconnecting" : "has not loaded yet";
+  return watch.error ? `${what} ${state}: ${watch.error}` : `${what} ${state}.`;
+}

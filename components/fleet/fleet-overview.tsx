@@ -1,0 +1,63 @@
+"use client";
+
+import { useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
+import { useSubscription } from "@trpc/tanstack-react-query";
+import { useTRPC } from "@/components/trpc/client";
+import { Panel } from "@/components/tenants/panel";
+import { AttentionTable } from "./attention-table";
+import { CacheFreshness } from "./cache-freshness";
+import { FleetHealthChart } from "./fleet-health-chart";
+import { HealthTiles } from "./health-tiles";
+import { OrphanWorkloads } from "./orphan-workloads";
+import { StoragePressure } from "./storage-pressure";
+
+export function FleetOverview() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { data: fleet, dataUpdatedAt } = useSuspenseQuery(trpc.fleet.summary.queryOptions());
+  const live = useSubscription(
+    trpc.fleet.onChange.subscriptionOptions(undefined, {
+      // A tick says "something changed"; refetching the summary is cheaper than shipping deltas.
+      // cancelRefetch: false lets a burst of ticks share one in-flight request.
+      onData: () => void queryClient.invalidateQueries(trpc.fleet.pathFilter(), { cancelRefetch: false }),
+    }),
+  );
+  const liveStatus = live.status === "pending" ? "live" : live.status === "error" ? "error" : "connecting";
+
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-end justify-between gap-2">
+        <div>
+          <h1 className="text-xl font-semibold text-slate-900">Fleet overview</h1>
+          <p className="text-sm text-slate-600">{fleet.total.toLocaleString("en-US")} tenants in the registry and the cluster</p>
+        </div>
+        <CacheFreshness freshness={fleet.freshness} receivedAt={dataUpdatedAt} liveStatus={liveStatus} />
+      </div>
+
+      <div className="grid gap-4 lg:grid-cols-5">
+        <Panel title="Tenants by health" className="lg:col-span-3">
+          <FleetHealthChart byHealth={fleet.byHealth} total={fleet.total} />
+        </Panel>
+        <Panel title="Counts" className="lg:col-span-2">
+          <HealthTiles byHealth={fleet.byHealth} />
+        </Panel>
+      </div>
+
+      <Panel
+        title="Needs attention now"
+        actions={<span className="text-xs text-slate-500">{fleet.attention.length} problems</span>}
+      >
+        <AttentionTable attention={fleet.attention} />
+      </Panel>
+
+      <div className="grid gap-4 lg:grid-cols-2">
+        <Panel title="Storage pressure" actions={<span className="text-xs text-slate-500">fullest volumes first</span>}>
+          <StoragePressure volumes={fleet.storagePressure} />
+        </Panel>
+        <Panel title="Orphan workloads" actions={<span className="text-xs text-slate-500">no registry record</span>}>
+          <OrphanWorkloads orphans={fleet.orphans} />
+        </Panel>
+      </div>
+    </div>
+  );
+}

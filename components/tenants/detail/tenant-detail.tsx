@@ -1,0 +1,75 @@
+"use client";
+
+import Link from "next/link";
+import { useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
+import { useSubscription } from "@trpc/tanstack-react-query";
+import { useTRPC } from "@/components/trpc/client";
+import { ErrorPanel, errorCodeOf, QueryErrorBoundary } from "../query-error-boundary";
+import { DeploymentCard } from "./deployment-card";
+import { EventsTable } from "./events-table";
+import { NetworkingCard } from "./networking-card";
+import { PodsTable } from "./pods-table";
+import { ProblemsList } from "./problems-list";
+import { PvcsTable } from "./pvcs-table";
+import { TenantHeader } from "./tenant-header";
+
+export function TenantDetail({ id }: { id: string }) {
+  return (
+    <QueryErrorBoundary
+      fallback={({ error, retry }) => (errorCodeOf(error) === "NOT_FOUND" ? <TenantNotFound id={id} /> : <ErrorPanel error={error} retry={retry} />)}
+    >
+      <TenantDetailLive id={id} />
+    </QueryErrorBoundary>
+  );
+}
+
+function TenantDetailLive({ id }: { id: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const tenantQuery = trpc.tenants.get.queryOptions({ id });
+  const { data: tenant } = useSuspenseQuery(tenantQuery);
+  const live = useSubscription(
+    trpc.tenants.onChange.subscriptionOptions(
+      { id },
+      {
+        // The server pushes the whole new view; writing it into the cache re-renders without a fetch.
+        onData: (change) => queryClient.setQueryData(tenantQuery.queryKey, change.data),
+      },
+    ),
+  );
+
+  return (
+    <div className="space-y-4">
+      <TenantHeader tenant={tenant} />
+      <p role="status" className="text-xs text-slate-500">
+        {live.status === "error"
+          ? "Live updates paused; reconnecting. Showing the last known state."
+          : live.status === "pending"
+            ? "Live: this page follows the cluster."
+            : "Connecting to live updates…"}
+      </p>
+      <ProblemsList problems={tenant.problems} />
+      <div className="grid gap-4 lg:grid-cols-2">
+        <DeploymentCard deployment={tenant.deployment} />
+        <NetworkingCard tenant={tenant} />
+      </div>
+      <PodsTable pods={tenant.pods} />
+      <PvcsTable pvcs={tenant.pvcs} />
+      <EventsTable events={tenant.events} />
+    </div>
+  );
+}
+
+function TenantNotFound({ id }: { id: string }) {
+  return (
+    <div role="alert" data-testid="tenant-not-found" className="rounded-xl border border-slate-200 bg-white p-10 text-center">
+      <h1 className="text-lg font-semibold text-slate-900">No tenant with this id</h1>
+      <p className="mt-1 text-sm text-slate-600">
+        <span className="font-mono">{id}</span> is not in the registry or the cluster. It may have been deleted, or the link is wrong.
+      </p>
+      <Link href="/tenants" className="mt-4 inline-block text-sm font-medium text-blue-700 hover:underline">
+        ← Back to all tenants
+      </Link>
+    </div>
+  );
+}

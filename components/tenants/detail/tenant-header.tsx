@@ -1,0 +1,40 @@
+import Link from "next/link";
+import type { TenantDetail } from "@/server/tenants/types";
+import { HealthBadge } from "../health-badge";
+
+export function TenantHeader({ tenant }: { tenant: TenantDetail }) {
+  const facts: [string, React.ReactNode][] = [
+    ["Database", <span key="db" className="font-mono">{tenant.databaseName}</span>],
+    ["Instance type", <span key="type" className="capitalize">{tenant.instanceType}</span>],
+    ["Odoo", tenant.odooVersion],
+    ["Billing", <span key="billing" className="capitalize">{tenant.billingStatus}</span>],
+    ["Customer", tenant.customerEmail || tenant.customerId],
+    ["Instance id", <span key="id" className="font-mono text-xs">{tenant.id}</span>],
+  ];
+  return (
+    <header className="space-y-3">
+      <nav aria-label="Breadcrumb" className="text-sm">
+        <Link href="/tenants" className="text-blue-700 hover:underline">
+          ← Tenants
+        </Link>
+      </nav>
+      <div className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+        <div className="flex flex-wrap items-center gap-3">
+          <h1 className="text-xl font-semibold text-slate-900">{tenant.name}</h1>
+          <div data-testid="tenant-health" data-health={tenant.health} className="flex flex-wrap items-center gap-2">
+            <HealthBadge health={tenant.health} />
+            <span className="text-sm text-slate-700">{tenant.healthReason}</span>
+          </div>
+        </div>
+        <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-3 lg:grid-cols-6">
+          {facts.map(([term, value]) => (
+            <div key={term} className="min-w-0">
+              <dt className="text-xs text-slate-500">{term}</dt>
+              <dd className="truncate text-slate-900">{value}</dd>
+            </div>
+          ))}
+        </dl>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,173 @@
+"use client";
+
+import Link from "next/link";
+import { useMemo } from "react";
+import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type SortingState } from "@tanstack/react-table";
+import clsx from "clsx";
+import type { TenantSummary } from "@/server/tenants/types";
+import { HealthBadge } from "./health-badge";
+import { UsageBar } from "./usage-bar";
+import type { TenantSortKey } from "./tenant-list-params";
+import { SORT_VALUES } from "./tenant-list-params";
+
+const column = createColumnHelper<TenantSummary>();
+
+const SORTABLE = new Set<string>(SORT_VALUES);
+
+const COLUMNS = [
+  column.accessor("name", {
+    header: "Tenant",
+    cell: ({ row }) => (
+      <div className="min-w-0">
+        <Link href={`/tenants/${row.original.id}`} className="font-medium text-blue-700 hover:underline">
+          {row.original.name}
+        </Link>
+        <div className="truncate text-xs text-slate-500">
+          {row.original.databaseName} · {row.original.customerEmail}
+        </div>
+      </div>
+    ),
+  }),
+  column.accessor("health", {
+    header: "Health",
+    cell: ({ row }) => (
+      <div className="space-y-0.5">
+        <HealthBadge health={row.original.health} />
+        {row.original.health !== "healthy" && row.original.healthReason && (
+          <div className="max-w-64 truncate text-xs text-slate-600" title={row.original.healthReason}>
+            {row.original.healthReason}
+          </div>
+        )}
+      </div>
+    ),
+  }),
+  column.accessor("instanceType", { header: "Type", cell: (info) => <span className="capitalize">{info.getValue()}</span> }),
+  column.accessor("odooVersion", { header: "Odoo", cell: (info) => <span className="font-mono text-xs">{info.getValue()}</span> }),
+  column.accessor("billingStatus", {
+    header: "Billing",
+    cell: (info) => (
+      <span className={clsx("capitalize", info.getValue() === "overdue" && "font-medium text-red-700", info.getValue() === "suspended" && "text-purple-700")}>
+        {info.getValue()}
+      </span>
+    ),
+  }),
+  column.display({
+    id: "ready",
+    header: "Ready",
+    cell: ({ row }) => (
+      <span className="font-mono text-xs tabular-nums">
+        {row.original.readyReplicas}/{row.original.desiredReplicas}
+      </span>
+    ),
+  }),
+  column.accessor("restarts", {
+    header: "Restarts",
+    cell: (info) => (
+      <span className={clsx("font-mono text-xs tabular-nums", info.getValue() > 0 && "font-semibold text-amber-700")}>{info.getValue()}</span>
+    ),
+  }),
+  column.accessor((tenant) => tenant.storageUsedPercent, {
+    id: "storage",
+    header: "Storage",
+    cell: ({ row }) => (
+      <div className="w-28">
+        <UsageBar percent={row.original.storageUsedPercent} label={`${row.original.name} storage used`} />
+      </div>
+    ),
+  }),
+  column.display({
+    id: "problems",
+    header: "Problems",
+    cell: ({ row }) => {
+      const problems = row.original.problems;
+      if (problems.length === 0) return <span className="text-xs text-slate-400">none</span>;
+      return (
+        <span className="text-xs text-slate-700" title={problems.map((problem) => problem.title).join("\n")}>
+          {problems[0].title}
+          {problems.length > 1 && <span className="text-slate-500"> +{problems.length - 1}</span>}
+        </span>
+      );
+    },
+  }),
+];
+
+/** Rows arrive sorted and paged by the server; the table only renders them (manual mode). */
+export function TenantsTable({
+  tenants,
+  sort,
+  dir,
+  onSort,
+  busy,
+}: {
+  tenants: TenantSummary[];
+  sort: TenantSortKey;
+  dir: "asc" | "desc";
+  onSort: (sort: TenantSortKey, dir: "asc" | "desc") => void;
+  busy: boolean;
+}) {
+  const sorting = useMemo<SortingState>(() => [{ id: sort, desc: dir === "desc" }], [sort, dir]);
+  const table = useReactTable({
+    data: tenants,
+    columns: COLUMNS,
+    getCoreRowModel: getCoreRowModel(),
+    getRowId: (tenant) => tenant.id,
+    manualSorting: true,
+    manualPagination: true,
+    manualFiltering: true,
+    enableSortingRemoval: false,
+    state: { sorting },
+  });
+
+  return (
+    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+      <table data-testid="tenants-table" aria-busy={busy} className={clsx("w-full text-left text-sm", busy && "opacity-60")}>
+        <caption className="sr-only">Tenants; column headers with buttons change the sort order</caption>
+        <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
+          {table.getHeaderGroups().map((headerGroup) => (
+            <tr key={headerGroup.id}>
+              {headerGroup.headers.map((header) => {
+                const sortable = SORTABLE.has(header.column.id);
+                const active = sort === header.column.id;
+                const label = flexRender(header.column.columnDef.header, header.getContext());
+                return (
+                  <th
+                    key={header.id}
+                    scope="col"
+                    aria-sort={active ? (dir === "asc" ? "ascending" : "descending") : sortable ? "none" : undefined}
+                    className="whitespace-nowrap px-3 py-2 font-medium"
+                  >
+                    {sortable ? (
+                      <button
+                        type="button"
+                        onClick={() => onSort(header.column.id as TenantSortKey, active && dir === "asc" ? "desc" : "asc")}
+                        className={clsx("inline-flex items-center gap-1 uppercase hover:text-slate-900", active && "text-slate-900")}
+                      >
+                        {label}
+                        <span aria-hidden className={clsx("text-[10px]", !active && "text-slate-300")}>
+                          {active ? (dir === "asc" ? "▲" : "▼") : "↕"}
+                        </span>
+                      </button>
+                    ) : (
+                      label
+                    )}
+                  </th>
+                );
+              })}
+            </tr>
+          ))}
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {table.getRowModel().rows.map((row) => (
+            <tr key={row.id} data-testid={`tenant-row-${row.original.databaseName}`} className="hover:bg-slate-50">
+              {row.getVisibleCells().map((cell) => (
+                <td key={cell.id} className="px-3 py-2 align-top">
+                  {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

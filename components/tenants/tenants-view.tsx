@@ -1,0 +1,168 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useCallback, useMemo, useTransition } from "react";
+import { useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
+import { useSubscription } from "@trpc/tanstack-react-query";
+import { CacheFreshness } from "@/components/fleet/cache-freshness";
+import { useTRPC } from "@/components/trpc/client";
+import type { TenantListFacets } from "@/server/tenants/types";
+import { HEALTH_STYLE } from "./health-style";
+import { PROBLEM_LABELS } from "./problem-labels";
+import { FilterMenu, type FilterOption } from "./filter-menu";
+import { TenantsPagination } from "./tenants-pagination";
+import { TenantsSearch } from "./tenants-search";
+import { TenantsTable } from "./tenants-table";
+import {
+  BILLING_STATUS_VALUES,
+  FILTER_LABELS,
+  HEALTH_FILTER_VALUES,
+  INSTANCE_TYPE_VALUES,
+  PROBLEM_FILTER_VALUES,
+  parseTenantListParams,
+  searchParamsToRecord,
+  tenantListParamsToSearch,
+  type TenantFilterName,
+  type TenantListParams,
+} from "./tenant-list-params";
+
+export function TenantsView() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const pathname = usePathname();
+  const searchParams = useSearchParams();
+  const [navigating, startNavigation] = useTransition();
+
+  const { params, problems } = useMemo(() => parseTenantListParams(searchParamsToRecord(searchParams)), [searchParams]);
+  const { data: list, dataUpdatedAt } = useSuspenseQuery(trpc.tenants.list.queryOptions(params));
+
+  const live = useSubscription(
+    trpc.fleet.onChange.subscriptionOptions(undefined, {
+      onData: () => void queryClient.invalidateQueries(trpc.tenants.list.pathFilter(), { cancelRefetch: false }),
+    }),
+  );
+
+  // Every change is a history entry, so back/forward walk through the views the user saw.
+  const navigate = useCallback(
+    (next: Partial<TenantListParams>) => {
+      const merged = { ...params, ...next };
+      startNavigation(() => router.push(`${pathname}${tenantListParamsToSearch(merged)}`, { scroll: false }));
+    },
+    [params, pathname, router],
+  );
+  const onSearch = useCallback((q: string) => navigate({ q, page: 1 }), [navigate]);
+
+  const filterOptions: Record<TenantFilterName, FilterOption[]> = {
+    health: HEALTH_FILTER_VALUES.map((value) => ({ value, label: HEALTH_STYLE[value].label, count: facetCount(list.facets, "health", value) })),
+    instanceType: INSTANCE_TYPE_VALUES.map((value) => ({ value, label: capitalise(value), count: facetCount(list.facets, "instanceType", value) })),
+    billingStatus: BILLING_STATUS_VALUES.map((value) => ({ value, label: capitalise(value), count: facetCount(list.facets, "billingStatus", value) })),
+    odooVersion: odooVersionOptions(list.facets, params.odooVersion),
+    problem: PROBLEM_FILTER_VALUES.map((value) => ({ value, label: PROBLEM_LABELS[value], count: facetCount(list.facets, "problem", value) })),
+  };
+  const filtered = params.q || (Object.keys(FILTER_LABELS) as TenantFilterName[]).some((name) => params[name].length > 0);
+  // A page past the end (a shared link after tenants went away) says so instead of showing nothing.
+  const pastTheEnd = list.total > 0 && list.items.length === 0;
+
+  return (
+    <div className="space-y-3">
+      <div className="flex flex-wrap items-end justify-between gap-2">
+        <h1 className="text-xl font-semibold text-slate-900">Tenants</h1>
+        <div className="flex items-center gap-3">
+          {navigating && (
+            <span role="status" className="text-xs text-slate-500">
+              Loading…
+            </span>
+          )}
+          <CacheFreshness
+            freshness={list.freshness}
+            receivedAt={dataUpdatedAt}
+            liveStatus={live.status === "pending" ? "live" : live.status === "error" ? "error" : "connecting"}
+          />
+        </div>
+      </div>
+
+      {problems.length > 0 && (
+        <div role="alert" className="rounded-lg border border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900">
+          <p className="font-medium">Part of this link could not be used.</p>
+          <ul className="list-disc pl-5">
+            {problems.map((problem) => (
+              <li key={problem}>{problem}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+
+      <div className="flex flex-wrap items-center gap-2" role="search" aria-label="Search and filter tenants">
+        <TenantsSearch value={params.q} onSearch={onSearch} />
+        {(Object.keys(FILTER_LABELS) as TenantFilterName[]).map((name) => (
+          <FilterMenu
+            key={name}
+            name={name}
+            label={FILTER_LABELS[name]}
+            options={filterOptions[name]}
+            selected={params[name]}
+            onChange={(selected) => navigate({ [name]: selected, page: 1 } as Partial<TenantListParams>)}
+          />
+        ))}
+        {filtered && (
+          <Link href={pathname} className="px-2 text-sm text-blue-700 hover:underline">
+            Clear all
+          </Link>
+        )}
+      </div>
+
+      {list.items.length === 0 ? (
+        <div className="rounded-xl border border-dashed border-slate-300 bg-white p-10 text-center">
+          <p className="font-medium text-slate-900">
+            {pastTheEnd ? `There is no page ${params.page}.` : filtered ? "No tenants match this search." : "No tenants yet."}
+          </p>
+          <p className="mt-1 text-sm text-slate-600">
+            {pastTheEnd ? (
+              <button type="button" className="text-blue-700 hover:underline" onClick={() => navigate({ page: 1 })}>
+                Go to the first page
+              </button>
+            ) : filtered ? (
+              "Try fewer filters or a shorter search."
+            ) : (
+              "Import the tenant registry to see the fleet."
+            )}
+          </p>
+        </div>
+      ) : (
+        <TenantsTable
+          tenants={list.items}
+          sort={params.sort}
+          dir={params.dir}
+          busy={navigating}
+          onSort={(sort, dir) => navigate({ sort, dir, page: 1 })}
+        />
+      )}
+
+      <TenantsPagination
+        page={params.page}
+        pageSize={params.pageSize}
+        total={list.total}
+        onPage={(page) => navigate({ page })}
+        onPageSize={(pageSize) => navigate({ pageSize, page: 1 })}
+      />
+    </div>
+  );
+}
+
+function facetCount(facets: TenantListFacets, name: Exclude<TenantFilterName, "odooVersion">, value: string): number {
+  return (facets[name] as Record<string, number | undefined>)[value] ?? 0;
+}
+
+/** Versions come from the data (facets), plus any the URL asks for that no tenant has any more. */
+function odooVersionOptions(facets: TenantListFacets, selected: string[]): FilterOption[] {
+  const versions = new Set([...Object.keys(facets.odooVersion), ...selected]);
+  return [...versions]
+    .sort((a, b) => b.localeCompare(a, "en", { numeric: true }))
+    .map((version) => ({ value: version, label: `Odoo ${version}`, count: facets.odooVersion[version] ?? 0 }));
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
