@@ -38,7 +38,7 @@ export function FleetOverview() {
         <Panel title="Tenants by health" className="lg:col-span-3">
           <FleetHealthChart byHealth={fleet.byHealth} total={fleet.total} />
         </Panel>
-        <Panel title="Counts" className="lg:col-span-2">
+        <Panel title="Health counts" className="lg:col-span-2">
           <HealthTiles byHealth={fleet.byHealth} />
         </Panel>
       </div>
