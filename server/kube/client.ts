@@ -1,0 +1,120 @@
+import "server-only";
+import http from "node:http";
+import https from "node:https";
+import { KubeConfig } from "@kubernetes/client-node";
+import { env } from "@/server/env";
+import { KubeError, kubeErrorFromStatus, toKubeError } from "./kube-error";
+
+/**
+ * The ONLY place that builds a connection to Kubernetes. Requests go through node:http(s) with the
+ * options client-node derives from the kubeconfig (certificates, bearer tokens, exec plugins), so
+ * we keep access to status codes, Retry-After and the streaming body that watches need.
+ */
+
+export interface KubeSettings {
+  tenantLabelKey: string;
+  watchSilenceTimeoutMs: number;
+  clusterName: string;
+}
+
+export function kubeSettings(): KubeSettings {
+  return {
+    tenantLabelKey: env.TENANT_LABEL_KEY,
+    watchSilenceTimeoutMs: env.WATCH_SILENCE_TIMEOUT_SECONDS * 1000,
+    clusterName: env.FLEETDECK_CLUSTER_NAME,
+  };
+}
+
+/** KUBECONFIG, else FLEETDECK_DATA_DIR/kubeconfig if present, else in-cluster, else ~/.kube/config (resolved by env.ts). */
+export function loadKubeConfig(): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  const source = env.KUBECONFIG_SOURCE;
+  if (source.kind === "file") kubeConfig.loadFromFile(source.path);
+  else if (source.kind === "in-cluster") kubeConfig.loadFromCluster();
+  else kubeConfig.loadFromDefault();
+  return kubeConfig;
+}
+
+export interface KubeRequestOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  signal?: AbortSignal;
+  /** Time allowed until the response headers arrive. */
+  timeoutMs?: number;
+}
+
+const plainAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+/**
+ * GET a path from the API server. Resolves with the response once headers arrived with a 2xx
+ * status; any other status is read and thrown as a KubeError carrying the API's Status message.
+ */
+export async function kubeGet(
+  kubeConfig: KubeConfig,
+  apiPath: string,
+  options: KubeRequestOptions = {},
+): Promise<http.IncomingMessage> {
+  const cluster = kubeConfig.getCurrentCluster();
+  if (!cluster) throw new KubeError({ kind: "unreachable", apiMessage: "the kubeconfig has no current cluster" });
+  const url = new URL(cluster.server.replace(/\/$/, "") + apiPath);
+  for (const [key, value] of Object.entries(options.query ?? {})) {
+    if (value !== undefined) url.searchParams.set(key, String(value));
+  }
+  const requestOptions: https.RequestOptions = {
+    headers: { Accept: "application/json", "User-Agent": "fleetdeck-portal" },
+  };
+  await kubeConfig.applyToHTTPSOptions(requestOptions);
+  const isHttps = url.protocol === "https:";
+  if (!isHttps) requestOptions.agent = plainAgent;
+  const transport = isHttps ? https : http;
+
+  return new Promise((resolve, reject) => {
+    const request = transport.request(url, { ...requestOptions, method: "GET", signal: options.signal });
+    const timer = options.timeoutMs
+      ? setTimeout(() => {
+          request.destroy(Object.assign(new Error("request timed out"), { name: "TimeoutError" }));
+        }, options.timeoutMs)
+      : undefined;
+    request.on("error", (error) => {
+      clearTimeout(timer);
+      if (options.signal?.aborted) reject(options.signal.reason ?? error);
+      else reject(toKubeError(error, apiPath));
+    });
+    request.on("response", (response) => {
+      clearTimeout(timer);
+      const status = response.statusCode ?? 0;
+      if (status >= 200 && status < 300) {
+        resolve(response);
+        return;
+      }
+      readBody(response)
+        .then((text) => {
+          let body: unknown;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            body = undefined;
+          }
+          const retryAfter = response.headers["retry-after"];
+          reject(kubeErrorFromStatus(status, body, { retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, path: apiPath }));
+        })
+        .catch((error) => reject(toKubeError(error, apiPath)));
+    });
+    request.end();
+  });
+}
+
+export async function kubeGetJson<T>(kubeConfig: KubeConfig, apiPath: string, options: KubeRequestOptions = {}): Promise<T> {
+  const response = await kubeGet(kubeConfig, apiPath, options);
+  const text = await readBody(response);
+  try {
+    return JSON.parse(text) as T;
+  } catch (cause) {
+    throw new KubeError({ kind: "bad-response", apiMessage: "body is not JSON", path: apiPath, cause });
+  }
+}
+
+async function readBody(response: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of response) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}

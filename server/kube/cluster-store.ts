@@ -1,0 +1,388 @@
+/**
+ * The in-memory side of the cluster cache: objects by resource, indexed by namespace and by
+ * tenant, plus kubelet volume usage, per-feed freshness and change listeners. It knows nothing
+ * about HTTP: feeds (cluster-cache.ts) and tests push watch events into it with `apply`.
+ */
+import type { KubeError } from "./kube-error";
+import type { CachedObject, EventObject, ObjectByResource, ResourceName } from "./objects";
+import type { WatchEvent } from "./watch-stream";
+
+export type FeedName = ResourceName | "volume-stats";
+
+export interface CacheChange {
+  kind: FeedName;
+  /** "*" for feed-wide changes (freshness flips, full relists). */
+  name: string;
+  namespace?: string;
+  tenantId?: string;
+}
+
+export interface FeedFreshness {
+  kind: FeedName;
+  synced: boolean;
+  objects: number;
+  lastEventAt?: string;
+  stale: boolean;
+  staleSince?: string;
+  error?: string;
+}
+
+export interface VolumeUsage {
+  namespace: string;
+  pvc: string;
+  usedBytes: number;
+  capacityBytes: number;
+  observedAt: string;
+}
+
+interface FeedState {
+  synced: boolean;
+  lastEventAt?: number;
+  staleSince?: number;
+  error?: string;
+}
+
+const EVENTS_KEPT_PER_NAMESPACE = 50;
+
+type Listener = (change: CacheChange) => void;
+
+export class ClusterStore {
+  readonly tenantLabelKey: string;
+  private readonly coalesceMs: number;
+  private readonly objects = new Map<ResourceName, Map<string, CachedObject>>();
+  private readonly byNamespace = new Map<ResourceName, Map<string, Set<string>>>();
+  private readonly byTenant = new Map<ResourceName, Map<string, Set<string>>>();
+  private readonly tenantOfKey = new Map<ResourceName, Map<string, string>>();
+  private readonly namespaceTenant = new Map<string, string>();
+  private readonly volumes = new Map<string, VolumeUsage>();
+  private readonly feeds = new Map<FeedName, FeedState>();
+  private readonly listeners = new Set<Listener>();
+  private pending = new Map<string, CacheChange>();
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(options: { tenantLabelKey: string; coalesceMs?: number; feeds: FeedName[] }) {
+    this.tenantLabelKey = options.tenantLabelKey;
+    this.coalesceMs = options.coalesceMs ?? 20;
+    for (const feed of options.feeds) this.feeds.set(feed, { synced: false });
+  }
+
+  // ---- writes ----------------------------------------------------------------------------
+
+  apply<R extends ResourceName>(resource: R, event: WatchEvent<ObjectByResource[R]>, now = Date.now()): void {
+    const feed = this.feedState(resource);
+    switch (event.type) {
+      case "sync":
+        this.replaceAll(resource, event.items);
+        feed.synced = true;
+        this.markFresh(resource, feed, now);
+        return;
+      case "connected":
+      case "bookmark":
+        this.markFresh(resource, feed, now);
+        return;
+      case "added":
+      case "modified":
+        this.upsert(resource, event.object);
+        this.markFresh(resource, feed, now);
+        return;
+      case "deleted":
+        this.remove(resource, keyOf(event.object));
+        this.markFresh(resource, feed, now);
+        return;
+      case "error":
+        this.markError(resource, event.error, now);
+        return;
+    }
+  }
+
+  /**
+   * The kubelet stats poller reports what it saw; `replaceMissing` drops volumes it no longer
+   * saw (only when every node answered, so one unreachable node does not blank its volumes).
+   */
+  setVolumeUsage(usages: VolumeUsage[], options: { replaceMissing: boolean }, now = Date.now()): void {
+    const seen = new Set<string>();
+    for (const usage of usages) {
+      const key = `${usage.namespace}/${usage.pvc}`;
+      seen.add(key);
+      const before = this.volumes.get(key);
+      this.volumes.set(key, usage);
+      if (!before || before.usedBytes !== usage.usedBytes || before.capacityBytes !== usage.capacityBytes) {
+        this.queueChange({ kind: "volume-stats", namespace: usage.namespace, name: usage.pvc, tenantId: this.namespaceTenant.get(usage.namespace) ?? this.tenantOfPvc(key) });
+      }
+    }
+    if (options.replaceMissing) {
+      for (const [key, usage] of this.volumes) {
+        if (seen.has(key)) continue;
+        this.volumes.delete(key);
+        this.queueChange({ kind: "volume-stats", namespace: usage.namespace, name: usage.pvc, tenantId: this.namespaceTenant.get(usage.namespace) });
+      }
+    }
+    const feed = this.feedState("volume-stats");
+    feed.synced = true;
+    this.markFresh("volume-stats", feed, now);
+  }
+
+  markError(kind: FeedName, error: KubeError, now = Date.now()): void {
+    const feed = this.feedState(kind);
+    const wasStale = feed.staleSince !== undefined;
+    feed.staleSince ??= now;
+    feed.error = error.message;
+    if (!wasStale) this.queueChange({ kind, name: "*" });
+  }
+
+  // ---- reads -----------------------------------------------------------------------------
+
+  get<R extends ResourceName>(resource: R, namespace: string | undefined, name: string): ObjectByResource[R] | undefined {
+    return this.objects.get(resource)?.get(`${namespace ?? ""}/${name}`) as ObjectByResource[R] | undefined;
+  }
+
+  list<R extends ResourceName>(resource: R): ObjectByResource[R][] {
+    return [...(this.objects.get(resource)?.values() ?? [])] as ObjectByResource[R][];
+  }
+
+  count(resource: ResourceName): number {
+    return this.objects.get(resource)?.size ?? 0;
+  }
+
+  listInNamespace<R extends ResourceName>(resource: R, namespace: string): ObjectByResource[R][] {
+    return this.resolve(resource, this.byNamespace.get(resource)?.get(namespace));
+  }
+
+  listForTenant<R extends ResourceName>(resource: R, tenantId: string): ObjectByResource[R][] {
+    return this.resolve(resource, this.byTenant.get(resource)?.get(tenantId));
+  }
+
+  /** Every tenant id seen on a cached object (label, or the label of its namespace). */
+  tenantIds(): Set<string> {
+    const ids = new Set<string>();
+    for (const index of this.byTenant.values()) for (const id of index.keys()) ids.add(id);
+    return ids;
+  }
+
+  tenantOf(object: CachedObject): string | undefined {
+    return object.metadata.labels[this.tenantLabelKey] ?? (object.metadata.namespace ? this.namespaceTenant.get(object.metadata.namespace) : undefined);
+  }
+
+  volumeUsage(namespace: string, pvc: string): VolumeUsage | undefined {
+    return this.volumes.get(`${namespace}/${pvc}`);
+  }
+
+  allVolumeUsage(): VolumeUsage[] {
+    return [...this.volumes.values()];
+  }
+
+  freshness(): FeedFreshness[] {
+    return [...this.feeds.entries()].map(([kind, state]) => ({
+      kind,
+      synced: state.synced,
+      objects: kind === "volume-stats" ? this.volumes.size : this.count(kind),
+      lastEventAt: state.lastEventAt ? new Date(state.lastEventAt).toISOString() : undefined,
+      stale: !state.synced || state.staleSince !== undefined,
+      staleSince: state.staleSince ? new Date(state.staleSince).toISOString() : undefined,
+      error: state.error,
+    }));
+  }
+
+  isSynced(kind: FeedName): boolean {
+    return this.feeds.get(kind)?.synced ?? false;
+  }
+
+  /** All resource feeds have listed once (volume stats are not required: they come later). */
+  isWarm(): boolean {
+    for (const [kind, state] of this.feeds) if (kind !== "volume-stats" && !state.synced) return false;
+    return true;
+  }
+
+  /**
+   * Changes are coalesced: a burst is delivered once per object after `coalesceMs`, so a relist
+   * or a rollout does not call listeners thousands of times for the same object.
+   */
+  onChange(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Delivers queued changes now (tests; shutdown). */
+  flushChanges(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const batch = this.pending;
+    this.pending = new Map();
+    for (const change of batch.values()) {
+      for (const listener of this.listeners) {
+        try {
+          listener(change);
+        } catch (error) {
+          console.error("[cluster-cache] change listener failed", error);
+        }
+      }
+    }
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  private feedState(kind: FeedName): FeedState {
+    let state = this.feeds.get(kind);
+    if (!state) {
+      state = { synced: false };
+      this.feeds.set(kind, state);
+    }
+    return state;
+  }
+
+  private markFresh(kind: FeedName, feed: FeedState, now: number): void {
+    feed.lastEventAt = now;
+    if (feed.staleSince !== undefined) {
+      feed.staleSince = undefined;
+      feed.error = undefined;
+      this.queueChange({ kind, name: "*" });
+    }
+  }
+
+  private resolve<R extends ResourceName>(resource: R, keys: Set<string> | undefined): ObjectByResource[R][] {
+    if (!keys) return [];
+    const objects = this.objects.get(resource)!;
+    const out: ObjectByResource[R][] = [];
+    for (const key of keys) {
+      const object = objects.get(key);
+      if (object) out.push(object as ObjectByResource[R]);
+    }
+    return out;
+  }
+
+  private tenantOfPvc(key: string): string | undefined {
+    return this.tenantOfKey.get("persistentvolumeclaims")?.get(key);
+  }
+
+  private replaceAll(resource: ResourceName, items: CachedObject[]): void {
+    const current = this.objects.get(resource) ?? new Map<string, CachedObject>();
+    const incoming = new Set<string>();
+    for (const item of items) {
+      const key = keyOf(item);
+      incoming.add(key);
+      const before = current.get(key);
+      if (before && before.metadata.resourceVersion === item.metadata.resourceVersion) continue;
+      this.upsert(resource, item);
+    }
+    for (const key of [...current.keys()]) if (!incoming.has(key)) this.remove(resource, key);
+    this.queueChange({ kind: resource, name: "*" });
+  }
+
+  private upsert(resource: ResourceName, object: CachedObject): void {
+    const key = keyOf(object);
+    let objects = this.objects.get(resource);
+    if (!objects) {
+      objects = new Map();
+      this.objects.set(resource, objects);
+    }
+    objects.set(key, object);
+    const namespace = object.metadata.namespace;
+    if (namespace) addToIndex(this.byNamespace, resource, namespace, key);
+
+    if (resource === "namespaces") {
+      const tenantId = object.metadata.labels[this.tenantLabelKey];
+      const before = this.namespaceTenant.get(object.metadata.name);
+      if (tenantId) this.namespaceTenant.set(object.metadata.name, tenantId);
+      else this.namespaceTenant.delete(object.metadata.name);
+      if (before !== tenantId) this.reindexNamespace(object.metadata.name);
+    }
+    const tenantId = this.indexTenant(resource, key, object);
+    this.queueChange({ kind: resource, namespace, name: object.metadata.name, tenantId });
+    if (resource === "events" && namespace) this.trimEvents(namespace);
+  }
+
+  private remove(resource: ResourceName, key: string): void {
+    const objects = this.objects.get(resource);
+    const object = objects?.get(key);
+    if (!objects || !object) return;
+    objects.delete(key);
+    const namespace = object.metadata.namespace;
+    if (namespace) removeFromIndex(this.byNamespace, resource, namespace, key);
+    const tenantId = this.tenantOfKey.get(resource)?.get(key);
+    if (tenantId) {
+      removeFromIndex(this.byTenant, resource, tenantId, key);
+      this.tenantOfKey.get(resource)!.delete(key);
+    }
+    if (resource === "namespaces" && this.namespaceTenant.delete(object.metadata.name)) {
+      this.reindexNamespace(object.metadata.name);
+    }
+    this.queueChange({ kind: resource, namespace, name: object.metadata.name, tenantId });
+  }
+
+  private indexTenant(resource: ResourceName, key: string, object: CachedObject): string | undefined {
+    const tenantId = this.tenantOf(object);
+    let keyTenants = this.tenantOfKey.get(resource);
+    if (!keyTenants) {
+      keyTenants = new Map();
+      this.tenantOfKey.set(resource, keyTenants);
+    }
+    const before = keyTenants.get(key);
+    if (before === tenantId) return tenantId;
+    if (before) {
+      removeFromIndex(this.byTenant, resource, before, key);
+      this.queueChange({ kind: resource, namespace: object.metadata.namespace, name: object.metadata.name, tenantId: before });
+    }
+    if (tenantId) {
+      keyTenants.set(key, tenantId);
+      addToIndex(this.byTenant, resource, tenantId, key);
+    } else keyTenants.delete(key);
+    return tenantId;
+  }
+
+  /** Objects without their own tenant label inherit it from the namespace, which may arrive later. */
+  private reindexNamespace(namespace: string): void {
+    for (const [resource, index] of this.byNamespace) {
+      const keys = index.get(namespace);
+      if (!keys) continue;
+      const objects = this.objects.get(resource)!;
+      for (const key of keys) {
+        const object = objects.get(key);
+        if (!object) continue;
+        const tenantId = this.indexTenant(resource, key, object);
+        this.queueChange({ kind: resource, namespace, name: object.metadata.name, tenantId });
+      }
+    }
+  }
+
+  private trimEvents(namespace: string): void {
+    const keys = this.byNamespace.get("events")?.get(namespace);
+    if (!keys || keys.size <= EVENTS_KEPT_PER_NAMESPACE + 10) return;
+    const events = this.resolve("events", keys).sort(byLastSeen);
+    for (const event of events.slice(EVENTS_KEPT_PER_NAMESPACE)) this.remove("events", keyOf(event));
+  }
+
+  private queueChange(change: CacheChange): void {
+    if (this.listeners.size === 0) return;
+    this.pending.set(`${change.kind}/${change.namespace ?? ""}/${change.name}/${change.tenantId ?? ""}`, change);
+    this.flushTimer ??= setTimeout(() => this.flushChanges(), this.coalesceMs);
+  }
+}
+
+function byLastSeen(a: EventObject, b: EventObject): number {
+  return (b.lastTimestamp ?? "").localeCompare(a.lastTimestamp ?? "");
+}
+
+function keyOf(object: CachedObject): string {
+  return `${object.metadata.namespace ?? ""}/${object.metadata.name}`;
+}
+
+function addToIndex(index: Map<ResourceName, Map<string, Set<string>>>, resource: ResourceName, bucket: string, key: string): void {
+  let byBucket = index.get(resource);
+  if (!byBucket) {
+    byBucket = new Map();
+    index.set(resource, byBucket);
+  }
+  let keys = byBucket.get(bucket);
+  if (!keys) {
+    keys = new Set();
+    byBucket.set(bucket, keys);
+  }
+  keys.add(key);
+}
+
+function removeFromIndex(index: Map<ResourceName, Map<string, Set<string>>>, resource: ResourceName, bucket: string, key: string): void {
+  const keys = index.get(resource)?.get(bucket);
+  if (!keys) return;
+  keys.delete(key);
+  if (keys.size === 0) index.get(resource)!.delete(bucket);
+}

@@ -1,0 +1,167 @@
+import type { ContainerStatus, PodObject } from "../objects";
+import { memoisePerObject } from "./memo";
+
+/** What the portal shows for a pod (plain JSON). */
+export interface PodView {
+  name: string;
+  namespace: string;
+  phase: string;
+  /** kubectl's STATUS column: Running, CrashLoopBackOff, OOMKilled, ContainerCreating, Terminating... */
+  status: string;
+  ready: string;
+  readyContainers: number;
+  totalContainers: number;
+  restarts: number;
+  lastRestartAt?: string;
+  lastTermination?: { container: string; reason: string; exitCode: number; finishedAt?: string };
+  /** Why a pod waits: an Unschedulable scheduler message, an image pull error, a crash back-off. */
+  message?: string;
+  unschedulable?: { message: string; since?: string };
+  nodeName?: string;
+  createdAt?: string;
+  startedAt?: string;
+  terminating: boolean;
+  podReady: boolean;
+  /** When the pod last stopped being ready (or was created not ready). */
+  notReadySince?: string;
+  containers: {
+    name: string;
+    image: string;
+    ready: boolean;
+    restarts: number;
+    state: "waiting" | "running" | "terminated" | "unknown";
+    reason?: string;
+    requests?: Record<string, string>;
+    limits?: Record<string, string>;
+  }[];
+}
+
+/** Follows kubectl's pod printer (printPod in pkg/printers/internalversion/printers.go). */
+export const podStatus = memoisePerObject((pod: PodObject): PodView => {
+  const spec = pod.spec;
+  const status = pod.status;
+  let reason = status.reason || status.phase || "Unknown";
+  let restarts = 0;
+  let readyContainers = 0;
+  let lastRestartAt: string | undefined;
+  let message: string | undefined;
+
+  let initializing = false;
+  for (let i = 0; i < status.initContainerStatuses.length; i++) {
+    const container = status.initContainerStatuses[i];
+    restarts += container.restartCount;
+    lastRestartAt = later(lastRestartAt, container.lastState.terminated?.finishedAt);
+    const terminated = container.state.terminated;
+    const waiting = container.state.waiting;
+    if (terminated && terminated.exitCode === 0) continue;
+    if (terminated) {
+      reason = terminated.reason ? `Init:${terminated.reason}` : terminated.signal ? `Init:Signal:${terminated.signal}` : `Init:ExitCode:${terminated.exitCode}`;
+    } else if (waiting?.reason && waiting.reason !== "PodInitializing") {
+      reason = `Init:${waiting.reason}`;
+      message = waiting.message;
+    } else {
+      reason = `Init:${i}/${spec.initContainers.length}`;
+    }
+    initializing = true;
+    break;
+  }
+
+  const podReady = condition(pod, "Ready")?.status === "True";
+  if (!initializing || condition(pod, "Initialized")?.status === "True") {
+    restarts = 0;
+    let hasRunning = false;
+    for (let i = status.containerStatuses.length - 1; i >= 0; i--) {
+      const container = status.containerStatuses[i];
+      restarts += container.restartCount;
+      lastRestartAt = later(lastRestartAt, container.lastState.terminated?.finishedAt);
+      const waiting = container.state.waiting;
+      const terminated = container.state.terminated;
+      if (waiting?.reason) {
+        reason = waiting.reason;
+        message = waiting.message ?? message;
+      } else if (terminated?.reason) {
+        reason = terminated.reason;
+      } else if (terminated) {
+        reason = terminated.signal ? `Signal:${terminated.signal}` : `ExitCode:${terminated.exitCode}`;
+      } else if (container.ready && container.state.running) {
+        hasRunning = true;
+        readyContainers++;
+      }
+    }
+    if (reason === "Completed" && hasRunning) reason = podReady ? "Running" : "NotReady";
+  }
+
+  const terminating = Boolean(pod.metadata.deletionTimestamp);
+  if (terminating && status.reason === "NodeLost") reason = "Unknown";
+  else if (terminating) reason = "Terminating";
+
+  const scheduled = condition(pod, "PodScheduled");
+  const unschedulable =
+    scheduled?.status === "False" && scheduled.reason === "Unschedulable"
+      ? { message: scheduled.message ?? "no node fits this pod", since: scheduled.lastTransitionTime }
+      : undefined;
+  if (unschedulable && reason === "Pending") message = unschedulable.message;
+
+  return {
+    name: pod.metadata.name,
+    namespace: pod.metadata.namespace ?? "",
+    phase: status.phase ?? "Unknown",
+    status: reason,
+    ready: `${readyContainers}/${spec.containers.length}`,
+    readyContainers,
+    totalContainers: spec.containers.length,
+    restarts,
+    lastRestartAt,
+    lastTermination: lastTermination(status.containerStatuses),
+    message,
+    unschedulable,
+    nodeName: spec.nodeName,
+    createdAt: pod.metadata.creationTimestamp,
+    startedAt: status.startTime,
+    terminating,
+    podReady,
+    notReadySince: podReady ? undefined : (condition(pod, "Ready")?.lastTransitionTime ?? pod.metadata.creationTimestamp),
+    containers: spec.containers.map((container) => {
+      const containerStatus = status.containerStatuses.find((c) => c.name === container.name);
+      const state = containerStatus?.state;
+      return {
+        name: container.name,
+        image: container.image,
+        ready: containerStatus?.ready ?? false,
+        restarts: containerStatus?.restartCount ?? 0,
+        state: state?.running ? "running" : state?.waiting ? "waiting" : state?.terminated ? "terminated" : "unknown",
+        reason: state?.waiting?.reason ?? state?.terminated?.reason,
+        requests: container.resources.requests,
+        limits: container.resources.limits,
+      };
+    }),
+  };
+});
+
+function condition(pod: PodObject, type: string) {
+  return pod.status.conditions.find((c) => c.type === type);
+}
+
+function later(a: string | undefined, b: string | undefined): string | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return a > b ? a : b;
+}
+
+/** The most recent termination of any container: the current state if terminated, else the last one. */
+function lastTermination(statuses: ContainerStatus[]): PodView["lastTermination"] {
+  let best: PodView["lastTermination"];
+  for (const container of statuses) {
+    const terminated = container.state.terminated ?? container.lastState.terminated;
+    if (!terminated) continue;
+    if (!best || (terminated.finishedAt ?? "") > (best.finishedAt ?? "")) {
+      best = {
+        container: container.name,
+        reason: terminated.reason ?? (terminated.signal ? `Signal:${terminated.signal}` : `ExitCode:${terminated.exitCode}`),
+        exitCode: terminated.exitCode,
+        finishedAt: terminated.finishedAt,
+      };
+    }
+  }
+  return best;
+}

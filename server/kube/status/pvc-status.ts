@@ -1,0 +1,48 @@
+import type { VolumeUsage } from "../cluster-store";
+import type { PvcObject, StorageClassObject } from "../objects";
+import { memoisePerObject } from "./memo";
+
+export interface PvcView {
+  name: string;
+  namespace: string;
+  phase: string;
+  storageClass?: string;
+  /** False when the claim names a storage class the cluster does not have. */
+  storageClassExists: boolean;
+  /** Whether the storage class allows expansion; undefined when the class is unknown. */
+  expandable?: boolean;
+  requested?: string;
+  capacity?: string;
+  resizing: boolean;
+  usedBytes?: number;
+  capacityBytes?: number;
+  usedPercent?: number;
+  usageObservedAt?: string;
+  createdAt?: string;
+}
+
+const baseStatus = memoisePerObject((pvc: PvcObject) => ({
+  name: pvc.metadata.name,
+  namespace: pvc.metadata.namespace ?? "",
+  phase: pvc.status.phase ?? "Pending",
+  storageClass: pvc.spec.storageClassName,
+  requested: pvc.spec.requestedStorage,
+  capacity: pvc.status.capacity,
+  resizing: pvc.status.conditions.some((c) => (c.type === "Resizing" || c.type === "FileSystemResizePending") && c.status === "True"),
+  createdAt: pvc.metadata.creationTimestamp,
+}));
+
+export function pvcStatus(pvc: PvcObject, storageClass: StorageClassObject | undefined, usage: VolumeUsage | undefined): PvcView {
+  const base = baseStatus(pvc);
+  const usedPercent =
+    usage && usage.capacityBytes > 0 ? Math.round((usage.usedBytes / usage.capacityBytes) * 1000) / 10 : undefined;
+  return {
+    ...base,
+    storageClassExists: base.storageClass ? storageClass !== undefined : true,
+    expandable: storageClass?.allowVolumeExpansion,
+    usedBytes: usage?.usedBytes,
+    capacityBytes: usage?.capacityBytes,
+    usedPercent,
+    usageObservedAt: usage?.observedAt,
+  };
+}

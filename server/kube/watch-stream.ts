@@ -1,0 +1,229 @@
+import "server-only";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { kubeGet, kubeGetJson } from "./client";
+import { KubeError, isStatusObject, kubeErrorFromStatus, toKubeError } from "./kube-error";
+
+/**
+ * list + watch of one resource as an async generator (the shape Backstage's KubernetesWatcher
+ * uses): it lists with paging, then watches from the list's resourceVersion, resumes from the
+ * last seen resourceVersion after a broken stream, relists on 410 Gone, backs off with jitter,
+ * honours Retry-After, and restarts a watch that stays silent too long. Errors are yielded as
+ * typed events, never thrown; the generator only ends when the signal aborts.
+ */
+
+export interface RawObject {
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string };
+  [key: string]: unknown;
+}
+
+export type WatchEvent<T> =
+  /** A full list: the consumer replaces everything it held for this resource. */
+  | { type: "sync"; items: T[]; resourceVersion: string }
+  /** A watch stream is open again after an error (data is live from here on). */
+  | { type: "connected"; resourceVersion: string }
+  | { type: "added" | "modified" | "deleted"; object: T; resourceVersion: string }
+  | { type: "bookmark"; resourceVersion: string }
+  | { type: "error"; error: KubeError; retryInMs: number };
+
+export interface ListWatchOptions<T> {
+  kubeConfig: KubeConfig;
+  /** Collection path, e.g. `/api/v1/pods` or `/apis/apps/v1/deployments`. */
+  path: string;
+  signal: AbortSignal;
+  /** Called on every object as it arrives, so the consumer never holds the raw object. */
+  transform: (raw: RawObject) => T;
+  pageSize?: number;
+  silenceTimeoutMs?: number;
+  backoff?: { initialMs: number; maxMs: number };
+  requestTimeoutMs?: number;
+}
+
+interface ListPage {
+  metadata?: { resourceVersion?: string; continue?: string };
+  items?: RawObject[];
+}
+
+export async function* listAndWatch<T>(options: ListWatchOptions<T>): AsyncGenerator<WatchEvent<T>> {
+  const {
+    kubeConfig,
+    path,
+    signal,
+    transform,
+    pageSize = 500,
+    silenceTimeoutMs = 90_000,
+    backoff = { initialMs: 500, maxMs: 30_000 },
+    requestTimeoutMs = 30_000,
+  } = options;
+  let resourceVersion: string | undefined;
+  let failures = 0;
+  let failedSinceLastStream = false;
+
+  while (!signal.aborted) {
+    try {
+      if (resourceVersion === undefined) {
+        const listed = await listAll(kubeConfig, path, transform, { signal, pageSize, requestTimeoutMs });
+        resourceVersion = listed.resourceVersion;
+        failures = 0;
+        failedSinceLastStream = false;
+        yield { type: "sync", items: listed.items, resourceVersion };
+      }
+
+      const watchAbort = new AbortController();
+      const stopWatch = () => watchAbort.abort();
+      signal.addEventListener("abort", stopWatch, { once: true });
+      let silent = false;
+      let watchdog: NodeJS.Timeout | undefined;
+      const armWatchdog = () => {
+        clearTimeout(watchdog);
+        watchdog = setTimeout(() => {
+          silent = true;
+          watchAbort.abort();
+        }, silenceTimeoutMs);
+        watchdog.unref?.();
+      };
+      try {
+        armWatchdog();
+        const response = await kubeGet(kubeConfig, path, {
+          signal: watchAbort.signal,
+          timeoutMs: requestTimeoutMs,
+          query: {
+            watch: "true",
+            allowWatchBookmarks: "true",
+            resourceVersion,
+            // The server ends the stream after this; a random spread keeps all kinds from
+            // reconnecting at the same moment, as client-go's reflector does.
+            timeoutSeconds: 300 + Math.floor(Math.random() * 300),
+          },
+        });
+        if (failedSinceLastStream) {
+          failedSinceLastStream = false;
+          yield { type: "connected", resourceVersion };
+        }
+        failures = 0;
+        const openedAt = Date.now();
+        let lines = 0;
+        for await (const line of readLines(response)) {
+          lines += 1;
+          armWatchdog();
+          const event = parseWatchLine(line);
+          if (!event) continue;
+          if (event.type === "ERROR") {
+            const error = isStatusObject(event.object)
+              ? kubeErrorFromStatus(event.object.code ?? 500, event.object, { path })
+              : new KubeError({ kind: "bad-response", apiMessage: "watch ERROR event without Status", path });
+            throw error;
+          }
+          const rv = event.object?.metadata?.resourceVersion;
+          if (rv) resourceVersion = rv;
+          if (event.type === "BOOKMARK") {
+            yield { type: "bookmark", resourceVersion: resourceVersion! };
+            continue;
+          }
+          const type = event.type === "ADDED" ? "added" : event.type === "MODIFIED" ? "modified" : event.type === "DELETED" ? "deleted" : undefined;
+          if (!type || !event.object) continue;
+          yield { type, object: transform(event.object), resourceVersion: resourceVersion! };
+        }
+        // The stream ended normally (timeoutSeconds, or the server dropped it): resume from the last
+        // resourceVersion. A server that closes every stream at once must not make us spin.
+        if (lines === 0 && Date.now() - openedAt < 1000) await sleep(backoffDelay(1, backoff), signal);
+      } catch (error) {
+        if (signal.aborted) return;
+        if (silent) {
+          failedSinceLastStream = true;
+          yield { type: "error", error: new KubeError({ kind: "stalled", path }), retryInMs: 0 };
+          continue;
+        }
+        throw error;
+      } finally {
+        clearTimeout(watchdog);
+        signal.removeEventListener("abort", stopWatch);
+        watchAbort.abort();
+      }
+    } catch (raw) {
+      if (signal.aborted) return;
+      const error = toKubeError(raw, path);
+      failedSinceLastStream = true;
+      if (error.kind === "gone") {
+        // History compacted past our resourceVersion: only a fresh list can bring us back in sync.
+        resourceVersion = undefined;
+        yield { type: "error", error, retryInMs: 0 };
+        continue;
+      }
+      const retryInMs =
+        error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : backoffDelay(failures, backoff);
+      failures += 1;
+      yield { type: "error", error, retryInMs };
+      await sleep(retryInMs, signal);
+    }
+  }
+}
+
+async function listAll<T>(
+  kubeConfig: KubeConfig,
+  path: string,
+  transform: (raw: RawObject) => T,
+  options: { signal: AbortSignal; pageSize: number; requestTimeoutMs: number },
+): Promise<{ items: T[]; resourceVersion: string }> {
+  const items: T[] = [];
+  let continueToken: string | undefined;
+  let resourceVersion = "";
+  do {
+    const page = await kubeGetJson<ListPage>(kubeConfig, path, {
+      signal: options.signal,
+      timeoutMs: options.requestTimeoutMs,
+      query: { limit: options.pageSize, continue: continueToken },
+    });
+    for (const raw of page.items ?? []) items.push(transform(raw));
+    continueToken = page.metadata?.continue || undefined;
+    resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
+  } while (continueToken);
+  return { items, resourceVersion };
+}
+
+/** Full jitter: a random delay in [initial, min(max, initial * 2^failures)]. */
+export function backoffDelay(failures: number, backoff: { initialMs: number; maxMs: number }): number {
+  const ceiling = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(failures, 20));
+  return Math.round(backoff.initialMs + Math.random() * Math.max(0, ceiling - backoff.initialMs));
+}
+
+interface RawWatchEvent {
+  type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
+  object: RawObject & { code?: number };
+}
+
+function parseWatchLine(line: string): RawWatchEvent | undefined {
+  if (!line.trim()) return undefined;
+  try {
+    return JSON.parse(line) as RawWatchEvent;
+  } catch {
+    return undefined;
+  }
+}
+
+async function* readLines(stream: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  let buffered = "";
+  const decoder = new TextDecoder();
+  for await (const chunk of stream) {
+    buffered += typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
+    let newline = buffered.indexOf("\n");
+    while (newline >= 0) {
+      yield buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+      newline = buffered.indexOf("\n");
+    }
+  }
+  if (buffered) yield buffered;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}

@@ -1,0 +1,399 @@
+import "server-only";
+import type { ClusterStore, VolumeUsage } from "@/server/kube/cluster-store";
+import type { DeploymentObject, JobObject, PodObject } from "@/server/kube/objects";
+import { deploymentStatus } from "@/server/kube/status/deployment-status";
+import { podStatus, type PodView } from "@/server/kube/status/pod-status";
+import { pvcStatus, type PvcView } from "@/server/kube/status/pvc-status";
+import { assessTenantHealth, type BackupRun } from "./health";
+import type {
+  EventView,
+  OrphanWorkload,
+  Problem,
+  StoragePressureEntry,
+  TenantDetail,
+  TenantRecord,
+  TenantSummary,
+} from "./types";
+
+/**
+ * Joins the tenant registry (the authoritative list) with the cluster cache. A TenantSummary per
+ * tenant is kept and recomputed only when one of that tenant's objects changed (a dirty set fed by
+ * the cache's change listener), so listing 10,000 tenants does no per-request derivation.
+ */
+
+interface TenantObjects {
+  namespace?: string;
+  deployment?: DeploymentObject;
+  pods: PodObject[];
+  pvcs: PvcView[];
+  backups: BackupRun[];
+}
+
+/** Registry row → cluster state, for one tenant. */
+function collectTenantObjects(store: ClusterStore, record: TenantRecord): TenantObjects {
+  const namespaces = store.listForTenant("namespaces", record.id);
+  const deployments = store.listForTenant("deployments", record.id);
+  const deployment =
+    deployments.find((d) => d.metadata.name === record.name) ??
+    deployments.find((d) => d.spec.containers.some((c) => c.name === "odoo")) ??
+    deployments[0];
+  const namespace = namespaces[0]?.metadata.name ?? deployment?.metadata.namespace;
+  // Backup Job pods carry the tenant label too; they are not the instance.
+  const pods = store.listForTenant("pods", record.id).filter((pod) => !pod.metadata.ownerReferences.some((o) => o.kind === "Job"));
+  const pvcs = store.listForTenant("persistentvolumeclaims", record.id).map((pvc) =>
+    pvcStatus(
+      pvc,
+      pvc.spec.storageClassName ? store.get("storageclasses", undefined, pvc.spec.storageClassName) : undefined,
+      store.volumeUsage(pvc.metadata.namespace ?? "", pvc.metadata.name),
+    ),
+  );
+  const backups = store.listForTenant("jobs", record.id).filter(isBackupJob).map(backupRun);
+  return { namespace, deployment, pods, pvcs, backups };
+}
+
+function isBackupJob(job: JobObject): boolean {
+  return job.metadata.ownerReferences.some((o) => o.kind === "CronJob") || job.metadata.name.includes("backup");
+}
+
+function backupRun(job: JobObject): BackupRun {
+  const failed = job.status.conditions.find((c) => c.type === "Failed" && c.status === "True");
+  const complete = job.status.conditions.find((c) => c.type === "Complete" && c.status === "True");
+  const status: BackupRun["status"] = failed
+    ? "failed"
+    : complete || job.status.succeeded > 0
+      ? "succeeded"
+      : job.status.active === 0 && job.status.failed > 0
+        ? "failed"
+        : "running";
+  return {
+    name: job.metadata.name,
+    status,
+    startedAt: job.status.startTime ?? job.metadata.creationTimestamp,
+    finishedAt: job.status.completionTime ?? failed?.lastTransitionTime,
+    message: failed?.message ?? failed?.reason,
+  };
+}
+
+function lostNodes(store: ClusterStore): Set<string> {
+  return new Set(store.list("nodes").filter((node) => node.status.ready !== "True").map((node) => node.metadata.name));
+}
+
+function pickPods(objects: TenantObjects): PodView[] {
+  return objects.pods
+    .map((pod) => podStatus(pod))
+    .sort((a, b) => (b.createdAt ?? "").localeCompare(a.createdAt ?? ""));
+}
+
+/** Pure derivation of one summary from a record and the cache (exported for tests and benches). */
+export function buildTenantSummary(
+  store: ClusterStore,
+  record: TenantRecord,
+  context: { lostNodes: ReadonlySet<string>; now: Date },
+): TenantSummary {
+  const objects = collectTenantObjects(store, record);
+  const deployment = objects.deployment ? deploymentStatus(objects.deployment) : undefined;
+  const pods = pickPods(objects);
+  const { health, healthReason, problems } = assessTenantHealth({
+    billingStatus: record.billingStatus,
+    recordCreatedAt: record.createdAt,
+    clusterSynced: store.isWarm(),
+    namespace: objects.namespace,
+    deployment,
+    pods,
+    pvcs: objects.pvcs,
+    backups: objects.backups,
+    lostNodes: context.lostNodes,
+    now: context.now,
+  });
+  const usages = objects.pvcs.map((pvc) => pvc.usedPercent).filter((p): p is number => p !== undefined);
+  return {
+    id: record.id,
+    name: record.name,
+    databaseName: record.databaseName,
+    customerId: record.customerId,
+    customerEmail: record.customerEmail,
+    instanceType: record.instanceType,
+    odooVersion: record.odooVersion,
+    billingStatus: record.billingStatus,
+    cluster: record.cluster,
+    namespace: objects.namespace,
+    health,
+    healthReason,
+    problems,
+    readyReplicas: deployment?.ready ?? 0,
+    desiredReplicas: deployment?.desired ?? 0,
+    restarts: pods.reduce((sum, pod) => sum + pod.restarts, 0),
+    storageUsedPercent: usages.length > 0 ? Math.max(...usages) : undefined,
+    createdAt: record.createdAt,
+    updatedAt: context.now.toISOString(),
+  };
+}
+
+export function buildTenantDetail(store: ClusterStore, record: TenantRecord, summary: TenantSummary): TenantDetail {
+  const objects = collectTenantObjects(store, record);
+  const replicaSets = objects.namespace ? store.listInNamespace("replicasets", objects.namespace) : [];
+  const services = store.listForTenant("services", record.id);
+  const service = services.find((s) => s.metadata.name === record.name) ?? services[0];
+  const events: EventView[] = store
+    .listForTenant("events", record.id)
+    .sort((a, b) => (b.lastTimestamp ?? "").localeCompare(a.lastTimestamp ?? ""))
+    .slice(0, 50)
+    .map((event) => ({
+      type: event.type === "Warning" ? "Warning" : "Normal",
+      reason: event.reason ?? "",
+      message: event.message ?? "",
+      object: { kind: event.involvedObject.kind ?? "", namespace: event.involvedObject.namespace, name: event.involvedObject.name ?? "" },
+      count: event.count,
+      firstSeen: event.firstTimestamp,
+      lastSeen: event.lastTimestamp,
+      source: event.source,
+    }));
+  return {
+    ...summary,
+    deployment: objects.deployment ? deploymentStatus(objects.deployment, replicaSets) : undefined,
+    pods: pickPods(objects),
+    pvcs: objects.pvcs,
+    service: service
+      ? { name: service.metadata.name, type: service.spec.type, clusterIP: service.spec.clusterIP, ports: service.spec.ports }
+      : undefined,
+    ingressHosts: [...new Set(store.listForTenant("ingresses", record.id).flatMap((ingress) => ingress.spec.hosts))],
+    events,
+    backups: objects.backups
+      .sort((a, b) => (b.startedAt ?? "").localeCompare(a.startedAt ?? ""))
+      .map(({ name, status, startedAt, finishedAt }) => ({ name, status, startedAt, finishedAt })),
+  };
+}
+
+export interface TenantDirectoryOptions {
+  store: ClusterStore;
+  loadRegistry: () => Promise<TenantRecord[]>;
+  /** Registry rows of other clusters are not expected here (they would all look missing). */
+  clusterName: string;
+  registryRefreshMs?: number;
+  /** Time-based rules (grace periods) need a periodic recompute even when nothing changes. */
+  recomputeAllMs?: number;
+  now?: () => Date;
+}
+
+type TenantListener = (tenantId: string) => void;
+
+export class TenantDirectory {
+  private readonly options: TenantDirectoryOptions;
+  private readonly store: ClusterStore;
+  private records = new Map<string, TenantRecord>();
+  private readonly summariesById = new Map<string, TenantSummary>();
+  private readonly dirty = new Set<string>();
+  private allDirty = true;
+  private orphanList: OrphanWorkload[] | undefined;
+  private summaryList: TenantSummary[] | undefined;
+  private readonly firstSeen = new Map<string, string>();
+  private registryLoad: Promise<void> | undefined;
+  private registryError: Error | undefined;
+  private readonly tenantListeners = new Set<TenantListener>();
+  private readonly timers: ReturnType<typeof setInterval>[] = [];
+  private unsubscribe: (() => void) | undefined;
+  private wasWarm = false;
+  /** Bumped whenever any summary or the orphan list may have changed. */
+  version = 0;
+
+  constructor(options: TenantDirectoryOptions) {
+    this.options = options;
+    this.store = options.store;
+  }
+
+  start(): void {
+    if (this.unsubscribe) return;
+    this.unsubscribe = this.store.onChange((change) => {
+      if (change.name === "*" || change.kind === "nodes" || change.kind === "storageclasses") {
+        const warm = this.store.isWarm();
+        if (change.kind === "nodes" || change.kind === "storageclasses" || warm !== this.wasWarm) this.markAllDirty();
+        this.wasWarm = warm;
+        this.version++;
+        return;
+      }
+      if (!change.tenantId) return;
+      this.dirty.add(change.tenantId);
+      this.orphanList = undefined;
+      this.summaryList = undefined;
+      this.version++;
+      for (const listener of this.tenantListeners) listener(change.tenantId);
+    });
+    void this.invalidateRegistry();
+    const refresh = setInterval(() => void this.invalidateRegistry(), this.options.registryRefreshMs ?? 60_000);
+    const recompute = setInterval(() => this.markAllDirty(), this.options.recomputeAllMs ?? 60_000);
+    refresh.unref?.();
+    recompute.unref?.();
+    this.timers.push(refresh, recompute);
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    for (const timer of this.timers.splice(0)) clearInterval(timer);
+  }
+
+  /** Reloads the registry rows (after an import, or on the refresh interval). */
+  invalidateRegistry(): Promise<void> {
+    const load = this.options
+      .loadRegistry()
+      .then((rows) => {
+        const next = new Map(rows.filter((row) => row.cluster === this.options.clusterName).map((row) => [row.id, row]));
+        const changed = [...next.keys()].filter((id) => JSON.stringify(next.get(id)) !== JSON.stringify(this.records.get(id)));
+        const removed = [...this.records.keys()].filter((id) => !next.has(id));
+        this.records = next;
+        this.registryError = undefined;
+        for (const id of removed) this.summariesById.delete(id);
+        for (const id of [...changed, ...removed]) {
+          this.dirty.add(id);
+          for (const listener of this.tenantListeners) listener(id);
+        }
+        if (changed.length || removed.length) {
+          this.orphanList = undefined;
+          this.summaryList = undefined;
+          this.version++;
+        }
+      })
+      .catch((error: Error) => {
+        this.registryError = error;
+        console.error("[tenants] registry load failed", error);
+      });
+    // The first load is what readers wait for; later reloads run in the background.
+    this.registryLoad ??= load;
+    return load;
+  }
+
+  /** Resolves once the registry was read once and the cache is warm (or the wait timed out). */
+  async ready(options: { warmTimeoutMs?: number; whenWarm?: (ms: number) => Promise<boolean> } = {}): Promise<void> {
+    if (!this.registryLoad) void this.invalidateRegistry();
+    await this.registryLoad;
+    if (this.registryError && this.records.size === 0) throw this.registryError;
+    if (!this.store.isWarm() && options.whenWarm) await options.whenWarm(options.warmTimeoutMs ?? 5_000);
+  }
+
+  /** Called with a tenant id whenever that tenant's cluster objects or registry row changed. */
+  onTenantChange(listener: TenantListener): () => void {
+    this.tenantListeners.add(listener);
+    return () => this.tenantListeners.delete(listener);
+  }
+
+  hasTenant(id: string): boolean {
+    return this.records.has(id);
+  }
+
+  summaries(): TenantSummary[] {
+    this.flush();
+    this.summaryList ??= [...this.summariesById.values()];
+    return this.summaryList;
+  }
+
+  summary(id: string): TenantSummary | undefined {
+    this.flush();
+    return this.summariesById.get(id);
+  }
+
+  detail(id: string): TenantDetail | undefined {
+    const record = this.records.get(id);
+    const summary = this.summary(id);
+    if (!record || !summary) return undefined;
+    return buildTenantDetail(this.store, record, summary);
+  }
+
+  /** Deployments whose tenant label matches no registry record. */
+  orphans(): OrphanWorkload[] {
+    if (this.orphanList) return this.orphanList;
+    const orphans: OrphanWorkload[] = [];
+    for (const tenantId of this.store.tenantIds()) {
+      if (this.records.has(tenantId)) continue;
+      for (const deployment of this.store.listForTenant("deployments", tenantId)) {
+        if (deployment.metadata.labels[this.store.tenantLabelKey] !== tenantId) continue;
+        orphans.push({
+          namespace: deployment.metadata.namespace ?? "",
+          name: deployment.metadata.name,
+          kind: "Deployment",
+          instanceId: tenantId,
+          since: deployment.metadata.creationTimestamp,
+        });
+      }
+    }
+    this.orphanList = orphans.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+    return this.orphanList;
+  }
+
+  storagePressure(limit = 10): StoragePressureEntry[] {
+    const entries: StoragePressureEntry[] = [];
+    for (const usage of this.store.allVolumeUsage()) {
+      const entry = this.pressureEntry(usage);
+      if (entry) entries.push(entry);
+    }
+    return entries.sort((a, b) => b.usedPercent - a.usedPercent).slice(0, limit);
+  }
+
+  private pressureEntry(usage: VolumeUsage): StoragePressureEntry | undefined {
+    if (usage.capacityBytes <= 0) return undefined;
+    const pvc = this.store.get("persistentvolumeclaims", usage.namespace, usage.pvc);
+    const tenantId = pvc ? this.store.tenantOf(pvc) : undefined;
+    const record = tenantId ? this.records.get(tenantId) : undefined;
+    if (!record) return undefined;
+    return {
+      tenantId: record.id,
+      tenantName: record.name,
+      namespace: usage.namespace,
+      pvc: usage.pvc,
+      usedPercent: Math.round((usage.usedBytes / usage.capacityBytes) * 1000) / 10,
+      usedBytes: usage.usedBytes,
+      capacityBytes: usage.capacityBytes,
+    };
+  }
+
+  private markAllDirty(): void {
+    this.allDirty = true;
+    this.orphanList = undefined;
+    this.summaryList = undefined;
+    this.version++;
+  }
+
+  private flush(): void {
+    if (!this.allDirty && this.dirty.size === 0) return;
+    const ids = this.allDirty ? [...this.records.keys()] : [...this.dirty];
+    this.allDirty = false;
+    this.dirty.clear();
+    const now = this.options.now?.() ?? new Date();
+    const context = { lostNodes: lostNodes(this.store), now };
+    let changed = false;
+    for (const id of ids) {
+      const record = this.records.get(id);
+      if (!record) continue;
+      const before = this.summariesById.get(id);
+      const next = buildTenantSummary(this.store, record, context);
+      next.problems = next.problems.map((problem) => this.withSince(id, problem, now));
+      this.forgetResolved(id, next.problems);
+      if (before && sameSummary(before, next)) continue;
+      this.summariesById.set(id, next);
+      changed = true;
+    }
+    if (changed) this.summaryList = undefined;
+  }
+
+  /** Problems the cluster gives no start time for (volume usage) get the time we first saw them. */
+  private withSince(tenantId: string, problem: Problem, now: Date): Problem {
+    const key = `${tenantId}|${problem.kind}|${problem.objectRef?.name ?? ""}`;
+    if (problem.since) return problem;
+    let since = this.firstSeen.get(key);
+    if (!since) {
+      since = now.toISOString();
+      this.firstSeen.set(key, since);
+    }
+    return { ...problem, since };
+  }
+
+  private forgetResolved(tenantId: string, problems: Problem[]): void {
+    const current = new Set(problems.map((p) => `${tenantId}|${p.kind}|${p.objectRef?.name ?? ""}`));
+    for (const key of this.firstSeen.keys()) {
+      if (key.startsWith(`${tenantId}|`) && !current.has(key)) this.firstSeen.delete(key);
+    }
+  }
+}
+
+function sameSummary(a: TenantSummary, b: TenantSummary): boolean {
+  return JSON.stringify({ ...a, updatedAt: "" }) === JSON.stringify({ ...b, updatedAt: "" });
+}

@@ -1,0 +1,183 @@
+/**
+ * What the UI renders about tenants. Plain JSON only (no Dates, no classes), so the same types
+ * travel through tRPC and into client components. Type-only imports keep this file safe for the
+ * browser bundle.
+ */
+import type { FeedFreshness } from "@/server/kube/cluster-store";
+import type { DeploymentView } from "@/server/kube/status/deployment-status";
+import type { PodView } from "@/server/kube/status/pod-status";
+import type { PvcView } from "@/server/kube/status/pvc-status";
+
+export type { DeploymentView, FeedFreshness, PodView, PvcView };
+
+export const HEALTH_STATES = ["healthy", "degraded", "down", "stopped", "suspended", "provisioning", "missing", "unknown"] as const;
+export type HealthState = (typeof HEALTH_STATES)[number];
+
+export const PROBLEM_KINDS = [
+  "crash-loop",
+  "oom-killed",
+  "image-pull",
+  "unschedulable",
+  "pvc-pending",
+  "volume-full",
+  "rollout-stuck",
+  "backup-failed",
+  "missing-workload",
+  "orphan-workload",
+  "not-ready",
+  "node-lost",
+] as const;
+export type ProblemKind = (typeof PROBLEM_KINDS)[number];
+
+export const INSTANCE_TYPES = ["development", "staging", "production"] as const;
+export type InstanceType = (typeof INSTANCE_TYPES)[number];
+
+export const BILLING_STATUSES = ["active", "trial", "suspended", "overdue"] as const;
+export type BillingStatus = (typeof BILLING_STATUSES)[number];
+
+export interface ObjectRef {
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+export interface Problem {
+  kind: ProblemKind;
+  severity: "critical" | "warning";
+  /** Plain words, e.g. "Odoo keeps crashing (CrashLoopBackOff, 5 restarts)". */
+  title: string;
+  /** The cluster's own words (scheduler message, container message), for the detail line. */
+  detail: string;
+  /** ISO time the problem started, when known. */
+  since?: string;
+  objectRef?: ObjectRef;
+}
+
+/** The registry's view of a tenant (db row, dates as ISO strings). */
+export interface TenantRecord {
+  id: string;
+  name: string;
+  databaseName: string;
+  customerId: string;
+  customerEmail: string;
+  instanceType: InstanceType;
+  odooVersion: string;
+  billingStatus: BillingStatus;
+  cluster: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TenantSummary {
+  id: string;
+  name: string;
+  databaseName: string;
+  customerId: string;
+  customerEmail: string;
+  instanceType: InstanceType;
+  odooVersion: string;
+  billingStatus: BillingStatus;
+  cluster: string;
+  namespace?: string;
+  health: HealthState;
+  healthReason: string;
+  problems: Problem[];
+  readyReplicas: number;
+  desiredReplicas: number;
+  restarts: number;
+  storageUsedPercent?: number;
+  createdAt: string;
+  /** When this summary last changed (a cluster object or the registry row). */
+  updatedAt: string;
+}
+
+export interface ServiceView {
+  name: string;
+  type?: string;
+  clusterIP?: string;
+  ports: { name?: string; port: number; targetPort?: string | number; protocol?: string }[];
+}
+
+export interface EventView {
+  type: "Normal" | "Warning";
+  reason: string;
+  message: string;
+  object: ObjectRef;
+  count: number;
+  firstSeen?: string;
+  lastSeen?: string;
+  source?: string;
+}
+
+export interface TenantDetail extends TenantSummary {
+  deployment?: DeploymentView;
+  pods: PodView[];
+  pvcs: PvcView[];
+  service?: ServiceView;
+  ingressHosts: string[];
+  events: EventView[];
+  backups: { name: string; status: "succeeded" | "failed" | "running"; startedAt?: string; finishedAt?: string }[];
+}
+
+export interface OrphanWorkload {
+  namespace: string;
+  name: string;
+  kind: string;
+  instanceId: string;
+  since?: string;
+}
+
+export interface StoragePressureEntry {
+  tenantId: string;
+  tenantName: string;
+  namespace: string;
+  pvc: string;
+  usedPercent: number;
+  usedBytes: number;
+  capacityBytes: number;
+}
+
+export interface FleetSummary {
+  total: number;
+  byHealth: Record<HealthState, number>;
+  attention: (Problem & { tenantId: string; tenantName: string })[];
+  storagePressure: StoragePressureEntry[];
+  orphans: OrphanWorkload[];
+  /** One entry per watched kind plus kubelet volume stats: the UI's staleness banner. */
+  freshness: FeedFreshness[];
+  generatedAt: string;
+}
+
+/** `health` ascending puts the most urgent first (down, degraded, missing, ...). */
+export const TENANT_SORT_KEYS = ["name", "databaseName", "health", "instanceType", "billingStatus", "odooVersion", "restarts", "storage", "createdAt", "updatedAt"] as const;
+export type TenantSortKey = (typeof TENANT_SORT_KEYS)[number];
+
+export interface TenantListInput {
+  q?: string;
+  health?: HealthState[];
+  instanceType?: InstanceType[];
+  billingStatus?: BillingStatus[];
+  odooVersion?: string[];
+  problem?: ProblemKind[];
+  sort?: TenantSortKey;
+  dir?: "asc" | "desc";
+  page?: number;
+  pageSize?: number;
+}
+
+export interface TenantListFacets {
+  health: Partial<Record<HealthState, number>>;
+  instanceType: Partial<Record<InstanceType, number>>;
+  billingStatus: Partial<Record<BillingStatus, number>>;
+  odooVersion: Record<string, number>;
+  problem: Partial<Record<ProblemKind, number>>;
+}
+
+export interface TenantListResult {
+  items: TenantSummary[];
+  total: number;
+  page: number;
+  pageSize: number;
+  facets: TenantListFacets;
+  freshness: FeedFreshness[];
+}
