@@ -23,8 +23,8 @@ const rawSchema = z
   .object({
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
     DATABASE_URL: optionalString.refine(
-      (url) => url === undefined || /^(file:|postgres(ql)?:\/\/)/.test(url),
-      "must start with file: (embedded PGlite) or postgres:// (PostgreSQL)",
+      (url) => url === undefined || /^(file:|memory:\/\/|postgres(ql)?:\/\/)/.test(url),
+      "must start with file: or memory:// (embedded PGlite) or postgres:// (PostgreSQL)",
     ),
     FLEETDECK_DATA_DIR: optionalString.default(".data"),
     KUBECONFIG: optionalString,

@@ -16,7 +16,7 @@ export function SidebarNav({ items }: { items: NavItem[] }) {
   return (
     <nav aria-label="Main" className="flex flex-col gap-0.5 p-2">
       {items.map((item) => {
-        const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
+        const active = item.href === "/" ? pathname === "/" : pathname === item.href || pathname.startsWith(`${item.href}/`);
         return (
           <Link
             key={item.href}

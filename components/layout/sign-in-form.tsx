@@ -91,7 +91,7 @@ export function SignInForm({
             ) : null}
           </Alert>
         ) : null}
-        <form className="space-y-3" onSubmit={onSubmit} noValidate={false} aria-label="Sign in with email and password">
+        <form className="space-y-3" onSubmit={onSubmit}>
           <Field label="Email">
             {({ id, describedBy }) => (
               <Input
