@@ -7,7 +7,7 @@ import { TRPCReactProvider } from "@/components/trpc/client";
 import "./globals.css";
 
 export const metadata: Metadata = {
-  title: { default: "Fleetdeck", template: "%s · Fleetdeck" },
+  title: "Fleetdeck",
   description: "Operations portal for the tenant Odoo fleet",
   robots: { index: false, follow: false },
 };

@@ -2,7 +2,7 @@ import Link from "next/link";
 
 import { EmptyState } from "@/components/ui/empty-state";
 
-export const metadata = { title: "Not found" };
+export const metadata = { title: "Not found · Fleetdeck" };
 
 export default function NotFound() {
   return (

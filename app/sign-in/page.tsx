@@ -5,7 +5,7 @@ import { RoleBadge } from "@/components/layout/role-badge";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "@/server/auth/demo-accounts";
 import { env } from "@/server/env";
 
-export const metadata: Metadata = { title: "Sign in" };
+export const metadata: Metadata = { title: "Sign in · Fleetdeck" };
 
 /** Only same-site paths: an open redirect after sign-in would hand the session to phishing pages. */
 function safeCallbackUrl(value: string | string[] | undefined): string {

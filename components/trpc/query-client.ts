@@ -18,8 +18,6 @@ export function makeQueryClient(): QueryClient {
         serializeData: superjson.serialize,
         // Streaming pending queries lets pages render before every prefetch resolves.
         shouldDehydrateQuery: (query) => defaultShouldDehydrateQuery(query) || query.state.status === "pending",
-        // Next redacts server error messages in production anyway; never ship them in the payload.
-        shouldRedactErrors: () => false,
       },
       hydrate: {
         deserializeData: superjson.deserialize,

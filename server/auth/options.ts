@@ -4,7 +4,7 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 
-import { hashPassword, verifyPassword } from "@/server/auth/password";
+import { checkCredentials } from "@/server/auth/credentials";
 import { roleFromClaim } from "@/server/auth/oidc-role";
 import { loadActiveUser } from "@/server/auth/session";
 import {
@@ -15,13 +15,7 @@ import {
   sessionExpiry,
   useSecureCookies,
 } from "@/server/auth/session-token";
-import {
-  ACCOUNT_POLICY,
-  effectiveFailures,
-  IpThrottle,
-  rateLimitedError,
-  retryAfterMs,
-} from "@/server/auth/sign-in-throttle";
+import { IpThrottle } from "@/server/auth/sign-in-throttle";
 import { getDb } from "@/server/db/client";
 import { env } from "@/server/env";
 
@@ -34,12 +28,6 @@ if (!env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "1";
 
 const ipThrottle = new IpThrottle();
 
-/** Hash of a throwaway password so unknown emails take as long to reject as wrong passwords. */
-let decoyHash: Promise<string> | undefined;
-function getDecoyHash(): Promise<string> {
-  return (decoyHash ??= hashPassword("decoy-password-never-valid"));
-}
-
 function clientIp(headers: Record<string, string | string[] | undefined> | undefined): string {
   // Behind a proxy the first X-Forwarded-For hop is the client. It can be forged, which only lets
   // an attacker escape the per-IP limit; the per-account limit still holds.
@@ -47,46 +35,6 @@ function clientIp(headers: Record<string, string | string[] | undefined> | undef
   const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
   const realIp = headers?.["x-real-ip"];
   return first || (typeof realIp === "string" ? realIp : "") || "unknown";
-}
-
-async function authorizeLocal(email: string, password: string, ip: string) {
-  const now = Date.now();
-  const ipWait = ipThrottle.retryAfterMs(ip, now);
-  if (ipWait > 0) throw new Error(rateLimitedError(ipWait));
-  if (!email || !password) return null;
-
-  const db = getDb();
-  const user = await db.user.findUnique({ where: { email } });
-  if (user) {
-    const state = { failures: user.failedSignIns, lastFailedAt: user.lastFailedSignInAt };
-    const wait = retryAfterMs(state, now, ACCOUNT_POLICY);
-    if (wait > 0) throw new Error(rateLimitedError(wait));
-  }
-
-  const passwordOk =
-    user?.authProvider === "local" && user.passwordHash
-      ? await verifyPassword(password, user.passwordHash)
-      : (await verifyPassword(password, await getDecoyHash()), false);
-
-  if (!user || !passwordOk) {
-    ipThrottle.recordFailure(ip, now);
-    if (user) {
-      const counted = effectiveFailures({ failures: user.failedSignIns, lastFailedAt: user.lastFailedSignInAt }, now, ACCOUNT_POLICY);
-      await db.user.update({
-        where: { id: user.id },
-        data: { failedSignIns: counted === 0 ? 1 : { increment: 1 }, lastFailedSignInAt: new Date(now) },
-      });
-    }
-    return null;
-  }
-  // Said only after a correct password, so it reveals nothing to a guesser.
-  if (user.disabled) throw new Error("AccountDisabled");
-
-  ipThrottle.recordSuccess(ip);
-  if (user.failedSignIns !== 0 || user.lastFailedSignInAt) {
-    await db.user.update({ where: { id: user.id }, data: { failedSignIns: 0, lastFailedSignInAt: null } });
-  }
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
 
 function oidcProvider(): OAuthConfig<Record<string, unknown>> | null {
@@ -171,10 +119,14 @@ export const authOptions: NextAuthOptions = {
         password: { label: "Password", type: "password" },
       },
       authorize: (credentials, request) =>
-        authorizeLocal(
-          String(credentials?.email ?? "").trim().toLowerCase(),
-          String(credentials?.password ?? ""),
-          clientIp(request?.headers as Record<string, string> | undefined),
+        checkCredentials(
+          getDb(),
+          {
+            email: String(credentials?.email ?? ""),
+            password: String(credentials?.password ?? ""),
+            ip: clientIp(request?.headers as Record<string, string> | undefined),
+          },
+          { ipThrottle },
         ),
     }),
     ...(oidc ? [oidc] : []),

@@ -11,8 +11,8 @@ import { AppError, describeError, toTRPCError } from "@/server/errors/app-error"
 export interface TRPCContext {
   session: AppSession | null;
   headers: Headers;
-  /** Opened on first use, so procedures that never touch the database never connect. */
-  readonly db: ReturnType<typeof getDb>;
+  /** The process-wide Prisma client (getDb() is a lazy singleton; the session lookup needs it anyway). */
+  db: ReturnType<typeof getDb>;
   /**
    * Called right after a permission check passes. Only the permission-matrix test sets it (to stop
    * the call there, before any handler touches the database or the cluster).
@@ -27,13 +27,7 @@ export interface TRPCMeta {
 
 export async function createTRPCContext(opts: { headers: Headers; session?: AppSession | null }): Promise<TRPCContext> {
   const session = opts.session !== undefined ? opts.session : await getSessionFromHeaders(opts.headers);
-  return {
-    session,
-    headers: opts.headers,
-    get db() {
-      return getDb();
-    },
-  };
+  return { session, headers: opts.headers, db: getDb() };
 }
 
 const t = initTRPC

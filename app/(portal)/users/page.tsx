@@ -6,7 +6,7 @@ import { can } from "@/server/auth/permissions";
 import { getServerAuthSession } from "@/server/auth/session";
 import { HydrateClient, prefetch, trpc } from "@/server/trpc/server";
 
-export const metadata: Metadata = { title: "Users" };
+export const metadata: Metadata = { title: "Users · Fleetdeck" };
 
 export default async function UsersPage() {
   const session = await getServerAuthSession();
