@@ -68,6 +68,8 @@ export async function* listAndWatch<T>(options: ListWatchOptions<T>): AsyncGener
         yield { type: "sync", items: listed.items, resourceVersion };
       }
 
+      // The consumer may have aborted while we were suspended at the yield above.
+      if (signal.aborted) return;
       const watchAbort = new AbortController();
       const stopWatch = () => watchAbort.abort();
       signal.addEventListener("abort", stopWatch, { once: true });

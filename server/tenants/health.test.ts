@@ -1,0 +1,195 @@
+import { describe, expect, it } from "vitest";
+import { NOW, clusterBasics, podStates, tenantFixture, warmStore, type TenantFixture } from "@/server/kube/fixtures/cluster-objects";
+import { ClusterStore } from "@/server/kube/cluster-store";
+import { TenantDirectory, buildTenantDetail, buildTenantSummary } from "./tenant-view";
+
+function summarize(fixture: TenantFixture, prepare?: (store: ClusterStore) => void) {
+  const store = warmStore([...clusterBasics(), ...fixture.objects]);
+  prepare?.(store);
+  return buildTenantSummary(store, fixture.record, { lostNodes: new Set(), now: NOW });
+}
+
+describe("tenant health, one demo problem at a time", () => {
+  it("healthy: one ready replica, no problems", () => {
+    const summary = summarize(tenantFixture("acme"));
+    expect(summary).toMatchObject({ health: "healthy", healthReason: "Running, 1 replica ready", readyReplicas: 1, desiredReplicas: 1, restarts: 0 });
+    expect(summary.problems).toEqual([]);
+  });
+
+  it("crash loop: down, in plain words with restarts, since the pod went unready", () => {
+    const summary = summarize(tenantFixture("crashy", { pod: podStates.crashLoop(5) }));
+    expect(summary.health).toBe("down");
+    expect(summary.problems).toHaveLength(1);
+    expect(summary.problems[0]).toMatchObject({
+      kind: "crash-loop",
+      severity: "critical",
+      title: "Odoo keeps crashing (CrashLoopBackOff, 5 restarts)",
+      since: "2026-11-23T11:20:00.000Z",
+      objectRef: { kind: "Pod", namespace: "tenant-crashy" },
+    });
+    expect(summary.problems[0].detail).toContain("exit code 1");
+    expect(summary.healthReason).toBe(summary.problems[0].title);
+    expect(summary.restarts).toBe(5);
+  });
+
+  it("OOMKilled: a crash loop whose last exit was the OOM killer names memory", () => {
+    const summary = summarize(tenantFixture("hungry", { pod: podStates.crashLoop(3, "OOMKilled", 137) }));
+    expect(summary.health).toBe("down");
+    expect(summary.problems[0]).toMatchObject({ kind: "oom-killed", title: "Odoo runs out of memory (OOMKilled, 3 restarts)" });
+    expect(summary.problems[0].detail).toContain("memory limit of 1Gi");
+  });
+
+  it("image pull: names the image that cannot be pulled", () => {
+    const summary = summarize(tenantFixture("typo", { pod: podStates.imagePull() }));
+    expect(summary.health).toBe("down");
+    expect(summary.problems[0]).toMatchObject({ kind: "image-pull", title: "Odoo image cannot be pulled (ImagePullBackOff: odoo:17.0-typo)" });
+  });
+
+  it("ErrImagePull counts as an image problem too", () => {
+    const summary = summarize(tenantFixture("typo2", { pod: podStates.imagePull("ErrImagePull") }));
+    expect(summary.problems[0].kind).toBe("image-pull");
+  });
+
+  it("unschedulable: quotes the scheduler", () => {
+    const summary = summarize(tenantFixture("big", { pod: podStates.unschedulable() }));
+    expect(summary.health).toBe("down");
+    expect(summary.problems[0]).toMatchObject({
+      kind: "unschedulable",
+      title: "Pod cannot be scheduled: 0/3 nodes are available: 3 Insufficient memory.",
+      since: "2026-11-23T11:45:00.000Z",
+    });
+  });
+
+  it("PVC pending on a storage class the cluster lacks", () => {
+    const summary = summarize(tenantFixture("nostore", { storageClass: "fast-ssd", pvcPending: true, pod: podStates.containerCreating() }));
+    const problem = summary.problems.find((p) => p.kind === "pvc-pending");
+    expect(problem).toMatchObject({ severity: "critical", title: 'Filestore volume is pending: storage class "fast-ssd" does not exist' });
+    expect(summary.health).toBe("down");
+  });
+
+  it("volume above 90%: degraded with the percentage, expandable or not", () => {
+    const fixture = tenantFixture("full");
+    const summary = summarize(fixture, (store) =>
+      store.setVolumeUsage(
+        [{ namespace: "tenant-full", pvc: "odoo-filestore", usedBytes: 93 * 1024 ** 3, capacityBytes: 100 * 1024 ** 3, observedAt: NOW.toISOString() }],
+        { replaceMissing: true },
+      ),
+    );
+    expect(summary.health).toBe("degraded");
+    expect(summary.storageUsedPercent).toBe(93);
+    expect(summary.problems[0]).toMatchObject({ kind: "volume-full", severity: "warning", title: "Filestore volume 93% full" });
+    expect(summary.problems[0].detail).toContain("can be expanded");
+  });
+
+  it("volume at 97% is critical", () => {
+    const summary = summarize(tenantFixture("fuller"), (store) =>
+      store.setVolumeUsage([{ namespace: "tenant-fuller", pvc: "odoo-filestore", usedBytes: 97, capacityBytes: 100, observedAt: NOW.toISOString() }], { replaceMissing: true }),
+    );
+    expect(summary.problems[0].severity).toBe("critical");
+  });
+
+  it("stopped: scaled to 0 replicas", () => {
+    const summary = summarize(tenantFixture("paused", { replicas: 0 }));
+    expect(summary).toMatchObject({ health: "stopped", healthReason: "Stopped: scaled to 0 replicas", desiredReplicas: 0, problems: [] });
+  });
+
+  it("suspended: billing status wins over stopped", () => {
+    const summary = summarize(tenantFixture("unpaid", { replicas: 0, billingStatus: "suspended" }));
+    expect(summary).toMatchObject({ health: "suspended", healthReason: "Suspended for billing; scaled to 0 replicas" });
+  });
+
+  it("failed backup: the latest backup Job failed", () => {
+    const summary = summarize(tenantFixture("nobackup", { backupFailed: true }));
+    expect(summary.health).toBe("degraded");
+    expect(summary.problems[0]).toMatchObject({ kind: "backup-failed", severity: "warning", title: "Backup job failed", since: "2026-11-22T02:05:00Z" });
+    expect(summary.problems[0].detail).toContain("backoff limit");
+  });
+
+  it("missing workload: a registry record with nothing in the cluster", () => {
+    const summary = summarize(tenantFixture("ghost", { noWorkload: true }));
+    expect(summary.health).toBe("missing");
+    expect(summary.problems).toEqual([expect.objectContaining({ kind: "missing-workload", severity: "critical" })]);
+  });
+
+  it("provisioning: a new pod still ContainerCreating is not a failure", () => {
+    const summary = summarize(tenantFixture("fresh", { pod: podStates.containerCreating() }));
+    expect(summary).toMatchObject({ health: "provisioning", healthReason: "Starting: pod ContainerCreating", problems: [] });
+  });
+
+  it("provisioning: a brand-new record whose namespace exists but has no Deployment yet", () => {
+    const fixture = tenantFixture("brandnew", { recordCreatedAt: new Date(NOW.getTime() - 60_000).toISOString() });
+    fixture.objects = fixture.objects.filter((o) => o.resource === "namespaces");
+    expect(summarize(fixture).health).toBe("provisioning");
+  });
+
+  it("node lost: a pod on a node that stopped reporting Ready", () => {
+    const fixture = tenantFixture("stranded");
+    const store = warmStore([...clusterBasics(), ...fixture.objects]);
+    const summary = buildTenantSummary(store, fixture.record, { lostNodes: new Set(["node-1"]), now: NOW });
+    expect(summary.problems[0]).toMatchObject({ kind: "node-lost", title: "Node node-1 is not ready" });
+  });
+
+  it("unknown until the cache has listed everything", () => {
+    const fixture = tenantFixture("early");
+    const cold = new ClusterStore({ tenantLabelKey: "saasodoo.instance.id", feeds: ["pods", "deployments"] });
+    expect(buildTenantSummary(cold, fixture.record, { lostNodes: new Set(), now: NOW })).toMatchObject({ health: "unknown", problems: [] });
+  });
+});
+
+describe("registry ⨝ cluster", () => {
+  it("lists a Deployment whose instance id matches no record as an orphan", async () => {
+    const known = tenantFixture("known");
+    const stray = tenantFixture("stray");
+    const store = warmStore([...clusterBasics(), ...known.objects, ...stray.objects]);
+    const directory = new TenantDirectory({ store, loadRegistry: async () => [known.record], clusterName: "default", now: () => NOW });
+    await directory.ready();
+    expect(directory.summaries().map((s) => s.id)).toEqual([known.record.id]);
+    expect(directory.orphans()).toEqual([
+      { namespace: "tenant-stray", name: stray.record.name, kind: "Deployment", instanceId: stray.record.id, since: "2026-01-10T09:01:00Z" },
+    ]);
+  });
+
+  it("detail joins deployment, pods, PVC usage, service, ingress, events and backups without secrets", () => {
+    const fixture = tenantFixture("detail");
+    const store = warmStore([...clusterBasics(), ...fixture.objects]);
+    const summary = buildTenantSummary(store, fixture.record, { lostNodes: new Set(), now: NOW });
+    const detail = buildTenantDetail(store, fixture.record, summary);
+    expect(detail.deployment).toMatchObject({ desired: 1, ready: 1, image: "odoo:17.0", status: "available", lastRollout: { revision: "1" } });
+    expect(detail.pods[0]).toMatchObject({ status: "Running", ready: "1/1", nodeName: "node-1" });
+    expect(detail.pvcs[0]).toMatchObject({ phase: "Bound", storageClass: "ceph-rbd", expandable: true, capacity: "20Gi" });
+    expect(detail.service?.ports[0].port).toBe(8069);
+    expect(detail.ingressHosts).toEqual(["detail.odoo.example.com"]);
+    expect(detail.events[0]).toMatchObject({ reason: "ScalingReplicaSet", type: "Normal" });
+    expect(detail.backups.map((b) => b.status)).toEqual(["succeeded", "succeeded"]);
+    const serialised = JSON.stringify(detail) + JSON.stringify(store.list("pods")) + JSON.stringify(store.list("deployments"));
+    expect(serialised).not.toContain("hunter2");
+    expect(serialised).not.toContain("PGPASSWORD");
+    expect(serialised).not.toContain("managedFields");
+    expect(serialised).not.toContain("last-applied-configuration");
+  });
+
+  it("recomputes only tenants whose objects changed", async () => {
+    const a = tenantFixture("alpha");
+    const b = tenantFixture("bravo");
+    const store = warmStore([...clusterBasics(), ...a.objects, ...b.objects], { coalesceMs: 0 });
+    const directory = new TenantDirectory({ store, loadRegistry: async () => [a.record, b.record], clusterName: "default", now: () => NOW });
+    directory.start();
+    await directory.ready();
+    const before = directory.summaries();
+    const bravoBefore = directory.summary(b.record.id);
+    const changed: string[] = [];
+    directory.onTenantChange((id) => changed.push(id));
+
+    const crashing = tenantFixture("alpha", { pod: podStates.crashLoop(2) }).objects.find((o) => o.resource === "pods")!;
+    const { slimmers } = await import("@/server/kube/objects");
+    store.apply("pods", { type: "modified", object: slimmers.pods(crashing.raw), resourceVersion: "9999" });
+    store.flushChanges();
+
+    expect(changed).toEqual([a.record.id]);
+    // Only the pod changed; the Deployment still counts its replica ready until its status catches up.
+    expect(directory.summary(a.record.id)).toMatchObject({ health: "degraded", problems: [expect.objectContaining({ kind: "crash-loop" })] });
+    expect(directory.summary(b.record.id)).toBe(bravoBefore);
+    expect(directory.summaries()).not.toBe(before);
+    directory.stop();
+  });
+});
