@@ -12,7 +12,7 @@ import { KubeError, isStatusObject, kubeErrorFromStatus, toKubeError } from "./k
  */
 
 export interface RawObject {
-  metadata?: { name?: string; namespace?: string; resourceVersion?: string };
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string; [key: string]: unknown };
   [key: string]: unknown;
 }
 

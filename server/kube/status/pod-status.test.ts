@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { podStates, tenantFixture } from "../fixtures/cluster-objects";
+import { podStates, tenantFixture, type TenantFixtureOptions } from "../fixtures/cluster-objects";
 import { slimmers } from "../objects";
 import { podStatus } from "./pod-status";
 
-function pod(state?: Parameters<typeof tenantFixture>[1]["pod"], mutate?: (raw: any) => void) {
+function pod(state?: TenantFixtureOptions["pod"], mutate?: (raw: any) => void) {
   const raw = structuredClone(tenantFixture("p", { pod: state }).objects.find((o) => o.resource === "pods")!.raw) as any;
   mutate?.(raw);
   return slimmers.pods(raw);
