@@ -51,7 +51,7 @@ export function CacheFreshness({
       data-state="stale"
       role="alert"
       className={clsx(
-        "rounded-lg border px-4 py-3 text-sm",
+        "basis-full rounded-lg border px-4 py-3 text-sm",
         severe ? "border-red-300 bg-red-50 text-red-900" : "border-amber-300 bg-amber-50 text-amber-900",
       )}
     >
@@ -74,7 +74,8 @@ export function CacheFreshness({
 }
 
 function describeWatch(watch: WatchFreshness): string {
-  const what = `Watch for ${watch.kind}`;
+  // Volume usage is polled from the kubelet, not watched; name it by what it feeds.
+  const what = watch.kind === "volume-stats" ? "Volume usage from kubelet stats" : `Watch for ${watch.kind}`;
   const state = watch.synced ? "is reconnecting" : "has not loaded yet";
   return watch.error ? `${what} ${state}: ${watch.error}` : `${what} ${state}.`;
 }

@@ -62,33 +62,34 @@ export function TenantsView() {
     problem: PROBLEM_FILTER_VALUES.map((value) => ({ value, label: PROBLEM_LABELS[value], count: facetCount(list.facets, "problem", value) })),
   };
   const filtered = params.q || (Object.keys(FILTER_LABELS) as TenantFilterName[]).some((name) => params[name].length > 0);
-  // A page past the end (a shared link after tenants went away) says so instead of showing nothing.
-  const pastTheEnd = list.total > 0 && list.items.length === 0;
+  // The server clamps a page past the end (a shared link after tenants went away); say so.
+  const notices = list.page === params.page ? problems : [...problems, `There is no page ${params.page}; showing page ${list.page}, the last one.`];
 
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-end justify-between gap-2">
-        <h1 className="text-xl font-semibold text-slate-900">Tenants</h1>
-        <div className="flex items-center gap-3">
+        <div className="flex items-baseline gap-3">
+          <h1 className="text-xl font-semibold text-slate-900">Tenants</h1>
+          <span className="text-sm text-slate-600">{list.total.toLocaleString("en-US")} {filtered ? "match" : "in total"}</span>
           {navigating && (
             <span role="status" className="text-xs text-slate-500">
               Loading…
             </span>
           )}
-          <CacheFreshness
-            freshness={list.freshness}
-            receivedAt={dataUpdatedAt}
-            liveStatus={live.status === "pending" ? "live" : live.status === "error" ? "error" : "connecting"}
-          />
         </div>
+        <CacheFreshness
+          freshness={list.freshness}
+          receivedAt={dataUpdatedAt}
+          liveStatus={live.status === "pending" ? "live" : live.status === "error" ? "error" : "connecting"}
+        />
       </div>
 
-      {problems.length > 0 && (
+      {notices.length > 0 && (
         <div role="alert" className="rounded-lg border border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900">
           <p className="font-medium">Part of this link could not be used.</p>
           <ul className="list-disc pl-5">
-            {problems.map((problem) => (
-              <li key={problem}>{problem}</li>
+            {notices.map((notice) => (
+              <li key={notice}>{notice}</li>
             ))}
           </ul>
         </div>
@@ -116,18 +117,10 @@ export function TenantsView() {
       {list.items.length === 0 ? (
         <div className="rounded-xl border border-dashed border-slate-300 bg-white p-10 text-center">
           <p className="font-medium text-slate-900">
-            {pastTheEnd ? `There is no page ${params.page}.` : filtered ? "No tenants match this search." : "No tenants yet."}
+            {filtered ? "No tenants match this search." : "No tenants yet."}
           </p>
           <p className="mt-1 text-sm text-slate-600">
-            {pastTheEnd ? (
-              <button type="button" className="text-blue-700 hover:underline" onClick={() => navigate({ page: 1 })}>
-                Go to the first page
-              </button>
-            ) : filtered ? (
-              "Try fewer filters or a shorter search."
-            ) : (
-              "Import the tenant registry to see the fleet."
-            )}
+            {filtered ? "Try fewer filters or a shorter search." : "Import the tenant registry to see the fleet."}
           </p>
         </div>
       ) : (
@@ -141,7 +134,7 @@ export function TenantsView() {
       )}
 
       <TenantsPagination
-        page={params.page}
+        page={list.page}
         pageSize={params.pageSize}
         total={list.total}
         onPage={(page) => navigate({ page })}

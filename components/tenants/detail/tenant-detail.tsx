@@ -16,7 +16,7 @@ import { TenantHeader } from "./tenant-header";
 export function TenantDetail({ id }: { id: string }) {
   return (
     <QueryErrorBoundary
-      fallback={({ error, retry }) => (errorCodeOf(error) === "NOT_FOUND" ? <TenantNotFound id={id} /> : <ErrorPanel error={error} retry={retry} />)}
+      fallback={({ error, retry }) => (isMissingTenant(error) ? <TenantNotFound id={id} /> : <ErrorPanel error={error} retry={retry} />)}
     >
       <TenantDetailLive id={id} />
     </QueryErrorBoundary>
@@ -72,4 +72,10 @@ function TenantNotFound({ id }: { id: string }) {
       </Link>
     </div>
   );
+}
+
+/** An id that is not a UUID (BAD_REQUEST) cannot name a tenant either: same message as an unknown one. */
+function isMissingTenant(error: unknown): boolean {
+  const code = errorCodeOf(error);
+  return code === "NOT_FOUND" || code === "BAD_REQUEST";
 }
