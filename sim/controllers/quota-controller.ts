@@ -1,0 +1,78 @@
+// resourcequota-controller: recomputes status.used of each namespace's quotas from its pods
+// and claims (batched per namespace, so a busy namespace costs one recompute per tick).
+import type { StoreEvent } from "../store/types";
+import type { SimContext } from "./context";
+import { cpuMillis, isPodTerminal, parseQuantity } from "./kube-util";
+import { WorkQueue } from "./work-queue";
+
+function formatCpu(millis: number): string {
+  return millis % 1000 === 0 ? String(millis / 1000) : `${millis}m`;
+}
+
+function formatBytes(bytes: number): string {
+  for (const [unit, size] of [["Gi", 2 ** 30], ["Mi", 2 ** 20], ["Ki", 2 ** 10]] as const) if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
+  return String(bytes);
+}
+
+export class QuotaController {
+  private queue = new WorkQueue((ns) => this.sync(ns));
+  private unsubscribe?: () => void;
+
+  constructor(private readonly ctx: SimContext) {}
+
+  start(): void {
+    this.unsubscribe = this.ctx.store.on((ev) => this.onEvent(ev));
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    this.queue.stop();
+  }
+
+  syncAll(): void {
+    for (const q of this.ctx.store.list("core/resourcequotas")) this.sync(q.metadata.namespace!);
+  }
+
+  private onEvent(ev: StoreEvent): void {
+    if (ev.resource === "core/pods" || ev.resource === "core/persistentvolumeclaims" || (ev.resource === "core/resourcequotas" && ev.type === "ADDED")) {
+      const ns = ev.object.metadata.namespace;
+      if (ns && (ev.resource !== "core/pods" || ev.type !== "MODIFIED" || isPodTerminal(ev.object))) this.queue.add(ns);
+    }
+  }
+
+  sync(ns: string): void {
+    const quotas = this.ctx.store.list("core/resourcequotas", ns);
+    if (!quotas.length) return;
+    const pods = this.ctx.store.list("core/pods", ns).filter((p) => !isPodTerminal(p));
+    const pvcs = this.ctx.store.list("core/persistentvolumeclaims", ns);
+    let reqCpu = 0, reqMem = 0, limCpu = 0, limMem = 0;
+    for (const p of pods) {
+      for (const c of p.spec?.containers ?? []) {
+        reqCpu += cpuMillis(c.resources?.requests?.cpu ?? c.resources?.limits?.cpu);
+        reqMem += parseQuantity(c.resources?.requests?.memory ?? c.resources?.limits?.memory);
+        limCpu += cpuMillis(c.resources?.limits?.cpu);
+        limMem += parseQuantity(c.resources?.limits?.memory);
+      }
+    }
+    const storage = pvcs.reduce((s, c) => s + parseQuantity(c.spec?.resources?.requests?.storage), 0);
+    const values: Record<string, string> = {
+      "requests.cpu": formatCpu(reqCpu),
+      "requests.memory": formatBytes(reqMem),
+      "limits.cpu": formatCpu(limCpu),
+      "limits.memory": formatBytes(limMem),
+      pods: String(pods.length),
+      persistentvolumeclaims: String(pvcs.length),
+      "requests.storage": formatBytes(storage),
+      cpu: formatCpu(reqCpu),
+      memory: formatBytes(reqMem),
+    };
+    for (const q of quotas) {
+      this.ctx.store.mutate("core/resourcequotas", ns, q.metadata.name, (d) => {
+        const hard = { ...(d.spec?.hard ?? {}) };
+        const used: Record<string, string> = {};
+        for (const k of Object.keys(hard)) used[k] = values[k] ?? "0";
+        d.status = { hard, used };
+      });
+    }
+  }
+}

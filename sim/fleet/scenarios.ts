@@ -1,0 +1,102 @@
+// Scenarios decide which tenants carry which problem. Demo problem tenants have fixed database
+// names (ids still come from the seed) so tests and demos can address them by name.
+
+export const SCENARIO_NAMES = ["demo", "healthy", "degraded", "scale"] as const;
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
+export type TenantProblem =
+  | "crash-loop" // bad database host in its config: CrashLoopBackOff, traceback in logs
+  | "oom-killed" // MemoryError then OOMKilled (exit 137), restarts
+  | "image-pull" // bad image tag: ErrImagePull / ImagePullBackOff
+  | "unschedulable" // requests bigger than any node: Pending + FailedScheduling
+  | "pvc-pending" // PVC on a storage class that does not exist: Pending + ProvisioningFailed
+  | "volume-full" // filestore PVC above 90% used (kubelet stats)
+  | "stopped" // instance stopped by its owner: 0 replicas
+  | "suspended" // billing suspended: 0 replicas + saasodoo.io/suspended-* annotations
+  | "orphaned" // workload whose instance id has no record in the registry
+  | "backup-failed"; // latest odoo-backup Job failed with BackoffLimitExceeded
+
+/**
+ * Database names of the demo scenario's problem tenants.
+ *
+ * | problem        | database name          | what the cluster shows                                  |
+ * |----------------|------------------------|---------------------------------------------------------|
+ * | crash-loop     | brightpath-logistics   | pod Running, container waiting CrashLoopBackOff, exit 1 |
+ * | oom-killed     | harborline-analytics   | lastState.terminated reason OOMKilled, exitCode 137     |
+ * | image-pull     | cedarwood-dental       | container waiting ImagePullBackOff (image odoo:17.0.1)  |
+ * | unschedulable  | summit-manufacturing   | pod Pending, PodScheduled False Unschedulable            |
+ * | pvc-pending    | lumen-architects       | PVC Pending (class ceph-ssd missing), pod Pending       |
+ * | volume-full    | atlas-archives         | filestore 93% used in /stats/summary                    |
+ * | stopped        | maplestreet-bakery     | Deployment replicas 0, no pods                          |
+ * | suspended      | orchid-events          | billing suspended, replicas 0, suspension annotations   |
+ * | orphaned       | oldfield-legal         | workload present, instance id absent from the registry  |
+ * | backup-failed  | riverside-clinic       | newest backup Job Failed (BackoffLimitExceeded)         |
+ *
+ * The registry export also holds `quartz-consulting` (DEMO_MISSING_TENANT): a record with no
+ * workload in the cluster at all.
+ */
+export const DEMO_PROBLEM_TENANTS: Readonly<Record<TenantProblem, string>> = {
+  "crash-loop": "brightpath-logistics",
+  "oom-killed": "harborline-analytics",
+  "image-pull": "cedarwood-dental",
+  unschedulable: "summit-manufacturing",
+  "pvc-pending": "lumen-architects",
+  "volume-full": "atlas-archives",
+  stopped: "maplestreet-bakery",
+  suspended: "orchid-events",
+  orphaned: "oldfield-legal",
+  "backup-failed": "riverside-clinic",
+};
+
+export const DEMO_MISSING_TENANT = "quartz-consulting";
+
+export const BAD_IMAGE_TAG_SUFFIX = ".1"; // odoo:17.0.1 does not exist on Docker Hub
+export const MISSING_STORAGE_CLASS = "ceph-ssd";
+
+export interface ScenarioPlan {
+  /** index in the fleet -> problem; demo names are used for these slots */
+  namedProblems: Map<number, TenantProblem>;
+  /** probability that any other tenant gets a random problem */
+  randomProblemRate: number;
+  includeMissingRecord: boolean;
+  /** share of tenants whose pods write live log lines (health checks, requests) */
+  liveLogShare: number;
+}
+
+const ALL_PROBLEMS = Object.keys(DEMO_PROBLEM_TENANTS) as TenantProblem[];
+
+function spreadNamedProblems(tenantCount: number): Map<number, TenantProblem> {
+  const slots = new Map<number, TenantProblem>();
+  const usable = ALL_PROBLEMS.slice(0, Math.min(ALL_PROBLEMS.length, tenantCount));
+  // Spread them through the fleet so they do not all sit on one page of a list.
+  const stride = Math.max(1, Math.floor(tenantCount / (usable.length + 1)));
+  usable.forEach((problem, k) => slots.set(Math.min(tenantCount - 1, (k + 1) * stride - 1 + (k % 2)), problem));
+  if (slots.size < usable.length) usable.forEach((problem, k) => slots.set(k, problem));
+  return slots;
+}
+
+export function planScenario(scenario: ScenarioName, tenantCount: number): ScenarioPlan {
+  switch (scenario) {
+    case "healthy":
+      return { namedProblems: new Map(), randomProblemRate: 0, includeMissingRecord: false, liveLogShare: Math.min(1, 200 / Math.max(1, tenantCount)) };
+    case "degraded": {
+      const namedProblems = spreadNamedProblems(tenantCount);
+      // About 30% of the fleet in trouble, counting the named ones.
+      const others = tenantCount - namedProblems.size;
+      const randomProblemRate = others > 0 ? Math.max(0, (0.3 * tenantCount - namedProblems.size) / others) : 0;
+      return { namedProblems, randomProblemRate, includeMissingRecord: true, liveLogShare: Math.min(1, 200 / Math.max(1, tenantCount)) };
+    }
+    case "scale":
+      return { namedProblems: spreadNamedProblems(tenantCount), randomProblemRate: 0, includeMissingRecord: true, liveLogShare: Math.min(1, 100 / Math.max(1, tenantCount)) };
+    case "demo":
+    default:
+      return { namedProblems: spreadNamedProblems(tenantCount), randomProblemRate: 0, includeMissingRecord: true, liveLogShare: Math.min(1, 200 / Math.max(1, tenantCount)) };
+  }
+}
+
+/** Problems a random degraded tenant may get (never another orphan: one is enough to show). */
+export const RANDOM_PROBLEMS: readonly TenantProblem[] = ALL_PROBLEMS.filter((p) => p !== "orphaned");
+
+export function isScenarioName(value: string): value is ScenarioName {
+  return (SCENARIO_NAMES as readonly string[]).includes(value);
+}
