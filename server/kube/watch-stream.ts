@@ -97,11 +97,6 @@ export async function* listAndWatch<T>(options: ListWatchOptions<T>): AsyncGener
             timeoutSeconds: 300 + Math.floor(Math.random() * 300),
           },
         });
-        if (failedSinceLastStream) {
-          failedSinceLastStream = false;
-          yield { type: "connected", resourceVersion };
-        }
-        failures = 0;
         const openedAt = Date.now();
         let lines = 0;
         for await (const line of readLines(response)) {
@@ -114,6 +109,13 @@ export async function* listAndWatch<T>(options: ListWatchOptions<T>): AsyncGener
               ? kubeErrorFromStatus(event.object.code ?? 500, event.object, { path })
               : new KubeError({ kind: "bad-response", apiMessage: "watch ERROR event without Status", path });
             throw error;
+          }
+          // Live again only once data flows: a server that accepts the watch but stays silent is
+          // still down as far as freshness goes.
+          if (failedSinceLastStream) {
+            failedSinceLastStream = false;
+            failures = 0;
+            yield { type: "connected", resourceVersion: resourceVersion! };
           }
           const rv = event.object?.metadata?.resourceVersion;
           if (rv) resourceVersion = rv;
