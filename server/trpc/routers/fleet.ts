@@ -1,6 +1,19 @@
 import "server-only";
 
-import { createTRPCRouter } from "@/server/trpc/init";
+import { tracked } from "@trpc/server";
 
-// Placeholder so root.ts compiles before the kube helper lands the real fleet router.
-export const fleetRouter = createTRPCRouter({});
+import { getFleetSummary, watchFleetChanges } from "@/server/tenants/tenant-service";
+import { createTRPCRouter, requirePermission } from "@/server/trpc/init";
+
+export const fleetRouter = createTRPCRouter({
+  summary: requirePermission("fleet:read").query(() => getFleetSummary()),
+
+  /** A coalesced "changed" tick (at most every ~500 ms) so list and overview pages invalidate. */
+  onChange: requirePermission("fleet:read").subscription(async function* ({ signal }) {
+    let sequence = 0;
+    for await (const change of watchFleetChanges(signal ?? new AbortController().signal)) {
+      sequence += 1;
+      yield tracked(`${Date.now()}-${sequence}`, change);
+    }
+  }),
+});

@@ -1,0 +1,160 @@
+import "server-only";
+import { getDb } from "@/server/db/client";
+import { AppError } from "@/server/errors/app-error";
+import { kubeSettings } from "@/server/kube/client";
+import { getClusterCache } from "@/server/kube/cluster-cache";
+import { queryTenants, summarizeFleet } from "./fleet-query";
+import { listRegistryTenants } from "./registry";
+import { TenantDirectory } from "./tenant-view";
+import type { FleetSummary, TenantDetail, TenantListInput, TenantListResult, TenantRecord } from "./types";
+
+/**
+ * The process-wide tenant directory (registry ⨝ cluster cache) and the entry points the tRPC
+ * routers call. Everything here reads memory; the only I/O is the registry reload.
+ */
+
+function toIso(value: Date | string): string {
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+async function loadRegistryRecords(): Promise<TenantRecord[]> {
+  const rows = await listRegistryTenants(getDb());
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    databaseName: row.databaseName,
+    customerId: row.customerId,
+    customerEmail: row.customerEmail,
+    instanceType: row.instanceType,
+    odooVersion: row.odooVersion,
+    billingStatus: row.billingStatus,
+    cluster: row.cluster,
+    createdAt: toIso(row.createdAt),
+    updatedAt: toIso(row.updatedAt),
+  }));
+}
+
+const globalSlot = globalThis as typeof globalThis & { __fleetdeckTenantDirectory?: TenantDirectory };
+
+/** The process-wide directory over the process-wide cluster cache (globalThis: one per process). */
+export function getTenantDirectory(): TenantDirectory {
+  if (!globalSlot.__fleetdeckTenantDirectory) {
+    const directory = new TenantDirectory({
+      store: getClusterCache(),
+      loadRegistry: loadRegistryRecords,
+      clusterName: kubeSettings().clusterName,
+    });
+    directory.start();
+    globalSlot.__fleetdeckTenantDirectory = directory;
+  }
+  return globalSlot.__fleetdeckTenantDirectory;
+}
+
+/** Call after the registry changed (an import) so the next read sees it. */
+export function invalidateRegistry(): Promise<void> {
+  return getTenantDirectory().invalidateRegistry();
+}
+
+/** The first request after start-up waits briefly for the cache instead of showing all "unknown". */
+async function readyDirectory(): Promise<TenantDirectory> {
+  const directory = getTenantDirectory();
+  const cache = getClusterCache();
+  try {
+    await directory.ready({ warmTimeoutMs: 5_000, whenWarm: (ms) => cache.whenWarm(ms) });
+  } catch (cause) {
+    throw new AppError("UNAVAILABLE", {
+      message: `tenant registry unavailable: ${(cause as Error).message}`,
+      userMessage: "The tenant registry (database) cannot be read right now. Try again shortly.",
+      cause,
+    });
+  }
+  return directory;
+}
+
+export async function listTenants(input: TenantListInput): Promise<TenantListResult> {
+  const directory = await readyDirectory();
+  return queryTenants(directory.summaries(), input, getClusterCache().freshness());
+}
+
+export async function getFleetSummary(): Promise<FleetSummary> {
+  const directory = await readyDirectory();
+  return summarizeFleet({
+    summaries: directory.summaries(),
+    orphans: directory.orphans(),
+    storagePressure: directory.storagePressure(),
+    freshness: getClusterCache().freshness(),
+    now: new Date(),
+  });
+}
+
+export async function getTenantDetail(id: string): Promise<TenantDetail> {
+  const directory = await readyDirectory();
+  const detail = directory.detail(id);
+  if (!detail) {
+    throw new AppError("NOT_FOUND", { message: `tenant ${id} not in registry`, userMessage: `No tenant with id ${id} in the registry.` });
+  }
+  return detail;
+}
+
+/**
+ * Yields the tenant's fresh detail each time its objects (or its registry row) change, at most
+ * every `minIntervalMs`, until the signal aborts. The first value is the current state.
+ */
+export async function* watchTenantDetail(id: string, signal: AbortSignal, minIntervalMs = 100): AsyncGenerator<TenantDetail> {
+  const directory = await readyDirectory();
+  if (!directory.hasTenant(id)) await getTenantDetail(id);
+  yield* mapTicks(
+    (notify) => directory.onTenantChange((changed) => changed === id && notify()),
+    signal,
+    minIntervalMs,
+    () => directory.detail(id),
+    true,
+  );
+}
+
+/** A coalesced "something changed" tick for list and overview pages (at most every 500 ms). */
+export async function* watchFleetChanges(signal: AbortSignal, minIntervalMs = 500): AsyncGenerator<{ at: string }> {
+  const cache = getClusterCache();
+  yield* mapTicks((notify) => cache.onChange(() => notify()), signal, minIntervalMs, () => ({ at: new Date().toISOString() }), false);
+}
+
+async function* mapTicks<T>(
+  subscribe: (notify: () => void) => () => void,
+  signal: AbortSignal,
+  minIntervalMs: number,
+  read: () => T | undefined,
+  emitInitial: boolean,
+): AsyncGenerator<T> {
+  let pending = emitInitial;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    pending = true;
+    wake?.();
+  };
+  const unsubscribe = subscribe(notify);
+  const onAbort = () => wake?.();
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    while (!signal.aborted) {
+      if (!pending) await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+      if (signal.aborted) return;
+      pending = false;
+      const value = read();
+      if (value !== undefined) yield value;
+      // Changes arriving during this pause are folded into the next value.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, minIntervalMs);
+        wake = () => {
+          if (signal.aborted) {
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+      });
+    }
+  } finally {
+    unsubscribe();
+    signal.removeEventListener("abort", onAbort);
+  }
+}
