@@ -1,0 +1,48 @@
+import { expect, signIn, test, type Role } from "./support/fixtures";
+
+const roles: Role[] = ["admin", "operator", "pm", "viewer"];
+
+for (const role of roles) {
+  test(`[AUTH] ${role} signs in and lands on the fleet overview`, async ({ page }) => {
+    await signIn(page, role);
+    await expect(page.getByTestId("fleet-health-chart")).toBeVisible();
+    await expect(page.getByTestId("current-user")).toContainText(role);
+  });
+}
+
+test("[AUTH] a page without a session redirects to sign-in", async ({ page }) => {
+  await page.goto("/tenants?q=acme");
+  await expect(page).toHaveURL(/\/sign-in\?callbackUrl=/);
+});
+
+test("[AUTH] a wrong password is refused with a message", async ({ page }) => {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill("viewer@fleetdeck.local");
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.getByRole("alert")).toContainText(/incorrect|invalid|wrong/i);
+  await expect(page).toHaveURL(/\/sign-in/);
+});
+
+test("[AUTH] an admin sees the Users page", async ({ page }) => {
+  await signIn(page, "admin");
+  await page.getByRole("link", { name: "Users" }).click();
+  await expect(page.getByRole("heading", { name: "Users" })).toBeVisible();
+  await expect(page.getByText("viewer@fleetdeck.local")).toBeVisible();
+});
+
+test("[AUTH] a viewer is refused the Users page", async ({ page }) => {
+  await signIn(page, "viewer");
+  await expect(page.getByRole("link", { name: "Users" })).toHaveCount(0);
+  await page.goto("/users");
+  await expect(page.getByText(/not allowed|permission|forbidden/i).first()).toBeVisible();
+  await expect(page.getByText("admin@fleetdeck.local")).toHaveCount(0);
+});
+
+test("[AUTH] sign out ends the session", async ({ page }) => {
+  await signIn(page, "operator");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  await page.goto("/tenants");
+  await expect(page).toHaveURL(/\/sign-in/);
+});

@@ -1,0 +1,47 @@
+import { existsSync, readFileSync } from "node:fs";
+import { test as base, expect, type Page } from "@playwright/test";
+import { stackFile, type E2EStack } from "./stack-file";
+
+export type Role = "admin" | "operator" | "pm" | "viewer";
+
+export const demoPassword = process.env.FLEETDECK_E2E_PASSWORD ?? "fleetdeck-demo";
+export const demoAccount = (role: Role) => `${role}@fleetdeck.local`;
+
+/** The simulator's control API: present when the suite started its own stack, absent against a real cluster. */
+export interface ClusterControl {
+  tenantAction(tenant: string, action: string, body?: unknown): Promise<void>;
+}
+
+function readStack(): E2EStack | undefined {
+  return existsSync(stackFile) ? (JSON.parse(readFileSync(stackFile, "utf8")) as E2EStack) : undefined;
+}
+
+export async function signIn(page: Page, role: Role) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(demoAccount(role));
+  await page.getByLabel("Password").fill(demoPassword);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).not.toHaveURL(/\/sign-in/);
+}
+
+export const test = base.extend<{ cluster: ClusterControl | undefined; signInAs: (role: Role) => Promise<void> }>({
+  cluster: async ({}, use) => {
+    const stack = readStack();
+    if (!stack) return use(undefined);
+    await use({
+      async tenantAction(tenant, action, body) {
+        const response = await fetch(`${stack.simUrl}/_sim/tenants/${tenant}/${action}`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${stack.simToken}`, "content-type": "application/json" },
+          body: JSON.stringify(body ?? {}),
+        });
+        if (!response.ok) throw new Error(`simulator ${action} ${tenant}: ${response.status} ${await response.text()}`);
+      },
+    });
+  },
+  signInAs: async ({ page }, use) => {
+    await use((role) => signIn(page, role));
+  },
+});
+
+export { expect };

@@ -1,0 +1,26 @@
+import { expect, signIn, test } from "./support/fixtures";
+
+test("[TENANT] a crash-looping pod recovers live when the cluster heals it", async ({ page, cluster }) => {
+  test.skip(!cluster, "needs the simulator's control API to heal the tenant");
+  await signIn(page, "operator");
+  await page.goto("/tenants?problem=crash-loop");
+  const row = page.getByTestId("tenants-table").locator("tbody tr").first();
+  await expect(row).toBeVisible();
+  const databaseName = (await row.getAttribute("data-testid"))!.replace("tenant-row-", "");
+  await row.getByRole("link").first().click();
+
+  const pods = page.getByTestId("pods-table");
+  await expect(pods).toContainText("CrashLoopBackOff");
+  await cluster!.tenantAction(databaseName, "heal");
+  // No reload: the subscription brings the change.
+  await expect(pods).toContainText("Running", { timeout: 20_000 });
+  await expect(pods).not.toContainText("CrashLoopBackOff", { timeout: 20_000 });
+  await expect(page.getByTestId("tenant-health")).toContainText(/healthy/i, { timeout: 20_000 });
+});
+
+test("[TENANT] an unknown tenant id shows a not-found message", async ({ page }) => {
+  await signIn(page, "viewer");
+  await page.goto("/tenants/00000000-0000-0000-0000-000000000000");
+  await expect(page.getByText(/not found|no tenant/i).first()).toBeVisible();
+  await expect(page.getByRole("link", { name: /tenants/i }).first()).toBeVisible();
+});
