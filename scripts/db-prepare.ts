@@ -1,0 +1,28 @@
+// Makes the database ready for the portal: applies pending migrations, then creates the demo
+// sign-ins that do not exist yet. `npm run demo` runs it before starting the portal.
+import { closeDb, describeDatabaseError, openDb, resolveDatabaseTarget } from "@/server/db/connect";
+import { applyMigrations } from "@/server/db/migrate";
+import { seedDemoUsers } from "@/server/db/seed";
+import { env } from "@/server/env";
+
+async function main(): Promise<void> {
+  const target = resolveDatabaseTarget(env.DATABASE_URL, env.PGLITE_DIR);
+  const db = openDb(target);
+  try {
+    const migrations = await applyMigrations(db, { log: (line) => console.log(`[db] ${line}`) });
+    console.log(
+      `[db] ${target.label}: ${migrations.applied.length} migration(s) applied, ${migrations.alreadyApplied.length} already present`,
+    );
+    const seeded = await seedDemoUsers(db);
+    if (seeded.created.length > 0) console.log(`[db] created demo users: ${seeded.created.join(", ")}`);
+  } catch (error) {
+    throw describeDatabaseError(error, target);
+  } finally {
+    await closeDb(db);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`db:prepare failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

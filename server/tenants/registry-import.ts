@@ -1,0 +1,380 @@
+// Imports the instance service's export (CSV or JSON) into the tenant registry. Every row is
+// checked first; a file with any problem changes nothing, and the caller gets a report of
+// { row, field, problem } written for the person fixing the file.
+//
+// No `import "server-only"`: scripts/registry-import.ts runs this under plain Node.
+import Papa from "papaparse";
+import { z } from "zod";
+
+import type { BillingStatus, InstanceType, PrismaClient } from "@/server/db/generated/client";
+
+export const INSTANCE_TYPES = ["development", "staging", "production"] as const satisfies readonly InstanceType[];
+export const BILLING_STATUSES = ["active", "trial", "suspended", "overdue"] as const satisfies readonly BillingStatus[];
+
+export type RegistryFormat = "csv" | "json";
+
+export interface TenantRecordInput {
+  id: string;
+  name: string;
+  databaseName: string;
+  customerId: string;
+  customerEmail: string;
+  instanceType: InstanceType;
+  odooVersion: string;
+  billingStatus: BillingStatus;
+  /** When the instance was created, if the export says. */
+  createdAt?: Date;
+}
+
+export interface RegistryProblem {
+  /** CSV: the line in the file (the header is line 1). JSON: the 1-based position in the array. 0: the whole file. */
+  row: number;
+  /** The column as the file names it (database_name or databaseName), or "file". */
+  field: string;
+  problem: string;
+}
+
+export interface ParsedRegistryFile {
+  rows: TenantRecordInput[];
+  problems: RegistryProblem[];
+}
+
+export interface RegistryImportResult {
+  created: number;
+  updated: number;
+  unchanged: number;
+  problems: RegistryProblem[];
+}
+
+// The export's snake_case names; camelCase and a few synonyms are accepted too.
+const FIELDS = {
+  id: ["id", "instance_id"],
+  name: ["name", "instance_name"],
+  databaseName: ["database_name"],
+  customerId: ["customer_id"],
+  customerEmail: ["admin_email", "customer_email"],
+  instanceType: ["instance_type"],
+  odooVersion: ["odoo_version"],
+  billingStatus: ["billing_status"],
+  createdAt: ["created_at"],
+} as const satisfies Record<keyof TenantRecordInput, readonly string[]>;
+
+type FieldKey = keyof typeof FIELDS;
+const REQUIRED: FieldKey[] = ["id", "name", "databaseName", "customerId", "customerEmail", "instanceType", "odooVersion", "billingStatus"];
+
+/** "databaseName", "Database Name", "database-name" -> "database_name" */
+function snakeCase(key: string): string {
+  return key
+    .trim()
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/[\s-]+/g, "_")
+    .toLowerCase();
+}
+
+const FIELD_BY_NAME = new Map<string, FieldKey>(
+  (Object.entries(FIELDS) as [FieldKey, readonly string[]][]).flatMap(([key, names]) => names.map((name) => [name, key] as const)),
+);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// A Kubernetes namespace is `tenant-<database_name>`, so the name must stay DNS-safe in spirit;
+// underscores are tolerated because Odoo database names use them.
+const DATABASE_NAME = /^[a-z][a-z0-9_-]*$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const ODOO_VERSION = /^(\d{1,2})(?:\.(\d))?$/;
+
+const quote = (value: unknown) => `'${String(value).length > 60 ? `${String(value).slice(0, 57)}...` : String(value)}'`;
+
+/** One field's check: a zod schema from the raw cell to the stored value, with plain-words errors. */
+function fieldSchemas(label: (key: FieldKey) => string) {
+  // A missing or blank cell stops that field's checks: "is missing" says all that matters.
+  const text = (key: FieldKey) =>
+    z.unknown().transform((value, ctx) => {
+      const cell = value === null || value === undefined ? undefined : String(value).trim();
+      if (!cell) {
+        ctx.addIssue({ code: "custom", message: `${label(key)} is ${cell === undefined ? "missing" : "empty"}; every row needs one` });
+        return z.NEVER;
+      }
+      return cell;
+    });
+  const uuid = (key: FieldKey, example: string) =>
+    text(key)
+      .refine((value) => UUID.test(value), { error: (issue) => `${label(key)} ${quote(issue.input)} must be a UUID such as ${example}` })
+      .transform((value) => value.toLowerCase());
+  const oneOf = <T extends string>(key: FieldKey, values: readonly T[]) =>
+    text(key)
+      .transform((value) => value.toLowerCase())
+      .refine((value) => (values as readonly string[]).includes(value), {
+        error: (issue) => `${label(key)} ${quote(issue.input)} must be one of ${values.join(", ")}`,
+      })
+      .transform((value) => value as T);
+
+  return {
+    id: uuid("id", "3f2b8c1e-5d4a-4b6c-9e8f-0a1b2c3d4e5f"),
+    name: text("name").refine((value) => value.length <= 255, `${label("name")} is longer than 255 characters`),
+    databaseName: text("databaseName").refine((value) => DATABASE_NAME.test(value) && value.length <= 63, {
+      error: (issue) =>
+        `${label("databaseName")} ${quote(issue.input)} must start with a lowercase letter and use only lowercase letters, ` +
+        "digits, hyphens and underscores (at most 63 characters)",
+    }),
+    customerId: uuid("customerId", "0d9e8f7a-6b5c-4d3e-8f1a-2b3c4d5e6f70"),
+    customerEmail: text("customerEmail")
+      .refine((value) => EMAIL.test(value) && value.length <= 254, {
+        error: (issue) => `${label("customerEmail")} ${quote(issue.input)} is not an email address`,
+      })
+      .transform((value) => value.toLowerCase()),
+    instanceType: oneOf<InstanceType>("instanceType", INSTANCE_TYPES),
+    odooVersion: text("odooVersion")
+      .refine((value) => ODOO_VERSION.test(value), {
+        error: (issue) => `${label("odooVersion")} ${quote(issue.input)} must be an Odoo version such as 17.0`,
+      })
+      // The instance service writes both "17" and "17.0"; the cluster's image tags say "17.0".
+      .transform((value) => {
+        const [, major, minor] = ODOO_VERSION.exec(value)!;
+        return `${major}.${minor ?? "0"}`;
+      }),
+    billingStatus: oneOf<BillingStatus>("billingStatus", BILLING_STATUSES),
+    createdAt: z
+      .unknown()
+      .transform((value) => (value === null || value === undefined ? "" : String(value).trim()))
+      .refine((value) => value === "" || !Number.isNaN(Date.parse(value)), {
+        error: (issue) => `${label("createdAt")} ${quote(issue.input)} must be a date such as 2024-05-01T10:00:00Z`,
+      })
+      .transform((value) => (value === "" ? undefined : new Date(value))),
+  } satisfies Record<FieldKey, z.ZodType>;
+}
+
+interface RawRow {
+  /** Number reported for this row (see RegistryProblem.row). */
+  row: number;
+  values: Record<string, unknown>;
+}
+
+function rowsFromCsv(text: string, problems: RegistryProblem[]): RawRow[] {
+  const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ""), {
+    header: true,
+    skipEmptyLines: "greedy",
+    transformHeader: (header) => header.trim(),
+  });
+  for (const error of parsed.errors) {
+    // Papa numbers data rows from 0; the header is line 1 of the file.
+    const row = error.row === undefined ? 0 : error.row + 2;
+    const problem =
+      error.code === "TooManyFields" || error.code === "TooFewFields"
+        ? `the row has a different number of columns than the header (${error.message})`
+        : error.message;
+    problems.push({ row, field: "file", problem });
+  }
+  return parsed.data.map((values, index) => ({ row: index + 2, values }));
+}
+
+function rowsFromJson(text: string, problems: RegistryProblem[]): RawRow[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (error) {
+    problems.push({ row: 0, field: "file", problem: `the file is not valid JSON: ${(error as Error).message}` });
+    return [];
+  }
+  const list = Array.isArray(data)
+    ? data
+    : data && typeof data === "object" && Array.isArray((data as { instances?: unknown }).instances)
+      ? (data as { instances: unknown[] }).instances
+      : undefined;
+  if (!list) {
+    problems.push({ row: 0, field: "file", problem: 'the JSON must be an array of instances or an object {"instances": [...]}' });
+    return [];
+  }
+  const rows: RawRow[] = [];
+  list.forEach((item, index) => {
+    if (item && typeof item === "object" && !Array.isArray(item)) rows.push({ row: index + 1, values: item as Record<string, unknown> });
+    else problems.push({ row: index + 1, field: "file", problem: "this entry is not an object with instance fields" });
+  });
+  return rows;
+}
+
+/**
+ * Reads and checks an export without touching the database. `rows` holds the rows that passed;
+ * any entry in `problems` means the file as a whole must not be imported.
+ */
+export function parseRegistryFile(text: string, format: RegistryFormat): ParsedRegistryFile {
+  const problems: RegistryProblem[] = [];
+  const rawRows = format === "csv" ? rowsFromCsv(text, problems) : rowsFromJson(text, problems);
+  if (rawRows.length === 0 && problems.length === 0) {
+    problems.push({ row: 0, field: "file", problem: "the file holds no instances" });
+  }
+
+  // Which key the file uses for each field, so problems name the column the person sees.
+  const keyUsed = new Map<FieldKey, string>();
+  for (const raw of rawRows) {
+    for (const key of Object.keys(raw.values)) {
+      const field = FIELD_BY_NAME.get(snakeCase(key));
+      if (field && !keyUsed.has(field)) keyUsed.set(field, key);
+    }
+  }
+  const label = (field: FieldKey) => keyUsed.get(field) ?? FIELDS[field][0];
+  // A CSV names its columns once; a JSON object may omit a key, which is that row's problem.
+  if (format === "csv" && rawRows.length > 0) {
+    for (const field of REQUIRED.filter((f) => !keyUsed.has(f))) {
+      problems.push({ row: format === "csv" ? 1 : 0, field: label(field), problem: `the column ${label(field)} is missing` });
+    }
+  }
+  const missingColumns = new Set(format === "csv" ? REQUIRED.filter((f) => !keyUsed.has(f)) : []);
+  const schemas = fieldSchemas(label);
+
+  const rows: TenantRecordInput[] = [];
+  const firstRowOfId = new Map<string, number>();
+  const firstRowOfDatabase = new Map<string, number>();
+  for (const raw of rawRows) {
+    const values = new Map<FieldKey, unknown>();
+    for (const [key, value] of Object.entries(raw.values)) {
+      const field = FIELD_BY_NAME.get(snakeCase(key));
+      if (field && !values.has(field)) values.set(field, value);
+    }
+    const record: Partial<Record<FieldKey, unknown>> = {};
+    let rowOk = true;
+    for (const field of Object.keys(schemas) as FieldKey[]) {
+      if (missingColumns.has(field)) {
+        rowOk = false;
+        continue;
+      }
+      const result = schemas[field].safeParse(values.get(field));
+      if (result.success) record[field] = result.data;
+      else {
+        rowOk = false;
+        for (const issue of result.error.issues) problems.push({ row: raw.row, field: label(field), problem: issue.message });
+      }
+    }
+    if (!rowOk) continue;
+    const tenant = record as unknown as TenantRecordInput;
+
+    const sameId = firstRowOfId.get(tenant.id);
+    const sameDatabase = firstRowOfDatabase.get(tenant.databaseName);
+    if (sameId !== undefined) {
+      problems.push({ row: raw.row, field: label("id"), problem: `${label("id")} ${quote(tenant.id)} appears again (first on row ${sameId})` });
+      continue;
+    }
+    if (sameDatabase !== undefined) {
+      problems.push({
+        row: raw.row,
+        field: label("databaseName"),
+        problem: `${label("databaseName")} ${quote(tenant.databaseName)} is already used on row ${sameDatabase} by another instance`,
+      });
+      continue;
+    }
+    firstRowOfId.set(tenant.id, raw.row);
+    firstRowOfDatabase.set(tenant.databaseName, raw.row);
+    if (tenant.createdAt === undefined) delete tenant.createdAt;
+    rows.push(tenant);
+  }
+  problems.sort((a, b) => a.row - b.row);
+  return { rows, problems };
+}
+
+export interface ImportRegistryOptions {
+  /** The cluster these instances run in (FLEETDECK_CLUSTER_NAME for the portal's own). */
+  cluster: string;
+  actorEmail: string;
+  actorId?: string;
+}
+
+const COMPARED = ["name", "databaseName", "customerId", "customerEmail", "instanceType", "odooVersion", "billingStatus"] as const;
+
+/**
+ * Checks the whole file, then upserts every row by id in one transaction and records an
+ * AuditEvent. With any problem (in the file, or a database_name taken by a tenant outside the
+ * file) nothing is written and `problems` says why.
+ */
+export async function importRegistry(
+  db: PrismaClient,
+  text: string,
+  format: RegistryFormat,
+  options: ImportRegistryOptions,
+): Promise<RegistryImportResult> {
+  const parsed = parseRegistryFile(text, format);
+  if (parsed.problems.length > 0) return { created: 0, updated: 0, unchanged: 0, problems: parsed.problems };
+  const rowNumber = rowNumbers(format, parsed.rows);
+
+  try {
+    return await db.$transaction(
+      async (tx) => {
+        const ids = parsed.rows.map((row) => row.id);
+        const existing = new Map((await tx.tenant.findMany({ where: { id: { in: ids } } })).map((t) => [t.id, t]));
+        const fileDatabaseNames = new Map(parsed.rows.map((row) => [row.databaseName, row.id]));
+        const holders = await tx.tenant.findMany({
+          where: { databaseName: { in: [...fileDatabaseNames.keys()] } },
+          select: { id: true, databaseName: true },
+        });
+        const problems: RegistryProblem[] = [];
+        for (const holder of holders) {
+          const wantedBy = fileDatabaseNames.get(holder.databaseName)!;
+          const holderRenamedInFile = parsed.rows.some((row) => row.id === holder.id && row.databaseName !== holder.databaseName);
+          if (holder.id !== wantedBy && !holderRenamedInFile) {
+            problems.push({
+              row: rowNumber.get(wantedBy) ?? 0,
+              field: "database_name",
+              problem: `database_name ${quote(holder.databaseName)} already belongs to instance ${holder.id} in the registry`,
+            });
+          }
+        }
+        if (problems.length > 0) return { created: 0, updated: 0, unchanged: 0, problems };
+
+        const toCreate = parsed.rows.filter((row) => !existing.has(row.id));
+        const toUpdate = parsed.rows.filter((row) => {
+          const current = existing.get(row.id);
+          if (!current) return false;
+          const same =
+            COMPARED.every((key) => current[key] === row[key]) &&
+            current.cluster === options.cluster &&
+            (row.createdAt === undefined || current.createdAt.getTime() === row.createdAt.getTime());
+          return !same;
+        });
+
+        for (let start = 0; start < toCreate.length; start += 1000) {
+          await tx.tenant.createMany({
+            data: toCreate.slice(start, start + 1000).map((row) => ({ ...row, cluster: options.cluster })),
+          });
+        }
+        for (const row of toUpdate) {
+          await tx.tenant.update({ where: { id: row.id }, data: { ...row, cluster: options.cluster } });
+        }
+
+        const result: RegistryImportResult = {
+          created: toCreate.length,
+          updated: toUpdate.length,
+          unchanged: parsed.rows.length - toCreate.length - toUpdate.length,
+          problems: [],
+        };
+        await tx.auditEvent.create({
+          data: {
+            actorId: options.actorId ?? null,
+            actorEmail: options.actorEmail,
+            action: "registry.import",
+            targetKind: "registry",
+            targetId: options.cluster,
+            details: { format, rows: parsed.rows.length, created: result.created, updated: result.updated, unchanged: result.unchanged },
+          },
+        });
+        return result;
+      },
+      // 10,000 rows on PGlite take a few seconds; Prisma's 5 s default would abort a big import.
+      { maxWait: 30_000, timeout: 300_000 },
+    );
+  } catch (error) {
+    // Another writer can still take a database_name between our check and the write.
+    if ((error as { code?: string }).code === "P2002") {
+      return {
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        problems: [{ row: 0, field: "database_name", problem: "a database_name in the file was taken by another instance while importing; nothing was changed, try again" }],
+      };
+    }
+    throw error;
+  }
+}
+
+/** id -> its row number; only called for a file without problems, so no row was dropped. */
+function rowNumbers(format: RegistryFormat, rows: TenantRecordInput[]): Map<string, number> {
+  const offset = format === "csv" ? 2 : 1;
+  return new Map(rows.map((row, index) => [row.id, index + offset]));
+}
