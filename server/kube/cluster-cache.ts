@@ -93,22 +93,25 @@ export class ClusterCache extends ClusterStore {
   private scheduleVolumeStats(delayMs: number): void {
     if (!this.abort) return;
     this.statsTimer = setTimeout(() => {
-      this.pollVolumeStats()
-        .catch((error) => this.markError("volume-stats", toKubeError(error)))
-        .finally(() => this.scheduleVolumeStats(this.options.volumeStatsIntervalMs ?? 30_000));
+      // Node names come from the nodes watch: until it listed, look again shortly.
+      const ready = this.isSynced("nodes");
+      const interval = this.options.volumeStatsIntervalMs ?? 30_000;
+      const poll = ready ? this.pollVolumeStats() : Promise.resolve(false);
+      poll
+        .catch((error) => {
+          this.markError("volume-stats", toKubeError(error));
+          return false;
+        })
+        // After a failure, try again sooner so usage is not stale for a whole interval.
+        .then((ok) => this.scheduleVolumeStats(!ready ? 500 : ok ? interval : Math.min(interval, 5_000)));
     }, delayMs);
     this.statsTimer.unref?.();
   }
 
   /** Reads each node's kubelet summary through the API server proxy, a few nodes at a time. */
-  private async pollVolumeStats(): Promise<void> {
+  private async pollVolumeStats(): Promise<boolean> {
     const signal = this.abort?.signal;
-    if (!signal) return;
-    if (!this.isSynced("nodes")) {
-      // Nodes list first; try again shortly instead of waiting a full interval.
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      if (!this.isSynced("nodes")) return;
-    }
+    if (!signal) return false;
     const nodes = this.list("nodes").map((node) => node.metadata.name);
     const usages: VolumeUsage[] = [];
     let firstError: KubeError | undefined;
@@ -131,9 +134,10 @@ export class ClusterCache extends ClusterStore {
       }
     };
     await Promise.all(Array.from({ length: Math.min(4, nodes.length) }, worker));
-    if (signal.aborted) return;
+    if (signal.aborted) return false;
     if (reached > 0 || nodes.length === 0) this.setVolumeUsage(usages, { replaceMissing: reached === nodes.length });
     if (firstError) this.markError("volume-stats", firstError);
+    return firstError === undefined;
   }
 }
 
