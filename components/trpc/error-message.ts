@@ -10,8 +10,9 @@ export function userMessageOf(error: unknown): string {
   }
   const data = (error as { data?: { userMessage?: unknown } } | null)?.data;
   if (typeof data?.userMessage === "string" && data.userMessage) return data.userMessage;
-  // Next replaces server error messages with a generic text in production; say it plainly.
-  if (error instanceof Error && (error as { digest?: string }).digest) {
+  // React and Next replace server error messages in production (a digest, "Minified React
+  // error #441", TanStack's "redacted"); say it plainly instead.
+  if (error instanceof Error && isRedactedServerError(error)) {
     return "The server could not complete this request. Try again; if it keeps failing, tell an administrator.";
   }
   if (error instanceof Error && error.message && !error.message.includes("\n    at ")) return error.message;
@@ -25,4 +26,8 @@ export function fieldErrorsOf(error: unknown): Record<string, string | undefined
   const out: Record<string, string | undefined> = {};
   for (const [field, messages] of Object.entries(zod?.fieldErrors ?? {})) out[field] = messages?.[0];
   return out;
+}
+
+function isRedactedServerError(error: Error): boolean {
+  return Boolean((error as { digest?: string }).digest) || error.message === "redacted" || error.message.startsWith("Minified React error");
 }

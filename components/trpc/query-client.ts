@@ -9,10 +9,15 @@ export function makeQueryClient(): QueryClient {
         // Server-prefetched data is fresh on arrival; live updates come from subscriptions.
         staleTime: 30_000,
         retry: (failureCount, error) => {
+          // During SSR a retry would go over HTTP without the user's cookies; the browser retries.
+          if (typeof window === "undefined") return false;
           const code = (error as { data?: { code?: string } } | null)?.data?.code;
           if (code === "UNAUTHORIZED" || code === "FORBIDDEN" || code === "NOT_FOUND" || code === "BAD_REQUEST") return false;
+          // A server prefetch that failed arrives redacted (no code); the first retry fetches it
+          // again over HTTP and gets the real, readable error.
           return failureCount < 2;
         },
+        retryDelay: (attempt) => Math.min(300 * 2 ** attempt, 3_000),
       },
       dehydrate: {
         serializeData: superjson.serialize,

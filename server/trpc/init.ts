@@ -37,10 +37,13 @@ const t = initTRPC
     transformer: superjson,
     errorFormatter({ shape, error }) {
       const described = describeError(error);
+      // Stacks stay in the server log; responses never carry one.
+      const { stack: _stack, ...data } = shape.data;
       return {
         ...shape,
-        // The stack helps in development only; production responses never carry one.
-        data: { ...shape.data, stack: undefined, ...described },
+        // zod's own message is a JSON dump of its issues; the first issue in words reads better.
+        message: described.zodError ? described.userMessage : shape.message,
+        data: { ...data, ...described },
       };
     },
   });
