@@ -27,10 +27,17 @@ export interface ContainerRuntime {
   imagePulled: boolean;
 }
 
+const imageIds = new Map<string, string>();
+
 export function imageIdOf(image: string): string {
-  const [repo] = image.split(":");
-  const full = repo.includes("/") ? repo : `docker.io/library/${repo}`;
-  return `${full}@sha256:${sha256Like(`image:${image}`)}`;
+  let id = imageIds.get(image);
+  if (!id) {
+    const [repo] = image.split(":");
+    const full = repo.includes("/") ? repo : `docker.io/library/${repo}`;
+    id = `${full}@sha256:${sha256Like(`image:${image}`)}`;
+    imageIds.set(image, id);
+  }
+  return id;
 }
 
 export function containerIdOf(podUid: string, name: string, restartCount: number): string {

@@ -1,5 +1,6 @@
 // resourcequota-controller: recomputes status.used of each namespace's quotas from its pods
 // and claims (batched per namespace, so a busy namespace costs one recompute per tick).
+import type { ObjectStore } from "../store/object-store";
 import type { StoreEvent } from "../store/types";
 import type { SimContext } from "./context";
 import { cpuMillis, isPodTerminal, parseQuantity } from "./kube-util";
@@ -12,6 +13,36 @@ function formatCpu(millis: number): string {
 function formatBytes(bytes: number): string {
   for (const [unit, size] of [["Gi", 2 ** 30], ["Mi", 2 ** 20], ["Ki", 2 ** 10]] as const) if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
   return String(bytes);
+}
+
+/** status of a quota with `hard` limits in namespace `ns`, from the pods and claims there now. */
+export function quotaStatus(store: ObjectStore, ns: string, hard: Record<string, string>): { hard: Record<string, string>; used: Record<string, string> } {
+  const pods = store.list("core/pods", ns).filter((p) => !isPodTerminal(p));
+  const pvcs = store.list("core/persistentvolumeclaims", ns);
+  let reqCpu = 0, reqMem = 0, limCpu = 0, limMem = 0;
+  for (const p of pods) {
+    for (const c of p.spec?.containers ?? []) {
+      reqCpu += cpuMillis(c.resources?.requests?.cpu ?? c.resources?.limits?.cpu);
+      reqMem += parseQuantity(c.resources?.requests?.memory ?? c.resources?.limits?.memory);
+      limCpu += cpuMillis(c.resources?.limits?.cpu);
+      limMem += parseQuantity(c.resources?.limits?.memory);
+    }
+  }
+  const storage = pvcs.reduce((s, c) => s + parseQuantity(c.spec?.resources?.requests?.storage), 0);
+  const values: Record<string, string> = {
+    "requests.cpu": formatCpu(reqCpu),
+    "requests.memory": formatBytes(reqMem),
+    "limits.cpu": formatCpu(limCpu),
+    "limits.memory": formatBytes(limMem),
+    pods: String(pods.length),
+    persistentvolumeclaims: String(pvcs.length),
+    "requests.storage": formatBytes(storage),
+    cpu: formatCpu(reqCpu),
+    memory: formatBytes(reqMem),
+  };
+  const used: Record<string, string> = {};
+  for (const k of Object.keys(hard)) used[k] = values[k] ?? "0";
+  return { hard: { ...hard }, used };
 }
 
 export class QuotaController {
@@ -43,36 +74,9 @@ export class QuotaController {
   sync(ns: string): void {
     const quotas = this.ctx.store.list("core/resourcequotas", ns);
     if (!quotas.length) return;
-    const pods = this.ctx.store.list("core/pods", ns).filter((p) => !isPodTerminal(p));
-    const pvcs = this.ctx.store.list("core/persistentvolumeclaims", ns);
-    let reqCpu = 0, reqMem = 0, limCpu = 0, limMem = 0;
-    for (const p of pods) {
-      for (const c of p.spec?.containers ?? []) {
-        reqCpu += cpuMillis(c.resources?.requests?.cpu ?? c.resources?.limits?.cpu);
-        reqMem += parseQuantity(c.resources?.requests?.memory ?? c.resources?.limits?.memory);
-        limCpu += cpuMillis(c.resources?.limits?.cpu);
-        limMem += parseQuantity(c.resources?.limits?.memory);
-      }
-    }
-    const storage = pvcs.reduce((s, c) => s + parseQuantity(c.spec?.resources?.requests?.storage), 0);
-    const values: Record<string, string> = {
-      "requests.cpu": formatCpu(reqCpu),
-      "requests.memory": formatBytes(reqMem),
-      "limits.cpu": formatCpu(limCpu),
-      "limits.memory": formatBytes(limMem),
-      pods: String(pods.length),
-      persistentvolumeclaims: String(pvcs.length),
-      "requests.storage": formatBytes(storage),
-      cpu: formatCpu(reqCpu),
-      memory: formatBytes(reqMem),
-    };
     for (const q of quotas) {
-      this.ctx.store.mutate("core/resourcequotas", ns, q.metadata.name, (d) => {
-        const hard = { ...(d.spec?.hard ?? {}) };
-        const used: Record<string, string> = {};
-        for (const k of Object.keys(hard)) used[k] = values[k] ?? "0";
-        d.status = { hard, used };
-      });
+      const status = quotaStatus(this.ctx.store, ns, q.spec?.hard ?? {});
+      this.ctx.store.mutate("core/resourcequotas", ns, q.metadata.name, (d) => void (d.status = status));
     }
   }
 }

@@ -85,7 +85,6 @@ export function startFleet(opts: StartFleetOptions): RunningFleet {
     scheduler,
     kubelet,
   ];
-  quotas.syncAll();
   for (const c of controllers) c.start();
   events.startExpiry(timers);
 

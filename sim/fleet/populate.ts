@@ -9,6 +9,7 @@ import type { SimContext } from "../controllers/context";
 import { parseCron } from "../controllers/cron-schedule";
 import type { EventRecorder } from "../controllers/event-recorder";
 import { BAD_DB_HOST } from "../controllers/kubelet";
+import { quotaStatus } from "../controllers/quota-controller";
 import { iso, parseQuantity, podRequests, cpuMillis } from "../controllers/kube-util";
 import { podStatusOf, unschedulableStatus, type ContainerRuntime } from "../controllers/pod-status";
 import { boundClaim, persistentVolumeFor } from "../controllers/volume-controller";
@@ -107,7 +108,7 @@ export class FleetPopulator {
   }
 
   /** A pod that was created at `createdAt` and is in the state `containers` describe. */
-  private runningPod(owner: KubeObject, template: any, name: string, createdAt: number, containers: ContainerRuntime[], extra: Parameters<typeof podFor>[3] = {}): KubeObject {
+  private runningPod(owner: KubeObject, template: any, name: string, createdAt: number, containers: ContainerRuntime[], extra: Parameters<typeof podFor>[3] = {}, adjust?: (pod: KubeObject) => void): KubeObject {
     const pod = podFor(owner, template, name, { ...extra, createdAt: iso(createdAt) });
     pod.metadata.uid = this.uid();
     const node = this.place(pod);
@@ -116,14 +117,18 @@ export class FleetPopulator {
     pod.status = podStatusOf({ pod, containers, nodeIP: node.ip, podIP: this.podIp(node), startTime: start, now: iso(createdAt + 20_000) });
     const conditions = pod.status.conditions as any[];
     for (const c of conditions) if (c.type === "PodScheduled" || c.type === "Initialized" || c.type === "PodReadyToStartContainers") c.lastTransitionTime = iso(createdAt + (c.type === "PodScheduled" ? 0 : 2000));
+    adjust?.(pod);
     return this.create("core/pods", pod);
   }
 
   private populatePlatform(createdAt: string): void {
     const born = Date.parse(createdAt);
     for (const { key, obj } of platformObjects(createdAt)) {
+      if (key === "apps/deployments") {
+        this.materializeDeployment(obj, born + 7 * DAY, "healthy");
+        continue;
+      }
       const created = this.create(key, obj);
-      if (key === "apps/deployments") this.materializeDeployment(created, born + 7 * DAY, "healthy");
       if (key === "apps/statefulsets") this.materializeStatefulSet(created, born + 2 * HOUR);
     }
   }
@@ -161,13 +166,41 @@ export class FleetPopulator {
     return { name, image, imagePulled: true, restartCount: 0, phase: { kind: "running", startedAt: iso(startedAt + 3000), ready: true } };
   }
 
-  /** ReplicaSet + pods + status for a Deployment, in the given condition. */
-  private materializeDeployment(d: KubeObject, podCreatedAt: number, state: "healthy" | "problem", containersFor?: (podUid: string) => ContainerRuntime[], podShape?: (pod: KubeObject) => void): KubeObject[] {
-    const ns = d.metadata.namespace!;
+  /** Deployment + ReplicaSet + pods, each created once with its settled status. */
+  private materializeDeployment(
+    d: KubeObject,
+    podCreatedAt: number,
+    state: "healthy" | "problem",
+    containersFor?: () => ContainerRuntime[],
+    podShape?: (pod: KubeObject) => void,
+    adjust?: (pod: KubeObject) => void,
+  ): KubeObject[] {
+    d.metadata.uid ??= this.uid();
     const hash = deploymentTemplateHash(d);
     const replicas = d.spec.replicas ?? 1;
     const rs = replicaSetFor(d, hash, replicas, 1, iso(podCreatedAt - 500));
     rs.metadata.uid = this.uid();
+    const ready = state === "healthy" ? replicas : 0;
+    rs.status = { replicas, ...(replicas ? { fullyLabeledReplicas: replicas } : {}), ...(ready ? { readyReplicas: ready, availableReplicas: ready } : {}), observedGeneration: 1 };
+    const readyAt = iso(podCreatedAt + 25_000);
+    const created = d.metadata.creationTimestamp!;
+    d.metadata.annotations = { ...(d.metadata.annotations ?? {}), "deployment.kubernetes.io/revision": "1" };
+    const available =
+      ready >= replicas
+        ? { type: "Available", status: "True", lastUpdateTime: readyAt, lastTransitionTime: readyAt, reason: "MinimumReplicasAvailable", message: "Deployment has minimum availability." }
+        : { type: "Available", status: "False", lastUpdateTime: iso(podCreatedAt), lastTransitionTime: iso(podCreatedAt), reason: "MinimumReplicasUnavailable", message: "Deployment does not have minimum availability." };
+    const progressing =
+      ready >= replicas
+        ? { type: "Progressing", status: "True", lastUpdateTime: readyAt, lastTransitionTime: created, reason: "NewReplicaSetAvailable", message: `ReplicaSet "${rs.metadata.name}" has successfully progressed.` }
+        : { type: "Progressing", status: "False", lastUpdateTime: iso(podCreatedAt + 600_000), lastTransitionTime: iso(podCreatedAt + 600_000), reason: "ProgressDeadlineExceeded", message: `ReplicaSet "${rs.metadata.name}" has timed out progressing.` };
+    d.status = {
+      observedGeneration: 1,
+      ...(replicas ? { replicas, updatedReplicas: replicas } : {}),
+      ...(ready ? { readyReplicas: ready, availableReplicas: ready } : {}),
+      ...(replicas - ready > 0 ? { unavailableReplicas: replicas - ready } : {}),
+      conditions: [available, progressing],
+    };
+    this.create("apps/deployments", d);
     const createdRS = this.create("apps/replicasets", rs);
     const pods: KubeObject[] = [];
     for (let i = 0; i < replicas; i++) {
@@ -180,34 +213,10 @@ export class FleetPopulator {
         continue;
       }
       const containers = containersFor
-        ? containersFor("")
+        ? containersFor()
         : (createdRS.spec.template.spec.containers as any[]).map((c) => this.healthyContainer(c.name, c.image, podCreatedAt));
-      pods.push(this.runningPod(createdRS, createdRS.spec.template, name, podCreatedAt, containers));
+      pods.push(this.runningPod(createdRS, createdRS.spec.template, name, podCreatedAt, containers, {}, adjust));
     }
-    const ready = state === "healthy" ? replicas : 0;
-    this.store.mutate("apps/replicasets", ns, createdRS.metadata.name, (r) => {
-      r.status = { replicas, ...(replicas ? { fullyLabeledReplicas: replicas } : {}), ...(ready ? { readyReplicas: ready, availableReplicas: ready } : {}), observedGeneration: 1 };
-    });
-    const readyAt = iso(podCreatedAt + 25_000);
-    const created = d.metadata.creationTimestamp!;
-    this.store.mutate("apps/deployments", ns, d.metadata.name, (draft) => {
-      draft.metadata.annotations = { ...(draft.metadata.annotations ?? {}), "deployment.kubernetes.io/revision": "1" };
-      const available =
-        ready >= replicas
-          ? { type: "Available", status: "True", lastUpdateTime: readyAt, lastTransitionTime: readyAt, reason: "MinimumReplicasAvailable", message: "Deployment has minimum availability." }
-          : { type: "Available", status: "False", lastUpdateTime: iso(podCreatedAt), lastTransitionTime: iso(podCreatedAt), reason: "MinimumReplicasUnavailable", message: "Deployment does not have minimum availability." };
-      const progressing =
-        ready >= replicas
-          ? { type: "Progressing", status: "True", lastUpdateTime: readyAt, lastTransitionTime: created, reason: "NewReplicaSetAvailable", message: `ReplicaSet "${createdRS.metadata.name}" has successfully progressed.` }
-          : { type: "Progressing", status: "False", lastUpdateTime: iso(podCreatedAt + 600_000), lastTransitionTime: iso(podCreatedAt + 600_000), reason: "ProgressDeadlineExceeded", message: `ReplicaSet "${createdRS.metadata.name}" has timed out progressing.` };
-      draft.status = {
-        observedGeneration: 1,
-        ...(replicas ? { replicas, updatedReplicas: replicas } : {}),
-        ...(ready ? { readyReplicas: ready, availableReplicas: ready } : {}),
-        ...(replicas - ready > 0 ? { unavailableReplicas: replicas - ready } : {}),
-        conditions: [available, progressing],
-      };
-    });
     return pods;
   }
 
@@ -227,7 +236,6 @@ export class FleetPopulator {
 
     this.create("core/namespaces", namespaceOf(t, createdAt));
     this.create("core/serviceaccounts", { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default", namespace: ns, creationTimestamp: createdAt } });
-    this.create("core/resourcequotas", quotaOf(t, createdAt));
 
     // Filestore claim, bound to its provisioned volume (or stuck on a missing class).
     const pvc = pvcOf(t, iso(created + 2000));
@@ -255,7 +263,7 @@ export class FleetPopulator {
         "saasodoo.io/suspension-reason": "billing: invoice overdue for more than 30 days",
       };
     }
-    const d = this.create("apps/deployments", deployment);
+    const d = deployment;
     this.create("core/services", serviceOf(t, createdAt, `10.${96 + ((t.index + 64) >> 16)}.${((t.index + 64) >> 8) & 255}.${(t.index + 64) & 255}`));
     this.create("networking.k8s.io/ingresses", ingressOf(t, createdAt));
 
@@ -266,7 +274,7 @@ export class FleetPopulator {
         const since = this.now - rng.int(2, 5) * HOUR;
         const restarts = rng.int(28, 55);
         const lastExit = this.now - rng.int(20, 90) * 1000;
-        const [created] = this.materializeDeployment(d, since, "problem", () => [
+        const [pod] = this.materializeDeployment(d, since, "problem", () => [
           {
             name: "odoo",
             image,
@@ -275,8 +283,7 @@ export class FleetPopulator {
             lastTermination: { exitCode: 1, reason: "Error", startedAt: iso(lastExit - 2200), finishedAt: iso(lastExit), containerID: "" },
             phase: { kind: "waiting", reason: "CrashLoopBackOff", message: "" },
           },
-        ]);
-        const pod = this.fixCrashStatus(created, lastExit);
+        ], undefined, (p) => this.fixCrashStatus(p, lastExit));
         const e = (reason: string, type: "Normal" | "Warning", msg: string, count: number) =>
           this.events.record(pod, type, reason, msg, { component: "kubelet", host: pod.spec.nodeName }, { fieldPath: "spec.containers{odoo}", count, firstTimestamp: this.now - 55 * MIN, lastTimestamp: lastExit });
         e("Pulled", "Normal", `Container image "${image}" already present on machine`, 11);
@@ -300,8 +307,7 @@ export class FleetPopulator {
             lastTermination: { exitCode: 137, reason: "OOMKilled", startedAt: iso(lastExit - 35 * MIN), finishedAt: iso(lastExit), containerID: "" },
             phase: { kind: "running", startedAt: iso(lastExit + 10_000), ready: true },
           },
-        ]);
-        this.fixLastContainerId(pod);
+        ], undefined, (p) => this.fixLastContainerId(p));
         this.events.record(pod, "Warning", "Unhealthy", `Liveness probe failed: Get "http://${pod.status.podIP}:8069/web/health": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`, { component: "kubelet", host: pod.spec.nodeName }, { fieldPath: "spec.containers{odoo}", count: 3, firstTimestamp: this.now - 50 * MIN, lastTimestamp: lastExit - 2000 });
         this.events.record(pod, "Normal", "Pulled", `Container image "${image}" already present on machine`, { component: "kubelet", host: pod.spec.nodeName }, { fieldPath: "spec.containers{odoo}", count: 2, firstTimestamp: this.now - 50 * MIN, lastTimestamp: lastExit + 8000 });
         const prev = [...this.logGen.startup(t.databaseName, t.odooVersion, pod.metadata.name, lastExit - 35 * MIN), ...this.logGen.history(t.databaseName, lastExit - 34 * MIN, lastExit - 5000, this.historyLines), ...this.logGen.memoryPressure(t.databaseName, lastExit - 3000)];
@@ -358,25 +364,27 @@ export class FleetPopulator {
       }
     }
 
-    const cj = this.create("batch/cronjobs", cronJobOf(t, createdAt));
+    const cj = cronJobOf(t, createdAt);
+    cj.metadata.uid = this.uid();
     this.populateBackups(t, cj, pvName !== undefined);
+    const quota = quotaOf(t, createdAt);
+    quota.status = quotaStatus(this.store, ns, quota.spec.hard);
+    this.create("core/resourcequotas", quota);
   }
 
-  private fixLastContainerId(pod: KubeObject): void {
-    this.store.mutate("core/pods", pod.metadata.namespace, pod.metadata.name, (d) => {
-      const s = d.status.containerStatuses[0];
-      if (s.lastState?.terminated) s.lastState.terminated.containerID = `containerd://${this.rng.hex(64)}`;
-    });
+  private fixLastContainerId(d: KubeObject): void {
+    const s = d.status.containerStatuses[0];
+    if (s.lastState?.terminated) s.lastState.terminated.containerID = `containerd://${this.rng.hex(64)}`;
   }
 
-  private fixCrashStatus(pod: KubeObject, lastExit: number): KubeObject {
-    return this.store.mutate("core/pods", pod.metadata.namespace, pod.metadata.name, (d) => {
+  private fixCrashStatus(d: KubeObject, lastExit: number): void {
+    {
       const s = d.status.containerStatuses[0];
       s.state = { waiting: { reason: "CrashLoopBackOff", message: `back-off 5m0s restarting failed container=odoo pod=${d.metadata.name}_${d.metadata.namespace}(${d.metadata.uid})` } };
       s.lastState.terminated.containerID = `containerd://${this.rng.hex(64)}`;
       s.containerID = s.lastState.terminated.containerID;
       for (const c of d.status.conditions) if (c.type === "Ready" || c.type === "ContainersReady") c.lastTransitionTime = iso(lastExit);
-    })!;
+    }
   }
 
   private crashLogs(ns: string, pod: string, t: TenantPlan, lastExit: number): void {
@@ -387,7 +395,10 @@ export class FleetPopulator {
   }
 
   private populateBackups(t: TenantPlan, cj: KubeObject, volumeBound: boolean): void {
-    if (!volumeBound) return; // never ran: its claim was never bound
+    if (!volumeBound) {
+      this.create("batch/cronjobs", cj); // never ran: its claim was never bound
+      return;
+    }
     const ns = cj.metadata.namespace!;
     const schedule = parseCron(cj.spec.schedule);
     const keep = this.plan.tenants.length > 1000 ? 1 : 2 + (t.index % 2);
@@ -397,6 +408,9 @@ export class FleetPopulator {
       if (fire > t.createdAt.getTime() && fire <= this.now) fires.push(fire);
     }
     let lastSuccess: string | undefined;
+    for (const fire of fires) if (!(t.problem === "backup-failed" && fire === fires[fires.length - 1])) lastSuccess = iso(fire + 40_000 + (t.index % 97) * 1000);
+    if (fires.length) cj.status = { lastScheduleTime: iso(fires[fires.length - 1]), ...(lastSuccess ? { lastSuccessfulTime: lastSuccess } : {}) };
+    this.create("batch/cronjobs", cj);
     fires.forEach((fire, i) => {
       const failed = t.problem === "backup-failed" && i === fires.length - 1;
       const job = jobFor(cj, fire, iso(fire));
@@ -417,7 +431,6 @@ export class FleetPopulator {
         };
       } else {
         const done = iso(fire + runMs);
-        lastSuccess = done;
         job.status = {
           startTime: iso(fire),
           completionTime: done,
@@ -456,10 +469,5 @@ export class FleetPopulator {
         this.events.record(created, "Warning", "BackoffLimitExceeded", "Job has reached the specified backoff limit", { component: "job-controller" }, { firstTimestamp: fire + 45_000, lastTimestamp: fire + 45_000 });
       }
     });
-    if (fires.length) {
-      this.store.mutate("batch/cronjobs", ns, cj.metadata.name, (d) => {
-        d.status = { lastScheduleTime: iso(fires[fires.length - 1]), ...(lastSuccess ? { lastSuccessfulTime: lastSuccess } : {}) };
-      });
-    }
   }
 }
