@@ -148,7 +148,7 @@ export class VolumeController {
       d.status.allocatedResourceStatuses = { storage: "ControllerResizeInProgress" };
       d.status.conditions = [{ type: "Resizing", status: "True", lastProbeTime: null, lastTransitionTime: now() }];
     });
-    const step = 1500 * Math.max(0.05, this.ctx.speed.slow * 20) * this.ctx.speed.lifecycle;
+    const step = 1500 * Math.max(0.05, this.ctx.speed.slow * 20);
     this.ctx.timers.after(step, () => {
       if (pvName) this.ctx.store.mutate("core/persistentvolumes", undefined, pvName, (d) => void (d.spec.capacity = { storage: size }));
       this.ctx.events.record(pvc, "Normal", "FileSystemResizeRequired", "Require file system resize of volume on node", resizer);

@@ -70,8 +70,13 @@ function spreadNamedProblems(tenantCount: number): Map<number, TenantProblem> {
   const usable = ALL_PROBLEMS.slice(0, Math.min(ALL_PROBLEMS.length, tenantCount));
   // Spread them through the fleet so they do not all sit on one page of a list.
   const stride = Math.max(1, Math.floor(tenantCount / (usable.length + 1)));
-  usable.forEach((problem, k) => slots.set(Math.min(tenantCount - 1, (k + 1) * stride - 1 + (k % 2)), problem));
-  if (slots.size < usable.length) usable.forEach((problem, k) => slots.set(k, problem));
+  const used = new Set<number>();
+  usable.forEach((problem, k) => {
+    let index = tenantCount >= usable.length * 2 ? Math.min(tenantCount - 1, (k + 1) * stride - 1) : k;
+    while (used.has(index)) index = (index + 1) % tenantCount;
+    used.add(index);
+    slots.set(index, problem);
+  });
   return slots;
 }
 
