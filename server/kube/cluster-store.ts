@@ -106,7 +106,8 @@ export class ClusterStore {
       seen.add(key);
       const before = this.volumes.get(key);
       this.volumes.set(key, usage);
-      if (!before || before.usedBytes !== usage.usedBytes || before.capacityBytes !== usage.capacityBytes) {
+      // Only a change visible at the displayed precision (0.1%) is worth recomputing a tenant for.
+      if (!before || percentTenths(before) !== percentTenths(usage)) {
         this.queueChange({ kind: "volume-stats", namespace: usage.namespace, name: usage.pvc, tenantId: this.namespaceTenant.get(usage.namespace) ?? this.tenantOfPvc(key) });
       }
     }
@@ -356,6 +357,10 @@ export class ClusterStore {
     this.pending.set(`${change.kind}/${change.namespace ?? ""}/${change.name}/${change.tenantId ?? ""}`, change);
     this.flushTimer ??= setTimeout(() => this.flushChanges(), this.coalesceMs);
   }
+}
+
+function percentTenths(usage: VolumeUsage): number {
+  return usage.capacityBytes > 0 ? Math.round((usage.usedBytes / usage.capacityBytes) * 1000) : -1;
 }
 
 function byLastSeen(a: EventObject, b: EventObject): number {

@@ -170,7 +170,7 @@ export interface TenantDirectoryOptions {
   /** Registry rows of other clusters are not expected here (they would all look missing). */
   clusterName: string;
   registryRefreshMs?: number;
-  /** Time-based rules (grace periods) need a periodic recompute even when nothing changes. */
+  /** Grace periods (not ready, provisioning, pending volume) need a periodic recompute of unsettled tenants. */
   recomputeAllMs?: number;
   now?: () => Date;
 }
@@ -193,6 +193,7 @@ export class TenantDirectory {
   private readonly timers: ReturnType<typeof setInterval>[] = [];
   private unsubscribe: (() => void) | undefined;
   private wasWarm = false;
+  private lostNodeNames = new Set<string>();
   /** Bumped whenever any summary or the orphan list may have changed. */
   version = 0;
 
@@ -204,9 +205,10 @@ export class TenantDirectory {
   start(): void {
     if (this.unsubscribe) return;
     this.unsubscribe = this.store.onChange((change) => {
-      if (change.name === "*" || change.kind === "nodes" || change.kind === "storageclasses") {
+      if (change.kind === "nodes") this.nodesChanged();
+      if (change.name === "*" || change.kind === "storageclasses" || change.kind === "nodes") {
         const warm = this.store.isWarm();
-        if (change.kind === "nodes" || change.kind === "storageclasses" || warm !== this.wasWarm) this.markAllDirty();
+        if (change.kind === "storageclasses" || warm !== this.wasWarm) this.markAllDirty();
         this.wasWarm = warm;
         this.version++;
         return;
@@ -220,7 +222,7 @@ export class TenantDirectory {
     });
     void this.invalidateRegistry();
     const refresh = setInterval(() => void this.invalidateRegistry(), this.options.registryRefreshMs ?? 60_000);
-    const recompute = setInterval(() => this.markAllDirty(), this.options.recomputeAllMs ?? 60_000);
+    const recompute = setInterval(() => this.markUnsettledDirty(), this.options.recomputeAllMs ?? 30_000);
     refresh.unref?.();
     recompute.unref?.();
     this.timers.push(refresh, recompute);
@@ -345,6 +347,33 @@ export class TenantDirectory {
     };
   }
 
+  /**
+   * Node heartbeats are frequent: only a node going not-ready (or back) matters, and only to the
+   * tenants with pods on it.
+   */
+  private nodesChanged(): void {
+    const lost = lostNodes(this.store);
+    const flipped = new Set([...lost, ...this.lostNodeNames].filter((name) => lost.has(name) !== this.lostNodeNames.has(name)));
+    this.lostNodeNames = lost;
+    if (flipped.size === 0) return;
+    for (const pod of this.store.list("pods")) {
+      if (!pod.spec.nodeName || !flipped.has(pod.spec.nodeName)) continue;
+      const tenantId = this.store.tenantOf(pod);
+      if (!tenantId) continue;
+      this.dirty.add(tenantId);
+      for (const listener of this.tenantListeners) listener(tenantId);
+    }
+    this.summaryList = undefined;
+    this.version++;
+  }
+
+  /** Healthy, stopped and suspended tenants have no time-based rule pending; the rest may. */
+  private markUnsettledDirty(): void {
+    for (const summary of this.summariesById.values()) {
+      if (summary.health !== "healthy" && summary.health !== "stopped" && summary.health !== "suspended") this.dirty.add(summary.id);
+    }
+  }
+
   private markAllDirty(): void {
     this.allDirty = true;
     this.orphanList = undefined;
@@ -354,11 +383,12 @@ export class TenantDirectory {
 
   private flush(): void {
     if (!this.allDirty && this.dirty.size === 0) return;
+    if (this.allDirty) this.lostNodeNames = lostNodes(this.store);
     const ids = this.allDirty ? [...this.records.keys()] : [...this.dirty];
     this.allDirty = false;
     this.dirty.clear();
     const now = this.options.now?.() ?? new Date();
-    const context = { lostNodes: lostNodes(this.store), now };
+    const context = { lostNodes: this.lostNodeNames, now };
     let changed = false;
     for (const id of ids) {
       const record = this.records.get(id);
