@@ -14,6 +14,8 @@ const securityHeaders = [
 /** @type {import("next").NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
+  // Lets a second build (a test run next to a running demo) write elsewhere than .next.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   reactStrictMode: true,
   // Native/WASM and ESM-heavy server packages load from node_modules at run time instead of being
   // bundled (client-node is ESM-only and large; PGlite ships WASM next to its JS).

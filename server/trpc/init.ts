@@ -41,8 +41,10 @@ const t = initTRPC
       const { stack: _stack, ...data } = shape.data;
       return {
         ...shape,
-        // zod's own message is a JSON dump of its issues; the first issue in words reads better.
-        message: described.zodError ? described.userMessage : shape.message,
+        // zod's own message is a JSON dump of its issues, and an unexpected error's message can
+        // carry internals (paths, hosts); both go out as the readable text. The server log
+        // (onError in the route handler) keeps the original.
+        message: described.zodError || shape.data.code === "INTERNAL_SERVER_ERROR" ? described.userMessage : shape.message,
         data: { ...data, ...described },
       };
     },
