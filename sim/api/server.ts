@@ -73,6 +73,8 @@ export class ApiServer {
   private sockets = new Set<Socket>();
   private token: string;
   private address?: { port: number; host: string };
+  private insecureServer?: Server;
+  private insecureAddress?: { port: number; host: string };
   private refuseTimer?: NodeJS.Timeout;
   refusingUntil = 0;
 
@@ -83,16 +85,39 @@ export class ApiServer {
     this.token = opts.token;
     this.watches = new WatchHub(opts.store, opts.bookmarkIntervalMs);
     this.handlers = new ResourceHandlers(opts.store, this.watches);
-    this.server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-      this.handle(req, res).catch((err) => sendError(res, err));
+    this.server = this.createHttpServer(true);
+  }
+
+  private createHttpServer(requireToken: boolean): Server {
+    const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+      this.handle(req, res, requireToken).catch((err) => sendError(res, err));
     });
-    this.server.on("connection", (s) => {
+    server.on("connection", (s) => {
       this.sockets.add(s);
       s.on("close", () => this.sockets.delete(s));
     });
-    this.server.on("clientError", (_err, socket) => {
+    server.on("clientError", (_err, socket) => {
       if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
       else socket.destroy();
+    });
+    return server;
+  }
+
+  /**
+   * An unauthenticated listener, like kube-apiserver's old --insecure-port: kubectl (client-go) never sends a
+   * bearer token to an http:// server, so kubectl needs this port to talk to the simulator.
+   */
+  listenInsecure(port: number, host: string): Promise<string> {
+    this.insecureServer ??= this.createHttpServer(false);
+    const server = this.insecureServer;
+    return new Promise((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => {
+        server.off("error", reject);
+        const a = server.address() as AddressInfo;
+        this.insecureAddress = { port: a.port, host };
+        resolve(`http://${host.includes(":") ? `[${host}]` : host}:${a.port}`);
+      });
     });
   }
 
@@ -120,7 +145,9 @@ export class ApiServer {
     this.watches.stop();
     this.logStreams.dropAll();
     for (const s of this.sockets) s.destroy();
-    await new Promise<void>((r) => this.server.close(() => r()));
+    const insecure = this.insecureServer;
+    if (insecure?.listening) await new Promise<void>((r) => insecure.close(() => r()));
+    if (this.server.listening) await new Promise<void>((r) => this.server.close(() => r()));
   }
 
   /** Refuses connections for a while, as an apiserver restart does: the port closes and existing sockets drop. */
@@ -130,19 +157,22 @@ export class ApiServer {
     this.refusingUntil = Date.now() + seconds * 1000;
     this.watches.dropAll();
     this.logStreams.dropAll();
+    const insecure = this.insecureServer?.listening ? { server: this.insecureServer, ...this.insecureAddress! } : undefined;
     this.server.close();
+    insecure?.server.close();
     for (const s of this.sockets) s.destroy();
     clearTimeout(this.refuseTimer);
     const reopen = (attempt: number) => {
       this.server.listen(port, host).once("error", () => {
         if (attempt < 50) this.refuseTimer = setTimeout(() => reopen(attempt + 1), 100);
       });
+      if (attempt === 0) insecure?.server.listen(insecure.port, insecure.host);
       this.refusingUntil = 0;
     };
     this.refuseTimer = setTimeout(() => reopen(0), seconds * 1000);
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async handle(req: IncomingMessage, res: ServerResponse, requireToken: boolean): Promise<void> {
     const url = new URL(req.url ?? "/", "http://sim");
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
     const method = req.method ?? "GET";
@@ -151,7 +181,7 @@ export class ApiServer {
       sendText(res, 200, "ok");
       return;
     }
-    if (req.headers.authorization !== `Bearer ${this.token}`) {
+    if (requireToken && req.headers.authorization !== `Bearer ${this.token}`) {
       // Drain the body so keep-alive connections stay usable.
       req.resume();
       throw unauthorized();
