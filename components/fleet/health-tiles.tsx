@@ -6,7 +6,7 @@ import { HEALTH_ORDER, HEALTH_STYLE } from "@/components/tenants/health-style";
 /** One count per health state; each opens the tenants list filtered to that state. */
 export function HealthTiles({ byHealth }: { byHealth: Record<HealthState, number> }) {
   return (
-    <ul className="grid grid-cols-2 gap-2 sm:grid-cols-4" aria-label="Tenants per health state">
+    <ul className="grid grid-cols-2 gap-2 sm:grid-cols-4 lg:grid-cols-2" aria-label="Tenants per health state">
       {HEALTH_ORDER.map((state) => {
         const count = byHealth[state] ?? 0;
         const style = HEALTH_STYLE[state];

@@ -7,7 +7,8 @@ import { QueryErrorResetBoundary } from "@tanstack/react-query";
 export function userMessageOf(error: unknown): string {
   const data = (error as { data?: { userMessage?: unknown } } | null)?.data;
   if (data && typeof data.userMessage === "string" && data.userMessage) return data.userMessage;
-  if (error instanceof Error && error.message && !/^[A-Z_]+$/.test(error.message)) return error.message;
+  // Errors streamed from a server render arrive redacted (a minified React message); say something useful.
+  if (error instanceof Error && error.message && !/^[A-Z_]+$|Minified React error|Server Components render/.test(error.message)) return error.message;
   return "Something went wrong while loading this page.";
 }
 

@@ -18,7 +18,7 @@ const COLUMNS = [
   column.accessor("name", {
     header: "Tenant",
     cell: ({ row }) => (
-      <div className="min-w-0">
+      <div className="max-w-72">
         <Link href={`/tenants/${row.original.id}`} className="font-medium text-blue-700 hover:underline">
           {row.original.name}
         </Link>
@@ -34,7 +34,7 @@ const COLUMNS = [
       <div className="space-y-0.5">
         <HealthBadge health={row.original.health} />
         {row.original.health !== "healthy" && row.original.healthReason && (
-          <div className="max-w-64 truncate text-xs text-slate-600" title={row.original.healthReason}>
+          <div className="max-w-48 truncate text-xs text-slate-600" title={row.original.healthReason}>
             {row.original.healthReason}
           </div>
         )}
@@ -70,8 +70,8 @@ const COLUMNS = [
     id: "storage",
     header: "Storage",
     cell: ({ row }) => (
-      <div className="w-28">
-        <UsageBar percent={row.original.storageUsedPercent} label={`${row.original.name} storage used`} />
+      <div className="w-24">
+        <UsageBar percent={row.original.storageUsedPercent} label={`${row.original.name} storage used`} emptyText="—" />
       </div>
     ),
   }),
@@ -81,10 +81,16 @@ const COLUMNS = [
     cell: ({ row }) => {
       const problems = row.original.problems;
       if (problems.length === 0) return <span className="text-xs text-slate-400">none</span>;
+      const critical = problems.some((problem) => problem.severity === "critical");
       return (
-        <span className="text-xs text-slate-700" title={problems.map((problem) => problem.title).join("\n")}>
-          {problems[0].title}
-          {problems.length > 1 && <span className="text-slate-500"> +{problems.length - 1}</span>}
+        <span
+          className={clsx(
+            "inline-flex whitespace-nowrap rounded px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset",
+            critical ? "bg-red-50 text-red-800 ring-red-600/30" : "bg-amber-50 text-amber-800 ring-amber-600/30",
+          )}
+          title={problems.map((problem) => problem.title).join("\n")}
+        >
+          {problems.length} {problems.length === 1 ? "problem" : "problems"}
         </span>
       );
     },
@@ -134,7 +140,7 @@ export function TenantsTable({
                     key={header.id}
                     scope="col"
                     aria-sort={active ? (dir === "asc" ? "ascending" : "descending") : sortable ? "none" : undefined}
-                    className="whitespace-nowrap px-3 py-2 font-medium"
+                    className="whitespace-nowrap px-2.5 py-2 font-medium"
                   >
                     {sortable ? (
                       <button
@@ -160,7 +166,7 @@ export function TenantsTable({
           {table.getRowModel().rows.map((row) => (
             <tr key={row.id} data-testid={`tenant-row-${row.original.databaseName}`} className="hover:bg-slate-50">
               {row.getVisibleCells().map((cell) => (
-                <td key={cell.id} className="px-3 py-2 align-top">
+                <td key={cell.id} className="px-2.5 py-2 align-top">
                   {flexRender(cell.column.columnDef.cell, cell.getContext())}
                 </td>
               ))}

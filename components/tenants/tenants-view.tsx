@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useMemo, useTransition } from "react";
+import { useCallback, useMemo, useOptimistic, useTransition } from "react";
 import { useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { CacheFreshness } from "@/components/fleet/cache-freshness";
@@ -44,13 +44,19 @@ export function TenantsView() {
     }),
   );
 
+  // Controls show the requested view at once (a ticked box stays ticked) while the server answers.
+  const [shown, showOptimistically] = useOptimistic(params);
+
   // Every change is a history entry, so back/forward walk through the views the user saw.
   const navigate = useCallback(
     (next: Partial<TenantListParams>) => {
-      const merged = { ...params, ...next };
-      startNavigation(() => router.push(`${pathname}${tenantListParamsToSearch(merged)}`, { scroll: false }));
+      const merged = { ...shown, ...next };
+      startNavigation(() => {
+        showOptimistically(merged);
+        router.push(`${pathname}${tenantListParamsToSearch(merged)}`, { scroll: false });
+      });
     },
-    [params, pathname, router],
+    [shown, showOptimistically, pathname, router],
   );
   const onSearch = useCallback((q: string) => navigate({ q, page: 1 }), [navigate]);
 
@@ -58,7 +64,7 @@ export function TenantsView() {
     health: HEALTH_FILTER_VALUES.map((value) => ({ value, label: HEALTH_STYLE[value].label, count: facetCount(list.facets, "health", value) })),
     instanceType: INSTANCE_TYPE_VALUES.map((value) => ({ value, label: capitalise(value), count: facetCount(list.facets, "instanceType", value) })),
     billingStatus: BILLING_STATUS_VALUES.map((value) => ({ value, label: capitalise(value), count: facetCount(list.facets, "billingStatus", value) })),
-    odooVersion: odooVersionOptions(list.facets, params.odooVersion),
+    odooVersion: odooVersionOptions(list.facets, shown.odooVersion),
     problem: PROBLEM_FILTER_VALUES.map((value) => ({ value, label: PROBLEM_LABELS[value], count: facetCount(list.facets, "problem", value) })),
   };
   const filtered = params.q || (Object.keys(FILTER_LABELS) as TenantFilterName[]).some((name) => params[name].length > 0);
@@ -103,7 +109,7 @@ export function TenantsView() {
             name={name}
             label={FILTER_LABELS[name]}
             options={filterOptions[name]}
-            selected={params[name]}
+            selected={shown[name]}
             onChange={(selected) => navigate({ [name]: selected, page: 1 } as Partial<TenantListParams>)}
           />
         ))}
@@ -126,16 +132,16 @@ export function TenantsView() {
       ) : (
         <TenantsTable
           tenants={list.items}
-          sort={params.sort}
-          dir={params.dir}
+          sort={shown.sort}
+          dir={shown.dir}
           busy={navigating}
           onSort={(sort, dir) => navigate({ sort, dir, page: 1 })}
         />
       )}
 
       <TenantsPagination
-        page={list.page}
-        pageSize={params.pageSize}
+        page={navigating ? shown.page : list.page}
+        pageSize={shown.pageSize}
         total={list.total}
         onPage={(page) => navigate({ page })}
         onPageSize={(pageSize) => navigate({ pageSize, page: 1 })}

@@ -1,9 +1,9 @@
 import clsx from "clsx";
 
 /** A volume fills up: green below 75 %, amber to 90 %, red above. */
-export function UsageBar({ percent, label }: { percent: number | undefined | null; label: string }) {
+export function UsageBar({ percent, label, emptyText = "no usage reported" }: { percent: number | undefined | null; label: string; emptyText?: string }) {
   if (percent === undefined || percent === null || Number.isNaN(percent)) {
-    return <span className="text-xs text-slate-400">no usage reported</span>;
+    return <span className="text-xs text-slate-400">{emptyText}</span>;
   }
   const shown = Math.min(100, Math.max(0, percent));
   return (

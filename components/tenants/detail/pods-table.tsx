@@ -6,7 +6,7 @@ import { PodStatusBadge } from "./pod-status-badge";
 
 export function PodsTable({ pods }: { pods: TenantDetail["pods"] }) {
   return (
-    <Panel title="Pods" actions={<span className="text-xs text-slate-500">{pods.length} pods</span>}>
+    <Panel title="Pods" actions={<span className="text-xs text-slate-500">{pods.length} {pods.length === 1 ? "pod" : "pods"}</span>}>
       {pods.length === 0 ? (
         <p data-testid="pods-table" className="text-sm text-slate-600">
           No pods are running for this tenant.

@@ -1,6 +1,5 @@
 "use client";
 
-import Link from "next/link";
 import { useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useTRPC } from "@/components/trpc/client";
@@ -12,6 +11,7 @@ import { PodsTable } from "./pods-table";
 import { ProblemsList } from "./problems-list";
 import { PvcsTable } from "./pvcs-table";
 import { TenantHeader } from "./tenant-header";
+import { TenantNotFound } from "./tenant-not-found";
 
 export function TenantDetail({ id }: { id: string }) {
   return (
@@ -56,20 +56,6 @@ function TenantDetailLive({ id }: { id: string }) {
       <PodsTable pods={tenant.pods} />
       <PvcsTable pvcs={tenant.pvcs} />
       <EventsTable events={tenant.events} />
-    </div>
-  );
-}
-
-function TenantNotFound({ id }: { id: string }) {
-  return (
-    <div role="alert" data-testid="tenant-not-found" className="rounded-xl border border-slate-200 bg-white p-10 text-center">
-      <h1 className="text-lg font-semibold text-slate-900">No tenant with this id</h1>
-      <p className="mt-1 text-sm text-slate-600">
-        <span className="font-mono">{id}</span> is not in the registry or the cluster. It may have been deleted, or the link is wrong.
-      </p>
-      <Link href="/tenants" className="mt-4 inline-block text-sm font-medium text-blue-700 hover:underline">
-        ← Back to all tenants
-      </Link>
     </div>
   );
 }

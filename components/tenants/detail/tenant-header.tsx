@@ -3,13 +3,13 @@ import type { TenantDetail } from "@/server/tenants/types";
 import { HealthBadge } from "../health-badge";
 
 export function TenantHeader({ tenant }: { tenant: TenantDetail }) {
-  const facts: [string, React.ReactNode][] = [
+  const facts: [string, React.ReactNode, string?][] = [
     ["Database", <span key="db" className="font-mono">{tenant.databaseName}</span>],
     ["Instance type", <span key="type" className="capitalize">{tenant.instanceType}</span>],
     ["Odoo", tenant.odooVersion],
     ["Billing", <span key="billing" className="capitalize">{tenant.billingStatus}</span>],
-    ["Customer", tenant.customerEmail || tenant.customerId],
-    ["Instance id", <span key="id" className="font-mono text-xs">{tenant.id}</span>],
+    ["Customer", tenant.customerEmail || tenant.customerId, `${tenant.customerEmail} (customer ${tenant.customerId})`],
+    ["Instance id", <span key="id" className="font-mono text-xs">{tenant.id}</span>, tenant.id],
   ];
   return (
     <header className="space-y-3">
@@ -27,10 +27,12 @@ export function TenantHeader({ tenant }: { tenant: TenantDetail }) {
           </div>
         </div>
         <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-3 lg:grid-cols-6">
-          {facts.map(([term, value]) => (
+          {facts.map(([term, value, full]) => (
             <div key={term} className="min-w-0">
               <dt className="text-xs text-slate-500">{term}</dt>
-              <dd className="truncate text-slate-900">{value}</dd>
+              <dd className="truncate text-slate-900" title={full}>
+                {value}
+              </dd>
             </div>
           ))}
         </dl>

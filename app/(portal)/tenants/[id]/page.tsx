@@ -1,13 +1,23 @@
 import { Suspense } from "react";
+import { TRPCError } from "@trpc/server";
 import { TenantDetail } from "@/components/tenants/detail/tenant-detail";
+import { TenantNotFound } from "@/components/tenants/detail/tenant-not-found";
 import { TenantDetailSkeleton } from "@/components/tenants/skeletons";
-import { HydrateClient, prefetch, trpc } from "@/server/trpc/server";
+import { getQueryClient, HydrateClient, trpc } from "@/server/trpc/server";
 
 export const metadata = { title: "Tenant · Fleetdeck" };
 
 export default async function TenantPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  prefetch(trpc.tenants.get.queryOptions({ id }));
+  // Awaited rather than streamed: an unknown id must render the not-found message, and an error
+  // streamed through the RSC payload reaches the browser with its code redacted. The cache is in
+  // memory, so waiting costs next to nothing.
+  try {
+    await getQueryClient().fetchQuery({ ...trpc.tenants.get.queryOptions({ id }), retry: false });
+  } catch (error) {
+    if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) return <TenantNotFound id={id} />;
+    // Anything else (cluster cache unavailable...) is left for the client to fetch and explain.
+  }
   return (
     <HydrateClient>
       <Suspense fallback={<TenantDetailSkeleton />}>
