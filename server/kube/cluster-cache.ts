@@ -1,4 +1,5 @@
 import "server-only";
+import { setMaxListeners } from "node:events";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { kubeGetJson, kubeSettings, loadKubeConfig, type KubeSettings } from "./client";
 import { ClusterStore, type FeedName, type VolumeUsage } from "./cluster-store";
@@ -42,6 +43,8 @@ export class ClusterCache extends ClusterStore {
   start(): void {
     if (this.abort) return;
     const abort = new AbortController();
+    // One listener per feed loop, per open request and per back-off sleep: more than the default 10.
+    setMaxListeners(200, abort.signal);
     this.abort = abort;
     for (const resource of this.resources) this.loops.push(this.feed(resource, abort.signal));
     this.scheduleVolumeStats(0);

@@ -39,6 +39,17 @@ describe("tenant health, one demo problem at a time", () => {
     expect(summary.problems[0].detail).toContain("memory limit of 1Gi");
   });
 
+  it("OOMKilled between kills: running again, still reported (warning) with restarts", () => {
+    const summary = summarize(tenantFixture("leaky", { pod: podStates.oomRecovered(4) }));
+    expect(summary.health).toBe("degraded");
+    expect(summary.problems[0]).toMatchObject({
+      kind: "oom-killed",
+      severity: "warning",
+      title: "Odoo was killed for running out of memory (OOMKilled, 4 restarts)",
+      since: "2026-11-23T11:50:00.000Z",
+    });
+  });
+
   it("image pull: names the image that cannot be pulled", () => {
     const summary = summarize(tenantFixture("typo", { pod: podStates.imagePull() }));
     expect(summary.health).toBe("down");

@@ -46,6 +46,8 @@ const PROVISIONING_GRACE_MS = 10 * 60_000;
 /** A running pod may be unready this long (probes warming up) before it is a problem. */
 const NOT_READY_GRACE_MS = 2 * 60_000;
 const PVC_PENDING_GRACE_MS = 2 * 60_000;
+/** An OOM kill this recent still counts while the container runs again between kills. */
+const RECENT_OOM_MS = 24 * 60 * 60_000;
 
 const CRASH_REASONS = new Set(["CrashLoopBackOff", "Error", "RunContainerError", "CreateContainerError", "CreateContainerConfigError"]);
 const IMAGE_REASONS = new Set(["ImagePullBackOff", "ErrImagePull", "InvalidImageName", "ErrImageNeverPull"]);
@@ -167,6 +169,22 @@ function podProblem(pod: PodView, lostNodes: ReadonlySet<string>, now: number): 
       title: `Odoo runs out of memory (OOMKilled, ${restarts})`,
       detail: `Container ${pod.lastTermination?.container ?? "odoo"} was killed for exceeding its memory limit${limit ? ` of ${limit}` : ""}. ${lastExit}`.trim(),
       since,
+      objectRef: ref,
+    };
+  }
+  // Between OOM kills the container runs again: the last termination is the evidence.
+  const recentOom =
+    pod.restarts > 0 &&
+    pod.lastTermination?.reason === "OOMKilled" &&
+    (!pod.lastTermination.finishedAt || now - Date.parse(pod.lastTermination.finishedAt) < RECENT_OOM_MS);
+  if (recentOom) {
+    const limit = pod.containers.find((c) => c.name === pod.lastTermination?.container)?.limits?.memory;
+    return {
+      kind: "oom-killed",
+      severity: pod.podReady ? "warning" : "critical",
+      title: `Odoo was killed for running out of memory (OOMKilled, ${restarts})`,
+      detail: `Container ${pod.lastTermination?.container ?? "odoo"} exceeded its memory limit${limit ? ` of ${limit}` : ""} and was restarted. ${lastExit}`.trim(),
+      since: pod.lastTermination?.finishedAt ?? since,
       objectRef: ref,
     };
   }
