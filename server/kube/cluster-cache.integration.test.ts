@@ -33,7 +33,7 @@ const changes: CacheChange[] = [];
 
 async function startSim(kubeconfigPath: string): Promise<{ child: ChildProcess; url: string }> {
   const tsx = path.resolve("node_modules/.bin/tsx");
-  const child = spawn(tsx, ["sim/main.ts", "--port", "0", "--kubeconfig", kubeconfigPath, "--tenants", process.env.SIM_TENANTS ?? "20", "--token", TOKEN], {
+  const child = spawn(tsx, ["sim/main.ts", "--port", "0", "--kubeconfig", kubeconfigPath, "--tenants", "20", "--token", TOKEN], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   const url = await new Promise<string>((resolve, reject) => {

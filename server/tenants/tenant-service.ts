@@ -50,9 +50,12 @@ export function getTenantDirectory(): TenantDirectory {
   return globalSlot.__fleetdeckTenantDirectory;
 }
 
-/** Call after the registry changed (an import) so the next read sees it. */
-export function invalidateRegistry(): Promise<void> {
-  return getTenantDirectory().invalidateRegistry();
+/**
+ * Call after the registry changed (an import) so the next read sees it. A process that never
+ * served tenants (an import CLI) has no directory: nothing to refresh, and no watches to start.
+ */
+export async function invalidateRegistry(): Promise<void> {
+  await globalSlot.__fleetdeckTenantDirectory?.invalidateRegistry();
 }
 
 /** The first request after start-up waits briefly for the cache instead of showing all "unknown". */
