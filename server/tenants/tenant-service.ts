@@ -74,20 +74,47 @@ async function readyDirectory(): Promise<TenantDirectory> {
   return directory;
 }
 
+/**
+ * Results are memoised until any summary changes (directory.version), so many users on the same
+ * view, or a page polling, cost one filter+sort between cluster changes. Freshness is always live.
+ */
+const memo = { version: -1, lists: new Map<string, TenantListResult>(), fleet: undefined as FleetSummary | undefined };
+const MEMO_MAX_LISTS = 100;
+
+function currentMemo(directory: TenantDirectory) {
+  directory.summaries();
+  if (memo.version !== directory.version) {
+    memo.version = directory.version;
+    memo.lists.clear();
+    memo.fleet = undefined;
+  }
+  return memo;
+}
+
 export async function listTenants(input: TenantListInput): Promise<TenantListResult> {
   const directory = await readyDirectory();
-  return queryTenants(directory.summaries(), input, getClusterCache().freshness());
+  const cached = currentMemo(directory);
+  const key = JSON.stringify(input);
+  let result = cached.lists.get(key);
+  if (!result) {
+    result = queryTenants(directory.summaries(), input);
+    if (cached.lists.size >= MEMO_MAX_LISTS) cached.lists.delete(cached.lists.keys().next().value!);
+    cached.lists.set(key, result);
+  }
+  return { ...result, freshness: getClusterCache().freshness() };
 }
 
 export async function getFleetSummary(): Promise<FleetSummary> {
   const directory = await readyDirectory();
-  return summarizeFleet({
+  const cached = currentMemo(directory);
+  cached.fleet ??= summarizeFleet({
     summaries: directory.summaries(),
     orphans: directory.orphans(),
     storagePressure: directory.storagePressure(),
-    freshness: getClusterCache().freshness(),
+    freshness: [],
     now: new Date(),
   });
+  return { ...cached.fleet, freshness: getClusterCache().freshness() };
 }
 
 export async function getTenantDetail(id: string): Promise<TenantDetail> {

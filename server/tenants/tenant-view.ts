@@ -401,7 +401,10 @@ export class TenantDirectory {
       this.summariesById.set(id, next);
       changed = true;
     }
-    if (changed) this.summaryList = undefined;
+    if (changed) {
+      this.summaryList = undefined;
+      this.version++;
+    }
   }
 
   /** Problems the cluster gives no start time for (volume usage) get the time we first saw them. */
