@@ -18,7 +18,7 @@ export interface LogStoreOptions {
 }
 
 export function rfc3339Nano(at: Date): string {
-  return at.toISOString().replace(/\.(\d{3})Z$/, ".$1000000Z");
+  return `${at.toISOString().slice(0, -1)}000000Z`;
 }
 
 /** Container logs by namespace/pod/container, with the previous (terminated) container's log kept. */

@@ -39,9 +39,23 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Plain JSON objects: a JSON round trip is the fastest faithful deep copy in V8. */
-export function cloneObject<T>(obj: T): T {
-  return JSON.parse(JSON.stringify(obj)) as T;
+/**
+ * Deep copy of plain JSON data (undefined properties dropped, as JSON does). A hand-written walk is
+ * several times faster than a JSON round trip or structuredClone, and startup clones ~100k objects.
+ */
+export function cloneObject<T>(value: T): T {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = cloneObject(value[i]);
+    return out as T;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k in value) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = cloneObject(v);
+  }
+  return out as T;
 }
 
 function sameJson(a: unknown, b: unknown): boolean {
@@ -52,6 +66,29 @@ function sameJson(a: unknown, b: unknown): boolean {
 function specOf(obj: KubeObject): string {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
   return JSON.stringify(rest);
+}
+
+function compareObjects(a: KubeObject, b: KubeObject): number {
+  const an = a.metadata.namespace ?? "";
+  const bn = b.metadata.namespace ?? "";
+  if (an !== bn) return an < bn ? -1 : 1;
+  return a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
+}
+
+function replaceSorted(arr: KubeObject[] | undefined, previous: KubeObject, next: KubeObject): void {
+  if (!arr) return;
+  let lo = 0;
+  let hi = arr.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const c = compareObjects(arr[mid]!, previous);
+    if (c === 0) {
+      arr[mid] = next;
+      return;
+    }
+    if (c < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
 }
 
 /**
@@ -348,10 +385,16 @@ export class ObjectStore {
       m = new Map();
       t.byNamespace.set(nsKey, m);
     }
-    if (!previous) t.count++;
     m.set(obj.metadata.name, obj);
-    t.sorted = undefined;
-    t.sortedByNamespace.delete(nsKey);
+    if (previous) {
+      // A change keeps the sort order: patch the cached snapshots in place instead of re-sorting on the next list.
+      replaceSorted(t.sorted, previous, obj);
+      replaceSorted(t.sortedByNamespace.get(nsKey), previous, obj);
+    } else {
+      t.count++;
+      t.sorted = undefined;
+      t.sortedByNamespace.delete(nsKey);
+    }
     const key = `${t.type.group || "core"}/${t.type.plural}`;
     if (previous) this.unindex(key, previous);
     this.index(key, obj);
