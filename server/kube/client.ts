@@ -103,9 +103,23 @@ export async function kubeGet(
   });
 }
 
+/** GET and parse JSON; `timeoutMs` covers the whole exchange, so a body that stalls midway fails too. */
 export async function kubeGetJson<T>(kubeConfig: KubeConfig, apiPath: string, options: KubeRequestOptions = {}): Promise<T> {
+  const started = Date.now();
   const response = await kubeGet(kubeConfig, apiPath, options);
-  const text = await readBody(response);
+  const remaining = options.timeoutMs ? Math.max(1, options.timeoutMs - (Date.now() - started)) : undefined;
+  const timer = remaining
+    ? setTimeout(() => response.destroy(Object.assign(new Error("response body timed out"), { name: "TimeoutError" })), remaining)
+    : undefined;
+  let text: string;
+  try {
+    text = await readBody(response);
+  } catch (error) {
+    if (options.signal?.aborted) throw options.signal.reason ?? error;
+    throw toKubeError(error, apiPath);
+  } finally {
+    clearTimeout(timer);
+  }
   try {
     return JSON.parse(text) as T;
   } catch (cause) {
