@@ -31,6 +31,19 @@ describe("ClusterStore", () => {
     expect(s.listForTenant("pods", fixture.record.id)).toEqual([]);
   });
 
+  it("does not keep pods of finished Jobs (a backup's outcome is on the Job)", () => {
+    const s = store();
+    const pod = raw("pods");
+    const jobPod = (phase: string) =>
+      slimmers.pods({ ...pod, metadata: { ...pod.metadata, name: "odoo-backup-1-abcde", ownerReferences: [{ kind: "Job", name: "odoo-backup-1", uid: "j" }] }, status: { ...pod.status, phase } });
+    s.apply("pods", { type: "sync", items: [slimmers.pods(pod), jobPod("Succeeded")], resourceVersion: "1" });
+    expect(s.list("pods").map((p) => p.metadata.name)).toEqual([pod.metadata.name]);
+    s.apply("pods", { type: "added", object: jobPod("Running"), resourceVersion: "2" });
+    expect(s.count("pods")).toBe(2);
+    s.apply("pods", { type: "modified", object: jobPod("Failed"), resourceVersion: "3" });
+    expect(s.count("pods")).toBe(1);
+  });
+
   it("coalesces a burst into one change per object", async () => {
     const s = store(10);
     const seen: CacheChange[] = [];

@@ -82,7 +82,8 @@ export class ClusterStore {
         return;
       case "added":
       case "modified":
-        this.upsert(resource, event.object);
+        if (isKept(event.object)) this.upsert(resource, event.object);
+        else this.remove(resource, keyOf(event.object));
         this.markFresh(resource, feed, now);
         return;
       case "deleted":
@@ -259,6 +260,7 @@ export class ClusterStore {
     const current = this.objects.get(resource) ?? new Map<string, CachedObject>();
     const incoming = new Set<string>();
     for (const item of items) {
+      if (!isKept(item)) continue;
       const key = keyOf(item);
       incoming.add(key);
       const before = current.get(key);
@@ -357,6 +359,16 @@ export class ClusterStore {
     this.pending.set(`${change.kind}/${change.namespace ?? ""}/${change.name}/${change.tenantId ?? ""}`, change);
     this.flushTimer ??= setTimeout(() => this.flushChanges(), this.coalesceMs);
   }
+}
+
+/**
+ * Pods of finished Jobs are never shown (the Job's own status says how a backup went); at 10,000
+ * tenants they would be a tenth of the cache.
+ */
+function isKept(object: CachedObject): boolean {
+  if (object.kind !== "Pod") return true;
+  const finished = object.status.phase === "Succeeded" || object.status.phase === "Failed";
+  return !(finished && object.metadata.ownerReferences.some((owner) => owner.kind === "Job"));
 }
 
 function percentTenths(usage: VolumeUsage): number {
