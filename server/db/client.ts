@@ -4,11 +4,15 @@ import { env } from "@/server/env";
 
 import { describeDatabaseError, openDb, registerDb, resolveDatabaseTarget, type DatabaseTarget } from "./connect";
 import type { PrismaClient } from "./generated/client";
+import { applyMigrations, type ApplyMigrationsResult } from "./migrate";
 
 export { closeDb, createDb, describeDatabaseError, DatabaseUnavailableError } from "./connect";
 export type { PrismaClient } from "./generated/client";
 
-type DbGlobal = typeof globalThis & { __fleetdeckDb?: { db: PrismaClient; target: DatabaseTarget } };
+type DbGlobal = typeof globalThis & {
+  __fleetdeckDb?: { db: PrismaClient; target: DatabaseTarget };
+  __fleetdeckDbMigrated?: Promise<ApplyMigrationsResult>;
+};
 
 /**
  * The portal's Prisma client: PGlite under FLEETDECK_DATA_DIR/pglite when DATABASE_URL is unset
@@ -32,6 +36,20 @@ export function getDb(): PrismaClient {
 export function getDbTarget(): DatabaseTarget {
   getDb();
   return (globalThis as DbGlobal).__fleetdeckDb!.target;
+}
+
+/**
+ * Applies pending migrations to getDb()'s database once per process; for a start-up hook
+ * (Next's instrumentation `register()`), so a deployment on PostgreSQL migrates itself the way
+ * `npm run demo` does through scripts/db-prepare.ts. Safe next to other replicas (advisory lock).
+ */
+export function migrateDbOnce(): Promise<ApplyMigrationsResult> {
+  const store = globalThis as DbGlobal;
+  store.__fleetdeckDbMigrated ??= applyMigrations(getDb()).catch((error: unknown) => {
+    store.__fleetdeckDbMigrated = undefined;
+    throw describeDatabaseError(error, getDbTarget());
+  });
+  return store.__fleetdeckDbMigrated;
 }
 
 function withReadableErrors(db: PrismaClient, target: DatabaseTarget): PrismaClient {

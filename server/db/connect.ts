@@ -1,6 +1,7 @@
 // Builds Prisma clients for either database the portal supports. Deliberately free of
 // `import "server-only"`: the CLI scripts (migrate, seed, registry import) run it under plain
 // Node, where that marker throws. App code reaches it only through server/db/client.ts.
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -85,6 +86,7 @@ export async function createDb(url?: string, options: CreateDbOptions = {}): Pro
 /** A Prisma client for the target, without touching the database yet. */
 export function openDb(target: DatabaseTarget): PrismaClient {
   if (target.kind === "pglite") {
+    if (target.dataDir !== IN_MEMORY) mkdirSync(target.dataDir, { recursive: true });
     const pglite = new PGlite(target.dataDir);
     const db = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
     openDatabases.set(db, { target, pglite });

@@ -1,0 +1,76 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it, vi } from "vitest";
+
+import { DatabaseUnavailableError, describeDatabaseError, openDb, redactUrl, resolveDatabaseTarget } from "./connect";
+
+describe("resolveDatabaseTarget", () => {
+  it("picks PGlite or PostgreSQL from DATABASE_URL", () => {
+    expect(resolveDatabaseTarget(undefined, ".data/pglite")).toMatchObject({ kind: "pglite", dataDir: path.resolve(".data/pglite") });
+    expect(resolveDatabaseTarget(undefined)).toMatchObject({ kind: "pglite", dataDir: "memory://" });
+    expect(resolveDatabaseTarget("memory://")).toMatchObject({ kind: "pglite", dataDir: "memory://" });
+    expect(resolveDatabaseTarget("file:./somewhere/db")).toMatchObject({ kind: "pglite", dataDir: path.resolve("somewhere/db") });
+    expect(resolveDatabaseTarget("file:///var/lib/fleetdeck")).toMatchObject({ kind: "pglite", dataDir: "/var/lib/fleetdeck" });
+    expect(resolveDatabaseTarget("postgres://u:secret@db.internal:6543/fleet")).toMatchObject({
+      kind: "postgres",
+      label: "PostgreSQL at db.internal:6543",
+    });
+    expect(() => resolveDatabaseTarget("mysql://u:secret@h/db")).toThrow(/got "mysql:\/\/u:\*\*\*\*@h\/db"/);
+  });
+
+  it("never prints a password", () => {
+    expect(redactUrl("postgresql://fleet:hunter2@db:5432/fleet")).toBe("postgresql://fleet:****@db:5432/fleet");
+  });
+});
+
+describe("database errors", () => {
+  it("turn an unreachable PostgreSQL into one readable sentence", async () => {
+    const target = resolveDatabaseTarget("postgresql://fleet:pw@127.0.0.1:1/fleet");
+    const db = openDb(target);
+    try {
+      const error = await db.user.count().then(
+        () => undefined,
+        (e: unknown) => describeDatabaseError(e, target),
+      );
+      expect(error).toBeInstanceOf(DatabaseUnavailableError);
+      expect((error as Error).message).toMatch(/^Cannot reach the database at 127\.0\.0\.1:1: /);
+      expect((error as Error).message).not.toMatch(/invocation|\n/);
+    } finally {
+      await db.$disconnect();
+    }
+  });
+
+  it("leave other errors alone", () => {
+    const constraint = Object.assign(new Error("Unique constraint failed on the fields: (`email`)"), { code: "P2002" });
+    expect(describeDatabaseError(constraint)).toBe(constraint);
+  });
+});
+
+describe("getDb", () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
+  it("is one client per process, on PGlite under FLEETDECK_DATA_DIR when DATABASE_URL is unset, migrated once", async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), "fleetdeck-getdb-"));
+    dirs.push(dataDir);
+    vi.stubEnv("DATABASE_URL", "");
+    vi.stubEnv("FLEETDECK_DATA_DIR", dataDir);
+    vi.resetModules();
+    const client = await import("./client");
+    const again = await import("./client?second");
+    const db = client.getDb();
+    expect(again.getDb()).toBe(db);
+    expect(client.getDbTarget()).toMatchObject({ kind: "pglite", dataDir: path.join(dataDir, "pglite") });
+    const [first, second] = await Promise.all([client.migrateDbOnce(), client.migrateDbOnce()]);
+    expect(first).toBe(second);
+    expect(await db.user.count()).toBe(0);
+    await client.closeDb(db);
+    delete (globalThis as { __fleetdeckDb?: unknown }).__fleetdeckDb;
+    delete (globalThis as { __fleetdeckDbMigrated?: unknown }).__fleetdeckDbMigrated;
+    // A new on-disk PGlite runs initdb: seconds alone, much longer next to other suites on 2 cores.
+  }, 120_000);
+});
