@@ -35,9 +35,17 @@ export function AttentionTable({ attention }: { attention: FleetSummary["attenti
             {rows.map((problem, index) => (
               <tr key={`${problem.tenantId}-${problem.kind}-${problem.objectRef?.name ?? index}`} className="align-top">
                 <td className="px-3 py-2">
-                  <Link href={`/tenants/${problem.tenantId}`} className="font-medium text-blue-700 hover:underline">
-                    {problem.tenantName}
-                  </Link>
+                  {problem.kind === "orphan-workload" ? (
+                    // An orphan has no registry record, so there is no tenant page to open.
+                    <span className="font-medium text-slate-700">
+                      {problem.tenantName}
+                      <span className="block text-xs font-normal text-slate-500">no registry record</span>
+                    </span>
+                  ) : (
+                    <Link href={`/tenants/${problem.tenantId}`} className="font-medium text-blue-700 hover:underline">
+                      {problem.tenantName}
+                    </Link>
+                  )}
                 </td>
                 <td className="px-3 py-2">
                   <div className="text-slate-900">{problem.title}</div>

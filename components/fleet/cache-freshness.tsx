@@ -26,7 +26,18 @@ export function CacheFreshness({
   liveStatus: "connecting" | "live" | "error";
 }) {
   const now = useNow();
-  const stale = freshness.filter((watch) => watch.stale || !watch.synced);
+  // A feed that failed or stopped is stale; one that has simply not finished its first list yet
+  // (right after start-up) is loading, which is not a reason to alarm anyone.
+  const stale = freshness.filter((watch) => watch.staleSince !== undefined || watch.error !== undefined);
+  const loading = freshness.filter((watch) => !watch.synced && watch.staleSince === undefined && watch.error === undefined);
+  if (stale.length === 0 && loading.length > 0) {
+    return (
+      <p data-testid="cache-freshness" data-state="loading" role="status" className="flex items-center gap-2 text-sm text-slate-600">
+        <span aria-hidden className="size-2 animate-pulse rounded-full bg-blue-500" />
+        Loading cluster data: {loading.map((watch) => describeFeed(watch.kind)).join(", ")}…
+      </p>
+    );
+  }
   if (stale.length === 0) {
     return (
       <p data-testid="cache-freshness" data-state="live" role="status" className="flex items-center gap-2 text-sm text-slate-600">
@@ -65,17 +76,30 @@ export function CacheFreshness({
         . Showing the last known state.
       </p>
       <ul className="mt-1 list-disc pl-5">
-        {stale.map((watch) => (
-          <li key={watch.kind}>{describeWatch(watch)}</li>
+        {groupByCause(stale).map((line) => (
+          <li key={line}>{line}</li>
         ))}
       </ul>
     </div>
   );
 }
 
-function describeWatch(watch: WatchFreshness): string {
-  // Volume usage is polled from the kubelet, not watched; name it by what it feeds.
-  const what = watch.kind === "volume-stats" ? "Volume usage from kubelet stats" : `Watch for ${watch.kind}`;
-  const state = watch.synced ? "is reconnecting" : "has not loaded yet";
-  return watch.error ? `${what} ${state}: ${watch.error}` : `${what} ${state}.`;
+function describeFeed(kind: string): string {
+  // Volume usage is polled from the kubelet stats rather than watched; name it by what it feeds.
+  return kind === "volume-stats" ? "volume usage (kubelet stats)" : kind;
+}
+
+/** One line per cause, so an API outage reads as one sentence rather than a dozen. */
+function groupByCause(stale: WatchFreshness[]): string[] {
+  const groups = new Map<string, string[]>();
+  for (const watch of stale) {
+    const state = watch.synced ? "reconnecting" : "not loaded yet";
+    const key = `${state}\u0000${watch.error ?? ""}`;
+    groups.set(key, [...(groups.get(key) ?? []), describeFeed(watch.kind)]);
+  }
+  return [...groups.entries()].map(([key, feeds]) => {
+    const [state, error] = key.split("\u0000");
+    const subject = feeds.length === 1 ? `Watch for ${feeds[0]} is` : `Watches for ${feeds.join(", ")} are`;
+    return `${subject} ${state}${error ? `: ${error}` : "."}`;
+  });
 }

@@ -34,7 +34,7 @@ const COLUMNS = [
       <div className="space-y-0.5">
         <HealthBadge health={row.original.health} />
         {row.original.health !== "healthy" && row.original.healthReason && (
-          <div className="max-w-48 truncate text-xs text-slate-600" title={row.original.healthReason}>
+          <div className="line-clamp-2 max-w-52 text-xs text-slate-600" title={row.original.healthReason}>
             {row.original.healthReason}
           </div>
         )}
