@@ -25,7 +25,7 @@ const migrationsDir = path.join(repoRoot, "prisma", "migrations");
 
 interface Options {
   name: string;
-  /** Print the SQL instead of writing a migration folder (used by the drift check). */
+  /** Print the pending SQL instead of writing a migration folder. */
   print: boolean;
   schema: string;
   migrations: string;
@@ -77,7 +77,7 @@ function withDatasourceUrl(schemaText: string): string {
 }
 
 /** Returns the SQL (possibly only a comment when nothing changed) from migrations to schema. */
-export async function diffMigrationsToSchema(options: { schema: string; migrations: string }): Promise<string> {
+async function diffMigrationsToSchema(options: { schema: string; migrations: string }): Promise<string> {
   const workDir = await mkdtemp(path.join(tmpdir(), "fleetdeck-migration-"));
   try {
     // Prisma 6 insists on a datasource url in the schema, which Prisma 7 forbids: diff a copy.
@@ -148,6 +148,8 @@ export default {
         PRISMA_QUERY_ENGINE_LIBRARY: process.env.PRISMA_QUERY_ENGINE_LIBRARY ?? "/bin/false",
         CHECKPOINT_DISABLE: "1",
         PRISMA_HIDE_UPDATE_MESSAGE: "1",
+        // Only satisfies the schema copy's env("..."); the adapter decides where Prisma connects.
+        FLEETDECK_MIGRATION_DIFF_URL: "postgresql://unused@localhost/unused",
       },
     );
     return stdout;
@@ -156,7 +158,7 @@ export default {
   }
 }
 
-export function isEmptyMigration(sql: string): boolean {
+function isEmptyMigration(sql: string): boolean {
   return sql
     .split("\n")
     .map((line) => line.trim())
@@ -192,9 +194,7 @@ async function main() {
   console.log(`Wrote ${path.relative(repoRoot, path.join(folder, "migration.sql"))}. Review it, then run \`npm run db:migrate\`.`);
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
-}
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
