@@ -1,0 +1,370 @@
+// `npm run bench`: the portal at fleet scale, against issue 3's targets. Starts the simulator
+// (10,000 tenants, scenario "scale"), a fresh embedded database with the registry imported, and the
+// production portal; then measures time to a warm cache, portal RSS, tenants.list and fleet.summary
+// latency under concurrent load, Kubernetes API requests per page view, and the delay from a cluster
+// change to a subscribed client. Prints a table and writes bench/results/portal-<timestamp>.json +
+// portal-latest.json. A missed target is a finding (exit 0); exit 1 means something could not be measured.
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { buildPortalIfStale, freePort, prepareDatabase, repoRoot, startPortal, startSimulator, type Portal, type Simulator } from "../scripts/lib/stack";
+import type { FleetSummary, TenantListInput, TenantListResult } from "../server/tenants/types";
+import { runLoad, type LoadResult } from "./support/http-load";
+import { PortalClient, subscriptionData } from "./support/portal-client";
+import { killLeftovers, megabytes, TreeMemorySampler } from "./support/process-memory";
+import { info, machineLoad, printTable, sleep, summarize, upTo, writeResults, type LatencySummary, type MetricRow } from "./support/report";
+
+const { values: flags } = parseArgs({
+  options: {
+    tenants: { type: "string", default: "10000" },
+    scenario: { type: "string", default: "scale" },
+    seed: { type: "string", default: "1" },
+    connections: { type: "string", default: "50" },
+    duration: { type: "string", default: "10" },
+    "page-views": { type: "string", default: "100" },
+    changes: { type: "string", default: "20" },
+    "keep-data": { type: "boolean", default: false },
+    // Use the existing production bundle as it is (e.g. while another process owns `next build`).
+    "no-build": { type: "boolean", default: false },
+    verbose: { type: "boolean", default: false },
+  },
+});
+
+const TARGETS = { warmMs: 20_000, listP95Ms: 100, apiRequestsPerPageView: 0, changeP95Ms: 1_000, rssMB: 600 };
+const ADMIN = { email: "admin@fleetdeck.local", password: "fleetdeck-demo" };
+/** What the tenants page asks for with no query string (components/tenants/tenant-list-params.ts). */
+const DEFAULT_LIST: TenantListInput = { q: "", health: [], instanceType: [], billingStatus: [], odooVersion: [], problem: [], sort: "health", dir: "asc", page: 1, pageSize: 25 };
+
+interface RegistryRow {
+  id: string;
+  database_name: string;
+}
+
+interface RequestStats {
+  total: number;
+  byVerb: Record<string, number>;
+  byVerbResource?: Record<string, number>;
+}
+
+const log = (message: string) => console.log(`[bench] ${message}`);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** Requests that are not long-running watches, and of those the kubelet stats polls. */
+function countRequests(stats: RequestStats) {
+  const watches = stats.byVerb.watch ?? 0;
+  const kubeletPolls = Object.entries(stats.byVerbResource ?? {})
+    .filter(([key]) => key.startsWith("get nodes/proxy"))
+    .reduce((sum, [, count]) => sum + count, 0);
+  return { total: stats.total, watches, nonWatch: stats.total - watches, kubeletPolls };
+}
+
+async function main(): Promise<number> {
+  const tenants = Number(flags.tenants);
+  const connections = Number(flags.connections);
+  const durationSeconds = Number(flags.duration);
+  const pageViews = Number(flags["page-views"]);
+  const changes = Number(flags.changes);
+  const dataDir = join(repoRoot, ".data", `bench-${process.pid}`);
+  const problems: string[] = [];
+  const result: Record<string, unknown> = {
+    kind: "portal-bench",
+    at: new Date().toISOString(),
+    options: { tenants, scenario: flags.scenario, seed: Number(flags.seed), connections, durationSeconds, pageViews, changes },
+    targets: TARGETS,
+    machine: { start: machineLoad() },
+  };
+
+  let sim: Simulator | undefined;
+  let portal: Portal | undefined;
+  let simSampler: TreeMemorySampler | undefined;
+  let portalSampler: TreeMemorySampler | undefined;
+  const closers: (() => void)[] = [];
+  let stopping = false;
+  const cleanUp = async () => {
+    for (const close of closers.splice(0)) close();
+    portalSampler?.stop();
+    simSampler?.stop();
+    await portal?.stop().catch(() => undefined);
+    await sim?.stop().catch(() => undefined);
+    for (const sampler of [portalSampler, simSampler]) if (sampler) killLeftovers(sampler.seenPids);
+    if (!flags["keep-data"]) rmSync(dataDir, { recursive: true, force: true });
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      console.error(`\n[bench] ${signal}: stopping the portal and the simulator…`);
+      void cleanUp().finally(() => process.exit(130));
+    });
+  }
+
+  /** A measurement that fails is reported as not measured; the other measurements still run. */
+  const measure = async <T>(name: string, run: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await run();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      problems.push(`${name}: ${message}`);
+      console.error(`[bench] ${name} could not be measured: ${message}`);
+      return undefined;
+    }
+  };
+
+  try {
+    // 1. The stack, as `npm run demo` starts it but with a fresh data dir and the scale fleet.
+    rmSync(dataDir, { recursive: true, force: true });
+    mkdirSync(dataDir, { recursive: true });
+    log(`starting the simulator: ${tenants} tenants, scenario ${flags.scenario}`);
+    let started = performance.now();
+    sim = await startSimulator({ dataDir, tenants, scenario: flags.scenario, seed: Number(flags.seed), quiet: !flags.verbose });
+    const simReadyMs = performance.now() - started;
+    simSampler = new TreeMemorySampler(sim.process.pid!, 1000).start();
+    log(`simulator ready in ${seconds(simReadyMs)}`);
+
+    const env: NodeJS.ProcessEnv = { ...process.env, FLEETDECK_DATA_DIR: dataDir, KUBECONFIG: sim.kubeconfig, FLEETDECK_DEMO: "1" };
+    delete env.DATABASE_URL;
+    delete env.NEXTAUTH_URL;
+    started = performance.now();
+    await prepareDatabase(env, sim);
+    const databaseMs = performance.now() - started;
+    log(`database prepared and registry imported in ${seconds(databaseMs)}`);
+    const registry = (await sim.control("GET", "/_sim/registry")) as RegistryRow[];
+
+    started = performance.now();
+    if (!flags["no-build"]) buildPortalIfStale();
+    const buildMs = performance.now() - started;
+
+    const port = await freePort();
+    const portalStartedAt = performance.now();
+    portal = await startPortal(env, port, "127.0.0.1", !flags.verbose);
+    const healthMs = performance.now() - portalStartedAt;
+    portalSampler = new TreeMemorySampler(portal.process.pid!, 250).start();
+    log(`portal answering at ${portal.url} after ${seconds(healthMs)}`);
+    const client = new PortalClient(portal.url);
+    await client.signIn(ADMIN.email, ADMIN.password);
+    result.stack = { simReadyMs, databaseMs, buildMs, portalHealthMs: healthMs, registryRows: registry.length };
+
+    // 2. Warm cache: the portal's own freshness report (fleet.summary) says every watch listed.
+    //    The cache starts on the first request that needs it, so this polling also starts it.
+    const warm = await measure("time to a warm cache", async () => {
+      let firstAnswerMs: number | undefined;
+      let watchesSyncedMs: number | undefined;
+      let volumeStatsMs: number | undefined;
+      let last: FleetSummary | undefined;
+      const deadline = portalStartedAt + 180_000;
+      while (performance.now() < deadline) {
+        last = await client.query<FleetSummary>("fleet.summary");
+        const at = performance.now() - portalStartedAt;
+        firstAnswerMs ??= at;
+        const watches = last.freshness.filter((feed) => feed.kind !== "volume-stats");
+        if (watchesSyncedMs === undefined && watches.every((feed) => feed.synced) && last.total >= registry.length) watchesSyncedMs = at;
+        if (volumeStatsMs === undefined && last.freshness.find((feed) => feed.kind === "volume-stats")?.synced) volumeStatsMs = at;
+        if (watchesSyncedMs !== undefined && volumeStatsMs !== undefined) break;
+        await sleep(200);
+      }
+      if (watchesSyncedMs === undefined) throw new Error(`not warm after 180 s: ${JSON.stringify(last?.freshness)}`);
+      log(`warm ${seconds(watchesSyncedMs)} after the portal started (volume stats ${volumeStatsMs === undefined ? "never" : seconds(volumeStatsMs)})`);
+      return { firstAnswerMs, watchesSyncedMs, volumeStatsMs, total: last!.total, byHealth: last!.byHealth, freshness: last!.freshness };
+    });
+    result.warm = warm;
+    const rssAtWarm = portalSampler.sample();
+
+    // 3. Latency under load. Each endpoint is checked once first: latencies of error responses mean nothing.
+    const sampleTenant = registry[Math.floor(registry.length / 3)];
+    const searchTerm = sampleTenant?.database_name.slice(0, 4) ?? "odoo";
+    const endpoints: { name: string; path: string; input?: TenantListInput }[] = [
+      { name: "tenants.list page 1", path: "tenants.list", input: DEFAULT_LIST },
+      { name: `tenants.list search "${searchTerm}"`, path: "tenants.list", input: { ...DEFAULT_LIST, q: searchTerm } },
+      { name: "tenants.list filter production+active", path: "tenants.list", input: { ...DEFAULT_LIST, instanceType: ["production"], billingStatus: ["active"] } },
+      { name: "fleet.summary", path: "fleet.summary" },
+    ];
+    const loads: (LoadResult & { sequentialMs?: LatencySummary; resultTotal?: number })[] = [];
+    for (const endpoint of endpoints) {
+      const load = await measure(endpoint.name, async () => {
+        const sequential: number[] = [];
+        let resultTotal: number | undefined;
+        for (let i = 0; i < 20; i++) {
+          const t = performance.now();
+          const body = await client.query<TenantListResult | FleetSummary>(endpoint.path, endpoint.input);
+          sequential.push(performance.now() - t);
+          resultTotal = body.total;
+        }
+        const run = await runLoad({
+          name: endpoint.name,
+          url: client.trpcUrl(endpoint.path, endpoint.input),
+          headers: { cookie: client.cookieHeader },
+          connections,
+          durationSeconds,
+        });
+        log(
+          `${endpoint.name}: ${run.requestsPerSecond.toFixed(0)} req/s, p50 ${run.latencyMs.p50} / p95 ${run.latencyMs.p95} / p99 ${run.latencyMs.p99} ms` +
+            (run.non2xx || run.errors ? ` (${run.non2xx} non-2xx, ${run.errors} errors)` : ""),
+        );
+        if (run.non2xx > 0 || run.errors > 0) throw new Error(`${run.non2xx} non-2xx responses and ${run.errors} errors under load: ${JSON.stringify(run.statusCounts)}`);
+        return { ...run, sequentialMs: summarize(sequential), resultTotal };
+      });
+      if (load) loads.push(load);
+    }
+    // The framework's floor on this machine: a route with no session lookup and no data.
+    const baseline = await measure("baseline /api/health", () =>
+      runLoad({ name: "/api/health", url: `${portal!.url}/api/health`, headers: {}, connections, durationSeconds }),
+    );
+    result.load = loads;
+    result.baseline = baseline;
+    const rssAfterLoad = portalSampler.sample();
+
+    // 4. Kubernetes API requests per page view: page views in one window, nothing in an idle window of
+    //    the same length; watches are long-running and the kubelet stats poll runs on its own timer.
+    const perPageView = await measure("API requests per page view", async () => {
+      await sleep(2000);
+      const ids = registry.map((row) => row.id);
+      await sim!.control("POST", "/_sim/stats/reset");
+      const windowStarted = performance.now();
+      for (let i = 0; i < pageViews; i++) {
+        const view = i % 3;
+        if (view === 0) {
+          await client.page("/");
+          await client.query("fleet.summary");
+        } else if (view === 1) {
+          await client.page("/tenants");
+          await client.query("tenants.list", DEFAULT_LIST);
+        } else {
+          const id = ids[(i * 97) % ids.length];
+          await client.page(`/tenants/${id}`);
+          await client.query("tenants.get", { id });
+        }
+      }
+      const windowMs = performance.now() - windowStarted;
+      const active = (await sim!.control("GET", "/_sim/stats")) as RequestStats;
+      await sim!.control("POST", "/_sim/stats/reset");
+      await sleep(windowMs);
+      const idle = (await sim!.control("GET", "/_sim/stats")) as RequestStats;
+      const activeCounts = countRequests(active);
+      const idleCounts = countRequests(idle);
+      const net = Math.max(0, activeCounts.nonWatch - idleCounts.nonWatch);
+      const netExcludingPolls = Math.max(0, activeCounts.nonWatch - activeCounts.kubeletPolls - (idleCounts.nonWatch - idleCounts.kubeletPolls));
+      log(
+        `${pageViews} page views in ${seconds(windowMs)}: ${activeCounts.nonWatch} non-watch API requests (idle window: ${idleCounts.nonWatch}); ` +
+          `${(net / pageViews).toFixed(2)} per page view`,
+      );
+      return {
+        pageViews,
+        windowMs,
+        pageViewMs: windowMs / pageViews,
+        active: { counts: activeCounts, stats: active },
+        idle: { counts: idleCounts, stats: idle },
+        perPageView: net / pageViews,
+        perPageViewExcludingKubeletPolls: netExcludingPolls / pageViews,
+      };
+    });
+    result.apiRequests = perPageView;
+
+    // 5. Change → client: a subscribed tenant page sees a Deployment scaled by the control API.
+    const change = await measure("change-to-client delay", async () => {
+      const healthy = await client.query<TenantListResult>("tenants.list", { ...DEFAULT_LIST, health: ["healthy"], sort: "name" });
+      const tenant = healthy.items[Math.min(3, healthy.items.length - 1)];
+      if (!tenant) throw new Error("no healthy tenant to change");
+      const subscription = await client.subscribe("tenants.onChange", { id: tenant.id });
+      closers.push(subscription.close);
+      type Detail = { desiredReplicas: number };
+      const isDetail = (event: Parameters<typeof subscriptionData>[0]) => subscriptionData<Detail>(event) !== undefined;
+      const initial = await subscription.events.waitFor(0, isDetail, 15_000);
+      if (!initial) throw new Error(`the subscription sent no first value within 15 s${subscription.events.error ? `: ${subscription.events.error}` : ""}`);
+      const delays: number[] = [];
+      const firstEventDelays: number[] = [];
+      for (let i = 0; i < changes; i++) {
+        const replicas = i % 2 === 0 ? 0 : 1;
+        await sleep(1000);
+        const t = performance.now();
+        await sim!.control("POST", `/_sim/tenants/${encodeURIComponent(tenant.databaseName)}/${replicas === 0 ? "stop" : "start"}`, {});
+        const arrival = await subscription.events.waitFor(t, (event) => subscriptionData<Detail>(event)?.desiredReplicas === replicas, 10_000);
+        if (!arrival) throw new Error(`change ${i + 1} (${replicas === 0 ? "stop" : "start"}) did not reach the client within 10 s`);
+        delays.push(arrival.at - t);
+        const first = await subscription.events.waitFor(t, isDetail, 0);
+        if (first) firstEventDelays.push(first.at - t);
+      }
+      subscription.close();
+      if (changes % 2 === 1) await sim!.control("POST", `/_sim/tenants/${encodeURIComponent(tenant.databaseName)}/start`, {});
+      const summary = summarize(delays);
+      log(`change → client over ${changes} changes: p50 ${summary.p50} ms, p95 ${summary.p95} ms`);
+      return { tenant: { id: tenant.id, databaseName: tenant.databaseName }, delayMs: summary, samples: delays, firstEventMs: summarize(firstEventDelays) };
+    });
+    result.changeToClient = change;
+
+    const rssFinal = portalSampler.sample();
+    result.memory = {
+      portalTreeAtWarmBytes: rssAtWarm,
+      portalTreeAfterLoadBytes: rssAfterLoad,
+      portalTreeFinalBytes: rssFinal,
+      portalTreePeakBytes: portalSampler.peakBytes,
+      portalProcesses: [...portalSampler.seenPids.entries()].map(([pid, command]) => ({ pid, command })),
+      simulatorTreePeakBytes: simSampler.peakBytes,
+    };
+    (result.machine as Record<string, unknown>).end = machineLoad();
+
+    // 6. The report.
+    const rows: MetricRow[] = [
+      upTo("time to a warm cache (portal start → all watches synced)", warm ? warm.watchesSyncedMs / 1000 : undefined, TARGETS.warmMs / 1000, "s", 1),
+      info("  first fleet.summary answer / volume stats synced", warm ? `${seconds(warm.firstAnswerMs ?? Number.NaN)} / ${warm.volumeStatsMs === undefined ? "not synced" : seconds(warm.volumeStatsMs)}` : "n/a"),
+      upTo("portal RSS, peak (whole `next start` tree)", megabytes(portalSampler.peakBytes), TARGETS.rssMB, "MB"),
+      info("  portal RSS at warm / after load / at end", [rssAtWarm, rssAfterLoad, rssFinal].map((bytes) => megabytes(bytes).toFixed(0)).join(" / ") + " MB"),
+    ];
+    for (const endpoint of endpoints) {
+      const load = loads.find((entry) => entry.name === endpoint.name);
+      const isList = endpoint.path === "tenants.list";
+      const label = `${endpoint.name} p95 (${connections} conns)`;
+      rows.push(
+        isList
+          ? upTo(label, load?.latencyMs.p95, TARGETS.listP95Ms, "ms")
+          : info(label, load ? `${load.latencyMs.p95.toFixed(0)} ms (no target in the issue)` : "not measured"),
+      );
+      if (load) {
+        rows.push(
+          info(
+            "  p50 / p99, req/s, sequential p50",
+            `${load.latencyMs.p50.toFixed(0)} / ${load.latencyMs.p99.toFixed(0)} ms, ${load.requestsPerSecond.toFixed(0)} req/s, ${load.sequentialMs?.p50.toFixed(0)} ms` +
+              (load.resultTotal !== undefined ? ` (${load.resultTotal} matches)` : ""),
+          ),
+        );
+      }
+    }
+    rows.push(
+      info(
+        `baseline /api/health p95 (${connections} conns)`,
+        baseline ? `${baseline.latencyMs.p95.toFixed(0)} ms, p50 ${baseline.latencyMs.p50.toFixed(0)} ms, ${baseline.requestsPerSecond.toFixed(0)} req/s` : "not measured",
+      ),
+      {
+        metric: "Kubernetes API requests per page view (non-watch, net of idle)",
+        value: perPageView ? perPageView.perPageView.toFixed(2) : "not measured",
+        target: "0",
+        verdict: perPageView ? (perPageView.perPageView <= TARGETS.apiRequestsPerPageView ? "PASS" : "FAIL") : "n/a",
+      },
+      info(
+        "  requests in page-view / idle window",
+        perPageView
+          ? `${perPageView.active.counts.nonWatch} / ${perPageView.idle.counts.nonWatch} non-watch (kubelet polls ${perPageView.active.counts.kubeletPolls} / ${perPageView.idle.counts.kubeletPolls}), ${pageViews} views in ${seconds(perPageView.windowMs)}`
+          : "n/a",
+      ),
+      upTo("change → subscribed client p95", change?.delayMs.p95, TARGETS.changeP95Ms, "ms"),
+      info("  p50 / max", change ? `${change.delayMs.p50.toFixed(0)} / ${change.delayMs.max.toFixed(0)} ms over ${changes} changes` : "n/a"),
+      info("simulator ready / db prepare / build", `${seconds(simReadyMs)} / ${seconds(databaseMs)} / ${flags["no-build"] ? "skipped (--no-build)" : buildMs < 1000 ? "up to date" : seconds(buildMs)}`),
+      info("machine load average (1/5/15 min) start → end", `${(result.machine as { start: { loadAverage: number[] } }).start.loadAverage.join(" ")} → ${machineLoad().loadAverage.join(" ")} (${machineLoad().cpus} CPUs)`),
+    );
+    printTable(`Portal benchmark: ${sim.tenants} tenants, scenario ${flags.scenario}`, rows);
+    for (const problem of problems) console.log(`NOT MEASURED: ${problem}`);
+    result.rows = rows;
+    result.problems = problems;
+    const path = writeResults("portal", result);
+    console.log(`\nresults: ${path.replace(`${repoRoot}/`, "")}`);
+    return problems.length === 0 ? 0 : 1;
+  } catch (error) {
+    console.error(`[bench] the benchmark broke: ${error instanceof Error ? error.stack ?? error.message : error}`);
+    result.problems = [...problems, `broke: ${error instanceof Error ? error.message : error}`];
+    writeResults("portal", result);
+    return 1;
+  } finally {
+    if (!stopping) await cleanUp();
+  }
+}
+
+main().then((code) => process.exit(code));
