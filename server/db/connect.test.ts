@@ -61,8 +61,11 @@ describe("getDb", () => {
     vi.stubEnv("FLEETDECK_DATA_DIR", dataDir);
     vi.resetModules();
     const client = await import("./client");
-    const again = await import("./client?second");
     const db = client.getDb();
+    // Next can evaluate this module twice in one process; the second copy must reuse the client.
+    vi.resetModules();
+    const again = await import("./client");
+    expect(again).not.toBe(client);
     expect(again.getDb()).toBe(db);
     expect(client.getDbTarget()).toMatchObject({ kind: "pglite", dataDir: path.join(dataDir, "pglite") });
     const [first, second] = await Promise.all([client.migrateDbOnce(), client.migrateDbOnce()]);
