@@ -20,7 +20,7 @@ test("[AUTH] a wrong password is refused with a message", async ({ page }) => {
   await page.getByLabel("Email").fill("viewer@fleetdeck.local");
   await page.getByLabel("Password").fill("not-the-password");
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page.getByRole("alert")).toContainText(/incorrect|invalid|wrong/i);
+  await expect(page.getByTestId("sign-in-error")).toContainText(/incorrect|invalid|wrong/i);
   await expect(page).toHaveURL(/\/sign-in/);
 });
 
@@ -35,7 +35,7 @@ test("[AUTH] a viewer is refused the Users page", async ({ page }) => {
   await signIn(page, "viewer");
   await expect(page.getByRole("link", { name: "Users" })).toHaveCount(0);
   await page.goto("/users");
-  await expect(page.getByText(/not allowed|permission|forbidden/i).first()).toBeVisible();
+  await expect(page.getByTestId("access-denied")).toBeVisible();
   await expect(page.getByText("admin@fleetdeck.local")).toHaveCount(0);
 });
 

@@ -1,0 +1,14 @@
+// Runs once when the portal's server starts: migrate the database (the project's own runner, safe
+// across replicas) and start the watch-fed cluster cache, so the first page view finds it warm.
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { migrateDbOnce } = await import("./server/db/client");
+  const { getTenantDirectory } = await import("./server/tenants/tenant-service");
+  try {
+    await migrateDbOnce();
+  } catch (error) {
+    // Pages show the database error as a banner; the process stays up so the cause is visible.
+    console.error(`[fleetdeck] database migrations failed: ${error instanceof Error ? error.message : error}`);
+  }
+  getTenantDirectory();
+}
