@@ -59,7 +59,11 @@ interface OpenDatabase {
   pglite?: PGlite;
 }
 
-const openDatabases = new WeakMap<PrismaClient, OpenDatabase>();
+// On globalThis, like getDb's client: a second copy of this module (Next loads some twice) must
+// still find the PGlite under a client the first copy opened, or it would migrate through Prisma.
+const registryKey = Symbol.for("fleetdeck.openDatabases");
+const openDatabases: WeakMap<PrismaClient, OpenDatabase> = ((globalThis as Record<symbol, unknown>)[registryKey] ??=
+  new WeakMap<PrismaClient, OpenDatabase>()) as WeakMap<PrismaClient, OpenDatabase>;
 
 export interface CreateDbOptions {
   /** Apply pending migrations before returning (default true: tests want a usable schema). */
