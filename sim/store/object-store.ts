@@ -58,14 +58,38 @@ export function cloneObject<T>(value: T): T {
   return out as T;
 }
 
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+/** Structural equality of JSON data (undefined properties count as absent, as in JSON). */
+export function jsonEqual(a: unknown, b: unknown, skip?: ReadonlySet<string>): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    if (a.length !== bb.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], bb[i])) return false;
+    return true;
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  let count = 0;
+  for (const k in ao) {
+    if (ao[k] === undefined || skip?.has(k)) continue;
+    count++;
+    if (!jsonEqual(ao[k], bo[k])) return false;
+  }
+  for (const k in bo) if (bo[k] !== undefined && !skip?.has(k)) count--;
+  return count === 0;
 }
 
-/** Everything except metadata and status: what a generation bump tracks. */
-function specOf(obj: KubeObject): string {
-  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
-  return JSON.stringify(rest);
+const NOT_SPEC = new Set(["metadata", "status", "apiVersion", "kind"]);
+
+/** Everything except metadata and status is what a generation bump tracks. */
+function sameSpec(a: KubeObject, b: KubeObject): boolean {
+  return jsonEqual(a, b, NOT_SPEC);
+}
+
+function sameIgnoringRv(a: KubeObject, b: KubeObject): boolean {
+  return jsonEqual(a.metadata, b.metadata, new Set(["resourceVersion"])) && jsonEqual(a, b, new Set(["metadata"]));
 }
 
 function compareObjects(a: KubeObject, b: KubeObject): number {
@@ -107,7 +131,6 @@ export class ObjectStore {
   private readonly freeze: boolean;
   /** owner uid -> dependents, for the garbage collector */
   private dependents = new Map<string, Set<string>>();
-  private uidIndex = new Map<string, { key: string; namespace: string; name: string }>();
   private json = new WeakMap<KubeObject, string>();
 
   constructor(opts: ObjectStoreOptions = {}) {
@@ -234,13 +257,13 @@ export class ObjectStore {
       if (current.status === undefined) delete next.status;
       else next.status = current.status;
       this.validateMeta(r, next);
-      if (specOf(next) !== specOf(current)) next.metadata.generation = (current.metadata.generation ?? 1) + 1;
+      if (!sameSpec(next, current)) next.metadata.generation = (current.metadata.generation ?? 1) + 1;
     }
     if (opts.dryRun) {
       next.metadata.resourceVersion = current.metadata.resourceVersion;
       return this.seal(next);
     }
-    if (sameJson({ ...next, metadata: { ...next.metadata, resourceVersion: "" } }, { ...current, metadata: { ...current.metadata, resourceVersion: "" } })) {
+    if (sameIgnoringRv(next, current)) {
       // A no-op write keeps the resourceVersion and emits nothing, as the apiserver does.
       return current;
     }
@@ -261,8 +284,8 @@ export class ObjectStore {
     draft.metadata.namespace = current.metadata.namespace;
     draft.metadata.uid = current.metadata.uid;
     draft.metadata.resourceVersion = current.metadata.resourceVersion;
-    if (sameJson(draft, current)) return current;
-    if (specOf(draft) !== specOf(current)) draft.metadata.generation = (current.metadata.generation ?? 1) + 1;
+    if (jsonEqual(draft, current)) return current;
+    if (!sameSpec(draft, current)) draft.metadata.generation = (current.metadata.generation ?? 1) + 1;
     const stored = this.commit(t, "MODIFIED", draft, current);
     this.finishIfReleased(key, stored);
     return stored;
@@ -423,12 +446,13 @@ export class ObjectStore {
   }
 
   private index(key: string, obj: KubeObject): void {
-    const ref = { key, namespace: obj.metadata.namespace ?? "", name: obj.metadata.name };
-    if (obj.metadata.uid) this.uidIndex.set(obj.metadata.uid, ref);
-    for (const o of obj.metadata.ownerReferences ?? []) {
+    const owners = obj.metadata.ownerReferences;
+    if (!owners) return;
+    const ref = `${key}|${obj.metadata.namespace ?? ""}|${obj.metadata.name}`;
+    for (const o of owners) {
       let s = this.dependents.get(o.uid);
       if (!s) this.dependents.set(o.uid, (s = new Set()));
-      s.add(`${key}|${ref.namespace}|${ref.name}`);
+      s.add(ref);
     }
   }
 
