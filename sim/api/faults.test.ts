@@ -42,6 +42,8 @@ describe("fault injection", () => {
     await waitFor(() => seen.length === 1);
     expect(seen).toEqual(["ADDED held"]);
     ctrl.abort();
+    // A client that goes away must not leave a watcher behind.
+    await waitFor(() => c.api.watches.openCount === 0);
   });
 
   it("ends log streams on demand", async () => {

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 import type { LogLine, LogStore } from "../logs/log-store";
 import { badRequest, notFound } from "../store/api-error";
 import type { ObjectStore } from "../store/object-store";
@@ -40,7 +40,6 @@ export function servePodLog(
   namespace: string,
   name: string,
   query: URLSearchParams,
-  req: IncomingMessage,
   res: ServerResponse,
 ): void {
   const pod = store.get("core/pods", namespace, name);
@@ -139,6 +138,5 @@ export function servePodLog(
     const st = containerStatus(ev.object, container);
     if (st?.state?.terminated) finish();
   });
-  req.on("close", finish);
   res.on("close", finish);
 }

@@ -222,7 +222,6 @@ export class ResourceHandlers {
         timeoutSeconds,
         table: wantsTable(ctx.req.headers.accept) ? { includeObject: includeObjectOf(ctx.query) } : undefined,
       },
-      ctx.req,
       ctx.res,
     );
   }

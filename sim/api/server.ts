@@ -210,7 +210,7 @@ export class ApiServer {
 
     if (route.subresource === "log" && route.key === "core/pods") {
       if (method !== "GET") throw methodNotAllowed();
-      servePodLog(this.store, this.logs, this.logStreams, route.namespace!, route.name!, url.searchParams, req, res);
+      servePodLog(this.store, this.logs, this.logStreams, route.namespace!, route.name!, url.searchParams, res);
       return;
     }
     if (route.subresource === "proxy") {

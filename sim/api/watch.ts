@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 import type { ObjectStore } from "../store/object-store";
 import type { KubeObject, ResourceType, StoreEvent } from "../store/types";
 import type { FieldSelector, LabelSelector } from "./selectors";
@@ -73,7 +73,7 @@ export class WatchHub {
     clearTimeout(this.stallTimer);
   }
 
-  serve(wr: WatchRequest, httpReq: IncomingMessage, res: ServerResponse): void {
+  serve(wr: WatchRequest, res: ServerResponse): void {
     const store = this.store;
     const filtered = !!(wr.labelSelector || wr.fieldSelector);
     const matches = (o: KubeObject) =>
@@ -131,7 +131,6 @@ export class WatchHub {
       clearInterval(bookmarkTimer);
       clearTimeout(timeoutTimer);
     };
-    httpReq.on("close", cleanup);
     res.on("close", cleanup);
 
     if (fromScratch) {
