@@ -2,6 +2,7 @@ import "server-only";
 
 import { createCallerFactory, createTRPCRouter } from "@/server/trpc/init";
 import { fleetRouter } from "@/server/trpc/routers/fleet";
+import { registryRouter } from "@/server/trpc/routers/registry";
 import { tenantsRouter } from "@/server/trpc/routers/tenants";
 import { usersRouter } from "@/server/trpc/routers/users";
 
@@ -12,6 +13,7 @@ import { usersRouter } from "@/server/trpc/routers/users";
  */
 export const appRouter = createTRPCRouter({
   fleet: fleetRouter,
+  registry: registryRouter,
   tenants: tenantsRouter,
   users: usersRouter,
 });
