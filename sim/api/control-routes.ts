@@ -6,11 +6,14 @@ import type { ApiServer } from "./server";
 async function jsonBody(req: IncomingMessage): Promise<any> {
   const raw = await readBody(req);
   if (!raw.trim()) return {};
+  let body: unknown;
   try {
-    return JSON.parse(raw);
+    body = JSON.parse(raw);
   } catch (err) {
     throw badRequest(`invalid JSON body: ${(err as Error).message}`);
   }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw badRequest("the body must be a JSON object");
+  return body;
 }
 
 /** /_sim/* test control routes (same bearer token as the API). */

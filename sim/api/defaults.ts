@@ -2,15 +2,18 @@ import type { KubeObject } from "../store/types";
 
 let nextClusterIp = 1;
 
+const isObject = (v: unknown): v is Record<string, any> => typeof v === "object" && v !== null && !Array.isArray(v);
+const arrayOf = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+
 function defaultPodSpec(spec: any): void {
-  if (!spec) return;
+  if (!isObject(spec)) return;
   spec.restartPolicy ??= "Always";
   spec.terminationGracePeriodSeconds ??= 30;
   spec.dnsPolicy ??= "ClusterFirst";
   spec.schedulerName ??= "default-scheduler";
   spec.securityContext ??= {};
-  for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) {
-    if (typeof c !== "object" || c === null) continue;
+  for (const c of [...arrayOf(spec.containers), ...arrayOf(spec.initContainers)]) {
+    if (!isObject(c)) continue;
     c.terminationMessagePath ??= "/dev/termination-log";
     c.terminationMessagePolicy ??= "File";
     const tag = typeof c.image === "string" ? c.image.split("/").pop()!.split(":")[1] : undefined;
@@ -21,6 +24,8 @@ function defaultPodSpec(spec: any): void {
 
 /** The defaulting the apiserver does on create, for fields clients read back. */
 export function applyCreateDefaults(key: string, obj: KubeObject): void {
+  // Shapes are validated afterwards; defaulting only fills what is there in the expected form.
+  if (obj.spec !== undefined && !isObject(obj.spec)) return;
   switch (key) {
     case "core/namespaces":
       obj.metadata.labels = { ...(obj.metadata.labels ?? {}), "kubernetes.io/metadata.name": obj.metadata.name };
@@ -38,20 +43,20 @@ export function applyCreateDefaults(key: string, obj: KubeObject): void {
       obj.spec.revisionHistoryLimit ??= 10;
       obj.spec.progressDeadlineSeconds ??= 600;
       obj.spec.strategy ??= { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "25%", maxSurge: "25%" } };
-      defaultPodSpec(obj.spec.template?.spec);
+      if (isObject(obj.spec.template)) defaultPodSpec(obj.spec.template.spec);
       delete obj.status;
       break;
     case "apps/replicasets":
     case "apps/statefulsets":
       obj.spec.replicas ??= 1;
-      defaultPodSpec(obj.spec.template?.spec);
+      if (isObject(obj.spec.template)) defaultPodSpec(obj.spec.template.spec);
       delete obj.status;
       break;
     case "batch/jobs":
       obj.spec.backoffLimit ??= 6;
       obj.spec.completions ??= 1;
       obj.spec.parallelism ??= 1;
-      defaultPodSpec(obj.spec.template?.spec);
+      if (isObject(obj.spec.template)) defaultPodSpec(obj.spec.template.spec);
       delete obj.status;
       break;
     case "batch/cronjobs":
@@ -69,7 +74,8 @@ export function applyCreateDefaults(key: string, obj: KubeObject): void {
         obj.spec.clusterIP = `10.96.${Math.floor(n / 250) % 250}.${(n % 250) + 2}`;
         obj.spec.clusterIPs = [obj.spec.clusterIP];
       }
-      for (const p of obj.spec.ports ?? []) {
+      for (const p of arrayOf(obj.spec.ports)) {
+        if (!isObject(p)) continue;
         p.protocol ??= "TCP";
         p.targetPort ??= p.port;
       }

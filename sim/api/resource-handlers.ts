@@ -93,6 +93,18 @@ async function readObjectBody(ctx: ResourceRequest): Promise<any> {
   return body;
 }
 
+/** What Go's JSON decoder would refuse in ObjectMeta, as 400 BadRequest. */
+function checkMetadataTypes(meta: Record<string, any>): void {
+  for (const field of ["name", "namespace", "generateName", "resourceVersion"] as const) {
+    const v = meta[field];
+    if (v !== undefined && v !== null && typeof v !== "string") throw badRequest(`json: cannot unmarshal ${typeof v} into Go struct field ObjectMeta.metadata.${field} of type string`);
+  }
+  for (const field of ["labels", "annotations"] as const) {
+    const v = meta[field];
+    if (v !== undefined && v !== null && (typeof v !== "object" || Array.isArray(v))) throw badRequest(`json: cannot unmarshal ${Array.isArray(v) ? "array" : typeof v} into Go struct field ObjectMeta.metadata.${field} of type map[string]string`);
+  }
+}
+
 export class ResourceHandlers {
   constructor(
     private store: ObjectStore,
@@ -243,7 +255,14 @@ export class ResourceHandlers {
     }
     if (body.kind !== undefined && body.kind !== r.kind && ctx.subresource !== "scale") throw badRequest(`the kind in the data (${body.kind}) does not match the expected kind (${r.kind})`);
     body.metadata ??= {};
-    if (typeof body.metadata !== "object" || Array.isArray(body.metadata)) throw badRequest("metadata must be an object");
+    if (typeof body.metadata !== "object" || Array.isArray(body.metadata)) throw badRequest(`json: cannot unmarshal ${Array.isArray(body.metadata) ? "array" : typeof body.metadata} into Go struct field .metadata of type v1.ObjectMeta`);
+    checkMetadataTypes(body.metadata);
+    for (const field of ["spec", "status"]) {
+      const v = body[field];
+      if (v !== undefined && v !== null && (typeof v !== "object" || Array.isArray(v))) {
+        throw badRequest(`json: cannot unmarshal ${Array.isArray(v) ? "array" : typeof v} into Go struct field ${r.kind}.${field} of type v1.${r.kind}${field === "spec" ? "Spec" : "Status"}`);
+      }
+    }
     if (r.namespaced && ctx.namespace !== undefined) {
       if (body.metadata.namespace && body.metadata.namespace !== ctx.namespace) throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
       body.metadata.namespace = ctx.namespace;
@@ -316,6 +335,7 @@ export class ResourceHandlers {
     if (type === "apply" && patch && typeof patch === "object") this.checkIdentity(ctx, patch);
     const next = applyPatch(type, cloneObject(current) as Record<string, any>, patch) as KubeObject;
     if (!next || typeof next !== "object" || !next.metadata || typeof next.metadata !== "object") throw badRequest("the patch produced an invalid object");
+    checkMetadataTypes(next.metadata as Record<string, unknown>);
     if (next.metadata.name !== current.metadata.name) throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${current.metadata.name})`);
     if (ctx.resource.namespaced && next.metadata.namespace !== current.metadata.namespace) throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
     if (next.metadata.uid !== current.metadata.uid) throw conflict(ctx.resource.plural, ctx.name!, ctx.resource.group, `Precondition failed: UID in precondition: ${next.metadata.uid}, UID in object meta: ${current.metadata.uid}`);

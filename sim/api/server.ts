@@ -4,7 +4,7 @@ import { FaultState } from "../faults/fault-state";
 import { RequestStats } from "../faults/request-stats";
 import type { LogStore } from "../logs/log-store";
 import type { SimHooks } from "../runtime";
-import { ApiError, methodNotAllowed, notFound, unauthorized } from "../store/api-error";
+import { ApiError, badRequest, methodNotAllowed, notFound, unauthorized } from "../store/api-error";
 import type { ObjectStore } from "../store/object-store";
 import { resourceFor } from "../store/resources";
 import type { KubeObject, ResourceType } from "../store/types";
@@ -191,7 +191,13 @@ export class ApiServer {
       return;
     }
 
-    const segments = path.split("/").filter(Boolean).map((s) => decodeURIComponent(s));
+    let segments: string[];
+    try {
+      segments = path.split("/").filter(Boolean).map((s) => decodeURIComponent(s));
+    } catch {
+      req.resume();
+      throw badRequest(`invalid URL escape in path "${path}"`);
+    }
     const route = this.route(segments);
     const verb = verbOf(method, route ?? undefined, url.searchParams);
     const resourceLabel = route ? (route.subresource ? `${route.resource.plural}/${route.subresource}` : route.resource.plural) : segments[0] === "apis" && segments[1] === METRICS_GROUP ? `${segments[segments.length - 1]}.metrics` : path;
