@@ -335,7 +335,7 @@ export class ResourceHandlers {
     if (type === "apply" && patch && typeof patch === "object") this.checkIdentity(ctx, patch);
     const next = applyPatch(type, cloneObject(current) as Record<string, any>, patch) as KubeObject;
     if (!next || typeof next !== "object" || !next.metadata || typeof next.metadata !== "object") throw badRequest("the patch produced an invalid object");
-    checkMetadataTypes(next.metadata as Record<string, unknown>);
+    checkMetadataTypes(next.metadata as unknown as Record<string, unknown>);
     if (next.metadata.name !== current.metadata.name) throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${current.metadata.name})`);
     if (ctx.resource.namespaced && next.metadata.namespace !== current.metadata.namespace) throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
     if (next.metadata.uid !== current.metadata.uid) throw conflict(ctx.resource.plural, ctx.name!, ctx.resource.group, `Precondition failed: UID in precondition: ${next.metadata.uid}, UID in object meta: ${current.metadata.uid}`);
