@@ -131,7 +131,8 @@ function newestMtime(dir: string): number {
 
 /** Builds the production bundle unless `.next` is newer than every source file. */
 export function buildPortalIfStale(): void {
-  const buildId = join(repoRoot, ".next/BUILD_ID");
+  // next.config.js reads NEXT_DIST_DIR, so a test run can build beside a running portal.
+  const buildId = join(repoRoot, process.env.NEXT_DIST_DIR ?? ".next", "BUILD_ID");
   const sources = ["app", "components", "server", "public", "proxy.ts", "next.config.js", "package.json"]
     .map((p) => join(repoRoot, p))
     .filter(existsSync)

@@ -74,23 +74,25 @@ export function migrationChecksum(sql: string | Buffer): string {
 }
 
 export function defaultMigrationsDir(): string {
-  const fromCwd = path.resolve(process.cwd(), "prisma", "migrations");
-  if (existsSync(fromCwd)) return fromCwd;
+  const fromCwd = path.resolve(/*turbopackIgnore: true*/ process.cwd(), "prisma", "migrations");
+  if (existsSync(/*turbopackIgnore: true*/ fromCwd)) return fromCwd;
   // Scripts run from elsewhere still find the checkout's folder (server/db -> ../../prisma).
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "prisma", "migrations");
 }
 
 /** The migration folders in the order Prisma applies them (lexical, i.e. by timestamp prefix). */
+// The turbopackIgnore hints keep Next's file tracer from pulling the whole checkout into the server
+// bundle: the migrations are read from disk at start-up, not bundled.
 export async function readMigrations(migrationsDir = defaultMigrationsDir()): Promise<MigrationFile[]> {
-  if (!existsSync(migrationsDir)) {
+  if (!existsSync(/*turbopackIgnore: true*/ migrationsDir)) {
     throw new MigrationError(`No migrations folder at ${migrationsDir}.`);
   }
-  const entries = await readdir(migrationsDir, { withFileTypes: true });
+  const entries = await readdir(/*turbopackIgnore: true*/ migrationsDir, { withFileTypes: true });
   const migrations: MigrationFile[] = [];
   for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name, "en"))) {
     const file = path.join(migrationsDir, entry.name, "migration.sql");
-    if (!existsSync(file)) continue;
-    const bytes = await readFile(file);
+    if (!existsSync(/*turbopackIgnore: true*/ file)) continue;
+    const bytes = await readFile(/*turbopackIgnore: true*/ file);
     migrations.push({ name: entry.name, sql: bytes.toString("utf8"), checksum: migrationChecksum(bytes) });
   }
   return migrations;
