@@ -15,7 +15,8 @@ const BAD_DATABASE_NAME =
 const csv = (...rows: string[]) => [HEADER, ...rows].join("\n");
 
 let db: PrismaClient;
-let caller: ReturnType<ReturnType<typeof createCallerFactory<typeof registryRouter>>>;
+const createCaller = createCallerFactory(registryRouter);
+let caller: ReturnType<typeof createCaller>;
 
 beforeAll(async () => {
   db = await createDb("memory://");
@@ -31,7 +32,7 @@ beforeEach(async () => {
   await db.user.deleteMany();
   const admin = await db.user.create({ data: { email: "admin@test.local", name: "Admin", role: "admin" } });
   const session: AppSession = { user: { id: admin.id, email: admin.email, name: admin.name, role: "admin" } };
-  caller = createCallerFactory(registryRouter)({ session, headers: new Headers(), db });
+  caller = createCaller({ session, headers: new Headers(), db });
 });
 
 describe("registry router", () => {
