@@ -11,6 +11,7 @@ function navFor(user: SessionUser): NavItem[] {
   const items: NavItem[] = [];
   if (can(user.role, "fleet:read")) items.push({ href: "/", label: "Fleet", testId: "nav-fleet" });
   if (can(user.role, "tenants:read")) items.push({ href: "/tenants", label: "Tenants", testId: "nav-tenants" });
+  if (can(user.role, "registry:import")) items.push({ href: "/registry", label: "Registry", testId: "nav-registry" });
   if (can(user.role, "users:manage")) items.push({ href: "/users", label: "Users", testId: "nav-users" });
   return items;
 }
