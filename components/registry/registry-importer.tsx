@@ -133,7 +133,8 @@ export function RegistryImporter({ cluster }: { cluster: string }) {
             <Button
               variant="primary"
               data-testid="registry-import"
-              disabled={!file || !clean || imported !== undefined}
+              // One import per check: after it, success or a fresh report, the file must be checked again.
+              disabled={!file || !clean || runImport.data !== undefined}
               pending={runImport.isPending}
               onClick={() => file && runImport.mutate({ text: file.text, format })}
             >
