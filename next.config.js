@@ -17,6 +17,11 @@ const nextConfig = {
   // Lets a second build (a test run next to a running demo) write elsewhere than .next.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   reactStrictMode: true,
+  experimental: {
+    // proxy.ts runs on /api/trpc, and Next buffers at most 10 MB of a proxied body by default;
+    // registry imports accept files up to 20 MB (JSON-encoded, so some headroom).
+    proxyClientMaxBodySize: "25mb",
+  },
   // Native/WASM and ESM-heavy server packages load from node_modules at run time instead of being
   // bundled (client-node is ESM-only and large; PGlite ships WASM next to its JS).
   serverExternalPackages: [
