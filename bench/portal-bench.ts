@@ -139,6 +139,15 @@ async function main(): Promise<number> {
     portal = await startPortal(env, port, "127.0.0.1", !flags.verbose);
     const healthMs = performance.now() - portalStartedAt;
     portalSampler = new TreeMemorySampler(portal.process.pid!, 250).start();
+    // Kept for the JSON: warnings such as watch retries explain slow numbers.
+    const portalLog: string[] = [];
+    const keepLog = (chunk: Buffer) => {
+      portalLog.push(...chunk.toString().split("\n").filter(Boolean));
+      portalLog.splice(0, Math.max(0, portalLog.length - 200));
+    };
+    portal.process.stdout?.on("data", keepLog);
+    portal.process.stderr?.on("data", keepLog);
+    result.portalLog = portalLog;
     log(`portal answering at ${portal.url} after ${seconds(healthMs)}`);
     const client = new PortalClient(portal.url);
     await client.signIn(ADMIN.email, ADMIN.password);
@@ -151,10 +160,14 @@ async function main(): Promise<number> {
       let watchesSyncedMs: number | undefined;
       let volumeStatsMs: number | undefined;
       let last: FleetSummary | undefined;
+      // Each poll waits for the portal, which is busy listing: the trace shows how coarse the reading is.
+      const polls: { atMs: number; requestMs: number; syncedKinds: number; kinds: number }[] = [];
       const deadline = portalStartedAt + 180_000;
       while (performance.now() < deadline) {
+        const asked = performance.now();
         last = await client.query<FleetSummary>("fleet.summary");
         const at = performance.now() - portalStartedAt;
+        polls.push({ atMs: Math.round(at), requestMs: Math.round(performance.now() - asked), syncedKinds: last.freshness.filter((feed) => feed.synced).length, kinds: last.freshness.length });
         firstAnswerMs ??= at;
         const watches = last.freshness.filter((feed) => feed.kind !== "volume-stats");
         if (watchesSyncedMs === undefined && watches.every((feed) => feed.synced) && last.total >= registry.length) watchesSyncedMs = at;
@@ -164,7 +177,7 @@ async function main(): Promise<number> {
       }
       if (watchesSyncedMs === undefined) throw new Error(`not warm after 180 s: ${JSON.stringify(last?.freshness)}`);
       log(`warm ${seconds(watchesSyncedMs)} after the portal started (volume stats ${volumeStatsMs === undefined ? "never" : seconds(volumeStatsMs)})`);
-      return { firstAnswerMs, watchesSyncedMs, volumeStatsMs, total: last!.total, byHealth: last!.byHealth, freshness: last!.freshness };
+      return { firstAnswerMs, watchesSyncedMs, volumeStatsMs, total: last!.total, byHealth: last!.byHealth, freshness: last!.freshness, polls };
     });
     result.warm = warm;
     const rssAtWarm = portalSampler.sample();
@@ -242,10 +255,13 @@ async function main(): Promise<number> {
       const activeCounts = countRequests(active);
       const idleCounts = countRequests(idle);
       const net = Math.max(0, activeCounts.nonWatch - idleCounts.nonWatch);
+      // The kubelet stats sweep runs on its own 30 s timer and spreads over the nodes, so a window
+      // shorter than its period catches a part of a sweep or none: idle subtraction cannot cancel
+      // it. It is excluded by name (it is reported next to the verdict), everything else is judged.
       const netExcludingPolls = Math.max(0, activeCounts.nonWatch - activeCounts.kubeletPolls - (idleCounts.nonWatch - idleCounts.kubeletPolls));
       log(
         `${pageViews} page views in ${seconds(windowMs)}: ${activeCounts.nonWatch} non-watch API requests (idle window: ${idleCounts.nonWatch}); ` +
-          `${(net / pageViews).toFixed(2)} per page view`,
+          `${(netExcludingPolls / pageViews).toFixed(2)} per page view besides kubelet stats polls (${activeCounts.kubeletPolls} / ${idleCounts.kubeletPolls})`,
       );
       return {
         pageViews,
@@ -334,15 +350,15 @@ async function main(): Promise<number> {
         baseline ? `${baseline.latencyMs.p95.toFixed(0)} ms, p50 ${baseline.latencyMs.p50.toFixed(0)} ms, ${baseline.requestsPerSecond.toFixed(0)} req/s` : "not measured",
       ),
       {
-        metric: "Kubernetes API requests per page view (non-watch, net of idle)",
-        value: perPageView ? perPageView.perPageView.toFixed(2) : "not measured",
+        metric: "Kubernetes API requests per page view (non-watch, net of idle, kubelet polls apart)",
+        value: perPageView ? perPageView.perPageViewExcludingKubeletPolls.toFixed(2) : "not measured",
         target: "0",
-        verdict: perPageView ? (perPageView.perPageView <= TARGETS.apiRequestsPerPageView ? "PASS" : "FAIL") : "n/a",
+        verdict: perPageView ? (perPageView.perPageViewExcludingKubeletPolls <= TARGETS.apiRequestsPerPageView ? "PASS" : "FAIL") : "n/a",
       },
       info(
         "  requests in page-view / idle window",
         perPageView
-          ? `${perPageView.active.counts.nonWatch} / ${perPageView.idle.counts.nonWatch} non-watch (kubelet polls ${perPageView.active.counts.kubeletPolls} / ${perPageView.idle.counts.kubeletPolls}), ${pageViews} views in ${seconds(perPageView.windowMs)}`
+          ? `${perPageView.active.counts.nonWatch} / ${perPageView.idle.counts.nonWatch} non-watch, of which kubelet stats polls ${perPageView.active.counts.kubeletPolls} / ${perPageView.idle.counts.kubeletPolls}; ${pageViews} views in ${seconds(perPageView.windowMs)}`
           : "n/a",
       ),
       upTo("change → subscribed client p95", change?.delayMs.p95, TARGETS.changeP95Ms, "ms"),

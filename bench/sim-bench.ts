@@ -5,7 +5,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { repoRoot, startSimulator, type Simulator } from "../scripts/lib/stack";
-import { killLeftovers, megabytes, processTree, readProcessMemory, TreeMemorySampler, type ProcessMemory } from "./support/process-memory";
+import { cpuSeconds, killLeftovers, megabytes, processTree, readProcessMemory, TreeMemorySampler, type ProcessMemory } from "./support/process-memory";
 import { info, machineLoad, printTable, sleep, summarize, upTo, writeResults, type LatencySummary, type MetricRow } from "./support/report";
 import { ArrivalLog, readLines } from "./support/streams";
 
@@ -71,6 +71,22 @@ async function pageAllPods(sim: Simulator, limit: number): Promise<PagingRound> 
   } while (token);
   const totalMs = performance.now() - started;
   return { pages: pageMs.length, objects, bytes, totalMs, objectsPerSecond: objects / (totalMs / 1000), pageMs: summarize(pageMs), largestPage };
+}
+
+/**
+ * One sweep of every node's kubelet summary through the API server proxy, as the portal's volume
+ * stats poll does every 30 s: wall time and the simulator CPU it costs.
+ */
+async function kubeletSweep(sim: Simulator, simPid: number | undefined): Promise<{ nodes: number; totalMs: number; perNode: LatencySummary; simCpuSeconds?: number }> {
+  const { body } = await getJson(sim, "/api/v1/nodes");
+  const names = (body.items as { metadata: { name: string } }[]).map((node) => node.metadata.name);
+  const cpuBefore = simPid === undefined ? undefined : cpuSeconds(simPid);
+  const perNode: number[] = [];
+  const started = performance.now();
+  for (const name of names) perNode.push((await getJson(sim, `/api/v1/nodes/${encodeURIComponent(name)}/proxy/stats/summary`)).ms);
+  const totalMs = performance.now() - started;
+  const cpuAfter = simPid === undefined ? undefined : cpuSeconds(simPid);
+  return { nodes: names.length, totalMs, perNode: summarize(perNode), simCpuSeconds: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore };
 }
 
 /** Time to the response headers of a cluster-wide pod watch from the current resourceVersion. */
@@ -178,6 +194,8 @@ async function main(): Promise<number> {
       // Leave the tenant as it was found.
       if (Number(flags["watch-samples"]) % 2 === 1) await sim.control("POST", `/_sim/tenants/${encodeURIComponent(probe)}/start`, {});
     }
+    const sweep = await kubeletSweep(sim, simulatorProcess(sim.process.pid!)?.pid);
+    console.log(`[bench:sim] kubelet stats sweep: ${sweep.nodes} nodes in ${sweep.totalMs.toFixed(0)} ms, simulator CPU ${sweep.simCpuSeconds?.toFixed(1) ?? "?"} s`);
     const stats = (await sim.control("GET", "/_sim/stats")) as { total: number };
     const final = simulatorProcess(sim.process.pid!);
 
@@ -197,6 +215,10 @@ async function main(): Promise<number> {
       info(`${limit}-pod page latency p50 / p99 / max`, `${median.pageMs.p50} / ${median.pageMs.p99} / ${median.pageMs.max} ms`),
       info("cluster-wide pod watch start (to headers) p50 / max", `${watchStart.p50} / ${watchStart.max} ms`),
       info("scale call → MODIFIED on an open watch p50 / max", watchEvents.length ? `${watchEvent.p50} / ${watchEvent.max} ms` : "no tenant to probe"),
+      info(
+        "kubelet stats/summary sweep, all nodes (portal polls every 30 s)",
+        `${sweep.nodes} nodes in ${(sweep.totalMs / 1000).toFixed(1)} s (per node p50 ${sweep.perNode.p50} ms), simulator CPU ${sweep.simCpuSeconds?.toFixed(1) ?? "?"} s`,
+      ),
       info("machine load average (1/5/15 min) start → end", `${loadAtStart.loadAverage.join(" ")} → ${machineLoad().loadAverage.join(" ")} (${loadAtStart.cpus} CPUs)`),
     ];
     printTable(`Simulator benchmark: ${sim.tenants} tenants, scenario ${flags.scenario}`, rows);
@@ -211,6 +233,7 @@ async function main(): Promise<number> {
       tenants: sim.tenants,
       memory: { atReady, settled, afterPaging, final, peakRssBytes: peakRss, treePeakBytes: sampler.peakBytes },
       paging: { rounds: pagingRounds, median },
+      kubeletSweep: sweep,
       watch: { startMs: watchStart, startSamples: watchStarts, eventMs: watchEvent, eventSamples: watchEvents, probeTenant: probe },
       requestsServed: stats.total,
       rows,

@@ -112,3 +112,13 @@ export function killLeftovers(seen: Map<number, string>): number[] {
 
 /** Decimal megabytes, as the issues state their memory targets ("600 MB", "1.5 GB"). */
 export const megabytes = (bytes: number) => bytes / 1_000_000;
+
+/** CPU time (user + system) a process has used so far, in seconds; clock ticks are 1/100 s on Linux. */
+export function cpuSeconds(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
