@@ -31,19 +31,42 @@ export function podMetrics(ctx: SimContext, namespace?: string): KubeObject[] {
   return out;
 }
 
-function nodeTotals(ctx: SimContext, now: number): Map<string, { cpu: number; memory: number; pods: KubeObject[] }> {
-  const totals = new Map<string, { cpu: number; memory: number; pods: KubeObject[] }>();
-  for (const pod of ctx.store.list("core/pods")) {
-    const node = pod.spec?.nodeName;
-    if (!node) continue;
-    let t = totals.get(node);
-    if (!t) totals.set(node, (t = { cpu: 0, memory: 0, pods: [] }));
-    t.pods.push(pod);
+// The store hands out the same sorted pod array until a pod changes, so the node index built from
+// it stays valid exactly as long as that array: a sweep of every node's stats/summary then costs
+// O(pods) once instead of O(pods) per node (167 nodes x 20,000 pods was ~15 CPU-s per sweep).
+const podsByNodeCache = new WeakMap<readonly KubeObject[], Map<string, KubeObject[]>>();
+
+function podsByNode(ctx: SimContext): Map<string, KubeObject[]> {
+  const all = ctx.store.list("core/pods");
+  let index = podsByNodeCache.get(all);
+  if (!index) {
+    index = new Map();
+    for (const pod of all) {
+      const node = pod.spec?.nodeName;
+      if (!node) continue;
+      let list = index.get(node);
+      if (!list) index.set(node, (list = []));
+      list.push(pod);
+    }
+    podsByNodeCache.set(all, index);
+  }
+  return index;
+}
+
+function totalsOf(ctx: SimContext, pods: KubeObject[], now: number): { cpu: number; memory: number; pods: KubeObject[] } {
+  const t = { cpu: 0, memory: 0, pods };
+  for (const pod of pods) {
     for (const c of containerUsage(ctx, pod, now)) {
       t.cpu += c.cpuNanoCores;
       t.memory += c.memoryBytes;
     }
   }
+  return t;
+}
+
+function nodeTotals(ctx: SimContext, now: number): Map<string, { cpu: number; memory: number; pods: KubeObject[] }> {
+  const totals = new Map<string, { cpu: number; memory: number; pods: KubeObject[] }>();
+  for (const [node, pods] of podsByNode(ctx)) totals.set(node, totalsOf(ctx, pods, now));
   return totals;
 }
 
@@ -74,7 +97,7 @@ export function nodeStatsSummary(ctx: SimContext, nodeName: string): unknown | u
   if (!node || ctx.downNodes.has(nodeName)) return undefined;
   const now = ctx.clock();
   const time = iso(now);
-  const totals = nodeTotals(ctx, now).get(nodeName) ?? { cpu: 0, memory: 0, pods: [] };
+  const totals = totalsOf(ctx, podsByNode(ctx).get(nodeName) ?? [], now);
   const memCapacity = parseQuantity(node.status?.capacity?.memory);
   const fsCapacity = parseQuantity(node.status?.capacity?.["ephemeral-storage"]);
   const nodeMem = totals.memory + SYSTEM_MEMORY;
