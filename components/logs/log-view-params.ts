@@ -20,6 +20,8 @@ export interface LogViewParams {
   ts: boolean;
   wrap: boolean;
   q: string;
+  /** Show only the lines that match the search (otherwise matches are highlighted among all lines). */
+  filter: boolean;
   regex: boolean;
   case: boolean;
   level: FilterLevel[];
@@ -32,6 +34,7 @@ export const DEFAULT_LOG_VIEW_PARAMS: LogViewParams = {
   ts: true,
   wrap: false,
   q: "",
+  filter: false,
   regex: false,
   case: false,
   level: [],
@@ -61,6 +64,7 @@ const PARAM_SCHEMAS = {
   ts: flag,
   wrap: flag,
   q: z.string().max(500),
+  filter: flag,
   regex: flag,
   case: flag,
   level: z.array(z.enum(FILTER_LEVELS)),
@@ -75,6 +79,7 @@ const DESCRIBE_DEFAULT: Record<keyof LogViewParams, string> = {
   ts: "timestamps on",
   wrap: "wrapping off",
   q: "no search",
+  filter: "matches highlighted among all lines",
   regex: "plain-text search",
   case: "case-insensitive search",
   level: "all levels",
@@ -124,6 +129,7 @@ export function logViewSearch(params: LogViewParams): string {
   if (params.ts !== DEFAULT_LOG_VIEW_PARAMS.ts) search.set("ts", params.ts ? "1" : "0");
   if (params.wrap !== DEFAULT_LOG_VIEW_PARAMS.wrap) search.set("wrap", params.wrap ? "1" : "0");
   if (params.q) search.set("q", params.q);
+  if (params.filter) search.set("filter", "1");
   if (params.regex) search.set("regex", "1");
   if (params.case) search.set("case", "1");
   if (params.level.length) search.set("level", params.level.join(","));
