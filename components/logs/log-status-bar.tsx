@@ -1,0 +1,46 @@
+import clsx from "clsx";
+import type { LogStreamStatus } from "./use-log-stream";
+
+const DOT: Record<LogStreamStatus["state"], string> = {
+  connecting: "bg-slate-400 animate-pulse",
+  live: "bg-emerald-500",
+  reconnecting: "bg-amber-500 animate-pulse",
+  ended: "bg-slate-500",
+  error: "bg-red-600",
+};
+
+function label(status: LogStreamStatus, previous: boolean): string {
+  switch (status.state) {
+    case "connecting":
+      return "Connecting…";
+    case "live":
+      return previous ? "Reading the previous container's log" : "Live";
+    case "reconnecting":
+      return "Reconnecting…";
+    case "ended":
+      return status.message ?? (previous ? "End of the previous container's log" : "The log stream has ended");
+    case "error":
+      return status.message ?? "The log stream failed";
+  }
+}
+
+/** Where the stream stands, in words; a failed stream offers to try again. */
+export function LogStatusBar({ status, previous, onRetry }: { status: LogStreamStatus; previous: boolean; onRetry(): void }) {
+  return (
+    <div
+      role={status.state === "error" ? "alert" : "status"}
+      data-testid="log-status"
+      data-state={status.state}
+      className={clsx("flex items-center gap-2", status.state === "error" && "font-medium text-red-800")}
+    >
+      <span aria-hidden className={clsx("inline-block size-2 rounded-full", DOT[status.state])} />
+      <span>{label(status, previous)}</span>
+      {status.state === "reconnecting" && status.message && <span className="text-xs text-slate-500">({status.message})</span>}
+      {status.state === "error" && (
+        <button type="button" onClick={onRetry} className="rounded-md border border-red-300 bg-white px-2 py-0.5 text-xs font-medium text-red-900 hover:bg-red-50">
+          Try again
+        </button>
+      )}
+    </div>
+  );
+}
