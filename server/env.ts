@@ -32,6 +32,7 @@ const rawSchema = z
     FLEETDECK_CLUSTER_NAME: optionalString.default("default"),
     TENANT_LABEL_KEY: optionalString.default("saasodoo.instance.id"),
     WATCH_SILENCE_TIMEOUT_SECONDS: positiveInt(90),
+    LOG_MAX_UPSTREAM_STREAMS: positiveInt(200),
     NEXTAUTH_SECRET: optionalString.refine(
       (secret) => secret === undefined || secret.length >= 32,
       "must be at least 32 characters",
@@ -96,6 +97,8 @@ export interface Env {
   FLEETDECK_CLUSTER_NAME: string;
   TENANT_LABEL_KEY: string;
   WATCH_SILENCE_TIMEOUT_SECONDS: number;
+  /** Live log streams the portal holds open to Kubernetes at once (one per followed container, shared by all viewers). */
+  LOG_MAX_UPSTREAM_STREAMS: number;
   NEXTAUTH_SECRET: string;
   NEXTAUTH_URL: string | undefined;
   SESSION_IDLE_MINUTES: number;
@@ -132,6 +135,7 @@ export function parseEnv(source: Record<string, string | undefined>, options: Pa
     FLEETDECK_CLUSTER_NAME: raw.FLEETDECK_CLUSTER_NAME,
     TENANT_LABEL_KEY: raw.TENANT_LABEL_KEY,
     WATCH_SILENCE_TIMEOUT_SECONDS: raw.WATCH_SILENCE_TIMEOUT_SECONDS,
+    LOG_MAX_UPSTREAM_STREAMS: raw.LOG_MAX_UPSTREAM_STREAMS,
     NEXTAUTH_SECRET: raw.NEXTAUTH_SECRET ?? loadOrCreateSecret(dataDir, options.persistSecret ?? true),
     NEXTAUTH_URL: raw.NEXTAUTH_URL,
     SESSION_IDLE_MINUTES: raw.SESSION_IDLE_MINUTES,

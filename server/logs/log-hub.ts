@@ -1,0 +1,537 @@
+import { setMaxListeners } from "node:events";
+import { EventQueue } from "./event-queue";
+import { comparePosition, decodeCursor, encodeMergedCursor, encodeSingleCursor, type ContainerPosition, type StreamCursor } from "./log-cursor";
+import { normalizeTimestamp, truncateToSecond } from "./log-line";
+import { containerKey, positioned, SharedUpstream, type FollowSource, type PositionedLine, type UpstreamListener } from "./shared-upstream";
+import type { LogLine, LogStreamEvent, LogStreamState } from "./types";
+import type { ContainerRef, UpstreamEvent, UpstreamReadOptions } from "./upstream-stream";
+
+/**
+ * Fans log streams out to viewers. Each followed container has ONE upstream follow (a
+ * SharedUpstream), however many viewers watch it, and at most `maxUpstreams` exist at once. A
+ * viewer gets its history (tail / since / resume position) from the shared buffer, reading from
+ * the API only what is older than the buffer, then the live lines; a view of several containers
+ * merges them by time. Every event carries a cursor id so a reconnecting client resumes exactly.
+ */
+
+export interface LogSource {
+  follow: FollowSource;
+  read(ref: ContainerRef, options: UpstreamReadOptions, signal: AbortSignal): AsyncIterable<UpstreamEvent>;
+}
+
+export interface LogHubOptions {
+  source: LogSource;
+  maxUpstreams: number;
+  /** Lines each shared upstream keeps for late joiners and resumes. */
+  bufferLines?: number;
+  /** How long an upstream nobody watches stays open (a reconnecting viewer finds it warm). */
+  lingerMs?: number;
+  /** Upper bound of tailLines, "all" included. */
+  maxTailLines?: number;
+  batching?: { maxLines: number; maxDelayMs: number };
+  /** Wait before reading history again after the API refused it (a follow never gives up). */
+  readRetryMs?: number;
+  now?: () => number;
+}
+
+export interface SelectedContainer {
+  ref: ContainerRef;
+  hasPrevious: boolean;
+}
+
+/** Which containers a view shows; a merged view's set can change while it is followed (new pods). */
+export interface LogSelection {
+  /** True when the request named one pod and one container: ids are then plain line ids. */
+  single: boolean;
+  containers(): SelectedContainer[];
+  onChange?(listener: () => void): () => void;
+}
+
+export interface LogViewOptions {
+  follow: boolean;
+  previous?: boolean;
+  /** 0 or undefined = all (capped). */
+  tailLines?: number;
+  sinceSeconds?: number;
+  sinceTime?: string;
+  lastEventId?: string | null;
+}
+
+export interface TrackedLogEvent {
+  id: string;
+  event: LogStreamEvent;
+}
+
+export function tooManyStreamsMessage(max: number): string {
+  return `Too many live log streams right now (${max}). Close another log view or try again shortly.`;
+}
+
+const DEFAULTS = { bufferLines: 2_000, lingerMs: 15_000, maxTailLines: 50_000, readRetryMs: 1_000 };
+
+export class LogHub {
+  private readonly upstreams = new Map<string, SharedUpstream>();
+  private readonly options: Required<Omit<LogHubOptions, "batching">> & Pick<LogHubOptions, "batching">;
+
+  constructor(options: LogHubOptions) {
+    this.options = { ...DEFAULTS, now: Date.now, ...options };
+  }
+
+  get upstreamCount(): number {
+    return this.upstreams.size;
+  }
+
+  get maxUpstreams(): number {
+    return this.options.maxUpstreams;
+  }
+
+  /** A reference on the container's shared follow, or undefined when the cap is reached. */
+  acquire(ref: ContainerRef): SharedUpstream | undefined {
+    const key = `${ref.namespace}/${containerKey(ref)}`;
+    const existing = this.upstreams.get(key);
+    if (existing && !existing.done) {
+      clearTimeout(existing.lingerTimer);
+      existing.refs += 1;
+      return existing;
+    }
+    if (this.upstreams.size >= this.options.maxUpstreams && !this.evictIdle()) return undefined;
+    const upstream = new SharedUpstream(ref, truncateToSecond(new Date(this.options.now()).toISOString()), this.options.bufferLines, (done) => {
+      if (this.upstreams.get(done.key) === done) this.upstreams.delete(done.key);
+    });
+    upstream.refs = 1;
+    this.upstreams.set(key, upstream);
+    upstream.start(this.options.source.follow);
+    return upstream;
+  }
+
+  release(upstream: SharedUpstream): void {
+    upstream.refs -= 1;
+    if (upstream.refs > 0) return;
+    if (upstream.done) {
+      upstream.stop();
+      return;
+    }
+    clearTimeout(upstream.lingerTimer);
+    upstream.lingerTimer = setTimeout(() => {
+      if (upstream.refs === 0) upstream.stop();
+    }, this.options.lingerMs);
+    upstream.lingerTimer.unref?.();
+  }
+
+  /** Closes every upstream (tests, shutdown). */
+  close(): void {
+    for (const upstream of [...this.upstreams.values()]) upstream.stop();
+  }
+
+  /** A lingering upstream nobody watches makes room for a new one. */
+  private evictIdle(): boolean {
+    for (const upstream of this.upstreams.values()) {
+      if (upstream.refs <= 0) {
+        upstream.stop();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The events of one log view until it ends or `signal` aborts. */
+  async *open(selection: LogSelection, view: LogViewOptions, signal: AbortSignal): AsyncGenerator<TrackedLogEvent> {
+    const session = new ViewSession(this, this.options, selection, view, signal);
+    yield* session.run();
+  }
+
+  readHistory(ref: ContainerRef, options: UpstreamReadOptions, signal: AbortSignal): AsyncIterable<UpstreamEvent> {
+    return this.options.source.read(ref, options, signal);
+  }
+}
+
+interface HistoryRequest {
+  /** Resume after this position. */
+  after?: ContainerPosition;
+  sinceKey?: string;
+  sinceTime?: string;
+  tailLines: number;
+}
+
+interface Feed {
+  key: string;
+  ref: ContainerRef;
+  upstream: SharedUpstream;
+  listener: UpstreamListener;
+  /** Live lines that arrived while the history was being assembled. */
+  pending: PositionedLine[];
+  live: boolean;
+  /** Lines at or before this position were delivered already (resume); dropped until one passes. */
+  gate?: ContainerPosition;
+  state: LogStreamState;
+  message?: string;
+}
+
+/** One subscriber's view: history, then live lines, through one batching queue. */
+class ViewSession {
+  private readonly queue: EventQueue;
+  private readonly feeds = new Map<string, Feed>();
+  /** Containers whose log ended (pod deleted, finished): not picked up again. */
+  private readonly finished = new Set<string>();
+  private readonly cursor: StreamCursor;
+  private readonly resumed: StreamCursor | undefined;
+  private readonly abort = new AbortController();
+  private lastLineId: string | undefined;
+  private historyDelivered = false;
+  private aggregate: { state: LogStreamState; message?: string } = { state: "connecting" };
+  private rescans: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly hub: LogHub,
+    private readonly options: Required<Omit<LogHubOptions, "batching">> & Pick<LogHubOptions, "batching">,
+    private readonly selection: LogSelection,
+    private readonly view: LogViewOptions,
+    signal: AbortSignal,
+  ) {
+    this.queue = new EventQueue(options.batching);
+    setMaxListeners(100, this.abort.signal);
+    if (signal.aborted) this.abort.abort();
+    else signal.addEventListener("abort", () => this.abort.abort(), { once: true });
+    this.resumed = decodeCursor(view.lastEventId);
+    const start = this.resumed?.start ?? truncateToSecond(new Date(options.now()).toISOString());
+    this.cursor = { start, positions: new Map(this.resumed?.positions) };
+    // A resumed view's cursor is valid from the start; a fresh one starts over until its history is out.
+    if (this.resumed) this.historyDelivered = true;
+  }
+
+  async *run(): AsyncGenerator<TrackedLogEvent> {
+    const work = this.view.follow && !this.view.previous ? this.follow() : this.readOnce();
+    work.catch((error: unknown) => {
+      this.queue.pushStatus({ type: "status", state: "error", message: (error as Error).message });
+      this.queue.close();
+    });
+    try {
+      for await (const event of this.queue.drain(this.abort.signal)) {
+        if (event.type === "lines") this.advance(event.lines);
+        yield { id: this.cursorId(), event };
+      }
+    } finally {
+      this.abort.abort();
+      for (const feed of this.feeds.values()) this.dropFeed(feed);
+      await work.catch(() => undefined);
+    }
+  }
+
+  private cursorId(): string {
+    if (!this.historyDelivered) return encodeSingleCursor(undefined);
+    return this.selection.single ? encodeSingleCursor(this.lastLineId ?? this.view.lastEventId ?? undefined) : encodeMergedCursor(this.cursor);
+  }
+
+  private advance(lines: LogLine[]): void {
+    for (const line of lines) {
+      const entry = positioned(line);
+      this.cursor.positions.set(containerKey(line), { ts: line.ts, sortKey: entry.sortKey, n: entry.n });
+      this.lastLineId = line.id;
+    }
+  }
+
+  // ---- follow ---------------------------------------------------------------------------
+
+  private async follow(): Promise<void> {
+    this.queue.pushStatus({ type: "status", state: "connecting" });
+    const selected = this.selection.containers();
+    const feeds: Feed[] = [];
+    for (const container of selected) {
+      const feed = this.attach(container.ref);
+      if (!feed) {
+        for (const attached of feeds) this.dropFeed(attached);
+        this.queue.pushStatus({ type: "status", state: "error", message: tooManyStreamsMessage(this.hub.maxUpstreams) });
+        this.queue.close();
+        return;
+      }
+      feeds.push(feed);
+    }
+    const tail = this.tailLimit();
+    const histories = await Promise.all(feeds.map((feed) => this.history(feed, this.firstRequest(feed.key, tail))));
+    if (this.abort.signal.aborted) return;
+    // Lines that reached the shared buffers meanwhile (a new upstream catching up) join the history,
+    // so the first screen is one time-ordered block.
+    const merged = mergeByTime(feeds.map((feed, index) => [...histories[index], ...this.goLive(feed)]));
+    this.queue.pushLines(this.resumed ? merged : merged.slice(-tail));
+    this.historyDelivered = true;
+    if (feeds.length === 0 && !this.selection.single) this.setAggregate("live", "No containers to follow right now; waiting for pods to start.");
+    else this.publishState();
+    const unsubscribe = this.selection.onChange?.(() => {
+      this.rescans = this.rescans.then(() => this.rescan()).catch(() => undefined);
+    });
+    await new Promise<void>((resolve) => {
+      if (this.abort.signal.aborted) resolve();
+      else this.abort.signal.addEventListener("abort", () => resolve(), { once: true });
+    });
+    unsubscribe?.();
+  }
+
+  private firstRequest(key: string, tail: number): HistoryRequest {
+    const position = this.resumed?.positions.get(key);
+    if (position) return { after: position, tailLines: this.options.maxTailLines };
+    if (this.resumed) return { sinceTime: this.resumed.start, sinceKey: normalizeTimestamp(this.resumed.start ?? ""), tailLines: this.options.maxTailLines };
+    const sinceTime = this.sinceTime();
+    return { sinceTime, sinceKey: sinceTime ? normalizeTimestamp(sinceTime) : undefined, tailLines: tail };
+  }
+
+  /** Containers that appear while a merged view is followed (a rollout's new pod): from the view's start. */
+  private async rescan(): Promise<void> {
+    if (this.abort.signal.aborted) return;
+    const current = this.selection.containers();
+    const fresh: Feed[] = [];
+    for (const container of current) {
+      const key = containerKey(container.ref);
+      if (this.feeds.has(key) || this.finished.has(key)) continue;
+      const feed = this.attach(container.ref);
+      if (!feed) {
+        this.setAggregate(this.aggregate.state, `${key} is not followed: ${tooManyStreamsMessage(this.hub.maxUpstreams)}`);
+        continue;
+      }
+      fresh.push(feed);
+    }
+    if (fresh.length === 0) return;
+    const start = this.cursor.start;
+    const histories = await Promise.all(
+      fresh.map((feed) => this.history(feed, { sinceTime: start, sinceKey: normalizeTimestamp(start ?? ""), tailLines: this.options.maxTailLines })),
+    );
+    if (this.abort.signal.aborted) return;
+    this.queue.pushLines(mergeByTime(fresh.map((feed, index) => [...histories[index], ...this.goLive(feed)])));
+    this.publishState();
+  }
+
+  private attach(ref: ContainerRef): Feed | undefined {
+    const upstream = this.hub.acquire(ref);
+    if (!upstream) return undefined;
+    const key = containerKey(ref);
+    const feed: Feed = {
+      key,
+      ref,
+      upstream,
+      pending: [],
+      live: false,
+      state: upstream.state,
+      message: upstream.message,
+      listener: {
+        lines: (entries) => {
+          if (!feed.live) feed.pending.push(...entries);
+          else this.queue.pushLines(this.passGate(feed, entries));
+        },
+        status: (state, message) => this.onFeedStatus(feed, state, message),
+      },
+    };
+    this.feeds.set(key, feed);
+    return feed;
+  }
+
+  private dropFeed(feed: Feed): void {
+    if (!this.feeds.has(feed.key)) return;
+    this.feeds.delete(feed.key);
+    feed.upstream.detach(feed.listener);
+    this.hub.release(feed.upstream);
+  }
+
+  /** From now on the feed's lines go straight to the queue; returns those that waited. */
+  private goLive(feed: Feed): LogLine[] {
+    feed.live = true;
+    const pending = feed.pending;
+    feed.pending = [];
+    return this.passGate(feed, pending);
+  }
+
+  private passGate(feed: Feed, entries: PositionedLine[]): LogLine[] {
+    if (!feed.gate) return entries.map((entry) => entry.line);
+    const gate = feed.gate;
+    const first = entries.findIndex((entry) => comparePosition(entry, gate) > 0);
+    if (first === -1) return [];
+    feed.gate = undefined;
+    return entries.slice(first).map((entry) => entry.line);
+  }
+
+  /**
+   * A container's history for this view: from the shared buffer where it reaches back far enough,
+   * else the older part read from the API (it keeps trying while the API refuses).
+   */
+  private async history(feed: Feed, request: HistoryRequest): Promise<LogLine[]> {
+    // The snapshot and the lines the listener collects from now on cover the container without a gap.
+    const snapshot = feed.upstream.attach(feed.listener);
+    let buffered = snapshot.entries;
+    if (request.after) {
+      feed.gate = request.after;
+      buffered = buffered.filter((entry) => comparePosition(entry, request.after!) > 0);
+      // Everything after the position is in the buffer (or still to come through it).
+      if (request.after.sortKey >= snapshot.coverageStart) {
+        if (buffered.length > 0) feed.gate = undefined;
+        return buffered.map((entry) => entry.line);
+      }
+    } else if (request.sinceKey) {
+      buffered = buffered.filter((entry) => entry.sortKey >= request.sinceKey!);
+    }
+    const enough = request.after
+      ? false
+      : (request.sinceKey !== undefined && request.sinceKey >= snapshot.coverageStart) || buffered.length >= request.tailLines;
+    if (enough) return buffered.slice(-request.tailLines).map((entry) => entry.line);
+
+    const older = await this.readOlder(feed, request, snapshot.coverageStart);
+    if (request.after && (older.length > 0 || buffered.length > 0)) feed.gate = undefined;
+    const lines = [...older, ...buffered.map((entry) => entry.line)];
+    return request.after ? lines : lines.slice(-request.tailLines);
+  }
+
+  private async readOlder(feed: Feed, request: HistoryRequest, before: string): Promise<LogLine[]> {
+    const options: UpstreamReadOptions = request.after
+      ? { follow: false, resumeFrom: { sortKey: request.after.sortKey, count: request.after.n + 1 } }
+      : { follow: false, sinceTime: request.sinceTime, tailLines: request.tailLines };
+    for (;;) {
+      const lines: LogLine[] = [];
+      let failure: string | undefined;
+      for await (const event of this.hub.readHistory(feed.ref, options, this.abort.signal)) {
+        if (event.type === "lines") {
+          for (const line of event.lines) if ((normalizeTimestamp(line.ts) ?? line.ts) < before) lines.push(line);
+        } else if (event.state === "error") failure = event.message;
+        // "ended" (pod or container gone): the shared follow reports it to the view.
+      }
+      if (this.abort.signal.aborted || failure === undefined) return lines;
+      this.onFeedStatus(feed, "reconnecting", failure);
+      await sleep(this.options.readRetryMs, this.abort.signal);
+      if (this.abort.signal.aborted) return [];
+    }
+  }
+
+  private onFeedStatus(feed: Feed, state: LogStreamState, message?: string): void {
+    feed.state = state;
+    feed.message = message;
+    if (this.selection.single) {
+      if (state === "ended" || state === "error") {
+        // The history may still be on its way; the end comes after it.
+        void this.whenHistoryDelivered().then(() => {
+          this.queue.pushStatus({ type: "status", state, message });
+          this.queue.close();
+        });
+      } else this.queue.pushStatus({ type: "status", state, message });
+      return;
+    }
+    if (state === "ended" || state === "error") {
+      this.finished.add(feed.key);
+      this.dropFeed(feed);
+      this.setAggregate(this.aggregate.state === "connecting" ? "connecting" : "live", message ? `${feed.key}: ${message}` : `${feed.key} ended.`);
+      return;
+    }
+    this.publishState(state === "reconnecting" ? `${feed.key}: ${message ?? "reconnecting…"}` : undefined);
+  }
+
+  private whenHistoryDelivered(): Promise<void> {
+    if (this.historyDelivered) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = setInterval(() => {
+        if (this.historyDelivered || this.abort.signal.aborted) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 20);
+    });
+  }
+
+  /** A merged view is "reconnecting" while any of its containers is, "live" when all are. */
+  private publishState(message?: string): void {
+    const feeds = [...this.feeds.values()];
+    if (this.selection.single) {
+      const feed = feeds[0];
+      if (feed) this.queue.pushStatus({ type: "status", state: feed.state, message: feed.message });
+      return;
+    }
+    const reconnecting = feeds.find((feed) => feed.state === "reconnecting");
+    const connecting = feeds.some((feed) => feed.state === "connecting");
+    const state: LogStreamState = reconnecting ? "reconnecting" : connecting ? "connecting" : "live";
+    this.setAggregate(state, reconnecting ? (message ?? `${reconnecting.key}: ${reconnecting.message ?? "reconnecting…"}`) : message);
+  }
+
+  private setAggregate(state: LogStreamState, message?: string): void {
+    if (this.aggregate.state === state && this.aggregate.message === message) return;
+    this.aggregate = { state, message };
+    this.queue.pushStatus({ type: "status", state, message });
+  }
+
+  // ---- one-off reads (no follow, or the previous container) -------------------------------
+
+  private async readOnce(): Promise<void> {
+    const tail = this.tailLimit();
+    const sinceTime = this.sinceTime();
+    const containers = this.selection.containers().filter((c) => !this.view.previous || c.hasPrevious || this.selection.single);
+    const endings: string[] = [];
+    let failure: string | undefined;
+    const histories = await mapLimit(containers, 4, async (container) => {
+      const key = containerKey(container.ref);
+      const position = this.resumed?.positions.get(key);
+      const options: UpstreamReadOptions = position
+        ? { follow: false, previous: this.view.previous, resumeFrom: { sortKey: position.sortKey, count: position.n + 1 } }
+        : { follow: false, previous: this.view.previous, tailLines: tail, sinceTime };
+      const lines: LogLine[] = [];
+      for await (const event of this.hub.readHistory(container.ref, options, this.abort.signal)) {
+        if (event.type === "lines") lines.push(...event.lines);
+        else if (event.state === "ended" && event.message) endings.push(event.message);
+        else if (event.state === "error") failure ??= event.message;
+      }
+      return lines;
+    });
+    if (this.abort.signal.aborted) return;
+    const merged = mergeByTime(histories);
+    this.queue.pushLines(this.resumed ? merged : merged.slice(-tail));
+    this.historyDelivered = true;
+    if (failure && merged.length === 0) this.queue.pushStatus({ type: "status", state: "error", message: failure });
+    else if (this.selection.single && endings.length > 0 && merged.length === 0) this.queue.pushStatus({ type: "status", state: "ended", message: endings[0] });
+    else if (containers.length === 0 && this.view.previous) this.queue.pushStatus({ type: "status", state: "ended", message: "No container here has restarted, so there is no previous log." });
+    else this.queue.pushStatus({ type: "status", state: "ended", message: failure });
+    this.queue.close();
+  }
+
+  private tailLimit(): number {
+    const tail = this.view.tailLines;
+    return tail === undefined || tail <= 0 ? this.options.maxTailLines : Math.min(tail, this.options.maxTailLines);
+  }
+
+  /** since as an RFC 3339 second (what kubelets accept), from sinceTime or sinceSeconds. */
+  private sinceTime(): string | undefined {
+    if (this.view.sinceTime) return truncateToSecond(this.view.sinceTime);
+    if (this.view.sinceSeconds) return truncateToSecond(new Date(this.options.now() - this.view.sinceSeconds * 1000).toISOString());
+    return undefined;
+  }
+}
+
+/** Merges per-container line lists by time, keeping each container's own order. */
+export function mergeByTime(lists: LogLine[][]): LogLine[] {
+  const heads = lists.map(() => 0);
+  const keys = lists.map((list) => list.map((line) => normalizeTimestamp(line.ts) ?? line.ts));
+  const total = lists.reduce((sum, list) => sum + list.length, 0);
+  const merged: LogLine[] = [];
+  while (merged.length < total) {
+    let best = -1;
+    for (let i = 0; i < lists.length; i += 1) {
+      if (heads[i] >= lists[i].length) continue;
+      if (best === -1 || keys[i][heads[i]] < keys[best][heads[best]]) best = i;
+    }
+    merged.push(lists[best][heads[best]]);
+    heads[best] += 1;
+  }
+  return merged;
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < items.length; index = next++) results[index] = await work(items[index]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}

@@ -1,0 +1,219 @@
+import "server-only";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { kubeGet, kubeGetJson } from "@/server/kube/client";
+import { KubeError, toKubeError } from "@/server/kube/kube-error";
+import type { PodObject } from "@/server/kube/objects";
+import { LineSequencer, OverlapFilter, parseKubeletLine, truncateToSecond, type ResumeCursor } from "./log-line";
+import type { LogLine, LogReadOptions, LogStreamState } from "./types";
+
+/**
+ * One container's log from the Kubernetes API as an async generator. A follow survives dropped
+ * streams, refused connections and container restarts by reconnecting on its own: it resumes
+ * from the last timestamp (second precision, as kubelets accept) and removes the overlap, so the
+ * lines it yields are exactly the container's lines, once each, in order.
+ */
+
+export interface ContainerRef {
+  namespace: string;
+  pod: string;
+  container: string;
+}
+
+export interface UpstreamReadOptions extends LogReadOptions {
+  follow: boolean;
+  /** Continue after this position instead of applying tail/since. */
+  resumeFrom?: ResumeCursor;
+}
+
+export type UpstreamEvent =
+  | { type: "lines"; lines: LogLine[] }
+  | { type: "status"; state: LogStreamState; message?: string };
+
+export interface UpstreamTuning {
+  backoff: { initialMs: number; maxMs: number };
+  /** A follow that sent nothing for this long is reconnected (proxies cut idle streams silently). */
+  idleReconnectMs: number;
+  connectTimeoutMs: number;
+  /** Safety cap on one non-follow read. */
+  limitBytes: number;
+  /** Upper bound for tailLines ("all" included). */
+  maxTailLines: number;
+  /** Failed attempts of a non-follow read before it gives up. */
+  readAttempts: number;
+}
+
+export const DEFAULT_UPSTREAM_TUNING: UpstreamTuning = {
+  backoff: { initialMs: 250, maxMs: 5_000 },
+  idleReconnectMs: 120_000,
+  connectTimeoutMs: 15_000,
+  limitBytes: 64 * 1024 * 1024,
+  maxTailLines: 50_000,
+  readAttempts: 4,
+};
+
+type Query = Record<string, string | number | boolean | undefined>;
+
+function logPath(ref: ContainerRef): string {
+  return `/api/v1/namespaces/${encodeURIComponent(ref.namespace)}/pods/${encodeURIComponent(ref.pod)}/log`;
+}
+
+/** The plain sentence a 400/404 from the log endpoint ends a stream with, or undefined when it is worth retrying. */
+function endingMessage(error: KubeError, ref: ContainerRef, follow: boolean): string | undefined {
+  const api = error.apiMessage ?? "";
+  if (error.kind === "not-found") return `Pod ${ref.pod} does not exist (any more) in ${ref.namespace}.`;
+  if (error.status === 400) {
+    if (/is not valid for pod|container .* not found|no container/i.test(api)) return `Pod ${ref.pod} has no container "${ref.container}".`;
+    if (/previous terminated container/i.test(api)) return `Container "${ref.container}" of pod ${ref.pod} has no previous (terminated) instance.`;
+    // "waiting to start": a follow waits for it, a one-off read reports it.
+    if (!follow || !/waiting to start|ContainerCreating|PodInitializing/i.test(api)) return api || error.message;
+  }
+  if (error.kind === "forbidden" || error.kind === "unauthorized") return error.message;
+  return undefined;
+}
+
+export async function* streamContainerLog(
+  kubeConfig: KubeConfig,
+  ref: ContainerRef,
+  options: UpstreamReadOptions,
+  signal: AbortSignal,
+  tuning: UpstreamTuning = DEFAULT_UPSTREAM_TUNING,
+): AsyncGenerator<UpstreamEvent> {
+  const sequencer = new LineSequencer(ref.pod, ref.container, options.resumeFrom);
+  let filter = new OverlapFilter(options.resumeFrom);
+  let firstConnectSecond: string | undefined;
+  let failures = 0;
+  let quickEnds = 0;
+  let live = false;
+  yield { type: "status", state: "connecting" };
+
+  while (!signal.aborted) {
+    const cursor = sequencer.cursor();
+    const query: Query = { container: ref.container, timestamps: true };
+    if (options.follow) query.follow = true;
+    else query.limitBytes = tuning.limitBytes;
+    if (options.previous) query.previous = true;
+    if (cursor) query.sinceTime = truncateToSecond(cursor.sortKey);
+    else if (firstConnectSecond) query.sinceTime = firstConnectSecond;
+    else if (options.sinceTime) query.sinceTime = options.sinceTime;
+    else if (options.sinceSeconds) query.sinceSeconds = options.sinceSeconds;
+    if (!cursor && !firstConnectSecond) {
+      // 0 means "all" in the UI; the cap keeps "all" of a chatty container bounded.
+      const tail = options.tailLines;
+      query.tailLines = tail === undefined || tail <= 0 ? tuning.maxTailLines : Math.min(tail, tuning.maxTailLines);
+    }
+
+    let endedCleanly = false;
+    let received = 0;
+    const connectedAt = new Date();
+    try {
+      const response = await kubeGet(kubeConfig, logPath(ref), { query, signal, timeoutMs: tuning.connectTimeoutMs });
+      // A follow that breaks before its first line continues from the second it first connected;
+      // a one-off read that breaks that early is simply read again with its own options.
+      if (options.follow) firstConnectSecond ??= truncateToSecond(connectedAt.toISOString());
+      failures = 0;
+      if (!live && options.follow) {
+        live = true;
+        yield { type: "status", state: "live" };
+      }
+      let idle: ReturnType<typeof setTimeout> | undefined;
+      const armIdle = () => {
+        clearTimeout(idle);
+        if (options.follow) idle = setTimeout(() => response.destroy(new Error("log stream idle")), tuning.idleReconnectMs);
+      };
+      armIdle();
+      let rest = "";
+      try {
+        for await (const chunk of response) {
+          armIdle();
+          received += (chunk as Buffer).length;
+          const text = rest + (chunk as Buffer).toString("utf8");
+          const parts = text.split("\n");
+          rest = parts.pop() ?? "";
+          const lines: LogLine[] = [];
+          for (const part of parts) {
+            const raw = parseKubeletLine(part);
+            if (raw && filter.accept(raw)) lines.push(sequencer.next(raw));
+          }
+          if (lines.length > 0) yield { type: "lines", lines };
+        }
+      } finally {
+        clearTimeout(idle);
+      }
+      // A partial last line only comes from limitBytes cutting the read or the stream breaking:
+      // it is read again (whole) on resume, so it is not delivered now.
+      endedCleanly = true;
+      if (!options.follow) return;
+    } catch (error) {
+      if (signal.aborted) return;
+      const kubeError = toKubeError(error);
+      const ending = endingMessage(kubeError, ref, options.follow);
+      if (ending) {
+        yield { type: "status", state: "ended", message: ending };
+        return;
+      }
+      failures += 1;
+      if (!options.follow && failures >= tuning.readAttempts) {
+        yield { type: "status", state: "error", message: kubeError.message };
+        return;
+      }
+    }
+
+    if (signal.aborted) return;
+    // A follow ends when the container exits or the connection drops: find out which.
+    const ended = await podEnding(kubeConfig, ref, signal, endedCleanly);
+    if (signal.aborted) return;
+    if (ended) {
+      yield { type: "status", state: "ended", message: ended };
+      return;
+    }
+    // A follow the API closes at once without a byte (a container between restarts) is retried
+    // with back-off like a failure, so it does not turn into a tight reconnect loop.
+    if (endedCleanly) quickEnds = received === 0 && Date.now() - connectedAt.getTime() < 1_000 ? quickEnds + 1 : 0;
+    live = false;
+    yield { type: "status", state: "reconnecting", message: failures > 0 ? "Connection to the cluster lost; reconnecting…" : "Log stream closed; reconnecting…" };
+    const attempts = failures + quickEnds;
+    const delay = attempts === 0 ? 0 : Math.min(tuning.backoff.maxMs, tuning.backoff.initialMs * 2 ** (attempts - 1));
+    await sleep(delay, signal);
+    filter = new OverlapFilter(sequencer.cursor());
+  }
+}
+
+/** Why a follow cannot continue (pod deleted, container gone, pod finished), or undefined to reconnect. */
+async function podEnding(kubeConfig: KubeConfig, ref: ContainerRef, signal: AbortSignal, endedCleanly: boolean): Promise<string | undefined> {
+  try {
+    const pod = await kubeGetJson<{ spec?: { containers?: { name: string }[]; initContainers?: { name: string }[] }; status?: PodObject["status"] & { phase?: string } }>(
+      kubeConfig,
+      `/api/v1/namespaces/${encodeURIComponent(ref.namespace)}/pods/${encodeURIComponent(ref.pod)}`,
+      { signal, timeoutMs: 10_000 },
+    );
+    const names = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((c) => c.name);
+    if (!names.includes(ref.container)) return `Pod ${ref.pod} has no container "${ref.container}".`;
+    const phase = pod.status?.phase;
+    if (endedCleanly && (phase === "Succeeded" || phase === "Failed")) return `Pod ${ref.pod} has finished (${phase}).`;
+    const isInit = (pod.spec?.initContainers ?? []).some((c) => c.name === ref.container);
+    if (endedCleanly && isInit) {
+      const status = (pod.status as { initContainerStatuses?: { name: string; state?: { terminated?: { exitCode?: number } } }[] } | undefined)?.initContainerStatuses?.find(
+        (s) => s.name === ref.container,
+      );
+      if (status?.state?.terminated?.exitCode === 0) return `Init container "${ref.container}" completed.`;
+    }
+    return undefined;
+  } catch (error) {
+    const kubeError = toKubeError(error);
+    if (kubeError.kind === "not-found") return `Pod ${ref.pod} was deleted.`;
+    return undefined;
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
