@@ -2,6 +2,7 @@ import "server-only";
 
 import { createCallerFactory, createTRPCRouter } from "@/server/trpc/init";
 import { fleetRouter } from "@/server/trpc/routers/fleet";
+import { logsRouter } from "@/server/trpc/routers/logs";
 import { registryRouter } from "@/server/trpc/routers/registry";
 import { tenantsRouter } from "@/server/trpc/routers/tenants";
 import { usersRouter } from "@/server/trpc/routers/users";
@@ -13,6 +14,7 @@ import { usersRouter } from "@/server/trpc/routers/users";
  */
 export const appRouter = createTRPCRouter({
   fleet: fleetRouter,
+  logs: logsRouter,
   registry: registryRouter,
   tenants: tenantsRouter,
   users: usersRouter,

@@ -1,0 +1,101 @@
+import { can } from "@/server/auth/permissions";
+import { getSessionFromHeaders } from "@/server/auth/session";
+import { getDb } from "@/server/db/client";
+import { logSourceInput } from "@/server/logs/log-request";
+import { isNotFound, openLogStream } from "@/server/logs/log-service";
+import type { LogLine } from "@/server/logs/types";
+
+export const dynamic = "force-dynamic";
+
+function text(status: number, message: string): Response {
+  return new Response(`${message}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+}
+
+/** The query string as the shared schema expects it (numbers and booleans arrive as text). */
+function readQuery(search: URLSearchParams): Record<string, unknown> {
+  const value = (key: string) => search.get(key) ?? undefined;
+  const number = (key: string) => (search.has(key) && search.get(key) !== "" ? Number(search.get(key)) : undefined);
+  return {
+    tenantId: value("tenantId"),
+    pod: value("pod") || undefined,
+    container: value("container") || undefined,
+    previous: search.has("previous") ? ["1", "true"].includes(search.get("previous")!) : undefined,
+    tailLines: number("tailLines"),
+    sinceSeconds: number("sinceSeconds"),
+    sinceTime: value("sinceTime") || undefined,
+  };
+}
+
+function utcStamp(date: Date): string {
+  return date.toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-");
+}
+
+const formatLine = (line: LogLine) => `${line.ts} ${line.pod}/${line.container} ${line.text}\n`;
+
+/**
+ * GET /api/logs/download: the same lines as a (non-follow) log view, streamed as a .log file.
+ * Same permission as the viewer, and recorded the same way.
+ */
+export async function GET(request: Request): Promise<Response> {
+  const session = await getSessionFromHeaders(request.headers);
+  if (!session) return text(401, "Sign in to continue.");
+  if (!can(session.user.role, "logs:read")) return text(403, `The ${session.user.role} role does not have the logs:read permission.`);
+
+  const parsed = logSourceInput.safeParse(readQuery(new URL(request.url).searchParams));
+  if (!parsed.success) return text(400, parsed.error.issues.map((issue) => `${issue.path.join(".") || "query"}: ${issue.message}`).join("\n"));
+  const input = parsed.data;
+
+  let opened;
+  try {
+    opened = await openLogStream(getDb(), session.user, { ...input, follow: false }, "download", request.signal);
+  } catch (error) {
+    if (isNotFound(error)) return text(404, error.userMessage);
+    throw error;
+  }
+
+  // The first event tells a missing pod or a failed read (an answer with a status code) from a log.
+  const events = opened.events;
+  const first = await events.next();
+  if (!first.done && first.value.event.type === "status" && first.value.event.message) {
+    const { state, message } = first.value.event;
+    await events.return(undefined);
+    return text(state === "ended" ? 404 : 502, message);
+  }
+
+  const encoder = new TextEncoder();
+  let pendingFirst = first.done ? undefined : first.value.event;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      for (;;) {
+        const event = pendingFirst ?? (await events.next()).value?.event;
+        pendingFirst = undefined;
+        if (!event) {
+          controller.close();
+          return;
+        }
+        if (event.type === "lines") {
+          controller.enqueue(encoder.encode(event.lines.map(formatLine).join("")));
+          return;
+        }
+        if (event.state === "error") {
+          controller.error(new Error(event.message ?? "reading the log failed"));
+          return;
+        }
+      }
+    },
+    async cancel() {
+      await events.return(undefined);
+    },
+  });
+
+  const parts = input.pod ? [opened.databaseName, input.pod, input.container ?? "all-containers"] : [opened.databaseName, "all-pods"];
+  const filename = `${parts.join("_")}_${utcStamp(new Date())}.log`;
+  return new Response(body, {
+    headers: {
+      "content-type": "text/plain; charset=utf-8",
+      "content-disposition": `attachment; filename="${filename}"`,
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    },
+  });
+}

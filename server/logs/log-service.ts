@@ -1,0 +1,151 @@
+import "server-only";
+
+import type { SessionUser } from "@/server/auth/session";
+import { recordAuditEvent } from "@/server/audit/audit-log";
+import type { getDb } from "@/server/db/client";
+import { env } from "@/server/env";
+import { AppError } from "@/server/errors/app-error";
+import { loadKubeConfig } from "@/server/kube/client";
+import { getClusterCache } from "@/server/kube/cluster-cache";
+import type { PodObject } from "@/server/kube/objects";
+import { getTenantDetail } from "@/server/tenants/tenant-service";
+import { LogHub, type LogSelection, type LogViewOptions, type SelectedContainer, type TrackedLogEvent } from "./log-hub";
+import { podLogTargets } from "./log-targets";
+import type { LogTarget } from "./types";
+import { streamContainerLog } from "./upstream-stream";
+
+/**
+ * Entry points of the log viewer for the tRPC router and the download route: which containers a
+ * request means (from the watch cache, never a list call), the audit record of every access, and
+ * the process-wide hub that holds the upstream streams.
+ */
+
+type Db = ReturnType<typeof getDb>;
+
+export interface LogRequest {
+  tenantId: string;
+  pod?: string;
+  container?: string;
+  previous?: boolean;
+  tailLines?: number;
+  sinceSeconds?: number;
+  sinceTime?: string;
+}
+
+const globalSlot = globalThis as typeof globalThis & { __fleetdeckLogHub?: LogHub };
+
+export function getLogHub(): LogHub {
+  if (!globalSlot.__fleetdeckLogHub) {
+    const kubeConfig = loadKubeConfig();
+    globalSlot.__fleetdeckLogHub = new LogHub({
+      maxUpstreams: env.LOG_MAX_UPSTREAM_STREAMS,
+      source: {
+        follow: (ref, sinceTime, signal) => streamContainerLog(kubeConfig, ref, { follow: true, sinceTime }, signal),
+        read: (ref, options, signal) => streamContainerLog(kubeConfig, ref, { ...options, follow: false }, signal),
+      },
+    });
+  }
+  return globalSlot.__fleetdeckLogHub;
+}
+
+interface TenantLogScope {
+  databaseName: string;
+  pods: () => PodObject[];
+}
+
+/** The registry says the tenant exists (NOT_FOUND otherwise); the cache says which pods it has now. */
+async function tenantScope(tenantId: string): Promise<TenantLogScope> {
+  const detail = await getTenantDetail(tenantId);
+  const cache = getClusterCache();
+  return { databaseName: detail.databaseName, pods: () => cache.listForTenant("pods", detail.id) };
+}
+
+export async function listLogTargets(tenantId: string): Promise<LogTarget[]> {
+  const scope = await tenantScope(tenantId);
+  return podLogTargets(scope.pods());
+}
+
+function containersOf(pod: PodObject, only?: string): SelectedContainer[] {
+  const hasPrevious = new Map(
+    [...pod.status.initContainerStatuses, ...pod.status.containerStatuses].map((s) => [s.name, Boolean(s.lastState.terminated) || s.restartCount > 0]),
+  );
+  return [...pod.spec.initContainers, ...pod.spec.containers]
+    .filter((c) => only === undefined || c.name === only)
+    .map((c) => ({ ref: { namespace: pod.metadata.namespace ?? "", pod: pod.metadata.name, container: c.name }, hasPrevious: hasPrevious.get(c.name) ?? false }));
+}
+
+/** The containers a request names, or the plain sentence that ends the stream instead. */
+function selectionFor(scope: TenantLogScope, tenantId: string, request: LogRequest): LogSelection | { ended: string } {
+  if (request.pod) {
+    const pod = scope.pods().find((p) => p.metadata.name === request.pod);
+    if (!pod) return { ended: `Pod ${request.pod} does not exist in this tenant (any more).` };
+    const containers = containersOf(pod, request.container);
+    if (request.container && containers.length === 0) return { ended: `Pod ${request.pod} has no container "${request.container}".` };
+    return { single: Boolean(request.container), containers: () => containers };
+  }
+  return {
+    single: false,
+    containers: () => scope.pods().flatMap((pod) => containersOf(pod)),
+    onChange: (listener) =>
+      getClusterCache().onChange((change) => {
+        if (change.kind === "pods" && (change.tenantId === tenantId || change.name === "*")) listener();
+      }),
+  };
+}
+
+export interface OpenedLogStream {
+  databaseName: string;
+  events: AsyncGenerator<TrackedLogEvent>;
+}
+
+/**
+ * Records the access, then opens the view. A tenant unknown to the registry is NOT_FOUND; a pod or
+ * container that does not exist gives a stream that ends at once with a sentence saying so.
+ */
+export async function openLogStream(
+  db: Db,
+  actor: Pick<SessionUser, "id" | "email">,
+  request: LogRequest & { follow: boolean; lastEventId?: string | null },
+  via: "stream" | "download",
+  signal: AbortSignal,
+): Promise<OpenedLogStream> {
+  const scope = await tenantScope(request.tenantId);
+  const options: LogViewOptions = {
+    follow: request.follow,
+    previous: request.previous,
+    tailLines: request.tailLines,
+    sinceSeconds: request.sinceSeconds,
+    sinceTime: request.sinceTime,
+    lastEventId: request.lastEventId,
+  };
+  await recordAuditEvent(db, {
+    actor,
+    action: "logs.read",
+    targetKind: "tenant",
+    targetId: request.tenantId,
+    details: {
+      via,
+      databaseName: scope.databaseName,
+      pod: request.pod ?? null,
+      container: request.container ?? null,
+      options: { follow: request.follow, previous: request.previous ?? false, tailLines: request.tailLines, sinceSeconds: request.sinceSeconds, sinceTime: request.sinceTime },
+      resumed: Boolean(request.lastEventId),
+    },
+  });
+  const selection = selectionFor(scope, request.tenantId, request);
+  if ("ended" in selection) {
+    const message = selection.ended;
+    return {
+      databaseName: scope.databaseName,
+      events: (async function* () {
+        yield { id: request.lastEventId || "start", event: { type: "status", state: "ended", message } } satisfies TrackedLogEvent;
+      })(),
+    };
+  }
+  return { databaseName: scope.databaseName, events: getLogHub().open(selection, options, signal) };
+}
+
+/** For callers that must refuse before streaming (the download route answers 404 with a sentence). */
+export function isNotFound(error: unknown): error is AppError {
+  return error instanceof AppError && error.code === "NOT_FOUND";
+}

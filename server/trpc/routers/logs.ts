@@ -1,0 +1,27 @@
+import "server-only";
+
+import { tracked } from "@trpc/server";
+import { z } from "zod";
+
+import { logSourceInput, tenantId } from "@/server/logs/log-request";
+import { listLogTargets, openLogStream } from "@/server/logs/log-service";
+import { createTRPCRouter, requirePermission } from "@/server/trpc/init";
+
+const readLogs = requirePermission("logs:read");
+
+export const logsRouter = createTRPCRouter({
+  /** Pods and containers of a tenant with restart facts, from the watch cache. */
+  targets: readLogs.input(z.object({ tenantId })).query(({ input }) => listLogTargets(input.tenantId)),
+
+  /**
+   * Lines and status changes, batched; every event's id is a cursor, so the SSE link's automatic
+   * reconnect (Last-Event-ID) resumes after the last line delivered.
+   */
+  stream: readLogs
+    .input(logSourceInput.extend({ follow: z.boolean(), lastEventId: z.string().max(8_192).nullish() }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      const abort = signal ?? new AbortController().signal;
+      const opened = await openLogStream(ctx.db, ctx.session.user, input, "stream", abort);
+      for await (const { id, event } of opened.events) yield tracked(id, event);
+    }),
+});
