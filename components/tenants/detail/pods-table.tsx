@@ -1,10 +1,12 @@
 import clsx from "clsx";
+import Link from "next/link";
 import type { TenantDetail } from "@/server/tenants/types";
 import { Panel } from "../panel";
 import { RelativeTime } from "../relative-time";
 import { PodStatusBadge } from "./pod-status-badge";
 
-export function PodsTable({ pods }: { pods: TenantDetail["pods"] }) {
+/** `logsHref`: the tenant's log viewer when the user may read logs; each pod links to its own view. */
+export function PodsTable({ pods, logsHref }: { pods: TenantDetail["pods"]; logsHref?: string }) {
   return (
     <Panel title="Pods" actions={<span className="text-xs text-slate-500">{pods.length} {pods.length === 1 ? "pod" : "pods"}</span>}>
       {pods.length === 0 ? (
@@ -25,6 +27,11 @@ export function PodsTable({ pods }: { pods: TenantDetail["pods"] }) {
                 <th scope="col" className="py-1.5 pr-3 font-medium">Last termination</th>
                 <th scope="col" className="py-1.5 pr-3 font-medium">Node</th>
                 <th scope="col" className="py-1.5 font-medium">Age</th>
+                {logsHref && (
+                  <th scope="col" className="py-1.5 pl-3 font-medium">
+                    <span className="sr-only">Logs</span>
+                  </th>
+                )}
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -69,6 +76,18 @@ export function PodsTable({ pods }: { pods: TenantDetail["pods"] }) {
                   <td className="whitespace-nowrap py-1.5 text-xs">
                     <RelativeTime iso={pod.createdAt} style="age" />
                   </td>
+                  {logsHref && (
+                    <td className="py-1.5 pl-3 text-xs">
+                      <Link
+                        href={`${logsHref}?pod=${encodeURIComponent(pod.name)}`}
+                        aria-label={`Logs of ${pod.name}`}
+                        data-testid={`pod-logs-${pod.name}`}
+                        className="font-medium text-blue-700 hover:underline"
+                      >
+                        Logs
+                      </Link>
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>

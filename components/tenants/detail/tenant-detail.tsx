@@ -13,17 +13,18 @@ import { PvcsTable } from "./pvcs-table";
 import { TenantHeader } from "./tenant-header";
 import { TenantNotFound } from "./tenant-not-found";
 
-export function TenantDetail({ id }: { id: string }) {
+/** `canReadLogs` only hides the Logs links; the logs procedures check the permission themselves. */
+export function TenantDetail({ id, canReadLogs = false }: { id: string; canReadLogs?: boolean }) {
   return (
     <QueryErrorBoundary
       fallback={({ error, retry }) => (isMissingTenant(error) ? <TenantNotFound id={id} /> : <ErrorPanel error={error} retry={retry} />)}
     >
-      <TenantDetailLive id={id} />
+      <TenantDetailLive id={id} canReadLogs={canReadLogs} />
     </QueryErrorBoundary>
   );
 }
 
-function TenantDetailLive({ id }: { id: string }) {
+function TenantDetailLive({ id, canReadLogs }: { id: string; canReadLogs: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const tenantQuery = trpc.tenants.get.queryOptions({ id });
@@ -40,7 +41,7 @@ function TenantDetailLive({ id }: { id: string }) {
 
   return (
     <div className="space-y-4">
-      <TenantHeader tenant={tenant} />
+      <TenantHeader tenant={tenant} canReadLogs={canReadLogs} />
       <p role="status" className="text-xs text-slate-500">
         {live.status === "error"
           ? "Live updates paused; reconnecting. Showing the last known state."
@@ -53,7 +54,7 @@ function TenantDetailLive({ id }: { id: string }) {
         <DeploymentCard deployment={tenant.deployment} />
         <NetworkingCard tenant={tenant} />
       </div>
-      <PodsTable pods={tenant.pods} />
+      <PodsTable pods={tenant.pods} logsHref={canReadLogs ? `/tenants/${tenant.id}/logs` : undefined} />
       <PvcsTable pvcs={tenant.pvcs} />
       <EventsTable events={tenant.events} />
     </div>

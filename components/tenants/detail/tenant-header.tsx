@@ -2,7 +2,7 @@ import Link from "next/link";
 import type { TenantDetail } from "@/server/tenants/types";
 import { HealthBadge } from "../health-badge";
 
-export function TenantHeader({ tenant }: { tenant: TenantDetail }) {
+export function TenantHeader({ tenant, canReadLogs = false }: { tenant: TenantDetail; canReadLogs?: boolean }) {
   const facts: [string, React.ReactNode, string?][] = [
     ["Database", <span key="db" className="font-mono">{tenant.databaseName}</span>],
     ["Instance type", <span key="type" className="capitalize">{tenant.instanceType}</span>],
@@ -25,6 +25,16 @@ export function TenantHeader({ tenant }: { tenant: TenantDetail }) {
             <HealthBadge health={tenant.health} />
             <span className="text-sm text-slate-700">{tenant.healthReason}</span>
           </div>
+          {canReadLogs && (
+            <Link
+              href={`/tenants/${tenant.id}/logs`}
+              data-testid="tenant-logs-link"
+              className="ml-auto rounded-md border border-slate-300 bg-white px-3 py-1 text-sm font-medium text-slate-800 hover:bg-slate-50"
+              title="All pods and containers of this tenant, interleaved by time"
+            >
+              Logs
+            </Link>
+          )}
         </div>
         <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-3 lg:grid-cols-6">
           {facts.map(([term, value, full]) => (

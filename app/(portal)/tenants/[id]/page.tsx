@@ -3,12 +3,14 @@ import { TRPCError } from "@trpc/server";
 import { TenantDetail } from "@/components/tenants/detail/tenant-detail";
 import { TenantNotFound } from "@/components/tenants/detail/tenant-not-found";
 import { TenantDetailSkeleton } from "@/components/tenants/skeletons";
+import { can } from "@/server/auth/permissions";
+import { getServerAuthSession } from "@/server/auth/session";
 import { getQueryClient, HydrateClient, trpc } from "@/server/trpc/server";
 
 export const metadata = { title: "Tenant · Fleetdeck" };
 
 export default async function TenantPage({ params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
+  const [{ id }, session] = await Promise.all([params, getServerAuthSession()]);
   // Awaited rather than streamed: an unknown id must render the not-found message, and an error
   // streamed through the RSC payload reaches the browser with its code redacted. The cache is in
   // memory, so waiting costs next to nothing.
@@ -21,7 +23,7 @@ export default async function TenantPage({ params }: { params: Promise<{ id: str
   return (
     <HydrateClient>
       <Suspense fallback={<TenantDetailSkeleton />}>
-        <TenantDetail id={id} />
+        <TenantDetail id={id} canReadLogs={can(session?.user.role, "logs:read")} />
       </Suspense>
     </HydrateClient>
   );

@@ -1,0 +1,86 @@
+"use client";
+
+import { useEffect, useRef, useState } from "react";
+import { userMessageOf } from "@/components/trpc/error-message";
+import { useTRPCClient } from "@/components/trpc/client";
+import { LogBuffer } from "./log-buffer";
+import type { LogStreamState } from "./log-types";
+import type { LogSourceOptions } from "./log-view-params";
+
+export interface LogStreamStatus {
+  state: LogStreamState;
+  message?: string;
+}
+
+export interface LogStreamInput extends LogSourceOptions {
+  follow: boolean;
+}
+
+/**
+ * Subscribes to `logs.stream` and appends every batch to a buffer held outside React state. The
+ * SSE link reconnects by itself with the last tracked id, so the server resumes after the last
+ * line we hold; the buffer also drops any line it already has. Re-renders are coalesced to one
+ * per animation frame however many batches arrive.
+ */
+export function useLogStream(input: LogStreamInput, attempt: number) {
+  const client = useTRPCClient();
+  const [buffer, setBuffer] = useState(() => new LogBuffer());
+  const [tick, setTick] = useState(0);
+  const [status, setStatus] = useState<LogStreamStatus>({ state: "connecting" });
+  const statusRef = useRef(status);
+  const key = JSON.stringify(input);
+
+  useEffect(() => {
+    const streamInput = JSON.parse(key) as LogStreamInput;
+    const next = new LogBuffer();
+    setBuffer(next);
+    let frame = 0;
+    let linkDown = false;
+    const update = (value: LogStreamStatus) => {
+      statusRef.current = value;
+      setStatus(value);
+    };
+    update({ state: "connecting" });
+    const render = () => {
+      if (frame) return;
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        setTick((value) => value + 1);
+      });
+    };
+    const subscription = client.logs.stream.subscribe(streamInput, {
+      onData(event) {
+        const data = event.data;
+        if (data.type === "lines") {
+          if (next.append(data.lines)) render();
+        } else {
+          update({ state: data.state, message: data.message });
+        }
+      },
+      onError(error) {
+        update({ state: "error", message: userMessageOf(error) });
+      },
+      onConnectionStateChange(connection) {
+        // "connecting" with an error = the link lost the stream and is dialling again by itself.
+        if (connection.state === "connecting" && connection.error) {
+          linkDown = true;
+          update({ state: "reconnecting", message: userMessageOf(connection.error) });
+        } else if (connection.state === "pending" && linkDown) {
+          // Back on the stream; the server's own status events take over from here.
+          linkDown = false;
+          update({ state: "live" });
+        }
+      },
+      onComplete() {
+        const current = statusRef.current.state;
+        if (current !== "ended" && current !== "error") update({ state: "ended" });
+      },
+    });
+    return () => {
+      subscription.unsubscribe();
+      if (frame) cancelAnimationFrame(frame);
+    };
+  }, [client, key, attempt]);
+
+  return { buffer, tick, status };
+}
