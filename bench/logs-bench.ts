@@ -1,0 +1,299 @@
+// `npm run bench:logs`: live pod logs through the portal, against issue 4's target. Starts the
+// simulator, a fresh embedded database with the registry imported and the production portal; opens
+// `logs.stream` SSE subscriptions (follow mode) on one tenant's Odoo container, makes the simulator
+// write lines at a fixed rate (`/_sim/tenants/<db>/log-burst`) and measures the lines per second the
+// clients receive and the delay from each line's write (its kubelet timestamp) to its arrival.
+// Prints a table and writes bench/results/logs-<timestamp>.json + logs-latest.json. A missed target
+// is a finding (exit 0); exit 1 means something could not be measured.
+import { mkdirSync, rmSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { buildPortalIfStale, freePort, prepareDatabase, repoRoot, startPortal, startSimulator, type Portal, type Simulator } from "../scripts/lib/stack";
+import type { LogLine, LogStreamEvent, LogTarget } from "../server/logs/types";
+import { PortalClient, subscriptionData } from "./support/portal-client";
+import { killLeftovers, megabytes, TreeMemorySampler } from "./support/process-memory";
+import { info, machineLoad, printTable, sleep, summarize, upTo, writeResults, type LatencySummary, type MetricRow } from "./support/report";
+import { ArrivalLog, readServerSentEvents, type ServerSentEvent } from "./support/streams";
+
+const { values: flags } = parseArgs({
+  options: {
+    tenants: { type: "string", default: "20" },
+    seed: { type: "string", default: "1" },
+    rate: { type: "string", default: "2000" },
+    seconds: { type: "string", default: "15" },
+    viewers: { type: "string", default: "1" },
+    "keep-data": { type: "boolean", default: false },
+    "no-build": { type: "boolean", default: false },
+    // The log hub in this process behind a bare SSE endpoint, without Next.js, tRPC or a database:
+    // isolates the upstream + fan-out path (and needs no production bundle).
+    direct: { type: "boolean", default: false },
+    verbose: { type: "boolean", default: false },
+  },
+});
+
+const TARGETS = { delayP95Ms: 500 };
+const ADMIN = { email: "admin@fleetdeck.local", password: "fleetdeck-demo" };
+
+interface RegistryRow {
+  id: string;
+  database_name: string;
+}
+
+const log = (message: string) => console.log(`[bench] ${message}`);
+
+interface ViewerResult {
+  lines: number;
+  duplicates: number;
+  linesPerSecond: number;
+  delayMs: LatencySummary;
+  states: string[];
+}
+
+/** Lines of one subscription that belong to the burst, with arrival wall-clock times. */
+function burstLines(events: ArrivalLog<ServerSentEvent>, burstStartMs: number): { line: LogLine; arrivedAt: number }[] {
+  const out: { line: LogLine; arrivedAt: number }[] = [];
+  for (const item of events.items) {
+    const data = subscriptionData<LogStreamEvent>(item.value);
+    if (data?.type !== "lines") continue;
+    const arrivedAt = performance.timeOrigin + item.at;
+    for (const line of data.lines) if (Date.parse(line.ts) >= burstStartMs) out.push({ line, arrivedAt });
+  }
+  return out;
+}
+
+interface Subscription {
+  events: ArrivalLog<ServerSentEvent>;
+  close(): void;
+}
+
+interface OpenedViewers {
+  tenant: RegistryRow;
+  subscriptions: Subscription[];
+}
+
+/** The production portal: sign in, find a running Odoo pod through logs.targets, subscribe to logs.stream. */
+async function openPortalViewers(sim: Simulator, dataDir: string, viewers: number, closers: (() => void)[], onPortal: (portal: Portal) => void): Promise<OpenedViewers> {
+  const env: NodeJS.ProcessEnv = { ...process.env, FLEETDECK_DATA_DIR: dataDir, KUBECONFIG: sim.kubeconfig, FLEETDECK_DEMO: "1" };
+  delete env.DATABASE_URL;
+  delete env.NEXTAUTH_URL;
+  await prepareDatabase(env, sim);
+  const registry = (await sim.control("GET", "/_sim/registry")) as RegistryRow[];
+  if (!flags["no-build"]) buildPortalIfStale();
+  const portal = await startPortal(env, await freePort(), "127.0.0.1", !flags.verbose);
+  onPortal(portal);
+  log(`portal at ${portal.url}`);
+  const client = new PortalClient(portal.url);
+  await client.signIn(ADMIN.email, ADMIN.password);
+
+  let tenant: RegistryRow | undefined;
+  let pod: string | undefined;
+  const deadline = Date.now() + 60_000;
+  while (!pod && Date.now() < deadline) {
+    for (const row of registry) {
+      const targets = await client.query<LogTarget[]>("logs.targets", { tenantId: row.id }).catch(() => []);
+      const running = targets.find((t) => t.phase === "Running" && t.containers.some((c) => c.name === "odoo" && c.state === "Running"));
+      if (running) {
+        tenant = row;
+        pod = running.pod;
+        break;
+      }
+    }
+    if (!pod) await sleep(1_000);
+  }
+  if (!tenant || !pod) throw new Error("no tenant with a running Odoo pod within 60 s");
+  log(`following ${tenant.database_name}/${pod}/odoo with ${viewers} viewer(s) through the portal`);
+  const subscriptions = await Promise.all(
+    Array.from({ length: viewers }, () => client.subscribe("logs.stream", { tenantId: tenant!.id, pod, container: "odoo", follow: true, tailLines: 100 })),
+  );
+  for (const subscription of subscriptions) closers.push(subscription.close);
+  return { tenant, subscriptions };
+}
+
+/** The hub in this process behind a bare SSE endpoint framed as tRPC frames it (id + superjson-style envelope). */
+async function openDirectViewers(sim: Simulator, dataDir: string, viewers: number, closers: (() => void)[]): Promise<OpenedViewers> {
+  // env.ts is read on import: keep it off the repo's .data and give it a secret so it writes none.
+  process.env.FLEETDECK_DATA_DIR = dataDir;
+  process.env.KUBECONFIG = sim.kubeconfig;
+  process.env.NEXTAUTH_SECRET ??= "bench-only-secret-that-is-long-enough-0123456789";
+  const { KubeConfig } = await import("@kubernetes/client-node");
+  const { kubeGetJson } = await import("../server/kube/client");
+  const { LogHub } = await import("../server/logs/log-hub");
+  const { streamContainerLog } = await import("../server/logs/upstream-stream");
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(sim.kubeconfig);
+  const registry = (await sim.control("GET", "/_sim/registry")) as RegistryRow[];
+  let tenant: RegistryRow | undefined;
+  let pod: string | undefined;
+  const deadline = Date.now() + 60_000;
+  while (!pod && Date.now() < deadline) {
+    for (const row of registry) {
+      const pods = await kubeGetJson<{ items: { metadata: { name: string }; status?: { phase?: string } }[] }>(kubeConfig, `/api/v1/namespaces/tenant-${row.database_name}/pods`);
+      pod = pods.items.find((p) => p.status?.phase === "Running" && !p.metadata.name.includes("backup"))?.metadata.name;
+      if (pod) {
+        tenant = row;
+        break;
+      }
+    }
+    if (!pod) await sleep(1_000);
+  }
+  if (!tenant || !pod) throw new Error("no tenant with a running Odoo pod within 60 s");
+  const hub = new LogHub({
+    maxUpstreams: 200,
+    source: {
+      follow: (ref, sinceTime, signal) => streamContainerLog(kubeConfig, ref, { follow: true, sinceTime }, signal),
+      read: (ref, options, signal) => streamContainerLog(kubeConfig, ref, { ...options, follow: false }, signal),
+    },
+  });
+  const ref = { namespace: `tenant-${tenant.database_name}`, pod, container: "odoo" };
+  const server = http.createServer((request, response) => {
+    const abort = new AbortController();
+    response.on("close", () => abort.abort());
+    response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+    void (async () => {
+      for await (const { id, event } of hub.open({ single: true, containers: () => [{ ref, hasPrevious: false }] }, { follow: true, tailLines: 100 }, abort.signal)) {
+        response.write(`id: ${id}\ndata: ${JSON.stringify({ json: event })}\n\n`);
+      }
+      response.end();
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  closers.push(() => {
+    hub.close();
+    server.closeAllConnections();
+    server.close();
+  });
+  log(`following ${tenant.database_name}/${pod}/odoo with ${viewers} viewer(s), hub in process`);
+  const subscriptions = await Promise.all(
+    Array.from({ length: viewers }, async () => {
+      const abort = new AbortController();
+      const response = await fetch(url, { signal: abort.signal });
+      return { events: new ArrivalLog(readServerSentEvents(response.body!)), close: () => abort.abort() };
+    }),
+  );
+  // Viewers close before the hub and the server.
+  for (const subscription of subscriptions) closers.unshift(subscription.close);
+  return { tenant, subscriptions };
+}
+
+const isLive = (event: LogStreamEvent | undefined) => event?.type === "status" && event.state === "live";
+
+function statesOf(events: ArrivalLog<ServerSentEvent>): string[] {
+  return events.items.flatMap((item) => {
+    const data = subscriptionData<LogStreamEvent>(item.value);
+    return data?.type === "status" ? [data.message ? `${data.state}: ${data.message}` : data.state] : [];
+  });
+}
+
+async function main(): Promise<number> {
+  const tenants = Number(flags.tenants);
+  const rate = Number(flags.rate);
+  const burstSeconds = Number(flags.seconds);
+  const viewers = Math.max(1, Number(flags.viewers));
+  const dataDir = join(repoRoot, ".data", `bench-logs-${process.pid}`);
+  const problems: string[] = [];
+  const result: Record<string, unknown> = {
+    kind: "logs-bench",
+    at: new Date().toISOString(),
+    options: { tenants, seed: Number(flags.seed), rate, burstSeconds, viewers },
+    targets: TARGETS,
+    machine: { start: machineLoad() },
+  };
+
+  let sim: Simulator | undefined;
+  let portal: Portal | undefined;
+  let portalSampler: TreeMemorySampler | undefined;
+  const closers: (() => void)[] = [];
+  let stopping = false;
+  const cleanUp = async () => {
+    for (const close of closers.splice(0)) close();
+    portalSampler?.stop();
+    await portal?.stop().catch(() => undefined);
+    await sim?.stop().catch(() => undefined);
+    if (portalSampler) killLeftovers(portalSampler.seenPids);
+    if (!flags["keep-data"]) rmSync(dataDir, { recursive: true, force: true });
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      console.error(`\n[bench] ${signal}: stopping the portal and the simulator…`);
+      void cleanUp().finally(() => process.exit(130));
+    });
+  }
+
+  const rows: MetricRow[] = [];
+  try {
+    rmSync(dataDir, { recursive: true, force: true });
+    mkdirSync(dataDir, { recursive: true });
+    log(`starting the simulator: ${tenants} tenants, scenario healthy`);
+    sim = await startSimulator({ dataDir, tenants, scenario: "healthy", seed: Number(flags.seed), quiet: !flags.verbose });
+    const opened = flags.direct ? await openDirectViewers(sim, dataDir, viewers, closers) : await openPortalViewers(sim, dataDir, viewers, closers, (started) => {
+      portal = started;
+      portalSampler = new TreeMemorySampler(started.process.pid!, 250).start();
+    });
+    const { tenant, subscriptions } = opened;
+    for (const subscription of subscriptions) {
+      const live = await subscription.events.waitFor(0, (event) => isLive(subscriptionData<LogStreamEvent>(event)), 30_000);
+      if (!live) throw new Error(`a subscription did not report "live" within 30 s: ${statesOf(subscription.events).join(", ")}`);
+    }
+    await sleep(1_000);
+
+    // The simulator stamps each line with the time it writes it (ticks of 100 ms).
+    const burstStartMs = Math.floor(Date.now() / 1000) * 1000 + 1000;
+    await sleep(burstStartMs - Date.now());
+    const burst = (await sim.control("POST", `/_sim/tenants/${tenant.database_name}/log-burst`, { linesPerSecond: rate, seconds: burstSeconds })) as { pods: number };
+    if (burst.pods < 1) throw new Error("the log burst reached no pod");
+    await sleep(burstSeconds * 1000 + 3_000);
+    for (const close of closers.splice(0)) close();
+
+    const viewerResults: ViewerResult[] = subscriptions.map((subscription) => {
+      const lines = burstLines(subscription.events, burstStartMs);
+      const ids = new Set(lines.map((entry) => entry.line.id));
+      const writtenAt = lines.map((entry) => Date.parse(entry.line.ts));
+      const spanMs = lines.length > 1 ? Math.max(...lines.map((e) => e.arrivedAt)) - Math.min(...writtenAt) : Number.NaN;
+      return {
+        lines: lines.length,
+        duplicates: lines.length - ids.size,
+        linesPerSecond: Math.round(lines.length / (spanMs / 1000)),
+        delayMs: summarize(lines.map((entry) => entry.arrivedAt - Date.parse(entry.line.ts))),
+        states: statesOf(subscription.events),
+      };
+    });
+    const expectedLines = rate * burstSeconds;
+    const first = viewerResults[0];
+    const allDelays = summarize(
+      subscriptions.flatMap((subscription) => burstLines(subscription.events, burstStartMs).map((entry) => entry.arrivedAt - Date.parse(entry.line.ts))),
+    );
+    result.viewers = viewerResults;
+    result.delayMs = allDelays;
+    rows.push(
+      info("requested rate", `${rate} lines/s for ${burstSeconds} s (~${expectedLines} lines)`),
+      info("lines received (first viewer)", `${first.lines} (${Math.round((first.lines / expectedLines) * 100)} % of requested), ${first.duplicates} duplicates`),
+      info("lines/s delivered (first viewer)", `${first.linesPerSecond}`),
+      upTo(`write → arrival p95 (${viewers} viewer${viewers > 1 ? "s" : ""})`, allDelays.p95, TARGETS.delayP95Ms, "ms"),
+      info("write → arrival p50 / p99 / max", `${allDelays.p50} / ${allDelays.p99} / ${allDelays.max} ms`),
+    );
+    if (viewers > 1) rows.push(info("lines received per viewer", viewerResults.map((v) => v.lines).join(", ")));
+    rows.push(info("path", flags.direct ? "direct: log hub in the bench process, bare SSE (no Next.js / tRPC)" : "portal: next start, tRPC logs.stream over SSE"));
+    if (portalSampler) rows.push(info("portal RSS peak", `${megabytes((portalSampler as TreeMemorySampler).peakBytes).toFixed(0)} MB`));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    problems.push(message);
+    console.error(`[bench] failed: ${message}`);
+  } finally {
+    (result.machine as Record<string, unknown>).end = machineLoad();
+    await cleanUp();
+  }
+
+  result.rows = rows;
+  result.problems = problems;
+  printTable("Pod logs (issue 4)", rows.length ? rows : [info("run", `not measured: ${problems.join("; ")}`)]);
+  const path = writeResults("logs", result);
+  log(`results written to ${path}`);
+  return problems.length ? 1 : 0;
+}
+
+main().then((code) => process.exit(code));
