@@ -1,0 +1,184 @@
+/**
+ * logs.targets, logs.stream and the download route end to end on the server side: the simulator
+ * as the cluster, the real watch cache and tenant directory, an in-memory database with the
+ * simulator's registry imported. Checks what the contract promises callers: targets from the
+ * cache, a followed single container with plain line ids, a whole tenant with a merged cursor,
+ * plain "ended" sentences, the audit record of every access, and the download's name and lines.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AppSession } from "@/server/auth/session";
+import type { PrismaClient } from "@/server/db/client";
+import type { LogStreamEvent, LogTarget } from "@/server/logs/types";
+import { startSimulator, type Simulator } from "@/scripts/lib/stack";
+
+let sim: Simulator;
+let workDir: string;
+let db: PrismaClient;
+let tenant: { id: string; databaseName: string };
+let operator: AppSession;
+let viewer: AppSession;
+let modules: {
+  router: typeof import("@/server/trpc/routers/logs");
+  init: typeof import("@/server/trpc/init");
+  download: typeof import("@/app/api/logs/download/route");
+  sessionToken: typeof import("@/server/auth/session-token");
+  cache: typeof import("@/server/kube/cluster-cache");
+  service: typeof import("@/server/logs/log-service");
+};
+
+function caller(session: AppSession) {
+  return modules.init.createCallerFactory(modules.router.logsRouter)({ session, headers: new Headers(), db });
+}
+
+type StreamInput = Parameters<ReturnType<typeof caller>["stream"]>[0];
+
+/** Reads a subscription until `stop` says so (or it ends); returns the tracked events. */
+async function read(session: AppSession, input: StreamInput, stop: (events: { id: string; data: LogStreamEvent }[]) => boolean, timeoutMs = 20_000) {
+  const abort = new AbortController();
+  const events: { id: string; data: LogStreamEvent }[] = [];
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
+  // A server-side caller gets tracked() envelopes as they are: [id, data, marker].
+  const iterable = (await caller(session).stream(input, { signal: abort.signal })) as unknown as AsyncIterable<[string, LogStreamEvent]>;
+  try {
+    for await (const [id, data] of iterable) {
+      events.push({ id, data });
+      if (stop(events)) break;
+    }
+  } catch (error) {
+    if (!abort.signal.aborted) throw error;
+  } finally {
+    clearTimeout(timer);
+    abort.abort();
+  }
+  return events;
+}
+
+const lines = (events: { data: LogStreamEvent }[]) => events.flatMap((e) => (e.data.type === "lines" ? e.data.lines : []));
+
+beforeAll(async () => {
+  workDir = mkdtempSync(path.join(tmpdir(), "fleetdeck-logs-router-"));
+  sim = await startSimulator({ dataDir: path.join(workDir, "sim"), tenants: 4, scenario: "healthy", seed: 3, quiet: true });
+  // server/env.ts reads these on import, so the portal modules load only now.
+  Object.assign(process.env, {
+    KUBECONFIG: sim.kubeconfig,
+    DATABASE_URL: "memory://",
+    FLEETDECK_DATA_DIR: path.join(workDir, "data"),
+    NEXTAUTH_SECRET: "integration-test-secret-0123456789abcdef",
+  });
+  const client = await import("@/server/db/client");
+  db = client.getDb();
+  await client.migrateDbOnce();
+  const { importRegistry } = await import("@/server/tenants/registry-import");
+  const rows = (await sim.control("GET", "/_sim/registry")) as { id: string; database_name: string }[];
+  const imported = await importRegistry(db, JSON.stringify(rows), "json", { cluster: "default", actorEmail: "test@local" });
+  expect(imported.problems).toEqual([]);
+  tenant = { id: rows[0].id, databaseName: rows[0].database_name };
+  const makeUser = async (role: "operator" | "viewer"): Promise<AppSession> => {
+    const user = await db.user.create({ data: { email: `${role}@test.local`, name: role, role } });
+    return { user: { id: user.id, email: user.email, name: user.name, role } };
+  };
+  operator = await makeUser("operator");
+  viewer = await makeUser("viewer");
+  modules = {
+    router: await import("@/server/trpc/routers/logs"),
+    init: await import("@/server/trpc/init"),
+    download: await import("@/app/api/logs/download/route"),
+    sessionToken: await import("@/server/auth/session-token"),
+    cache: await import("@/server/kube/cluster-cache"),
+    service: await import("@/server/logs/log-service"),
+  };
+}, 120_000);
+
+afterAll(async () => {
+  modules?.service.getLogHub().close();
+  await modules?.cache.getClusterCache().stop();
+  await sim?.stop();
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+async function runningPod(): Promise<LogTarget> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const targets = await caller(operator).targets({ tenantId: tenant.id });
+    const running = targets.find((t) => t.phase === "Running" && t.containers.some((c) => c.name === "odoo" && c.state === "Running"));
+    if (running) return running;
+    if (Date.now() > deadline) throw new Error(`no running pod: ${JSON.stringify(targets)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+describe("logs router", () => {
+  it("lists the tenant's pods and containers from the cache", async () => {
+    const pod = await runningPod();
+    expect(pod.containers.find((c) => c.name === "odoo")).toMatchObject({ init: false, restartCount: expect.any(Number), hasPrevious: expect.any(Boolean) });
+  });
+
+  it("refuses a role without logs:read", async () => {
+    await expect(caller(viewer).targets({ tenantId: tenant.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+
+  it("follows one container with line ids as event ids, and records the access", async () => {
+    const pod = await runningPod();
+    await db.auditEvent.deleteMany({ where: { action: "logs.read" } });
+    const events = await read(operator, { tenantId: tenant.id, pod: pod.pod, container: "odoo", follow: true, tailLines: 5 }, (seen) =>
+      seen.some((e) => e.data.type === "status" && e.data.state === "live") && lines(seen).length >= 5,
+    );
+    const received = lines(events);
+    expect(received).toHaveLength(5);
+    expect(received.every((line) => line.pod === pod.pod && line.container === "odoo")).toBe(true);
+    const lastLinesEvent = events.filter((e) => e.data.type === "lines").at(-1)!;
+    expect(lastLinesEvent.id).toBe(received.at(-1)!.id);
+
+    const audit = await db.auditEvent.findMany({ where: { action: "logs.read" } });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actorId: operator.user.id, actorEmail: operator.user.email, targetKind: "tenant", targetId: tenant.id });
+    expect(audit[0].details).toMatchObject({ via: "stream", databaseName: tenant.databaseName, pod: pod.pod, container: "odoo", options: { follow: true, tailLines: 5 } });
+  });
+
+  it("streams a whole tenant with a merged cursor, and ends with a sentence for a pod that does not exist", async () => {
+    const events = await read(operator, { tenantId: tenant.id, follow: true, tailLines: 20 }, (seen) => lines(seen).length >= 1);
+    expect(lines(events).length).toBeGreaterThan(0);
+    expect(events.at(-1)!.id.startsWith("m1.")).toBe(true);
+
+    const missing = await read(operator, { tenantId: tenant.id, pod: "no-such-pod", container: "odoo", follow: true }, () => false);
+    expect(missing.map((e) => e.data)).toEqual([{ type: "status", state: "ended", message: "Pod no-such-pod does not exist in this tenant (any more)." }]);
+    const pod = await runningPod();
+    const noContainer = await read(operator, { tenantId: tenant.id, pod: pod.pod, container: "nginx", follow: true }, () => false);
+    expect(noContainer.map((e) => e.data)).toEqual([{ type: "status", state: "ended", message: `Pod ${pod.pod} has no container "nginx".` }]);
+  });
+
+  it("downloads the log as a named file with '<ts> <pod>/<container> <text>' lines, for logs:read only", async () => {
+    const pod = await runningPod();
+    const { SESSION_COOKIE_NAME, encodeRefreshedToken, nowSeconds } = modules.sessionToken;
+    const cookieFor = async (session: AppSession) => {
+      const now = nowSeconds();
+      const token = await encodeRefreshedToken({ uid: session.user.id, role: session.user.role, email: session.user.email, name: session.user.name, authTime: now, lastSeen: now }, now);
+      return `${SESSION_COOKIE_NAME}=${token}`;
+    };
+    const url = `http://portal.test/api/logs/download?tenantId=${tenant.id}&pod=${pod.pod}&container=odoo&tailLines=10`;
+    await db.auditEvent.deleteMany({ where: { action: "logs.read" } });
+
+    const response = await modules.download.GET(new Request(url, { headers: { cookie: await cookieFor(operator) } }));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    expect(response.headers.get("content-disposition")).toMatch(new RegExp(`^attachment; filename="${tenant.databaseName}_${pod.pod}_odoo_\\d{8}-\\d{6}\\.log"$`));
+    const body = (await response.text()).split("\n").filter(Boolean);
+    expect(body).toHaveLength(10);
+    for (const line of body) expect(line).toMatch(new RegExp(`^\\d{4}-\\d{2}-\\d{2}T\\S+Z ${pod.pod}/odoo `));
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "logs.read" } });
+    expect(audit.details).toMatchObject({ via: "download", pod: pod.pod, container: "odoo", options: { follow: false, tailLines: 10 } });
+
+    const whole = await modules.download.GET(new Request(`http://portal.test/api/logs/download?tenantId=${tenant.id}&tailLines=3`, { headers: { cookie: await cookieFor(operator) } }));
+    expect(whole.headers.get("content-disposition")).toMatch(new RegExp(`filename="${tenant.databaseName}_all-pods_\\d{8}-\\d{6}\\.log"`));
+    expect((await whole.text()).split("\n").filter(Boolean)).toHaveLength(3);
+
+    expect((await modules.download.GET(new Request(url, { headers: { cookie: await cookieFor(viewer) } }))).status).toBe(403);
+    expect((await modules.download.GET(new Request(url))).status).toBe(401);
+    const missing = await modules.download.GET(new Request(url.replace(pod.pod, "no-such-pod"), { headers: { cookie: await cookieFor(operator) } }));
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toMatch(/does not exist/);
+  });
+});
