@@ -29,8 +29,8 @@ let modules: {
   service: typeof import("@/server/logs/log-service");
 };
 
-function caller(session: AppSession) {
-  return modules.init.createCallerFactory(modules.router.logsRouter)({ session, headers: new Headers(), db });
+function caller(session: AppSession, signal?: AbortSignal) {
+  return modules.init.createCallerFactory(modules.router.logsRouter)({ session, headers: new Headers(), db }, { signal });
 }
 
 type StreamInput = Parameters<ReturnType<typeof caller>["stream"]>[0];
@@ -41,7 +41,7 @@ async function read(session: AppSession, input: StreamInput, stop: (events: { id
   const events: { id: string; data: LogStreamEvent }[] = [];
   const timer = setTimeout(() => abort.abort(), timeoutMs);
   // A server-side caller gets tracked() envelopes as they are: [id, data, marker].
-  const iterable = (await caller(session).stream(input, { signal: abort.signal })) as unknown as AsyncIterable<[string, LogStreamEvent]>;
+  const iterable = (await caller(session, abort.signal).stream(input)) as unknown as AsyncIterable<[string, LogStreamEvent]>;
   try {
     for await (const [id, data] of iterable) {
       events.push({ id, data });
