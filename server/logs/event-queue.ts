@@ -9,11 +9,14 @@ export class EventQueue {
   private readonly items: { event: LogStreamEvent; at: number }[] = [];
   private wake: (() => void) | undefined;
   private closed = false;
+  /** Lines waiting for the consumer. */
+  queuedLines = 0;
 
   constructor(private readonly batching: { maxLines: number; maxDelayMs: number } = { maxLines: 500, maxDelayMs: 50 }) {}
 
   pushLines(lines: LogLine[]): void {
     if (lines.length === 0 || this.closed) return;
+    this.queuedLines += lines.length;
     let rest = lines;
     while (rest.length > 0) {
       const last = this.items.at(-1)?.event;
@@ -72,6 +75,7 @@ export class EventQueue {
           continue;
         }
         this.items.shift();
+        if (head.event.type === "lines") this.queuedLines -= head.event.lines.length;
         yield head.event;
       }
     } finally {

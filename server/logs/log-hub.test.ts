@@ -270,3 +270,37 @@ describe("LogHub", () => {
     expect(cluster.followCalls).toBe(0);
   });
 });
+
+describe("LogHub limits", () => {
+  it("stops a view whose subscriber falls too far behind instead of queueing without end", async () => {
+    const cluster = new FakeCluster();
+    for (let i = 0; i < 30; i += 1) cluster.append("p1", "odoo", `l${i}`);
+    const hub = makeHub(cluster, 10, { maxQueuedLines: 10 });
+    const abort = new AbortController();
+    const iterator = hub.open(single("p1"), { follow: true, tailLines: 20 }, abort.signal)[Symbol.asyncIterator]();
+    const events: TrackedLogEvent[] = [];
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) events.push(next.value);
+    expect(events.at(-1)?.event).toMatchObject({ type: "status", state: "error", message: expect.stringContaining("fell too far behind") });
+    abort.abort();
+  });
+
+  it("reads a finished pod of a merged view once and holds no upstream for it", async () => {
+    const cluster = new FakeCluster();
+    cluster.append("backup-1", "backup", "dump done");
+    cluster.append("p1", "odoo", "serving");
+    const hub = makeHub(cluster);
+    const merged: LogSelection = {
+      single: false,
+      containers: () => [
+        { ref: ref("backup-1", "backup"), hasPrevious: false, finished: true },
+        { ref: ref("p1"), hasPrevious: false },
+      ],
+    };
+    const view = watch(hub, merged, { follow: true });
+    await until(() => view.texts().length === 2, "both logs");
+    expect(view.texts()).toEqual(["dump done", "serving"]);
+    expect(hub.upstreamCount).toBe(1);
+    view.stop();
+    await view.done;
+  });
+});

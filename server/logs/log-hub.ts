@@ -31,12 +31,16 @@ export interface LogHubOptions {
   batching?: { maxLines: number; maxDelayMs: number };
   /** Wait before reading history again after the API refused it (a follow never gives up). */
   readRetryMs?: number;
+  /** Lines a subscriber may fall behind by before its view is closed with an error (bounds memory per viewer). */
+  maxQueuedLines?: number;
   now?: () => number;
 }
 
 export interface SelectedContainer {
   ref: ContainerRef;
   hasPrevious: boolean;
+  /** Its pod has finished (a completed Job's pod): a merged view reads it once instead of following it. */
+  finished?: boolean;
 }
 
 /** Which containers a view shows; a merged view's set can change while it is followed (new pods). */
@@ -66,7 +70,7 @@ export function tooManyStreamsMessage(max: number): string {
   return `Too many live log streams right now (${max}). Close another log view or try again shortly.`;
 }
 
-const DEFAULTS = { bufferLines: 2_000, lingerMs: 15_000, maxTailLines: 50_000, readRetryMs: 1_000 };
+const DEFAULTS = { bufferLines: 2_000, lingerMs: 15_000, maxTailLines: 50_000, readRetryMs: 1_000, maxQueuedLines: 100_000 };
 
 export class LogHub {
   private readonly upstreams = new Map<string, SharedUpstream>();
@@ -177,6 +181,7 @@ class ViewSession {
   private readonly abort = new AbortController();
   private lastLineId: string | undefined;
   private historyDelivered = false;
+  private overflowed = false;
   private aggregate: { state: LogStreamState; message?: string } = { state: "connecting" };
   private rescans: Promise<void> = Promise.resolve();
 
@@ -221,6 +226,18 @@ class ViewSession {
     return this.selection.single ? encodeSingleCursor(this.lastLineId ?? this.view.lastEventId ?? undefined) : encodeMergedCursor(this.cursor);
   }
 
+  /** Every line goes through here: a subscriber that stops reading must not grow the server's memory without end. */
+  private deliver(lines: LogLine[]): void {
+    if (lines.length === 0 || this.overflowed) return;
+    if (this.queue.queuedLines + lines.length > this.options.maxQueuedLines) {
+      this.overflowed = true;
+      this.queue.pushStatus({ type: "status", state: "error", message: "This view fell too far behind the log and was stopped. Reload it to continue." });
+      this.queue.close();
+      return;
+    }
+    this.queue.pushLines(lines);
+  }
+
   private advance(lines: LogLine[]): void {
     for (const line of lines) {
       const entry = positioned(line);
@@ -233,7 +250,11 @@ class ViewSession {
 
   private async follow(): Promise<void> {
     this.queue.pushStatus({ type: "status", state: "connecting" });
-    const selected = this.selection.containers();
+    const all = this.selection.containers();
+    // A finished pod's log is complete: read it once, hold no upstream for it.
+    const done = this.selection.single ? [] : all.filter((container) => container.finished);
+    const selected = all.filter((container) => !done.includes(container));
+    for (const container of done) this.finished.add(containerKey(container.ref));
     const feeds: Feed[] = [];
     for (const container of selected) {
       const feed = this.attach(container.ref);
@@ -246,12 +267,15 @@ class ViewSession {
       feeds.push(feed);
     }
     const tail = this.tailLimit();
-    const histories = await Promise.all(feeds.map((feed) => this.history(feed, this.firstRequest(feed.key, tail))));
+    const [histories, completed] = await Promise.all([
+      Promise.all(feeds.map((feed) => this.history(feed, this.firstRequest(feed.key, tail)))),
+      Promise.all(done.map((container) => this.readOlder(container.ref, this.firstRequest(containerKey(container.ref), tail), "\uffff"))),
+    ]);
     if (this.abort.signal.aborted) return;
     // Lines that reached the shared buffers meanwhile (a new upstream catching up) join the history,
     // so the first screen is one time-ordered block.
-    const merged = mergeByTime(feeds.map((feed, index) => [...histories[index], ...this.goLive(feed)]));
-    this.queue.pushLines(this.resumed ? merged : merged.slice(-tail));
+    const merged = mergeByTime([...feeds.map((feed, index) => [...histories[index], ...this.goLive(feed)]), ...completed]);
+    this.deliver(this.resumed ? merged : merged.slice(-tail));
     this.historyDelivered = true;
     if (feeds.length === 0 && !this.selection.single) this.setAggregate("live", "No containers to follow right now; waiting for pods to start.");
     else this.publishState();
@@ -294,7 +318,7 @@ class ViewSession {
       fresh.map((feed) => this.history(feed, { sinceTime: start, sinceKey: normalizeTimestamp(start ?? ""), tailLines: this.options.maxTailLines })),
     );
     if (this.abort.signal.aborted) return;
-    this.queue.pushLines(mergeByTime(fresh.map((feed, index) => [...histories[index], ...this.goLive(feed)])));
+    this.deliver(mergeByTime(fresh.map((feed, index) => [...histories[index], ...this.goLive(feed)])));
     this.publishState();
   }
 
@@ -313,7 +337,7 @@ class ViewSession {
       listener: {
         lines: (entries) => {
           if (!feed.live) feed.pending.push(...entries);
-          else this.queue.pushLines(this.passGate(feed, entries));
+          else this.deliver(this.passGate(feed, entries));
         },
         status: (state, message) => this.onFeedStatus(feed, state, message),
       },
@@ -370,27 +394,28 @@ class ViewSession {
       : (request.sinceKey !== undefined && request.sinceKey >= snapshot.coverageStart) || buffered.length >= request.tailLines;
     if (enough) return buffered.slice(-request.tailLines).map((entry) => entry.line);
 
-    const older = await this.readOlder(feed, request, snapshot.coverageStart);
+    const older = await this.readOlder(feed.ref, request, snapshot.coverageStart, (message) => this.onFeedStatus(feed, "reconnecting", message));
     if (request.after && (older.length > 0 || buffered.length > 0)) feed.gate = undefined;
     const lines = [...older, ...buffered.map((entry) => entry.line)];
     return request.after ? lines : lines.slice(-request.tailLines);
   }
 
-  private async readOlder(feed: Feed, request: HistoryRequest, before: string): Promise<LogLine[]> {
+  /** Lines before `before` (a sort key), read from the API; retried while the API fails. */
+  private async readOlder(ref: ContainerRef, request: HistoryRequest, before: string, onRetry?: (message: string) => void): Promise<LogLine[]> {
     const options: UpstreamReadOptions = request.after
       ? { follow: false, resumeFrom: { sortKey: request.after.sortKey, count: request.after.n + 1 } }
       : { follow: false, sinceTime: request.sinceTime, tailLines: request.tailLines };
     for (;;) {
       const lines: LogLine[] = [];
       let failure: string | undefined;
-      for await (const event of this.hub.readHistory(feed.ref, options, this.abort.signal)) {
+      for await (const event of this.hub.readHistory(ref, options, this.abort.signal)) {
         if (event.type === "lines") {
           for (const line of event.lines) if ((normalizeTimestamp(line.ts) ?? line.ts) < before) lines.push(line);
         } else if (event.state === "error") failure = event.message;
         // "ended" (pod or container gone): the shared follow reports it to the view.
       }
       if (this.abort.signal.aborted || failure === undefined) return lines;
-      this.onFeedStatus(feed, "reconnecting", failure);
+      onRetry?.(failure);
       await sleep(this.options.readRetryMs, this.abort.signal);
       if (this.abort.signal.aborted) return [];
     }
@@ -474,7 +499,7 @@ class ViewSession {
     });
     if (this.abort.signal.aborted) return;
     const merged = mergeByTime(histories);
-    this.queue.pushLines(this.resumed ? merged : merged.slice(-tail));
+    this.deliver(this.resumed ? merged : merged.slice(-tail));
     this.historyDelivered = true;
     if (failure && merged.length === 0) this.queue.pushStatus({ type: "status", state: "error", message: failure });
     else if (this.selection.single && endings.length > 0 && merged.length === 0) this.queue.pushStatus({ type: "status", state: "ended", message: endings[0] });

@@ -69,9 +69,14 @@ function containersOf(pod: PodObject, only?: string): SelectedContainer[] {
   const hasPrevious = new Map(
     [...pod.status.initContainerStatuses, ...pod.status.containerStatuses].map((s) => [s.name, Boolean(s.lastState.terminated) || s.restartCount > 0]),
   );
+  const finished = pod.status.phase === "Succeeded" || pod.status.phase === "Failed";
   return [...pod.spec.initContainers, ...pod.spec.containers]
     .filter((c) => only === undefined || c.name === only)
-    .map((c) => ({ ref: { namespace: pod.metadata.namespace ?? "", pod: pod.metadata.name, container: c.name }, hasPrevious: hasPrevious.get(c.name) ?? false }));
+    .map((c) => ({
+      ref: { namespace: pod.metadata.namespace ?? "", pod: pod.metadata.name, container: c.name },
+      hasPrevious: hasPrevious.get(c.name) ?? false,
+      finished,
+    }));
 }
 
 /** The containers a request names, or the plain sentence that ends the stream instead. */
