@@ -210,7 +210,9 @@ class ViewSession {
       this.queue.close();
     });
     try {
-      for await (const event of this.queue.drain(this.abort.signal)) {
+      for await (const drained of this.queue.drain(this.abort.signal)) {
+        // Live lines of several containers that arrived within one batch window go out by time.
+        const event = drained.type === "lines" && !this.selection.single ? { type: "lines" as const, lines: interleave(drained.lines) } : drained;
         if (event.type === "lines") this.advance(event.lines);
         yield { id: this.cursorId(), event };
       }
@@ -522,7 +524,7 @@ class ViewSession {
 }
 
 /** Merges per-container line lists by time, keeping each container's own order. */
-export function mergeByTime(lists: LogLine[][]): LogLine[] {
+function mergeByTime(lists: LogLine[][]): LogLine[] {
   const heads = lists.map(() => 0);
   const keys = lists.map((list) => list.map((line) => normalizeTimestamp(line.ts) ?? line.ts));
   const total = lists.reduce((sum, list) => sum + list.length, 0);
@@ -537,6 +539,18 @@ export function mergeByTime(lists: LogLine[][]): LogLine[] {
     heads[best] += 1;
   }
   return merged;
+}
+
+/** One batch's lines ordered by time across containers, each container's own order kept. */
+function interleave(lines: LogLine[]): LogLine[] {
+  const byContainer = new Map<string, LogLine[]>();
+  for (const line of lines) {
+    const key = containerKey(line);
+    const list = byContainer.get(key);
+    if (list) list.push(line);
+    else byContainer.set(key, [line]);
+  }
+  return byContainer.size < 2 ? lines : mergeByTime([...byContainer.values()]);
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {

@@ -3,7 +3,7 @@ import { z } from "zod";
 /** What a log view or a download asks for; shared by the tRPC router and the download route. */
 
 /** The UI offers 100 / 1,000 / 5,000 / all (0); anything larger is held to the safety cap. */
-export const MAX_TAIL_LINES = 50_000;
+const MAX_TAIL_LINES = 50_000;
 
 export const tenantId = z
   .string({ error: "Tenant id is required" })
