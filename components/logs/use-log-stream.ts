@@ -64,7 +64,8 @@ export function useLogStream(input: LogStreamInput, attempt: number) {
         // "connecting" with an error = the link lost the stream and is dialling again by itself.
         if (connection.state === "connecting" && connection.error) {
           linkDown = true;
-          update({ state: "reconnecting", message: userMessageOf(connection.error) });
+          // The link's error is a bare network failure ("Unknown error"); say what is happening instead.
+          update({ state: "reconnecting", message: "connection lost; resuming after the last line received" });
         } else if (connection.state === "pending" && linkDown) {
           // Back on the stream; the server's own status events take over from here.
           linkDown = false;
