@@ -15,7 +15,7 @@ import type { LogLine, LogStreamEvent, LogTarget } from "../server/logs/types";
 import { PortalClient, subscriptionData } from "./support/portal-client";
 import { killLeftovers, megabytes, TreeMemorySampler } from "./support/process-memory";
 import { info, machineLoad, printTable, sleep, summarize, upTo, writeResults, type LatencySummary, type MetricRow } from "./support/report";
-import { ArrivalLog, readServerSentEvents, type ServerSentEvent } from "./support/streams";
+import type { ArrivalLog, ServerSentEvent } from "./support/streams";
 
 const { values: flags } = parseArgs({
   options: {
@@ -26,8 +26,8 @@ const { values: flags } = parseArgs({
     viewers: { type: "string", default: "1" },
     "keep-data": { type: "boolean", default: false },
     "no-build": { type: "boolean", default: false },
-    // The log hub in this process behind a bare SSE endpoint, without Next.js, tRPC or a database:
-    // isolates the upstream + fan-out path (and needs no production bundle).
+    // The logs router in this process behind tRPC's standalone HTTP adapter (in-memory database):
+    // everything but Next.js, so it needs no production bundle.
     direct: { type: "boolean", default: false },
     verbose: { type: "boolean", default: false },
   },
@@ -87,95 +87,72 @@ async function openPortalViewers(sim: Simulator, dataDir: string, viewers: numbe
   const client = new PortalClient(portal.url);
   await client.signIn(ADMIN.email, ADMIN.password);
 
-  let tenant: RegistryRow | undefined;
-  let pod: string | undefined;
-  const deadline = Date.now() + 60_000;
-  while (!pod && Date.now() < deadline) {
-    for (const row of registry) {
-      const targets = await client.query<LogTarget[]>("logs.targets", { tenantId: row.id }).catch(() => []);
-      const running = targets.find((t) => t.phase === "Running" && t.containers.some((c) => c.name === "odoo" && c.state === "Running"));
-      if (running) {
-        tenant = row;
-        pod = running.pod;
-        break;
-      }
-    }
-    if (!pod) await sleep(1_000);
-  }
-  if (!tenant || !pod) throw new Error("no tenant with a running Odoo pod within 60 s");
+  const { tenant, pod } = await findRunningPod(client, registry);
   log(`following ${tenant.database_name}/${pod}/odoo with ${viewers} viewer(s) through the portal`);
   const subscriptions = await Promise.all(
-    Array.from({ length: viewers }, () => client.subscribe("logs.stream", { tenantId: tenant!.id, pod, container: "odoo", follow: true, tailLines: 100 })),
+    Array.from({ length: viewers }, () => client.subscribe("logs.stream", { tenantId: tenant.id, pod, container: "odoo", follow: true, tailLines: 100 })),
   );
   for (const subscription of subscriptions) closers.push(subscription.close);
   return { tenant, subscriptions };
 }
 
-/** The hub in this process behind a bare SSE endpoint framed as tRPC frames it (id + superjson-style envelope). */
+/**
+ * The portal's logs router in this process behind tRPC's standalone HTTP adapter: the same
+ * procedure, hub, audit write and SSE framing as in the portal, without Next.js (no bundle needed).
+ */
 async function openDirectViewers(sim: Simulator, dataDir: string, viewers: number, closers: (() => void)[]): Promise<OpenedViewers> {
-  // env.ts is read on import: keep it off the repo's .data and give it a secret so it writes none.
-  process.env.FLEETDECK_DATA_DIR = dataDir;
-  process.env.KUBECONFIG = sim.kubeconfig;
+  // server/env.ts is read on import: point it at this run's data dir and the simulator first.
+  Object.assign(process.env, { FLEETDECK_DATA_DIR: dataDir, KUBECONFIG: sim.kubeconfig, DATABASE_URL: "memory://" });
   process.env.NEXTAUTH_SECRET ??= "bench-only-secret-that-is-long-enough-0123456789";
-  const { KubeConfig } = await import("@kubernetes/client-node");
-  const { kubeGetJson } = await import("../server/kube/client");
-  const { LogHub } = await import("../server/logs/log-hub");
-  const { streamContainerLog } = await import("../server/logs/upstream-stream");
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromFile(sim.kubeconfig);
+  const { getDb, migrateDbOnce } = await import("../server/db/client");
+  const { importRegistry } = await import("../server/tenants/registry-import");
+  const { createTRPCContext } = await import("../server/trpc/init");
+  const { appRouter } = await import("../server/trpc/root");
+  const { getLogHub } = await import("../server/logs/log-service");
+  const { getClusterCache } = await import("../server/kube/cluster-cache");
+  const { createHTTPHandler } = await import("@trpc/server/adapters/standalone");
+  const db = getDb();
+  await migrateDbOnce();
   const registry = (await sim.control("GET", "/_sim/registry")) as RegistryRow[];
-  let tenant: RegistryRow | undefined;
-  let pod: string | undefined;
-  const deadline = Date.now() + 60_000;
-  while (!pod && Date.now() < deadline) {
-    for (const row of registry) {
-      const pods = await kubeGetJson<{ items: { metadata: { name: string }; status?: { phase?: string } }[] }>(kubeConfig, `/api/v1/namespaces/tenant-${row.database_name}/pods`);
-      pod = pods.items.find((p) => p.status?.phase === "Running" && !p.metadata.name.includes("backup"))?.metadata.name;
-      if (pod) {
-        tenant = row;
-        break;
-      }
-    }
-    if (!pod) await sleep(1_000);
-  }
-  if (!tenant || !pod) throw new Error("no tenant with a running Odoo pod within 60 s");
-  const hub = new LogHub({
-    maxUpstreams: 200,
-    source: {
-      follow: (ref, sinceTime, signal) => streamContainerLog(kubeConfig, ref, { follow: true, sinceTime }, signal),
-      read: (ref, options, signal) => streamContainerLog(kubeConfig, ref, { ...options, follow: false }, signal),
-    },
+  await importRegistry(db, JSON.stringify(registry), "json", { cluster: "default", actorEmail: "bench@local" });
+  const user = await db.user.create({ data: { email: "bench-operator@local", name: "bench", role: "operator" } });
+  const session = { user: { id: user.id, email: user.email, name: user.name, role: "operator" as const } };
+  const handler = createHTTPHandler({
+    router: appRouter,
+    basePath: "/api/trpc/",
+    createContext: ({ req }) => createTRPCContext({ headers: new Headers(req.headers as Record<string, string>), session }),
   });
-  const ref = { namespace: `tenant-${tenant.database_name}`, pod, container: "odoo" };
-  const server = http.createServer((request, response) => {
-    const abort = new AbortController();
-    response.on("close", () => abort.abort());
-    response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-    void (async () => {
-      for await (const { id, event } of hub.open({ single: true, containers: () => [{ ref, hasPrevious: false }] }, { follow: true, tailLines: 100 }, abort.signal)) {
-        response.write(`id: ${id}\ndata: ${JSON.stringify({ json: event })}\n\n`);
-      }
-      response.end();
-    })();
-  });
+  const server = http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const client = new PortalClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   closers.push(() => {
-    hub.close();
+    getLogHub().close();
+    void getClusterCache().stop();
     server.closeAllConnections();
     server.close();
   });
-  log(`following ${tenant.database_name}/${pod}/odoo with ${viewers} viewer(s), hub in process`);
+  const { tenant, pod } = await findRunningPod(client, registry);
+  log(`following ${tenant.database_name}/${pod}/odoo with ${viewers} viewer(s), logs router in process`);
   const subscriptions = await Promise.all(
-    Array.from({ length: viewers }, async () => {
-      const abort = new AbortController();
-      const response = await fetch(url, { signal: abort.signal });
-      return { events: new ArrivalLog(readServerSentEvents(response.body!)), close: () => abort.abort() };
-    }),
+    Array.from({ length: viewers }, () => client.subscribe("logs.stream", { tenantId: tenant.id, pod, container: "odoo", follow: true, tailLines: 100 })),
   );
   // Viewers close before the hub and the server.
   for (const subscription of subscriptions) closers.unshift(subscription.close);
   return { tenant, subscriptions };
+}
+
+/** A tenant with a running Odoo pod, found the way the log viewer finds it (logs.targets). */
+async function findRunningPod(client: PortalClient, registry: RegistryRow[]): Promise<{ tenant: RegistryRow; pod: string }> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    for (const row of registry) {
+      const targets = await client.query<LogTarget[]>("logs.targets", { tenantId: row.id }).catch(() => []);
+      const running = targets.find((t) => t.phase === "Running" && t.containers.some((c) => c.name === "odoo" && c.state === "Running"));
+      if (running) return { tenant: row, pod: running.pod };
+    }
+    await sleep(1_000);
+  }
+  throw new Error("no tenant with a running Odoo pod within 60 s");
 }
 
 const isLive = (event: LogStreamEvent | undefined) => event?.type === "status" && event.state === "live";
@@ -263,6 +240,23 @@ async function main(): Promise<number> {
       };
     });
     const expectedLines = rate * burstSeconds;
+    // The simulator stamps every line of one 100 ms tick with the same time and writes
+    // rate/10 traffic entries per tick: a tick that arrived with fewer lines lost some on the way,
+    // while missing ticks mean the simulator's timer fell behind (it runs fewer ticks under load).
+    const perTick = new Map<string, number>();
+    for (const { line } of burstLines(subscriptions[0].events, burstStartMs)) perTick.set(line.ts, (perTick.get(line.ts) ?? 0) + 1);
+    const fullTick = Math.floor(rate / 10);
+    // The tenant's own occasional lines (health checks) are not burst ticks.
+    for (const [ts, size] of perTick) if (size <= fullTick / 2) perTick.delete(ts);
+    const tickSizes = [...perTick.values()];
+    const shortTicks = tickSizes.filter((size) => size < fullTick).length;
+    result.ticks = {
+      received: perTick.size,
+      scheduled: burstSeconds * 10,
+      linesPerTick: fullTick,
+      shortTicks,
+      short: [...perTick].filter(([, size]) => size < fullTick).map(([ts, size]) => ({ ts, size })),
+    };
     const first = viewerResults[0];
     const allDelays = summarize(
       subscriptions.flatMap((subscription) => burstLines(subscription.events, burstStartMs).map((entry) => entry.arrivedAt - Date.parse(entry.line.ts))),
@@ -273,11 +267,12 @@ async function main(): Promise<number> {
       info("requested rate", `${rate} lines/s for ${burstSeconds} s (~${expectedLines} lines)`),
       info("lines received (first viewer)", `${first.lines} (${Math.round((first.lines / expectedLines) * 100)} % of requested), ${first.duplicates} duplicates`),
       info("lines/s delivered (first viewer)", `${first.linesPerSecond}`),
+      info("simulator ticks received / scheduled", `${perTick.size} / ${burstSeconds * 10}, ${shortTicks} with fewer than ${fullTick} lines`),
       upTo(`write → arrival p95 (${viewers} viewer${viewers > 1 ? "s" : ""})`, allDelays.p95, TARGETS.delayP95Ms, "ms"),
       info("write → arrival p50 / p99 / max", `${allDelays.p50} / ${allDelays.p99} / ${allDelays.max} ms`),
     );
     if (viewers > 1) rows.push(info("lines received per viewer", viewerResults.map((v) => v.lines).join(", ")));
-    rows.push(info("path", flags.direct ? "direct: log hub in the bench process, bare SSE (no Next.js / tRPC)" : "portal: next start, tRPC logs.stream over SSE"));
+    rows.push(info("path", flags.direct ? "direct: logs router in the bench process, tRPC standalone SSE (no Next.js)" : "portal: next start, tRPC logs.stream over SSE"));
     if (portalSampler) rows.push(info("portal RSS peak", `${megabytes((portalSampler as TreeMemorySampler).peakBytes).toFixed(0)} MB`));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
