@@ -47,7 +47,7 @@ export const LogLineRow = memo(function LogLineRow({ line, showTimestamp, showSo
       data-current-match={current || undefined}
       className={clsx(
         "flex gap-3 border-l-2 px-2 leading-5",
-        wrap ? "whitespace-pre-wrap break-all" : "whitespace-pre",
+        wrap ? "whitespace-pre-wrap [overflow-wrap:anywhere]" : "whitespace-pre",
         level ? LEVEL_STYLE[level] : "border-l-transparent",
         current && "outline outline-1 -outline-offset-1 outline-yellow-300",
       )}

@@ -35,7 +35,12 @@ export function LogStatusBar({ status, previous, onRetry }: { status: LogStreamS
     >
       <span aria-hidden className={clsx("inline-block size-2 rounded-full", DOT[status.state])} />
       <span>{label(status, previous)}</span>
-      {status.state === "reconnecting" && status.message && <span className="text-xs text-slate-500">({status.message})</span>}
+      {/* A merged view stays live when one of its containers ends; the server names it here. */}
+      {(status.state === "reconnecting" || status.state === "live") && status.message && (
+        <span className="max-w-md truncate text-xs text-slate-500" title={status.message}>
+          ({status.message})
+        </span>
+      )}
       {status.state === "error" && (
         <button type="button" onClick={onRetry} className="rounded-md border border-red-300 bg-white px-2 py-0.5 text-xs font-medium text-red-900 hover:bg-red-50">
           Try again
