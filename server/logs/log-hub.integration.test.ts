@@ -171,4 +171,30 @@ describe("log hub against the simulator", () => {
     expect(missing.events.at(-1)?.event).toEqual({ type: "status", state: "ended", message: `Pod no-such-pod does not exist (any more) in ${target.namespace}.` });
     hub.close();
   }, 60_000);
+
+  it("says what a container that cannot start waits for, instead of reporting a lost connection", async () => {
+    const registry = (await sim.control("GET", "/_sim/registry")) as { database_name: string }[];
+    const other = registry[1].database_name;
+    const namespace = `tenant-${other}`;
+    await sim.control("POST", `/_sim/tenants/${other}/bad-image`);
+    let pod: string | undefined;
+    const deadline = Date.now() + 30_000;
+    while (!pod && Date.now() < deadline) {
+      const pods = await kubeGetJson<{ items: { metadata: { name: string }; status?: { containerStatuses?: { state?: { waiting?: { reason?: string } } }[] } }[] }>(
+        kubeConfig,
+        `/api/v1/namespaces/${namespace}/pods`,
+      );
+      pod = pods.items.find((p) => /ImagePull|ErrImage/.test(p.status?.containerStatuses?.[0]?.state?.waiting?.reason ?? ""))?.metadata.name;
+      if (!pod) await sleep(250);
+    }
+    if (!pod) throw new Error("no pod stuck pulling its image");
+    const hub = makeHub();
+    const waiting = view(hub, { single: true, containers: () => [{ ref: { namespace, pod: pod!, container: "odoo" }, hasPrevious: false }] }, { follow: true });
+    await until(() => waiting.events.some((e) => e.event.type === "status" && e.event.state === "connecting" && Boolean(e.event.message)), "a waiting status");
+    const status = waiting.events.map((e) => e.event).find((e) => e.type === "status" && e.message);
+    expect(status).toMatchObject({ state: "connecting", message: expect.stringMatching(/^Waiting for the container to start \(.*waiting to start/) });
+    expect(waiting.states()).not.toContain("reconnecting");
+    await waiting.stop();
+    hub.close();
+  }, 60_000);
 });

@@ -465,9 +465,10 @@ class ViewSession {
       if (feed) this.queue.pushStatus({ type: "status", state: feed.state, message: feed.message });
       return;
     }
+    // A container waiting to start (its pod pending) must not hold the others' view in "connecting".
     const reconnecting = feeds.find((feed) => feed.state === "reconnecting");
-    const connecting = feeds.some((feed) => feed.state === "connecting");
-    const state: LogStreamState = reconnecting ? "reconnecting" : connecting ? "connecting" : "live";
+    const live = feeds.some((feed) => feed.state === "live");
+    const state: LogStreamState = reconnecting ? "reconnecting" : live || feeds.length === 0 ? "live" : "connecting";
     this.setAggregate(state, reconnecting ? (message ?? `${reconnecting.key}: ${reconnecting.message ?? "reconnecting…"}`) : message);
   }
 

@@ -57,6 +57,8 @@ function logPath(ref: ContainerRef): string {
   return `/api/v1/namespaces/${encodeURIComponent(ref.namespace)}/pods/${encodeURIComponent(ref.pod)}/log`;
 }
 
+const WAITING = /waiting to start|ContainerCreating|PodInitializing/i;
+
 /** The plain sentence a 400/404 from the log endpoint ends a stream with, or undefined when it is worth retrying. */
 function endingMessage(error: KubeError, ref: ContainerRef, follow: boolean): string | undefined {
   const api = error.apiMessage ?? "";
@@ -65,7 +67,7 @@ function endingMessage(error: KubeError, ref: ContainerRef, follow: boolean): st
     if (/is not valid for pod|container .* not found|no container/i.test(api)) return `Pod ${ref.pod} has no container "${ref.container}".`;
     if (/previous terminated container/i.test(api)) return `Container "${ref.container}" of pod ${ref.pod} has no previous (terminated) instance.`;
     // "waiting to start": a follow waits for it, a one-off read reports it.
-    if (!follow || !/waiting to start|ContainerCreating|PodInitializing/i.test(api)) return api || error.message;
+    if (!follow || !WAITING.test(api)) return api || error.message;
   }
   if (error.kind === "forbidden" || error.kind === "unauthorized") return error.message;
   return undefined;
@@ -103,6 +105,7 @@ export async function* streamContainerLog(
     }
 
     let endedCleanly = false;
+    let waitingFor: string | undefined;
     let received = 0;
     const connectedAt = new Date();
     try {
@@ -152,6 +155,7 @@ export async function* streamContainerLog(
         return;
       }
       failures += 1;
+      if (kubeError.status === 400 && WAITING.test(kubeError.apiMessage ?? "")) waitingFor = kubeError.apiMessage;
       if (!options.follow && failures >= tuning.readAttempts) {
         yield { type: "status", state: "error", message: kubeError.message };
         return;
@@ -170,7 +174,9 @@ export async function* streamContainerLog(
     // with back-off like a failure, so it does not turn into a tight reconnect loop.
     if (endedCleanly) quickEnds = received === 0 && Date.now() - connectedAt.getTime() < 1_000 ? quickEnds + 1 : 0;
     live = false;
-    yield { type: "status", state: "reconnecting", message: failures > 0 ? "Connection to the cluster lost; reconnecting…" : "Log stream closed; reconnecting…" };
+    // A container that has not started yet is not a lost connection: say what it waits for.
+    if (waitingFor) yield { type: "status", state: "connecting", message: `Waiting for the container to start (${waitingFor}).` };
+    else yield { type: "status", state: "reconnecting", message: failures > 0 ? "Connection to the cluster lost; reconnecting…" : "Log stream closed; reconnecting…" };
     const attempts = failures + quickEnds;
     const delay = attempts === 0 ? 0 : Math.min(tuning.backoff.maxMs, tuning.backoff.initialMs * 2 ** (attempts - 1));
     await sleep(delay, signal);
