@@ -64,8 +64,9 @@ function endingMessage(error: KubeError, ref: ContainerRef, follow: boolean): st
   const api = error.apiMessage ?? "";
   if (error.kind === "not-found") return `Pod ${ref.pod} does not exist (any more) in ${ref.namespace}.`;
   if (error.status === 400) {
-    if (/is not valid for pod|container .* not found|no container/i.test(api)) return `Pod ${ref.pod} has no container "${ref.container}".`;
+    // "previous terminated container ... not found" would also match the no-container test below.
     if (/previous terminated container/i.test(api)) return `Container "${ref.container}" of pod ${ref.pod} has no previous (terminated) instance.`;
+    if (/is not valid for pod|container .* not found|no container/i.test(api)) return `Pod ${ref.pod} has no container "${ref.container}".`;
     // "waiting to start": a follow waits for it, a one-off read reports it.
     if (!follow || !WAITING.test(api)) return api || error.message;
   }

@@ -1,0 +1,158 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { KubeConfig } from "@kubernetes/client-node";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { LogLine } from "./types";
+import { streamContainerLog, type UpstreamEvent, type UpstreamTuning } from "./upstream-stream";
+
+/**
+ * A tiny kubelet log endpoint with real-cluster traits the simulator does not have: nanosecond
+ * timestamps shared by several lines, and a connection that breaks in the middle of a line.
+ */
+class FakeKubelet {
+  lines: string[] = [];
+  podExists = true;
+  requests: URLSearchParams[] = [];
+  private readonly open = new Set<http.ServerResponse>();
+  private server!: http.Server;
+  url = "";
+
+  async start(): Promise<void> {
+    this.server = http.createServer((request, response) => {
+      const url = new URL(request.url ?? "/", "http://x");
+      if (!this.podExists) return this.status(response, 404, "NotFound", `pods "p" not found`);
+      if (!url.pathname.endsWith("/log")) return this.json(response, 200, { kind: "Pod", spec: { containers: [{ name: "c" }] }, status: { phase: "Running" } });
+      this.requests.push(url.searchParams);
+      if (url.searchParams.get("previous") === "true") return this.status(response, 400, "BadRequest", `previous terminated container "c" in pod "p" not found`);
+      const since = url.searchParams.get("sinceTime");
+      let selected = since ? this.lines.filter((line) => line.slice(0, 19) >= since.slice(0, 19)) : this.lines;
+      const tail = url.searchParams.get("tailLines");
+      if (tail) selected = selected.slice(-Number(tail));
+      response.writeHead(200, { "content-type": "text/plain" });
+      response.write(selected.map((line) => `${line}\n`).join(""));
+      if (url.searchParams.get("follow") !== "true") return void response.end();
+      this.open.add(response);
+      response.on("close", () => this.open.delete(response));
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  append(line: string): void {
+    this.lines.push(line);
+    for (const response of this.open) response.write(`${line}\n`);
+  }
+
+  /** Writes half a line to every follower, then cuts them (a proxy dropping the connection). */
+  breakMidLine(partial: string): void {
+    for (const response of this.open) {
+      response.write(partial);
+      response.destroy();
+    }
+  }
+
+  get followers(): number {
+    return this.open.size;
+  }
+
+  async stop(): Promise<void> {
+    for (const response of this.open) response.destroy();
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  private json(response: http.ServerResponse, status: number, body: unknown): void {
+    response.writeHead(status, { "content-type": "application/json" });
+    response.end(JSON.stringify(body));
+  }
+
+  private status(response: http.ServerResponse, code: number, reason: string, message: string): void {
+    this.json(response, code, { kind: "Status", status: "Failure", code, reason, message });
+  }
+}
+
+const TUNING: UpstreamTuning = {
+  backoff: { initialMs: 20, maxMs: 100 },
+  idleReconnectMs: 60_000,
+  connectTimeoutMs: 2_000,
+  limitBytes: 1024 * 1024,
+  maxTailLines: 50_000,
+  readAttempts: 2,
+};
+
+let kubelet: FakeKubelet;
+let kubeConfig: KubeConfig;
+const ref = { namespace: "ns", pod: "p", container: "c" };
+
+beforeEach(async () => {
+  kubelet = new FakeKubelet();
+  await kubelet.start();
+  kubeConfig = new KubeConfig();
+  kubeConfig.loadFromOptions({
+    clusters: [{ name: "fake", server: kubelet.url, skipTLSVerify: true }],
+    users: [{ name: "u", token: "t" }],
+    contexts: [{ name: "ctx", cluster: "fake", user: "u" }],
+    currentContext: "ctx",
+  });
+});
+
+afterEach(async () => {
+  await kubelet.stop();
+});
+
+async function collect(events: AsyncGenerator<UpstreamEvent>, until: (lines: LogLine[], states: string[]) => boolean) {
+  const lines: LogLine[] = [];
+  const states: string[] = [];
+  const deadline = Date.now() + 5_000;
+  // next() rather than for-await: breaking out of a for-await would close the generator.
+  for (let next = await events.next(); !next.done; next = await events.next()) {
+    const event = next.value;
+    if (event.type === "lines") lines.push(...event.lines);
+    else states.push(event.message ? `${event.state}: ${event.message}` : event.state);
+    if (until(lines, states) || Date.now() > deadline) break;
+  }
+  return { lines, states };
+}
+
+describe("streamContainerLog", () => {
+  it("resumes a broken follow from the last second and removes the overlap, equal nanosecond timestamps included", async () => {
+    const ts = "2026-11-23T10:00:01.123456789Z";
+    kubelet.lines = [`2026-11-23T10:00:00.5Z before`, `${ts} same`, `${ts} same`, `${ts} other`];
+    const abort = new AbortController();
+    const events = streamContainerLog(kubeConfig, ref, { follow: true, tailLines: 10 }, abort.signal, TUNING);
+    const first = await collect(events, (lines) => lines.length === 4);
+    expect(first.lines.map((l) => l.id)).toEqual([
+      "2026-11-23T10:00:00.5Z#p/c#0",
+      `${ts}#p/c#0`,
+      `${ts}#p/c#1`,
+      `${ts}#p/c#2`,
+    ]);
+    // The connection breaks in the middle of the next line; that line is written again in full.
+    kubelet.lines.push(`${ts} same`);
+    kubelet.breakMidLine(`${ts} sa`);
+    const second = await collect(events, (lines) => lines.length === 1);
+    kubelet.append("2026-11-23T10:00:02Z later");
+    const third = await collect(events, (lines) => lines.length === 1);
+    abort.abort();
+    expect(second.lines.map((l) => [l.text, l.id])).toEqual([["same", `${ts}#p/c#3`]]);
+    expect(third.lines.map((l) => [l.text, l.id])).toEqual([["later", "2026-11-23T10:00:02Z#p/c#0"]]);
+    expect(second.states.some((s) => s.startsWith("reconnecting"))).toBe(true);
+    expect(kubelet.requests.at(-1)?.get("sinceTime")).toBe("2026-11-23T10:00:01Z");
+  });
+
+  it("ends with a plain sentence when there is no previous container, and when the pod is gone", async () => {
+    const previous = await collect(streamContainerLog(kubeConfig, ref, { follow: false, previous: true }, new AbortController().signal, TUNING), () => false);
+    expect(previous.states.at(-1)).toBe(`ended: Container "c" of pod p has no previous (terminated) instance.`);
+    kubelet.podExists = false;
+    const gone = await collect(streamContainerLog(kubeConfig, ref, { follow: true }, new AbortController().signal, TUNING), () => false);
+    expect(gone.states.at(-1)).toBe("ended: Pod p does not exist (any more) in ns.");
+  });
+
+  it("caps 'all' at maxTailLines and asks for timestamps", async () => {
+    kubelet.lines = ["2026-11-23T10:00:00Z a", "2026-11-23T10:00:01Z b"];
+    const read = await collect(streamContainerLog(kubeConfig, ref, { follow: false, tailLines: 0 }, new AbortController().signal, TUNING), () => false);
+    expect(read.lines.map((l) => l.text)).toEqual(["a", "b"]);
+    expect(kubelet.requests[0].get("tailLines")).toBe("50000");
+    expect(kubelet.requests[0].get("timestamps")).toBe("true");
+  });
+});
