@@ -6,6 +6,7 @@ import { expect, signIn, test } from "./support/fixtures";
 // OOM-killed after a run with warnings in its log.
 const CRASH_LOOPING = "brightpath-logistics";
 const OOM_KILLED = "harborline-analytics";
+const RUNNING = "atlas-archives";
 
 /** Opens a tenant's page from the list, the way a user finds it, and returns its id. */
 async function openTenant(page: Page, databaseName: string): Promise<string> {
@@ -106,6 +107,34 @@ test("[LOGS] an operator downloads the full log and the current view", async ({ 
   const lines = (await readFile((await view.path())!, "utf8")).trimEnd().split("\n");
   expect(lines.length).toBeGreaterThan(0);
   for (const line of lines) expect(line).toMatch(new RegExp(`^\\S+ odoo-${CRASH_LOOPING}-\\S+/odoo .*OperationalError`));
+});
+
+test("[LOGS] following pauses while the user reads back and resumes at the bottom", async ({ page, cluster }) => {
+  test.skip(!cluster, "needs the simulator's control API to write log lines");
+  await signIn(page, "operator");
+  await openPodLogs(page, RUNNING);
+  const list = page.getByRole("log", { name: "Log lines" });
+  const follow = page.getByTestId("log-follow-state");
+  await expect(list.getByTestId("log-line").first()).toBeVisible();
+  await expect(follow).toHaveAttribute("data-following", "true");
+  const before = Number(await list.getAttribute("data-line-count"));
+
+  await cluster!.tenantAction(RUNNING, "log-burst", { linesPerSecond: 200, seconds: 4 });
+  await expect.poll(async () => Number(await list.getAttribute("data-line-count"))).toBeGreaterThan(before + 300);
+  const fromBottom = () => list.evaluate((element) => element.scrollHeight - element.scrollTop - element.clientHeight);
+  expect(await fromBottom()).toBeLessThan(10);
+
+  await list.hover();
+  await page.mouse.wheel(0, -1500);
+  await expect(follow).toHaveAttribute("data-following", "false");
+  const readingAt = await list.evaluate((element) => element.scrollTop);
+  await expect.poll(async () => Number(await list.getAttribute("data-line-count"))).toBeGreaterThan(before + 700);
+  // New lines arrived below; the line being read stays where it was.
+  expect(await list.evaluate((element) => element.scrollTop)).toBe(readingAt);
+
+  await page.getByRole("button", { name: "Jump to latest" }).click();
+  await expect(follow).toHaveAttribute("data-following", "true");
+  await expect.poll(fromBottom).toBeLessThan(10);
 });
 
 test("[LOGS] a viewer has no access to logs", async ({ page }) => {

@@ -1,5 +1,6 @@
 "use client";
 
+import { useId } from "react";
 import { RelativeTime } from "@/components/tenants/relative-time";
 import type { LogTarget, LogTargetContainer } from "./log-types";
 import { SINCE_PRESETS, TAIL_VALUES, type LogViewParams } from "./log-view-params";
@@ -41,12 +42,16 @@ export function LogSourceControls({
   const knownPod = !params.pod || targets.some((target) => target.pod === params.pod);
   const sinceChoice = params.since === "" || (SINCE_PRESETS as readonly string[]).includes(params.since) ? params.since : "time";
   const canShowPrevious = Boolean(containerInfo?.hasPrevious);
+  const id = useId();
 
   return (
     <div className="flex flex-wrap items-end gap-x-4 gap-y-2">
-      <label className="flex flex-col gap-0.5 text-xs font-medium text-slate-600">
-        Container
+      <div className="flex flex-col gap-0.5">
+        <label htmlFor={`${id}-container`} className="text-xs font-medium text-slate-600">
+          Container
+        </label>
         <select
+          id={`${id}-container`}
           className={controlClass}
           value={selected}
           data-testid="log-container-picker"
@@ -69,20 +74,25 @@ export function LogSourceControls({
             </optgroup>
           ))}
         </select>
-      </label>
-      <label className="flex flex-col gap-0.5 text-xs font-medium text-slate-600">
-        Tail
-        <select className={controlClass} value={params.tail} onChange={(event) => onChange({ tail: event.target.value as LogViewParams["tail"] })}>
+      </div>
+      <div className="flex flex-col gap-0.5">
+        <label htmlFor={`${id}-tail`} className="text-xs font-medium text-slate-600">
+          Tail
+        </label>
+        <select id={`${id}-tail`} className={controlClass} value={params.tail} onChange={(event) => onChange({ tail: event.target.value as LogViewParams["tail"] })}>
           {TAIL_VALUES.map((value) => (
             <option key={value} value={value}>
               {TAIL_LABEL[value]}
             </option>
           ))}
         </select>
-      </label>
-      <label className="flex flex-col gap-0.5 text-xs font-medium text-slate-600">
-        Since
+      </div>
+      <div className="flex flex-col gap-0.5">
+        <label htmlFor={`${id}-since`} className="text-xs font-medium text-slate-600">
+          Since
+        </label>
         <select
+          id={`${id}-since`}
           className={controlClass}
           value={sinceChoice}
           onChange={(event) => {
@@ -97,11 +107,14 @@ export function LogSourceControls({
           ))}
           <option value="time">A chosen time…</option>
         </select>
-      </label>
+      </div>
       {sinceChoice === "time" && (
-        <label className="flex flex-col gap-0.5 text-xs font-medium text-slate-600">
-          Since time (local)
+        <div className="flex flex-col gap-0.5">
+          <label htmlFor={`${id}-since-time`} className="text-xs font-medium text-slate-600">
+            Since time (local)
+          </label>
           <input
+            id={`${id}-since-time`}
             type="datetime-local"
             className={controlClass}
             value={toLocalInput(params.since)}
@@ -110,7 +123,7 @@ export function LogSourceControls({
               if (!Number.isNaN(at)) onChange({ since: new Date(at).toISOString() });
             }}
           />
-        </label>
+        </div>
       )}
       <div className="flex flex-col gap-1">
         <label
