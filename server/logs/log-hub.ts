@@ -180,7 +180,11 @@ class ViewSession {
   private readonly resumed: StreamCursor | undefined;
   private readonly abort = new AbortController();
   private lastLineId: string | undefined;
+  /** The history is in the queue (live lines may follow it). */
+  private historyQueued = false;
+  /** The history has been handed to the subscriber: from then on event ids are real cursors. */
   private historyDelivered = false;
+  private historyLinesLeft = 0;
   private overflowed = false;
   private aggregate: { state: LogStreamState; message?: string } = { state: "connecting" };
   private rescans: Promise<void> = Promise.resolve();
@@ -200,7 +204,7 @@ class ViewSession {
     const start = this.resumed?.start ?? truncateToSecond(new Date(options.now()).toISOString());
     this.cursor = { start, positions: new Map(this.resumed?.positions) };
     // A resumed view's cursor is valid from the start; a fresh one starts over until its history is out.
-    if (this.resumed) this.historyDelivered = true;
+    if (this.resumed) this.historyQueued = this.historyDelivered = true;
   }
 
   async *run(): AsyncGenerator<TrackedLogEvent> {
@@ -213,7 +217,13 @@ class ViewSession {
       for await (const drained of this.queue.drain(this.abort.signal)) {
         // Live lines of several containers that arrived within one batch window go out by time.
         const event = drained.type === "lines" && !this.selection.single ? { type: "lines" as const, lines: interleave(drained.lines) } : drained;
-        if (event.type === "lines") this.advance(event.lines);
+        if (event.type === "lines") {
+          this.advance(event.lines);
+          if (this.historyQueued && !this.historyDelivered) {
+            this.historyLinesLeft -= event.lines.length;
+            this.historyDelivered = this.historyLinesLeft <= 0;
+          }
+        }
         yield { id: this.cursorId(), event };
       }
     } finally {
@@ -226,6 +236,13 @@ class ViewSession {
   private cursorId(): string {
     if (!this.historyDelivered) return encodeSingleCursor(undefined);
     return this.selection.single ? encodeSingleCursor(this.lastLineId ?? this.view.lastEventId ?? undefined) : encodeMergedCursor(this.cursor);
+  }
+
+  private deliverHistory(lines: LogLine[]): void {
+    this.deliver(lines);
+    this.historyLinesLeft = lines.length;
+    this.historyQueued = true;
+    if (lines.length === 0) this.historyDelivered = true;
   }
 
   /** Every line goes through here: a subscriber that stops reading must not grow the server's memory without end. */
@@ -277,8 +294,7 @@ class ViewSession {
     // Lines that reached the shared buffers meanwhile (a new upstream catching up) join the history,
     // so the first screen is one time-ordered block.
     const merged = mergeByTime([...feeds.map((feed, index) => [...histories[index], ...this.goLive(feed)]), ...completed]);
-    this.deliver(this.resumed ? merged : merged.slice(-tail));
-    this.historyDelivered = true;
+    this.deliverHistory(this.resumed ? merged : merged.slice(-tail));
     if (feeds.length === 0 && !this.selection.single) this.setAggregate("live", "No containers to follow right now; waiting for pods to start.");
     else this.publishState();
     const unsubscribe = this.selection.onChange?.(() => {
@@ -446,10 +462,10 @@ class ViewSession {
   }
 
   private whenHistoryDelivered(): Promise<void> {
-    if (this.historyDelivered) return Promise.resolve();
+    if (this.historyQueued) return Promise.resolve();
     return new Promise((resolve) => {
       const check = setInterval(() => {
-        if (this.historyDelivered || this.abort.signal.aborted) {
+        if (this.historyQueued || this.abort.signal.aborted) {
           clearInterval(check);
           resolve();
         }
@@ -502,8 +518,7 @@ class ViewSession {
     });
     if (this.abort.signal.aborted) return;
     const merged = mergeByTime(histories);
-    this.deliver(this.resumed ? merged : merged.slice(-tail));
-    this.historyDelivered = true;
+    this.deliverHistory(this.resumed ? merged : merged.slice(-tail));
     if (failure && merged.length === 0) this.queue.pushStatus({ type: "status", state: "error", message: failure });
     else if (this.selection.single && endings.length > 0 && merged.length === 0) this.queue.pushStatus({ type: "status", state: "ended", message: endings[0] });
     else if (containers.length === 0 && this.view.previous) this.queue.pushStatus({ type: "status", state: "ended", message: "No container here has restarted, so there is no previous log." });
