@@ -17,7 +17,7 @@ import { startSimulator, type Simulator } from "@/scripts/lib/stack";
 let sim: Simulator;
 let workDir: string;
 let db: PrismaClient;
-let tenant: { id: string; databaseName: string };
+let tenant: { id: string; databaseName: string; name: string };
 let operator: AppSession;
 let viewer: AppSession;
 let modules: {
@@ -72,10 +72,10 @@ beforeAll(async () => {
   db = client.getDb();
   await client.migrateDbOnce();
   const { importRegistry } = await import("@/server/tenants/registry-import");
-  const rows = (await sim.control("GET", "/_sim/registry")) as { id: string; database_name: string }[];
+  const rows = (await sim.control("GET", "/_sim/registry")) as { id: string; name: string; database_name: string }[];
   const imported = await importRegistry(db, JSON.stringify(rows), "json", { cluster: "default", actorEmail: "test@local" });
   expect(imported.problems).toEqual([]);
-  tenant = { id: rows[0].id, databaseName: rows[0].database_name };
+  tenant = { id: rows[0].id, databaseName: rows[0].database_name, name: rows[0].name };
   const makeUser = async (role: "operator" | "viewer"): Promise<AppSession> => {
     const user = await db.user.create({ data: { email: `${role}@test.local`, name: role, role } });
     return { user: { id: user.id, email: user.email, name: user.name, role } };
@@ -149,6 +149,35 @@ describe("logs router", () => {
     const noContainer = await read(operator, { tenantId: tenant.id, pod: pod.pod, container: "nginx", follow: true }, () => false);
     expect(noContainer.map((e) => e.data)).toEqual([{ type: "status", state: "ended", message: `Pod ${pod.pod} has no container "nginx".` }]);
   });
+
+  it("takes a rollout's new pod into a followed whole-tenant view, next to the old one", async () => {
+    const before = await runningPod();
+    const abort = new AbortController();
+    const events: { id: string; data: LogStreamEvent }[] = [];
+    const iterable = (await caller(operator, abort.signal).stream({ tenantId: tenant.id, follow: true, tailLines: 10 })) as unknown as AsyncIterable<[string, LogStreamEvent]>;
+    const reading = (async () => {
+      try {
+        for await (const [id, data] of iterable) events.push({ id, data });
+      } catch (error) {
+        if (!abort.signal.aborted) throw error;
+      }
+    })();
+    const deadline = Date.now() + 30_000;
+    while (!events.some((e) => e.data.type === "status" && e.data.state === "live") && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const patched = await fetch(`${sim.url}/apis/apps/v1/namespaces/tenant-${tenant.databaseName}/deployments/${tenant.name}`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${sim.token}`, "content-type": "application/merge-patch+json" },
+      body: JSON.stringify({ spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": new Date().toISOString() } } } } }),
+    });
+    expect(patched.ok).toBe(true);
+    const fromNewPod = () => lines(events).filter((line) => line.pod !== before.pod);
+    while (!fromNewPod().some((line) => line.text.includes("Odoo version")) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    abort.abort();
+    await reading;
+    expect(fromNewPod().some((line) => line.text.includes("Odoo version")), "the new pod's start-up lines").toBe(true);
+    const ids = lines(events).map((line) => line.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  }, 60_000);
 
   it("downloads the log as a named file with '<ts> <pod>/<container> <text>' lines, for logs:read only", async () => {
     const pod = await runningPod();
