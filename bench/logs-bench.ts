@@ -224,7 +224,11 @@ async function main(): Promise<number> {
     const burst = (await sim.control("POST", `/_sim/tenants/${tenant.database_name}/log-burst`, { linesPerSecond: rate, seconds: burstSeconds })) as { pods: number };
     if (burst.pods < 1) throw new Error("the log burst reached no pod");
     await sleep(burstSeconds * 1000 + 3_000);
+    const stats = (await sim.control("GET", "/_sim/stats")) as { byVerbResource: Record<string, number> };
     for (const close of closers.splice(0)) close();
+    // Nothing else reads pod logs here: these are the shared follow plus each viewer's history read.
+    const logRequests = stats.byVerbResource["get pods/log"] ?? 0;
+    result.logRequests = logRequests;
 
     const viewerResults: ViewerResult[] = subscriptions.map((subscription) => {
       const lines = burstLines(subscription.events, burstStartMs);
@@ -272,6 +276,7 @@ async function main(): Promise<number> {
       info("write → arrival p50 / p99 / max", `${allDelays.p50} / ${allDelays.p99} / ${allDelays.max} ms`),
     );
     if (viewers > 1) rows.push(info("lines received per viewer", viewerResults.map((v) => v.lines).join(", ")));
+    rows.push(info("Kubernetes log requests", `${logRequests} for ${viewers} viewer${viewers > 1 ? "s" : ""} (one shared follow + history reads)`));
     rows.push(info("path", flags.direct ? "direct: logs router in the bench process, tRPC standalone SSE (no Next.js)" : "portal: next start, tRPC logs.stream over SSE"));
     if (portalSampler) rows.push(info("portal RSS peak", `${megabytes((portalSampler as TreeMemorySampler).peakBytes).toFixed(0)} MB`));
   } catch (error) {
