@@ -304,3 +304,36 @@ describe("LogHub limits", () => {
     await view.done;
   });
 });
+
+describe("LogHub merged views", () => {
+  it("takes in a container that appears while followed (a rollout's new pod), from the view's start", async () => {
+    const cluster = new FakeCluster();
+    cluster.append("old", "odoo", "old 1");
+    const hub = makeHub(cluster);
+    const pods = ["old"];
+    let changed: (() => void) | undefined;
+    const tenant: LogSelection = {
+      single: false,
+      containers: () => pods.map((pod) => ({ ref: ref(pod), hasPrevious: false })),
+      onChange: (listener) => {
+        changed = listener;
+        return () => (changed = undefined);
+      },
+    };
+    const view = watch(hub, tenant, { follow: true });
+    await until(() => view.texts().length === 1 && changed !== undefined, "the old pod");
+    cluster.append("new", "odoo", "new 1");
+    cluster.append("new", "odoo", "new 2");
+    pods.push("new");
+    changed!();
+    await until(() => view.texts().length === 3, "the new pod's lines");
+    cluster.append("old", "odoo", "old 2");
+    cluster.append("new", "odoo", "new 3");
+    await until(() => view.texts().length === 5, "live lines of both");
+    expect(view.texts()).toEqual(["old 1", "new 1", "new 2", "old 2", "new 3"]);
+    expect(view.lines().map((l) => l.pod)).toEqual(["old", "new", "new", "old", "new"]);
+    expect(hub.upstreamCount).toBe(2);
+    view.stop();
+    await view.done;
+  });
+});

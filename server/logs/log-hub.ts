@@ -332,8 +332,15 @@ class ViewSession {
     }
     if (fresh.length === 0) return;
     const start = this.cursor.start;
+    // A container this subscriber saw before (a resumed view whose cache lagged) continues from its position.
     const histories = await Promise.all(
-      fresh.map((feed) => this.history(feed, { sinceTime: start, sinceKey: normalizeTimestamp(start ?? ""), tailLines: this.options.maxTailLines })),
+      fresh.map((feed) => {
+        const position = this.cursor.positions.get(feed.key);
+        return this.history(
+          feed,
+          position ? { after: position, tailLines: this.options.maxTailLines } : { sinceTime: start, sinceKey: normalizeTimestamp(start ?? ""), tailLines: this.options.maxTailLines },
+        );
+      }),
     );
     if (this.abort.signal.aborted) return;
     this.deliver(mergeByTime(fresh.map((feed, index) => [...histories[index], ...this.goLive(feed)])));
@@ -395,6 +402,8 @@ class ViewSession {
   private async history(feed: Feed, request: HistoryRequest): Promise<LogLine[]> {
     // The snapshot and the lines the listener collects from now on cover the container without a gap.
     const snapshot = feed.upstream.attach(feed.listener);
+    feed.state = snapshot.state;
+    feed.message = snapshot.message;
     let buffered = snapshot.entries;
     if (request.after) {
       feed.gate = request.after;
