@@ -12,7 +12,8 @@ import { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "@/scripts/lib/stack";
 import { kubeGet, kubeGetJson } from "@/server/kube/client";
-import { LogHub, type LogSelection, type TrackedLogEvent } from "./log-hub";
+import { LogHub } from "./log-hub";
+import type { LogSelection, TrackedLogEvent } from "./log-view-session";
 import type { LogLine } from "./types";
 import { streamContainerLog, type ContainerRef, type UpstreamTuning } from "./upstream-stream";
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { FRESH_CURSOR_ID } from "./log-cursor";
-import { LogHub, tooManyStreamsMessage, type LogSelection, type LogSource, type TrackedLogEvent } from "./log-hub";
+import { LogHub, type LogSource } from "./log-hub";
+import { tooManyStreamsMessage, type LogSelection, type TrackedLogEvent } from "./log-view-session";
 import { LineSequencer, normalizeTimestamp, OverlapFilter, parseKubeletLine } from "./log-line";
 import type { LogLine } from "./types";
 import type { ContainerRef, UpstreamEvent } from "./upstream-stream";
