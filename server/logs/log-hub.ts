@@ -22,6 +22,12 @@ export interface LogHubOptions {
   bufferLines?: number;
   /** How long an upstream nobody watches stays open (a reconnecting viewer finds it warm). */
   lingerMs?: number;
+  /**
+   * A new upstream starts this far back. Its start comes from the portal's clock but is compared
+   * with the kubelet's timestamps: the margin absorbs clock skew between the two, so no line falls
+   * between a viewer's history read and the upstream.
+   */
+  startMarginMs?: number;
   /** Upper bound of tailLines, "all" included. */
   maxTailLines?: number;
   batching?: { maxLines: number; maxDelayMs: number };
@@ -32,7 +38,7 @@ export interface LogHubOptions {
   now?: () => number;
 }
 
-const DEFAULTS = { bufferLines: 2_000, lingerMs: 15_000, maxTailLines: 50_000, readRetryMs: 1_000, maxQueuedLines: 100_000 };
+const DEFAULTS = { bufferLines: 2_000, lingerMs: 15_000, startMarginMs: 10_000, maxTailLines: 50_000, readRetryMs: 1_000, maxQueuedLines: 100_000 };
 
 export class LogHub implements UpstreamPool {
   private readonly upstreams = new Map<string, SharedUpstream>();
@@ -60,7 +66,8 @@ export class LogHub implements UpstreamPool {
       return existing;
     }
     if (this.upstreams.size >= this.options.maxUpstreams && !this.evictIdle()) return undefined;
-    const upstream = new SharedUpstream(ref, truncateToSecond(new Date(this.options.now()).toISOString()), this.options.bufferLines, (done) => {
+    const startSecond = truncateToSecond(new Date(this.options.now() - this.options.startMarginMs).toISOString());
+    const upstream = new SharedUpstream(ref, startSecond, this.options.bufferLines, (done) => {
       if (this.upstreams.get(done.key) === done) this.upstreams.delete(done.key);
     });
     upstream.refs = 1;

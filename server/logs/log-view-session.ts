@@ -56,6 +56,8 @@ export interface UpstreamPool {
 
 export interface ViewSettings {
   maxTailLines: number;
+  /** Clock-skew margin (see LogHubOptions.startMarginMs), also for containers that join a merged view. */
+  startMarginMs: number;
   readRetryMs: number;
   maxQueuedLines: number;
   batching?: { maxLines: number; maxDelayMs: number };
@@ -115,7 +117,7 @@ export class LogViewSession {
     if (signal.aborted) this.abort.abort();
     else signal.addEventListener("abort", () => this.abort.abort(), { once: true });
     this.resumed = decodeCursor(view.lastEventId);
-    const start = this.resumed?.start ?? truncateToSecond(new Date(options.now()).toISOString());
+    const start = this.resumed?.start ?? truncateToSecond(new Date(options.now() - options.startMarginMs).toISOString());
     this.cursor = { start, positions: new Map(this.resumed?.positions) };
     // A resumed view's cursor is valid from the start; a fresh one starts over until its history is out.
     if (this.resumed) this.historyQueued = this.historyDelivered = true;
