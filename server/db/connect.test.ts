@@ -77,3 +77,18 @@ describe("getDb", () => {
     // A new on-disk PGlite runs initdb: seconds alone, much longer next to other suites on 2 cores.
   }, 120_000);
 });
+
+describe("embedded PGlite", () => {
+  it("opens a data dir with small shared buffers (its memory is the portal's)", async () => {
+    const { closeDb, pgliteOf } = await import("./connect");
+    const dir = await mkdtemp(path.join(tmpdir(), "fleetdeck-pglite-"));
+    const db = openDb(resolveDatabaseTarget(`file:${dir}`));
+    try {
+      const result = await pgliteOf(db)!.query<{ shared_buffers: string }>("SHOW shared_buffers");
+      expect(result.rows[0].shared_buffers).toBe("16MB");
+    } finally {
+      await closeDb(db);
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
