@@ -1,6 +1,7 @@
 /**
- * Security headers that are the same on every response. The Content-Security-Policy is not here:
- * it carries a per-request script nonce, so proxy.ts sets it (see the comment there).
+ * Security headers that are the same on every response. The pages' Content-Security-Policy is not
+ * here: it carries a per-request script nonce, so proxy.ts sets it (see the comment there). The
+ * routes the proxy skips (tRPC, health) answer JSON or SSE and get the strictest static policy.
  * @type {import("next").NextConfig}
  */
 const securityHeaders = [
@@ -18,8 +19,9 @@ const nextConfig = {
   distDir: process.env.NEXT_DIST_DIR || ".next",
   reactStrictMode: true,
   experimental: {
-    // proxy.ts runs on /api/trpc, and Next buffers at most 10 MB of a proxied body by default;
-    // registry imports accept files up to 20 MB (JSON-encoded, so some headroom).
+    // Next buffers at most 10 MB of a body that passes proxy.ts by default; registry imports
+    // accept files up to 20 MB (JSON-encoded, so some headroom). tRPC skips the proxy today, but
+    // the limit stays so a matcher change cannot silently break large imports.
     proxyClientMaxBodySize: "25mb",
   },
   // Native/WASM and ESM-heavy server packages load from node_modules at run time instead of being
@@ -33,7 +35,12 @@ const nextConfig = {
     "@prisma/client",
   ],
   async headers() {
-    return [{ source: "/:path*", headers: securityHeaders }];
+    const apiPolicy = { key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" };
+    return [
+      { source: "/:path*", headers: securityHeaders },
+      { source: "/api/trpc/:path*", headers: [apiPolicy] },
+      { source: "/api/health", headers: [apiPolicy] },
+    ];
   },
 };
 

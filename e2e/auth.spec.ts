@@ -46,3 +46,21 @@ test("[AUTH] sign out ends the session", async ({ page }) => {
   await page.goto("/tenants");
   await expect(page).toHaveURL(/\/sign-in/);
 });
+
+test("[AUTH] the API refuses a request without a session, and every response carries the security headers", async ({ page, request }) => {
+  const anonymous = await request.get("/api/trpc/fleet.summary");
+  expect(anonymous.status()).toBe(401);
+  expect((await anonymous.json()).error.data.code).toBe("UNAUTHORIZED");
+  expect(anonymous.headers()["content-security-policy"]).toContain("default-src 'none'");
+  expect(anonymous.headers()["x-content-type-options"]).toBe("nosniff");
+
+  const signInPage = await request.get("/sign-in");
+  expect(signInPage.headers()["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[^']+'/);
+  expect(signInPage.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
+  expect(signInPage.headers()["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+
+  await signIn(page, "viewer");
+  const signedIn = await page.request.get("/api/trpc/fleet.summary");
+  expect(signedIn.status()).toBe(200);
+  expect(signedIn.headers()["x-frame-options"]).toBe("DENY");
+});

@@ -30,3 +30,39 @@ describe("claimsFromToken", () => {
     ).toEqual({ uid: "u1", role: "viewer", email: "a@b.c", name: "A", authTime: 1, lastSeen: 2 });
   });
 });
+
+describe("readSessionClaims and sessionRefreshCookie", () => {
+  async function cookieFor(claims: { authTime: number; lastSeen: number }): Promise<Headers> {
+    const { encode } = await import("next-auth/jwt");
+    const { env } = await import("@/server/env");
+    const { SESSION_COOKIE_NAME } = await import("@/server/auth/session-token");
+    const value = await encode({ token: { uid: "u1", role: "operator", email: "op@x.test", ...claims }, secret: env.NEXTAUTH_SECRET });
+    return new Headers({ cookie: `${SESSION_COOKIE_NAME}=${value}` });
+  }
+
+  it("reads the same token again (from its memo) and still applies the expiries to it", async () => {
+    const { readSessionClaims, nowSeconds } = await import("@/server/auth/session-token");
+    const now = nowSeconds();
+    const headers = await cookieFor({ authTime: now - 10, lastSeen: now - 10 });
+    expect((await readSessionClaims(headers))?.claims.uid).toBe("u1");
+    expect((await readSessionClaims(headers))?.claims.role).toBe("operator");
+
+    const idle = await cookieFor({ authTime: now - 100_000, lastSeen: now - 100_000 });
+    expect(await readSessionClaims(idle)).toBeNull();
+    expect(await readSessionClaims(idle)).toBeNull();
+    expect(await readSessionClaims(new Headers({ cookie: "next-auth.session-token=not-a-token" }))).toBeNull();
+  });
+
+  it("asks for a refreshed cookie only once lastSeen is a minute old, and the new cookie reads back", async () => {
+    const { readSessionClaims, sessionRefreshCookie, nowSeconds, SESSION_COOKIE_NAME } = await import("@/server/auth/session-token");
+    const now = nowSeconds();
+    const fresh = await readSessionClaims(await cookieFor({ authTime: now - 120, lastSeen: now - 5 }));
+    expect(await sessionRefreshCookie(fresh!, now)).toBeNull();
+
+    const older = await readSessionClaims(await cookieFor({ authTime: now - 120, lastSeen: now - 90 }));
+    const setCookie = await sessionRefreshCookie(older!, now);
+    expect(setCookie).toMatch(new RegExp(`^${SESSION_COOKIE_NAME.replace(/\./g, "\\.")}=[^;]+; Path=/; Max-Age=\\d+; HttpOnly; SameSite=Lax`));
+    const reread = await readSessionClaims(new Headers({ cookie: setCookie!.split(";")[0] }));
+    expect(reread?.claims.lastSeen).toBe(now);
+  });
+});

@@ -56,18 +56,48 @@ export function claimsFromToken(token: JWT | null): SessionClaims | null {
 
 type CookieSource = { getAll(): { name: string; value: string }[] } | Map<string, string>;
 
-/** Decodes the session cookie and returns its claims, or null when missing, invalid or expired. */
-export async function readSessionClaims(
-  headers: Headers,
-  cookies?: CookieSource,
-): Promise<{ claims: SessionClaims; token: JWT } | null> {
+/**
+ * Decoding a next-auth token (HKDF key derivation + JWE decryption) costs more than the rest of a
+ * cached tRPC query, and a browser sends the same token with every request until it is refreshed
+ * (at most once a minute). Decoded tokens are therefore remembered briefly by their exact value;
+ * both expiries are still checked against the clock on every call.
+ */
+const DECODED_TTL_MS = 30_000;
+const DECODED_MAX = 2_000;
+const decodedTokens = new Map<string, { at: number; token: JWT | null }>();
+
+async function decodeSessionCookie(raw: string | undefined, headers: Headers, cookies: CookieSource): Promise<JWT | null> {
+  const now = Date.now();
+  const cached = raw ? decodedTokens.get(raw) : undefined;
+  if (cached && now - cached.at < DECODED_TTL_MS) return cached.token;
   const token = await getToken({
-    req: { headers, cookies: cookies ?? parseCookieHeader(headers.get("cookie")) } as never,
+    req: { headers, cookies } as never,
     secret: env.NEXTAUTH_SECRET,
     secureCookie: useSecureCookies,
     cookieName: SESSION_COOKIE_NAME,
     logger: { error: () => {}, warn: () => {}, debug: () => {} } as never,
   });
+  if (raw) {
+    if (decodedTokens.size >= DECODED_MAX) decodedTokens.delete(decodedTokens.keys().next().value as string);
+    decodedTokens.set(raw, { at: now, token });
+  }
+  return token;
+}
+
+function cookieValue(cookies: CookieSource, name: string): string | undefined {
+  if (cookies instanceof Map) return cookies.get(name);
+  return cookies.getAll().find((cookie) => cookie.name === name)?.value;
+}
+
+/** Decodes the session cookie and returns its claims, or null when missing, invalid or expired. */
+export async function readSessionClaims(
+  headers: Headers,
+  cookies?: CookieSource,
+): Promise<{ claims: SessionClaims; token: JWT } | null> {
+  const source = cookies ?? parseCookieHeader(headers.get("cookie"));
+  // next-auth splits large tokens into numbered chunks; only a single-chunk token is memoised.
+  const raw = cookieValue(source, SESSION_COOKIE_NAME);
+  const token = await decodeSessionCookie(raw, headers, source);
   const claims = claimsFromToken(token);
   if (!token || !claims || sessionExpiry(claims, nowSeconds())) return null;
   return { claims, token };
@@ -76,6 +106,16 @@ export async function readSessionClaims(
 /** Re-encodes the token with a fresh lastSeen; the caller sets it as the session cookie. */
 export async function encodeRefreshedToken(token: JWT, now: number): Promise<string> {
   return encode({ token: { ...token, lastSeen: now }, secret: env.NEXTAUTH_SECRET, maxAge: SESSION_MAX_AGE_SECONDS });
+}
+
+/**
+ * The Set-Cookie header that extends an active session's idle window, or null while the token's
+ * lastSeen is recent. proxy.ts does this for pages; the tRPC route, which the proxy skips, for API calls.
+ */
+export async function sessionRefreshCookie(read: { claims: SessionClaims; token: JWT }, now = nowSeconds()): Promise<string | null> {
+  if (now - read.claims.lastSeen < LAST_SEEN_REFRESH_SECONDS) return null;
+  const value = await encodeRefreshedToken(read.token, now);
+  return `${SESSION_COOKIE_NAME}=${value}; Path=/; Max-Age=${SESSION_MAX_AGE_SECONDS}; HttpOnly; SameSite=Lax${useSecureCookies ? "; Secure" : ""}`;
 }
 
 export function parseCookieHeader(header: string | null): Map<string, string> {

@@ -4,7 +4,7 @@ import { cookies, headers } from "next/headers";
 
 import { getDb } from "@/server/db/client";
 import { ROLES, type Role } from "@/server/auth/permissions";
-import { readSessionClaims } from "@/server/auth/session-token";
+import { readSessionClaims, sessionRefreshCookie } from "@/server/auth/session-token";
 
 export interface SessionUser {
   id: string;
@@ -56,6 +56,15 @@ export async function getSessionFromHeaders(
   if (!read) return null;
   const user = await loadActiveUser(getDb(), read.claims.uid);
   return user ? { user } : null;
+}
+
+/** For API routes the proxy skips: the session plus the Set-Cookie that keeps it from going idle. */
+export async function getApiSession(requestHeaders: Headers): Promise<{ session: AppSession | null; refreshCookie: string | null }> {
+  const read = await readSessionClaims(requestHeaders);
+  if (!read) return { session: null, refreshCookie: null };
+  const user = await loadActiveUser(getDb(), read.claims.uid);
+  if (!user) return { session: null, refreshCookie: null };
+  return { session: { user }, refreshCookie: await sessionRefreshCookie(read) };
 }
 
 /** For server components and layouts. */

@@ -1,5 +1,6 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 
+import { getApiSession } from "@/server/auth/session";
 import { env } from "@/server/env";
 import { createTRPCContext } from "@/server/trpc/init";
 import { checkStateChangingRequest } from "@/server/trpc/request-guard";
@@ -18,12 +19,18 @@ async function handler(request: Request): Promise<Response> {
     );
   }
 
+  // proxy.ts skips this route (it is the hot path), so the session is read here, once per request.
+  const { session, refreshCookie } = await getApiSession(request.headers);
   return fetchRequestHandler({
     endpoint: "/api/trpc",
     req: request,
     router: appRouter,
-    createContext: () => createTRPCContext({ headers: request.headers }),
-    responseMeta: () => ({ headers: new Headers({ "cache-control": "no-store" }) }),
+    createContext: () => createTRPCContext({ headers: request.headers, session }),
+    responseMeta: () => {
+      const headers = new Headers({ "cache-control": "no-store" });
+      if (refreshCookie) headers.append("set-cookie", refreshCookie);
+      return { headers };
+    },
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") {
         console.error(`tRPC ${path ?? "<no path>"} failed:`, error.cause ?? error);
