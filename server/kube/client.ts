@@ -42,7 +42,13 @@ export interface KubeRequestOptions {
   timeoutMs?: number;
 }
 
-const plainAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+/**
+ * Plain-http API servers (a local proxy, the simulator) share one keep-alive agent. Every watch and
+ * every followed log holds a socket for as long as it runs, so the pool is sized for the cache's
+ * watches and polls plus the log-stream cap: a followed log past a fixed 64 would have queued
+ * silently behind the others instead of getting the cap's message.
+ */
+const plainAgent = new http.Agent({ keepAlive: true, maxSockets: 64 + env.LOG_MAX_UPSTREAM_STREAMS });
 
 /**
  * GET a path from the API server. Resolves with the response once headers arrived with a 2xx
