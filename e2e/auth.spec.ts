@@ -50,7 +50,7 @@ test("[AUTH] sign out ends the session", async ({ page }) => {
 test("[AUTH] the API refuses a request without a session, and every response carries the security headers", async ({ page, request }) => {
   const anonymous = await request.get("/api/trpc/fleet.summary");
   expect(anonymous.status()).toBe(401);
-  expect((await anonymous.json()).error.data.code).toBe("UNAUTHORIZED");
+  expect((await anonymous.json()).error.json.data.code).toBe("UNAUTHORIZED");
   expect(anonymous.headers()["content-security-policy"]).toContain("default-src 'none'");
   expect(anonymous.headers()["x-content-type-options"]).toBe("nosniff");
 
