@@ -32,6 +32,20 @@ describe("tenant health, one demo problem at a time", () => {
     expect(summary.restarts).toBe(5);
   });
 
+  it("crash loop between two crashes (Running, not ready, failed last exit) stays a crash loop", () => {
+    const summary = summarize(tenantFixture("blinky", { pod: podStates.crashLoopBetweenCrashes(6) }));
+    expect(summary.health).toBe("down");
+    expect(summary.problems[0]).toMatchObject({ kind: "crash-loop", severity: "critical", title: "Odoo keeps crashing (restarting after Error, 6 restarts)" });
+    expect(summary.problems[0].detail).toContain("exit code 1");
+  });
+
+  it("a pod that crashed long ago, or only twice, is not called a crash loop", () => {
+    const old = summarize(tenantFixture("settled", { pod: podStates.crashLoopBetweenCrashes(6, 30) }));
+    expect(old.problems.map((p) => p.kind)).not.toContain("crash-loop");
+    const twice = summarize(tenantFixture("twice", { pod: podStates.crashLoopBetweenCrashes(2) }));
+    expect(twice.problems.map((p) => p.kind)).not.toContain("crash-loop");
+  });
+
   it("OOMKilled: a crash loop whose last exit was the OOM killer names memory", () => {
     const summary = summarize(tenantFixture("hungry", { pod: podStates.crashLoop(3, "OOMKilled", 137) }));
     expect(summary.health).toBe("down");

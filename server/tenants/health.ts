@@ -48,6 +48,9 @@ const NOT_READY_GRACE_MS = 2 * 60_000;
 const PVC_PENDING_GRACE_MS = 2 * 60_000;
 /** An OOM kill this recent still counts while the container runs again between kills. */
 const RECENT_OOM_MS = 24 * 60 * 60_000;
+const CRASH_LOOP_MIN_RESTARTS = 3;
+/** The kubelet's crash back-off tops out at 5 minutes; a failure older than two of those is history. */
+const RECENT_CRASH_MS = 10 * 60_000;
 
 const CRASH_REASONS = new Set(["CrashLoopBackOff", "Error", "RunContainerError", "CreateContainerError", "CreateContainerConfigError"]);
 const IMAGE_REASONS = new Set(["ImagePullBackOff", "ErrImagePull", "InvalidImageName", "ErrImageNeverPull"]);
@@ -193,6 +196,25 @@ function podProblem(pod: PodView, lostNodes: ReadonlySet<string>, now: number): 
       kind: "crash-loop",
       severity: "critical",
       title: `Odoo keeps crashing (${pod.status}, ${restarts})`,
+      detail: [lastExit, pod.message].filter(Boolean).join(" ") || `Pod ${pod.name} is restarting.`,
+      since,
+      objectRef: ref,
+    };
+  }
+  // A crash loop spends a few seconds Running between crashes; without this the problem would
+  // blink out of the overview each time. Failed exits, restarts piling up and a recent last
+  // failure are the evidence until the pod stays up (ready) again.
+  const crashedRecently =
+    pod.restarts >= CRASH_LOOP_MIN_RESTARTS &&
+    !pod.podReady &&
+    pod.lastTermination !== undefined &&
+    pod.lastTermination.exitCode !== 0 &&
+    (!pod.lastTermination.finishedAt || now - Date.parse(pod.lastTermination.finishedAt) < RECENT_CRASH_MS);
+  if (crashedRecently) {
+    return {
+      kind: "crash-loop",
+      severity: "critical",
+      title: `Odoo keeps crashing (restarting after ${pod.lastTermination!.reason ?? "an error"}, ${restarts})`,
       detail: [lastExit, pod.message].filter(Boolean).join(" ") || `Pod ${pod.name} is restarting.`,
       since,
       objectRef: ref,
