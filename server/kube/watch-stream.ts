@@ -61,11 +61,12 @@ export async function* listAndWatch<T>(options: ListWatchOptions<T>): AsyncGener
   while (!signal.aborted) {
     try {
       if (resourceVersion === undefined) {
-        const listed = await listAll(kubeConfig, path, transform, { signal, pageSize, requestTimeoutMs });
-        resourceVersion = listed.resourceVersion;
+        // Through a sub-generator: a generator keeps every local of its frame alive while suspended,
+        // so a list held here would pin the whole raw list (30,000 pods at 10,000 tenants) for as
+        // long as the watch runs. The sub-generator's frame is gone once it returns.
+        resourceVersion = yield* listForSync(kubeConfig, path, transform, { signal, pageSize, requestTimeoutMs });
         failures = 0;
         failedSinceLastStream = false;
-        yield { type: "sync", items: listed.items, resourceVersion };
       }
 
       // The consumer may have aborted while we were suspended at the yield above.
@@ -160,6 +161,17 @@ export async function* listAndWatch<T>(options: ListWatchOptions<T>): AsyncGener
       await sleep(retryInMs, signal);
     }
   }
+}
+
+async function* listForSync<T>(
+  kubeConfig: KubeConfig,
+  path: string,
+  transform: (raw: RawObject) => T,
+  options: { signal: AbortSignal; pageSize: number; requestTimeoutMs: number },
+): AsyncGenerator<WatchEvent<T>, string> {
+  const { items, resourceVersion } = await listAll(kubeConfig, path, transform, options);
+  yield { type: "sync", items, resourceVersion };
+  return resourceVersion;
 }
 
 async function listAll<T>(
