@@ -4,13 +4,13 @@ import Link from "next/link";
 import { useMemo } from "react";
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type SortingState } from "@tanstack/react-table";
 import clsx from "clsx";
-import type { TenantSummary } from "@/server/tenants/types";
+import type { TenantListItem } from "@/server/tenants/types";
 import { HealthBadge } from "./health-badge";
 import { UsageBar } from "./usage-bar";
 import type { TenantSortKey } from "./tenant-list-params";
 import { SORT_VALUES } from "./tenant-list-params";
 
-const column = createColumnHelper<TenantSummary>();
+const column = createColumnHelper<TenantListItem>();
 
 const SORTABLE = new Set<string>(SORT_VALUES);
 
@@ -105,7 +105,7 @@ export function TenantsTable({
   onSort,
   busy,
 }: {
-  tenants: TenantSummary[];
+  tenants: TenantListItem[];
   sort: TenantSortKey;
   dir: "asc" | "desc";
   onSort: (sort: TenantSortKey, dir: "asc" | "desc") => void;

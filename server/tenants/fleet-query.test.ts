@@ -110,3 +110,11 @@ describe("summarizeFleet", () => {
     expect(summary.attention[0]).toMatchObject({ tenantName: "odoo-acme-3f2a9c1b" });
   });
 });
+
+describe("list rows", () => {
+  it("carry each problem briefly (kind, severity, title, since); details stay on the tenant page", () => {
+    const detailed: Problem = { ...crash, detail: "Last exit: Error (exit code 1).", objectRef: { kind: "Pod", namespace: "tenant-acme", name: "odoo-acme-x" } };
+    const result = queryTenants([tenant(1, { health: "down", problems: [detailed] })], { page: 1, pageSize: 25 });
+    expect(result.items[0].problems).toEqual([{ kind: "crash-loop", severity: "critical", title: crash.title, since: crash.since }]);
+  });
+});

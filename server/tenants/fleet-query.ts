@@ -12,6 +12,7 @@ import {
   type StoragePressureEntry,
   type TenantListFacets,
   type TenantListInput,
+  type TenantListItem,
   type TenantListResult,
   type TenantSortKey,
   type TenantSummary,
@@ -101,12 +102,19 @@ export function queryTenants(summaries: TenantSummary[], input: TenantListInput,
   const lastPage = Math.max(1, Math.ceil(matched.length / pageSize));
   const page = Math.min(Math.max(input.page ?? 1, 1), lastPage);
   return {
-    items: matched.slice((page - 1) * pageSize, page * pageSize),
+    items: matched.slice((page - 1) * pageSize, page * pageSize).map(toListItem),
     total: matched.length,
     page,
     pageSize,
     facets,
     freshness,
+  };
+}
+
+function toListItem(summary: TenantSummary): TenantListItem {
+  return {
+    ...summary,
+    problems: summary.problems.map(({ kind, severity, title, since }) => (since === undefined ? { kind, severity, title } : { kind, severity, title, since })),
   };
 }
 

@@ -173,8 +173,14 @@ export interface TenantListFacets {
   problem: Partial<Record<ProblemKind, number>>;
 }
 
+/** What the tenants table shows of a problem; the details and object links are on the tenant page. */
+export type ProblemBrief = Pick<Problem, "kind" | "severity" | "title" | "since">;
+
+/** A tenants-list row: the summary with brief problems (it keeps a page of 25 rows about half the size). */
+export type TenantListItem = Omit<TenantSummary, "problems"> & { problems: ProblemBrief[] };
+
 export interface TenantListResult {
-  items: TenantSummary[];
+  items: TenantListItem[];
   total: number;
   page: number;
   pageSize: number;
