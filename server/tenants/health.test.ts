@@ -217,4 +217,31 @@ describe("registry ⨝ cluster", () => {
     expect(directory.summaries()).not.toBe(before);
     directory.stop();
   });
+
+  it("keeps its version (the list memo) while changes alter no summary, and bumps it when one does", async () => {
+    const a = tenantFixture("alpha");
+    const store = warmStore([...clusterBasics(), ...a.objects], { coalesceMs: 0 });
+    const directory = new TenantDirectory({ store, loadRegistry: async () => [a.record], clusterName: "default", now: () => NOW });
+    directory.start();
+    await directory.ready();
+    directory.summaries();
+    directory.orphans();
+    const version = directory.version;
+    const { slimmers } = await import("@/server/kube/objects");
+
+    // The same pod written again (a status heartbeat, a new resourceVersion): nothing to show.
+    const pod = a.objects.find((o) => o.resource === "pods")!;
+    store.apply("pods", { type: "modified", object: slimmers.pods({ ...pod.raw, metadata: { ...pod.raw.metadata, resourceVersion: "9998" } }), resourceVersion: "9998" });
+    store.flushChanges();
+    directory.summaries();
+    directory.orphans();
+    expect(directory.version).toBe(version);
+
+    const crashing = tenantFixture("alpha", { pod: podStates.crashLoop(2) }).objects.find((o) => o.resource === "pods")!;
+    store.apply("pods", { type: "modified", object: slimmers.pods(crashing.raw), resourceVersion: "9999" });
+    store.flushChanges();
+    directory.summaries();
+    expect(directory.version).toBeGreaterThan(version);
+    directory.stop();
+  });
 });

@@ -82,7 +82,9 @@ const memo = { version: -1, lists: new Map<string, TenantListResult>(), fleet: u
 const MEMO_MAX_LISTS = 100;
 
 function currentMemo(directory: TenantDirectory) {
+  // Both recompute what changed and bump the version if anything did.
   directory.summaries();
+  directory.orphans();
   if (memo.version !== directory.version) {
     memo.version = directory.version;
     memo.lists.clear();

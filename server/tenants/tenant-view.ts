@@ -185,6 +185,7 @@ export class TenantDirectory {
   private readonly dirty = new Set<string>();
   private allDirty = true;
   private orphanList: OrphanWorkload[] | undefined;
+  private orphanSignature = "";
   private summaryList: TenantSummary[] | undefined;
   private readonly firstSeen = new Map<string, string>();
   private registryLoad: Promise<void> | undefined;
@@ -194,7 +195,7 @@ export class TenantDirectory {
   private unsubscribe: (() => void) | undefined;
   private wasWarm = false;
   private lostNodeNames = new Set<string>();
-  /** Bumped whenever any summary or the orphan list may have changed. */
+  /** Bumped when a summary or the orphan list changed; read it after summaries() and orphans(). */
   version = 0;
 
   constructor(options: TenantDirectoryOptions) {
@@ -206,18 +207,19 @@ export class TenantDirectory {
     if (this.unsubscribe) return;
     this.unsubscribe = this.store.onChange((change) => {
       if (change.kind === "nodes") this.nodesChanged();
+      // `version` is not bumped here: flush() bumps it only when a recomputed summary differs, so
+      // the steady stream of events, heartbeats and status writes of a large fleet that change no
+      // summary keeps the tenants-list memo warm (at 10,000 tenants it was invalidated constantly).
       if (change.name === "*" || change.kind === "storageclasses" || change.kind === "nodes") {
         const warm = this.store.isWarm();
         if (change.kind === "storageclasses" || warm !== this.wasWarm) this.markAllDirty();
         this.wasWarm = warm;
-        this.version++;
+        if (change.name === "*") this.orphanList = undefined;
         return;
       }
       if (!change.tenantId) return;
       this.dirty.add(change.tenantId);
-      this.orphanList = undefined;
-      this.summaryList = undefined;
-      this.version++;
+      if (!this.records.has(change.tenantId)) this.orphanList = undefined;
       for (const listener of this.tenantListeners) listener(change.tenantId);
     });
     void this.invalidateRegistry();
@@ -318,6 +320,11 @@ export class TenantDirectory {
       }
     }
     this.orphanList = orphans.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+    const signature = JSON.stringify(this.orphanList);
+    if (signature !== this.orphanSignature) {
+      this.orphanSignature = signature;
+      this.version++;
+    }
     return this.orphanList;
   }
 
