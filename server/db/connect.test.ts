@@ -79,13 +79,18 @@ describe("getDb", () => {
 });
 
 describe("embedded PGlite", () => {
-  it("opens a data dir with small shared buffers (its memory is the portal's)", async () => {
+  it("opens a data dir with small shared buffers (its memory is the portal's) and initdb's other settings", async () => {
     const { closeDb, pgliteOf } = await import("./connect");
     const dir = await mkdtemp(path.join(tmpdir(), "fleetdeck-pglite-"));
     const db = openDb(resolveDatabaseTarget(`file:${dir}`));
     try {
-      const result = await pgliteOf(db)!.query<{ shared_buffers: string }>("SHOW shared_buffers");
-      expect(result.rows[0].shared_buffers).toBe("16MB");
+      const pglite = pgliteOf(db)!;
+      const show = async (name: string) => Object.values((await pglite.query<Record<string, string>>(`SHOW ${name}`)).rows[0])[0];
+      expect(await show("shared_buffers")).toBe("16MB");
+      // PGlite rewrites postgresql.conf from our settings: initdb's own must survive it.
+      expect(await show("TimeZone")).toBe("UTC");
+      expect(await show("lc_messages")).toBe("C");
+      expect(await show("max_wal_size")).toBe("1GB");
     } finally {
       await closeDb(db);
       await rm(dir, { recursive: true, force: true });

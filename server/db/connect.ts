@@ -91,9 +91,25 @@ export async function createDb(url?: string, options: CreateDbOptions = {}): Pro
  * The embedded database lives inside the portal's process, so its memory is the portal's. Postgres'
  * default 128 MB of shared buffers made PGlite about 270 MB of resident memory on its own; the
  * portal's data (users, the tenant registry, audit events) is a few MB, and 16 MB of buffers keeps
- * all of it cached at half the footprint. PGlite writes these into the data dir's postgresql.conf.
+ * all of it cached at half the footprint. PGlite *replaces* the data dir's postgresql.conf with
+ * this text on every open, so it repeats what initdb writes there (time zone, locale, WAL sizes)
+ * and changes only shared_buffers.
  */
-const PGLITE_SETTINGS = ["shared_buffers = 16MB"];
+const PGLITE_SETTINGS = [
+  "max_connections = 100",
+  "shared_buffers = 16MB",
+  "dynamic_shared_memory_type = posix",
+  "max_wal_size = 1GB",
+  "min_wal_size = 80MB",
+  "log_timezone = UTC",
+  "datestyle = 'iso, mdy'",
+  "timezone = UTC",
+  "lc_messages = C",
+  "lc_monetary = C",
+  "lc_numeric = C",
+  "lc_time = C",
+  "default_text_search_config = 'pg_catalog.english'",
+];
 
 /** A Prisma client for the target, without touching the database yet. */
 export function openDb(target: DatabaseTarget): PrismaClient {
