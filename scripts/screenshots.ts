@@ -36,6 +36,11 @@ async function main() {
     await page.getByTestId("pods-table").waitFor();
     await page.waitForTimeout(1000);
     await page.screenshot({ path: join(outDir, "tenant.png") });
+    // The crash-looping pod's log, previous container: the traceback an operator comes for.
+    await page.getByTestId("pods-table").getByRole("link", { name: /^Logs of / }).first().click();
+    await page.getByRole("checkbox", { name: "Previous container" }).check();
+    await page.getByRole("log", { name: "Log lines" }).getByText("Traceback").first().waitFor();
+    await page.screenshot({ path: join(outDir, "logs.png") });
     await page.goto("/tenants");
     await page.getByTestId("tenants-table").waitFor();
     await page.screenshot({ path: join(outDir, "tenants.png") });
