@@ -2,7 +2,7 @@
 // fleet (unless KUBECONFIG points at a real cluster), prepares the database (PGlite under .data/
 // unless DATABASE_URL is set), builds and starts the production portal, and stops everything on Ctrl-C.
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { buildPortalIfStale, prepareDatabase, repoRoot, startPortal, startSimulator, type Simulator } from "./lib/stack";
 
@@ -30,6 +30,8 @@ async function main() {
       tenants: Number(values.tenants),
       scenario: values.scenario,
       quiet: true,
+      // kubectl sends no bearer token over plain http, so it gets its own loopback-only listener.
+      kubectlListener: true,
     });
     env.KUBECONFIG = simulator.kubeconfig;
   }
@@ -65,7 +67,10 @@ async function main() {
   ]) {
     console.log(`    ${email.padEnd(28)} ${role}`);
   }
-  if (simulator) console.log(`\n  Simulated cluster: ${simulator.url} (kubectl --kubeconfig ${simulator.kubeconfig} get pods -A)`);
+  if (simulator) {
+    console.log(`\n  Simulated cluster: ${simulator.url} (the portal's kubeconfig: ${relative(repoRoot, simulator.kubeconfig)})`);
+    if (simulator.kubectlUrl) console.log(`  kubectl:           kubectl --server ${simulator.kubectlUrl} get pods -A`);
+  }
   console.log(`\n  Press Ctrl-C to stop.\n${line}`);
 
   portal.process.on("exit", (code) => {

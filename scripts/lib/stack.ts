@@ -12,6 +12,8 @@ const nextBin = join(repoRoot, "node_modules/.bin/next");
 
 export interface Simulator {
   url: string;
+  /** The unauthenticated loopback listener for kubectl, when asked for (`kubectlListener`). */
+  kubectlUrl?: string;
   token: string;
   kubeconfig: string;
   tenants: number;
@@ -29,6 +31,8 @@ export interface SimulatorOptions {
   port?: number;
   token?: string;
   quiet?: boolean;
+  /** Also open the unauthenticated loopback listener kubectl needs (it sends no token over http). */
+  kubectlListener?: boolean;
 }
 
 export async function freePort(): Promise<number> {
@@ -67,6 +71,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     "--port", String(options.port ?? 0),
     "--kubeconfig", kubeconfig,
     "--token", token,
+    ...(options.kubectlListener ? ["--insecure-port", "0"] : []),
   ];
   const child = spawn(tsxBin, args, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
@@ -74,6 +79,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     stderr = (stderr + chunk.toString()).slice(-4000);
     if (!options.quiet) process.stderr.write(`[sim] ${chunk}`);
   });
+  const kubectlUrl = () => /unauthenticated listener for kubectl at (\S+)/.exec(stderr)?.[1];
   const ready = await new Promise<{ url: string; tenants: number }>((resolveReady, reject) => {
     let buffer = "";
     const onData = (chunk: Buffer) => {
@@ -98,7 +104,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text}`);
     return text ? JSON.parse(text) : undefined;
   };
-  return { ...ready, token, kubeconfig, process: child, control, stop: () => stopChild(child) };
+  // The listener's line goes to stderr before the ready line goes to stdout; two pipes, no order.
+  for (let waited = 0; options.kubectlListener && !kubectlUrl() && waited < 3_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+  return { ...ready, kubectlUrl: kubectlUrl(), token, kubeconfig, process: child, control, stop: () => stopChild(child) };
 }
 
 /** Runs a project script to completion with tsx; throws with its output when it fails. */
