@@ -2,6 +2,7 @@ import "server-only";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { kubeGet, kubeGetJson } from "./client";
 import { KubeError, isStatusObject, kubeErrorFromStatus, toKubeError } from "./kube-error";
+import { abortableSleep } from "@/server/abortable-sleep";
 
 /**
  * list + watch of one resource as an async generator (the shape Backstage's KubernetesWatcher
@@ -130,7 +131,7 @@ export async function* listAndWatch<T>(options: ListWatchOptions<T>): AsyncGener
         }
         // The stream ended normally (timeoutSeconds, or the server dropped it): resume from the last
         // resourceVersion. A server that closes every stream at once must not make us spin.
-        if (lines === 0 && Date.now() - openedAt < 1000) await sleep(backoffDelay(1, backoff), signal);
+        if (lines === 0 && Date.now() - openedAt < 1000) await abortableSleep(backoffDelay(1, backoff), signal);
       } catch (error) {
         if (signal.aborted) return;
         if (silent) {
@@ -158,7 +159,7 @@ export async function* listAndWatch<T>(options: ListWatchOptions<T>): AsyncGener
         error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : backoffDelay(failures, backoff);
       failures += 1;
       yield { type: "error", error, retryInMs };
-      await sleep(retryInMs, signal);
+      await abortableSleep(retryInMs, signal);
     }
   }
 }
@@ -231,15 +232,3 @@ async function* readLines(stream: AsyncIterable<Buffer | string>): AsyncGenerato
   if (buffered) yield buffered;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
-}

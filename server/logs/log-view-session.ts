@@ -5,6 +5,7 @@ import { normalizeTimestamp, truncateToSecond } from "./log-line";
 import { containerKey, positioned, type PositionedLine, type SharedUpstream, type UpstreamListener } from "./shared-upstream";
 import type { LogLine, LogStreamEvent, LogStreamState } from "./types";
 import type { ContainerRef, UpstreamEvent, UpstreamReadOptions } from "./upstream-stream";
+import { abortableSleep } from "@/server/abortable-sleep";
 
 /**
  * One subscriber's log view: which containers, the history it asked for (tail / since / resume
@@ -359,7 +360,7 @@ export class LogViewSession {
       }
       if (this.abort.signal.aborted || failure === undefined) return lines;
       onRetry?.(failure);
-      await sleep(this.options.readRetryMs, this.abort.signal);
+      await abortableSleep(this.options.readRetryMs, this.abort.signal);
       if (this.abort.signal.aborted) return [];
     }
   }
@@ -504,14 +505,3 @@ async function mapLimit<T, R>(items: T[], limit: number, work: (item: T) => Prom
   return results;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
-}

@@ -5,6 +5,7 @@ import { KubeError, toKubeError } from "@/server/kube/kube-error";
 import type { PodObject } from "@/server/kube/objects";
 import { LineSequencer, OverlapFilter, parseKubeletLine, truncateToSecond, type ResumeCursor } from "./log-line";
 import type { LogLine, LogReadOptions, LogStreamState } from "./types";
+import { abortableSleep } from "@/server/abortable-sleep";
 
 /**
  * One container's log from the Kubernetes API as an async generator. A follow survives dropped
@@ -180,7 +181,7 @@ export async function* streamContainerLog(
     else yield { type: "status", state: "reconnecting", message: failures > 0 ? "Connection to the cluster lost; reconnecting…" : "Log stream closed; reconnecting…" };
     const attempts = failures + quickEnds;
     const delay = attempts === 0 ? 0 : Math.min(tuning.backoff.maxMs, tuning.backoff.initialMs * 2 ** (attempts - 1));
-    await sleep(delay, signal);
+    await abortableSleep(delay, signal);
     filter = new OverlapFilter(sequencer.cursor());
   }
 }
@@ -212,15 +213,3 @@ async function podEnding(kubeConfig: KubeConfig, ref: ContainerRef, signal: Abor
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
