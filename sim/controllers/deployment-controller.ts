@@ -1,10 +1,10 @@
 // Deployment controller: one ReplicaSet per pod template, rolling updates within maxSurge /
 // maxUnavailable, scaling, revision history and the status kubectl rollout status reads.
 import type { KubeObject, StoreEvent } from "../store/types";
-import type { SimContext } from "./context";
 import { controllerOf, isOwnedBy, iso, setCondition, type Condition } from "./kube-util";
-import { WorkQueue, splitKey } from "./work-queue";
+import { splitKey } from "./work-queue";
 import { deploymentTemplateHash, replicaSetFor } from "./workloads";
+import { QueuedController } from "./queued-controller";
 
 function resolveIntOrPercent(value: string | number | undefined, total: number, roundUp: boolean, fallback: string): number {
   const v = value ?? fallback;
@@ -18,22 +18,9 @@ function resolveIntOrPercent(value: string | number | undefined, total: number, 
 
 const revisionOf = (rs: KubeObject) => Number(rs.metadata.annotations?.["deployment.kubernetes.io/revision"] ?? 0);
 
-export class DeploymentController {
-  private queue = new WorkQueue((key) => this.sync(key));
-  private unsubscribe?: () => void;
+export class DeploymentController extends QueuedController {
 
-  constructor(private readonly ctx: SimContext) {}
-
-  start(): void {
-    this.unsubscribe = this.ctx.store.on((ev) => this.onEvent(ev));
-  }
-
-  stop(): void {
-    this.unsubscribe?.();
-    this.queue.stop();
-  }
-
-  private onEvent(ev: StoreEvent): void {
+  protected onEvent(ev: StoreEvent): void {
     if (ev.resource === "apps/deployments" && ev.type !== "DELETED") {
       // Our own status writes need no reconcile.
       if (this.writing) return;
@@ -46,7 +33,7 @@ export class DeploymentController {
 
   private writing = false;
 
-  private sync(key: string): void {
+  protected sync(key: string): void {
     const [ns, name] = splitKey(key);
     const d = this.ctx.store.get("apps/deployments", ns, name);
     if (!d || d.metadata.deletionTimestamp) return;

@@ -2,32 +2,19 @@
 // finishes with Complete or Failed (BackoffLimitExceeded), with the events the real one emits.
 import { randomSuffix } from "../fleet/prng";
 import type { KubeObject, StoreEvent } from "../store/types";
-import type { SimContext } from "./context";
 import { controllerOf, isOwnedBy, iso } from "./kube-util";
-import { WorkQueue, splitKey } from "./work-queue";
+import { splitKey } from "./work-queue";
 import { podFor } from "./workloads";
+import { QueuedController } from "./queued-controller";
 
 export const isJobFinished = (job: KubeObject) =>
   (job.status?.conditions ?? []).some((c: any) => (c.type === "Complete" || c.type === "Failed") && c.status === "True");
 
-export class JobController {
-  private queue = new WorkQueue((key) => this.sync(key));
-  private unsubscribe?: () => void;
+export class JobController extends QueuedController {
   private writing = false;
   private creating = new Set<string>();
 
-  constructor(private readonly ctx: SimContext) {}
-
-  start(): void {
-    this.unsubscribe = this.ctx.store.on((ev) => this.onEvent(ev));
-  }
-
-  stop(): void {
-    this.unsubscribe?.();
-    this.queue.stop();
-  }
-
-  private onEvent(ev: StoreEvent): void {
+  protected onEvent(ev: StoreEvent): void {
     if (ev.resource === "batch/jobs" && ev.type === "ADDED" && !isJobFinished(ev.object)) this.queue.add(`${ev.object.metadata.namespace}/${ev.object.metadata.name}`);
     else if (ev.resource === "batch/jobs" && ev.type === "MODIFIED" && !this.writing && !isJobFinished(ev.object)) this.queue.add(`${ev.object.metadata.namespace}/${ev.object.metadata.name}`);
     else if (ev.resource === "core/pods") {
@@ -36,7 +23,7 @@ export class JobController {
     }
   }
 
-  private sync(key: string): void {
+  protected sync(key: string): void {
     const [ns, name] = splitKey(key);
     const job = this.ctx.store.get("batch/jobs", ns, name);
     if (!job || job.metadata.deletionTimestamp || isJobFinished(job) || job.spec?.suspend) return;

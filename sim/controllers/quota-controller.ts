@@ -2,9 +2,8 @@
 // and claims (batched per namespace, so a busy namespace costs one recompute per tick).
 import type { ObjectStore } from "../store/object-store";
 import type { StoreEvent } from "../store/types";
-import type { SimContext } from "./context";
 import { cpuMillis, isPodTerminal, parseQuantity } from "./kube-util";
-import { WorkQueue } from "./work-queue";
+import { QueuedController } from "./queued-controller";
 
 function formatCpu(millis: number): string {
   return millis % 1000 === 0 ? String(millis / 1000) : `${millis}m`;
@@ -45,26 +44,13 @@ export function quotaStatus(store: ObjectStore, ns: string, hard: Record<string,
   return { hard: { ...hard }, used };
 }
 
-export class QuotaController {
-  private queue = new WorkQueue((ns) => this.sync(ns));
-  private unsubscribe?: () => void;
-
-  constructor(private readonly ctx: SimContext) {}
-
-  start(): void {
-    this.unsubscribe = this.ctx.store.on((ev) => this.onEvent(ev));
-  }
-
-  stop(): void {
-    this.unsubscribe?.();
-    this.queue.stop();
-  }
+export class QuotaController extends QueuedController {
 
   syncAll(): void {
     for (const q of this.ctx.store.list("core/resourcequotas")) this.sync(q.metadata.namespace!);
   }
 
-  private onEvent(ev: StoreEvent): void {
+  protected onEvent(ev: StoreEvent): void {
     if (ev.resource === "core/pods" || ev.resource === "core/persistentvolumeclaims" || (ev.resource === "core/resourcequotas" && ev.type === "ADDED")) {
       const ns = ev.object.metadata.namespace;
       if (ns && (ev.resource !== "core/pods" || ev.type !== "MODIFIED" || isPodTerminal(ev.object))) this.queue.add(ns);

@@ -1,27 +1,14 @@
 // ReplicaSet controller: keeps spec.replicas pods alive and reports their readiness.
 import { randomSuffix } from "../fleet/prng";
 import type { KubeObject, StoreEvent } from "../store/types";
-import type { SimContext } from "./context";
 import { controllerOf, isOwnedBy, isPodReady, isPodTerminal } from "./kube-util";
-import { WorkQueue, splitKey } from "./work-queue";
+import { splitKey } from "./work-queue";
 import { podFor } from "./workloads";
+import { QueuedController } from "./queued-controller";
 
-export class ReplicaSetController {
-  private queue = new WorkQueue((key) => this.sync(key));
-  private unsubscribe?: () => void;
+export class ReplicaSetController extends QueuedController {
 
-  constructor(private readonly ctx: SimContext) {}
-
-  start(): void {
-    this.unsubscribe = this.ctx.store.on((ev) => this.onEvent(ev));
-  }
-
-  stop(): void {
-    this.unsubscribe?.();
-    this.queue.stop();
-  }
-
-  private onEvent(ev: StoreEvent): void {
+  protected onEvent(ev: StoreEvent): void {
     if (ev.resource === "apps/replicasets" && ev.type !== "DELETED") {
       this.queue.add(`${ev.object.metadata.namespace}/${ev.object.metadata.name}`);
     } else if (ev.resource === "core/pods") {
@@ -30,7 +17,7 @@ export class ReplicaSetController {
     }
   }
 
-  private sync(key: string): void {
+  protected sync(key: string): void {
     const [ns, name] = splitKey(key);
     const rs = this.ctx.store.get("apps/replicasets", ns, name);
     if (!rs || rs.metadata.deletionTimestamp) return;

@@ -1,28 +1,15 @@
 // StatefulSet controller (simplified): ordered pods <name>-<ordinal> with their claims from
 // volumeClaimTemplates, scale up one at a time once the previous pod is ready.
 import type { StoreEvent } from "../store/types";
-import type { SimContext } from "./context";
 import { controllerOf, isOwnedBy, isPodReady, ownerRef, templateHash } from "./kube-util";
-import { WorkQueue, splitKey } from "./work-queue";
+import { splitKey } from "./work-queue";
 import { podFor } from "./workloads";
+import { QueuedController } from "./queued-controller";
 
-export class StatefulSetController {
-  private queue = new WorkQueue((key) => this.sync(key));
-  private unsubscribe?: () => void;
+export class StatefulSetController extends QueuedController {
   private writing = false;
 
-  constructor(private readonly ctx: SimContext) {}
-
-  start(): void {
-    this.unsubscribe = this.ctx.store.on((ev) => this.onEvent(ev));
-  }
-
-  stop(): void {
-    this.unsubscribe?.();
-    this.queue.stop();
-  }
-
-  private onEvent(ev: StoreEvent): void {
+  protected onEvent(ev: StoreEvent): void {
     if (ev.resource === "apps/statefulsets" && ev.type !== "DELETED" && !this.writing) this.queue.add(`${ev.object.metadata.namespace}/${ev.object.metadata.name}`);
     else if (ev.resource === "core/pods") {
       const owner = controllerOf(ev.object);
@@ -30,7 +17,7 @@ export class StatefulSetController {
     }
   }
 
-  private sync(key: string): void {
+  protected sync(key: string): void {
     const [ns, name] = splitKey(key);
     const sts = this.ctx.store.get("apps/statefulsets", ns, name);
     if (!sts || sts.metadata.deletionTimestamp) return;

@@ -3,9 +3,9 @@
 // and releases protection finalizers once no pod uses a claim.
 import type { KubeObject, StoreEvent } from "../store/types";
 import { CEPH_CLUSTER_ID, CSI_DRIVER } from "../fleet/manifests";
-import type { SimContext } from "./context";
 import { isPodTerminal, iso, parseQuantity } from "./kube-util";
-import { WorkQueue, splitKey } from "./work-queue";
+import { splitKey } from "./work-queue";
+import { QueuedController } from "./queued-controller";
 
 const PROVISIONER_POD = "csi-rbdplugin-provisioner-6d8f7c9b5d-x7k2p";
 
@@ -56,24 +56,15 @@ export function boundClaim(pvc: KubeObject, pv: KubeObject, storageClass: KubeOb
   pvc.status = { phase: "Bound", accessModes: [...pv.spec.accessModes], capacity: { storage: pv.spec.capacity.storage } };
 }
 
-export class VolumeController {
-  private queue = new WorkQueue((key) => this.sync(key));
-  private unsubscribe?: () => void;
+export class VolumeController extends QueuedController {
   private busy = new Set<string>();
 
-  constructor(private readonly ctx: SimContext) {}
-
   start(): void {
-    this.unsubscribe = this.ctx.store.on((ev) => this.onEvent(ev));
+    super.start();
     for (const pvc of this.ctx.store.list("core/persistentvolumeclaims")) if (pvc.status?.phase !== "Bound") this.queue.add(`${pvc.metadata.namespace}/${pvc.metadata.name}`);
   }
 
-  stop(): void {
-    this.unsubscribe?.();
-    this.queue.stop();
-  }
-
-  private onEvent(ev: StoreEvent): void {
+  protected onEvent(ev: StoreEvent): void {
     if (ev.resource === "core/persistentvolumeclaims" && ev.type !== "DELETED") this.queue.add(`${ev.object.metadata.namespace}/${ev.object.metadata.name}`);
     else if (ev.resource === "core/pods" && (ev.type === "DELETED" || isPodTerminal(ev.object))) {
       for (const v of ev.object.spec?.volumes ?? []) if (v.persistentVolumeClaim) this.queue.add(`${ev.object.metadata.namespace}/${v.persistentVolumeClaim.claimName}`);
@@ -85,7 +76,7 @@ export class VolumeController {
     }
   }
 
-  private sync(key: string): void {
+  protected sync(key: string): void {
     const [ns, name] = splitKey(key);
     const pvc = this.ctx.store.get("core/persistentvolumeclaims", ns, name);
     if (!pvc) return;
