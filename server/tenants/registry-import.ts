@@ -7,24 +7,12 @@ import Papa from "papaparse";
 import { z } from "zod";
 
 import type { BillingStatus, InstanceType, PrismaClient } from "@/server/db/generated/client";
-
-export const INSTANCE_TYPES = ["development", "staging", "production"] as const satisfies readonly InstanceType[];
-export const BILLING_STATUSES = ["active", "trial", "suspended", "overdue"] as const satisfies readonly BillingStatus[];
+import { BILLING_STATUSES, INSTANCE_TYPES, type TenantRecord } from "./types";
 
 export type RegistryFormat = "csv" | "json";
 
-export interface TenantRecordInput {
-  id: string;
-  name: string;
-  databaseName: string;
-  customerId: string;
-  customerEmail: string;
-  instanceType: InstanceType;
-  odooVersion: string;
-  billingStatus: BillingStatus;
-  /** When the instance was created, if the export says. */
-  createdAt?: Date;
-}
+/** A registry row as the export gives it: the record without cluster and bookkeeping, createdAt if the export says. */
+export type TenantRecordInput = Omit<TenantRecord, "cluster" | "createdAt" | "updatedAt"> & { createdAt?: Date };
 
 export interface RegistryProblem {
   /** CSV: the line in the file (the header is line 1). JSON: the 1-based position in the array. 0: the whole file. */
