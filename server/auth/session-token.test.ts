@@ -65,4 +65,17 @@ describe("readSessionClaims and sessionRefreshCookie", () => {
     const reread = await readSessionClaims(new Headers({ cookie: setCookie!.split(";")[0] }));
     expect(reread?.claims.lastSeen).toBe(now);
   });
+
+  it("gives a client that keeps sending the old token the same refresh for 30 s, then a new one", async () => {
+    const { readSessionClaims, sessionRefreshCookie, nowSeconds } = await import("@/server/auth/session-token");
+    const now = nowSeconds();
+    const stale = await cookieFor({ authTime: now - 300, lastSeen: now - 90 });
+    const first = await sessionRefreshCookie((await readSessionClaims(stale))!, now);
+    const again = await sessionRefreshCookie((await readSessionClaims(stale))!, now + 29);
+    expect(again).toBe(first);
+    const later = await sessionRefreshCookie((await readSessionClaims(stale))!, now + 31);
+    expect(later).not.toBe(first);
+    const reread = await readSessionClaims(new Headers({ cookie: later!.split(";")[0] }));
+    expect(reread?.claims.lastSeen).toBe(now + 31);
+  });
 });

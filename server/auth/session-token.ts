@@ -114,9 +114,20 @@ export async function encodeRefreshedToken(token: JWT, now: number): Promise<str
  */
 export async function sessionRefreshCookie(read: { claims: SessionClaims; token: JWT }, now = nowSeconds()): Promise<string | null> {
   if (now - read.claims.lastSeen < LAST_SEEN_REFRESH_SECONDS) return null;
+  // A client that does not store cookies (a script, a load test, parallel requests racing the
+  // first refresh) keeps sending the old token; encrypting a new one for each of its requests
+  // would cost more than the query. Decoded tokens are shared objects (decodeSessionCookie), so
+  // the refresh issued for one is reused briefly; its lastSeen is at most that much behind.
+  const issued = issuedRefreshes.get(read.token);
+  if (issued && now - issued.at < REFRESH_REUSE_SECONDS) return issued.cookie;
   const value = await encodeRefreshedToken(read.token, now);
-  return `${SESSION_COOKIE_NAME}=${value}; Path=/; Max-Age=${SESSION_MAX_AGE_SECONDS}; HttpOnly; SameSite=Lax${useSecureCookies ? "; Secure" : ""}`;
+  const cookie = `${SESSION_COOKIE_NAME}=${value}; Path=/; Max-Age=${SESSION_MAX_AGE_SECONDS}; HttpOnly; SameSite=Lax${useSecureCookies ? "; Secure" : ""}`;
+  issuedRefreshes.set(read.token, { at: now, cookie });
+  return cookie;
 }
+
+const REFRESH_REUSE_SECONDS = 30;
+const issuedRefreshes = new WeakMap<JWT, { at: number; cookie: string }>();
 
 export function parseCookieHeader(header: string | null): Map<string, string> {
   const cookies = new Map<string, string>();
