@@ -1,6 +1,8 @@
 import { defaultShouldDehydrateQuery, QueryClient } from "@tanstack/react-query";
 import superjson from "superjson";
 
+import { serializeForWire } from "@/components/trpc/wire-format";
+
 /** Shared by the server (prefetch + dehydrate) and the browser (hydrate), so both speak superjson. */
 export function makeQueryClient(): QueryClient {
   return new QueryClient({
@@ -20,7 +22,7 @@ export function makeQueryClient(): QueryClient {
         retryDelay: (attempt) => Math.min(300 * 2 ** attempt, 3_000),
       },
       dehydrate: {
-        serializeData: superjson.serialize,
+        serializeData: serializeForWire,
         // Streaming pending queries lets pages render before every prefetch resolves.
         shouldDehydrateQuery: (query) => defaultShouldDehydrateQuery(query) || query.state.status === "pending",
       },

@@ -3,6 +3,7 @@ import "server-only";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 
+import { wireTransformer } from "@/components/trpc/wire-format";
 import { can, type Permission } from "@/server/auth/permissions";
 import { getSessionFromHeaders, type AppSession } from "@/server/auth/session";
 import { getDb } from "@/server/db/client";
@@ -34,7 +35,8 @@ const t = initTRPC
   .context<TRPCContext>()
   .meta<TRPCMeta>()
   .create({
-    transformer: superjson,
+    // Inputs in superjson; answers through the cheaper writer of the same format (wire-format.ts).
+    transformer: { input: superjson, output: wireTransformer },
     errorFormatter({ shape, error }) {
       const described = describeError(error);
       // Stacks stay in the server log; responses never carry one.
