@@ -7,6 +7,19 @@ import { slimmers } from "./objects";
 const fixture = tenantFixture("indexme");
 const raw = (resource: string) => fixture.objects.find((o) => o.resource === resource)!.raw as any;
 
+/** A copy of the fixture's pod under another name (and, optionally, other labels). */
+function podNamed(name: string, labels?: Record<string, string>) {
+  const pod = raw("pods");
+  return slimmers.pods({ ...pod, metadata: { ...pod.metadata, name, labels: labels ?? pod.metadata.labels } });
+}
+
+function eventNamed(name: string, lastTimestamp: string) {
+  const event = raw("events");
+  return slimmers.events({ ...event, metadata: { ...event.metadata, name }, lastTimestamp });
+}
+
+const names = (objects: { metadata: { name: string } }[]) => objects.map((o) => o.metadata.name).sort();
+
 function store(coalesceMs = 0) {
   return new ClusterStore({ tenantLabelKey: TENANT_LABEL, feeds: ["namespaces", "pods", "events"], coalesceMs });
 }
@@ -67,5 +80,124 @@ describe("ClusterStore", () => {
     expect(s.freshness().find((f) => f.kind === "pods")).toMatchObject({ stale: true, staleSince: "2026-11-23T10:01:00.000Z", error: "Kubernetes API unreachable" });
     s.apply("pods", { type: "connected", resourceVersion: "1" });
     expect(s.freshness().find((f) => f.kind === "pods")).toMatchObject({ stale: false, staleSince: undefined, error: undefined });
+  });
+
+  describe("index buckets (one key held as itself, a Set from the second key on)", () => {
+    const tenant = fixture.record.id;
+    const ns = "tenant-indexme";
+    const byTenant = (s: ClusterStore) => names(s.listForTenant("pods", tenant));
+    const byNamespace = (s: ClusterStore) => names(s.listInNamespace("pods", ns));
+
+    it("add, add a second, remove either, remove the last, add again", () => {
+      const s = store();
+      s.apply("pods", { type: "added", object: podNamed("a"), resourceVersion: "1" });
+      expect(byTenant(s)).toEqual(["a"]);
+      expect(byNamespace(s)).toEqual(["a"]);
+      // The same key again (a modification) is not a second entry.
+      s.apply("pods", { type: "modified", object: podNamed("a"), resourceVersion: "2" });
+      expect(byTenant(s)).toEqual(["a"]);
+      s.apply("pods", { type: "added", object: podNamed("b"), resourceVersion: "3" });
+      expect(byTenant(s)).toEqual(["a", "b"]);
+      expect(byNamespace(s)).toEqual(["a", "b"]);
+      // Back to one key: the one that stays is the one not removed.
+      s.apply("pods", { type: "deleted", object: podNamed("a"), resourceVersion: "4" });
+      expect(byTenant(s)).toEqual(["b"]);
+      expect(byNamespace(s)).toEqual(["b"]);
+      // A delete for an object no longer cached changes nothing.
+      s.apply("pods", { type: "deleted", object: podNamed("a"), resourceVersion: "5" });
+      expect(byTenant(s)).toEqual(["b"]);
+      s.apply("pods", { type: "added", object: podNamed("c"), resourceVersion: "6" });
+      expect(byTenant(s)).toEqual(["b", "c"]);
+      s.apply("pods", { type: "deleted", object: podNamed("c"), resourceVersion: "7" });
+      s.apply("pods", { type: "deleted", object: podNamed("b"), resourceVersion: "8" });
+      expect(byTenant(s)).toEqual([]);
+      expect(byNamespace(s)).toEqual([]);
+      expect(s.tenantIds()).toEqual(new Set());
+      s.apply("pods", { type: "added", object: podNamed("d"), resourceVersion: "9" });
+      expect(byTenant(s)).toEqual(["d"]);
+      expect(byNamespace(s)).toEqual(["d"]);
+      expect(s.tenantIds()).toEqual(new Set([tenant]));
+    });
+
+    it("three keys down to one and back up", () => {
+      const s = store();
+      s.apply("pods", { type: "sync", items: [podNamed("a"), podNamed("b"), podNamed("c")], resourceVersion: "1" });
+      expect(byTenant(s)).toEqual(["a", "b", "c"]);
+      s.apply("pods", { type: "deleted", object: podNamed("b"), resourceVersion: "2" });
+      expect(byTenant(s)).toEqual(["a", "c"]);
+      s.apply("pods", { type: "deleted", object: podNamed("c"), resourceVersion: "3" });
+      expect(byNamespace(s)).toEqual(["a"]);
+      s.apply("pods", { type: "added", object: podNamed("b"), resourceVersion: "4" });
+      expect(byNamespace(s)).toEqual(["a", "b"]);
+      expect(byTenant(s)).toEqual(["a", "b"]);
+    });
+
+    it("a relist shrinks and grows buckets, and empties them", () => {
+      const s = store();
+      s.apply("pods", { type: "sync", items: [podNamed("a"), podNamed("b")], resourceVersion: "1" });
+      s.apply("pods", { type: "sync", items: [podNamed("b")], resourceVersion: "2" });
+      expect(byTenant(s)).toEqual(["b"]);
+      expect(byNamespace(s)).toEqual(["b"]);
+      s.apply("pods", { type: "sync", items: [podNamed("b"), podNamed("c")], resourceVersion: "3" });
+      expect(byTenant(s)).toEqual(["b", "c"]);
+      s.apply("pods", { type: "sync", items: [podNamed("c")], resourceVersion: "4" });
+      expect(byTenant(s)).toEqual(["c"]);
+      s.apply("pods", { type: "sync", items: [], resourceVersion: "5" });
+      expect(byTenant(s)).toEqual([]);
+      expect(byNamespace(s)).toEqual([]);
+      expect(s.tenantIds()).toEqual(new Set());
+    });
+
+    it("an object whose tenant label changes moves between tenants' buckets", () => {
+      const s = store();
+      const other = "other-tenant";
+      s.apply("pods", { type: "sync", items: [podNamed("a"), podNamed("b")], resourceVersion: "1" });
+      s.apply("pods", { type: "modified", object: podNamed("a", { [TENANT_LABEL]: other }), resourceVersion: "2" });
+      expect(byTenant(s)).toEqual(["b"]);
+      expect(names(s.listForTenant("pods", other))).toEqual(["a"]);
+      expect(byNamespace(s)).toEqual(["a", "b"]);
+      s.apply("pods", { type: "modified", object: podNamed("b", { [TENANT_LABEL]: other }), resourceVersion: "3" });
+      expect(byTenant(s)).toEqual([]);
+      expect(names(s.listForTenant("pods", other))).toEqual(["a", "b"]);
+      expect(s.tenantIds()).toEqual(new Set([other]));
+    });
+
+    it("unlabelled objects follow their namespace to another tenant, and lose it with the namespace", () => {
+      const s = store();
+      const namespace = slimmers.namespaces(raw("namespaces"));
+      const relabelled = (tenantId: string) => ({ ...namespace, metadata: { ...namespace.metadata, labels: { ...namespace.metadata.labels, [TENANT_LABEL]: tenantId } } });
+      // Two unlabelled pods and a labelled one in the same namespace.
+      s.apply("pods", { type: "sync", items: [podNamed("a", {}), podNamed("b", {}), podNamed("own")], resourceVersion: "1" });
+      expect(byTenant(s)).toEqual(["own"]);
+      s.apply("namespaces", { type: "added", object: namespace, resourceVersion: "2" });
+      expect(byTenant(s)).toEqual(["a", "b", "own"]);
+      s.apply("namespaces", { type: "modified", object: relabelled("moved"), resourceVersion: "3" });
+      expect(byTenant(s)).toEqual(["own"]);
+      expect(names(s.listForTenant("pods", "moved"))).toEqual(["a", "b"]);
+      expect(s.listForTenant("namespaces", "moved")).toHaveLength(1);
+      s.apply("pods", { type: "deleted", object: podNamed("a", {}), resourceVersion: "4" });
+      expect(names(s.listForTenant("pods", "moved"))).toEqual(["b"]);
+      s.apply("namespaces", { type: "deleted", object: relabelled("moved"), resourceVersion: "5" });
+      expect(s.listForTenant("pods", "moved")).toEqual([]);
+      expect(byTenant(s)).toEqual(["own"]);
+      expect(byNamespace(s)).toEqual(["b", "own"]);
+      expect(s.tenantIds()).toEqual(new Set([tenant]));
+      // Deleting what is left leaves no tenant behind.
+      s.apply("pods", { type: "sync", items: [], resourceVersion: "6" });
+      expect(s.tenantIds()).toEqual(new Set());
+    });
+
+    it("keeps the newest 50 events of a namespace once it holds more than 60", () => {
+      const s = store();
+      s.apply("namespaces", { type: "sync", items: [slimmers.namespaces(raw("namespaces"))], resourceVersion: "1" });
+      const at = (i: number) => new Date(Date.parse("2026-11-23T10:00:00Z") + i * 1000).toISOString();
+      for (let i = 0; i < 60; i++) s.apply("events", { type: "added", object: eventNamed(`e${i}`, at(i)), resourceVersion: String(10 + i) });
+      expect(s.listInNamespace("events", ns)).toHaveLength(60);
+      s.apply("events", { type: "added", object: eventNamed("e60", at(60)), resourceVersion: "100" });
+      const kept = s.listInNamespace("events", ns);
+      expect(kept).toHaveLength(50);
+      expect(names(kept)).toEqual(names(Array.from({ length: 50 }, (_, i) => ({ metadata: { name: `e${i + 11}` } }))));
+      expect(s.listForTenant("events", tenant)).toHaveLength(50);
+    });
   });
 });

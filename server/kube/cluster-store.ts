@@ -46,12 +46,20 @@ const EVENTS_KEPT_PER_NAMESPACE = 50;
 
 type Listener = (change: CacheChange) => void;
 
+/**
+ * The keys of one index bucket (a namespace or a tenant). Nearly every bucket holds a single key
+ * (one deployment, one pvc... per tenant), and a Set costs ~150 bytes where the key alone costs
+ * nothing extra: one key is stored as itself and becomes a Set only when a second one arrives.
+ */
+type Bucket = string | Set<string>;
+type BucketIndex = Map<ResourceName, Map<string, Bucket>>;
+
 export class ClusterStore {
   readonly tenantLabelKey: string;
   private readonly coalesceMs: number;
   private readonly objects = new Map<ResourceName, Map<string, CachedObject>>();
-  private readonly byNamespace = new Map<ResourceName, Map<string, Set<string>>>();
-  private readonly byTenant = new Map<ResourceName, Map<string, Set<string>>>();
+  private readonly byNamespace: BucketIndex = new Map();
+  private readonly byTenant: BucketIndex = new Map();
   private readonly tenantOfKey = new Map<ResourceName, Map<string, string>>();
   private readonly namespaceTenant = new Map<string, string>();
   private readonly volumes = new Map<string, VolumeUsage>();
@@ -241,11 +249,11 @@ export class ClusterStore {
     }
   }
 
-  private resolve<R extends ResourceName>(resource: R, keys: Set<string> | undefined): ObjectByResource[R][] {
-    if (!keys) return [];
+  private resolve<R extends ResourceName>(resource: R, bucket: Bucket | undefined): ObjectByResource[R][] {
+    if (bucket === undefined) return [];
     const objects = this.objects.get(resource)!;
     const out: ObjectByResource[R][] = [];
-    for (const key of keys) {
+    for (const key of bucketKeys(bucket)) {
       const object = objects.get(key);
       if (object) out.push(object as ObjectByResource[R]);
     }
@@ -335,10 +343,10 @@ export class ClusterStore {
   /** Objects without their own tenant label inherit it from the namespace, which may arrive later. */
   private reindexNamespace(namespace: string): void {
     for (const [resource, index] of this.byNamespace) {
-      const keys = index.get(namespace);
-      if (!keys) continue;
+      const bucket = index.get(namespace);
+      if (bucket === undefined) continue;
       const objects = this.objects.get(resource)!;
-      for (const key of keys) {
+      for (const key of bucketKeys(bucket)) {
         const object = objects.get(key);
         if (!object) continue;
         const tenantId = this.indexTenant(resource, key, object);
@@ -348,9 +356,9 @@ export class ClusterStore {
   }
 
   private trimEvents(namespace: string): void {
-    const keys = this.byNamespace.get("events")?.get(namespace);
-    if (!keys || keys.size <= EVENTS_KEPT_PER_NAMESPACE + 10) return;
-    const events = this.resolve("events", keys).sort(byLastSeen);
+    const bucket = this.byNamespace.get("events")?.get(namespace);
+    if (bucket === undefined || bucketSize(bucket) <= EVENTS_KEPT_PER_NAMESPACE + 10) return;
+    const events = this.resolve("events", bucket).sort(byLastSeen);
     for (const event of events.slice(EVENTS_KEPT_PER_NAMESPACE)) this.remove("events", keyOf(event));
   }
 
@@ -383,23 +391,35 @@ function keyOf(object: CachedObject): string {
   return `${object.metadata.namespace ?? ""}/${object.metadata.name}`;
 }
 
-function addToIndex(index: Map<ResourceName, Map<string, Set<string>>>, resource: ResourceName, bucket: string, key: string): void {
+function bucketKeys(bucket: Bucket): Iterable<string> {
+  return typeof bucket === "string" ? [bucket] : bucket;
+}
+
+function bucketSize(bucket: Bucket): number {
+  return typeof bucket === "string" ? 1 : bucket.size;
+}
+
+function addToIndex(index: BucketIndex, resource: ResourceName, bucket: string, key: string): void {
   let byBucket = index.get(resource);
   if (!byBucket) {
     byBucket = new Map();
     index.set(resource, byBucket);
   }
-  let keys = byBucket.get(bucket);
-  if (!keys) {
-    keys = new Set();
-    byBucket.set(bucket, keys);
-  }
-  keys.add(key);
+  const keys = byBucket.get(bucket);
+  if (keys === undefined) byBucket.set(bucket, key);
+  else if (typeof keys !== "string") keys.add(key);
+  else if (keys !== key) byBucket.set(bucket, new Set([keys, key]));
 }
 
-function removeFromIndex(index: Map<ResourceName, Map<string, Set<string>>>, resource: ResourceName, bucket: string, key: string): void {
-  const keys = index.get(resource)?.get(bucket);
-  if (!keys) return;
+function removeFromIndex(index: BucketIndex, resource: ResourceName, bucket: string, key: string): void {
+  const byBucket = index.get(resource);
+  const keys = byBucket?.get(bucket);
+  if (!byBucket || keys === undefined) return;
+  if (typeof keys === "string") {
+    if (keys === key) byBucket.delete(bucket);
+    return;
+  }
   keys.delete(key);
-  if (keys.size === 0) index.get(resource)!.delete(bucket);
+  if (keys.size === 1) byBucket.set(bucket, keys.values().next().value!);
+  else if (keys.size === 0) byBucket.delete(bucket);
 }
