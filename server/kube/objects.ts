@@ -1,7 +1,9 @@
 /**
- * The slim shapes the cache keeps. Raw API objects are reduced as they arrive: no managedFields,
- * no env values, no volume sources beyond names and claim names, only the annotations the portal
- * shows. The rest of the portal sees these types, never client-node's.
+ * The slim shapes the cache keeps. Raw API objects are reduced as they arrive to what some reader
+ * (status derivation, health rules, tenant view, logs) uses: no managedFields, no env values, no
+ * volumes, only the revision annotation, only the conditions a rule looks at. The rest of the
+ * portal sees these types, never client-node's. At 10,000 tenants the cache holds ~90,000 of
+ * these, so a field kept "just in case" costs megabytes: add one back when a reader needs it.
  */
 import type { RawObject } from "./watch-stream";
 
@@ -15,7 +17,7 @@ export interface ObjectMeta {
   deletionTimestamp?: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;
-  ownerReferences: { kind: string; name: string; uid: string; controller?: boolean }[];
+  ownerReferences: { kind: string; name: string; uid: string }[];
 }
 
 export interface Condition {
@@ -39,15 +41,14 @@ export interface ContainerSpec {
 
 export interface ContainerState {
   waiting?: { reason?: string; message?: string };
-  running?: { startedAt?: string };
-  terminated?: { reason?: string; message?: string; exitCode: number; signal?: number; startedAt?: string; finishedAt?: string };
+  /** Only its presence is read. */
+  running?: Record<string, never>;
+  terminated?: { reason?: string; exitCode: number; signal?: number; finishedAt?: string };
 }
 
 export interface ContainerStatus {
   name: string;
-  image: string;
   ready: boolean;
-  started?: boolean;
   restartCount: number;
   state: ContainerState;
   lastState: ContainerState;
@@ -63,7 +64,6 @@ export interface DeploymentObject {
     paused?: boolean;
     strategy?: string;
     containers: ContainerSpec[];
-    volumes: { name: string; claimName?: string }[];
   };
   status: {
     observedGeneration?: number;
@@ -90,13 +90,13 @@ export interface PodObject {
     nodeName?: string;
     containers: ContainerSpec[];
     initContainers: ContainerSpec[];
-    volumes: { name: string; claimName?: string }[];
   };
   status: {
     phase?: string;
     reason?: string;
     message?: string;
     startTime?: string;
+    /** Ready, Initialized and PodScheduled only; reason, message and time only while not True. */
     conditions: Condition[];
     containerStatuses: ContainerStatus[];
     initContainerStatuses: ContainerStatus[];
@@ -106,7 +106,8 @@ export interface PodObject {
 export interface PvcObject {
   kind: "PersistentVolumeClaim";
   metadata: ObjectMeta;
-  spec: { storageClassName?: string; requestedStorage?: string; volumeName?: string; accessModes: string[] };
+  spec: { storageClassName?: string; requestedStorage?: string };
+  /** Conditions: the resize ones, type and status only. */
   status: { phase?: string; capacity?: string; conditions: Condition[] };
 }
 
@@ -119,13 +120,13 @@ export interface ServiceObject {
 export interface IngressObject {
   kind: "Ingress";
   metadata: ObjectMeta;
-  spec: { ingressClassName?: string; hosts: string[]; tlsHosts: string[] };
+  spec: { hosts: string[] };
 }
 
 export interface EventObject {
   kind: "Event";
   metadata: ObjectMeta;
-  involvedObject: { kind?: string; name?: string; namespace?: string; uid?: string };
+  involvedObject: { kind?: string; name?: string; namespace?: string };
   reason?: string;
   message?: string;
   type?: string;
@@ -153,6 +154,7 @@ export interface StorageClassObject {
 export interface JobObject {
   kind: "Job";
   metadata: ObjectMeta;
+  /** Conditions: Complete and Failed while True (what a backup run's outcome is read from). */
   status: { active: number; succeeded: number; failed: number; startTime?: string; completionTime?: string; conditions: Condition[] };
 }
 
@@ -177,9 +179,10 @@ export type CachedObject =
   | JobObject
   | CronJobObject;
 
-// The portal shows tenant annotations (saasodoo.io/...), revision and restart stamps; nothing else
-// (last-applied-configuration can embed whole manifests, including secret-like values).
-const KEPT_ANNOTATION = /^(saasodoo\.io\/|deployment\.kubernetes\.io\/revision$|kubectl\.kubernetes\.io\/restartedAt$|storageclass\.kubernetes\.io\/is-default-class$|volume\.kubernetes\.io\/storage-provisioner$)/;
+// The revision is the only annotation a reader uses (a Deployment's current ReplicaSet). Others
+// cost memory and can leak: last-applied-configuration can embed whole manifests, secrets included.
+// (StorageClass's is-default-class is read from the raw object by its slimmer.)
+const REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
 
 type Raw = Record<string, any>;
 
@@ -203,9 +206,8 @@ function internLabels(labels: Record<string, string> | undefined): Record<string
 function slimMeta(raw: RawObject): ObjectMeta {
   const m: Raw = raw.metadata ?? {};
   const annotations: Record<string, string> = {};
-  for (const [key, value] of Object.entries((m.annotations ?? {}) as Record<string, string>)) {
-    if (KEPT_ANNOTATION.test(key)) annotations[key] = value;
-  }
+  const revision = m.annotations?.[REVISION_ANNOTATION];
+  if (typeof revision === "string") annotations[REVISION_ANNOTATION] = revision;
   return {
     name: m.name ?? "",
     namespace: m.namespace ? intern(m.namespace) : undefined,
@@ -216,7 +218,7 @@ function slimMeta(raw: RawObject): ObjectMeta {
     deletionTimestamp: m.deletionTimestamp,
     labels: internLabels(m.labels),
     annotations,
-    ownerReferences: ((m.ownerReferences ?? []) as Raw[]).map((o) => ({ kind: o.kind, name: o.name, uid: o.uid, controller: o.controller })),
+    ownerReferences: ((m.ownerReferences ?? []) as Raw[]).map((o) => ({ kind: o.kind, name: o.name, uid: o.uid })),
   };
 }
 
@@ -230,6 +232,31 @@ function slimConditions(list: unknown): Condition[] {
   }));
 }
 
+/**
+ * Only the listed condition types; while a condition is True its reason, message and time are
+ * dropped unless `detailWhenTrue` (no reader of those kinds looks past `status === "True"`).
+ */
+function slimConditionsOf(list: unknown, types: ReadonlySet<string>, options: { onlyTrue?: boolean; detailWhenTrue?: ReadonlySet<string> } = {}): Condition[] {
+  const out: Condition[] = [];
+  for (const c of (list ?? []) as Raw[]) {
+    if (!types.has(c.type)) continue;
+    if (c.status === "True" && !options.detailWhenTrue?.has(c.type)) out.push({ type: c.type, status: c.status });
+    else if (!options.onlyTrue || c.status === "True") {
+      out.push({ type: c.type, status: c.status, reason: c.reason, message: c.message, lastTransitionTime: c.lastTransitionTime ?? c.lastUpdateTime });
+    }
+  }
+  return out;
+}
+
+// pod-status reads Ready (status; since when not ready), Initialized (status) and PodScheduled
+// (Unschedulable reason, message, since).
+const POD_CONDITIONS = new Set(["Ready", "Initialized", "PodScheduled"]);
+// backupRun reads Failed and Complete, only when True; a failure's reason, message and time are shown.
+const JOB_CONDITIONS = new Set(["Complete", "Failed"]);
+const JOB_DETAIL_WHEN_TRUE = new Set(["Failed"]);
+// pvc-status reads whether one of these is True.
+const PVC_CONDITIONS = new Set(["Resizing", "FileSystemResizePending"]);
+
 function slimResources(r: Raw | undefined): ResourceRequirements {
   return { requests: r?.requests ? { ...r.requests } : undefined, limits: r?.limits ? { ...r.limits } : undefined };
 }
@@ -239,22 +266,16 @@ function slimContainers(list: unknown): ContainerSpec[] {
   return ((list ?? []) as Raw[]).map((c) => ({ name: c.name, image: c.image ?? "", resources: slimResources(c.resources) }));
 }
 
-function slimVolumes(list: unknown): { name: string; claimName?: string }[] {
-  return ((list ?? []) as Raw[]).map((v) => ({ name: v.name, claimName: v.persistentVolumeClaim?.claimName }));
-}
-
 function slimState(s: Raw | undefined): ContainerState {
   if (!s) return {};
   return {
     waiting: s.waiting ? { reason: s.waiting.reason, message: s.waiting.message } : undefined,
-    running: s.running ? { startedAt: s.running.startedAt } : undefined,
+    running: s.running ? {} : undefined,
     terminated: s.terminated
       ? {
           reason: s.terminated.reason,
-          message: s.terminated.message,
           exitCode: s.terminated.exitCode ?? 0,
           signal: s.terminated.signal,
-          startedAt: s.terminated.startedAt,
           finishedAt: s.terminated.finishedAt,
         }
       : undefined,
@@ -264,9 +285,7 @@ function slimState(s: Raw | undefined): ContainerState {
 function slimContainerStatuses(list: unknown): ContainerStatus[] {
   return ((list ?? []) as Raw[]).map((c) => ({
     name: c.name,
-    image: c.image ?? "",
     ready: Boolean(c.ready),
-    started: c.started,
     restartCount: c.restartCount ?? 0,
     state: slimState(c.state),
     lastState: slimState(c.lastState),
@@ -285,7 +304,6 @@ export const slimmers = {
         paused: r.spec?.paused,
         strategy: r.spec?.strategy?.type,
         containers: slimContainers(r.spec?.template?.spec?.containers),
-        volumes: slimVolumes(r.spec?.template?.spec?.volumes),
       },
       status: {
         observedGeneration: r.status?.observedGeneration,
@@ -316,14 +334,13 @@ export const slimmers = {
         nodeName: r.spec?.nodeName,
         containers: slimContainers(r.spec?.containers),
         initContainers: slimContainers(r.spec?.initContainers),
-        volumes: slimVolumes(r.spec?.volumes),
       },
       status: {
         phase: r.status?.phase,
         reason: r.status?.reason,
         message: r.status?.message,
         startTime: r.status?.startTime,
-        conditions: slimConditions(r.status?.conditions),
+        conditions: slimConditionsOf(r.status?.conditions, POD_CONDITIONS),
         containerStatuses: slimContainerStatuses(r.status?.containerStatuses),
         initContainerStatuses: slimContainerStatuses(r.status?.initContainerStatuses),
       },
@@ -337,10 +354,8 @@ export const slimmers = {
       spec: {
         storageClassName: r.spec?.storageClassName ?? undefined,
         requestedStorage: r.spec?.resources?.requests?.storage,
-        volumeName: r.spec?.volumeName,
-        accessModes: r.spec?.accessModes ?? [],
       },
-      status: { phase: r.status?.phase, capacity: r.status?.capacity?.storage, conditions: slimConditions(r.status?.conditions) },
+      status: { phase: r.status?.phase, capacity: r.status?.capacity?.storage, conditions: slimConditionsOf(r.status?.conditions, PVC_CONDITIONS, { onlyTrue: true }) },
     };
   },
   services: (raw: RawObject): ServiceObject => {
@@ -360,11 +375,7 @@ export const slimmers = {
     return {
       kind: "Ingress",
       metadata: slimMeta(raw),
-      spec: {
-        ingressClassName: r.spec?.ingressClassName,
-        hosts: ((r.spec?.rules ?? []) as Raw[]).map((rule) => rule.host).filter(Boolean),
-        tlsHosts: ((r.spec?.tls ?? []) as Raw[]).flatMap((t) => t.hosts ?? []),
-      },
+      spec: { hosts: ((r.spec?.rules ?? []) as Raw[]).map((rule) => rule.host).filter(Boolean) },
     };
   },
   events: (raw: RawObject): EventObject => {
@@ -376,7 +387,6 @@ export const slimmers = {
         kind: r.involvedObject?.kind,
         name: r.involvedObject?.name,
         namespace: r.involvedObject?.namespace,
-        uid: r.involvedObject?.uid,
       },
       reason: r.reason,
       message: r.message,
@@ -423,7 +433,7 @@ export const slimmers = {
         failed: r.status?.failed ?? 0,
         startTime: r.status?.startTime,
         completionTime: r.status?.completionTime,
-        conditions: slimConditions(r.status?.conditions),
+        conditions: slimConditionsOf(r.status?.conditions, JOB_CONDITIONS, { onlyTrue: true, detailWhenTrue: JOB_DETAIL_WHEN_TRUE }),
       },
     };
   },

@@ -3,13 +3,13 @@ import type { ContainerStatus, PodObject } from "@/server/kube/objects";
 import { podLogTargets } from "./log-targets";
 
 const meta = (name: string, created: string) => ({ name, namespace: "tenant-a", uid: name, resourceVersion: "1", creationTimestamp: created, labels: {}, annotations: {}, ownerReferences: [] });
-const status = (name: string, extra: Partial<ContainerStatus>): ContainerStatus => ({ name, image: "odoo:17.0", ready: false, restartCount: 0, state: {}, lastState: {}, ...extra });
+const status = (name: string, extra: Partial<ContainerStatus>): ContainerStatus => ({ name, ready: false, restartCount: 0, state: {}, lastState: {}, ...extra });
 
 function pod(name: string, created: string, extra: Partial<PodObject["status"]> = {}): PodObject {
   return {
     kind: "Pod",
     metadata: meta(name, created),
-    spec: { containers: [{ name: "odoo", image: "odoo:17.0", resources: {} }], initContainers: [{ name: "wait-db", image: "busybox", resources: {} }], volumes: [] },
+    spec: { containers: [{ name: "odoo", image: "odoo:17.0", resources: {} }], initContainers: [{ name: "wait-db", image: "busybox", resources: {} }] },
     status: { phase: "Running", conditions: [], containerStatuses: [], initContainerStatuses: [], ...extra },
   };
 }
@@ -26,7 +26,7 @@ describe("podLogTargets", () => {
       ],
       initContainerStatuses: [status("wait-db", { state: { terminated: { reason: "Completed", exitCode: 0 } } })],
     });
-    const healthy = pod("odoo-a", "2026-11-23T10:00:00Z", { containerStatuses: [status("odoo", { state: { running: { startedAt: "2026-11-23T10:00:05Z" } } })] });
+    const healthy = pod("odoo-a", "2026-11-23T10:00:00Z", { containerStatuses: [status("odoo", { state: { running: {} } })] });
     const targets = podLogTargets([crashing, healthy]);
     expect(targets.map((t) => t.pod)).toEqual(["odoo-a", "odoo-b"]);
     expect(targets[0].containers).toEqual([
