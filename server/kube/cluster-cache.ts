@@ -4,7 +4,7 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import { kubeGetJson, kubeSettings, loadKubeConfig, type KubeSettings } from "./client";
 import { ClusterStore, type FeedName, type VolumeUsage } from "./cluster-store";
 import { KubeError, toKubeError } from "./kube-error";
-import { RESOURCE_NAMES, RESOURCE_PATHS, slimmers, type ResourceName } from "./objects";
+import { createSlimmers, RESOURCE_NAMES, RESOURCE_PATHS, type ResourceName } from "./objects";
 import { listAndWatch, type RawObject } from "./watch-stream";
 
 export type { CacheChange, FeedFreshness, VolumeUsage } from "./cluster-store";
@@ -25,6 +25,8 @@ export interface ClusterCacheOptions {
 export class ClusterCache extends ClusterStore {
   private readonly options: ClusterCacheOptions;
   private readonly resources: ResourceName[];
+  // Objects keep only the label the store joins tenants by.
+  private readonly slimmers: ReturnType<typeof createSlimmers>;
   private abort: AbortController | undefined;
   private readonly loops: Promise<void>[] = [];
   private statsTimer: ReturnType<typeof setTimeout> | undefined;
@@ -34,6 +36,7 @@ export class ClusterCache extends ClusterStore {
     super({ tenantLabelKey: options.settings.tenantLabelKey, feeds: [...resources, "volume-stats"] as FeedName[] });
     this.options = options;
     this.resources = resources;
+    this.slimmers = createSlimmers({ labelKeys: [options.settings.tenantLabelKey] });
   }
 
   get running(): boolean {
@@ -76,7 +79,7 @@ export class ClusterCache extends ClusterStore {
   }
 
   private async feed(resource: ResourceName, signal: AbortSignal): Promise<void> {
-    const transform = slimmers[resource] as (raw: RawObject) => never;
+    const transform = this.slimmers[resource] as (raw: RawObject) => never;
     const events = listAndWatch({
       kubeConfig: this.options.kubeConfig,
       path: RESOURCE_PATHS[resource],

@@ -15,9 +15,10 @@ export interface ObjectMeta {
   generation?: number;
   creationTimestamp?: string;
   deletionTimestamp?: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  ownerReferences: { kind: string; name: string; uid: string }[];
+  /** Only the keys a reader uses (the tenant label key); often one object shared by many. */
+  labels: Readonly<Record<string, string>>;
+  annotations: Readonly<Record<string, string>>;
+  ownerReferences: readonly { kind: string; name: string; uid: string }[];
 }
 
 export interface Condition {
@@ -63,7 +64,7 @@ export interface DeploymentObject {
     replicas: number;
     paused?: boolean;
     strategy?: string;
-    containers: ContainerSpec[];
+    containers: readonly ContainerSpec[];
   };
   status: {
     observedGeneration?: number;
@@ -72,7 +73,7 @@ export interface DeploymentObject {
     updatedReplicas: number;
     availableReplicas: number;
     unavailableReplicas: number;
-    conditions: Condition[];
+    conditions: readonly Condition[];
   };
 }
 
@@ -88,8 +89,8 @@ export interface PodObject {
   metadata: ObjectMeta;
   spec: {
     nodeName?: string;
-    containers: ContainerSpec[];
-    initContainers: ContainerSpec[];
+    containers: readonly ContainerSpec[];
+    initContainers: readonly ContainerSpec[];
   };
   status: {
     phase?: string;
@@ -97,9 +98,9 @@ export interface PodObject {
     message?: string;
     startTime?: string;
     /** Ready, Initialized and PodScheduled only; reason, message and time only while not True. */
-    conditions: Condition[];
-    containerStatuses: ContainerStatus[];
-    initContainerStatuses: ContainerStatus[];
+    conditions: readonly Condition[];
+    containerStatuses: readonly ContainerStatus[];
+    initContainerStatuses: readonly ContainerStatus[];
   };
 }
 
@@ -108,7 +109,7 @@ export interface PvcObject {
   metadata: ObjectMeta;
   spec: { storageClassName?: string; requestedStorage?: string };
   /** Conditions: the resize ones, type and status only. */
-  status: { phase?: string; capacity?: string; conditions: Condition[] };
+  status: { phase?: string; capacity?: string; conditions: readonly Condition[] };
 }
 
 export interface ServiceObject {
@@ -155,7 +156,7 @@ export interface JobObject {
   kind: "Job";
   metadata: ObjectMeta;
   /** Conditions: Complete and Failed while True (what a backup run's outcome is read from). */
-  status: { active: number; succeeded: number; failed: number; startTime?: string; completionTime?: string; conditions: Condition[] };
+  status: { active: number; succeeded: number; failed: number; startTime?: string; completionTime?: string; conditions: readonly Condition[] };
 }
 
 export interface CronJobObject {
@@ -197,17 +198,57 @@ function intern(value: string): string {
   return value;
 }
 
-function internLabels(labels: Record<string, string> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(labels ?? {})) out[intern(key)] = intern(value);
-  return out;
+// Shared by every object that has none: most objects have no kept annotation, no owner, no init
+// containers. Frozen, since one mutation would show on all of them.
+const EMPTY_RECORD: Readonly<Record<string, string>> = Object.freeze({});
+const EMPTY_LIST: readonly never[] = Object.freeze([]);
+const EMPTY_STATE: ContainerState = Object.freeze({});
+const RUNNING: Record<string, never> = Object.freeze({});
+const NO_RESOURCES: ResourceRequirements = Object.freeze({});
+
+/** The label the cache joins objects to tenants with, unless TENANT_LABEL_KEY says otherwise. */
+export const DEFAULT_TENANT_LABEL_KEY = "saasodoo.instance.id";
+
+// The objects of one tenant all carry the same tenant label: with one kept key they share one
+// frozen labels object per value.
+const sharedLabels = new Map<string, Map<string, Readonly<Record<string, string>>>>();
+function shareLabel(key: string, value: string): Readonly<Record<string, string>> {
+  let byValue = sharedLabels.get(key);
+  if (!byValue) {
+    byValue = new Map();
+    sharedLabels.set(key, byValue);
+  }
+  let labels = byValue.get(value);
+  if (!labels) {
+    if (byValue.size > 200_000) byValue.clear();
+    labels = Object.freeze({ [key]: value });
+    byValue.set(value, labels);
+  }
+  return labels;
 }
 
-function slimMeta(raw: RawObject): ObjectMeta {
+function keptLabels(labels: Record<string, string> | undefined, keys: readonly string[]): Readonly<Record<string, string>> {
+  if (!labels) return EMPTY_RECORD;
+  let out: Record<string, string> | undefined;
+  let only: string | undefined;
+  for (const key of keys) {
+    const value = labels[key];
+    if (typeof value !== "string") continue;
+    if (only === undefined && out === undefined) only = key;
+    else {
+      out ??= { [only!]: intern(labels[only!]) };
+      out[key] = intern(value);
+    }
+  }
+  if (out) return out;
+  return only === undefined ? EMPTY_RECORD : shareLabel(only, intern(labels[only]));
+}
+
+function slimMetaKeeping(raw: RawObject, labelKeys: readonly string[]): ObjectMeta {
   const m: Raw = raw.metadata ?? {};
-  const annotations: Record<string, string> = {};
   const revision = m.annotations?.[REVISION_ANNOTATION];
-  if (typeof revision === "string") annotations[REVISION_ANNOTATION] = revision;
+  const annotations = typeof revision === "string" ? { [REVISION_ANNOTATION]: revision } : EMPTY_RECORD;
+  const owners = m.ownerReferences as Raw[] | undefined;
   return {
     name: m.name ?? "",
     namespace: m.namespace ? intern(m.namespace) : undefined,
@@ -216,14 +257,14 @@ function slimMeta(raw: RawObject): ObjectMeta {
     generation: m.generation,
     creationTimestamp: m.creationTimestamp,
     deletionTimestamp: m.deletionTimestamp,
-    labels: internLabels(m.labels),
+    labels: keptLabels(m.labels, labelKeys),
     annotations,
-    ownerReferences: ((m.ownerReferences ?? []) as Raw[]).map((o) => ({ kind: o.kind, name: o.name, uid: o.uid })),
+    ownerReferences: owners?.length ? owners.map((o) => ({ kind: o.kind, name: o.name, uid: o.uid })) : EMPTY_LIST,
   };
 }
 
-function slimConditions(list: unknown): Condition[] {
-  return ((list ?? []) as Raw[]).map((c) => ({
+function slimConditions(list: unknown): readonly Condition[] {
+  return slimList(list, (c) => ({
     type: c.type,
     status: c.status,
     reason: c.reason,
@@ -236,7 +277,7 @@ function slimConditions(list: unknown): Condition[] {
  * Only the listed condition types; while a condition is True its reason, message and time are
  * dropped unless `detailWhenTrue` (no reader of those kinds looks past `status === "True"`).
  */
-function slimConditionsOf(list: unknown, types: ReadonlySet<string>, options: { onlyTrue?: boolean; detailWhenTrue?: ReadonlySet<string> } = {}): Condition[] {
+function slimConditionsOf(list: unknown, types: ReadonlySet<string>, options: { onlyTrue?: boolean; detailWhenTrue?: ReadonlySet<string> } = {}): readonly Condition[] {
   const out: Condition[] = [];
   for (const c of (list ?? []) as Raw[]) {
     if (!types.has(c.type)) continue;
@@ -245,7 +286,7 @@ function slimConditionsOf(list: unknown, types: ReadonlySet<string>, options: { 
       out.push({ type: c.type, status: c.status, reason: c.reason, message: c.message, lastTransitionTime: c.lastTransitionTime ?? c.lastUpdateTime });
     }
   }
-  return out;
+  return out.length > 0 ? out : EMPTY_LIST;
 }
 
 // pod-status reads Ready (status; since when not ready), Initialized (status) and PodScheduled
@@ -257,33 +298,38 @@ const JOB_DETAIL_WHEN_TRUE = new Set(["Failed"]);
 // pvc-status reads whether one of these is True.
 const PVC_CONDITIONS = new Set(["Resizing", "FileSystemResizePending"]);
 
+/** A mapped list, or the shared empty one. */
+function slimList<T>(list: unknown, slim: (item: Raw) => T): readonly T[] {
+  const items = list as Raw[] | undefined;
+  return items?.length ? items.map(slim) : EMPTY_LIST;
+}
+
 function slimResources(r: Raw | undefined): ResourceRequirements {
-  return { requests: r?.requests ? { ...r.requests } : undefined, limits: r?.limits ? { ...r.limits } : undefined };
+  if (!r?.requests && !r?.limits) return NO_RESOURCES;
+  const out: ResourceRequirements = {};
+  if (r.requests) out.requests = { ...r.requests };
+  if (r.limits) out.limits = { ...r.limits };
+  return out;
 }
 
 // Env, envFrom, command and args are dropped on purpose: they are where credentials live.
-function slimContainers(list: unknown): ContainerSpec[] {
-  return ((list ?? []) as Raw[]).map((c) => ({ name: c.name, image: c.image ?? "", resources: slimResources(c.resources) }));
+function slimContainers(list: unknown): readonly ContainerSpec[] {
+  return slimList(list, (c) => ({ name: c.name, image: c.image ?? "", resources: slimResources(c.resources) }));
 }
 
 function slimState(s: Raw | undefined): ContainerState {
-  if (!s) return {};
-  return {
-    waiting: s.waiting ? { reason: s.waiting.reason, message: s.waiting.message } : undefined,
-    running: s.running ? {} : undefined,
-    terminated: s.terminated
-      ? {
-          reason: s.terminated.reason,
-          exitCode: s.terminated.exitCode ?? 0,
-          signal: s.terminated.signal,
-          finishedAt: s.terminated.finishedAt,
-        }
-      : undefined,
-  };
+  if (!s || (!s.waiting && !s.running && !s.terminated)) return EMPTY_STATE;
+  const out: ContainerState = {};
+  if (s.waiting) out.waiting = { reason: s.waiting.reason, message: s.waiting.message };
+  if (s.running) out.running = RUNNING;
+  if (s.terminated) {
+    out.terminated = { reason: s.terminated.reason, exitCode: s.terminated.exitCode ?? 0, signal: s.terminated.signal, finishedAt: s.terminated.finishedAt };
+  }
+  return out;
 }
 
-function slimContainerStatuses(list: unknown): ContainerStatus[] {
-  return ((list ?? []) as Raw[]).map((c) => ({
+function slimContainerStatuses(list: unknown): readonly ContainerStatus[] {
+  return slimList(list, (c) => ({
     name: c.name,
     ready: Boolean(c.ready),
     restartCount: c.restartCount ?? 0,
@@ -292,161 +338,169 @@ function slimContainerStatuses(list: unknown): ContainerStatus[] {
   }));
 }
 
-export const slimmers = {
-  namespaces: (raw: RawObject): NamespaceObject => ({ kind: "Namespace", metadata: slimMeta(raw), phase: (raw as Raw).status?.phase }),
-  deployments: (raw: RawObject): DeploymentObject => {
-    const r = raw as Raw;
-    return {
-      kind: "Deployment",
-      metadata: slimMeta(raw),
-      spec: {
-        replicas: r.spec?.replicas ?? 1,
-        paused: r.spec?.paused,
-        strategy: r.spec?.strategy?.type,
-        containers: slimContainers(r.spec?.template?.spec?.containers),
-      },
-      status: {
-        observedGeneration: r.status?.observedGeneration,
-        replicas: r.status?.replicas ?? 0,
-        readyReplicas: r.status?.readyReplicas ?? 0,
-        updatedReplicas: r.status?.updatedReplicas ?? 0,
-        availableReplicas: r.status?.availableReplicas ?? 0,
-        unavailableReplicas: r.status?.unavailableReplicas ?? 0,
-        conditions: slimConditions(r.status?.conditions),
-      },
-    };
-  },
-  replicasets: (raw: RawObject): ReplicaSetObject => {
-    const r = raw as Raw;
-    return {
-      kind: "ReplicaSet",
-      metadata: slimMeta(raw),
-      spec: { replicas: r.spec?.replicas ?? 0, images: ((r.spec?.template?.spec?.containers ?? []) as Raw[]).map((c) => c.image) },
-      status: { replicas: r.status?.replicas ?? 0, readyReplicas: r.status?.readyReplicas ?? 0, availableReplicas: r.status?.availableReplicas ?? 0 },
-    };
-  },
-  pods: (raw: RawObject): PodObject => {
-    const r = raw as Raw;
-    return {
-      kind: "Pod",
-      metadata: slimMeta(raw),
-      spec: {
-        nodeName: r.spec?.nodeName,
-        containers: slimContainers(r.spec?.containers),
-        initContainers: slimContainers(r.spec?.initContainers),
-      },
-      status: {
-        phase: r.status?.phase,
-        reason: r.status?.reason,
-        message: r.status?.message,
-        startTime: r.status?.startTime,
-        conditions: slimConditionsOf(r.status?.conditions, POD_CONDITIONS),
-        containerStatuses: slimContainerStatuses(r.status?.containerStatuses),
-        initContainerStatuses: slimContainerStatuses(r.status?.initContainerStatuses),
-      },
-    };
-  },
-  persistentvolumeclaims: (raw: RawObject): PvcObject => {
-    const r = raw as Raw;
-    return {
-      kind: "PersistentVolumeClaim",
-      metadata: slimMeta(raw),
-      spec: {
-        storageClassName: r.spec?.storageClassName ?? undefined,
-        requestedStorage: r.spec?.resources?.requests?.storage,
-      },
-      status: { phase: r.status?.phase, capacity: r.status?.capacity?.storage, conditions: slimConditionsOf(r.status?.conditions, PVC_CONDITIONS, { onlyTrue: true }) },
-    };
-  },
-  services: (raw: RawObject): ServiceObject => {
-    const r = raw as Raw;
-    return {
-      kind: "Service",
-      metadata: slimMeta(raw),
-      spec: {
-        type: r.spec?.type,
-        clusterIP: r.spec?.clusterIP,
-        ports: ((r.spec?.ports ?? []) as Raw[]).map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: p.protocol })),
-      },
-    };
-  },
-  ingresses: (raw: RawObject): IngressObject => {
-    const r = raw as Raw;
-    return {
-      kind: "Ingress",
-      metadata: slimMeta(raw),
-      spec: { hosts: ((r.spec?.rules ?? []) as Raw[]).map((rule) => rule.host).filter(Boolean) },
-    };
-  },
-  events: (raw: RawObject): EventObject => {
-    const r = raw as Raw;
-    return {
-      kind: "Event",
-      metadata: slimMeta(raw),
-      involvedObject: {
-        kind: r.involvedObject?.kind,
-        name: r.involvedObject?.name,
-        namespace: r.involvedObject?.namespace,
-      },
-      reason: r.reason,
-      message: r.message,
-      type: r.type,
-      count: r.count ?? r.series?.count ?? 1,
-      firstTimestamp: r.firstTimestamp ?? r.eventTime ?? r.metadata?.creationTimestamp,
-      lastTimestamp: r.lastTimestamp ?? r.series?.lastObservedTime ?? r.eventTime ?? r.metadata?.creationTimestamp,
-      source: r.source?.component ?? r.reportingComponent,
-    };
-  },
-  nodes: (raw: RawObject): NodeObject => {
-    const r = raw as Raw;
-    const ready = ((r.status?.conditions ?? []) as Raw[]).find((c) => c.type === "Ready");
-    return {
-      kind: "Node",
-      metadata: slimMeta(raw),
-      spec: { unschedulable: Boolean(r.spec?.unschedulable) },
-      status: {
-        ready: ready?.status === "True" ? "True" : ready?.status === "False" ? "False" : "Unknown",
-        readySince: ready?.lastTransitionTime,
-        capacity: { ...(r.status?.capacity ?? {}) },
-        allocatable: { ...(r.status?.allocatable ?? {}) },
-      },
-    };
-  },
-  storageclasses: (raw: RawObject): StorageClassObject => {
-    const r = raw as Raw;
-    return {
-      kind: "StorageClass",
-      metadata: slimMeta(raw),
-      provisioner: r.provisioner,
-      allowVolumeExpansion: Boolean(r.allowVolumeExpansion),
-      isDefault: r.metadata?.annotations?.["storageclass.kubernetes.io/is-default-class"] === "true",
-    };
-  },
-  jobs: (raw: RawObject): JobObject => {
-    const r = raw as Raw;
-    return {
-      kind: "Job",
-      metadata: slimMeta(raw),
-      status: {
-        active: r.status?.active ?? 0,
-        succeeded: r.status?.succeeded ?? 0,
-        failed: r.status?.failed ?? 0,
-        startTime: r.status?.startTime,
-        completionTime: r.status?.completionTime,
-        conditions: slimConditionsOf(r.status?.conditions, JOB_CONDITIONS, { onlyTrue: true, detailWhenTrue: JOB_DETAIL_WHEN_TRUE }),
-      },
-    };
-  },
-  cronjobs: (raw: RawObject): CronJobObject => {
-    const r = raw as Raw;
-    return {
-      kind: "CronJob",
-      metadata: slimMeta(raw),
-      spec: { schedule: r.spec?.schedule, suspend: Boolean(r.spec?.suspend) },
-      status: { lastScheduleTime: r.status?.lastScheduleTime, lastSuccessfulTime: r.status?.lastSuccessfulTime },
-    };
-  },
-};
+/** The slimmers for a cache whose tenant label is one of `labelKeys` (the only labels kept). */
+export function createSlimmers(options: { labelKeys: readonly string[] }) {
+  const labelKeys = [...options.labelKeys];
+  const slimMeta = (raw: RawObject) => slimMetaKeeping(raw, labelKeys);
+  return {
+    namespaces: (raw: RawObject): NamespaceObject => ({ kind: "Namespace", metadata: slimMeta(raw), phase: (raw as Raw).status?.phase }),
+    deployments: (raw: RawObject): DeploymentObject => {
+      const r = raw as Raw;
+      return {
+        kind: "Deployment",
+        metadata: slimMeta(raw),
+        spec: {
+          replicas: r.spec?.replicas ?? 1,
+          paused: r.spec?.paused,
+          strategy: r.spec?.strategy?.type,
+          containers: slimContainers(r.spec?.template?.spec?.containers),
+        },
+        status: {
+          observedGeneration: r.status?.observedGeneration,
+          replicas: r.status?.replicas ?? 0,
+          readyReplicas: r.status?.readyReplicas ?? 0,
+          updatedReplicas: r.status?.updatedReplicas ?? 0,
+          availableReplicas: r.status?.availableReplicas ?? 0,
+          unavailableReplicas: r.status?.unavailableReplicas ?? 0,
+          conditions: slimConditions(r.status?.conditions),
+        },
+      };
+    },
+    replicasets: (raw: RawObject): ReplicaSetObject => {
+      const r = raw as Raw;
+      return {
+        kind: "ReplicaSet",
+        metadata: slimMeta(raw),
+        spec: { replicas: r.spec?.replicas ?? 0, images: ((r.spec?.template?.spec?.containers ?? []) as Raw[]).map((c) => c.image) },
+        status: { replicas: r.status?.replicas ?? 0, readyReplicas: r.status?.readyReplicas ?? 0, availableReplicas: r.status?.availableReplicas ?? 0 },
+      };
+    },
+    pods: (raw: RawObject): PodObject => {
+      const r = raw as Raw;
+      return {
+        kind: "Pod",
+        metadata: slimMeta(raw),
+        spec: {
+          nodeName: r.spec?.nodeName,
+          containers: slimContainers(r.spec?.containers),
+          initContainers: slimContainers(r.spec?.initContainers),
+        },
+        status: {
+          phase: r.status?.phase,
+          reason: r.status?.reason,
+          message: r.status?.message,
+          startTime: r.status?.startTime,
+          conditions: slimConditionsOf(r.status?.conditions, POD_CONDITIONS),
+          containerStatuses: slimContainerStatuses(r.status?.containerStatuses),
+          initContainerStatuses: slimContainerStatuses(r.status?.initContainerStatuses),
+        },
+      };
+    },
+    persistentvolumeclaims: (raw: RawObject): PvcObject => {
+      const r = raw as Raw;
+      return {
+        kind: "PersistentVolumeClaim",
+        metadata: slimMeta(raw),
+        spec: {
+          storageClassName: r.spec?.storageClassName ?? undefined,
+          requestedStorage: r.spec?.resources?.requests?.storage,
+        },
+        status: { phase: r.status?.phase, capacity: r.status?.capacity?.storage, conditions: slimConditionsOf(r.status?.conditions, PVC_CONDITIONS, { onlyTrue: true }) },
+      };
+    },
+    services: (raw: RawObject): ServiceObject => {
+      const r = raw as Raw;
+      return {
+        kind: "Service",
+        metadata: slimMeta(raw),
+        spec: {
+          type: r.spec?.type,
+          clusterIP: r.spec?.clusterIP,
+          ports: ((r.spec?.ports ?? []) as Raw[]).map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: p.protocol })),
+        },
+      };
+    },
+    ingresses: (raw: RawObject): IngressObject => {
+      const r = raw as Raw;
+      return {
+        kind: "Ingress",
+        metadata: slimMeta(raw),
+        spec: { hosts: ((r.spec?.rules ?? []) as Raw[]).map((rule) => rule.host).filter(Boolean) },
+      };
+    },
+    events: (raw: RawObject): EventObject => {
+      const r = raw as Raw;
+      return {
+        kind: "Event",
+        metadata: slimMeta(raw),
+        involvedObject: {
+          kind: r.involvedObject?.kind,
+          name: r.involvedObject?.name,
+          namespace: r.involvedObject?.namespace,
+        },
+        reason: r.reason,
+        message: r.message,
+        type: r.type,
+        count: r.count ?? r.series?.count ?? 1,
+        firstTimestamp: r.firstTimestamp ?? r.eventTime ?? r.metadata?.creationTimestamp,
+        lastTimestamp: r.lastTimestamp ?? r.series?.lastObservedTime ?? r.eventTime ?? r.metadata?.creationTimestamp,
+        source: r.source?.component ?? r.reportingComponent,
+      };
+    },
+    nodes: (raw: RawObject): NodeObject => {
+      const r = raw as Raw;
+      const ready = ((r.status?.conditions ?? []) as Raw[]).find((c) => c.type === "Ready");
+      return {
+        kind: "Node",
+        metadata: slimMeta(raw),
+        spec: { unschedulable: Boolean(r.spec?.unschedulable) },
+        status: {
+          ready: ready?.status === "True" ? "True" : ready?.status === "False" ? "False" : "Unknown",
+          readySince: ready?.lastTransitionTime,
+          capacity: { ...(r.status?.capacity ?? {}) },
+          allocatable: { ...(r.status?.allocatable ?? {}) },
+        },
+      };
+    },
+    storageclasses: (raw: RawObject): StorageClassObject => {
+      const r = raw as Raw;
+      return {
+        kind: "StorageClass",
+        metadata: slimMeta(raw),
+        provisioner: r.provisioner,
+        allowVolumeExpansion: Boolean(r.allowVolumeExpansion),
+        isDefault: r.metadata?.annotations?.["storageclass.kubernetes.io/is-default-class"] === "true",
+      };
+    },
+    jobs: (raw: RawObject): JobObject => {
+      const r = raw as Raw;
+      return {
+        kind: "Job",
+        metadata: slimMeta(raw),
+        status: {
+          active: r.status?.active ?? 0,
+          succeeded: r.status?.succeeded ?? 0,
+          failed: r.status?.failed ?? 0,
+          startTime: r.status?.startTime,
+          completionTime: r.status?.completionTime,
+          conditions: slimConditionsOf(r.status?.conditions, JOB_CONDITIONS, { onlyTrue: true, detailWhenTrue: JOB_DETAIL_WHEN_TRUE }),
+        },
+      };
+    },
+    cronjobs: (raw: RawObject): CronJobObject => {
+      const r = raw as Raw;
+      return {
+        kind: "CronJob",
+        metadata: slimMeta(raw),
+        spec: { schedule: r.spec?.schedule, suspend: Boolean(r.spec?.suspend) },
+        status: { lastScheduleTime: r.status?.lastScheduleTime, lastSuccessfulTime: r.status?.lastSuccessfulTime },
+      };
+    },
+  };
+}
+
+/** Slimmers keeping the default tenant label (tests, fixtures, benches). */
+export const slimmers = createSlimmers({ labelKeys: [DEFAULT_TENANT_LABEL_KEY] });
 
 export type ResourceName = keyof typeof slimmers;
 

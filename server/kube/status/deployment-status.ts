@@ -1,5 +1,4 @@
 import type { Condition, DeploymentObject, ReplicaSetObject } from "../objects";
-import { memoisePerObject } from "./memo";
 
 export interface DeploymentView {
   name: string;
@@ -14,13 +13,13 @@ export interface DeploymentView {
   /** Available, Progressing, Scaled to zero, Paused, or Rollout stuck. */
   status: "available" | "progressing" | "scaled-to-zero" | "paused" | "rollout-stuck" | "unavailable";
   rolloutStuck?: { message: string; since?: string };
-  conditions: Condition[];
+  conditions: readonly Condition[];
   revision?: string;
   lastRollout?: { revision?: string; replicaSet: string; at?: string; images: string[] };
   createdAt?: string;
 }
 
-const baseStatus = memoisePerObject((deployment: DeploymentObject): DeploymentView => {
+function baseStatus(deployment: DeploymentObject): DeploymentView {
   const { spec, status } = deployment;
   const progressing = status.conditions.find((c) => c.type === "Progressing");
   const available = status.conditions.find((c) => c.type === "Available");
@@ -54,7 +53,7 @@ const baseStatus = memoisePerObject((deployment: DeploymentObject): DeploymentVi
     revision: deployment.metadata.annotations["deployment.kubernetes.io/revision"],
     createdAt: deployment.metadata.creationTimestamp,
   };
-});
+}
 
 /** Status plus the last rollout, read from the ReplicaSet carrying the deployment's revision. */
 export function deploymentStatus(deployment: DeploymentObject, replicaSets: ReplicaSetObject[] = []): DeploymentView {

@@ -1,5 +1,4 @@
 import type { ContainerStatus, PodObject } from "../objects";
-import { memoisePerObject } from "./memo";
 
 /** What the portal shows for a pod (plain JSON). */
 export interface PodView {
@@ -37,7 +36,7 @@ export interface PodView {
 }
 
 /** Follows kubectl's pod printer (printPod in pkg/printers/internalversion/printers.go). */
-export const podStatus = memoisePerObject((pod: PodObject): PodView => {
+export function podStatus(pod: PodObject): PodView {
   const spec = pod.spec;
   const status = pod.status;
   let reason = status.reason || status.phase || "Unknown";
@@ -136,7 +135,7 @@ export const podStatus = memoisePerObject((pod: PodObject): PodView => {
       };
     }),
   };
-});
+}
 
 function condition(pod: PodObject, type: string) {
   return pod.status.conditions.find((c) => c.type === type);
@@ -149,7 +148,7 @@ function later(a: string | undefined, b: string | undefined): string | undefined
 }
 
 /** The most recent termination of any container: the current state if terminated, else the last one. */
-function lastTermination(statuses: ContainerStatus[]): PodView["lastTermination"] {
+function lastTermination(statuses: readonly ContainerStatus[]): PodView["lastTermination"] {
   let best: PodView["lastTermination"];
   for (const container of statuses) {
     const terminated = container.state.terminated ?? container.lastState.terminated;
