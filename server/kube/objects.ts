@@ -7,18 +7,27 @@
  */
 import type { RawObject } from "./watch-stream";
 
+/** Pods and Jobs keep only the owner's kind (finished Job pods, backup Jobs); ReplicaSets all three. */
+export interface OwnerReference {
+  kind: string;
+  name?: string;
+  uid?: string;
+}
+
 export interface ObjectMeta {
   name: string;
   namespace?: string;
-  uid: string;
+  /** Deployments only: their ReplicaSets' owner references are matched against it. */
+  uid?: string;
   resourceVersion: string;
+  /** Deployments only (rollout progress). */
   generation?: number;
   creationTimestamp?: string;
   deletionTimestamp?: string;
   /** Only the keys a reader uses (the tenant label key); often one object shared by many. */
   labels: Readonly<Record<string, string>>;
   annotations: Readonly<Record<string, string>>;
-  ownerReferences: readonly { kind: string; name: string; uid: string }[];
+  ownerReferences: readonly OwnerReference[];
 }
 
 export interface Condition {
@@ -244,23 +253,52 @@ function keptLabels(labels: Record<string, string> | undefined, keys: readonly s
   return only === undefined ? EMPTY_RECORD : shareLabel(only, intern(labels[only]));
 }
 
-function slimMetaKeeping(raw: RawObject, labelKeys: readonly string[]): ObjectMeta {
+// Most pods have one owner, a ReplicaSet, and most jobs a CronJob: one shared list per kind.
+const ownerKindLists = new Map<string, readonly OwnerReference[]>();
+function ownerKinds(owners: Raw[]): readonly OwnerReference[] {
+  if (owners.length !== 1) return owners.map((o) => Object.freeze({ kind: intern(String(o.kind)) }));
+  const kind = String(owners[0].kind);
+  let list = ownerKindLists.get(kind);
+  if (!list) {
+    if (ownerKindLists.size > 1_000) ownerKindLists.clear();
+    list = Object.freeze([Object.freeze({ kind: intern(kind) })]);
+    ownerKindLists.set(kind, list);
+  }
+  return list;
+}
+
+interface MetaOptions {
+  /** Keep uid and generation (read for Deployments only). */
+  deployment?: boolean;
+  /** Which owner reference fields readers use; none are kept otherwise. */
+  owners?: "kind" | "kind-name-uid";
+}
+
+function slimMetaKeeping(raw: RawObject, labelKeys: readonly string[], options: MetaOptions): ObjectMeta {
   const m: Raw = raw.metadata ?? {};
   const revision = m.annotations?.[REVISION_ANNOTATION];
   const annotations = typeof revision === "string" ? { [REVISION_ANNOTATION]: revision } : EMPTY_RECORD;
   const owners = m.ownerReferences as Raw[] | undefined;
-  return {
+  const meta: ObjectMeta = {
     name: m.name ?? "",
     namespace: m.namespace ? intern(m.namespace) : undefined,
-    uid: m.uid ?? `${m.namespace ?? ""}/${m.name ?? ""}`,
     resourceVersion: m.resourceVersion ?? "",
-    generation: m.generation,
     creationTimestamp: m.creationTimestamp,
-    deletionTimestamp: m.deletionTimestamp,
     labels: keptLabels(m.labels, labelKeys),
     annotations,
-    ownerReferences: owners?.length ? owners.map((o) => ({ kind: o.kind, name: o.name, uid: o.uid })) : EMPTY_LIST,
+    ownerReferences: !owners?.length || !options.owners
+      ? EMPTY_LIST
+      : options.owners === "kind"
+        ? ownerKinds(owners)
+        : owners.map((o) => ({ kind: intern(o.kind), name: o.name, uid: o.uid })),
   };
+  // Added only when kept or set: an absent property costs nothing, an undefined one a slot.
+  if (options.deployment) {
+    meta.uid = m.uid ?? `${m.namespace ?? ""}/${m.name ?? ""}`;
+    meta.generation = m.generation;
+  }
+  if (m.deletionTimestamp) meta.deletionTimestamp = m.deletionTimestamp;
+  return meta;
 }
 
 function slimConditions(list: unknown): readonly Condition[] {
@@ -341,14 +379,14 @@ function slimContainerStatuses(list: unknown): readonly ContainerStatus[] {
 /** The slimmers for a cache whose tenant label is one of `labelKeys` (the only labels kept). */
 export function createSlimmers(options: { labelKeys: readonly string[] }) {
   const labelKeys = [...options.labelKeys];
-  const slimMeta = (raw: RawObject) => slimMetaKeeping(raw, labelKeys);
+  const slimMeta = (raw: RawObject, meta: MetaOptions = {}) => slimMetaKeeping(raw, labelKeys, meta);
   return {
     namespaces: (raw: RawObject): NamespaceObject => ({ kind: "Namespace", metadata: slimMeta(raw), phase: (raw as Raw).status?.phase }),
     deployments: (raw: RawObject): DeploymentObject => {
       const r = raw as Raw;
       return {
         kind: "Deployment",
-        metadata: slimMeta(raw),
+        metadata: slimMeta(raw, { deployment: true }),
         spec: {
           replicas: r.spec?.replicas ?? 1,
           paused: r.spec?.paused,
@@ -370,7 +408,7 @@ export function createSlimmers(options: { labelKeys: readonly string[] }) {
       const r = raw as Raw;
       return {
         kind: "ReplicaSet",
-        metadata: slimMeta(raw),
+        metadata: slimMeta(raw, { owners: "kind-name-uid" }),
         spec: { replicas: r.spec?.replicas ?? 0, images: ((r.spec?.template?.spec?.containers ?? []) as Raw[]).map((c) => c.image) },
         status: { replicas: r.status?.replicas ?? 0, readyReplicas: r.status?.readyReplicas ?? 0, availableReplicas: r.status?.availableReplicas ?? 0 },
       };
@@ -379,7 +417,7 @@ export function createSlimmers(options: { labelKeys: readonly string[] }) {
       const r = raw as Raw;
       return {
         kind: "Pod",
-        metadata: slimMeta(raw),
+        metadata: slimMeta(raw, { owners: "kind" }),
         spec: {
           nodeName: r.spec?.nodeName,
           containers: slimContainers(r.spec?.containers),
@@ -476,7 +514,7 @@ export function createSlimmers(options: { labelKeys: readonly string[] }) {
       const r = raw as Raw;
       return {
         kind: "Job",
-        metadata: slimMeta(raw),
+        metadata: slimMeta(raw, { owners: "kind" }),
         status: {
           active: r.status?.active ?? 0,
           succeeded: r.status?.succeeded ?? 0,
