@@ -87,9 +87,11 @@ describe("pod status, as kubectl prints it", () => {
     expect(running.status).toBe("Init:0/1");
   });
 
-  it("is memoised per object (one object per resourceVersion in the cache)", () => {
+  it("gives every caller its own view: altering one does not alter the next", () => {
     const object = pod();
-    expect(podStatus(object)).toBe(podStatus(object));
-    expect(podStatus({ ...object })).not.toBe(podStatus(object));
+    const first = podStatus(object);
+    first.status = "Altered";
+    first.containers.length = 0;
+    expect(podStatus(object)).toMatchObject({ status: "Running", containers: [{ name: "odoo" }] });
   });
 });

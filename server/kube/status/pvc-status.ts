@@ -1,6 +1,5 @@
 import type { VolumeUsage } from "../cluster-store";
 import type { PvcObject, StorageClassObject } from "../objects";
-import { memoisePerObject } from "./memo";
 
 export interface PvcView {
   name: string;
@@ -21,16 +20,18 @@ export interface PvcView {
   createdAt?: string;
 }
 
-const baseStatus = memoisePerObject((pvc: PvcObject) => ({
-  name: pvc.metadata.name,
-  namespace: pvc.metadata.namespace ?? "",
-  phase: pvc.status.phase ?? "Pending",
-  storageClass: pvc.spec.storageClassName,
-  requested: pvc.spec.requestedStorage,
-  capacity: pvc.status.capacity,
-  resizing: pvc.status.conditions.some((c) => (c.type === "Resizing" || c.type === "FileSystemResizePending") && c.status === "True"),
-  createdAt: pvc.metadata.creationTimestamp,
-}));
+function baseStatus(pvc: PvcObject) {
+  return {
+    name: pvc.metadata.name,
+    namespace: pvc.metadata.namespace ?? "",
+    phase: pvc.status.phase ?? "Pending",
+    storageClass: pvc.spec.storageClassName,
+    requested: pvc.spec.requestedStorage,
+    capacity: pvc.status.capacity,
+    resizing: pvc.status.conditions.some((c) => (c.type === "Resizing" || c.type === "FileSystemResizePending") && c.status === "True"),
+    createdAt: pvc.metadata.creationTimestamp,
+  };
+}
 
 export function pvcStatus(pvc: PvcObject, storageClass: StorageClassObject | undefined, usage: VolumeUsage | undefined): PvcView {
   const base = baseStatus(pvc);
