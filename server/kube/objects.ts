@@ -168,13 +168,6 @@ export interface JobObject {
   status: { active: number; succeeded: number; failed: number; startTime?: string; completionTime?: string; conditions: readonly Condition[] };
 }
 
-export interface CronJobObject {
-  kind: "CronJob";
-  metadata: ObjectMeta;
-  spec: { schedule?: string; suspend: boolean };
-  status: { lastScheduleTime?: string; lastSuccessfulTime?: string };
-}
-
 export type CachedObject =
   | NamespaceObject
   | DeploymentObject
@@ -186,8 +179,7 @@ export type CachedObject =
   | EventObject
   | NodeObject
   | StorageClassObject
-  | JobObject
-  | CronJobObject;
+  | JobObject;
 
 // The revision is the only annotation a reader uses (a Deployment's current ReplicaSet). Others
 // cost memory and can leak: last-applied-configuration can embed whole manifests, secrets included.
@@ -525,15 +517,6 @@ export function createSlimmers(options: { labelKeys: readonly string[] }) {
         },
       };
     },
-    cronjobs: (raw: RawObject): CronJobObject => {
-      const r = raw as Raw;
-      return {
-        kind: "CronJob",
-        metadata: slimMeta(raw),
-        spec: { schedule: r.spec?.schedule, suspend: Boolean(r.spec?.suspend) },
-        status: { lastScheduleTime: r.status?.lastScheduleTime, lastSuccessfulTime: r.status?.lastSuccessfulTime },
-      };
-    },
   };
 }
 
@@ -554,10 +537,12 @@ export interface ObjectByResource {
   nodes: NodeObject;
   storageclasses: StorageClassObject;
   jobs: JobObject;
-  cronjobs: CronJobObject;
 }
 
-/** Where each resource is listed and watched (cluster-wide). */
+/**
+ * Where each resource is listed and watched (cluster-wide). CronJobs are not watched: a backup
+ * Job's owner reference names its CronJob's kind, which is all the portal reads of them.
+ */
 export const RESOURCE_PATHS: Record<ResourceName, string> = {
   namespaces: "/api/v1/namespaces",
   deployments: "/apis/apps/v1/deployments",
@@ -570,7 +555,6 @@ export const RESOURCE_PATHS: Record<ResourceName, string> = {
   nodes: "/api/v1/nodes",
   storageclasses: "/apis/storage.k8s.io/v1/storageclasses",
   jobs: "/apis/batch/v1/jobs",
-  cronjobs: "/apis/batch/v1/cronjobs",
 };
 
 export const RESOURCE_NAMES = Object.keys(RESOURCE_PATHS) as ResourceName[];
