@@ -187,6 +187,46 @@ describe("ClusterStore", () => {
       expect(s.tenantIds()).toEqual(new Set());
     });
 
+    it("changes name the tenant an object left as well as the one it joined, and the one it is deleted from", () => {
+      const s = store();
+      const seen: CacheChange[] = [];
+      s.onChange((change) => seen.push(change));
+      const namespace = slimmers.namespaces(raw("namespaces"));
+      const moved = { ...namespace, metadata: { ...namespace.metadata, labels: { [TENANT_LABEL]: "moved" } } };
+      s.apply("namespaces", { type: "added", object: namespace, resourceVersion: "1" });
+      s.apply("pods", { type: "added", object: podNamed("a", {}), resourceVersion: "2" });
+      s.flushChanges();
+      seen.length = 0;
+      s.apply("namespaces", { type: "modified", object: moved, resourceVersion: "3" });
+      s.flushChanges();
+      expect(new Set(seen.filter((c) => c.kind === "pods").map((c) => c.tenantId))).toEqual(new Set(["moved", tenant]));
+      seen.length = 0;
+      s.apply("pods", { type: "deleted", object: podNamed("a", {}), resourceVersion: "4" });
+      s.flushChanges();
+      expect(seen).toEqual([{ kind: "pods", namespace: ns, name: "a", tenantId: "moved" }]);
+      // An empty tenant label files the object under no tenant.
+      seen.length = 0;
+      s.apply("pods", { type: "added", object: podNamed("blank", { [TENANT_LABEL]: "" }), resourceVersion: "5" });
+      s.flushChanges();
+      s.apply("pods", { type: "deleted", object: podNamed("blank", { [TENANT_LABEL]: "" }), resourceVersion: "6" });
+      s.flushChanges();
+      expect(seen.map((c) => c.tenantId)).toEqual(["", undefined]);
+      expect(s.tenantIds()).toEqual(new Set(["moved"]));
+    });
+
+    it("volume usage of a pvc whose namespace is not cached names the pvc's own tenant", () => {
+      const s = new ClusterStore({ tenantLabelKey: TENANT_LABEL, feeds: ["persistentvolumeclaims", "volume-stats"], coalesceMs: 0 });
+      const seen: CacheChange[] = [];
+      s.onChange((change) => seen.push(change));
+      const pvc = slimmers.persistentvolumeclaims(raw("persistentvolumeclaims"));
+      s.apply("persistentvolumeclaims", { type: "sync", items: [pvc], resourceVersion: "1" });
+      s.flushChanges();
+      seen.length = 0;
+      s.setVolumeUsage([{ namespace: ns, pvc: pvc.metadata.name, usedBytes: 1, capacityBytes: 10, observedAt: "2026-11-23T10:00:00Z" }], { replaceMissing: true });
+      s.flushChanges();
+      expect(seen).toEqual([{ kind: "volume-stats", namespace: ns, name: pvc.metadata.name, tenantId: tenant }]);
+    });
+
     it("keeps the newest 50 events of a namespace once it holds more than 60", () => {
       const s = store();
       s.apply("namespaces", { type: "sync", items: [slimmers.namespaces(raw("namespaces"))], resourceVersion: "1" });

@@ -60,7 +60,6 @@ export class ClusterStore {
   private readonly objects = new Map<ResourceName, Map<string, CachedObject>>();
   private readonly byNamespace: BucketIndex = new Map();
   private readonly byTenant: BucketIndex = new Map();
-  private readonly tenantOfKey = new Map<ResourceName, Map<string, string>>();
   private readonly namespaceTenant = new Map<string, string>();
   private readonly volumes = new Map<string, VolumeUsage>();
   private readonly feeds = new Map<FeedName, FeedState>();
@@ -261,7 +260,23 @@ export class ClusterStore {
   }
 
   private tenantOfPvc(key: string): string | undefined {
-    return this.tenantOfKey.get("persistentvolumeclaims")?.get(key);
+    const pvc = this.objects.get("persistentvolumeclaims")?.get(key);
+    return pvc ? this.indexedTenant(pvc) : undefined;
+  }
+
+  /**
+   * The tenant bucket an object is filed under. No per-key record of it is kept (at 90,000
+   * objects that map was 4 MB): it is what `tenantOf` says now, because every change of a
+   * namespace's tenant re-files that namespace's objects at once (reindexNamespace).
+   */
+  private indexedTenant(object: CachedObject): string | undefined {
+    const namespace = object.metadata.namespace;
+    return this.tenantFiledUnder(object, namespace ? this.namespaceTenant.get(namespace) : undefined);
+  }
+
+  /** The tenant an object is filed under when its namespace belongs to `namespaceTenant`. */
+  private tenantFiledUnder(object: CachedObject, namespaceTenant: string | undefined): string | undefined {
+    return (object.metadata.labels[this.tenantLabelKey] ?? namespaceTenant) || undefined;
   }
 
   private replaceAll(resource: ResourceName, items: CachedObject[]): void {
@@ -286,6 +301,8 @@ export class ClusterStore {
       objects = new Map();
       this.objects.set(resource, objects);
     }
+    const previous = objects.get(key);
+    const tenantBefore = previous ? this.indexedTenant(previous) : undefined;
     objects.set(key, object);
     const namespace = object.metadata.namespace;
     if (namespace) addToIndex(this.byNamespace, resource, namespace, key);
@@ -295,9 +312,9 @@ export class ClusterStore {
       const before = this.namespaceTenant.get(object.metadata.name);
       if (tenantId) this.namespaceTenant.set(object.metadata.name, tenantId);
       else this.namespaceTenant.delete(object.metadata.name);
-      if (before !== tenantId) this.reindexNamespace(object.metadata.name);
+      if (before !== tenantId) this.reindexNamespace(object.metadata.name, before);
     }
-    const tenantId = this.indexTenant(resource, key, object);
+    const tenantId = this.indexTenant(resource, key, object, tenantBefore);
     this.queueChange({ kind: resource, namespace, name: object.metadata.name, tenantId });
     if (resource === "events" && namespace) this.trimEvents(namespace);
   }
@@ -309,39 +326,32 @@ export class ClusterStore {
     objects.delete(key);
     const namespace = object.metadata.namespace;
     if (namespace) removeFromIndex(this.byNamespace, resource, namespace, key);
-    const tenantId = this.tenantOfKey.get(resource)?.get(key);
-    if (tenantId) {
-      removeFromIndex(this.byTenant, resource, tenantId, key);
-      this.tenantOfKey.get(resource)!.delete(key);
-    }
-    if (resource === "namespaces" && this.namespaceTenant.delete(object.metadata.name)) {
-      this.reindexNamespace(object.metadata.name);
+    const tenantId = this.indexedTenant(object);
+    if (tenantId) removeFromIndex(this.byTenant, resource, tenantId, key);
+    if (resource === "namespaces") {
+      const before = this.namespaceTenant.get(object.metadata.name);
+      if (this.namespaceTenant.delete(object.metadata.name)) this.reindexNamespace(object.metadata.name, before);
     }
     this.queueChange({ kind: resource, namespace, name: object.metadata.name, tenantId });
   }
 
-  private indexTenant(resource: ResourceName, key: string, object: CachedObject): string | undefined {
+  /** Files `object` under its tenant; `before` is the tenant its key was filed under until now. */
+  private indexTenant(resource: ResourceName, key: string, object: CachedObject, before: string | undefined): string | undefined {
     const tenantId = this.tenantOf(object);
-    let keyTenants = this.tenantOfKey.get(resource);
-    if (!keyTenants) {
-      keyTenants = new Map();
-      this.tenantOfKey.set(resource, keyTenants);
-    }
-    const before = keyTenants.get(key);
     if (before === tenantId) return tenantId;
     if (before) {
       removeFromIndex(this.byTenant, resource, before, key);
       this.queueChange({ kind: resource, namespace: object.metadata.namespace, name: object.metadata.name, tenantId: before });
     }
-    if (tenantId) {
-      keyTenants.set(key, tenantId);
-      addToIndex(this.byTenant, resource, tenantId, key);
-    } else keyTenants.delete(key);
+    if (tenantId) addToIndex(this.byTenant, resource, tenantId, key);
     return tenantId;
   }
 
-  /** Objects without their own tenant label inherit it from the namespace, which may arrive later. */
-  private reindexNamespace(namespace: string): void {
+  /**
+   * Objects without their own tenant label inherit it from the namespace, which may arrive later.
+   * `previousTenant` is the namespace's tenant before this change: its objects were filed by it.
+   */
+  private reindexNamespace(namespace: string, previousTenant: string | undefined): void {
     for (const [resource, index] of this.byNamespace) {
       const bucket = index.get(namespace);
       if (bucket === undefined) continue;
@@ -349,7 +359,7 @@ export class ClusterStore {
       for (const key of bucketKeys(bucket)) {
         const object = objects.get(key);
         if (!object) continue;
-        const tenantId = this.indexTenant(resource, key, object);
+        const tenantId = this.indexTenant(resource, key, object, this.tenantFiledUnder(object, previousTenant));
         this.queueChange({ kind: resource, namespace, name: object.metadata.name, tenantId });
       }
     }
