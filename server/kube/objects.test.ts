@@ -135,4 +135,12 @@ describe("slimmed objects keep exactly what readers use", () => {
     expect(a.metadata.annotations).toBe(b.metadata.annotations);
     expect(Object.isFrozen(a.metadata.labels) && Object.isFrozen(a.metadata.ownerReferences)).toBe(true);
   });
+
+  it("pods of different tenants share their True conditions, owner list and resources", () => {
+    const [a, b] = ["one", "two"].map((db) => slimmers.pods(tenantFixture(db).objects.find((o) => o.resource === "pods")!.raw));
+    expect(a.status.conditions[0]).toBe(b.status.conditions[0]);
+    expect(a.metadata.ownerReferences).toBe(b.metadata.ownerReferences);
+    expect(a.spec.containers[0].resources).toBe(b.spec.containers[0].resources);
+    expect(a.metadata.labels).not.toBe(b.metadata.labels);
+  });
 });
