@@ -196,7 +196,8 @@ type Raw = Record<string, any>;
 // full, the table starts over; objects keep the strings they already share.
 const INTERNED_MAX = 200_000;
 const internedStrings = new Map<string, string>();
-function intern(value: string): string {
+/** The shared copy of `value` (also used for registry rows, whose ids and names the cache holds). */
+export function intern(value: string): string {
   const known = internedStrings.get(value);
   if (known !== undefined) return known;
   if (internedStrings.size >= INTERNED_MAX) internedStrings.clear();

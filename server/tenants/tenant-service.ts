@@ -3,6 +3,7 @@ import { getDb } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import { kubeSettings } from "@/server/kube/client";
 import { getClusterCache } from "@/server/kube/cluster-cache";
+import { intern } from "@/server/kube/objects";
 import { queryTenants, summarizeFleet } from "./fleet-query";
 import { listRegistryTenants } from "./registry";
 import { TenantDirectory } from "./tenant-view";
@@ -19,16 +20,18 @@ function toIso(value: Date | string): string {
 
 async function loadRegistryRecords(): Promise<TenantRecord[]> {
   const rows = await listRegistryTenants(getDb());
+  // Reloaded every minute: the shared copies keep 10,000 rows from repeating the cache's tenant
+  // ids and names and each other's customer ids, emails, types and versions.
   return rows.map((row) => ({
-    id: row.id,
-    name: row.name,
+    id: intern(row.id),
+    name: intern(row.name),
     databaseName: row.databaseName,
-    customerId: row.customerId,
-    customerEmail: row.customerEmail,
-    instanceType: row.instanceType,
-    odooVersion: row.odooVersion,
-    billingStatus: row.billingStatus,
-    cluster: row.cluster,
+    customerId: intern(row.customerId),
+    customerEmail: intern(row.customerEmail),
+    instanceType: intern(row.instanceType) as TenantRecord["instanceType"],
+    odooVersion: intern(row.odooVersion),
+    billingStatus: intern(row.billingStatus) as TenantRecord["billingStatus"],
+    cluster: intern(row.cluster),
     createdAt: toIso(row.createdAt),
     updatedAt: toIso(row.updatedAt),
   }));
