@@ -165,7 +165,7 @@ export interface Portal {
  */
 export const PORTAL_HEAP_MB_DEFAULT = 384;
 
-export function portalNodeOptions(env: NodeJS.ProcessEnv): string {
+export function portalNodeOptions(env: Readonly<Record<string, string | undefined>>): string {
   const heapMB = env.PORTAL_HEAP_MB?.trim() || String(PORTAL_HEAP_MB_DEFAULT);
   if (!/^\d+$/.test(heapMB) || Number(heapMB) < 128) {
     throw new Error(`PORTAL_HEAP_MB must be a whole number of megabytes, at least 128 (got "${env.PORTAL_HEAP_MB}"). Unset it for the default, ${PORTAL_HEAP_MB_DEFAULT}.`);
