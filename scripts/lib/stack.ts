@@ -159,7 +159,7 @@ export interface Portal {
 
 /**
  * The portal's V8 old-space limit. Without one, V8 on a large machine lets garbage pile up under
- * load (1.1-1.3 GB RSS at 10,000 tenants for a live heap of ~180 MB); 384 MB holds that live heap
+ * load (1.1-1.3 GB RSS at 10,000 tenants for a live heap of ~170 MB); 384 MB holds that live heap
  * with room to spare and keeps the whole process under 600 MB (`npm run bench`). Raise
  * PORTAL_HEAP_MB for fleets well past 10,000 tenants; a --max-old-space-size in NODE_OPTIONS wins.
  */
