@@ -265,12 +265,113 @@ export interface ImportRegistryOptions {
   actorId?: string;
 }
 
+/** What importRegistry would do with a file, so a person can check it before importing. */
+export interface RegistryImportPreview extends RegistryImportResult {
+  /** Rows that passed every check (0 when there are problems). */
+  rows: number;
+}
+
+interface RegistryImportPlan {
+  rows: TenantRecordInput[];
+  toCreate: TenantRecordInput[];
+  toUpdate: TenantRecordInput[];
+  /** Non-empty: the file must not be imported, and the row lists are empty. */
+  problems: RegistryProblem[];
+}
+
+/** Both a PrismaClient and the client inside $transaction: planning only reads tenants. */
+type TenantReader = Pick<PrismaClient, "tenant">;
+
+// A row that differs from the registry in any of these (or in cluster, or in a createdAt the
+// file states) is an update; otherwise it is unchanged and not written.
 const COMPARED = ["name", "databaseName", "customerId", "customerEmail", "instanceType", "odooVersion", "billingStatus"] as const;
 
+const EMPTY_RESULT = { created: 0, updated: 0, unchanged: 0 } as const;
+
 /**
- * Checks the whole file, then upserts every row by id in one transaction and records an
- * AuditEvent. With any problem (in the file, or a database_name taken by a tenant outside the
- * file) nothing is written and `problems` says why.
+ * Checks a file against itself and against the registry (database names held by instances
+ * outside the file) and sorts its rows into creates and updates, reading only. Both the
+ * preview and the import run this, so they cannot disagree about the same registry.
+ */
+async function planRegistryImport(
+  db: TenantReader,
+  parsed: ParsedRegistryFile,
+  format: RegistryFormat,
+  cluster: string,
+): Promise<RegistryImportPlan> {
+  if (parsed.problems.length > 0) return { rows: [], toCreate: [], toUpdate: [], problems: parsed.problems };
+  const rowNumber = rowNumbers(format, parsed.rows);
+
+  const existing = new Map(
+    (await db.tenant.findMany({ where: { id: { in: parsed.rows.map((row) => row.id) } } })).map((tenant) => [tenant.id, tenant]),
+  );
+  const wantedBy = new Map(parsed.rows.map((row) => [row.databaseName, row.id]));
+  const holders = await db.tenant.findMany({
+    where: { databaseName: { in: [...wantedBy.keys()] } },
+    select: { id: true, databaseName: true },
+  });
+  const problems: RegistryProblem[] = [];
+  for (const holder of holders) {
+    const id = wantedBy.get(holder.databaseName)!;
+    // The holder gives the name up in this same file: a rename, not a clash.
+    const holderRenamedInFile = parsed.rows.some((row) => row.id === holder.id && row.databaseName !== holder.databaseName);
+    if (holder.id !== id && !holderRenamedInFile) {
+      problems.push({
+        row: rowNumber.get(id) ?? 0,
+        field: "database_name",
+        problem: `database_name ${quote(holder.databaseName)} already belongs to instance ${holder.id} in the registry`,
+      });
+    }
+  }
+  if (problems.length > 0) {
+    problems.sort((a, b) => a.row - b.row);
+    return { rows: [], toCreate: [], toUpdate: [], problems };
+  }
+
+  const toCreate: TenantRecordInput[] = [];
+  const toUpdate: TenantRecordInput[] = [];
+  for (const row of parsed.rows) {
+    const current = existing.get(row.id);
+    if (!current) toCreate.push(row);
+    else if (
+      !COMPARED.every((key) => current[key] === row[key]) ||
+      current.cluster !== cluster ||
+      (row.createdAt !== undefined && current.createdAt.getTime() !== row.createdAt.getTime())
+    ) {
+      toUpdate.push(row);
+    }
+  }
+  return { rows: parsed.rows, toCreate, toUpdate, problems: [] };
+}
+
+function countsOf(plan: RegistryImportPlan): Omit<RegistryImportResult, "problems"> {
+  return {
+    created: plan.toCreate.length,
+    updated: plan.toUpdate.length,
+    unchanged: plan.rows.length - plan.toCreate.length - plan.toUpdate.length,
+  };
+}
+
+/**
+ * What importRegistry would report for this file right now, without writing. The import plans
+ * again inside its transaction, so a stale preview cannot let a bad file through; at worst the
+ * registry changed in between and the import's report differs from the preview's.
+ */
+export async function previewRegistryImport(
+  db: TenantReader,
+  text: string,
+  format: RegistryFormat,
+  options: { cluster: string },
+): Promise<RegistryImportPreview> {
+  const plan = await planRegistryImport(db, parseRegistryFile(text, format), format, options.cluster);
+  if (plan.problems.length > 0) return { rows: 0, ...EMPTY_RESULT, problems: plan.problems };
+  return { rows: plan.rows.length, ...countsOf(plan), problems: [] };
+}
+
+/**
+ * Plans the file (see planRegistryImport), then writes the creates and updates in one
+ * transaction and records an AuditEvent. With any problem nothing is written and `problems`
+ * says why.
  */
 export async function importRegistry(
   db: PrismaClient,
@@ -278,60 +379,26 @@ export async function importRegistry(
   format: RegistryFormat,
   options: ImportRegistryOptions,
 ): Promise<RegistryImportResult> {
+  // The file's own problems need no transaction: report them before opening one.
   const parsed = parseRegistryFile(text, format);
-  if (parsed.problems.length > 0) return { created: 0, updated: 0, unchanged: 0, problems: parsed.problems };
-  const rowNumber = rowNumbers(format, parsed.rows);
+  if (parsed.problems.length > 0) return { ...EMPTY_RESULT, problems: parsed.problems };
 
   try {
     return await db.$transaction(
       async (tx) => {
-        const ids = parsed.rows.map((row) => row.id);
-        const existing = new Map((await tx.tenant.findMany({ where: { id: { in: ids } } })).map((t) => [t.id, t]));
-        const fileDatabaseNames = new Map(parsed.rows.map((row) => [row.databaseName, row.id]));
-        const holders = await tx.tenant.findMany({
-          where: { databaseName: { in: [...fileDatabaseNames.keys()] } },
-          select: { id: true, databaseName: true },
-        });
-        const problems: RegistryProblem[] = [];
-        for (const holder of holders) {
-          const wantedBy = fileDatabaseNames.get(holder.databaseName)!;
-          const holderRenamedInFile = parsed.rows.some((row) => row.id === holder.id && row.databaseName !== holder.databaseName);
-          if (holder.id !== wantedBy && !holderRenamedInFile) {
-            problems.push({
-              row: rowNumber.get(wantedBy) ?? 0,
-              field: "database_name",
-              problem: `database_name ${quote(holder.databaseName)} already belongs to instance ${holder.id} in the registry`,
-            });
-          }
-        }
-        if (problems.length > 0) return { created: 0, updated: 0, unchanged: 0, problems };
+        const plan = await planRegistryImport(tx, parsed, format, options.cluster);
+        if (plan.problems.length > 0) return { ...EMPTY_RESULT, problems: plan.problems };
 
-        const toCreate = parsed.rows.filter((row) => !existing.has(row.id));
-        const toUpdate = parsed.rows.filter((row) => {
-          const current = existing.get(row.id);
-          if (!current) return false;
-          const same =
-            COMPARED.every((key) => current[key] === row[key]) &&
-            current.cluster === options.cluster &&
-            (row.createdAt === undefined || current.createdAt.getTime() === row.createdAt.getTime());
-          return !same;
-        });
-
-        for (let start = 0; start < toCreate.length; start += 1000) {
+        for (let start = 0; start < plan.toCreate.length; start += 1000) {
           await tx.tenant.createMany({
-            data: toCreate.slice(start, start + 1000).map((row) => ({ ...row, cluster: options.cluster })),
+            data: plan.toCreate.slice(start, start + 1000).map((row) => ({ ...row, cluster: options.cluster })),
           });
         }
-        for (const row of toUpdate) {
+        for (const row of plan.toUpdate) {
           await tx.tenant.update({ where: { id: row.id }, data: { ...row, cluster: options.cluster } });
         }
 
-        const result: RegistryImportResult = {
-          created: toCreate.length,
-          updated: toUpdate.length,
-          unchanged: parsed.rows.length - toCreate.length - toUpdate.length,
-          problems: [],
-        };
+        const counts = countsOf(plan);
         await tx.auditEvent.create({
           data: {
             actorId: options.actorId ?? null,
@@ -339,10 +406,10 @@ export async function importRegistry(
             action: "registry.import",
             targetKind: "registry",
             targetId: options.cluster,
-            details: { format, rows: parsed.rows.length, created: result.created, updated: result.updated, unchanged: result.unchanged },
+            details: { format, rows: plan.rows.length, ...counts },
           },
         });
-        return result;
+        return { ...counts, problems: [] };
       },
       // 10,000 rows on PGlite take a few seconds; Prisma's 5 s default would abort a big import.
       { maxWait: 30_000, timeout: 300_000 },
@@ -351,9 +418,7 @@ export async function importRegistry(
     // Another writer can still take a database_name between our check and the write.
     if ((error as { code?: string }).code === "P2002") {
       return {
-        created: 0,
-        updated: 0,
-        unchanged: 0,
+        ...EMPTY_RESULT,
         problems: [{ row: 0, field: "database_name", problem: "a database_name in the file was taken by another instance while importing; nothing was changed, try again" }],
       };
     }

@@ -3,8 +3,7 @@ import "server-only";
 import { z } from "zod";
 
 import { env } from "@/server/env";
-import { importRegistry, type RegistryProblem } from "@/server/tenants/registry-import";
-import { previewRegistryImport } from "@/server/tenants/registry-preview";
+import { importRegistry, previewRegistryImport, type RegistryProblem } from "@/server/tenants/registry-import";
 import { invalidateRegistry } from "@/server/tenants/tenant-service";
 import { createTRPCRouter, requirePermission } from "@/server/trpc/init";
 
