@@ -1,8 +1,7 @@
 import "server-only";
 import type { KubeConfig } from "@kubernetes/client-node";
-import { kubeGet, kubeGetJson } from "@/server/kube/client";
 import { KubeError, toKubeError } from "@/server/kube/kube-error";
-import type { PodObject } from "@/server/kube/objects";
+import { openPodLog, readPod, type PodLogOptions } from "@/server/kube/pod-logs";
 import { LineSequencer, OverlapFilter, parseKubeletLine, truncateToSecond, type ResumeCursor } from "./log-line";
 import type { LogLine, LogReadOptions, LogStreamState } from "./types";
 import { abortableSleep } from "@/server/abortable-sleep";
@@ -52,12 +51,6 @@ export const DEFAULT_UPSTREAM_TUNING: UpstreamTuning = {
   readAttempts: 4,
 };
 
-type Query = Record<string, string | number | boolean | undefined>;
-
-function logPath(ref: ContainerRef): string {
-  return `/api/v1/namespaces/${encodeURIComponent(ref.namespace)}/pods/${encodeURIComponent(ref.pod)}/log`;
-}
-
 const WAITING = /waiting to start|ContainerCreating|PodInitializing/i;
 
 /** The plain sentence a 400/404 from the log endpoint ends a stream with, or undefined when it is worth retrying. */
@@ -92,7 +85,7 @@ export async function* streamContainerLog(
 
   while (!signal.aborted) {
     const cursor = sequencer.cursor();
-    const query: Query = { container: ref.container, timestamps: true };
+    const query: PodLogOptions = { container: ref.container, timestamps: true };
     if (options.follow) query.follow = true;
     else query.limitBytes = tuning.limitBytes;
     if (options.previous) query.previous = true;
@@ -111,7 +104,7 @@ export async function* streamContainerLog(
     let received = 0;
     const connectedAt = new Date();
     try {
-      const response = await kubeGet(kubeConfig, logPath(ref), { query, signal, timeoutMs: tuning.connectTimeoutMs });
+      const response = await openPodLog(kubeConfig, ref.namespace, ref.pod, query, { signal, timeoutMs: tuning.connectTimeoutMs });
       // A follow that breaks before its first line continues from the second it first connected;
       // a one-off read that breaks that early is simply read again with its own options.
       if (options.follow) firstConnectSecond ??= truncateToSecond(connectedAt.toISOString());
@@ -189,20 +182,14 @@ export async function* streamContainerLog(
 /** Why a follow cannot continue (pod deleted, container gone, pod finished), or undefined to reconnect. */
 async function podEnding(kubeConfig: KubeConfig, ref: ContainerRef, signal: AbortSignal, endedCleanly: boolean): Promise<string | undefined> {
   try {
-    const pod = await kubeGetJson<{ spec?: { containers?: { name: string }[]; initContainers?: { name: string }[] }; status?: PodObject["status"] & { phase?: string } }>(
-      kubeConfig,
-      `/api/v1/namespaces/${encodeURIComponent(ref.namespace)}/pods/${encodeURIComponent(ref.pod)}`,
-      { signal, timeoutMs: 10_000 },
-    );
+    const pod = await readPod(kubeConfig, ref.namespace, ref.pod, { signal, timeoutMs: 10_000 });
     const names = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((c) => c.name);
     if (!names.includes(ref.container)) return `Pod ${ref.pod} has no container "${ref.container}".`;
     const phase = pod.status?.phase;
     if (endedCleanly && (phase === "Succeeded" || phase === "Failed")) return `Pod ${ref.pod} has finished (${phase}).`;
     const isInit = (pod.spec?.initContainers ?? []).some((c) => c.name === ref.container);
     if (endedCleanly && isInit) {
-      const status = (pod.status as { initContainerStatuses?: { name: string; state?: { terminated?: { exitCode?: number } } }[] } | undefined)?.initContainerStatuses?.find(
-        (s) => s.name === ref.container,
-      );
+      const status = pod.status?.initContainerStatuses?.find((s) => s.name === ref.container);
       if (status?.state?.terminated?.exitCode === 0) return `Init container "${ref.container}" completed.`;
     }
     return undefined;
