@@ -1,26 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 
 import { checkCredentials } from "@/server/auth/credentials";
 import { hashPassword } from "@/server/auth/password";
 import { IpThrottle, parseRateLimitedError } from "@/server/auth/sign-in-throttle";
 import type { SessionUser } from "@/server/auth/session";
 import { createLocalUser, listUsers, resetUserPassword, setUserDisabled, setUserRole } from "@/server/auth/user-admin";
-import { closeDb, createDb, type PrismaClient } from "@/server/db/client";
+import { useTestDatabase } from "@/server/db/test-database";
 
-let db: PrismaClient;
+const db = useTestDatabase({ emptyBeforeEach: ["auditEvent", "user"] });
 let admin: SessionUser;
 
-beforeAll(async () => {
-  db = await createDb("memory://");
-});
-
-afterAll(async () => {
-  await closeDb(db);
-});
-
 beforeEach(async () => {
-  await db.auditEvent.deleteMany();
-  await db.user.deleteMany();
   const record = await db.user.create({
     data: { email: "root@test.local", name: "Root", role: "admin", passwordHash: await hashPassword("root-password-123") },
   });

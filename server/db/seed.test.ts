@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "@/server/auth/demo-accounts";
 import { verifyPassword } from "@/server/auth/password";
 
-import { closeDb, createDb } from "./connect";
-import type { PrismaClient } from "./generated/client";
 import { seedDemoUsers } from "./seed";
+import { useTestDatabase } from "./test-database";
 
 describe("seedDemoUsers", () => {
-  let db: PrismaClient;
-  beforeAll(async () => {
-    db = await createDb("memory://");
-  });
-  afterAll(async () => {
-    await closeDb(db);
-  });
+  const db = useTestDatabase();
 
   it("creates one local account per role with the demo password, once", async () => {
     const first = await seedDemoUsers(db);

@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import { closeDb, createDb } from "@/server/db/connect";
-import type { PrismaClient } from "@/server/db/generated/client";
+import { useTestDatabase } from "@/server/db/test-database";
 
 import { getRegistryTenant, listRegistryTenants } from "./registry";
 import { importRegistry, parseRegistryFile } from "./registry-import";
@@ -95,17 +94,7 @@ describe("parseRegistryFile", () => {
 });
 
 describe("importRegistry", () => {
-  let db: PrismaClient;
-  beforeAll(async () => {
-    db = await createDb("memory://");
-  });
-  afterAll(async () => {
-    await closeDb(db);
-  });
-  beforeEach(async () => {
-    await db.auditEvent.deleteMany();
-    await db.tenant.deleteMany();
-  });
+  const db = useTestDatabase({ emptyBeforeEach: ["auditEvent", "tenant"] });
 
   it("creates, then reports unchanged, then updates by id; records an audit event each time", async () => {
     expect(await importRegistry(db, fixture("registry-good.csv"), "csv", importer)).toEqual({

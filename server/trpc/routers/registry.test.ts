@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 
 import type { AppSession } from "@/server/auth/session";
-import { closeDb, createDb, type PrismaClient } from "@/server/db/client";
+import { useTestDatabase } from "@/server/db/test-database";
 import { createCallerFactory } from "@/server/trpc/init";
 import { registryRouter } from "@/server/trpc/routers/registry";
 
@@ -14,22 +14,11 @@ const BAD_DATABASE_NAME =
   "b2c3d4e5-f607-4819-8a2b-3c4d5e6f7081,odoo-acme-b2c3d4e5,Acme Corp,5e6f7081-92a3-4b4c-8d5e-6f708192a3b4,ops@acme.example,development,17.0,active,";
 const csv = (...rows: string[]) => [HEADER, ...rows].join("\n");
 
-let db: PrismaClient;
+const db = useTestDatabase({ emptyBeforeEach: ["auditEvent", "tenant", "user"] });
 const createCaller = createCallerFactory(registryRouter);
 let caller: ReturnType<typeof createCaller>;
 
-beforeAll(async () => {
-  db = await createDb("memory://");
-});
-
-afterAll(async () => {
-  await closeDb(db);
-});
-
 beforeEach(async () => {
-  await db.auditEvent.deleteMany();
-  await db.tenant.deleteMany();
-  await db.user.deleteMany();
   const admin = await db.user.create({ data: { email: "admin@test.local", name: "Admin", role: "admin" } });
   const session: AppSession = { user: { id: admin.id, email: admin.email, name: admin.name, role: "admin" } };
   caller = createCaller({ session, headers: new Headers(), db });
