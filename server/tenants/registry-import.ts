@@ -275,6 +275,8 @@ interface RegistryImportPlan {
   rows: TenantRecordInput[];
   toCreate: TenantRecordInput[];
   toUpdate: TenantRecordInput[];
+  /** Ids of tenants (all in toUpdate) whose current database_name another row of the file takes. */
+  handOvers: string[];
   /** Non-empty: the file must not be imported, and the row lists are empty. */
   problems: RegistryProblem[];
 }
@@ -299,23 +301,27 @@ async function planRegistryImport(
   format: RegistryFormat,
   cluster: string,
 ): Promise<RegistryImportPlan> {
-  if (parsed.problems.length > 0) return { rows: [], toCreate: [], toUpdate: [], problems: parsed.problems };
+  if (parsed.problems.length > 0) return { rows: [], toCreate: [], toUpdate: [], handOvers: [], problems: parsed.problems };
   const rowNumber = rowNumbers(format, parsed.rows);
 
   const existing = new Map(
     (await db.tenant.findMany({ where: { id: { in: parsed.rows.map((row) => row.id) } } })).map((tenant) => [tenant.id, tenant]),
   );
   const wantedBy = new Map(parsed.rows.map((row) => [row.databaseName, row.id]));
+  const idsInFile = new Set(parsed.rows.map((row) => row.id));
   const holders = await db.tenant.findMany({
     where: { databaseName: { in: [...wantedBy.keys()] } },
     select: { id: true, databaseName: true },
   });
   const problems: RegistryProblem[] = [];
+  const handOvers: string[] = [];
   for (const holder of holders) {
     const id = wantedBy.get(holder.databaseName)!;
-    // The holder gives the name up in this same file: a rename, not a clash.
-    const holderRenamedInFile = parsed.rows.some((row) => row.id === holder.id && row.databaseName !== holder.databaseName);
-    if (holder.id !== id && !holderRenamedInFile) {
+    if (holder.id === id) continue;
+    // A holder that is in the file gives the name up there (the file uses each name once, and
+    // another row has this one): a rename, not a clash.
+    if (idsInFile.has(holder.id)) handOvers.push(holder.id);
+    else {
       problems.push({
         row: rowNumber.get(id) ?? 0,
         field: "database_name",
@@ -325,7 +331,7 @@ async function planRegistryImport(
   }
   if (problems.length > 0) {
     problems.sort((a, b) => a.row - b.row);
-    return { rows: [], toCreate: [], toUpdate: [], problems };
+    return { rows: [], toCreate: [], toUpdate: [], handOvers: [], problems };
   }
 
   const toCreate: TenantRecordInput[] = [];
@@ -341,7 +347,7 @@ async function planRegistryImport(
       toUpdate.push(row);
     }
   }
-  return { rows: parsed.rows, toCreate, toUpdate, problems: [] };
+  return { rows: parsed.rows, toCreate, toUpdate, handOvers, problems: [] };
 }
 
 function countsOf(plan: RegistryImportPlan): Omit<RegistryImportResult, "problems"> {
@@ -388,6 +394,13 @@ export async function importRegistry(
       async (tx) => {
         const plan = await planRegistryImport(tx, parsed, format, options.cluster);
         if (plan.problems.length > 0) return { ...EMPTY_RESULT, problems: plan.problems };
+
+        // database_name is unique at every statement, not at commit: a name handed to another
+        // row (a rename plus a new instance, or two instances swapping) must be free before it
+        // is taken. The parking name cannot clash: valid names never start with "~".
+        for (const id of plan.handOvers) {
+          await tx.tenant.update({ where: { id }, data: { databaseName: `~handing-over-${id}` } });
+        }
 
         for (let start = 0; start < plan.toCreate.length; start += 1000) {
           await tx.tenant.createMany({
