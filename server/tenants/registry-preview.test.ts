@@ -1,26 +1,15 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import { closeDb, createDb } from "@/server/db/connect";
-import type { PrismaClient } from "@/server/db/generated/client";
+import { useTestDatabase } from "@/server/db/test-database";
 
 import { importRegistry, previewRegistryImport, type RegistryFormat } from "./registry-import";
 
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, "__fixtures__", name), "utf8");
 const importer = { cluster: "eu-1", actorEmail: "admin@fleetdeck.local" };
 
-let db: PrismaClient;
-beforeAll(async () => {
-  db = await createDb("memory://");
-});
-afterAll(async () => {
-  await closeDb(db);
-});
-beforeEach(async () => {
-  await db.auditEvent.deleteMany();
-  await db.tenant.deleteMany();
-});
+const db = useTestDatabase({ emptyBeforeEach: ["auditEvent", "tenant"] });
 
 /** Everything an import could touch, to prove a preview left it as it was. */
 async function registrySnapshot() {
