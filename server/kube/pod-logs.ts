@@ -1,7 +1,7 @@
 import "server-only";
 import type { Readable } from "node:stream";
 import type { KubeConfig } from "@kubernetes/client-node";
-import { kubeGet, kubeGetJson } from "./client";
+import { kubeGet } from "./client";
 
 /**
  * The pod log endpoint (GET /api/v1/namespaces/{ns}/pods/{pod}/log) as raw bytes. What the bytes
@@ -37,7 +37,7 @@ export function podLogRequest(namespace: string, pod: string, options: PodLogOpt
   if (options.sinceSeconds !== undefined) query.sinceSeconds = options.sinceSeconds;
   if (options.tailLines !== undefined) query.tailLines = options.tailLines;
   if (options.limitBytes !== undefined) query.limitBytes = options.limitBytes;
-  return { path: `${podPath(namespace, pod)}/log`, query };
+  return { path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`, query };
 }
 
 /**
@@ -54,26 +54,4 @@ export async function openPodLog(
 ): Promise<Readable> {
   const { path, query } = podLogRequest(namespace, pod, options);
   return kubeGet(kubeConfig, path, { query, signal: request.signal, timeoutMs: request.timeoutMs });
-}
-
-/** The fields of a pod that say why its log ended. */
-export interface PodLogState {
-  spec?: { containers?: { name: string }[]; initContainers?: { name: string }[] };
-  status?: {
-    phase?: string;
-    initContainerStatuses?: { name: string; state?: { terminated?: { exitCode?: number } } }[];
-  };
-}
-
-export async function readPod(
-  kubeConfig: KubeConfig,
-  namespace: string,
-  pod: string,
-  request: { signal?: AbortSignal; timeoutMs?: number } = {},
-): Promise<PodLogState> {
-  return kubeGetJson<PodLogState>(kubeConfig, podPath(namespace, pod), request);
-}
-
-function podPath(namespace: string, pod: string): string {
-  return `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}`;
 }

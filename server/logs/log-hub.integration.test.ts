@@ -12,14 +12,18 @@ import { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "@/scripts/lib/stack";
 import { kubeGet, kubeGetJson } from "@/server/kube/client";
+import { ClusterCache } from "@/server/kube/cluster-cache";
 import { LogHub } from "./log-hub";
 import type { LogSelection, TrackedLogEvent } from "./log-view-session";
 import type { LogLine } from "./types";
-import { streamContainerLog, type ContainerRef, type UpstreamTuning } from "./upstream-stream";
+import { streamContainerLog, type ContainerRef, type UpstreamCluster, type UpstreamTuning } from "./upstream-stream";
 
 let sim: Simulator;
 let workDir: string;
 let kubeConfig: KubeConfig;
+// Streams learn why a follow ended from a pod watch, as in the portal.
+let podCache: ClusterCache;
+let cluster: UpstreamCluster;
 let target: ContainerRef;
 let databaseName: string;
 
@@ -31,6 +35,7 @@ const TUNING: UpstreamTuning = {
   limitBytes: 64 * 1024 * 1024,
   maxTailLines: 50_000,
   readAttempts: 4,
+  endSettleMs: 1_500,
 };
 
 function makeHub(): LogHub {
@@ -38,8 +43,8 @@ function makeHub(): LogHub {
     maxUpstreams: 10,
     readRetryMs: 300,
     source: {
-      follow: (ref, sinceTime, signal) => streamContainerLog(kubeConfig, ref, { follow: true, sinceTime }, signal, TUNING),
-      read: (ref, options, signal) => streamContainerLog(kubeConfig, ref, { ...options, follow: false }, signal, TUNING),
+      follow: (ref, sinceTime, signal) => streamContainerLog(cluster, ref, { follow: true, sinceTime }, signal, TUNING),
+      read: (ref, options, signal) => streamContainerLog(cluster, ref, { ...options, follow: false }, signal, TUNING),
     },
   });
 }
@@ -91,6 +96,15 @@ beforeAll(async () => {
   sim = await startSimulator({ dataDir: workDir, tenants: 6, scenario: "healthy", seed: 4, quiet: true });
   kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(sim.kubeconfig);
+  podCache = new ClusterCache({
+    kubeConfig,
+    settings: { tenantLabelKey: "saasodoo.instance.id", watchSilenceTimeoutMs: 60_000, clusterName: "default" },
+    resources: ["pods"],
+    backoff: { initialMs: 100, maxMs: 1_000 },
+  });
+  podCache.start();
+  if (!(await podCache.whenWarm(30_000))) throw new Error("the pod watch did not list");
+  cluster = { kubeConfig, lookupPod: (namespace, name) => podCache.get("pods", namespace, name) };
   const registry = (await sim.control("GET", "/_sim/registry")) as { database_name: string }[];
   databaseName = registry[0].database_name;
   const namespace = `tenant-${databaseName}`;
@@ -106,6 +120,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
+  await podCache?.stop();
   await sim?.stop();
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });

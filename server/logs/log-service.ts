@@ -13,7 +13,7 @@ import { LogHub } from "./log-hub";
 import type { LogSelection, LogViewOptions, SelectedContainer, TrackedLogEvent } from "./log-view-session";
 import { podLogTargets } from "./log-targets";
 import type { LogTarget } from "./types";
-import { streamContainerLog } from "./upstream-stream";
+import { streamContainerLog, type UpstreamCluster } from "./upstream-stream";
 
 /**
  * Entry points of the log viewer for the tRPC router and the download route: which containers a
@@ -37,12 +37,16 @@ const globalSlot = globalThis as typeof globalThis & { __fleetdeckLogHub?: LogHu
 
 export function getLogHub(): LogHub {
   if (!globalSlot.__fleetdeckLogHub) {
-    const kubeConfig = loadKubeConfig();
+    // Why a followed log ended is read from the watch cache, like every other pod read.
+    const cluster: UpstreamCluster = {
+      kubeConfig: loadKubeConfig(),
+      lookupPod: (namespace, name) => getClusterCache().get("pods", namespace, name),
+    };
     globalSlot.__fleetdeckLogHub = new LogHub({
       maxUpstreams: env.LOG_MAX_UPSTREAM_STREAMS,
       source: {
-        follow: (ref, sinceTime, signal) => streamContainerLog(kubeConfig, ref, { follow: true, sinceTime }, signal),
-        read: (ref, options, signal) => streamContainerLog(kubeConfig, ref, { ...options, follow: false }, signal),
+        follow: (ref, sinceTime, signal) => streamContainerLog(cluster, ref, { follow: true, sinceTime }, signal),
+        read: (ref, options, signal) => streamContainerLog(cluster, ref, { ...options, follow: false }, signal),
       },
     });
   }

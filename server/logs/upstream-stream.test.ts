@@ -2,16 +2,19 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { KubeConfig } from "@kubernetes/client-node";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createSlimmers, type PodObject } from "@/server/kube/objects";
 import type { LogLine } from "./types";
-import { streamContainerLog, type UpstreamEvent, type UpstreamTuning } from "./upstream-stream";
+import { streamContainerLog, type UpstreamCluster, type UpstreamEvent, type UpstreamTuning } from "./upstream-stream";
 
 /**
  * A tiny kubelet log endpoint with real-cluster traits the simulator does not have: nanosecond
- * timestamps shared by several lines, and a connection that breaks in the middle of a line.
+ * timestamps shared by several lines, and a connection that breaks in the middle of a line. The
+ * pod itself is what the watch cache would hold (`cachedPod`), which may lag the log.
  */
 class FakeKubelet {
   lines: string[] = [];
   podExists = true;
+  cachedPod: PodObject | undefined = slimPod("1", "Running");
   requests: URLSearchParams[] = [];
   private readonly open = new Set<http.ServerResponse>();
   private server!: http.Server;
@@ -21,7 +24,6 @@ class FakeKubelet {
     this.server = http.createServer((request, response) => {
       const url = new URL(request.url ?? "/", "http://x");
       if (!this.podExists) return this.status(response, 404, "NotFound", `pods "p" not found`);
-      if (!url.pathname.endsWith("/log")) return this.json(response, 200, { kind: "Pod", spec: { containers: [{ name: "c" }] }, status: { phase: "Running" } });
       this.requests.push(url.searchParams);
       if (url.searchParams.get("previous") === "true") return this.status(response, 400, "BadRequest", `previous terminated container "c" in pod "p" not found`);
       const since = url.searchParams.get("sinceTime");
@@ -51,6 +53,11 @@ class FakeKubelet {
     }
   }
 
+  /** Closes every follow normally, as the kubelet does when the container exits. */
+  endFollowers(): void {
+    for (const response of this.open) response.end();
+  }
+
   get followers(): number {
     return this.open.size;
   }
@@ -78,22 +85,29 @@ const TUNING: UpstreamTuning = {
   limitBytes: 1024 * 1024,
   maxTailLines: 50_000,
   readAttempts: 2,
+  endSettleMs: 500,
 };
 
+const slimmers = createSlimmers({ labelKeys: [] });
+function slimPod(resourceVersion: string, phase: string): PodObject {
+  return slimmers.pods({ metadata: { name: "p", namespace: "ns", resourceVersion }, spec: { containers: [{ name: "c", image: "odoo:17.0" }] }, status: { phase } });
+}
+
 let kubelet: FakeKubelet;
-let kubeConfig: KubeConfig;
+let cluster: UpstreamCluster;
 const ref = { namespace: "ns", pod: "p", container: "c" };
 
 beforeEach(async () => {
   kubelet = new FakeKubelet();
   await kubelet.start();
-  kubeConfig = new KubeConfig();
+  const kubeConfig = new KubeConfig();
   kubeConfig.loadFromOptions({
     clusters: [{ name: "fake", server: kubelet.url, skipTLSVerify: true }],
     users: [{ name: "u", token: "t" }],
     contexts: [{ name: "ctx", cluster: "fake", user: "u" }],
     currentContext: "ctx",
   });
+  cluster = { kubeConfig, lookupPod: (namespace, name) => (namespace === "ns" && name === "p" ? kubelet.cachedPod : undefined) };
 });
 
 afterEach(async () => {
@@ -119,7 +133,7 @@ describe("streamContainerLog", () => {
     const ts = "2026-11-23T10:00:01.123456789Z";
     kubelet.lines = [`2026-11-23T10:00:00.5Z before`, `${ts} same`, `${ts} same`, `${ts} other`];
     const abort = new AbortController();
-    const events = streamContainerLog(kubeConfig, ref, { follow: true, tailLines: 10 }, abort.signal, TUNING);
+    const events = streamContainerLog(cluster, ref, { follow: true, tailLines: 10 }, abort.signal, TUNING);
     const first = await collect(events, (lines) => lines.length === 4);
     expect(first.lines.map((l) => l.id)).toEqual([
       "2026-11-23T10:00:00.5Z#p/c#0",
@@ -141,18 +155,49 @@ describe("streamContainerLog", () => {
   });
 
   it("ends with a plain sentence when there is no previous container, and when the pod is gone", async () => {
-    const previous = await collect(streamContainerLog(kubeConfig, ref, { follow: false, previous: true }, new AbortController().signal, TUNING), () => false);
+    const previous = await collect(streamContainerLog(cluster, ref, { follow: false, previous: true }, new AbortController().signal, TUNING), () => false);
     expect(previous.states.at(-1)).toBe(`ended: Container "c" of pod p has no previous (terminated) instance.`);
     kubelet.podExists = false;
-    const gone = await collect(streamContainerLog(kubeConfig, ref, { follow: true }, new AbortController().signal, TUNING), () => false);
+    const gone = await collect(streamContainerLog(cluster, ref, { follow: true }, new AbortController().signal, TUNING), () => false);
     expect(gone.states.at(-1)).toBe("ended: Pod p does not exist (any more) in ns.");
   });
 
   it("caps 'all' at maxTailLines and asks for timestamps", async () => {
     kubelet.lines = ["2026-11-23T10:00:00Z a", "2026-11-23T10:00:01Z b"];
-    const read = await collect(streamContainerLog(kubeConfig, ref, { follow: false, tailLines: 0 }, new AbortController().signal, TUNING), () => false);
+    const read = await collect(streamContainerLog(cluster, ref, { follow: false, tailLines: 0 }, new AbortController().signal, TUNING), () => false);
     expect(read.lines.map((l) => l.text)).toEqual(["a", "b"]);
     expect(kubelet.requests[0].get("tailLines")).toBe("50000");
     expect(kubelet.requests[0].get("timestamps")).toBe("true");
+  });
+
+  it("waits for the cache to show why a follow ended cleanly instead of reconnecting at once", async () => {
+    kubelet.lines = ["2026-11-23T10:00:00Z started"];
+    const abort = new AbortController();
+    const events = streamContainerLog(cluster, ref, { follow: true }, abort.signal, TUNING);
+    await collect(events, (lines) => lines.length === 1);
+    // The container exits: its log ends now, the watch brings the finished pod a moment later.
+    kubelet.endFollowers();
+    setTimeout(() => (kubelet.cachedPod = slimPod("2", "Succeeded")), 150);
+    const ended = await collect(events, () => false);
+    expect(ended.states).toEqual(["ended: Pod p has finished (Succeeded)."]);
+    expect(kubelet.requests).toHaveLength(1);
+  });
+
+  it("reconnects a follow that ended cleanly once the cache shows no change for the settle time, and ends when the pod is gone from it", async () => {
+    kubelet.lines = ["2026-11-23T10:00:00Z started"];
+    const abort = new AbortController();
+    const events = streamContainerLog(cluster, ref, { follow: true }, abort.signal, TUNING);
+    await collect(events, (lines) => lines.length === 1);
+    const closedAt = Date.now();
+    kubelet.endFollowers();
+    const reconnected = await collect(events, (_, states) => states.includes("live"));
+    expect(reconnected.states).toEqual(["reconnecting: Log stream closed; reconnecting…", "live"]);
+    expect(Date.now() - closedAt).toBeGreaterThanOrEqual(TUNING.endSettleMs - 50);
+    expect(kubelet.requests).toHaveLength(2);
+
+    kubelet.cachedPod = undefined;
+    kubelet.endFollowers();
+    const deleted = await collect(events, () => false);
+    expect(deleted.states).toEqual(["ended: Pod p was deleted."]);
   });
 });

@@ -1,7 +1,8 @@
 import "server-only";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { KubeError, toKubeError } from "@/server/kube/kube-error";
-import { openPodLog, readPod, type PodLogOptions } from "@/server/kube/pod-logs";
+import type { PodObject } from "@/server/kube/objects";
+import { openPodLog, type PodLogOptions } from "@/server/kube/pod-logs";
 import { LineSequencer, OverlapFilter, parseKubeletLine, truncateToSecond, type ResumeCursor } from "./log-line";
 import type { LogLine, LogReadOptions, LogStreamState } from "./types";
 import { abortableSleep } from "@/server/abortable-sleep";
@@ -17,6 +18,13 @@ export interface ContainerRef {
   namespace: string;
   pod: string;
   container: string;
+}
+
+/** What a stream needs from the cluster: the log endpoint, and the watch cache's copy of a pod. */
+export interface UpstreamCluster {
+  kubeConfig: KubeConfig;
+  /** The pod as the watch cache holds it now; undefined once it was deleted. */
+  lookupPod: (namespace: string, name: string) => PodObject | undefined;
 }
 
 export interface UpstreamReadOptions extends LogReadOptions {
@@ -40,6 +48,11 @@ export interface UpstreamTuning {
   maxTailLines: number;
   /** Failed attempts of a non-follow read before it gives up. */
   readAttempts: number;
+  /**
+   * How long a follow that ended cleanly waits for the watch cache to show why (the container
+   * exited) before it takes the end for a closed connection and reconnects.
+   */
+  endSettleMs: number;
 }
 
 export const DEFAULT_UPSTREAM_TUNING: UpstreamTuning = {
@@ -49,6 +62,7 @@ export const DEFAULT_UPSTREAM_TUNING: UpstreamTuning = {
   limitBytes: 64 * 1024 * 1024,
   maxTailLines: 50_000,
   readAttempts: 4,
+  endSettleMs: 1_500,
 };
 
 const WAITING = /waiting to start|ContainerCreating|PodInitializing/i;
@@ -69,7 +83,7 @@ function endingMessage(error: KubeError, ref: ContainerRef, follow: boolean): st
 }
 
 export async function* streamContainerLog(
-  kubeConfig: KubeConfig,
+  cluster: UpstreamCluster,
   ref: ContainerRef,
   options: UpstreamReadOptions,
   signal: AbortSignal,
@@ -104,7 +118,7 @@ export async function* streamContainerLog(
     let received = 0;
     const connectedAt = new Date();
     try {
-      const response = await openPodLog(kubeConfig, ref.namespace, ref.pod, query, { signal, timeoutMs: tuning.connectTimeoutMs });
+      const response = await openPodLog(cluster.kubeConfig, ref.namespace, ref.pod, query, { signal, timeoutMs: tuning.connectTimeoutMs });
       // A follow that breaks before its first line continues from the second it first connected;
       // a one-off read that breaks that early is simply read again with its own options.
       if (options.follow) firstConnectSecond ??= truncateToSecond(connectedAt.toISOString());
@@ -159,7 +173,7 @@ export async function* streamContainerLog(
 
     if (signal.aborted) return;
     // A follow ends when the container exits or the connection drops: find out which.
-    const ended = await podEnding(kubeConfig, ref, signal, endedCleanly);
+    const ended = await podEnding(cluster, ref, signal, endedCleanly, tuning.endSettleMs);
     if (signal.aborted) return;
     if (ended) {
       yield { type: "status", state: "ended", message: ended };
@@ -179,24 +193,38 @@ export async function* streamContainerLog(
   }
 }
 
-/** Why a follow cannot continue (pod deleted, container gone, pod finished), or undefined to reconnect. */
-async function podEnding(kubeConfig: KubeConfig, ref: ContainerRef, signal: AbortSignal, endedCleanly: boolean): Promise<string | undefined> {
-  try {
-    const pod = await readPod(kubeConfig, ref.namespace, ref.pod, { signal, timeoutMs: 10_000 });
-    const names = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((c) => c.name);
-    if (!names.includes(ref.container)) return `Pod ${ref.pod} has no container "${ref.container}".`;
-    const phase = pod.status?.phase;
-    if (endedCleanly && (phase === "Succeeded" || phase === "Failed")) return `Pod ${ref.pod} has finished (${phase}).`;
-    const isInit = (pod.spec?.initContainers ?? []).some((c) => c.name === ref.container);
-    if (endedCleanly && isInit) {
-      const status = pod.status?.initContainerStatuses?.find((s) => s.name === ref.container);
-      if (status?.state?.terminated?.exitCode === 0) return `Init container "${ref.container}" completed.`;
-    }
-    return undefined;
-  } catch (error) {
-    const kubeError = toKubeError(error);
-    if (kubeError.kind === "not-found") return `Pod ${ref.pod} was deleted.`;
-    return undefined;
+const SETTLE_POLL_MS = 100;
+
+/**
+ * Why a follow cannot continue (pod deleted, container gone, pod finished), or undefined to
+ * reconnect, from the watch cache. A container that exits ends its follow a moment before the
+ * watch delivers the pod's new status, and a closed connection ends one the same way: after a
+ * clean end the cache is given up to `settleMs` to change the pod, and its new state decides.
+ */
+async function podEnding(cluster: UpstreamCluster, ref: ContainerRef, signal: AbortSignal, endedCleanly: boolean, settleMs: number): Promise<string | undefined> {
+  const seen = cluster.lookupPod(ref.namespace, ref.pod);
+  const ending = explainEnding(seen, ref, endedCleanly);
+  if (ending !== undefined || !seen || !endedCleanly) return ending;
+  const deadline = Date.now() + settleMs;
+  while (!signal.aborted && Date.now() < deadline) {
+    await abortableSleep(Math.min(SETTLE_POLL_MS, deadline - Date.now()), signal);
+    const pod = cluster.lookupPod(ref.namespace, ref.pod);
+    // Any new version is the status the kubelet wrote after the end (or the deletion).
+    if (pod?.metadata.resourceVersion !== seen.metadata.resourceVersion) return explainEnding(pod, ref, endedCleanly);
   }
+  return undefined;
 }
 
+function explainEnding(pod: PodObject | undefined, ref: ContainerRef, endedCleanly: boolean): string | undefined {
+  if (!pod) return `Pod ${ref.pod} was deleted.`;
+  const names = [...pod.spec.containers, ...pod.spec.initContainers].map((c) => c.name);
+  if (!names.includes(ref.container)) return `Pod ${ref.pod} has no container "${ref.container}".`;
+  const phase = pod.status.phase;
+  if (endedCleanly && (phase === "Succeeded" || phase === "Failed")) return `Pod ${ref.pod} has finished (${phase}).`;
+  const isInit = pod.spec.initContainers.some((c) => c.name === ref.container);
+  if (endedCleanly && isInit) {
+    const status = pod.status.initContainerStatuses.find((s) => s.name === ref.container);
+    if (status?.state.terminated?.exitCode === 0) return `Init container "${ref.container}" completed.`;
+  }
+  return undefined;
+}
