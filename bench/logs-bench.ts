@@ -5,15 +5,14 @@
 // clients receive and the delay from each line's write (its kubelet timestamp) to its arrival.
 // Prints a table and writes bench/results/logs-<timestamp>.json + logs-latest.json. A missed target
 // is a finding (exit 0); exit 1 means something could not be measured.
-import { mkdirSync, rmSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { buildPortalIfStale, freePort, prepareDatabase, repoRoot, startPortal, startSimulator, type Portal, type Simulator } from "../scripts/lib/stack";
+import { buildPortalIfStale, type Simulator } from "../scripts/lib/stack";
 import type { LogLine, LogStreamEvent, LogTarget } from "../server/logs/types";
+import { BenchStack, type RegistryRow } from "./support/bench-stack";
 import { PortalClient, subscriptionData } from "./support/portal-client";
-import { killLeftovers, megabytes, TreeMemorySampler } from "./support/process-memory";
+import { megabytes } from "./support/process-memory";
 import { info, machineLoad, printTable, sleep, summarize, upTo, writeResults, type LatencySummary, type MetricRow } from "./support/report";
 import type { ArrivalLog, ServerSentEvent } from "./support/streams";
 
@@ -34,12 +33,6 @@ const { values: flags } = parseArgs({
 });
 
 const TARGETS = { delayP95Ms: 500 };
-const ADMIN = { email: "admin@fleetdeck.local", password: "fleetdeck-demo" };
-
-interface RegistryRow {
-  id: string;
-  database_name: string;
-}
 
 const log = (message: string) => console.log(`[bench] ${message}`);
 
@@ -74,25 +67,20 @@ interface OpenedViewers {
 }
 
 /** The production portal: sign in, find a running Odoo pod through logs.targets, subscribe to logs.stream. */
-async function openPortalViewers(sim: Simulator, dataDir: string, viewers: number, closers: (() => void)[], onPortal: (portal: Portal) => void): Promise<OpenedViewers> {
-  const env: NodeJS.ProcessEnv = { ...process.env, FLEETDECK_DATA_DIR: dataDir, KUBECONFIG: sim.kubeconfig, FLEETDECK_DEMO: "1" };
-  delete env.DATABASE_URL;
-  delete env.NEXTAUTH_URL;
-  await prepareDatabase(env, sim);
-  const registry = (await sim.control("GET", "/_sim/registry")) as RegistryRow[];
+async function openPortalViewers(stack: BenchStack, viewers: number): Promise<OpenedViewers> {
+  await stack.prepareDatabase();
+  const registry = await stack.registry();
   if (!flags["no-build"]) buildPortalIfStale();
-  const portal = await startPortal(env, await freePort(), "127.0.0.1", !flags.verbose);
-  onPortal(portal);
+  const portal = await stack.startPortal();
   log(`portal at ${portal.url}`);
-  const client = new PortalClient(portal.url);
-  await client.signIn(ADMIN.email, ADMIN.password);
+  const client = await stack.signIn();
 
   const { tenant, pod } = await findRunningPod(client, registry);
   log(`following ${tenant.database_name}/${pod}/odoo with ${viewers} viewer(s) through the portal`);
   const subscriptions = await Promise.all(
     Array.from({ length: viewers }, () => client.subscribe("logs.stream", { tenantId: tenant.id, pod, container: "odoo", follow: true, tailLines: 100 })),
   );
-  for (const subscription of subscriptions) closers.push(subscription.close);
+  for (const subscription of subscriptions) stack.closers.push(subscription.close);
   return { tenant, subscriptions };
 }
 
@@ -100,9 +88,9 @@ async function openPortalViewers(sim: Simulator, dataDir: string, viewers: numbe
  * The portal's logs router in this process behind tRPC's standalone HTTP adapter: the same
  * procedure, hub, audit write and SSE framing as in the portal, without Next.js (no bundle needed).
  */
-async function openDirectViewers(sim: Simulator, dataDir: string, viewers: number, closers: (() => void)[]): Promise<OpenedViewers> {
+async function openDirectViewers(stack: BenchStack, sim: Simulator, viewers: number): Promise<OpenedViewers> {
   // server/env.ts is read on import: point it at this run's data dir and the simulator first.
-  Object.assign(process.env, { FLEETDECK_DATA_DIR: dataDir, KUBECONFIG: sim.kubeconfig, DATABASE_URL: "memory://" });
+  Object.assign(process.env, { FLEETDECK_DATA_DIR: stack.dataDir, KUBECONFIG: sim.kubeconfig, DATABASE_URL: "memory://" });
   process.env.NEXTAUTH_SECRET ??= "bench-only-secret-that-is-long-enough-0123456789";
   const { getDb, migrateDbOnce } = await import("../server/db/client");
   const { importRegistry } = await import("../server/tenants/registry-import");
@@ -113,7 +101,7 @@ async function openDirectViewers(sim: Simulator, dataDir: string, viewers: numbe
   const { createHTTPHandler } = await import("@trpc/server/adapters/standalone");
   const db = getDb();
   await migrateDbOnce();
-  const registry = (await sim.control("GET", "/_sim/registry")) as RegistryRow[];
+  const registry = await stack.registry();
   await importRegistry(db, JSON.stringify(registry), "json", { cluster: "default", actorEmail: "bench@local" });
   const user = await db.user.create({ data: { email: "bench-operator@local", name: "bench", role: "operator" } });
   const session = { user: { id: user.id, email: user.email, name: user.name, role: "operator" as const } };
@@ -125,7 +113,7 @@ async function openDirectViewers(sim: Simulator, dataDir: string, viewers: numbe
   const server = http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const client = new PortalClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-  closers.push(() => {
+  stack.closers.push(() => {
     getLogHub().close();
     void getClusterCache().stop();
     server.closeAllConnections();
@@ -137,7 +125,7 @@ async function openDirectViewers(sim: Simulator, dataDir: string, viewers: numbe
     Array.from({ length: viewers }, () => client.subscribe("logs.stream", { tenantId: tenant.id, pod, container: "odoo", follow: true, tailLines: 100 })),
   );
   // Viewers close before the hub and the server.
-  for (const subscription of subscriptions) closers.unshift(subscription.close);
+  for (const subscription of subscriptions) stack.closers.unshift(subscription.close);
   return { tenant, subscriptions };
 }
 
@@ -169,7 +157,6 @@ async function main(): Promise<number> {
   const rate = Number(flags.rate);
   const burstSeconds = Number(flags.seconds);
   const viewers = Math.max(1, Number(flags.viewers));
-  const dataDir = join(repoRoot, ".data", `bench-logs-${process.pid}`);
   const problems: string[] = [];
   const result: Record<string, unknown> = {
     kind: "logs-bench",
@@ -179,38 +166,13 @@ async function main(): Promise<number> {
     machine: { start: machineLoad() },
   };
 
-  let sim: Simulator | undefined;
-  let portal: Portal | undefined;
-  let portalSampler: TreeMemorySampler | undefined;
-  const closers: (() => void)[] = [];
-  let stopping = false;
-  const cleanUp = async () => {
-    for (const close of closers.splice(0)) close();
-    portalSampler?.stop();
-    await portal?.stop().catch(() => undefined);
-    await sim?.stop().catch(() => undefined);
-    if (portalSampler) killLeftovers(portalSampler.seenPids);
-    if (!flags["keep-data"]) rmSync(dataDir, { recursive: true, force: true });
-  };
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-      if (stopping) return;
-      stopping = true;
-      console.error(`\n[bench] ${signal}: stopping the portal and the simulator…`);
-      void cleanUp().finally(() => process.exit(130));
-    });
-  }
+  const stack = new BenchStack({ dataDirPrefix: "bench-logs", logPrefix: "[bench]", keepData: flags["keep-data"], verbose: flags.verbose });
 
   const rows: MetricRow[] = [];
   try {
-    rmSync(dataDir, { recursive: true, force: true });
-    mkdirSync(dataDir, { recursive: true });
     log(`starting the simulator: ${tenants} tenants, scenario healthy`);
-    sim = await startSimulator({ dataDir, tenants, scenario: "healthy", seed: Number(flags.seed), quiet: !flags.verbose });
-    const opened = flags.direct ? await openDirectViewers(sim, dataDir, viewers, closers) : await openPortalViewers(sim, dataDir, viewers, closers, (started) => {
-      portal = started;
-      portalSampler = new TreeMemorySampler(started.process.pid!, 250).start();
-    });
+    const sim = await stack.startSimulator({ tenants, scenario: "healthy", seed: Number(flags.seed) });
+    const opened = flags.direct ? await openDirectViewers(stack, sim, viewers) : await openPortalViewers(stack, viewers);
     const { tenant, subscriptions } = opened;
     for (const subscription of subscriptions) {
       const live = await subscription.events.waitFor(0, (event) => isLive(subscriptionData<LogStreamEvent>(event)), 30_000);
@@ -225,7 +187,7 @@ async function main(): Promise<number> {
     if (burst.pods < 1) throw new Error("the log burst reached no pod");
     await sleep(burstSeconds * 1000 + 3_000);
     const stats = (await sim.control("GET", "/_sim/stats")) as { byVerbResource: Record<string, number> };
-    for (const close of closers.splice(0)) close();
+    for (const close of stack.closers.splice(0)) close();
     // Nothing else reads pod logs here: these are the shared follow plus each viewer's history read.
     const logRequests = stats.byVerbResource["get pods/log"] ?? 0;
     result.logRequests = logRequests;
@@ -278,21 +240,20 @@ async function main(): Promise<number> {
     if (viewers > 1) rows.push(info("lines received per viewer", viewerResults.map((v) => v.lines).join(", ")));
     rows.push(info("Kubernetes log requests", `${logRequests} for ${viewers} viewer${viewers > 1 ? "s" : ""} (one shared follow + history reads)`));
     rows.push(info("path", flags.direct ? "direct: logs router in the bench process, tRPC standalone SSE (no Next.js)" : "portal: next start, tRPC logs.stream over SSE"));
-    if (portalSampler) rows.push(info("portal RSS peak", `${megabytes((portalSampler as TreeMemorySampler).peakBytes).toFixed(0)} MB`));
+    if (stack.portalSampler) rows.push(info("portal RSS peak", `${megabytes(stack.portalSampler.peakBytes).toFixed(0)} MB`));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     problems.push(message);
     console.error(`[bench] failed: ${message}`);
   } finally {
     (result.machine as Record<string, unknown>).end = machineLoad();
-    await cleanUp();
+    await stack.stop();
   }
 
   result.rows = rows;
   result.problems = problems;
   printTable("Pod logs (issue 4)", rows.length ? rows : [info("run", `not measured: ${problems.join("; ")}`)]);
-  const path = writeResults("logs", result);
-  log(`results written to ${path}`);
+  writeResults("logs", result);
   return problems.length ? 1 : 0;
 }
 

@@ -4,14 +4,13 @@
 // latency under concurrent load, Kubernetes API requests per page view, and the delay from a cluster
 // change to a subscribed client. Prints a table and writes bench/results/portal-<timestamp>.json +
 // portal-latest.json. A missed target is a finding (exit 0); exit 1 means something could not be measured.
-import { mkdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { buildPortalIfStale, freePort, prepareDatabase, repoRoot, startPortal, startSimulator, type Portal, type Simulator } from "../scripts/lib/stack";
+import { buildPortalIfStale } from "../scripts/lib/stack";
 import type { FleetSummary, TenantListInput, TenantListResult } from "../server/tenants/types";
+import { BenchStack } from "./support/bench-stack";
 import { runLoad, type LoadResult } from "./support/http-load";
-import { PortalClient, subscriptionData } from "./support/portal-client";
-import { killLeftovers, megabytes, TreeMemorySampler } from "./support/process-memory";
+import { subscriptionData } from "./support/portal-client";
+import { megabytes } from "./support/process-memory";
 import { info, machineLoad, printTable, sleep, summarize, upTo, writeResults, type LatencySummary, type MetricRow } from "./support/report";
 
 const { values: flags } = parseArgs({
@@ -31,14 +30,8 @@ const { values: flags } = parseArgs({
 });
 
 const TARGETS = { warmMs: 20_000, listP95Ms: 100, apiRequestsPerPageView: 0, changeP95Ms: 1_000, rssMB: 600 };
-const ADMIN = { email: "admin@fleetdeck.local", password: "fleetdeck-demo" };
 /** What the tenants page asks for with no query string (components/tenants/tenant-list-params.ts). */
 const DEFAULT_LIST: TenantListInput = { q: "", health: [], instanceType: [], billingStatus: [], odooVersion: [], problem: [], sort: "health", dir: "asc", page: 1, pageSize: 25 };
-
-interface RegistryRow {
-  id: string;
-  database_name: string;
-}
 
 interface RequestStats {
   total: number;
@@ -64,7 +57,6 @@ async function main(): Promise<number> {
   const durationSeconds = Number(flags.duration);
   const pageViews = Number(flags["page-views"]);
   const changes = Number(flags.changes);
-  const dataDir = join(repoRoot, ".data", `bench-${process.pid}`);
   const problems: string[] = [];
   const result: Record<string, unknown> = {
     kind: "portal-bench",
@@ -74,29 +66,7 @@ async function main(): Promise<number> {
     machine: { start: machineLoad() },
   };
 
-  let sim: Simulator | undefined;
-  let portal: Portal | undefined;
-  let simSampler: TreeMemorySampler | undefined;
-  let portalSampler: TreeMemorySampler | undefined;
-  const closers: (() => void)[] = [];
-  let stopping = false;
-  const cleanUp = async () => {
-    for (const close of closers.splice(0)) close();
-    portalSampler?.stop();
-    simSampler?.stop();
-    await portal?.stop().catch(() => undefined);
-    await sim?.stop().catch(() => undefined);
-    for (const sampler of [portalSampler, simSampler]) if (sampler) killLeftovers(sampler.seenPids);
-    if (!flags["keep-data"]) rmSync(dataDir, { recursive: true, force: true });
-  };
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-      if (stopping) return;
-      stopping = true;
-      console.error(`\n[bench] ${signal}: stopping the portal and the simulator…`);
-      void cleanUp().finally(() => process.exit(130));
-    });
-  }
+  const stack = new BenchStack({ dataDirPrefix: "bench", logPrefix: "[bench]", keepData: flags["keep-data"], verbose: flags.verbose });
 
   /** A measurement that fails is reported as not measured; the other measurements still run. */
   const measure = async <T>(name: string, run: () => Promise<T>): Promise<T | undefined> => {
@@ -112,33 +82,27 @@ async function main(): Promise<number> {
 
   try {
     // 1. The stack, as `npm run demo` starts it but with a fresh data dir and the scale fleet.
-    rmSync(dataDir, { recursive: true, force: true });
-    mkdirSync(dataDir, { recursive: true });
     log(`starting the simulator: ${tenants} tenants, scenario ${flags.scenario}`);
     let started = performance.now();
-    sim = await startSimulator({ dataDir, tenants, scenario: flags.scenario, seed: Number(flags.seed), quiet: !flags.verbose });
+    const sim = await stack.startSimulator({ tenants, scenario: flags.scenario, seed: Number(flags.seed), sampleMemoryEveryMs: 1000 });
     const simReadyMs = performance.now() - started;
-    simSampler = new TreeMemorySampler(sim.process.pid!, 1000).start();
     log(`simulator ready in ${seconds(simReadyMs)}`);
 
-    const env: NodeJS.ProcessEnv = { ...process.env, FLEETDECK_DATA_DIR: dataDir, KUBECONFIG: sim.kubeconfig, FLEETDECK_DEMO: "1" };
-    delete env.DATABASE_URL;
-    delete env.NEXTAUTH_URL;
     started = performance.now();
-    await prepareDatabase(env, sim);
+    await stack.prepareDatabase();
     const databaseMs = performance.now() - started;
     log(`database prepared and registry imported in ${seconds(databaseMs)}`);
-    const registry = (await sim.control("GET", "/_sim/registry")) as RegistryRow[];
+    const registry = await stack.registry();
 
     started = performance.now();
     if (!flags["no-build"]) buildPortalIfStale();
     const buildMs = performance.now() - started;
 
-    const port = await freePort();
     const portalStartedAt = performance.now();
-    portal = await startPortal(env, port, "127.0.0.1", !flags.verbose);
+    const portal = await stack.startPortal();
     const healthMs = performance.now() - portalStartedAt;
-    portalSampler = new TreeMemorySampler(portal.process.pid!, 250).start();
+    const portalSampler = stack.portalSampler!;
+    const simSampler = stack.simSampler!;
     // Kept for the JSON: warnings such as watch retries explain slow numbers.
     const portalLog: string[] = [];
     const keepLog = (chunk: Buffer) => {
@@ -149,8 +113,7 @@ async function main(): Promise<number> {
     portal.process.stderr?.on("data", keepLog);
     result.portalLog = portalLog;
     log(`portal answering at ${portal.url} after ${seconds(healthMs)}`);
-    const client = new PortalClient(portal.url);
-    await client.signIn(ADMIN.email, ADMIN.password);
+    const client = await stack.signIn();
     result.stack = { simReadyMs, databaseMs, buildMs, portalHealthMs: healthMs, registryRows: registry.length };
 
     // 2. Warm cache: the portal's own freshness report (fleet.summary) says every watch listed.
@@ -220,7 +183,7 @@ async function main(): Promise<number> {
     }
     // The framework's floor on this machine: a route with no session lookup and no data.
     const baseline = await measure("baseline /api/health", () =>
-      runLoad({ name: "/api/health", url: `${portal!.url}/api/health`, headers: {}, connections, durationSeconds }),
+      runLoad({ name: "/api/health", url: `${portal.url}/api/health`, headers: {}, connections, durationSeconds }),
     );
     result.load = loads;
     result.baseline = baseline;
@@ -231,7 +194,7 @@ async function main(): Promise<number> {
     const perPageView = await measure("API requests per page view", async () => {
       await sleep(2000);
       const ids = registry.map((row) => row.id);
-      await sim!.control("POST", "/_sim/stats/reset");
+      await sim.control("POST", "/_sim/stats/reset");
       const windowStarted = performance.now();
       for (let i = 0; i < pageViews; i++) {
         const view = i % 3;
@@ -248,10 +211,10 @@ async function main(): Promise<number> {
         }
       }
       const windowMs = performance.now() - windowStarted;
-      const active = (await sim!.control("GET", "/_sim/stats")) as RequestStats;
-      await sim!.control("POST", "/_sim/stats/reset");
+      const active = (await sim.control("GET", "/_sim/stats")) as RequestStats;
+      await sim.control("POST", "/_sim/stats/reset");
       await sleep(windowMs);
-      const idle = (await sim!.control("GET", "/_sim/stats")) as RequestStats;
+      const idle = (await sim.control("GET", "/_sim/stats")) as RequestStats;
       const activeCounts = countRequests(active);
       const idleCounts = countRequests(idle);
       const net = Math.max(0, activeCounts.nonWatch - idleCounts.nonWatch);
@@ -281,7 +244,7 @@ async function main(): Promise<number> {
       const tenant = healthy.items[Math.min(3, healthy.items.length - 1)];
       if (!tenant) throw new Error("no healthy tenant to change");
       const subscription = await client.subscribe("tenants.onChange", { id: tenant.id });
-      closers.push(subscription.close);
+      stack.closers.push(subscription.close);
       type Detail = { desiredReplicas: number };
       const isDetail = (event: Parameters<typeof subscriptionData>[0]) => subscriptionData<Detail>(event) !== undefined;
       const initial = await subscription.events.waitFor(0, isDetail, 15_000);
@@ -292,7 +255,7 @@ async function main(): Promise<number> {
         const replicas = i % 2 === 0 ? 0 : 1;
         await sleep(1000);
         const t = performance.now();
-        await sim!.control("POST", `/_sim/tenants/${encodeURIComponent(tenant.databaseName)}/${replicas === 0 ? "stop" : "start"}`, {});
+        await sim.control("POST", `/_sim/tenants/${encodeURIComponent(tenant.databaseName)}/${replicas === 0 ? "stop" : "start"}`, {});
         const arrival = await subscription.events.waitFor(t, (event) => subscriptionData<Detail>(event)?.desiredReplicas === replicas, 10_000);
         if (!arrival) throw new Error(`change ${i + 1} (${replicas === 0 ? "stop" : "start"}) did not reach the client within 10 s`);
         delays.push(arrival.at - t);
@@ -300,7 +263,7 @@ async function main(): Promise<number> {
         if (first) firstEventDelays.push(first.at - t);
       }
       subscription.close();
-      if (changes % 2 === 1) await sim!.control("POST", `/_sim/tenants/${encodeURIComponent(tenant.databaseName)}/start`, {});
+      if (changes % 2 === 1) await sim.control("POST", `/_sim/tenants/${encodeURIComponent(tenant.databaseName)}/start`, {});
       const summary = summarize(delays);
       log(`change → client over ${changes} changes: p50 ${summary.p50} ms, p95 ${summary.p95} ms`);
       return { tenant: { id: tenant.id, databaseName: tenant.databaseName }, delayMs: summary, samples: delays, firstEventMs: summarize(firstEventDelays) };
@@ -370,8 +333,7 @@ async function main(): Promise<number> {
     for (const problem of problems) console.log(`NOT MEASURED: ${problem}`);
     result.rows = rows;
     result.problems = problems;
-    const path = writeResults("portal", result);
-    console.log(`\nresults: ${path.replace(`${repoRoot}/`, "")}`);
+    writeResults("portal", result);
     return problems.length === 0 ? 0 : 1;
   } catch (error) {
     console.error(`[bench] the benchmark broke: ${error instanceof Error ? error.stack ?? error.message : error}`);
@@ -379,7 +341,7 @@ async function main(): Promise<number> {
     writeResults("portal", result);
     return 1;
   } finally {
-    if (!stopping) await cleanUp();
+    await stack.stop();
   }
 }
 

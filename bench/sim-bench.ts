@@ -1,11 +1,10 @@
 // `npm run bench:sim`: how the Kubernetes API simulator holds up at fleet scale (issue 2's targets:
 // ready in under 20 s and under 1.5 GB RSS at 10,000 tenants, paging all pods with limit=500 at
 // API-server speed). Prints a table and writes bench/results/sim-<timestamp>.json + sim-latest.json.
-import { rmSync } from "node:fs";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { repoRoot, startSimulator, type Simulator } from "../scripts/lib/stack";
-import { cpuSeconds, killLeftovers, megabytes, processTree, readProcessMemory, TreeMemorySampler, type ProcessMemory } from "./support/process-memory";
+import type { Simulator } from "../scripts/lib/stack";
+import { BenchStack } from "./support/bench-stack";
+import { cpuSeconds, megabytes, processTree, readProcessMemory, type ProcessMemory } from "./support/process-memory";
 import { info, machineLoad, printTable, sleep, summarize, upTo, writeResults, type LatencySummary, type MetricRow } from "./support/report";
 import { ArrivalLog, readLines } from "./support/streams";
 
@@ -139,33 +138,14 @@ async function main(): Promise<number> {
   const tenants = Number(flags.tenants);
   const limit = Number(flags.limit);
   const rounds = Number(flags.rounds);
-  const dataDir = join(repoRoot, ".data", `bench-sim-${process.pid}`);
-  let sim: Simulator | undefined;
-  let sampler: TreeMemorySampler | undefined;
-  let stopping = false;
-
-  const cleanUp = async () => {
-    sampler?.stop();
-    await sim?.stop().catch(() => undefined);
-    if (sampler) killLeftovers(sampler.seenPids);
-    rmSync(dataDir, { recursive: true, force: true });
-  };
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-      if (stopping) return;
-      stopping = true;
-      console.error(`\n[bench:sim] ${signal}: stopping the simulator…`);
-      void cleanUp().finally(() => process.exit(130));
-    });
-  }
+  const stack = new BenchStack({ dataDirPrefix: "bench-sim", logPrefix: "[bench:sim]", verbose: flags.verbose });
 
   try {
     console.log(`[bench:sim] starting the simulator: ${tenants} tenants, scenario ${flags.scenario}, seed ${flags.seed}`);
     const loadAtStart = machineLoad();
     const spawnedAt = performance.now();
-    sim = await startSimulator({ dataDir, tenants, scenario: flags.scenario, seed: Number(flags.seed), quiet: !flags.verbose });
+    const sim = await stack.startSimulator({ tenants, scenario: flags.scenario, seed: Number(flags.seed), sampleMemoryEveryMs: 250 });
     const readyMs = performance.now() - spawnedAt;
-    sampler = new TreeMemorySampler(sim.process.pid!).start();
     const atReady = simulatorProcess(sim.process.pid!);
     console.log(`[bench:sim] ready in ${(readyMs / 1000).toFixed(1)} s (${sim.tenants} tenants), RSS ${atReady ? megabytes(atReady.rssBytes).toFixed(0) : "?"} MB`);
 
@@ -223,7 +203,7 @@ async function main(): Promise<number> {
     ];
     printTable(`Simulator benchmark: ${sim.tenants} tenants, scenario ${flags.scenario}`, rows);
 
-    const path = writeResults("sim", {
+    writeResults("sim", {
       kind: "sim-bench",
       at: new Date().toISOString(),
       options: { tenants, scenario: flags.scenario, seed: Number(flags.seed), limit, rounds },
@@ -231,20 +211,19 @@ async function main(): Promise<number> {
       targets: TARGETS,
       readyMs,
       tenants: sim.tenants,
-      memory: { atReady, settled, afterPaging, final, peakRssBytes: peakRss, treePeakBytes: sampler.peakBytes },
+      memory: { atReady, settled, afterPaging, final, peakRssBytes: peakRss, treePeakBytes: stack.simSampler!.peakBytes },
       paging: { rounds: pagingRounds, median },
       kubeletSweep: sweep,
       watch: { startMs: watchStart, startSamples: watchStarts, eventMs: watchEvent, eventSamples: watchEvents, probeTenant: probe },
       requestsServed: stats.total,
       rows,
     });
-    console.log(`\nresults: ${path.replace(`${repoRoot}/`, "")}`);
     return 0;
   } catch (error) {
     console.error(`[bench:sim] the benchmark broke: ${error instanceof Error ? error.stack ?? error.message : error}`);
     return 1;
   } finally {
-    if (!stopping) await cleanUp();
+    await stack.stop();
   }
 }
 

@@ -2,7 +2,7 @@
 // bench/results/ (a timestamped file plus `<name>-latest.json`).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import Table from "cli-table3";
 
 export const resultsDir = new URL("../results/", import.meta.url).pathname;
@@ -66,15 +66,15 @@ export function printTable(title: string, rows: MetricRow[]): void {
   console.log(`\n${title}\n${table.toString()}`);
 }
 
-/** Writes `<name>-<timestamp>.json` and `<name>-latest.json`; returns the timestamped path. */
-export function writeResults(name: string, result: unknown): string {
+/** Writes `<name>-<timestamp>.json` and `<name>-latest.json`, and prints where. */
+export function writeResults(name: string, result: unknown): void {
   mkdirSync(resultsDir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const body = `${JSON.stringify(result, null, 2)}\n`;
   const path = join(resultsDir, `${name}-${stamp}.json`);
   writeFileSync(path, body);
   writeFileSync(join(resultsDir, `${name}-latest.json`), body);
-  return path;
+  console.log(`\nresults: ${relative(process.cwd(), path)}`);
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,117 @@
+// The processes a benchmark measures, started through scripts/lib/stack.ts in a data dir of their
+// own and always stopped again: after the run, when it breaks, and on SIGINT/SIGTERM, including
+// any grandchild a stopped parent left behind.
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { freePort, prepareDatabase, repoRoot, startPortal, startSimulator, type Portal, type Simulator, type SimulatorOptions } from "../../scripts/lib/stack";
+import { DEMO_PASSWORD } from "../../server/auth/demo-accounts";
+import { PortalClient } from "./portal-client";
+import { killLeftovers, TreeMemorySampler } from "./process-memory";
+
+const DEMO_ADMIN_EMAIL = "admin@fleetdeck.local";
+
+/** A row of the simulator's registry export, as far as the benchmarks read it. */
+export interface RegistryRow {
+  id: string;
+  database_name: string;
+}
+
+export interface BenchStackOptions {
+  /** The data dir is `.data/<dataDirPrefix>-<pid>`, so runs side by side do not share one. */
+  dataDirPrefix: string;
+  /** Prefix of the stack's own messages, e.g. "[bench]". */
+  logPrefix: string;
+  /** Leave the data dir behind for a look at the database afterwards. */
+  keepData?: boolean;
+  /** Pass the simulator's and the portal's output through. */
+  verbose?: boolean;
+}
+
+export type BenchSimulatorOptions = Omit<SimulatorOptions, "dataDir" | "quiet"> & {
+  /** Sample the simulator's process tree for memory (and for clean-up) at this interval. */
+  sampleMemoryEveryMs?: number;
+};
+
+export class BenchStack {
+  readonly dataDir: string;
+  sim: Simulator | undefined;
+  portal: Portal | undefined;
+  simSampler: TreeMemorySampler | undefined;
+  portalSampler: TreeMemorySampler | undefined;
+  /** Run first on stop, in order: subscriptions and servers the benchmark opened on the stack. */
+  readonly closers: (() => void)[] = [];
+  private portalEnv: NodeJS.ProcessEnv | undefined;
+  private stopped: Promise<void> | undefined;
+
+  constructor(private readonly options: BenchStackOptions) {
+    this.dataDir = join(repoRoot, ".data", `${options.dataDirPrefix}-${process.pid}`);
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      process.once(signal, () => {
+        if (this.stopped) return;
+        console.error(`\n${options.logPrefix} ${signal}: stopping ${this.portal ? "the portal and the simulator" : "the simulator"}…`);
+        void this.stop().finally(() => process.exit(130));
+      });
+    }
+  }
+
+  /** Starts the simulator in a fresh data dir. */
+  async startSimulator({ sampleMemoryEveryMs, ...options }: BenchSimulatorOptions): Promise<Simulator> {
+    rmSync(this.dataDir, { recursive: true, force: true });
+    mkdirSync(this.dataDir, { recursive: true });
+    this.sim = await startSimulator({ ...options, dataDir: this.dataDir, quiet: !this.options.verbose });
+    if (sampleMemoryEveryMs !== undefined) this.simSampler = new TreeMemorySampler(this.sim.process.pid!, sampleMemoryEveryMs).start();
+    return this.sim;
+  }
+
+  /** Migrations, demo users and the simulator's registry in an embedded database in the data dir. */
+  async prepareDatabase(): Promise<void> {
+    const sim = this.requireSimulator();
+    const env: NodeJS.ProcessEnv = { ...process.env, FLEETDECK_DATA_DIR: this.dataDir, KUBECONFIG: sim.kubeconfig, FLEETDECK_DEMO: "1" };
+    // The benchmark's own database and URL, whatever the caller's shell points at.
+    delete env.DATABASE_URL;
+    delete env.NEXTAUTH_URL;
+    await prepareDatabase(env, sim);
+    this.portalEnv = env;
+  }
+
+  /** `next start` on a free loopback port against the prepared database; its tree is sampled every 250 ms. */
+  async startPortal(): Promise<Portal> {
+    if (!this.portalEnv) throw new Error("prepare the database before starting the portal");
+    this.portal = await startPortal(this.portalEnv, await freePort(), "127.0.0.1", !this.options.verbose);
+    this.portalSampler = new TreeMemorySampler(this.portal.process.pid!, 250).start();
+    return this.portal;
+  }
+
+  /** A client of the running portal, signed in as the demo admin. */
+  async signIn(): Promise<PortalClient> {
+    if (!this.portal) throw new Error("start the portal before signing in");
+    const client = new PortalClient(this.portal.url);
+    await client.signIn(DEMO_ADMIN_EMAIL, DEMO_PASSWORD);
+    return client;
+  }
+
+  async registry(): Promise<RegistryRow[]> {
+    return (await this.requireSimulator().control("GET", "/_sim/registry")) as RegistryRow[];
+  }
+
+  /** Stops everything once; later calls (the signal handler, a finally block) wait for the same stop. */
+  stop(): Promise<void> {
+    this.stopped ??= this.stopAll();
+    return this.stopped;
+  }
+
+  private async stopAll(): Promise<void> {
+    for (const close of this.closers.splice(0)) close();
+    this.portalSampler?.stop();
+    this.simSampler?.stop();
+    await this.portal?.stop().catch(() => undefined);
+    await this.sim?.stop().catch(() => undefined);
+    for (const sampler of [this.portalSampler, this.simSampler]) if (sampler) killLeftovers(sampler.seenPids);
+    if (!this.options.keepData) rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  private requireSimulator(): Simulator {
+    if (!this.sim) throw new Error("start the simulator first");
+    return this.sim;
+  }
+}
