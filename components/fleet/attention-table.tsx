@@ -5,6 +5,7 @@ import { useState } from "react";
 import type { FleetSummary } from "@/server/tenants/types";
 import { RelativeTime } from "@/components/tenants/relative-time";
 import { SeverityBadge } from "@/components/tenants/severity-badge";
+import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table";
 
 const FIRST_ROWS = 15;
 
@@ -20,48 +21,46 @@ export function AttentionTable({ attention }: { attention: FleetSummary["attenti
   const rows = showAll ? attention : attention.slice(0, FIRST_ROWS);
   return (
     <div>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table data-testid="attention-table" className="w-full text-left text-sm">
-          <caption className="sr-only">Problems needing attention now, most severe first</caption>
-          <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
-            <tr>
-              <th scope="col" className="px-3 py-2 font-medium">Tenant</th>
-              <th scope="col" className="px-3 py-2 font-medium">What is wrong</th>
-              <th scope="col" className="px-3 py-2 font-medium">Since</th>
-              <th scope="col" className="px-3 py-2 font-medium">Severity</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {rows.map((problem, index) => (
-              <tr key={`${problem.tenantId}-${problem.kind}-${problem.objectRef?.name ?? index}`} className="align-top">
-                <td className="px-3 py-2">
-                  {problem.kind === "orphan-workload" ? (
-                    // An orphan has no registry record, so there is no tenant page to open.
-                    <span className="font-medium text-slate-700">
-                      {problem.tenantName}
-                      <span className="block text-xs font-normal text-slate-500">no registry record</span>
-                    </span>
-                  ) : (
-                    <Link href={`/tenants/${problem.tenantId}`} className="font-medium text-blue-700 hover:underline">
-                      {problem.tenantName}
-                    </Link>
-                  )}
-                </td>
-                <td className="px-3 py-2">
-                  <div className="text-slate-900">{problem.title}</div>
-                  {problem.detail && <div className="text-xs text-slate-500">{problem.detail}</div>}
-                </td>
-                <td className="whitespace-nowrap px-3 py-2 text-slate-600">
-                  <RelativeTime iso={problem.since} />
-                </td>
-                <td className="px-3 py-2">
-                  <SeverityBadge severity={problem.severity} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table frameClassName="rounded-lg border border-slate-200 bg-white" data-testid="attention-table">
+        <caption className="sr-only">Problems needing attention now, most severe first</caption>
+        <TableHead>
+          <tr>
+            <TableHeaderCell>Tenant</TableHeaderCell>
+            <TableHeaderCell>What is wrong</TableHeaderCell>
+            <TableHeaderCell>Since</TableHeaderCell>
+            <TableHeaderCell>Severity</TableHeaderCell>
+          </tr>
+        </TableHead>
+        <TableBody>
+          {rows.map((problem, index) => (
+            <TableRow key={`${problem.tenantId}-${problem.kind}-${problem.objectRef?.name ?? index}`}>
+              <TableCell>
+                {problem.kind === "orphan-workload" ? (
+                  // An orphan has no registry record, so there is no tenant page to open.
+                  <span className="font-medium text-slate-700">
+                    {problem.tenantName}
+                    <span className="block text-xs font-normal text-slate-500">no registry record</span>
+                  </span>
+                ) : (
+                  <Link href={`/tenants/${problem.tenantId}`} className="font-medium text-blue-700 hover:underline">
+                    {problem.tenantName}
+                  </Link>
+                )}
+              </TableCell>
+              <TableCell>
+                <div className="text-slate-900">{problem.title}</div>
+                {problem.detail && <div className="text-xs text-slate-500">{problem.detail}</div>}
+              </TableCell>
+              <TableCell className="whitespace-nowrap text-slate-600">
+                <RelativeTime iso={problem.since} />
+              </TableCell>
+              <TableCell>
+                <SeverityBadge severity={problem.severity} />
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+        </Table>
       {attention.length > FIRST_ROWS && (
         <button
           type="button"

@@ -5,6 +5,7 @@ import { useMemo } from "react";
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type SortingState } from "@tanstack/react-table";
 import clsx from "clsx";
 import type { TenantListItem } from "@/server/tenants/types";
+import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table";
 import { HealthBadge } from "./health-badge";
 import { UsageBar } from "./usage-bar";
 import type { TenantSortKey } from "./tenant-list-params";
@@ -125,55 +126,50 @@ export function TenantsTable({
   });
 
   return (
-    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-      <table data-testid="tenants-table" aria-busy={busy} className={clsx("w-full text-left text-sm", busy && "opacity-60")}>
-        <caption className="sr-only">Tenants; column headers with buttons change the sort order</caption>
-        <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
-          {table.getHeaderGroups().map((headerGroup) => (
-            <tr key={headerGroup.id}>
-              {headerGroup.headers.map((header) => {
-                const sortable = SORTABLE.has(header.column.id);
-                const active = sort === header.column.id;
-                const label = flexRender(header.column.columnDef.header, header.getContext());
-                return (
-                  <th
-                    key={header.id}
-                    scope="col"
-                    aria-sort={active ? (dir === "asc" ? "ascending" : "descending") : sortable ? "none" : undefined}
-                    className="whitespace-nowrap px-2.5 py-2 font-medium"
-                  >
-                    {sortable ? (
-                      <button
-                        type="button"
-                        onClick={() => onSort(header.column.id as TenantSortKey, active && dir === "asc" ? "desc" : "asc")}
-                        className={clsx("inline-flex items-center gap-1 uppercase hover:text-slate-900", active && "text-slate-900")}
-                      >
-                        {label}
-                        <span aria-hidden className={clsx("text-[10px]", !active && "text-slate-300")}>
-                          {active ? (dir === "asc" ? "▲" : "▼") : "↕"}
-                        </span>
-                      </button>
-                    ) : (
-                      label
-                    )}
-                  </th>
-                );
-              })}
-            </tr>
-          ))}
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {table.getRowModel().rows.map((row) => (
-            <tr key={row.id} data-testid={`tenant-row-${row.original.databaseName}`} className="hover:bg-slate-50">
-              {row.getVisibleCells().map((cell) => (
-                <td key={cell.id} className="px-2.5 py-2 align-top">
-                  {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table frameClassName="rounded-xl border border-slate-200 bg-white shadow-sm" data-testid="tenants-table" aria-busy={busy} className={clsx(busy && "opacity-60")}>
+      <caption className="sr-only">Tenants; column headers with buttons change the sort order</caption>
+      <TableHead>
+        {table.getHeaderGroups().map((headerGroup) => (
+          <tr key={headerGroup.id}>
+            {headerGroup.headers.map((header) => {
+              const sortable = SORTABLE.has(header.column.id);
+              const active = sort === header.column.id;
+              const label = flexRender(header.column.columnDef.header, header.getContext());
+              return (
+                <TableHeaderCell
+                  key={header.id}
+                  aria-sort={active ? (dir === "asc" ? "ascending" : "descending") : sortable ? "none" : undefined}
+                  className="whitespace-nowrap"
+                >
+                  {sortable ? (
+                    <button
+                      type="button"
+                      onClick={() => onSort(header.column.id as TenantSortKey, active && dir === "asc" ? "desc" : "asc")}
+                      className={clsx("inline-flex items-center gap-1 uppercase hover:text-slate-900", active && "text-slate-900")}
+                    >
+                      {label}
+                      <span aria-hidden className={clsx("text-[10px]", !active && "text-slate-300")}>
+                        {active ? (dir === "asc" ? "▲" : "▼") : "↕"}
+                      </span>
+                    </button>
+                  ) : (
+                    label
+                  )}
+                </TableHeaderCell>
+              );
+            })}
+          </tr>
+        ))}
+      </TableHead>
+      <TableBody>
+        {table.getRowModel().rows.map((row) => (
+          <TableRow key={row.id} data-testid={`tenant-row-${row.original.databaseName}`}>
+            {row.getVisibleCells().map((cell) => (
+              <TableCell key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</TableCell>
+            ))}
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
   );
 }

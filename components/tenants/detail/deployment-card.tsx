@@ -1,5 +1,6 @@
 import clsx from "clsx";
 import type { TenantDetail } from "@/server/tenants/types";
+import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table";
 import { Panel } from "../panel";
 import { RelativeTime } from "../relative-time";
 
@@ -74,31 +75,29 @@ export function DeploymentCard({ deployment }: { deployment: TenantDetail["deplo
         </Fact>
       </dl>
       {deployment.conditions.length > 0 && (
-        <table className="mt-3 w-full text-left text-xs">
+        <Table density="compact" frameClassName="mt-3" className="text-xs">
           <caption className="mb-1 text-left text-xs font-medium text-slate-500">Conditions</caption>
-          <thead className="text-slate-500">
+          <TableHead>
             <tr>
-              <th scope="col" className="py-1 pr-2 font-medium">Type</th>
-              <th scope="col" className="py-1 pr-2 font-medium">Status</th>
-              <th scope="col" className="py-1 pr-2 font-medium">Reason</th>
-              <th scope="col" className="py-1 font-medium">Changed</th>
+              <TableHeaderCell>Type</TableHeaderCell>
+              <TableHeaderCell>Status</TableHeaderCell>
+              <TableHeaderCell>Reason</TableHeaderCell>
+              <TableHeaderCell>Changed</TableHeaderCell>
             </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
+          </TableHead>
+          <TableBody>
             {deployment.conditions.map((condition) => (
-              <tr key={condition.type} title={condition.message}>
-                <td className="py-1 pr-2">{condition.type}</td>
-                <td className={clsx("py-1 pr-2", condition.status === "True" ? "text-green-700" : "font-medium text-red-700")}>
-                  {condition.status}
-                </td>
-                <td className="py-1 pr-2">{condition.reason ?? "—"}</td>
-                <td className="whitespace-nowrap py-1">
+              <TableRow key={condition.type} title={condition.message}>
+                <TableCell>{condition.type}</TableCell>
+                <TableCell className={clsx(condition.status === "True" ? "text-green-700" : "font-medium text-red-700")}>{condition.status}</TableCell>
+                <TableCell>{condition.reason ?? "—"}</TableCell>
+                <TableCell className="whitespace-nowrap">
                   <RelativeTime iso={condition.lastTransitionTime} />
-                </td>
-              </tr>
+                </TableCell>
+              </TableRow>
             ))}
-          </tbody>
-        </table>
+          </TableBody>
+        </Table>
       )}
     </Panel>
   );

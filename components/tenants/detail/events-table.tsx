@@ -1,5 +1,6 @@
 import clsx from "clsx";
 import type { TenantDetail } from "@/server/tenants/types";
+import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table";
 import { Panel } from "../panel";
 import { RelativeTime } from "../relative-time";
 
@@ -11,39 +12,37 @@ export function EventsTable({ events }: { events: TenantDetail["events"] }) {
           No recent events.
         </p>
       ) : (
-        <div className="overflow-x-auto">
-          <table data-testid="events-table" className="w-full text-left text-sm">
-            <caption className="sr-only">Recent Kubernetes events for this tenant</caption>
-            <thead className="text-xs uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="py-1.5 pr-3 font-medium">Type</th>
-                <th scope="col" className="py-1.5 pr-3 font-medium">Reason</th>
-                <th scope="col" className="py-1.5 pr-3 font-medium">Object</th>
-                <th scope="col" className="py-1.5 pr-3 font-medium">Message</th>
-                <th scope="col" className="py-1.5 pr-3 text-right font-medium">Count</th>
-                <th scope="col" className="py-1.5 font-medium">Last seen</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {events.map((event, index) => (
-                <tr key={`${event.object.kind}/${event.object.name}/${event.reason}/${index}`} className="align-top">
-                  <td className={clsx("py-1.5 pr-3 text-xs font-medium", event.type === "Warning" ? "text-amber-700" : "text-slate-600")}>
-                    {event.type}
-                  </td>
-                  <td className="py-1.5 pr-3 font-medium">{event.reason}</td>
-                  <td className="py-1.5 pr-3 font-mono text-xs text-slate-600">
-                    {event.object.kind.toLowerCase()}/{event.object.name}
-                  </td>
-                  <td className="py-1.5 pr-3 text-slate-700">{event.message}</td>
-                  <td className="py-1.5 pr-3 text-right font-mono text-xs tabular-nums">{event.count}</td>
-                  <td className="whitespace-nowrap py-1.5 text-xs">
-                    <RelativeTime iso={event.lastSeen ?? event.firstSeen} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table density="compact" data-testid="events-table">
+          <caption className="sr-only">Recent Kubernetes events for this tenant</caption>
+          <TableHead>
+            <tr>
+              <TableHeaderCell>Type</TableHeaderCell>
+              <TableHeaderCell>Reason</TableHeaderCell>
+              <TableHeaderCell>Object</TableHeaderCell>
+              <TableHeaderCell>Message</TableHeaderCell>
+              <TableHeaderCell className="text-right">Count</TableHeaderCell>
+              <TableHeaderCell>Last seen</TableHeaderCell>
+            </tr>
+          </TableHead>
+          <TableBody>
+            {events.map((event, index) => (
+              <TableRow key={`${event.object.kind}/${event.object.name}/${event.reason}/${index}`}>
+                <TableCell className={clsx("text-xs font-medium", event.type === "Warning" ? "text-amber-700" : "text-slate-600")}>
+                  {event.type}
+                </TableCell>
+                <TableCell className="font-medium">{event.reason}</TableCell>
+                <TableCell className="font-mono text-xs text-slate-600">
+                  {event.object.kind.toLowerCase()}/{event.object.name}
+                </TableCell>
+                <TableCell className="text-slate-700">{event.message}</TableCell>
+                <TableCell className="text-right font-mono text-xs tabular-nums">{event.count}</TableCell>
+                <TableCell className="whitespace-nowrap text-xs">
+                  <RelativeTime iso={event.lastSeen ?? event.firstSeen} />
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+          </Table>
       )}
     </Panel>
   );
