@@ -10,17 +10,25 @@ export default async function globalSetup() {
   const dataDir = join(repoRoot, ".data", `e2e-${process.pid}`);
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
-  const simulator = await startSimulator({ dataDir, tenants: 40, scenario: "demo", quiet: true });
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    FLEETDECK_DATA_DIR: dataDir,
-    KUBECONFIG: simulator.kubeconfig,
-    FLEETDECK_DEMO: "1",
-  };
-  delete env.DATABASE_URL;
-  await prepareDatabase(env, simulator);
+  // Build first, and stop what was started when a later step fails: a failed run must not leave a
+  // simulator behind (one outlived a build that failed to type-check).
   buildPortalIfStale();
-  const portal = await startPortal(env, await freePort(), "127.0.0.1", !process.env.E2E_VERBOSE);
+  const simulator = await startSimulator({ dataDir, tenants: 40, scenario: "demo", quiet: true });
+  let portal: Awaited<ReturnType<typeof startPortal>>;
+  try {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      FLEETDECK_DATA_DIR: dataDir,
+      KUBECONFIG: simulator.kubeconfig,
+      FLEETDECK_DEMO: "1",
+    };
+    delete env.DATABASE_URL;
+    await prepareDatabase(env, simulator);
+    portal = await startPortal(env, await freePort(), "127.0.0.1", !process.env.E2E_VERBOSE);
+  } catch (error) {
+    await simulator.stop();
+    throw error;
+  }
   const stack: E2EStack = {
     portalUrl: portal.url,
     simUrl: simulator.url,
