@@ -200,7 +200,11 @@ export async function startPortal(env: NodeJS.ProcessEnv, port: number, host = "
     }
     await new Promise((r) => setTimeout(r, 300));
   }
-  if (Date.now() >= deadline) throw new Error(`The portal did not answer within 120 s:\n${output}`);
+  if (Date.now() >= deadline) {
+    // The caller never gets a handle on a portal that did not come up, so stop it here.
+    await stopChild(child);
+    throw new Error(`The portal did not answer within 120 s:\n${output}`);
+  }
   return { url, process: child, stop: () => stopChild(child) };
 }
 
