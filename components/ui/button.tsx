@@ -18,6 +18,11 @@ const SIZE: Record<Size, string> = {
   md: "h-9 px-3.5 text-sm",
 };
 
+/** The button look, for a link that acts as a button (navigation stays a real link). */
+export function buttonClassName({ variant = "secondary", size = "md" }: { variant?: Variant; size?: Size } = {}): string {
+  return cn("inline-flex items-center justify-center gap-1.5 rounded-md font-medium whitespace-nowrap transition-colors", VARIANT[variant], SIZE[size]);
+}
+
 export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   variant?: Variant;
   size?: Size;
@@ -35,12 +40,7 @@ export const Button = forwardRef<HTMLButtonElement, ButtonProps>(function Button
       type={type}
       disabled={disabled || pending}
       aria-busy={pending || undefined}
-      className={cn(
-        "inline-flex items-center justify-center gap-1.5 rounded-md font-medium whitespace-nowrap transition-colors",
-        VARIANT[variant],
-        SIZE[size],
-        className,
-      )}
+      className={cn(buttonClassName({ variant, size }), className)}
       {...props}
     >
       {pending ? <Spinner size="sm" label={null} /> : null}

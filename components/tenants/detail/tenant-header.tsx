@@ -1,4 +1,6 @@
 import Link from "next/link";
+import { buttonClassName } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
 import type { TenantDetail } from "@/server/tenants/types";
 import { HealthBadge } from "../health-badge";
 
@@ -29,7 +31,7 @@ export function TenantHeader({ tenant, canReadLogs = false }: { tenant: TenantDe
             <Link
               href={`/tenants/${tenant.id}/logs`}
               data-testid="tenant-logs-link"
-              className="ml-auto rounded-md border border-slate-300 bg-white px-3 py-1 text-sm font-medium text-slate-800 hover:bg-slate-50"
+              className={cn(buttonClassName({ size: "sm" }), "ml-auto")}
               title="All pods and containers of this tenant, interleaved by time"
             >
               Logs
