@@ -1,3 +1,4 @@
+import { logFileName } from "@/components/logs/log-download";
 import { can } from "@/server/auth/permissions";
 import { getSessionFromHeaders } from "@/server/auth/session";
 import { getDb } from "@/server/db/client";
@@ -24,10 +25,6 @@ function readQuery(search: URLSearchParams): Record<string, unknown> {
     sinceSeconds: number("sinceSeconds"),
     sinceTime: value("sinceTime") || undefined,
   };
-}
-
-function utcStamp(date: Date): string {
-  return date.toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-");
 }
 
 const formatLine = (line: LogLine) => `${line.ts} ${line.pod}/${line.container} ${line.text}\n`;
@@ -88,8 +85,7 @@ export async function GET(request: Request): Promise<Response> {
     },
   });
 
-  const parts = input.pod ? [opened.databaseName, input.pod, input.container ?? "all-containers"] : [opened.databaseName, "all-pods"];
-  const filename = `${parts.join("_")}_${utcStamp(new Date())}.log`;
+  const filename = logFileName(opened.databaseName, input.pod, input.container, new Date());
   return new Response(body, {
     headers: {
       "content-type": "text/plain; charset=utf-8",
