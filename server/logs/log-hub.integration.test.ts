@@ -16,7 +16,7 @@ import { ClusterCache } from "@/server/kube/cluster-cache";
 import { LogHub } from "./log-hub";
 import type { LogSelection, TrackedLogEvent } from "./log-view-session";
 import type { LogLine } from "./types";
-import { streamContainerLog, type ContainerRef, type UpstreamCluster, type UpstreamTuning } from "./upstream-stream";
+import { containerLogSource, DEFAULT_UPSTREAM_TUNING, type ContainerRef, type UpstreamCluster, type UpstreamTuning } from "./upstream-stream";
 
 let sim: Simulator;
 let workDir: string;
@@ -29,23 +29,17 @@ let databaseName: string;
 
 // Faster back-off than production so the refusal window costs seconds, not minutes, of test time.
 const TUNING: UpstreamTuning = {
+  ...DEFAULT_UPSTREAM_TUNING,
   backoff: { initialMs: 100, maxMs: 1_000 },
   idleReconnectMs: 60_000,
   connectTimeoutMs: 5_000,
-  limitBytes: 64 * 1024 * 1024,
-  maxTailLines: 50_000,
-  readAttempts: 4,
-  endSettleMs: 1_500,
 };
 
 function makeHub(): LogHub {
   return new LogHub({
     maxUpstreams: 10,
     readRetryMs: 300,
-    source: {
-      follow: (ref, sinceTime, signal) => streamContainerLog(cluster, ref, { follow: true, sinceTime }, signal, TUNING),
-      read: (ref, options, signal) => streamContainerLog(cluster, ref, { ...options, follow: false }, signal, TUNING),
-    },
+    source: containerLogSource(cluster, TUNING),
   });
 }
 

@@ -13,7 +13,7 @@ import { LogHub } from "./log-hub";
 import type { LogSelection, LogViewOptions, SelectedContainer, TrackedLogEvent } from "./log-view-session";
 import { podLogTargets } from "./log-targets";
 import type { LogTarget } from "./types";
-import { streamContainerLog, type UpstreamCluster } from "./upstream-stream";
+import { containerLogSource, type UpstreamCluster } from "./upstream-stream";
 
 /**
  * Entry points of the log viewer for the tRPC router and the download route: which containers a
@@ -44,10 +44,7 @@ export function getLogHub(): LogHub {
     };
     globalSlot.__fleetdeckLogHub = new LogHub({
       maxUpstreams: env.LOG_MAX_UPSTREAM_STREAMS,
-      source: {
-        follow: (ref, sinceTime, signal) => streamContainerLog(cluster, ref, { follow: true, sinceTime }, signal),
-        read: (ref, options, signal) => streamContainerLog(cluster, ref, { ...options, follow: false }, signal),
-      },
+      source: containerLogSource(cluster),
     });
   }
   return globalSlot.__fleetdeckLogHub;

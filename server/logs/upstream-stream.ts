@@ -193,6 +193,14 @@ export async function* streamContainerLog(
   }
 }
 
+/** The hub's source (see LogSource in log-hub.ts): shared follows and one-off reads of one cluster. */
+export function containerLogSource(cluster: UpstreamCluster, tuning: UpstreamTuning = DEFAULT_UPSTREAM_TUNING) {
+  return {
+    follow: (ref: ContainerRef, sinceTime: string, signal: AbortSignal) => streamContainerLog(cluster, ref, { follow: true, sinceTime }, signal, tuning),
+    read: (ref: ContainerRef, options: UpstreamReadOptions, signal: AbortSignal) => streamContainerLog(cluster, ref, { ...options, follow: false }, signal, tuning),
+  };
+}
+
 const SETTLE_POLL_MS = 100;
 
 /**
