@@ -1,5 +1,6 @@
 // metrics.k8s.io/v1beta1 PodMetrics / NodeMetrics and the kubelet's /stats/summary, computed on
 // request from the usage model (nothing runs in the background).
+import type { ObjectStore } from "../store/object-store";
 import type { KubeObject } from "../store/types";
 import type { SimContext } from "../controllers/context";
 import { iso, parseQuantity } from "../controllers/kube-util";
@@ -31,25 +32,24 @@ export function podMetrics(ctx: SimContext, namespace?: string): KubeObject[] {
   return out;
 }
 
-// The store hands out the same sorted pod array until a pod changes, so the node index built from
-// it stays valid exactly as long as that array: a sweep of every node's stats/summary then costs
-// O(pods) once instead of O(pods) per node (167 nodes x 20,000 pods was ~15 CPU-s per sweep).
-const podsByNodeCache = new WeakMap<readonly KubeObject[], Map<string, KubeObject[]>>();
+// A sweep of every node's stats/summary reads the same pods once per node: index them by node
+// once per change of the pod set or of any pod (a pod is bound to its node by a change), so the
+// sweep costs O(pods) instead of O(pods) per node (167 nodes x 20,000 pods was ~15 CPU-s per sweep).
+const podsByNodeCache = new WeakMap<ObjectStore, { version: number; index: Map<string, KubeObject[]> }>();
 
 function podsByNode(ctx: SimContext): Map<string, KubeObject[]> {
-  const all = ctx.store.list("core/pods");
-  let index = podsByNodeCache.get(all);
-  if (!index) {
-    index = new Map();
-    for (const pod of all) {
-      const node = pod.spec?.nodeName;
-      if (!node) continue;
-      let list = index.get(node);
-      if (!list) index.set(node, (list = []));
-      list.push(pod);
-    }
-    podsByNodeCache.set(all, index);
+  const version = ctx.store.listVersion("core/pods");
+  const cached = podsByNodeCache.get(ctx.store);
+  if (cached?.version === version) return cached.index;
+  const index = new Map<string, KubeObject[]>();
+  for (const pod of ctx.store.list("core/pods")) {
+    const node = pod.spec?.nodeName;
+    if (!node) continue;
+    let list = index.get(node);
+    if (!list) index.set(node, (list = []));
+    list.push(pod);
   }
+  podsByNodeCache.set(ctx.store, { version, index });
   return index;
 }
 

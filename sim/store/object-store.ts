@@ -24,6 +24,8 @@ interface ResourceTable {
   /** namespace ("" for cluster-scoped) -> name -> object */
   byNamespace: Map<string, Map<string, KubeObject>>;
   count: number;
+  /** Bumped by every add, change and removal: what list() returns may be the same array after a change. */
+  version: number;
   /** Sorted snapshot for list/paging; rebuilt lazily after adds, removes or changes. */
   sorted?: KubeObject[];
   sortedByNamespace: Map<string, KubeObject[]>;
@@ -191,6 +193,14 @@ export class ObjectStore {
     return t.sorted;
   }
 
+  /**
+   * Changes whenever an object of the kind is added, changed or removed. list() patches its
+   * snapshot in place on a change, so a cache of anything derived from it keys on this instead.
+   */
+  listVersion(key: string): number {
+    return this.tables.get(key)?.version ?? 0;
+  }
+
   count(key: string): number {
     return this.tables.get(key)?.count ?? 0;
   }
@@ -348,6 +358,7 @@ export class ObjectStore {
     m.delete(name);
     if (m.size === 0) t.byNamespace.delete(nsKey);
     t.count--;
+    t.version++;
     t.sorted = undefined;
     t.sortedByNamespace.delete(nsKey);
     this.unindex(key, current);
@@ -384,7 +395,7 @@ export class ObjectStore {
     if (!t) {
       const type = resourceByKey(key);
       if (!type) throw new ApiError(404, "NotFound", `the server could not find the requested resource (${key})`);
-      t = { type, byNamespace: new Map(), count: 0, sortedByNamespace: new Map() };
+      t = { type, byNamespace: new Map(), count: 0, version: 0, sortedByNamespace: new Map() };
       this.tables.set(key, t);
     }
     return t;
@@ -409,6 +420,7 @@ export class ObjectStore {
       t.byNamespace.set(nsKey, m);
     }
     m.set(obj.metadata.name, obj);
+    t.version++;
     if (previous) {
       // A change keeps the sort order: patch the cached snapshots in place instead of re-sorting on the next list.
       replaceSorted(t.sorted, previous, obj);
