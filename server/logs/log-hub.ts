@@ -1,4 +1,5 @@
 import { truncateToSecond } from "./log-line";
+import { MAX_TAIL_LINES } from "./log-request";
 import { LogViewSession, type LogSelection, type LogViewOptions, type TrackedLogEvent, type UpstreamPool } from "./log-view-session";
 import { containerKey, SharedUpstream, type FollowSource } from "./shared-upstream";
 import type { ContainerRef, UpstreamEvent, UpstreamReadOptions } from "./upstream-stream";
@@ -38,7 +39,7 @@ export interface LogHubOptions {
   now?: () => number;
 }
 
-const DEFAULTS = { bufferLines: 2_000, lingerMs: 15_000, startMarginMs: 10_000, maxTailLines: 50_000, readRetryMs: 1_000, maxQueuedLines: 100_000 };
+const DEFAULTS = { bufferLines: 2_000, lingerMs: 15_000, startMarginMs: 10_000, maxTailLines: MAX_TAIL_LINES, readRetryMs: 1_000, maxQueuedLines: 100_000 };
 
 export class LogHub implements UpstreamPool {
   private readonly upstreams = new Map<string, SharedUpstream>();

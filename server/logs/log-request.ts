@@ -3,7 +3,12 @@ import { z } from "zod";
 /** What a log view or a download asks for; shared by the tRPC router and the download route. */
 
 /** The UI offers 100 / 1,000 / 5,000 / all (0); anything larger is held to the safety cap. */
-const MAX_TAIL_LINES = 50_000;
+export const MAX_TAIL_LINES = 50_000;
+
+/** The lines a read asks for: 0 or unset means "all", and "all" of a chatty container stays bounded by `max`. */
+export function capTailLines(tailLines: number | undefined, max: number): number {
+  return tailLines === undefined || tailLines <= 0 ? max : Math.min(tailLines, max);
+}
 
 export const tenantId = z
   .string({ error: "Tenant id is required" })

@@ -2,6 +2,7 @@ import { setMaxListeners } from "node:events";
 import { EventQueue } from "./event-queue";
 import { comparePosition, decodeCursor, encodeMergedCursor, encodeSingleCursor, type ContainerPosition, type StreamCursor } from "./log-cursor";
 import { normalizeTimestamp, truncateToSecond } from "./log-line";
+import { capTailLines } from "./log-request";
 import { containerKey, positioned, type PositionedLine, type SharedUpstream, type UpstreamListener } from "./shared-upstream";
 import type { LogLine, LogStreamEvent, LogStreamState } from "./types";
 import type { ContainerRef, UpstreamEvent, UpstreamReadOptions } from "./upstream-stream";
@@ -453,8 +454,7 @@ export class LogViewSession {
   }
 
   private tailLimit(): number {
-    const tail = this.view.tailLines;
-    return tail === undefined || tail <= 0 ? this.options.maxTailLines : Math.min(tail, this.options.maxTailLines);
+    return capTailLines(this.view.tailLines, this.options.maxTailLines);
   }
 
   /** since as an RFC 3339 second (what kubelets accept), from sinceTime or sinceSeconds. */

@@ -3,6 +3,7 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import { KubeError, toKubeError } from "@/server/kube/kube-error";
 import type { PodObject } from "@/server/kube/objects";
 import { openPodLog, type PodLogOptions } from "@/server/kube/pod-logs";
+import { capTailLines, MAX_TAIL_LINES } from "./log-request";
 import { LineSequencer, OverlapFilter, parseKubeletLine, truncateToSecond, type ResumeCursor } from "./log-line";
 import type { LogLine, LogReadOptions, LogStreamState } from "./types";
 import { abortableSleep } from "@/server/abortable-sleep";
@@ -60,7 +61,7 @@ export const DEFAULT_UPSTREAM_TUNING: UpstreamTuning = {
   idleReconnectMs: 120_000,
   connectTimeoutMs: 15_000,
   limitBytes: 64 * 1024 * 1024,
-  maxTailLines: 50_000,
+  maxTailLines: MAX_TAIL_LINES,
   readAttempts: 4,
   endSettleMs: 1_500,
 };
@@ -107,11 +108,7 @@ export async function* streamContainerLog(
     else if (firstConnectSecond) query.sinceTime = firstConnectSecond;
     else if (options.sinceTime) query.sinceTime = options.sinceTime;
     else if (options.sinceSeconds) query.sinceSeconds = options.sinceSeconds;
-    if (!cursor && !firstConnectSecond) {
-      // 0 means "all" in the UI; the cap keeps "all" of a chatty container bounded.
-      const tail = options.tailLines;
-      query.tailLines = tail === undefined || tail <= 0 ? tuning.maxTailLines : Math.min(tail, tuning.maxTailLines);
-    }
+    if (!cursor && !firstConnectSecond) query.tailLines = capTailLines(options.tailLines, tuning.maxTailLines);
 
     let endedCleanly = false;
     let waitingFor: string | undefined;
