@@ -227,6 +227,21 @@ const NO_RESOURCES: ResourceRequirements = Object.freeze({});
 /** The label the cache joins objects to tenants with, unless TENANT_LABEL_KEY says otherwise. */
 export const DEFAULT_TENANT_LABEL_KEY = "saasodoo.instance.id";
 
+/**
+ * The one shared copy per key in `table`, made on first use. A full table starts over; objects
+ * keep the copies they already share. Shared copies are frozen by their makers, since one
+ * mutation would show on every object holding them.
+ */
+function sharedCopy<V>(table: Map<string, V>, key: string, max: number, make: () => V): V {
+  let copy = table.get(key);
+  if (copy === undefined) {
+    if (table.size >= max) table.clear();
+    copy = make();
+    table.set(key, copy);
+  }
+  return copy;
+}
+
 // The objects of one tenant all carry the same tenant label: with one kept key they share one
 // frozen labels object per value.
 const sharedLabels = new Map<string, Map<string, Readonly<Record<string, string>>>>();
@@ -236,30 +251,15 @@ function shareLabel(key: string, value: string): Readonly<Record<string, string>
     byValue = new Map();
     sharedLabels.set(key, byValue);
   }
-  let labels = byValue.get(value);
-  if (!labels) {
-    if (byValue.size > 200_000) byValue.clear();
-    labels = Object.freeze({ [key]: value });
-    byValue.set(value, labels);
-  }
-  return labels;
+  return sharedCopy(byValue, value, 200_000, () => Object.freeze({ [key]: intern(value) }));
 }
 
 function keptLabels(labels: Record<string, string> | undefined, keys: readonly string[]): Readonly<Record<string, string>> {
   if (!labels) return EMPTY_RECORD;
-  let out: Record<string, string> | undefined;
-  let only: string | undefined;
-  for (const key of keys) {
-    const value = labels[key];
-    if (typeof value !== "string") continue;
-    if (only === undefined && out === undefined) only = key;
-    else {
-      out ??= { [only!]: intern(labels[only!]) };
-      out[key] = intern(value);
-    }
-  }
-  if (out) return out;
-  return only === undefined ? EMPTY_RECORD : shareLabel(only, intern(labels[only]));
+  const kept = keys.filter((key) => typeof labels[key] === "string");
+  if (kept.length === 0) return EMPTY_RECORD;
+  if (kept.length === 1) return shareLabel(kept[0], labels[kept[0]]);
+  return Object.fromEntries(kept.map((key) => [key, intern(labels[key])]));
 }
 
 // Most pods have one owner, a ReplicaSet, and most jobs a CronJob: one shared list per kind.
@@ -267,13 +267,7 @@ const ownerKindLists = new Map<string, readonly OwnerReference[]>();
 function ownerKinds(owners: Raw[]): readonly OwnerReference[] {
   if (owners.length !== 1) return owners.map((o) => Object.freeze({ kind: intern(String(o.kind)) }));
   const kind = String(owners[0].kind);
-  let list = ownerKindLists.get(kind);
-  if (!list) {
-    if (ownerKindLists.size > 1_000) ownerKindLists.clear();
-    list = Object.freeze([Object.freeze({ kind: intern(kind) })]);
-    ownerKindLists.set(kind, list);
-  }
-  return list;
+  return sharedCopy(ownerKindLists, kind, 1_000, () => Object.freeze([Object.freeze({ kind: intern(kind) })]));
 }
 
 interface MetaOptions {
@@ -329,13 +323,7 @@ function slimConditions(list: unknown): readonly Condition[] {
 // A True condition reduced to type and status is the same for every object: one frozen copy per type.
 const trueConditions = new Map<string, Condition>();
 function trueCondition(type: string): Condition {
-  let condition = trueConditions.get(type);
-  if (!condition) {
-    if (trueConditions.size > 1_000) trueConditions.clear();
-    condition = Object.freeze({ type: intern(type), status: "True" });
-    trueConditions.set(type, condition);
-  }
-  return condition;
+  return sharedCopy(trueConditions, type, 1_000, () => Object.freeze({ type: intern(type), status: "True" }));
 }
 
 function slimConditionsOf(list: unknown, types: ReadonlySet<string>, options: { onlyTrue?: boolean; detailWhenTrue?: ReadonlySet<string> } = {}): readonly Condition[] {
@@ -370,16 +358,12 @@ const sharedResources = new Map<string, ResourceRequirements>();
 function slimResources(r: Raw | undefined): ResourceRequirements {
   if (!r?.requests && !r?.limits) return NO_RESOURCES;
   const signature = JSON.stringify([r.requests ?? null, r.limits ?? null]);
-  let shared = sharedResources.get(signature);
-  if (!shared) {
+  return sharedCopy(sharedResources, signature, 10_000, () => {
     const out: ResourceRequirements = {};
     if (r.requests) out.requests = Object.freeze(internedRecord(r.requests));
     if (r.limits) out.limits = Object.freeze(internedRecord(r.limits));
-    if (sharedResources.size > 10_000) sharedResources.clear();
-    shared = Object.freeze(out);
-    sharedResources.set(signature, shared);
-  }
-  return shared;
+    return Object.freeze(out);
+  });
 }
 
 // Env, envFrom, command and args are dropped on purpose: they are where credentials live.
