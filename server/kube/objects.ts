@@ -306,34 +306,36 @@ function slimMetaKeeping(raw: RawObject, labelKeys: readonly string[], options: 
   return meta;
 }
 
-function slimConditions(list: unknown): readonly Condition[] {
-  return slimList(list, (c) => ({
+function slimCondition(c: Raw): Condition {
+  return {
     type: str(c.type),
     status: str(c.status),
     reason: str(c.reason),
     message: str(c.message),
     lastTransitionTime: str(c.lastTransitionTime ?? c.lastUpdateTime),
-  }));
+  };
 }
 
-/**
- * Only the listed condition types; while a condition is True its reason, message and time are
- * dropped unless `detailWhenTrue` (no reader of those kinds looks past `status === "True"`).
- */
+function slimConditions(list: unknown): readonly Condition[] {
+  return slimList(list, slimCondition);
+}
+
 // A True condition reduced to type and status is the same for every object: one frozen copy per type.
 const trueConditions = new Map<string, Condition>();
 function trueCondition(type: string): Condition {
   return sharedCopy(trueConditions, type, 1_000, () => Object.freeze({ type: intern(type), status: "True" }));
 }
 
+/**
+ * Only the listed condition types; while a condition is True its reason, message and time are
+ * dropped unless `detailWhenTrue` (no reader of those kinds looks past `status === "True"`).
+ */
 function slimConditionsOf(list: unknown, types: ReadonlySet<string>, options: { onlyTrue?: boolean; detailWhenTrue?: ReadonlySet<string> } = {}): readonly Condition[] {
   const out: Condition[] = [];
   for (const c of (list ?? []) as Raw[]) {
     if (!types.has(c.type)) continue;
     if (c.status === "True" && !options.detailWhenTrue?.has(c.type)) out.push(trueCondition(c.type));
-    else if (!options.onlyTrue || c.status === "True") {
-      out.push({ type: str(c.type), status: str(c.status), reason: str(c.reason), message: str(c.message), lastTransitionTime: str(c.lastTransitionTime ?? c.lastUpdateTime) });
-    }
+    else if (!options.onlyTrue || c.status === "True") out.push(slimCondition(c));
   }
   return out.length > 0 ? out : EMPTY_LIST;
 }
