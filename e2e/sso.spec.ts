@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { OAuth2Server } from "oauth2-mock-server";
 
 import { freePort, prepareDatabase, repoRoot, startPortal, type Portal } from "../scripts/lib/stack";
 import { demoPassword, expect, test } from "./support/fixtures";
-import { stackFile, type E2EStack } from "./support/stack-file";
+import { readStack } from "./support/stack-file";
 
 // Single sign-on end to end: a mock OpenID Connect provider (oauth2-mock-server, which approves
 // every authorization request at once) and a second portal configured with OIDC_* against it.
@@ -29,7 +29,7 @@ const ssoUser = (local: string, groups: string[]): IdpUser => ({
   groups,
 });
 
-const sharedStack = existsSync(stackFile) ? (JSON.parse(readFileSync(stackFile, "utf8")) as E2EStack) : undefined;
+const sharedStack = readStack();
 
 let idp: OAuth2Server | undefined;
 let portal: Portal | undefined;
@@ -69,7 +69,7 @@ test.describe("single sign-on", () => {
       const env: NodeJS.ProcessEnv = {
         ...process.env,
         FLEETDECK_DATA_DIR: dataDir,
-        KUBECONFIG: join(sharedStack!.dataDir, "kubeconfig"),
+        KUBECONFIG: sharedStack!.kubeconfig,
         FLEETDECK_DEMO: "1",
         OIDC_ISSUER: idp.issuer.url!,
         OIDC_CLIENT_ID: "fleetdeck-e2e",

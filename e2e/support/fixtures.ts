@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
 import { test as base, expect, type Page } from "@playwright/test";
-import { stackFile, type E2EStack } from "./stack-file";
+import { readStack } from "./stack-file";
 
 export type Role = "admin" | "operator" | "pm" | "viewer";
 
@@ -10,10 +9,6 @@ export const demoAccount = (role: Role) => `${role}@fleetdeck.local`;
 /** The simulator's control API: present when the suite started its own stack, absent against a real cluster. */
 export interface ClusterControl {
   tenantAction(tenant: string, action: string, body?: unknown): Promise<void>;
-}
-
-function readStack(): E2EStack | undefined {
-  return existsSync(stackFile) ? (JSON.parse(readFileSync(stackFile, "utf8")) as E2EStack) : undefined;
 }
 
 export async function signIn(page: Page, role: Role) {

@@ -33,6 +33,7 @@ export default async function globalSetup() {
     portalUrl: portal.url,
     simUrl: simulator.url,
     simToken: simulator.token,
+    kubeconfig: simulator.kubeconfig,
     dataDir,
     pids: [portal.process.pid!, simulator.process.pid!],
   };

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, rmSync } from "node:fs";
-import { stackFile, type E2EStack } from "./stack-file";
+import { rmSync } from "node:fs";
+import { readStack, stackFile } from "./stack-file";
 
 export default async function globalTeardown() {
-  if (!existsSync(stackFile)) return;
-  const stack = JSON.parse(readFileSync(stackFile, "utf8")) as E2EStack;
+  const stack = readStack();
+  if (!stack) return;
   for (const pid of stack.pids) {
     try {
       process.kill(pid, "SIGTERM");
