@@ -11,7 +11,7 @@ import type { PodObject } from "@/server/kube/objects";
 import { getTenantDetail } from "@/server/tenants/tenant-service";
 import { LogHub } from "./log-hub";
 import type { LogSelection, LogViewOptions, SelectedContainer, TrackedLogEvent } from "./log-view-session";
-import { podLogTargets } from "./log-targets";
+import { hasPreviousLog, podLogTargets } from "./log-targets";
 import type { LogTarget } from "./types";
 import { containerLogSource, type UpstreamCluster } from "./upstream-stream";
 
@@ -68,15 +68,13 @@ export async function listLogTargets(tenantId: string): Promise<LogTarget[]> {
 }
 
 function containersOf(pod: PodObject, only?: string): SelectedContainer[] {
-  const hasPrevious = new Map(
-    [...pod.status.initContainerStatuses, ...pod.status.containerStatuses].map((s) => [s.name, Boolean(s.lastState.terminated) || s.restartCount > 0]),
-  );
+  const statuses = new Map([...pod.status.initContainerStatuses, ...pod.status.containerStatuses].map((s) => [s.name, s]));
   const finished = pod.status.phase === "Succeeded" || pod.status.phase === "Failed";
   return [...pod.spec.initContainers, ...pod.spec.containers]
     .filter((c) => only === undefined || c.name === only)
     .map((c) => ({
       ref: { namespace: pod.metadata.namespace ?? "", pod: pod.metadata.name, container: c.name },
-      hasPrevious: hasPrevious.get(c.name) ?? false,
+      hasPrevious: hasPreviousLog(statuses.get(c.name)),
       finished,
     }));
 }

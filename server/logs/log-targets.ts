@@ -9,6 +9,11 @@ function describeState(state: ContainerState | undefined): string {
   return "Unknown";
 }
 
+/** The kubelet keeps the log of the instance before the current one, once there was a restart. */
+export function hasPreviousLog(status: ContainerStatus | undefined): boolean {
+  return Boolean(status?.lastState.terminated) || (status?.restartCount ?? 0) > 0;
+}
+
 function targetContainer(name: string, init: boolean, status: ContainerStatus | undefined): LogTargetContainer {
   const terminated = status?.lastState.terminated;
   const container: LogTargetContainer = {
@@ -16,8 +21,7 @@ function targetContainer(name: string, init: boolean, status: ContainerStatus | 
     init,
     restartCount: status?.restartCount ?? 0,
     state: status ? describeState(status.state) : "Waiting",
-    // The kubelet keeps the log of the instance before the current one, once there was a restart.
-    hasPrevious: Boolean(terminated) || (status?.restartCount ?? 0) > 0,
+    hasPrevious: hasPreviousLog(status),
   };
   if (terminated) {
     container.lastTermination = { reason: terminated.reason, exitCode: terminated.exitCode, finishedAt: terminated.finishedAt };
