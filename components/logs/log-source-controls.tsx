@@ -1,7 +1,8 @@
 "use client";
 
-import { useId } from "react";
 import { RelativeTime } from "@/components/tenants/relative-time";
+import { Field, Input } from "@/components/ui/input";
+import { Select } from "@/components/ui/select";
 import type { LogTarget, LogTargetContainer } from "./log-types";
 import { SINCE_PRESETS, TAIL_VALUES, type LogViewParams } from "./log-view-params";
 
@@ -12,8 +13,6 @@ const TAIL_LABEL: Record<(typeof TAIL_VALUES)[number], string> = {
   all: "All lines (up to 50,000)",
 };
 const SINCE_LABEL: Record<string, string> = { "": "Any time", "5m": "Last 5 minutes", "1h": "Last hour", "24h": "Last 24 hours" };
-
-const controlClass = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm text-slate-900 disabled:bg-slate-100 disabled:text-slate-400";
 
 /** A pod's own container when it has one, else its first: what `?pod=` alone means. */
 export function defaultContainerOf(target: LogTarget | undefined): string | undefined {
@@ -42,88 +41,80 @@ export function LogSourceControls({
   const knownPod = !params.pod || targets.some((target) => target.pod === params.pod);
   const sinceChoice = params.since === "" || (SINCE_PRESETS as readonly string[]).includes(params.since) ? params.since : "time";
   const canShowPrevious = Boolean(containerInfo?.hasPrevious);
-  const id = useId();
 
   return (
     <div className="flex flex-wrap items-end gap-x-4 gap-y-2">
-      <div className="flex flex-col gap-0.5">
-        <label htmlFor={`${id}-container`} className="text-xs font-medium text-slate-600">
-          Container
-        </label>
-        <select
-          id={`${id}-container`}
-          className={controlClass}
-          value={selected}
-          data-testid="log-container-picker"
-          onChange={(event) => {
-            const [pod, name] = event.target.value.split("/");
-            onChange({ pod: pod || undefined, container: name || undefined, previous: false });
-          }}
-        >
-          <option value="">All pods and containers</option>
-          {!knownPod && <option value={selected}>{`${params.pod} (no longer running)`}</option>}
-          {targets.map((target) => (
-            <optgroup key={target.pod} label={`${target.pod} (${target.phase})`}>
-              {target.containers.map((entry) => (
-                <option key={entry.name} value={`${target.pod}/${entry.name}`}>
-                  {entry.name}
-                  {entry.init ? " (init)" : ""}
-                  {entry.restartCount ? ` · ${entry.restartCount} restarts` : ""}
-                </option>
-              ))}
-            </optgroup>
-          ))}
-        </select>
-      </div>
-      <div className="flex flex-col gap-0.5">
-        <label htmlFor={`${id}-tail`} className="text-xs font-medium text-slate-600">
-          Tail
-        </label>
-        <select id={`${id}-tail`} className={controlClass} value={params.tail} onChange={(event) => onChange({ tail: event.target.value as LogViewParams["tail"] })}>
-          {TAIL_VALUES.map((value) => (
-            <option key={value} value={value}>
-              {TAIL_LABEL[value]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="flex flex-col gap-0.5">
-        <label htmlFor={`${id}-since`} className="text-xs font-medium text-slate-600">
-          Since
-        </label>
-        <select
-          id={`${id}-since`}
-          className={controlClass}
-          value={sinceChoice}
-          onChange={(event) => {
-            const value = event.target.value;
-            onChange({ since: value === "time" ? new Date(Date.now() - 3_600_000).toISOString() : value });
-          }}
-        >
-          {["", ...SINCE_PRESETS].map((value) => (
-            <option key={value} value={value}>
-              {SINCE_LABEL[value]}
-            </option>
-          ))}
-          <option value="time">A chosen time…</option>
-        </select>
-      </div>
-      {sinceChoice === "time" && (
-        <div className="flex flex-col gap-0.5">
-          <label htmlFor={`${id}-since-time`} className="text-xs font-medium text-slate-600">
-            Since time (local)
-          </label>
-          <input
-            id={`${id}-since-time`}
-            type="datetime-local"
-            className={controlClass}
-            value={toLocalInput(params.since)}
+      <Field label="Container">
+        {({ id }) => (
+          <Select
+            id={id}
+            value={selected}
+            data-testid="log-container-picker"
             onChange={(event) => {
-              const at = Date.parse(event.target.value);
-              if (!Number.isNaN(at)) onChange({ since: new Date(at).toISOString() });
+              const [pod, name] = event.target.value.split("/");
+              onChange({ pod: pod || undefined, container: name || undefined, previous: false });
             }}
-          />
-        </div>
+          >
+            <option value="">All pods and containers</option>
+            {!knownPod && <option value={selected}>{`${params.pod} (no longer running)`}</option>}
+            {targets.map((target) => (
+              <optgroup key={target.pod} label={`${target.pod} (${target.phase})`}>
+                {target.containers.map((entry) => (
+                  <option key={entry.name} value={`${target.pod}/${entry.name}`}>
+                    {entry.name}
+                    {entry.init ? " (init)" : ""}
+                    {entry.restartCount ? ` · ${entry.restartCount} restarts` : ""}
+                  </option>
+                ))}
+              </optgroup>
+            ))}
+          </Select>
+        )}
+      </Field>
+      <Field label="Tail">
+        {({ id }) => (
+          <Select id={id} value={params.tail} onChange={(event) => onChange({ tail: event.target.value as LogViewParams["tail"] })}>
+            {TAIL_VALUES.map((value) => (
+              <option key={value} value={value}>
+                {TAIL_LABEL[value]}
+              </option>
+            ))}
+          </Select>
+        )}
+      </Field>
+      <Field label="Since">
+        {({ id }) => (
+          <Select
+            id={id}
+            value={sinceChoice}
+            onChange={(event) => {
+              const value = event.target.value;
+              onChange({ since: value === "time" ? new Date(Date.now() - 3_600_000).toISOString() : value });
+            }}
+          >
+            {["", ...SINCE_PRESETS].map((value) => (
+              <option key={value} value={value}>
+                {SINCE_LABEL[value]}
+              </option>
+            ))}
+            <option value="time">A chosen time…</option>
+          </Select>
+        )}
+      </Field>
+      {sinceChoice === "time" && (
+        <Field label="Since time (local)">
+          {({ id }) => (
+            <Input
+              id={id}
+              type="datetime-local"
+              value={toLocalInput(params.since)}
+              onChange={(event) => {
+                const at = Date.parse(event.target.value);
+                if (!Number.isNaN(at)) onChange({ since: new Date(at).toISOString() });
+              }}
+            />
+          )}
+        </Field>
       )}
       <div className="flex flex-col gap-1">
         <label
