@@ -169,7 +169,13 @@ export class ClusterStore {
   }
 
   tenantOf(object: CachedObject): string | undefined {
-    return object.metadata.labels[this.tenantLabelKey] ?? (object.metadata.namespace ? this.namespaceTenant.get(object.metadata.namespace) : undefined);
+    const namespace = object.metadata.namespace;
+    return this.tenantWhenNamespaceOf(object, namespace ? this.namespaceTenant.get(namespace) : undefined);
+  }
+
+  /** The object's own tenant label, else `namespaceTenant` (its namespace's tenant, now or before a change). */
+  private tenantWhenNamespaceOf(object: CachedObject, namespaceTenant: string | undefined): string | undefined {
+    return object.metadata.labels[this.tenantLabelKey] ?? namespaceTenant;
   }
 
   volumeUsage(namespace: string, pvc: string): VolumeUsage | undefined {
@@ -270,13 +276,7 @@ export class ClusterStore {
    * namespace's tenant re-files that namespace's objects at once (reindexNamespace).
    */
   private indexedTenant(object: CachedObject): string | undefined {
-    const namespace = object.metadata.namespace;
-    return this.tenantFiledUnder(object, namespace ? this.namespaceTenant.get(namespace) : undefined);
-  }
-
-  /** The tenant an object is filed under when its namespace belongs to `namespaceTenant`. */
-  private tenantFiledUnder(object: CachedObject, namespaceTenant: string | undefined): string | undefined {
-    return (object.metadata.labels[this.tenantLabelKey] ?? namespaceTenant) || undefined;
+    return this.tenantOf(object) || undefined;
   }
 
   private replaceAll(resource: ResourceName, items: CachedObject[]): void {
@@ -359,7 +359,7 @@ export class ClusterStore {
       for (const key of bucketKeys(bucket)) {
         const object = objects.get(key);
         if (!object) continue;
-        const tenantId = this.indexTenant(resource, key, object, this.tenantFiledUnder(object, previousTenant));
+        const tenantId = this.indexTenant(resource, key, object, this.tenantWhenNamespaceOf(object, previousTenant) || undefined);
         this.queueChange({ kind: resource, namespace, name: object.metadata.name, tenantId });
       }
     }
