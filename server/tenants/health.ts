@@ -191,30 +191,25 @@ function podProblem(pod: PodView, lostNodes: ReadonlySet<string>, now: number): 
       objectRef: ref,
     };
   }
-  if (CRASH_REASONS.has(pod.status)) {
-    return {
-      kind: "crash-loop",
-      severity: "critical",
-      title: `Odoo keeps crashing (${pod.status}, ${restarts})`,
-      detail: [lastExit, pod.message].filter(Boolean).join(" ") || `Pod ${pod.name} is restarting.`,
-      since,
-      objectRef: ref,
-    };
-  }
-  // A crash loop spends a few seconds Running between crashes; without this the problem would
-  // blink out of the overview each time. Failed exits, restarts piling up and a recent last
-  // failure are the evidence until the pod stays up (ready) again.
+  // A crash loop spends a few seconds Running between crashes; without the second test the
+  // problem would blink out of the overview each time. Failed exits, restarts piling up and a
+  // recent last failure are the evidence until the pod stays up (ready) again.
   const crashedRecently =
     pod.restarts >= CRASH_LOOP_MIN_RESTARTS &&
     !pod.podReady &&
     pod.lastTermination !== undefined &&
     pod.lastTermination.exitCode !== 0 &&
     (!pod.lastTermination.finishedAt || now - Date.parse(pod.lastTermination.finishedAt) < RECENT_CRASH_MS);
-  if (crashedRecently) {
+  const crashLoop = CRASH_REASONS.has(pod.status)
+    ? pod.status
+    : crashedRecently
+      ? `restarting after ${pod.lastTermination!.reason ?? "an error"}`
+      : undefined;
+  if (crashLoop) {
     return {
       kind: "crash-loop",
       severity: "critical",
-      title: `Odoo keeps crashing (restarting after ${pod.lastTermination!.reason ?? "an error"}, ${restarts})`,
+      title: `Odoo keeps crashing (${crashLoop}, ${restarts})`,
       detail: [lastExit, pod.message].filter(Boolean).join(" ") || `Pod ${pod.name} is restarting.`,
       since,
       objectRef: ref,
