@@ -1,4 +1,5 @@
 import clsx from "clsx";
+import { Button } from "@/components/ui/button";
 import type { LogStreamStatus } from "./use-log-stream";
 
 const DOT: Record<LogStreamStatus["state"], string> = {
@@ -42,9 +43,9 @@ export function LogStatusBar({ status, previous, onRetry }: { status: LogStreamS
         </span>
       )}
       {status.state === "error" && (
-        <button type="button" onClick={onRetry} className="rounded-md border border-red-300 bg-white px-2 py-0.5 text-xs font-medium text-red-900 hover:bg-red-50">
+        <Button size="sm" onClick={onRetry}>
           Try again
-        </button>
+        </Button>
       )}
     </div>
   );

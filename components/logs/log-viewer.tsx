@@ -6,6 +6,8 @@ import { Suspense, useDeferredValue, useEffect, useMemo, useRef, useState } from
 import { useSuspenseQuery } from "@tanstack/react-query";
 import { QueryErrorBoundary } from "@/components/tenants/query-error-boundary";
 import { useTRPC } from "@/components/trpc/client";
+import { Alert } from "@/components/ui/alert";
+import { Button, buttonClassName } from "@/components/ui/button";
 import { emptyView, indexOfSeq, MAX_BUFFERED_LINES, updateView, type LogBuffer, type LogView, type LogViewFilter } from "./log-buffer";
 import { logFileLine, logFileName } from "./log-download";
 import { passesLevelFilter } from "./log-level";
@@ -37,13 +39,13 @@ export function LogViewer(props: { tenant: LogViewerTenant; initialParams: LogVi
         </h1>
       </header>
       {props.notices.length > 0 && (
-        <div role="alert" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950">
+        <Alert tone="warning">
           <ul className="list-inside list-disc">
             {props.notices.map((notice) => (
               <li key={notice}>{notice}</li>
             ))}
           </ul>
-        </div>
+        </Alert>
       )}
       <QueryErrorBoundary>
         <Suspense fallback={<div role="status" aria-label="Loading logs" className="h-96 animate-pulse rounded-xl bg-slate-200/70" />}>
@@ -178,16 +180,15 @@ function LogViewerLive({ tenant, initialParams }: { tenant: LogViewerTenant; ini
           </span>
         )}
         {!following && (
-          <button
-            type="button"
-            className="rounded-md border border-slate-300 bg-white px-2 py-0.5 text-xs font-medium hover:bg-slate-50"
+          <Button
+            size="sm"
             onClick={() => {
               setFollowing(true);
               listRef.current?.scrollToEnd();
             }}
           >
             Jump to latest
-          </button>
+          </Button>
         )}
         <div className="ml-auto flex flex-wrap items-center gap-3">
           <label className="flex items-center gap-1.5">
@@ -198,20 +199,14 @@ function LogViewerLive({ tenant, initialParams }: { tenant: LogViewerTenant; ini
             <input type="checkbox" checked={params.wrap} onChange={(event) => change({ wrap: event.target.checked })} />
             Wrap lines
           </label>
-          <button
-            type="button"
-            onClick={downloadView}
-            disabled={view.seqs.length === 0}
-            title="The lines shown now, as filtered, from this browser"
-            className="rounded-md border border-slate-300 bg-white px-2 py-0.5 text-xs font-medium hover:bg-slate-50 disabled:text-slate-400"
-          >
+          <Button size="sm" onClick={downloadView} disabled={view.seqs.length === 0} title="The lines shown now, as filtered, from this browser">
             Download view
-          </button>
+          </Button>
           <a
             href={downloadHrefOf(source)}
             download
             title="The whole log with the same container, tail and time options, streamed by the server"
-            className="rounded-md border border-slate-300 bg-white px-2 py-0.5 text-xs font-medium hover:bg-slate-50"
+            className={buttonClassName({ size: "sm" })}
           >
             Download full log
           </a>
