@@ -551,19 +551,8 @@ export const slimmers = createSlimmers({ labelKeys: [DEFAULT_TENANT_LABEL_KEY] }
 
 export type ResourceName = keyof typeof slimmers;
 
-export interface ObjectByResource {
-  namespaces: NamespaceObject;
-  deployments: DeploymentObject;
-  replicasets: ReplicaSetObject;
-  pods: PodObject;
-  persistentvolumeclaims: PvcObject;
-  services: ServiceObject;
-  ingresses: IngressObject;
-  events: EventObject;
-  nodes: NodeObject;
-  storageclasses: StorageClassObject;
-  jobs: JobObject;
-}
+/** The slim object each resource's slimmer makes. */
+export type ObjectByResource = { [R in ResourceName]: ReturnType<(typeof slimmers)[R]> };
 
 /**
  * Where each resource is listed and watched (cluster-wide). CronJobs are not watched: a backup
