@@ -1,4 +1,5 @@
 import { normalizeTimestamp, parseLineId } from "./log-line";
+import { containerKey } from "./shared-upstream";
 
 /**
  * The tracked id of a log subscription: where a reconnecting client resumes. For one container it
@@ -55,7 +56,7 @@ export function decodeCursor(id: string | null | undefined): StreamCursor | unde
   }
   const parts = parseLineId(id);
   if (!parts) return undefined;
-  return { positions: new Map([[`${parts.pod}/${parts.container}`, { ts: parts.ts, sortKey: parts.sortKey, n: parts.n }]]) };
+  return { positions: new Map([[containerKey(parts), { ts: parts.ts, sortKey: parts.sortKey, n: parts.n }]]) };
 }
 
 /** Orders lines of one container: timestamp, then the index among equal timestamps. */

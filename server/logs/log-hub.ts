@@ -1,7 +1,7 @@
 import { truncateToSecond } from "./log-line";
 import { MAX_TAIL_LINES } from "./log-request";
 import { LogViewSession, type LogSelection, type LogViewOptions, type TrackedLogEvent, type UpstreamPool } from "./log-view-session";
-import { containerKey, SharedUpstream, type FollowSource } from "./shared-upstream";
+import { SharedUpstream, upstreamKey, type FollowSource } from "./shared-upstream";
 import type { ContainerRef, UpstreamEvent, UpstreamReadOptions } from "./upstream-stream";
 
 /**
@@ -59,7 +59,7 @@ export class LogHub implements UpstreamPool {
 
   /** A reference on the container's shared follow, or undefined when the cap is reached. */
   acquire(ref: ContainerRef): SharedUpstream | undefined {
-    const key = `${ref.namespace}/${containerKey(ref)}`;
+    const key = upstreamKey(ref);
     const existing = this.upstreams.get(key);
     if (existing && !existing.done) {
       clearTimeout(existing.lingerTimer);

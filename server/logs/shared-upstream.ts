@@ -38,6 +38,11 @@ export function containerKey(ref: { pod: string; container: string }): string {
   return `${ref.pod}/${ref.container}`;
 }
 
+/** Namespaced: the hub's key for a container's shared follow. */
+export function upstreamKey(ref: ContainerRef): string {
+  return `${ref.namespace}/${containerKey(ref)}`;
+}
+
 export class SharedUpstream {
   readonly key: string;
   state: LogStreamState = "connecting";
@@ -58,7 +63,7 @@ export class SharedUpstream {
     private readonly bufferLines: number,
     private readonly onDone: (upstream: SharedUpstream) => void,
   ) {
-    this.key = `${ref.namespace}/${containerKey(ref)}`;
+    this.key = upstreamKey(ref);
     this.coverage = normalizeTimestamp(startSecond) ?? startSecond;
   }
 
