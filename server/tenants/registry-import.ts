@@ -201,12 +201,10 @@ export function parseRegistryFile(text: string, format: RegistryFormat): ParsedR
   }
   const label = (field: FieldKey) => keyUsed.get(field) ?? FIELDS[field][0];
   // A CSV names its columns once; a JSON object may omit a key, which is that row's problem.
-  if (format === "csv" && rawRows.length > 0) {
-    for (const field of REQUIRED.filter((f) => !keyUsed.has(f))) {
-      problems.push({ row: format === "csv" ? 1 : 0, field: label(field), problem: `the column ${label(field)} is missing` });
-    }
-  }
   const missingColumns = new Set(format === "csv" ? REQUIRED.filter((f) => !keyUsed.has(f)) : []);
+  if (rawRows.length > 0) {
+    for (const field of missingColumns) problems.push({ row: 1, field: label(field), problem: `the column ${label(field)} is missing` });
+  }
   const schemas = fieldSchemas(label);
 
   const rows: TenantRecordInput[] = [];
