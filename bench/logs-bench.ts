@@ -9,7 +9,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import { buildPortalIfStale, type Simulator } from "../scripts/lib/stack";
-import type { LogLine, LogStreamEvent, LogTarget } from "../server/logs/types";
+import type { LogLine, LogStreamEvent, LogTarget } from "../lib/logs/types";
 import { BenchStack, type RegistryRow } from "./support/bench-stack";
 import { PortalClient, subscriptionData } from "./support/portal-client";
 import { megabytes } from "./support/process-memory";

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
-import { ROLES, type Role } from "@/server/auth/permissions";
+import { ROLES, type Role } from "@/lib/auth/permissions";
 
 /**
  * Every environment variable the portal reads, declared once (t3 `env.js` pattern).

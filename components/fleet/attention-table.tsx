@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import type { FleetSummary } from "@/server/tenants/types";
+import type { FleetSummary } from "@/lib/tenants/types";
 import { RelativeTime } from "@/components/tenants/relative-time";
 import { SeverityBadge } from "@/components/tenants/severity-badge";
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table";

@@ -1,7 +1,7 @@
 "use client";
 
 import clsx from "clsx";
-import type { FleetSummary } from "@/server/tenants/types";
+import type { FleetSummary } from "@/lib/tenants/types";
 import { useNow } from "@/components/tenants/relative-time";
 import { formatAbsolute, formatClock, formatRelative } from "@/components/tenants/time-format";
 

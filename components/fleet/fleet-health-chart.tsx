@@ -1,7 +1,7 @@
 "use client";
 
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, XAxis, YAxis } from "recharts";
-import type { HealthState } from "@/server/tenants/types";
+import type { HealthState } from "@/lib/tenants/types";
 import { ChartContainer, ChartTooltip, ChartTooltipContent, type ChartSeriesConfig } from "@/components/charts/chart-container";
 import { HEALTH_ORDER, HEALTH_STYLE } from "@/components/tenants/health-style";
 

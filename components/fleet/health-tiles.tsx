@@ -1,6 +1,6 @@
 import Link from "next/link";
 import clsx from "clsx";
-import type { HealthState } from "@/server/tenants/types";
+import type { HealthState } from "@/lib/tenants/types";
 import { HEALTH_ORDER, HEALTH_STYLE } from "@/components/tenants/health-style";
 
 /** One count per health state; each opens the tenants list filtered to that state. */

@@ -1,4 +1,4 @@
-import type { OrphanWorkload } from "@/server/tenants/types";
+import type { OrphanWorkload } from "@/lib/tenants/types";
 import { RelativeTime } from "@/components/tenants/relative-time";
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table";
 

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { FleetSummary } from "@/server/tenants/types";
+import type { FleetSummary } from "@/lib/tenants/types";
 import { UsageBar } from "@/components/tenants/usage-bar";
 import { formatBytes } from "@/components/tenants/time-format";
 

@@ -4,7 +4,7 @@ import type { ReactNode } from "react";
 import { RoleBadge } from "@/components/layout/role-badge";
 import { SidebarNav, type NavItem } from "@/components/layout/sidebar-nav";
 import { SignOutButton } from "@/components/layout/sign-out-button";
-import { can } from "@/server/auth/permissions";
+import { can } from "@/lib/auth/permissions";
 import type { SessionUser } from "@/server/auth/session";
 
 function navFor(user: SessionUser): NavItem[] {

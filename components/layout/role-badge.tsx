@@ -1,5 +1,5 @@
 import { Badge, type BadgeTone } from "@/components/ui/badge";
-import type { Role } from "@/server/auth/permissions";
+import type { Role } from "@/lib/auth/permissions";
 
 const ROLE_TONE: Record<Role, BadgeTone> = { admin: "danger", operator: "warning", pm: "info", viewer: "neutral" };
 

@@ -7,7 +7,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";
 import { Field, Input } from "@/components/ui/input";
-import { parseRateLimitedError } from "@/server/auth/sign-in-throttle";
+import { parseRateLimitedError } from "@/lib/auth/sign-in-message";
 
 const MESSAGES: Record<string, string> = {
   CredentialsSignin: "Wrong email or password.",

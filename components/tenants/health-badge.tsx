@@ -1,5 +1,5 @@
 import clsx from "clsx";
-import type { HealthState } from "@/server/tenants/types";
+import type { HealthState } from "@/lib/tenants/types";
 import { HEALTH_STYLE } from "./health-style";
 
 export function HealthBadge({ health, className, ...rest }: { health: HealthState; className?: string; "data-testid"?: string }) {

@@ -1,4 +1,4 @@
-import type { HealthState } from "@/server/tenants/types";
+import type { HealthState } from "@/lib/tenants/types";
 
 /**
  * One colour per health state, used by every badge, tile and chart so "amber" always means degraded.

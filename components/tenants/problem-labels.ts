@@ -1,4 +1,4 @@
-import type { ProblemKind } from "@/server/tenants/types";
+import type { ProblemKind } from "@/lib/tenants/types";
 
 /** Plain-words names for problem kinds, for filters and badges. */
 export const PROBLEM_LABELS: Record<ProblemKind, string> = {

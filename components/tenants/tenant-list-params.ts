@@ -6,7 +6,7 @@ import {
   PROBLEM_KINDS,
   TENANT_SORT_KEYS,
   type TenantSortKey,
-} from "@/server/tenants/types";
+} from "@/lib/tenants/types";
 
 /**
  * The tenants page keeps its whole state in the URL, so a link reproduces the view. Each parameter

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useMemo } from "react";
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type SortingState } from "@tanstack/react-table";
 import clsx from "clsx";
-import type { TenantListItem } from "@/server/tenants/types";
+import type { TenantListItem } from "@/lib/tenants/types";
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table";
 import { HealthBadge } from "./health-badge";
 import { UsageBar } from "./usage-bar";

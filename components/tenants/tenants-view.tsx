@@ -7,7 +7,7 @@ import { useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { CacheFreshness } from "@/components/fleet/cache-freshness";
 import { useTRPC } from "@/components/trpc/client";
-import type { TenantListFacets } from "@/server/tenants/types";
+import type { TenantListFacets } from "@/lib/tenants/types";
 import { HEALTH_STYLE } from "./health-style";
 import { PROBLEM_LABELS } from "./problem-labels";
 import { FilterMenu, type FilterOption } from "./filter-menu";

@@ -11,7 +11,7 @@ import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
 import superjson from "superjson";
 
-import { makeQueryClient } from "@/components/trpc/query-client";
+import { makeQueryClient } from "@/lib/trpc/query-client";
 import type { AppRouter } from "@/server/trpc/root";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();

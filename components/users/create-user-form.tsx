@@ -10,7 +10,7 @@ import { Field, Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { useTRPC } from "@/components/trpc/client";
 import { fieldErrorsOf, userMessageOf } from "@/components/trpc/error-message";
-import { ROLES, type Role } from "@/server/auth/permissions";
+import { ROLES, type Role } from "@/lib/auth/permissions";
 
 export function CreateUserForm() {
   const trpc = useTRPC();

@@ -13,7 +13,7 @@ import { Select } from "@/components/ui/select";
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table";
 import { useTRPC } from "@/components/trpc/client";
 import { userMessageOf } from "@/components/trpc/error-message";
-import { ROLES, type Role } from "@/server/auth/permissions";
+import { ROLES, type Role } from "@/lib/auth/permissions";
 import type { UserListItem } from "@/server/auth/user-admin";
 
 export function UsersTable({ users, currentUserId }: { users: UserListItem[]; currentUserId: string }) {

@@ -1,14 +1,14 @@
 import "server-only";
 
 import { hashPassword, verifyPassword } from "@/server/auth/password";
-import type { Role } from "@/server/auth/permissions";
+import type { Role } from "@/lib/auth/permissions";
 import {
   ACCOUNT_POLICY,
   effectiveFailures,
   type IpThrottle,
-  rateLimitedError,
   retryAfterMs,
 } from "@/server/auth/sign-in-throttle";
+import { rateLimitedError } from "@/lib/auth/sign-in-message";
 import type { getDb } from "@/server/db/client";
 
 type Db = ReturnType<typeof getDb>;

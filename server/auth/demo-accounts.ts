@@ -1,4 +1,4 @@
-import type { Role } from "@/server/auth/permissions";
+import type { Role } from "@/lib/auth/permissions";
 
 /**
  * The demo sign-ins `seedDemoUsers` creates. Shown on the sign-in page only when

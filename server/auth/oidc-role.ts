@@ -1,4 +1,4 @@
-import { ROLES, type Role } from "@/server/auth/permissions";
+import { ROLES, type Role } from "@/lib/auth/permissions";
 
 /**
  * Maps the identity provider's group claim to one portal role. Keycloak sends group paths

@@ -1,7 +1,7 @@
 import { encode, getToken, type JWT } from "next-auth/jwt";
 
 import { env } from "@/server/env";
-import type { Role } from "@/server/auth/permissions";
+import type { Role } from "@/lib/auth/permissions";
 
 /**
  * The session lives in next-auth's encrypted JWT cookie. These helpers read it the same way in

@@ -3,7 +3,7 @@ import "server-only";
 import { cookies, headers } from "next/headers";
 
 import { getDb } from "@/server/db/client";
-import { ROLES, type Role } from "@/server/auth/permissions";
+import { ROLES, type Role } from "@/lib/auth/permissions";
 import { readSessionClaims, sessionRefreshCookie } from "@/server/auth/session-token";
 
 export interface SessionUser {

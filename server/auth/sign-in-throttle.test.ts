@@ -5,11 +5,10 @@ import {
   effectiveFailures,
   IpThrottle,
   lockoutMs,
-  parseRateLimitedError,
-  rateLimitedError,
   retryAfterMs,
   type ThrottlePolicy,
 } from "@/server/auth/sign-in-throttle";
+import { parseRateLimitedError, rateLimitedError } from "@/lib/auth/sign-in-message";
 
 const policy: ThrottlePolicy = { freeAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 60_000, resetAfterMs: 600_000 };
 

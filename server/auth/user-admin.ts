@@ -1,7 +1,7 @@
 import "server-only";
 
 import { hashPassword } from "@/server/auth/password";
-import type { Role } from "@/server/auth/permissions";
+import type { Role } from "@/lib/auth/permissions";
 import { forgetCachedUser, type SessionUser } from "@/server/auth/session";
 import type { getDb } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";

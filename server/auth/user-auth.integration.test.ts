@@ -2,7 +2,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 
 import { checkCredentials } from "@/server/auth/credentials";
 import { hashPassword } from "@/server/auth/password";
-import { IpThrottle, parseRateLimitedError } from "@/server/auth/sign-in-throttle";
+import { parseRateLimitedError } from "@/lib/auth/sign-in-message";
+import { IpThrottle } from "@/server/auth/sign-in-throttle";
 import type { SessionUser } from "@/server/auth/session";
 import { createLocalUser, listUsers, resetUserPassword, setUserDisabled, setUserRole } from "@/server/auth/user-admin";
 import { useTestDatabase } from "@/server/db/test-database";

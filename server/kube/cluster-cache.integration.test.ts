@@ -13,7 +13,7 @@ import path from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TenantDirectory } from "@/server/tenants/tenant-view";
-import type { TenantRecord } from "@/server/tenants/types";
+import type { TenantRecord } from "@/lib/tenants/types";
 import { ClusterCache } from "./cluster-cache";
 import type { CacheChange } from "./cluster-store";
 import { RESOURCE_NAMES } from "./objects";

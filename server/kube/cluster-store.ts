@@ -6,8 +6,10 @@
 import type { KubeError } from "./kube-error";
 import type { CachedObject, EventObject, ObjectByResource, ResourceName } from "./objects";
 import type { WatchEvent } from "./watch-stream";
+import type { FeedFreshness, FeedName } from "@/lib/cluster/views";
+export type { FeedFreshness, FeedName };
 
-export type FeedName = ResourceName | "volume-stats";
+
 
 export interface CacheChange {
   kind: FeedName;
@@ -17,15 +19,6 @@ export interface CacheChange {
   tenantId?: string;
 }
 
-export interface FeedFreshness {
-  kind: FeedName;
-  synced: boolean;
-  objects: number;
-  lastEventAt?: string;
-  stale: boolean;
-  staleSince?: string;
-  error?: string;
-}
 
 export interface VolumeUsage {
   namespace: string;

@@ -6,6 +6,8 @@
  * these, so a field kept "just in case" costs megabytes: add one back when a reader needs it.
  */
 import type { RawObject } from "./watch-stream";
+import type { Condition } from "@/lib/cluster/views";
+export type { Condition };
 
 /** Pods and Jobs keep only the owner's kind (finished Job pods, backup Jobs); ReplicaSets all three. */
 export interface OwnerReference {
@@ -30,13 +32,6 @@ export interface ObjectMeta {
   ownerReferences: readonly OwnerReference[];
 }
 
-export interface Condition {
-  type: string;
-  status: string;
-  reason?: string;
-  message?: string;
-  lastTransitionTime?: string;
-}
 
 export interface ResourceRequirements {
   requests?: Record<string, string>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EventQueue } from "./event-queue";
-import type { LogLine, LogStreamEvent } from "./types";
+import type { LogLine, LogStreamEvent } from "@/lib/logs/types";
 
 const line = (n: number): LogLine => ({ id: `2026-11-23T10:00:00Z#p/c#${n}`, ts: "2026-11-23T10:00:00Z", pod: "p", container: "c", text: `line ${n}` });
 const lines = (from: number, count: number) => Array.from({ length: count }, (_, i) => line(from + i));

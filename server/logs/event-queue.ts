@@ -1,4 +1,4 @@
-import type { LogLine, LogStreamEvent } from "./types";
+import type { LogLine, LogStreamEvent } from "@/lib/logs/types";
 
 /**
  * Hands events from push-style producers (the shared upstreams) to one pull-style consumer (a

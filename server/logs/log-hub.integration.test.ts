@@ -15,7 +15,7 @@ import { kubeGet, kubeGetJson } from "@/server/kube/client";
 import { ClusterCache } from "@/server/kube/cluster-cache";
 import { LogHub } from "./log-hub";
 import type { LogSelection, TrackedLogEvent } from "./log-view-session";
-import type { LogLine } from "./types";
+import type { LogLine } from "@/lib/logs/types";
 import { containerLogSource, DEFAULT_UPSTREAM_TUNING, type ContainerRef, type UpstreamCluster, type UpstreamTuning } from "./upstream-stream";
 
 let sim: Simulator;

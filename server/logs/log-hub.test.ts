@@ -3,7 +3,7 @@ import { FRESH_CURSOR_ID } from "./log-cursor";
 import { LogHub, type LogSource } from "./log-hub";
 import { tooManyStreamsMessage, type LogSelection, type TrackedLogEvent } from "./log-view-session";
 import { LineSequencer, normalizeTimestamp, OverlapFilter, parseKubeletLine } from "./log-line";
-import type { LogLine } from "./types";
+import type { LogLine } from "@/lib/logs/types";
 import type { ContainerRef, UpstreamEvent } from "./upstream-stream";
 
 /**

@@ -1,5 +1,5 @@
 import { truncateToSecond } from "./log-line";
-import { MAX_TAIL_LINES } from "./log-request";
+import { MAX_TAIL_LINES } from "@/lib/logs/log-request";
 import { LogViewSession, type LogSelection, type LogViewOptions, type TrackedLogEvent, type UpstreamPool } from "./log-view-session";
 import { SharedUpstream, upstreamKey, type FollowSource } from "./shared-upstream";
 import type { ContainerRef, UpstreamEvent, UpstreamReadOptions } from "./upstream-stream";

@@ -1,4 +1,4 @@
-import type { LogLevel, LogLine } from "./types";
+import type { LogLevel, LogLine } from "@/lib/logs/types";
 
 /**
  * Kubelet log lines ("<RFC3339Nano> <text>" with timestamps=true), their Odoo level, and the

@@ -12,7 +12,7 @@ import { getTenantDetail } from "@/server/tenants/tenant-service";
 import { LogHub } from "./log-hub";
 import type { LogSelection, LogViewOptions, SelectedContainer, TrackedLogEvent } from "./log-view-session";
 import { hasPreviousLog, podLogTargets } from "./log-targets";
-import type { LogTarget } from "./types";
+import type { LogTarget } from "@/lib/logs/types";
 import { containerLogSource, type UpstreamCluster } from "./upstream-stream";
 
 /**

@@ -1,5 +1,5 @@
 import type { ContainerState, ContainerStatus, PodObject } from "@/server/kube/objects";
-import type { LogTarget, LogTargetContainer } from "./types";
+import type { LogTarget, LogTargetContainer } from "@/lib/logs/types";
 
 /** What a container is doing, in kubectl's words: Running, Completed, CrashLoopBackOff, ... */
 function describeState(state: ContainerState | undefined): string {

@@ -2,9 +2,9 @@ import { setMaxListeners } from "node:events";
 import { EventQueue } from "./event-queue";
 import { comparePosition, decodeCursor, encodeMergedCursor, encodeSingleCursor, type ContainerPosition, type StreamCursor } from "./log-cursor";
 import { normalizeTimestamp, truncateToSecond } from "./log-line";
-import { capTailLines } from "./log-request";
+import { capTailLines } from "@/lib/logs/log-request";
 import { containerKey, positioned, type PositionedLine, type SharedUpstream, type UpstreamListener } from "./shared-upstream";
-import type { LogLine, LogStreamEvent, LogStreamState } from "./types";
+import type { LogLine, LogStreamEvent, LogStreamState } from "@/lib/logs/types";
 import type { ContainerRef, UpstreamEvent, UpstreamReadOptions } from "./upstream-stream";
 import { abortableSleep } from "@/server/abortable-sleep";
 

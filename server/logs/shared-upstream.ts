@@ -1,6 +1,6 @@
 import type { ContainerRef, UpstreamEvent } from "./upstream-stream";
 import { normalizeTimestamp } from "./log-line";
-import type { LogLine, LogStreamState } from "./types";
+import type { LogLine, LogStreamState } from "@/lib/logs/types";
 
 /**
  * One container's live log, followed once from the API and shared by every viewer. It keeps the

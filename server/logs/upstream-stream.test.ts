@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { KubeConfig } from "@kubernetes/client-node";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createSlimmers, type PodObject } from "@/server/kube/objects";
-import type { LogLine } from "./types";
+import type { LogLine } from "@/lib/logs/types";
 import { streamContainerLog, type UpstreamCluster, type UpstreamEvent, type UpstreamTuning } from "./upstream-stream";
 
 /**

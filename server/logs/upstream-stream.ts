@@ -3,9 +3,9 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import { KubeError, toKubeError } from "@/server/kube/kube-error";
 import type { PodObject } from "@/server/kube/objects";
 import { openPodLog, type PodLogOptions } from "@/server/kube/pod-logs";
-import { capTailLines, MAX_TAIL_LINES } from "./log-request";
+import { capTailLines, MAX_TAIL_LINES } from "@/lib/logs/log-request";
 import { LineSequencer, OverlapFilter, parseKubeletLine, truncateToSecond, type ResumeCursor } from "./log-line";
-import type { LogLine, LogReadOptions, LogStreamState } from "./types";
+import type { LogLine, LogReadOptions, LogStreamState } from "@/lib/logs/types";
 import { abortableSleep } from "@/server/abortable-sleep";
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { queryTenants, summarizeFleet } from "./fleet-query";
-import type { HealthState, Problem, TenantSummary } from "./types";
+import type { HealthState, Problem, TenantSummary } from "@/lib/tenants/types";
 
 function tenant(n: number, overrides: Partial<TenantSummary> = {}): TenantSummary {
   const db = `shop${String(n).padStart(4, "0")}`;

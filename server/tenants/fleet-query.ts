@@ -16,7 +16,7 @@ import {
   type TenantListResult,
   type TenantSortKey,
   type TenantSummary,
-} from "./types";
+} from "@/lib/tenants/types";
 
 /** Most urgent first: what `health` ascending means. */
 const HEALTH_RANK: Record<HealthState, number> = {

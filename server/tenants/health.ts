@@ -3,10 +3,8 @@
  * state and problems in plain words. No I/O and no clock reads (the caller passes `now`), so each
  * rule is tested case by case with fixtures.
  */
-import type { DeploymentView } from "@/server/kube/status/deployment-status";
-import type { PodView } from "@/server/kube/status/pod-status";
-import type { PvcView } from "@/server/kube/status/pvc-status";
-import type { BillingStatus, HealthState, Problem } from "./types";
+import type { DeploymentView, PodView, PvcView } from "@/lib/cluster/views";
+import type { BillingStatus, HealthState, Problem } from "@/lib/tenants/types";
 
 export interface BackupRun {
   name: string;

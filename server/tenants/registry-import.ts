@@ -7,7 +7,7 @@ import Papa from "papaparse";
 import { z } from "zod";
 
 import type { BillingStatus, InstanceType, PrismaClient } from "@/server/db/generated/client";
-import { BILLING_STATUSES, INSTANCE_TYPES, type TenantRecord } from "./types";
+import { BILLING_STATUSES, INSTANCE_TYPES, type TenantRecord } from "@/lib/tenants/types";
 
 export type RegistryFormat = "csv" | "json";
 

@@ -2,8 +2,9 @@ import "server-only";
 import type { ClusterStore, VolumeUsage } from "@/server/kube/cluster-store";
 import type { DeploymentObject, JobObject, PodObject } from "@/server/kube/objects";
 import { deploymentStatus } from "@/server/kube/status/deployment-status";
-import { podStatus, type PodView } from "@/server/kube/status/pod-status";
-import { pvcStatus, type PvcView } from "@/server/kube/status/pvc-status";
+import { podStatus } from "@/server/kube/status/pod-status";
+import { pvcStatus } from "@/server/kube/status/pvc-status";
+import type { PodView, PvcView } from "@/lib/cluster/views";
 import { assessTenantHealth, type BackupRun } from "./health";
 import type {
   EventView,
@@ -13,7 +14,7 @@ import type {
   TenantDetail,
   TenantRecord,
   TenantSummary,
-} from "./types";
+} from "@/lib/tenants/types";
 
 /**
  * Joins the tenant registry (the authoritative list) with the cluster cache. A TenantSummary per

@@ -3,8 +3,8 @@ import "server-only";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 
-import { wireTransformer } from "@/components/trpc/wire-format";
-import { can, type Permission } from "@/server/auth/permissions";
+import { wireTransformer } from "@/lib/trpc/wire-format";
+import { can, type Permission } from "@/lib/auth/permissions";
 import { getSessionFromHeaders, type AppSession } from "@/server/auth/session";
 import { getDb } from "@/server/db/client";
 import { AppError, describeError, toTRPCError } from "@/server/errors/app-error";

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
 
-import { can, isPermission, ROLES, type Permission, type Role } from "@/server/auth/permissions";
+import { can, isPermission, ROLES, type Permission, type Role } from "@/lib/auth/permissions";
 import type { AppSession } from "@/server/auth/session";
 import type { TRPCContext } from "@/server/trpc/init";
 import { appRouter, createCaller } from "@/server/trpc/root";

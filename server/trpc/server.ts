@@ -5,7 +5,7 @@ import { createTRPCOptionsProxy, type TRPCQueryOptions } from "@trpc/tanstack-re
 import { headers } from "next/headers";
 import { cache, createElement, type ReactNode } from "react";
 
-import { makeQueryClient } from "@/components/trpc/query-client";
+import { makeQueryClient } from "@/lib/trpc/query-client";
 import { createTRPCContext } from "@/server/trpc/init";
 import { appRouter } from "@/server/trpc/root";
 

@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { AccessDenied } from "@/components/layout/access-denied";
 import { RegistryHelp } from "@/components/registry/registry-help";
 import { RegistryImporter } from "@/components/registry/registry-importer";
-import { can } from "@/server/auth/permissions";
+import { can } from "@/lib/auth/permissions";
 import { getServerAuthSession } from "@/server/auth/session";
 import { env } from "@/server/env";
 

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 
 import { AccessDenied } from "@/components/layout/access-denied";
 import { UsersAdmin } from "@/components/users/users-admin";
-import { can } from "@/server/auth/permissions";
+import { can } from "@/lib/auth/permissions";
 import { getServerAuthSession } from "@/server/auth/session";
 import { HydrateClient, prefetch, trpc } from "@/server/trpc/server";
 

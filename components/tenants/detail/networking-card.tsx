@@ -1,4 +1,4 @@
-import type { TenantDetail } from "@/server/tenants/types";
+import type { TenantDetail } from "@/lib/tenants/types";
 import { Panel } from "../panel";
 import { RelativeTime } from "../relative-time";
 

@@ -1,6 +1,6 @@
 import clsx from "clsx";
 import Link from "next/link";
-import type { TenantDetail } from "@/server/tenants/types";
+import type { TenantDetail } from "@/lib/tenants/types";
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table";
 import { Panel } from "../panel";
 import { RelativeTime } from "../relative-time";

@@ -1,4 +1,4 @@
-import type { Problem } from "@/server/tenants/types";
+import type { Problem } from "@/lib/tenants/types";
 import { RelativeTime } from "../relative-time";
 import { SeverityBadge } from "../severity-badge";
 

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { buttonClassName } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
-import type { TenantDetail } from "@/server/tenants/types";
+import type { TenantDetail } from "@/lib/tenants/types";
 import { HealthBadge } from "../health-badge";
 
 export function TenantHeader({ tenant, canReadLogs = false }: { tenant: TenantDetail; canReadLogs?: boolean }) {

@@ -1,23 +1,6 @@
 import type { Condition, DeploymentObject, ReplicaSetObject } from "../objects";
+import type { DeploymentView } from "@/lib/cluster/views";
 
-export interface DeploymentView {
-  name: string;
-  namespace: string;
-  desired: number;
-  current: number;
-  ready: number;
-  updated: number;
-  available: number;
-  image: string;
-  resources: { requests?: Record<string, string>; limits?: Record<string, string> };
-  /** Available, Progressing, Scaled to zero, Paused, or Rollout stuck. */
-  status: "available" | "progressing" | "scaled-to-zero" | "paused" | "rollout-stuck" | "unavailable";
-  rolloutStuck?: { message: string; since?: string };
-  conditions: readonly Condition[];
-  revision?: string;
-  lastRollout?: { revision?: string; replicaSet: string; at?: string; images: string[] };
-  createdAt?: string;
-}
 
 function baseStatus(deployment: DeploymentObject): DeploymentView {
   const { spec, status } = deployment;

@@ -1,39 +1,6 @@
 import type { ContainerStatus, PodObject } from "../objects";
+import type { PodView } from "@/lib/cluster/views";
 
-/** What the portal shows for a pod (plain JSON). */
-export interface PodView {
-  name: string;
-  namespace: string;
-  phase: string;
-  /** kubectl's STATUS column: Running, CrashLoopBackOff, OOMKilled, ContainerCreating, Terminating... */
-  status: string;
-  ready: string;
-  readyContainers: number;
-  totalContainers: number;
-  restarts: number;
-  lastRestartAt?: string;
-  lastTermination?: { container: string; reason: string; exitCode: number; finishedAt?: string };
-  /** Why a pod waits: an Unschedulable scheduler message, an image pull error, a crash back-off. */
-  message?: string;
-  unschedulable?: { message: string; since?: string };
-  nodeName?: string;
-  createdAt?: string;
-  startedAt?: string;
-  terminating: boolean;
-  podReady: boolean;
-  /** When the pod last stopped being ready (or was created not ready). */
-  notReadySince?: string;
-  containers: {
-    name: string;
-    image: string;
-    ready: boolean;
-    restarts: number;
-    state: "waiting" | "running" | "terminated" | "unknown";
-    reason?: string;
-    requests?: Record<string, string>;
-    limits?: Record<string, string>;
-  }[];
-}
 
 /** Follows kubectl's pod printer (printPod in pkg/printers/internalversion/printers.go). */
 export function podStatus(pod: PodObject): PodView {

@@ -1,24 +1,7 @@
 import type { VolumeUsage } from "../cluster-store";
 import type { PvcObject, StorageClassObject } from "../objects";
+import type { PvcView } from "@/lib/cluster/views";
 
-export interface PvcView {
-  name: string;
-  namespace: string;
-  phase: string;
-  storageClass?: string;
-  /** False when the claim names a storage class the cluster does not have. */
-  storageClassExists: boolean;
-  /** Whether the storage class allows expansion; undefined when the class is unknown. */
-  expandable?: boolean;
-  requested?: string;
-  capacity?: string;
-  resizing: boolean;
-  usedBytes?: number;
-  capacityBytes?: number;
-  usedPercent?: number;
-  usageObservedAt?: string;
-  createdAt?: string;
-}
 
 function baseStatus(pvc: PvcObject) {
   return {

@@ -11,7 +11,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppSession } from "@/server/auth/session";
 import type { PrismaClient } from "@/server/db/client";
-import type { LogStreamEvent, LogTarget } from "@/server/logs/types";
+import type { LogStreamEvent, LogTarget } from "@/lib/logs/types";
 import { startSimulator, type Simulator } from "@/scripts/lib/stack";
 
 let sim: Simulator;

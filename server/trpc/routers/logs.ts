@@ -3,7 +3,7 @@ import "server-only";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 
-import { logSourceInput, tenantId } from "@/server/logs/log-request";
+import { logSourceInput, tenantId } from "@/lib/logs/log-request";
 import { listLogTargets, openLogStream } from "@/server/logs/log-service";
 import { createTRPCRouter, requirePermission } from "@/server/trpc/init";
 

@@ -4,7 +4,7 @@ import { tracked } from "@trpc/server";
 import { z } from "zod";
 
 import { getTenantDetail, listTenants, watchTenantDetail } from "@/server/tenants/tenant-service";
-import { BILLING_STATUSES, HEALTH_STATES, INSTANCE_TYPES, PROBLEM_KINDS, TENANT_SORT_KEYS } from "@/server/tenants/types";
+import { BILLING_STATUSES, HEALTH_STATES, INSTANCE_TYPES, PROBLEM_KINDS, TENANT_SORT_KEYS } from "@/lib/tenants/types";
 import { createTRPCRouter, requirePermission } from "@/server/trpc/init";
 
 const oneOf = <T extends readonly [string, ...string[]]>(values: T, what: string) =>

@@ -2,7 +2,7 @@ import "server-only";
 
 import { z } from "zod";
 
-import { ROLES } from "@/server/auth/permissions";
+import { ROLES } from "@/lib/auth/permissions";
 import {
   createLocalUser,
   listUsers,

@@ -3,7 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { TenantDetail } from "@/components/tenants/detail/tenant-detail";
 import { TenantNotFound } from "@/components/tenants/detail/tenant-not-found";
 import { TenantDetailSkeleton } from "@/components/tenants/skeletons";
-import { can } from "@/server/auth/permissions";
+import { can } from "@/lib/auth/permissions";
 import { getServerAuthSession } from "@/server/auth/session";
 import { getQueryClient, HydrateClient, trpc } from "@/server/trpc/server";
 

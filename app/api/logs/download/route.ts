@@ -1,10 +1,10 @@
 import { logFileName } from "@/components/logs/log-download";
-import { can } from "@/server/auth/permissions";
+import { can } from "@/lib/auth/permissions";
 import { getSessionFromHeaders } from "@/server/auth/session";
 import { getDb } from "@/server/db/client";
-import { logSourceInput } from "@/server/logs/log-request";
+import { logSourceInput } from "@/lib/logs/log-request";
 import { isNotFound, openLogStream } from "@/server/logs/log-service";
-import type { LogLine } from "@/server/logs/types";
+import type { LogLine } from "@/lib/logs/types";
 
 export const dynamic = "force-dynamic";
 

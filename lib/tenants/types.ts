@@ -1,12 +1,8 @@
 /**
  * What the UI renders about tenants. Plain JSON only (no Dates, no classes), so the same types
- * travel through tRPC and into client components. Type-only imports keep this file safe for the
- * browser bundle.
+ * travel through tRPC and into client components. Shared by the server and the browser bundle.
  */
-import type { FeedFreshness } from "@/server/kube/cluster-store";
-import type { DeploymentView } from "@/server/kube/status/deployment-status";
-import type { PodView } from "@/server/kube/status/pod-status";
-import type { PvcView } from "@/server/kube/status/pvc-status";
+import type { DeploymentView, FeedFreshness, PodView, PvcView } from "@/lib/cluster/views";
 
 export type { DeploymentView, FeedFreshness, PodView, PvcView };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { can, isPermission, PERMISSIONS, ROLE_PERMISSIONS, ROLES } from "@/server/auth/permissions";
+import { can, isPermission, PERMISSIONS, ROLE_PERMISSIONS, ROLES } from "@/lib/auth/permissions";
 
 describe("role -> permission matrix", () => {
   it("gives admins every permission", () => {

@@ -1,7 +1,7 @@
 import superjson from "superjson";
 import { describe, expect, it } from "vitest";
 
-import { isPlainJson, serializeForWire } from "@/components/trpc/wire-format";
+import { isPlainJson, serializeForWire } from "@/lib/trpc/wire-format";
 
 const roundTrip = (value: unknown) => superjson.deserialize(JSON.parse(JSON.stringify(serializeForWire(value))));
 

@@ -1,7 +1,7 @@
 import { defaultShouldDehydrateQuery, QueryClient } from "@tanstack/react-query";
 import superjson from "superjson";
 
-import { serializeForWire } from "@/components/trpc/wire-format";
+import { serializeForWire } from "@/lib/trpc/wire-format";
 
 /** Shared by the server (prefetch + dehydrate) and the browser (hydrate), so both speak superjson. */
 export function makeQueryClient(): QueryClient {
