@@ -1,4 +1,4 @@
-// `npm run bench`: the portal at fleet scale, against issue 3's targets. Starts the simulator
+// `npm run bench`: the portal at fleet scale, against issue 3's targets as issue 9 restated them. Starts the simulator
 // (10,000 tenants, scenario "scale"), a fresh embedded database with the registry imported, and the
 // production portal; then measures time to a warm cache, portal RSS, tenants.list and fleet.summary
 // latency under concurrent load, Kubernetes API requests per page view, and the delay from a cluster
@@ -11,14 +11,15 @@ import { BenchStack } from "./support/bench-stack";
 import { runLoad, type LoadResult } from "./support/http-load";
 import { subscriptionData } from "./support/portal-client";
 import { megabytes } from "./support/process-memory";
-import { info, machineLoad, printTable, sleep, summarize, upTo, writeResults, type LatencySummary, type MetricRow } from "./support/report";
+import { atLeast, info, machineLoad, printTable, sleep, summarize, upTo, writeResults, type LatencySummary, type MetricRow } from "./support/report";
 
 const { values: flags } = parseArgs({
   options: {
     tenants: { type: "string", default: "10000" },
     scenario: { type: "string", default: "scale" },
     seed: { type: "string", default: "1" },
-    connections: { type: "string", default: "50" },
+    // The concurrency levels of the load runs; the targets are judged at 1, 10 and the highest.
+    connections: { type: "string", default: "1,10,50" },
     duration: { type: "string", default: "10" },
     "page-views": { type: "string", default: "100" },
     changes: { type: "string", default: "20" },
@@ -29,7 +30,19 @@ const { values: flags } = parseArgs({
   },
 });
 
-const TARGETS = { warmMs: 20_000, listP95Ms: 100, apiRequestsPerPageView: 0, changeP95Ms: 1_000, rssMB: 600 };
+/**
+ * On a 2-core machine an empty Next route answers p95 89-116 ms at 50 connections, so the query
+ * targets are relative to the same run's `/api/health` baseline at full load (throughput share)
+ * and absolute only where queueing does not dominate (p95 at 1 and at 10 connections).
+ */
+const TARGETS = {
+  warmMs: 20_000,
+  apiRequestsPerPageView: 0,
+  changeP95Ms: 1_000,
+  rssMB: 600,
+  throughputShareOfBaseline: 0.75,
+  p95MsAt: { 1: 25, 10: 60 } as Record<number, number>,
+};
 /** What the tenants page asks for with no query string (components/tenants/tenant-list-params.ts). */
 const DEFAULT_LIST: TenantListInput = { q: "", health: [], instanceType: [], billingStatus: [], odooVersion: [], problem: [], sort: "health", dir: "asc", page: 1, pageSize: 25 };
 
@@ -53,7 +66,12 @@ function countRequests(stats: RequestStats) {
 
 async function main(): Promise<number> {
   const tenants = Number(flags.tenants);
-  const connections = Number(flags.connections);
+  const connectionLevels = flags.connections
+    .split(",")
+    .map((level) => Number(level.trim()))
+    .filter((level) => Number.isInteger(level) && level > 0)
+    .sort((a, b) => a - b);
+  if (connectionLevels.length === 0) throw new Error(`--connections takes whole numbers such as 1,10,50 (got "${flags.connections}")`);
   const durationSeconds = Number(flags.duration);
   const pageViews = Number(flags["page-views"]);
   const changes = Number(flags.changes);
@@ -61,7 +79,7 @@ async function main(): Promise<number> {
   const result: Record<string, unknown> = {
     kind: "portal-bench",
     at: new Date().toISOString(),
-    options: { tenants, scenario: flags.scenario, seed: Number(flags.seed), connections, durationSeconds, pageViews, changes },
+    options: { tenants, scenario: flags.scenario, seed: Number(flags.seed), connections: connectionLevels, durationSeconds, pageViews, changes },
     targets: TARGETS,
     machine: { start: machineLoad() },
   };
@@ -154,39 +172,54 @@ async function main(): Promise<number> {
       { name: "tenants.list filter production+active", path: "tenants.list", input: { ...DEFAULT_LIST, instanceType: ["production"], billingStatus: ["active"] } },
       { name: "fleet.summary", path: "fleet.summary" },
     ];
-    const loads: (LoadResult & { sequentialMs?: LatencySummary; resultTotal?: number })[] = [];
+    const levels = connectionLevels;
+    const fullLoad = levels[levels.length - 1];
+    /** Judged endpoints run at every level, the others (search, filter) at full load only. */
+    const judged = (endpoint: { name: string }) => endpoint.name === "tenants.list page 1" || endpoint.name === "fleet.summary";
+    const loads: (LoadResult & { connections: number; sequentialMs?: LatencySummary; resultTotal?: number })[] = [];
     for (const endpoint of endpoints) {
-      const load = await measure(endpoint.name, async () => {
-        const sequential: number[] = [];
-        let resultTotal: number | undefined;
+      const sequential: number[] = [];
+      let resultTotal: number | undefined;
+      const checked = await measure(`${endpoint.name} (first answers)`, async () => {
         for (let i = 0; i < 20; i++) {
           const t = performance.now();
           const body = await client.query<TenantListResult | FleetSummary>(endpoint.path, endpoint.input);
           sequential.push(performance.now() - t);
           resultTotal = body.total;
         }
-        const run = await runLoad({
-          name: endpoint.name,
-          url: client.trpcUrl(endpoint.path, endpoint.input),
-          headers: { cookie: client.cookieHeader },
-          connections,
-          durationSeconds,
-        });
-        log(
-          `${endpoint.name}: ${run.requestsPerSecond.toFixed(0)} req/s, p50 ${run.latencyMs.p50} / p95 ${run.latencyMs.p95} / p99 ${run.latencyMs.p99} ms` +
-            (run.non2xx || run.errors ? ` (${run.non2xx} non-2xx, ${run.errors} errors)` : ""),
-        );
-        if (run.non2xx > 0 || run.errors > 0) throw new Error(`${run.non2xx} non-2xx responses and ${run.errors} errors under load: ${JSON.stringify(run.statusCounts)}`);
-        return { ...run, sequentialMs: summarize(sequential), resultTotal };
+        return true;
       });
-      if (load) loads.push(load);
+      if (!checked) continue;
+      for (const level of judged(endpoint) ? levels : [fullLoad]) {
+        const load = await measure(`${endpoint.name} at ${level} connections`, async () => {
+          const run = await runLoad({
+            name: endpoint.name,
+            url: client.trpcUrl(endpoint.path, endpoint.input),
+            headers: { cookie: client.cookieHeader },
+            connections: level,
+            durationSeconds,
+          });
+          log(
+            `${endpoint.name} @${level}: ${run.requestsPerSecond.toFixed(0)} req/s, p50 ${run.latencyMs.p50} / p95 ${run.latencyMs.p95} / p99 ${run.latencyMs.p99} ms` +
+              (run.non2xx || run.errors ? ` (${run.non2xx} non-2xx, ${run.errors} errors)` : ""),
+          );
+          if (run.non2xx > 0 || run.errors > 0) throw new Error(`${run.non2xx} non-2xx responses and ${run.errors} errors under load: ${JSON.stringify(run.statusCounts)}`);
+          return { ...run, connections: level, sequentialMs: summarize(sequential), resultTotal };
+        });
+        if (load) loads.push(load);
+      }
     }
-    // The framework's floor on this machine: a route with no session lookup and no data.
-    const baseline = await measure("baseline /api/health", () =>
-      runLoad({ name: "/api/health", url: `${portal.url}/api/health`, headers: {}, connections, durationSeconds }),
-    );
+    // The framework's floor on this machine: a route with no session lookup and no data, at every level.
+    const baselines: (LoadResult & { connections: number })[] = [];
+    for (const level of levels) {
+      const baseline = await measure(`baseline /api/health at ${level} connections`, async () => ({
+        ...(await runLoad({ name: "/api/health", url: `${portal.url}/api/health`, headers: {}, connections: level, durationSeconds })),
+        connections: level,
+      }));
+      if (baseline) baselines.push(baseline);
+    }
     result.load = loads;
-    result.baseline = baseline;
+    result.baseline = baselines;
     const rssAfterLoad = portalSampler.sample();
 
     // 4. Kubernetes API requests per page view: page views in one window, nothing in an idle window of
@@ -288,29 +321,35 @@ async function main(): Promise<number> {
       upTo("portal RSS, peak (whole `next start` tree)", megabytes(portalSampler.peakBytes), TARGETS.rssMB, "MB"),
       info("  portal RSS at warm / after load / at end", [rssAtWarm, rssAfterLoad, rssFinal].map((bytes) => megabytes(bytes).toFixed(0)).join(" / ") + " MB"),
     ];
+    const fullLoadLevel = connectionLevels[connectionLevels.length - 1];
+    const baselineAtFull = baselines.find((entry) => entry.connections === fullLoadLevel);
     for (const endpoint of endpoints) {
-      const load = loads.find((entry) => entry.name === endpoint.name);
-      const isList = endpoint.path === "tenants.list";
-      const label = `${endpoint.name} p95 (${connections} conns)`;
-      rows.push(
-        isList
-          ? upTo(label, load?.latencyMs.p95, TARGETS.listP95Ms, "ms")
-          : info(label, load ? `${load.latencyMs.p95.toFixed(0)} ms (no target in the issue)` : "not measured"),
-      );
-      if (load) {
+      const runs = loads.filter((entry) => entry.name === endpoint.name);
+      const atFull = runs.find((entry) => entry.connections === fullLoadLevel);
+      const isJudged = endpoint.name === "tenants.list page 1" || endpoint.name === "fleet.summary";
+      if (isJudged) {
+        const share = atFull && baselineAtFull ? atFull.requestsPerSecond / baselineAtFull.requestsPerSecond : undefined;
+        rows.push(atLeast(`${endpoint.name} throughput, share of the baseline's (${fullLoadLevel} conns)`, share === undefined ? undefined : share * 100, TARGETS.throughputShareOfBaseline * 100, "%"));
+        for (const [level, limit] of Object.entries(TARGETS.p95MsAt)) {
+          const run = runs.find((entry) => entry.connections === Number(level));
+          if (connectionLevels.includes(Number(level))) rows.push(upTo(`${endpoint.name} p95 (${level} conn${level === "1" ? "" : "s"})`, run?.latencyMs.p95, limit, "ms"));
+        }
+      }
+      for (const run of runs) {
         rows.push(
           info(
-            "  p50 / p99, req/s, sequential p50",
-            `${load.latencyMs.p50.toFixed(0)} / ${load.latencyMs.p99.toFixed(0)} ms, ${load.requestsPerSecond.toFixed(0)} req/s, ${load.sequentialMs?.p50.toFixed(0)} ms` +
-              (load.resultTotal !== undefined ? ` (${load.resultTotal} matches)` : ""),
+            `  ${isJudged ? "" : `${endpoint.name} `}@${run.connections}: p50 / p95 / p99, req/s${run === runs[0] ? ", sequential p50" : ""}`,
+            `${run.latencyMs.p50.toFixed(0)} / ${run.latencyMs.p95.toFixed(0)} / ${run.latencyMs.p99.toFixed(0)} ms, ${run.requestsPerSecond.toFixed(0)} req/s` +
+              (run === runs[0] ? `, ${run.sequentialMs?.p50.toFixed(0)} ms` : "") +
+              (run === runs[0] && run.resultTotal !== undefined ? ` (${run.resultTotal} matches)` : ""),
           ),
         );
       }
+      if (runs.length === 0) rows.push(info(endpoint.name, "not measured"));
     }
     rows.push(
-      info(
-        `baseline /api/health p95 (${connections} conns)`,
-        baseline ? `${baseline.latencyMs.p95.toFixed(0)} ms, p50 ${baseline.latencyMs.p50.toFixed(0)} ms, ${baseline.requestsPerSecond.toFixed(0)} req/s` : "not measured",
+      ...baselines.map((entry) =>
+        info(`baseline /api/health @${entry.connections}: p50 / p95, req/s`, `${entry.latencyMs.p50.toFixed(0)} / ${entry.latencyMs.p95.toFixed(0)} ms, ${entry.requestsPerSecond.toFixed(0)} req/s`),
       ),
       {
         metric: "Kubernetes API requests per page view (non-watch, net of idle, kubelet polls apart)",

@@ -56,6 +56,17 @@ export function upTo(metric: string, value: number | undefined, limit: number, u
   };
 }
 
+/** A row against a lower bound; a value that could not be measured is "n/a", never a pass. */
+export function atLeast(metric: string, value: number | undefined, floor: number, unit: string, digits = 0): MetricRow {
+  const measured = value !== undefined && Number.isFinite(value);
+  return {
+    metric,
+    value: measured ? `${value!.toFixed(digits)} ${unit}` : "not measured",
+    target: `≥ ${floor} ${unit}`,
+    verdict: !measured ? "n/a" : value! >= floor ? "PASS" : "FAIL",
+  };
+}
+
 export function info(metric: string, value: string): MetricRow {
   return { metric, value, target: "", verdict: "info" };
 }
