@@ -6,7 +6,8 @@
 // portal-latest.json. A missed target is a finding (exit 0); exit 1 means something could not be measured.
 import { parseArgs } from "node:util";
 import { buildPortalIfStale } from "../scripts/lib/stack";
-import type { FleetSummary, TenantListInput, TenantListResult } from "../lib/tenants/types";
+import type { TenantListInput } from "../lib/tenants/tenant-list";
+import type { FleetSummary, TenantListResult } from "../lib/tenants/types";
 import { BenchStack } from "./support/bench-stack";
 import { runLoad, type LoadResult } from "./support/http-load";
 import { subscriptionData } from "./support/portal-client";

@@ -83,30 +83,6 @@ export type KubeconfigSource =
   | { kind: "in-cluster" }
   | { kind: "default" };
 
-export interface Env {
-  NODE_ENV: "development" | "test" | "production";
-  /** Undefined or file:... => embedded PGlite at PGLITE_DIR; postgres://... => PostgreSQL. */
-  DATABASE_URL: string | undefined;
-  /** Absolute path of the data directory (default ".data" under the working directory). */
-  FLEETDECK_DATA_DIR: string;
-  /** Where the PGlite database lives when DATABASE_URL is unset (a file: URL overrides it). */
-  PGLITE_DIR: string;
-  /** Resolved kubeconfig path, or undefined when the in-cluster / default config applies. */
-  KUBECONFIG: string | undefined;
-  KUBECONFIG_SOURCE: KubeconfigSource;
-  FLEETDECK_CLUSTER_NAME: string;
-  TENANT_LABEL_KEY: string;
-  WATCH_SILENCE_TIMEOUT_SECONDS: number;
-  /** Live log streams the portal holds open to Kubernetes at once (one per followed container, shared by all viewers). */
-  LOG_MAX_UPSTREAM_STREAMS: number;
-  NEXTAUTH_SECRET: string;
-  NEXTAUTH_URL: string | undefined;
-  SESSION_IDLE_MINUTES: number;
-  SESSION_MAX_HOURS: number;
-  OIDC: { issuer: string; clientId: string; clientSecret: string; roleClaim: string; roleMap: Record<string, Role> } | undefined;
-  FLEETDECK_DEMO: boolean;
-}
-
 export interface ParseEnvOptions {
   /** Base for relative paths; the working directory by default. */
   cwd?: string;
@@ -114,44 +90,59 @@ export interface ParseEnvOptions {
   persistSecret?: boolean;
 }
 
+/**
+ * The one description of the environment: the raw variables above, validated, then mapped to what
+ * the portal reads. `Env` is inferred from it, so a variable is declared in exactly one place.
+ */
+function envSchema(options: ParseEnvOptions) {
+  return rawSchema.transform((raw) => {
+    const cwd = options.cwd ?? process.cwd();
+    /** Absolute path of the data directory (default ".data" under the working directory). */
+    const dataDir = path.resolve(cwd, raw.FLEETDECK_DATA_DIR);
+    const kubeconfigSource = resolveKubeconfig(raw.KUBECONFIG, raw.KUBERNETES_SERVICE_HOST, dataDir, cwd);
+    return {
+      NODE_ENV: raw.NODE_ENV,
+      /** Undefined or file:... => embedded PGlite at PGLITE_DIR; postgres://... => PostgreSQL. */
+      DATABASE_URL: raw.DATABASE_URL,
+      FLEETDECK_DATA_DIR: dataDir,
+      /** Where the PGlite database lives when DATABASE_URL is unset (a file: URL overrides it). */
+      PGLITE_DIR: path.join(dataDir, "pglite"),
+      /** Resolved kubeconfig path, or undefined when the in-cluster / default config applies. */
+      KUBECONFIG: kubeconfigSource.kind === "file" ? kubeconfigSource.path : undefined,
+      KUBECONFIG_SOURCE: kubeconfigSource,
+      FLEETDECK_CLUSTER_NAME: raw.FLEETDECK_CLUSTER_NAME,
+      TENANT_LABEL_KEY: raw.TENANT_LABEL_KEY,
+      WATCH_SILENCE_TIMEOUT_SECONDS: raw.WATCH_SILENCE_TIMEOUT_SECONDS,
+      /** Live log streams the portal holds open to Kubernetes at once (one per followed container, shared by all viewers). */
+      LOG_MAX_UPSTREAM_STREAMS: raw.LOG_MAX_UPSTREAM_STREAMS,
+      NEXTAUTH_SECRET: raw.NEXTAUTH_SECRET ?? loadOrCreateSecret(dataDir, options.persistSecret ?? true),
+      NEXTAUTH_URL: raw.NEXTAUTH_URL,
+      SESSION_IDLE_MINUTES: raw.SESSION_IDLE_MINUTES,
+      SESSION_MAX_HOURS: raw.SESSION_MAX_HOURS,
+      OIDC:
+        raw.OIDC_ISSUER && raw.OIDC_CLIENT_ID && raw.OIDC_CLIENT_SECRET
+          ? {
+              issuer: raw.OIDC_ISSUER.replace(/\/+$/, ""),
+              clientId: raw.OIDC_CLIENT_ID,
+              clientSecret: raw.OIDC_CLIENT_SECRET,
+              roleClaim: raw.OIDC_ROLE_CLAIM,
+              roleMap: parseRoleMap(raw.OIDC_ROLE_MAP),
+            }
+          : undefined,
+      FLEETDECK_DEMO: raw.FLEETDECK_DEMO,
+    };
+  });
+}
+
+export type Env = z.output<ReturnType<typeof envSchema>>;
+
 export function parseEnv(source: Record<string, string | undefined>, options: ParseEnvOptions = {}): Env {
-  const parsed = rawSchema.safeParse(source);
+  const parsed = envSchema(options).safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".") || "(env)"}: ${issue.message}`);
     throw new Error(`Invalid environment configuration:\n${lines.join("\n")}`);
   }
-  const raw = parsed.data;
-  const cwd = options.cwd ?? process.cwd();
-  const dataDir = path.resolve(cwd, raw.FLEETDECK_DATA_DIR);
-
-  const KUBECONFIG_SOURCE = resolveKubeconfig(raw.KUBECONFIG, raw.KUBERNETES_SERVICE_HOST, dataDir, cwd);
-  return {
-    NODE_ENV: raw.NODE_ENV,
-    DATABASE_URL: raw.DATABASE_URL,
-    FLEETDECK_DATA_DIR: dataDir,
-    PGLITE_DIR: path.join(dataDir, "pglite"),
-    KUBECONFIG: KUBECONFIG_SOURCE.kind === "file" ? KUBECONFIG_SOURCE.path : undefined,
-    KUBECONFIG_SOURCE,
-    FLEETDECK_CLUSTER_NAME: raw.FLEETDECK_CLUSTER_NAME,
-    TENANT_LABEL_KEY: raw.TENANT_LABEL_KEY,
-    WATCH_SILENCE_TIMEOUT_SECONDS: raw.WATCH_SILENCE_TIMEOUT_SECONDS,
-    LOG_MAX_UPSTREAM_STREAMS: raw.LOG_MAX_UPSTREAM_STREAMS,
-    NEXTAUTH_SECRET: raw.NEXTAUTH_SECRET ?? loadOrCreateSecret(dataDir, options.persistSecret ?? true),
-    NEXTAUTH_URL: raw.NEXTAUTH_URL,
-    SESSION_IDLE_MINUTES: raw.SESSION_IDLE_MINUTES,
-    SESSION_MAX_HOURS: raw.SESSION_MAX_HOURS,
-    OIDC:
-      raw.OIDC_ISSUER && raw.OIDC_CLIENT_ID && raw.OIDC_CLIENT_SECRET
-        ? {
-            issuer: raw.OIDC_ISSUER.replace(/\/+$/, ""),
-            clientId: raw.OIDC_CLIENT_ID,
-            clientSecret: raw.OIDC_CLIENT_SECRET,
-            roleClaim: raw.OIDC_ROLE_CLAIM,
-            roleMap: parseRoleMap(raw.OIDC_ROLE_MAP),
-          }
-        : undefined,
-    FLEETDECK_DEMO: raw.FLEETDECK_DEMO,
-  };
+  return parsed.data;
 }
 
 function resolveKubeconfig(

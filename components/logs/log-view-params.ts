@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { RawSearchParams } from "@/components/tenants/tenant-list-params";
+import { logSourceInput, logSourceToSearch, type LogSourceInput } from "@/lib/logs/log-request";
 import { FILTER_LEVELS, type FilterLevel } from "./log-level";
 
 /**
@@ -43,15 +44,11 @@ export const DEFAULT_LOG_VIEW_PARAMS: LogViewParams = {
 
 const SINCE_SECONDS: Record<SincePreset, number> = { "5m": 300, "1h": 3_600, "24h": 86_400 };
 
-const kubeName = z
-  .string()
-  .max(253)
-  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "is not a Kubernetes name");
 const flag = z.enum(["1", "0", "true", "false", "on", "off"]).transform((value) => value === "1" || value === "true" || value === "on");
 
 const PARAM_SCHEMAS = {
-  pod: kubeName.optional(),
-  container: kubeName.max(63).optional(),
+  pod: logSourceInput.shape.pod,
+  container: logSourceInput.shape.container,
   tail: z.enum(TAIL_VALUES),
   since: z.union([
     z.enum(SINCE_PRESETS),
@@ -137,19 +134,9 @@ export function logViewSearch(params: LogViewParams): string {
   return search.toString();
 }
 
-export interface LogSourceOptions {
-  tenantId: string;
-  pod?: string;
-  container?: string;
-  previous?: boolean;
-  tailLines: number;
-  sinceSeconds?: number;
-  sinceTime?: string;
-}
-
 /** What the server needs to pick the lines (shared by the live stream and the full download). */
-export function logSourceOf(tenantId: string, params: LogViewParams): LogSourceOptions {
-  const source: LogSourceOptions = { tenantId, tailLines: params.tail === "all" ? 0 : Number(params.tail) };
+export function logSourceOf(tenantId: string, params: LogViewParams): LogSourceInput {
+  const source: LogSourceInput = { tenantId, tailLines: params.tail === "all" ? 0 : Number(params.tail) };
   if (params.pod) source.pod = params.pod;
   if (params.container) source.container = params.container;
   if (params.previous && params.pod) source.previous = true;
@@ -158,10 +145,6 @@ export function logSourceOf(tenantId: string, params: LogViewParams): LogSourceO
   return source;
 }
 
-export function downloadHrefOf(source: LogSourceOptions): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(source)) {
-    if (value !== undefined) search.set(key, String(value));
-  }
-  return `/api/logs/download?${search.toString()}`;
+export function downloadHrefOf(source: LogSourceInput): string {
+  return `/api/logs/download?${logSourceToSearch(source).toString()}`;
 }

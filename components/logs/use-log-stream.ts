@@ -5,14 +5,14 @@ import { userMessageOf } from "@/components/trpc/error-message";
 import { useTRPCClient } from "@/components/trpc/client";
 import { LogBuffer } from "./log-buffer";
 import type { LogStreamState } from "./log-types";
-import type { LogSourceOptions } from "./log-view-params";
+import type { LogSourceInput } from "@/lib/logs/log-request";
 
 export interface LogStreamStatus {
   state: LogStreamState;
   message?: string;
 }
 
-export interface LogStreamInput extends LogSourceOptions {
+export interface LogStreamInput extends LogSourceInput {
   follow: boolean;
 }
 

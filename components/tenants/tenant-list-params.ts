@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TENANT_LIST_FIELDS } from "@/lib/tenants/tenant-list";
 import {
   BILLING_STATUSES,
   HEALTH_STATES,
@@ -21,19 +22,6 @@ export const SORT_VALUES = TENANT_SORT_KEYS;
 export const PAGE_SIZE_VALUES = [25, 50, 100] as const;
 
 export type { TenantSortKey };
-
-export type TenantListParams = {
-  q: string;
-  health: (typeof HEALTH_FILTER_VALUES)[number][];
-  instanceType: (typeof INSTANCE_TYPE_VALUES)[number][];
-  billingStatus: (typeof BILLING_STATUS_VALUES)[number][];
-  odooVersion: string[];
-  problem: (typeof PROBLEM_FILTER_VALUES)[number][];
-  sort: TenantSortKey;
-  dir: "asc" | "desc";
-  page: number;
-  pageSize: (typeof PAGE_SIZE_VALUES)[number];
-};
 
 export const DEFAULT_TENANT_LIST_PARAMS: TenantListParams = {
   q: "",
@@ -58,18 +46,14 @@ export const FILTER_LABELS = {
 
 export type TenantFilterName = keyof typeof FILTER_LABELS;
 
+/** The list input's own field schemas; the URL adds only that numbers arrive as text and the page sizes the UI offers. */
 const PARAM_SCHEMAS = {
-  q: z.string().trim().max(200),
-  health: z.array(z.enum(HEALTH_FILTER_VALUES)),
-  instanceType: z.array(z.enum(INSTANCE_TYPE_VALUES)),
-  billingStatus: z.array(z.enum(BILLING_STATUS_VALUES)),
-  odooVersion: z.array(z.string().regex(/^\d{1,3}\.\d{1,3}$/, "looks like 17.0")),
-  problem: z.array(z.enum(PROBLEM_FILTER_VALUES)),
-  sort: z.enum(SORT_VALUES),
-  dir: z.enum(["asc", "desc"]),
-  page: z.coerce.number().int().min(1).max(100_000),
+  ...TENANT_LIST_FIELDS,
+  page: z.coerce.number().pipe(TENANT_LIST_FIELDS.page),
   pageSize: z.coerce.number().pipe(z.union(PAGE_SIZE_VALUES.map((size) => z.literal(size)))),
-} satisfies Record<keyof TenantListParams, z.ZodType>;
+};
+
+export type TenantListParams = { [K in keyof typeof PARAM_SCHEMAS]: z.output<(typeof PARAM_SCHEMAS)[K]> };
 
 const ARRAY_PARAMS = new Set<keyof TenantListParams>(["health", "instanceType", "billingStatus", "odooVersion", "problem"]);
 

@@ -1,6 +1,11 @@
 import { z } from "zod";
 
-/** What a log view or a download asks for; shared by the tRPC router and the download route. */
+import { tenantIdSchema } from "@/lib/tenants/tenant-id";
+
+/**
+ * What a log view or a download asks for: one schema for the tRPC router, the download route and
+ * the log viewer's URL (components/logs/log-view-params.ts builds on its fields).
+ */
 
 /** The UI offers 100 / 1,000 / 5,000 / all (0); anything larger is held to the safety cap. */
 export const MAX_TAIL_LINES = 50_000;
@@ -10,24 +15,20 @@ export function capTailLines(tailLines: number | undefined, max: number): number
   return tailLines === undefined || tailLines <= 0 ? max : Math.min(tailLines, max);
 }
 
-export const tenantId = z
-  .string({ error: "Tenant id is required" })
-  .trim()
-  .regex(/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i, "Tenant id must be an instance UUID");
 
 // Kubernetes object names: DNS-1123 labels / subdomains.
-const objectName = (what: string) =>
+const objectName = (what: string, maxLength: number) =>
   z
     .string()
     .trim()
     .min(1, `${what} name is empty`)
-    .max(253, `${what} name is too long`)
+    .max(maxLength, `${what} name is too long`)
     .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, `${what} name is not a Kubernetes name`);
 
 export const logSourceInput = z.object({
-  tenantId,
-  pod: objectName("Pod").optional(),
-  container: objectName("Container").optional(),
+  tenantId: tenantIdSchema,
+  pod: objectName("Pod", 253).optional(),
+  container: objectName("Container", 63).optional(),
   previous: z.boolean().optional(),
   tailLines: z
     .number()
@@ -44,3 +45,32 @@ export const logSourceInput = z.object({
     .transform((value) => new Date(value).toISOString())
     .optional(),
 });
+
+/** What a caller sends (the viewer, a download link). */
+export type LogSourceInput = z.input<typeof logSourceInput>;
+/** What the server reads after validation (tail capped, since-time in UTC). */
+export type LogSource = z.output<typeof logSourceInput>;
+
+/** The download link's query string: the same fields, as text. */
+export function logSourceToSearch(source: LogSourceInput): URLSearchParams {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(source)) {
+    if (value !== undefined) search.set(key, String(value));
+  }
+  return search;
+}
+
+/** The reverse, for `logSourceInput` to check: numbers and booleans arrive as text, blanks mean unset. */
+export function logSourceFromSearch(search: URLSearchParams): Record<string, unknown> {
+  const text = (key: string) => search.get(key) || undefined;
+  const number = (key: string) => (search.get(key) ? Number(search.get(key)) : undefined);
+  return {
+    tenantId: search.get("tenantId") ?? undefined,
+    pod: text("pod"),
+    container: text("container"),
+    previous: search.has("previous") ? ["1", "true"].includes(search.get("previous")!) : undefined,
+    tailLines: number("tailLines"),
+    sinceSeconds: number("sinceSeconds"),
+    sinceTime: text("sinceTime"),
+  };
+}

@@ -148,19 +148,6 @@ export interface FleetSummary {
 export const TENANT_SORT_KEYS = ["name", "databaseName", "health", "instanceType", "billingStatus", "odooVersion", "restarts", "storage", "createdAt", "updatedAt"] as const;
 export type TenantSortKey = (typeof TENANT_SORT_KEYS)[number];
 
-export interface TenantListInput {
-  q?: string;
-  health?: HealthState[];
-  instanceType?: InstanceType[];
-  billingStatus?: BillingStatus[];
-  odooVersion?: string[];
-  problem?: ProblemKind[];
-  sort?: TenantSortKey;
-  dir?: "asc" | "desc";
-  page?: number;
-  pageSize?: number;
-}
-
 export interface TenantListFacets {
   health: Partial<Record<HealthState, number>>;
   instanceType: Partial<Record<InstanceType, number>>;

@@ -1,5 +1,6 @@
 import "server-only";
 
+import type { LogSource } from "@/lib/logs/log-request";
 import type { SessionUser } from "@/server/auth/session";
 import { recordAuditEvent } from "@/server/audit/audit-log";
 import type { getDb } from "@/server/db/client";
@@ -23,15 +24,7 @@ import { containerLogSource, type UpstreamCluster } from "./upstream-stream";
 
 type Db = ReturnType<typeof getDb>;
 
-export interface LogRequest {
-  tenantId: string;
-  pod?: string;
-  container?: string;
-  previous?: boolean;
-  tailLines?: number;
-  sinceSeconds?: number;
-  sinceTime?: string;
-}
+type LogRequest = LogSource;
 
 const globalSlot = globalThis as typeof globalThis & { __fleetdeckLogHub?: LogHub };
 

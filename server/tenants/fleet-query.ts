@@ -11,12 +11,12 @@ import {
   type OrphanWorkload,
   type StoragePressureEntry,
   type TenantListFacets,
-  type TenantListInput,
   type TenantListItem,
   type TenantListResult,
   type TenantSortKey,
   type TenantSummary,
 } from "@/lib/tenants/types";
+import type { TenantListInput } from "@/lib/tenants/tenant-list";
 
 /** Most urgent first: what `health` ascending means. */
 const HEALTH_RANK: Record<HealthState, number> = {

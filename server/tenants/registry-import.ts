@@ -8,6 +8,7 @@ import { z } from "zod";
 
 import type { BillingStatus, InstanceType, PrismaClient } from "@/server/db/generated/client";
 import { BILLING_STATUSES, INSTANCE_TYPES, type TenantRecord } from "@/lib/tenants/types";
+import { CANONICAL_UUID, EXAMPLE_TENANT_ID } from "@/lib/tenants/tenant-id";
 
 export type RegistryFormat = "csv" | "json";
 
@@ -63,7 +64,6 @@ const FIELD_BY_NAME = new Map<string, FieldKey>(
   (Object.entries(FIELDS) as [FieldKey, readonly string[]][]).flatMap(([key, names]) => names.map((name) => [name, key] as const)),
 );
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // A Kubernetes namespace is `tenant-<database_name>`, so the name must stay DNS-safe in spirit;
 // underscores are tolerated because Odoo database names use them.
 const DATABASE_NAME = /^[a-z][a-z0-9_-]*$/;
@@ -86,7 +86,7 @@ function fieldSchemas(label: (key: FieldKey) => string) {
     });
   const uuid = (key: FieldKey, example: string) =>
     text(key)
-      .refine((value) => UUID.test(value), { error: (issue) => `${label(key)} ${quote(issue.input)} must be a UUID such as ${example}` })
+      .refine((value) => CANONICAL_UUID.test(value), { error: (issue) => `${label(key)} ${quote(issue.input)} must be a UUID such as ${example}` })
       .transform((value) => value.toLowerCase());
   const oneOf = <T extends string>(key: FieldKey, values: readonly T[]) =>
     text(key)
@@ -97,7 +97,7 @@ function fieldSchemas(label: (key: FieldKey) => string) {
       .transform((value) => value as T);
 
   return {
-    id: uuid("id", "3f2b8c1e-5d4a-4b6c-9e8f-0a1b2c3d4e5f"),
+    id: uuid("id", EXAMPLE_TENANT_ID),
     name: text("name").refine((value) => value.length <= 255, `${label("name")} is longer than 255 characters`),
     databaseName: text("databaseName").refine((value) => DATABASE_NAME.test(value) && value.length <= 63, {
       error: (issue) =>

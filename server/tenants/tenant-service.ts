@@ -7,7 +7,8 @@ import { intern } from "@/server/kube/objects";
 import { queryTenants, summarizeFleet } from "./fleet-query";
 import { listRegistryTenants } from "./registry";
 import { TenantDirectory } from "./tenant-view";
-import type { FleetSummary, TenantDetail, TenantListInput, TenantListResult, TenantRecord } from "@/lib/tenants/types";
+import type { FleetSummary, TenantDetail, TenantListResult, TenantRecord } from "@/lib/tenants/types";
+import type { TenantListInput } from "@/lib/tenants/tenant-list";
 
 /**
  * The process-wide tenant directory (registry ⨝ cluster cache) and the entry points the tRPC

@@ -3,7 +3,8 @@ import "server-only";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 
-import { logSourceInput, tenantId } from "@/lib/logs/log-request";
+import { logSourceInput } from "@/lib/logs/log-request";
+import { tenantIdSchema } from "@/lib/tenants/tenant-id";
 import { listLogTargets, openLogStream } from "@/server/logs/log-service";
 import { createTRPCRouter, requirePermission } from "@/server/trpc/init";
 
@@ -11,7 +12,7 @@ const readLogs = requirePermission("logs:read");
 
 export const logsRouter = createTRPCRouter({
   /** Pods and containers of a tenant with restart facts, from the watch cache. */
-  targets: readLogs.input(z.object({ tenantId })).query(({ input }) => listLogTargets(input.tenantId)),
+  targets: readLogs.input(z.object({ tenantId: tenantIdSchema })).query(({ input }) => listLogTargets(input.tenantId)),
 
   /**
    * Lines and status changes, batched; every event's id is a cursor, so the SSE link's automatic

@@ -2,7 +2,7 @@ import { logFileName } from "@/components/logs/log-download";
 import { can } from "@/lib/auth/permissions";
 import { getSessionFromHeaders } from "@/server/auth/session";
 import { getDb } from "@/server/db/client";
-import { logSourceInput } from "@/lib/logs/log-request";
+import { logSourceFromSearch, logSourceInput } from "@/lib/logs/log-request";
 import { isNotFound, openLogStream } from "@/server/logs/log-service";
 import type { LogLine } from "@/lib/logs/types";
 
@@ -10,21 +10,6 @@ export const dynamic = "force-dynamic";
 
 function text(status: number, message: string): Response {
   return new Response(`${message}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
-}
-
-/** The query string as the shared schema expects it (numbers and booleans arrive as text). */
-function readQuery(search: URLSearchParams): Record<string, unknown> {
-  const value = (key: string) => search.get(key) ?? undefined;
-  const number = (key: string) => (search.has(key) && search.get(key) !== "" ? Number(search.get(key)) : undefined);
-  return {
-    tenantId: value("tenantId"),
-    pod: value("pod") || undefined,
-    container: value("container") || undefined,
-    previous: search.has("previous") ? ["1", "true"].includes(search.get("previous")!) : undefined,
-    tailLines: number("tailLines"),
-    sinceSeconds: number("sinceSeconds"),
-    sinceTime: value("sinceTime") || undefined,
-  };
 }
 
 const formatLine = (line: LogLine) => `${line.ts} ${line.pod}/${line.container} ${line.text}\n`;
@@ -38,7 +23,7 @@ export async function GET(request: Request): Promise<Response> {
   if (!session) return text(401, "Sign in to continue.");
   if (!can(session.user.role, "logs:read")) return text(403, `The ${session.user.role} role does not have the logs:read permission.`);
 
-  const parsed = logSourceInput.safeParse(readQuery(new URL(request.url).searchParams));
+  const parsed = logSourceInput.safeParse(logSourceFromSearch(new URL(request.url).searchParams));
   if (!parsed.success) return text(400, parsed.error.issues.map((issue) => `${issue.path.join(".") || "query"}: ${issue.message}`).join("\n"));
   const input = parsed.data;
 
