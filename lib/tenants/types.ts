@@ -64,16 +64,8 @@ export interface TenantRecord {
   updatedAt: string;
 }
 
-export interface TenantSummary {
-  id: string;
-  name: string;
-  databaseName: string;
-  customerId: string;
-  customerEmail: string;
-  instanceType: InstanceType;
-  odooVersion: string;
-  billingStatus: BillingStatus;
-  cluster: string;
+/** A tenant's registry record joined with its cluster state. */
+export interface TenantSummary extends TenantRecord {
   namespace?: string;
   health: HealthState;
   healthReason: string;
@@ -82,7 +74,6 @@ export interface TenantSummary {
   desiredReplicas: number;
   restarts: number;
   storageUsedPercent?: number;
-  createdAt: string;
   /** When this summary last changed (a cluster object or the registry row). */
   updatedAt: string;
 }
