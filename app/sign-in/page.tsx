@@ -2,17 +2,11 @@ import type { Metadata } from "next";
 
 import { SignInForm } from "@/components/layout/sign-in-form";
 import { RoleBadge } from "@/components/layout/role-badge";
+import { safeCallbackPath } from "@/lib/auth/callback-url";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "@/server/auth/demo-accounts";
 import { env } from "@/server/env";
 
 export const metadata: Metadata = { title: "Sign in · Fleetdeck" };
-
-/** Only same-site paths: an open redirect after sign-in would hand the session to phishing pages. */
-function safeCallbackUrl(value: string | string[] | undefined): string {
-  const url = Array.isArray(value) ? value[0] : value;
-  if (!url || !url.startsWith("/") || url.startsWith("//") || url.startsWith("/\\") || url.startsWith("/sign-in")) return "/";
-  return url;
-}
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
@@ -25,7 +19,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <h1 className="mt-1 text-sm font-normal text-slate-600">Sign in to the fleet portal</h1>
         </div>
         <SignInForm
-          callbackUrl={safeCallbackUrl(params.callbackUrl)}
+          callbackUrl={safeCallbackPath(params.callbackUrl)}
           initialError={error}
           signedOut={params.signedOut === "1"}
           oidcEnabled={env.OIDC !== undefined}
