@@ -19,6 +19,18 @@ describe("sessionExpiry", () => {
     const now = authTime + 12 * 3600;
     expect(sessionExpiry({ authTime, lastSeen: now - 1 }, now, limits)).toBe("absolute");
   });
+
+  it("refuses a token whose sign-in or last-seen time lies in the future", () => {
+    const now = authTime + 100;
+    expect(sessionExpiry({ authTime: now + 3600, lastSeen: now + 3600 }, now, limits)).toBe("future");
+    expect(sessionExpiry({ authTime, lastSeen: now + 10 * 365 * 86_400 }, now, limits)).toBe("future");
+    expect(sessionExpiry({ authTime: now + 120, lastSeen: now }, now, limits)).toBe("future");
+  });
+
+  it("allows a minute of clock skew between portal processes", () => {
+    const now = authTime + 100;
+    expect(sessionExpiry({ authTime: now + 30, lastSeen: now + 30 }, now, limits)).toBeNull();
+  });
 });
 
 describe("claimsFromToken", () => {

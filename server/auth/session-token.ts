@@ -20,7 +20,11 @@ export interface SessionClaims {
   lastSeen: number;
 }
 
-export type SessionExpiry = "idle" | "absolute";
+/** "future": a sign-in or last-seen time ahead of the clock, which no token this portal issued has. */
+export type SessionExpiry = "idle" | "absolute" | "future";
+
+/** How far a token's times may run ahead of this process's clock (replicas' clocks differ a little). */
+export const CLOCK_SKEW_SECONDS = 60;
 
 export const useSecureCookies = env.NEXTAUTH_URL?.startsWith("https://") ?? false;
 export const SESSION_COOKIE_NAME = `${useSecureCookies ? "__Secure-" : ""}next-auth.session-token`;
@@ -41,6 +45,8 @@ export function sessionExpiry(
     maxAgeSeconds: SESSION_MAX_AGE_SECONDS,
   },
 ): SessionExpiry | null {
+  // Both expiries count from these times, so a time in the future would stretch them at will.
+  if (claims.authTime > now + CLOCK_SKEW_SECONDS || claims.lastSeen > now + CLOCK_SKEW_SECONDS) return "future";
   if (now - claims.authTime >= limits.maxAgeSeconds) return "absolute";
   if (now - claims.lastSeen >= limits.idleSeconds) return "idle";
   return null;
