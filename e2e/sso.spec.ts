@@ -81,7 +81,7 @@ test.describe("single sign-on", () => {
       delete env.NEXTAUTH_URL;
       // Migrations and the demo accounts only: the registry stays empty, which sign-in does not need.
       await prepareDatabase(env);
-      portal = await startPortal(env, await freePort(), "127.0.0.1", !process.env.E2E_VERBOSE);
+      portal = await startPortal(env, await freePort(), "127.0.0.1", { quiet: !process.env.E2E_VERBOSE });
     } catch (error) {
       await stopStack();
       throw error;

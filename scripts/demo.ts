@@ -2,7 +2,7 @@
 // fleet (unless KUBECONFIG points at a real cluster), prepares the database (PGlite under .data/
 // unless DATABASE_URL is set), builds and starts the production portal, and stops everything on Ctrl-C.
 import { mkdirSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { buildPortalIfStale, prepareDatabase, repoRoot, startPortal, startSimulator, type Simulator } from "./lib/stack";
 
@@ -15,7 +15,9 @@ const { values } = parseArgs({
   },
 });
 
-const dataDir = join(repoRoot, process.env.FLEETDECK_DATA_DIR ?? ".data");
+// An absolute FLEETDECK_DATA_DIR is used as it is; a relative one is under the repository.
+const dataDir = resolve(repoRoot, process.env.FLEETDECK_DATA_DIR ?? ".data");
+const portalLog = join(dataDir, "logs", "portal.log");
 mkdirSync(dataDir, { recursive: true });
 
 async function main() {
@@ -54,7 +56,8 @@ async function main() {
   await prepareDatabase(env, simulator);
   buildPortalIfStale();
   console.log("[demo] starting the portal…");
-  portal = await startPortal(env, Number(values.port), values.host, true);
+  // The portal's own lines (server errors included) go to this terminal and, as JSON lines, to a file.
+  portal = await startPortal(env, Number(values.port), values.host, { logFile: portalLog });
 
   const line = "─".repeat(64);
   console.log(`\n${line}\n  Fleetdeck is running at ${portal.url}\n`);
@@ -66,6 +69,12 @@ async function main() {
     ["viewer@fleetdeck.local", "viewer: read-only fleet and tenants"],
   ]) {
     console.log(`    ${email.padEnd(28)} ${role}`);
+  }
+  console.log(`\n  Portal log:        ${relative(repoRoot, portalLog) || portalLog} (also printed here, prefixed [portal])`);
+  if (!simulator) {
+    console.log("\n  The cluster comes from KUBECONFIG, so no demo registry was imported. Import your tenant registry");
+    console.log(`  (the instance service's CSV or JSON export) as admin on ${portal.url}/registry, or, with the`);
+    console.log("  demo stopped: npx tsx scripts/registry-import.ts <export.csv|export.json>");
   }
   if (simulator) {
     console.log(`\n  Simulated cluster: ${simulator.url} (the portal's kubeconfig: ${relative(repoRoot, simulator.kubeconfig)})`);

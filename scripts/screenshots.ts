@@ -22,7 +22,7 @@ async function main() {
   try {
     await prepareDatabase(env, simulator);
     buildPortalIfStale();
-    portal = await startPortal(env, await freePort(), "127.0.0.1", true);
+    portal = await startPortal(env, await freePort(), "127.0.0.1", { quiet: true });
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, baseURL: portal.url });
     await page.goto("/sign-in");
     await page.getByLabel("Email").fill("admin@fleetdeck.local");

@@ -77,7 +77,7 @@ export class BenchStack {
   /** `next start` on a free loopback port against the prepared database; its tree is sampled every 250 ms. */
   async startPortal(): Promise<Portal> {
     if (!this.portalEnv) throw new Error("prepare the database before starting the portal");
-    this.portal = await startPortal(this.portalEnv, await freePort(), "127.0.0.1", !this.options.verbose);
+    this.portal = await startPortal(this.portalEnv, await freePort(), "127.0.0.1", { quiet: !this.options.verbose });
     this.portalSampler = new TreeMemorySampler(this.portal.process.pid!, 250).start();
     return this.portal;
   }

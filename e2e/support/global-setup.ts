@@ -24,7 +24,7 @@ export default async function globalSetup() {
     };
     delete env.DATABASE_URL;
     await prepareDatabase(env, simulator);
-    portal = await startPortal(env, await freePort(), "127.0.0.1", !process.env.E2E_VERBOSE);
+    portal = await startPortal(env, await freePort(), "127.0.0.1", { quiet: !process.env.E2E_VERBOSE, logFile: join(dataDir, "portal.log") });
   } catch (error) {
     await simulator.stop();
     throw error;

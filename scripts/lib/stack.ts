@@ -2,9 +2,10 @@
 // database preparation and the production portal. `npm run demo`, the E2E suite and the benchmarks
 // all use it, so what the tests drive is exactly what a user runs.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { createInterface } from "node:readline";
 
 export const repoRoot = resolve(new URL("../..", import.meta.url).pathname);
 const tsxBin = join(repoRoot, "node_modules/.bin/tsx");
@@ -174,7 +175,14 @@ export function portalNodeOptions(env: Readonly<Record<string, string | undefine
   return [`--max-old-space-size=${heapMB}`, env.NODE_OPTIONS ?? ""].join(" ").trim();
 }
 
-export async function startPortal(env: NodeJS.ProcessEnv, port: number, host = "127.0.0.1", quiet = false): Promise<Portal> {
+export interface PortalOutput {
+  /** Print the portal's lines to this terminal (prefixed "[portal]"). */
+  quiet?: boolean;
+  /** Also append them to this file as JSON lines ({ time, stream, line }), e.g. under the data dir. */
+  logFile?: string;
+}
+
+export async function startPortal(env: NodeJS.ProcessEnv, port: number, host = "127.0.0.1", output: PortalOutput = {}): Promise<Portal> {
   const url = `http://${host}:${port}`;
   const nodeOptions = portalNodeOptions(env);
   const child = spawn(nextBin, ["start", "-H", host, "-p", String(port)], {
@@ -182,16 +190,20 @@ export async function startPortal(env: NodeJS.ProcessEnv, port: number, host = "
     env: { ...env, NODE_OPTIONS: nodeOptions, NEXTAUTH_URL: env.NEXTAUTH_URL ?? url, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let output = "";
-  const capture = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-8000);
-    if (!quiet) process.stderr.write(`[portal] ${chunk}`);
-  };
-  child.stdout!.on("data", capture);
-  child.stderr!.on("data", capture);
+  let recent = "";
+  if (output.logFile) mkdirSync(dirname(output.logFile), { recursive: true });
+  const logFile = output.logFile ? createWriteStream(output.logFile, { flags: "a" }) : undefined;
+  for (const stream of ["stdout", "stderr"] as const) {
+    createInterface({ input: child[stream]!, crlfDelay: Infinity }).on("line", (line) => {
+      recent = `${recent}${line}\n`.slice(-8000);
+      if (!output.quiet) process.stderr.write(`[portal] ${line}\n`);
+      logFile?.write(`${JSON.stringify({ time: new Date().toISOString(), stream, line })}\n`);
+    });
+  }
+  child.on("exit", () => logFile?.end());
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`The portal exited with code ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`The portal exited with code ${child.exitCode}:\n${recent}`);
     try {
       const response = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2000) });
       if (response.status < 500) break;
@@ -203,7 +215,7 @@ export async function startPortal(env: NodeJS.ProcessEnv, port: number, host = "
   if (Date.now() >= deadline) {
     // The caller never gets a handle on a portal that did not come up, so stop it here.
     await stopChild(child);
-    throw new Error(`The portal did not answer within 120 s:\n${output}`);
+    throw new Error(`The portal did not answer within 120 s:\n${recent}`);
   }
   return { url, process: child, stop: () => stopChild(child) };
 }
