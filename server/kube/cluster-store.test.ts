@@ -82,6 +82,20 @@ describe("ClusterStore", () => {
     expect(s.freshness().find((f) => f.kind === "pods")).toMatchObject({ stale: false, staleSince: undefined, error: undefined });
   });
 
+  it("reports a feed error without the API address, the socket error or the API's message", () => {
+    const s = store();
+    s.apply("pods", { type: "sync", items: [], resourceVersion: "1" }, Date.parse("2026-11-23T10:00:00Z"));
+    const refused = new KubeError({ kind: "unreachable", cause: new Error("connect ECONNREFUSED 10.96.0.1:443") });
+    s.markError("pods", refused, Date.parse("2026-11-23T10:01:00Z"));
+    const forbidden = new KubeError({ kind: "forbidden", status: 403, apiMessage: 'pods is forbidden: User "system:serviceaccount:fleet:portal" cannot list' });
+    s.markError("jobs", forbidden, Date.parse("2026-11-23T10:01:00Z"));
+    const feeds = s.freshness();
+    expect(feeds.find((f) => f.kind === "pods")?.error).toBe("Kubernetes API unreachable");
+    expect(feeds.find((f) => f.kind === "jobs")?.error).toBe("Kubernetes RBAC forbids this (403)");
+    expect(JSON.stringify(feeds)).not.toMatch(/10\.96|ECONNREFUSED|serviceaccount/);
+    expect(refused.message).toContain("ECONNREFUSED");
+  });
+
   describe("index buckets (one key held as itself, a Set from the second key on)", () => {
     const tenant = fixture.record.id;
     const ns = "tenant-indexme";

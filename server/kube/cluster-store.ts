@@ -128,7 +128,7 @@ export class ClusterStore {
     const feed = this.feedState(kind);
     const wasStale = feed.staleSince !== undefined;
     feed.staleSince ??= now;
-    feed.error = error.message;
+    feed.error = error.summary;
     if (!wasStale) this.queueChange({ kind, name: "*" });
   }
 

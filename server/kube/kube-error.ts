@@ -32,9 +32,15 @@ export class KubeError extends Error {
   readonly apiMessage?: string;
   readonly retryAfterSeconds?: number;
   readonly path?: string;
+  /**
+   * The same sentence without the API's message or the socket error, for anyone signed in (the
+   * freshness banner): addresses, service-account names and resource paths stay in the server log.
+   */
+  readonly summary: string;
 
   constructor(init: KubeErrorInit) {
     super(describe(init), { cause: init.cause });
+    this.summary = describe({ kind: init.kind, status: init.status, retryAfterSeconds: init.retryAfterSeconds });
     this.name = "KubeError";
     this.kind = init.kind;
     this.status = init.status;
