@@ -109,6 +109,18 @@ test("[LOGS] an operator downloads the full log and the current view", async ({ 
   for (const line of lines) expect(line).toMatch(new RegExp(`^\\S+ odoo-${CRASH_LOOPING}-\\S+/odoo .*OperationalError`));
 });
 
+test("[LOGS] a download started from another site is refused", async ({ page }) => {
+  await signIn(page, "operator");
+  await openPodLogs(page, CRASH_LOOPING);
+  const href = await page.getByRole("link", { name: "Download full log" }).getAttribute("href");
+  expect(href).toMatch(/^\/api\/logs\/download\?/);
+  const crossSite = await page.request.get(href!, { headers: { "sec-fetch-site": "cross-site" } });
+  expect(crossSite.status()).toBe(403);
+  expect(await crossSite.text()).toContain("Log downloads start from the portal itself");
+  const sameOrigin = await page.request.get(href!, { headers: { "sec-fetch-site": "same-origin" } });
+  expect(sameOrigin.status()).toBe(200);
+});
+
 test("[LOGS] following pauses while the user reads back and resumes at the bottom", async ({ page, cluster }) => {
   test.skip(!cluster, "needs the simulator's control API to write log lines");
   await signIn(page, "operator");

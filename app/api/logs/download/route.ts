@@ -22,6 +22,12 @@ export async function GET(request: Request): Promise<Response> {
   const session = await getSessionFromHeaders(request.headers);
   if (!session) return text(401, "Sign in to continue.");
   if (!can(session.user.role, "logs:read")) return text(403, `The ${session.user.role} role does not have the logs:read permission.`);
+  // A link or an image on another site would otherwise make a signed-in browser download (and
+  // audit) a log in its user's name. Browsers send the header; "none" is a typed URL or a bookmark.
+  const site = request.headers.get("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") {
+    return text(403, "Log downloads start from the portal itself: open the tenant's logs and use Download full log.");
+  }
 
   const parsed = logSourceInput.safeParse(logSourceFromSearch(new URL(request.url).searchParams));
   if (!parsed.success) return text(400, parsed.error.issues.map((issue) => `${issue.path.join(".") || "query"}: ${issue.message}`).join("\n"));
