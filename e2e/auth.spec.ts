@@ -64,3 +64,27 @@ test("[AUTH] the API refuses a request without a session, and every response car
   expect(signedIn.status()).toBe(200);
   expect(signedIn.headers()["x-frame-options"]).toBe("DENY");
 });
+
+test("[AUTH] a sign-in link whose callback points at another host lands on the portal", async ({ page }) => {
+  await page.goto("/tenants");
+  const portalOrigin = new URL(page.url()).origin;
+  // The browser drops the tab, so "/\t/host" would become "//host": another site.
+  await page.goto("/sign-in?callbackUrl=/%09/evil.example/path");
+  await page.getByLabel("Email").fill("viewer@fleetdeck.local");
+  await page.getByLabel("Password").fill(process.env.FLEETDECK_E2E_PASSWORD ?? "fleetdeck-demo");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Fleet overview");
+  expect(new URL(page.url()).origin).toBe(portalOrigin);
+  expect(new URL(page.url()).pathname).toBe("/");
+});
+
+test("[AUTH] an oversized request body is refused with 413 and a sentence", async ({ page }) => {
+  await signIn(page, "admin");
+  const origin = new URL(page.url()).origin;
+  const response = await page.request.post("/api/trpc/users.create", {
+    headers: { origin, "content-type": "application/json" },
+    data: JSON.stringify({ json: { email: "big@example.com", name: "x".repeat(2 * 1024 * 1024) } }),
+  });
+  expect(response.status()).toBe(413);
+  expect((await response.json()).error.data.userMessage).toContain("larger than 1 MB");
+});

@@ -2,22 +2,28 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 
 import { getApiSession } from "@/server/auth/session";
 import { env } from "@/server/env";
+import { readBoundedBody, tooLargeMessage, trpcBodyLimit } from "@/server/http/body-limit";
 import { createTRPCContext } from "@/server/trpc/init";
 import { checkStateChangingRequest } from "@/server/trpc/request-guard";
 import { appRouter } from "@/server/trpc/root";
 
 export const dynamic = "force-dynamic";
 
-async function handler(request: Request): Promise<Response> {
-  const rejection = checkStateChangingRequest(request, env.NEXTAUTH_URL);
-  if (rejection) {
-    // Shaped like a tRPC error so the client shows the message instead of a parse failure.
-    const code = rejection.status === 415 ? "UNSUPPORTED_MEDIA_TYPE" : "FORBIDDEN";
-    return Response.json(
-      { error: { message: rejection.message, code: -32003, data: { code, httpStatus: rejection.status, userMessage: rejection.message } } },
-      { status: rejection.status, headers: { "cache-control": "no-store" } },
-    );
-  }
+/** Shaped like a tRPC error so the client shows the message instead of a parse failure. */
+function refusal(status: 403 | 413 | 415, message: string): Response {
+  const code = status === 415 ? "UNSUPPORTED_MEDIA_TYPE" : status === 413 ? "PAYLOAD_TOO_LARGE" : "FORBIDDEN";
+  return Response.json(
+    { error: { message, code: -32003, data: { code, httpStatus: status, userMessage: message } } },
+    { status, headers: { "cache-control": "no-store" } },
+  );
+}
+
+async function handler(incoming: Request): Promise<Response> {
+  const rejection = checkStateChangingRequest(incoming, env.NEXTAUTH_URL);
+  if (rejection) return refusal(rejection.status, rejection.message);
+  const bounded = await readBoundedBody(incoming, trpcBodyLimit(new URL(incoming.url).pathname));
+  if (!bounded.ok) return refusal(413, tooLargeMessage(bounded.limit));
+  const request = bounded.request;
 
   // proxy.ts skips this route (it is the hot path), so the session is read here, once per request.
   const { session, refreshCookie } = await getApiSession(request.headers);
