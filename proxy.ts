@@ -9,6 +9,7 @@ import {
   SESSION_MAX_AGE_SECONDS,
   useSecureCookies,
 } from "@/server/auth/session-token";
+import { STRICT_TRANSPORT_SECURITY } from "@/server/http/strict-transport";
 
 /**
  * Runs before every page and API request except tRPC and the health check (Next 16 renamed
@@ -72,6 +73,7 @@ export async function proxy(request: NextRequest) {
   requestHeaders.set("x-pathname", `${pathname}${search}`);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("content-security-policy", csp);
+  if (STRICT_TRANSPORT_SECURITY) response.headers.set("strict-transport-security", STRICT_TRANSPORT_SECURITY);
 
   if (session) {
     const now = nowSeconds();

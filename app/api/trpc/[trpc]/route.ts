@@ -2,6 +2,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 
 import { getApiSession } from "@/server/auth/session";
 import { env } from "@/server/env";
+import { STRICT_TRANSPORT_SECURITY } from "@/server/http/strict-transport";
 import { readBoundedBody, tooLargeMessage, trpcBodyLimit } from "@/server/http/body-limit";
 import { createTRPCContext } from "@/server/trpc/init";
 import { checkStateChangingRequest } from "@/server/trpc/request-guard";
@@ -34,6 +35,7 @@ async function handler(incoming: Request): Promise<Response> {
     createContext: () => createTRPCContext({ headers: request.headers, session }),
     responseMeta: () => {
       const headers = new Headers({ "cache-control": "no-store" });
+      if (STRICT_TRANSPORT_SECURITY) headers.set("strict-transport-security", STRICT_TRANSPORT_SECURITY);
       if (refreshCookie) headers.append("set-cookie", refreshCookie);
       return { headers };
     },
