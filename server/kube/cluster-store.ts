@@ -3,6 +3,7 @@
  * tenant, plus kubelet volume usage, per-feed freshness and change listeners. It knows nothing
  * about HTTP: feeds (cluster-cache.ts) and tests push watch events into it with `apply`.
  */
+import type { ClusterReads } from "./cluster-source";
 import type { KubeError } from "./kube-error";
 import type { CachedObject, EventObject, ObjectByResource, ResourceName } from "./objects";
 import type { WatchEvent } from "./watch-stream";
@@ -47,7 +48,7 @@ type Listener = (change: CacheChange) => void;
 type Bucket = string | Set<string>;
 type BucketIndex = Map<ResourceName, Map<string, Bucket>>;
 
-export class ClusterStore {
+export class ClusterStore implements ClusterReads {
   readonly tenantLabelKey: string;
   private readonly coalesceMs: number;
   private readonly objects = new Map<ResourceName, Map<string, CachedObject>>();
@@ -199,6 +200,23 @@ export class ClusterStore {
   isWarm(): boolean {
     for (const [kind, state] of this.feeds) if (kind !== "volume-stats" && !state.synced) return false;
     return true;
+  }
+
+  /** Resolves true once every resource listed once, false when the timeout passes first. */
+  whenWarm(timeoutMs: number): Promise<boolean> {
+    if (this.isWarm()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        clearInterval(poll);
+        resolve(this.isWarm());
+      }, timeoutMs);
+      const poll = setInterval(() => {
+        if (!this.isWarm()) return;
+        clearInterval(poll);
+        clearTimeout(timer);
+        resolve(true);
+      }, 25);
+    });
   }
 
   /**
