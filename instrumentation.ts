@@ -2,13 +2,12 @@
 // across replicas) and start the watch-fed cluster cache, so the first page view finds it warm.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { migrateDbOnce } = await import("./server/db/client");
-  const { getTenantDirectory } = await import("./server/tenants/tenant-service");
+  const { runtime } = await import("./server/runtime");
   try {
-    await migrateDbOnce();
+    await runtime().migrateDb();
   } catch (error) {
     // Pages show the database error as a banner; the process stays up so the cause is visible.
     console.error(`[fleetdeck] database migrations failed: ${error instanceof Error ? error.message : error}`);
   }
-  getTenantDirectory();
+  runtime().start();
 }

@@ -92,15 +92,13 @@ async function openDirectViewers(stack: BenchStack, sim: Simulator, viewers: num
   // server/env.ts is read on import: point it at this run's data dir and the simulator first.
   Object.assign(process.env, { FLEETDECK_DATA_DIR: stack.dataDir, KUBECONFIG: sim.kubeconfig, DATABASE_URL: "memory://" });
   process.env.NEXTAUTH_SECRET ??= "bench-only-secret-that-is-long-enough-0123456789";
-  const { getDb, migrateDbOnce } = await import("../server/db/client");
+  const { runtime } = await import("../server/runtime");
   const { importRegistry } = await import("../server/tenants/registry-import");
   const { createTRPCContext } = await import("../server/trpc/init");
   const { appRouter } = await import("../server/trpc/root");
-  const { getLogHub } = await import("../server/logs/log-service");
-  const { getClusterCache } = await import("../server/kube/cluster-cache");
   const { createHTTPHandler } = await import("@trpc/server/adapters/standalone");
-  const db = getDb();
-  await migrateDbOnce();
+  const db = runtime().db;
+  await runtime().migrateDb();
   const registry = await stack.registry();
   await importRegistry(db, JSON.stringify(registry), "json", { cluster: "default", actorEmail: "bench@local" });
   const user = await db.user.create({ data: { email: "bench-operator@local", name: "bench", role: "operator" } });
@@ -114,8 +112,7 @@ async function openDirectViewers(stack: BenchStack, sim: Simulator, viewers: num
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const client = new PortalClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   stack.closers.push(() => {
-    getLogHub().close();
-    void getClusterCache().stop();
+    void runtime().stop();
     server.closeAllConnections();
     server.close();
   });

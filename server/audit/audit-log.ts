@@ -1,9 +1,9 @@
 import "server-only";
 
-import type { getDb } from "@/server/db/client";
+import type { PrismaClient } from "@/server/db/client";
 import type { SessionUser } from "@/server/auth/session";
 
-type Db = ReturnType<typeof getDb>;
+type Db = PrismaClient;
 
 export interface AuditEntry {
   actor: Pick<SessionUser, "id" | "email">;

@@ -9,9 +9,9 @@ import {
   retryAfterMs,
 } from "@/server/auth/sign-in-throttle";
 import { rateLimitedError } from "@/lib/auth/sign-in-message";
-import type { getDb } from "@/server/db/client";
+import type { PrismaClient } from "@/server/db/client";
 
-type Db = ReturnType<typeof getDb>;
+type Db = PrismaClient;
 
 /** Hash of a throwaway password so unknown emails take as long to reject as wrong passwords. */
 let decoyHash: Promise<string> | undefined;

@@ -16,8 +16,8 @@ import {
   useSecureCookies,
 } from "@/server/auth/session-token";
 import { IpThrottle } from "@/server/auth/sign-in-throttle";
-import { getDb } from "@/server/db/client";
 import { env } from "@/server/env";
+import { runtime } from "@/server/runtime";
 
 export const OIDC_PROVIDER_ID = "oidc";
 export const oidcEnabled = env.OIDC !== undefined;
@@ -67,7 +67,7 @@ async function syncOidcUser(profile: Record<string, unknown>): Promise<string | 
   if (!role) return "OidcNoRole";
   const name = [profile.name, profile.preferred_username, email].find((v) => typeof v === "string" && v) as string;
 
-  const db = getDb();
+  const db = runtime().db;
   const existing = await db.user.findUnique({ where: { email } });
   // A local account with the same email stays separate: linking would let whoever controls the
   // identity provider's email claim take it over.
@@ -120,7 +120,7 @@ export const authOptions: NextAuthOptions = {
       },
       authorize: (credentials, request) =>
         checkCredentials(
-          getDb(),
+          runtime().db,
           {
             email: String(credentials?.email ?? ""),
             password: String(credentials?.password ?? ""),
@@ -141,7 +141,7 @@ export const authOptions: NextAuthOptions = {
     async jwt({ token, user, account }) {
       const now = nowSeconds();
       if (user) {
-        const db = getDb();
+        const db = runtime().db;
         const record =
           account?.provider === OIDC_PROVIDER_ID
             ? await db.user.findUnique({ where: { email: String(user.email).toLowerCase() } })
@@ -163,7 +163,7 @@ export const authOptions: NextAuthOptions = {
       if (!claims) throw new Error("session token without portal claims");
       const expired = sessionExpiry(claims, now);
       if (expired) throw new Error(`session expired (${expired})`);
-      const active = await loadActiveUser(getDb(), claims.uid);
+      const active = await loadActiveUser(claims.uid);
       if (!active) throw new Error("user disabled or removed");
       return { ...token, role: active.role, name: active.name, lastSeen: now };
     },

@@ -2,9 +2,9 @@ import "server-only";
 
 import { cookies, headers } from "next/headers";
 
-import { getDb } from "@/server/db/client";
-import { ROLES, type Role } from "@/lib/auth/permissions";
+import type { Role } from "@/lib/auth/permissions";
 import { readSessionClaims, sessionRefreshCookie } from "@/server/auth/session-token";
+import { runtime } from "@/server/runtime";
 
 export interface SessionUser {
   id: string;
@@ -17,34 +17,15 @@ export interface AppSession {
   user: SessionUser;
 }
 
-type Db = ReturnType<typeof getDb>;
-
-/**
- * The token says who signed in; the database says whether they may still act and with which
- * role. A short cache keeps that lookup off the hot path of every tRPC call while role changes
- * and disabling still take effect within seconds (user-admin mutations drop the entry at once).
- */
-const USER_CACHE_MS = 5_000;
-const userCache = new Map<string, { at: number; user: SessionUser | null }>();
-
-export function forgetCachedUser(userId: string): void {
-  userCache.delete(userId);
+/** Whether the user may still act, and with which role (the process's ActiveUsers cache). */
+export function loadActiveUser(userId: string): Promise<SessionUser | null> {
+  const { activeUsers, db } = runtime();
+  return activeUsers.load(db, userId);
 }
 
-export async function loadActiveUser(db: Db, userId: string, now = Date.now()): Promise<SessionUser | null> {
-  const cached = userCache.get(userId);
-  if (cached && now - cached.at < USER_CACHE_MS) return cached.user;
-  const record = await db.user.findUnique({
-    where: { id: userId },
-    select: { id: true, email: true, name: true, role: true, disabled: true },
-  });
-  const user =
-    record && !record.disabled && (ROLES as readonly string[]).includes(record.role)
-      ? { id: record.id, email: record.email, name: record.name, role: record.role as Role }
-      : null;
-  userCache.set(userId, { at: now, user });
-  if (userCache.size > 5_000) userCache.delete(userCache.keys().next().value as string);
-  return user;
+/** After a change to the user's role or access, so the next request reads it. */
+export function forgetCachedUser(userId: string): void {
+  runtime().activeUsers.forget(userId);
 }
 
 /** Session for a request: null when there is no valid, unexpired token or the user is disabled. */
@@ -54,7 +35,7 @@ export async function getSessionFromHeaders(
 ): Promise<AppSession | null> {
   const read = await readSessionClaims(requestHeaders, requestCookies);
   if (!read) return null;
-  const user = await loadActiveUser(getDb(), read.claims.uid);
+  const user = await loadActiveUser(read.claims.uid);
   return user ? { user } : null;
 }
 
@@ -62,7 +43,7 @@ export async function getSessionFromHeaders(
 export async function getApiSession(requestHeaders: Headers): Promise<{ session: AppSession | null; refreshCookie: string | null }> {
   const read = await readSessionClaims(requestHeaders);
   if (!read) return { session: null, refreshCookie: null };
-  const user = await loadActiveUser(getDb(), read.claims.uid);
+  const user = await loadActiveUser(read.claims.uid);
   if (!user) return { session: null, refreshCookie: null };
   return { session: { user }, refreshCookie: await sessionRefreshCookie(read) };
 }

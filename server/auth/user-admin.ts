@@ -3,10 +3,10 @@ import "server-only";
 import { hashPassword } from "@/server/auth/password";
 import type { Role } from "@/lib/auth/permissions";
 import { forgetCachedUser, type SessionUser } from "@/server/auth/session";
-import type { getDb } from "@/server/db/client";
+import type { PrismaClient } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 
-type Db = ReturnType<typeof getDb>;
+type Db = PrismaClient;
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 export interface UserListItem {

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { DatabaseUnavailableError, describeDatabaseError, openDb, redactUrl, resolveDatabaseTarget } from "./connect";
 
@@ -45,37 +45,6 @@ describe("database errors", () => {
     const constraint = Object.assign(new Error("Unique constraint failed on the fields: (`email`)"), { code: "P2002" });
     expect(describeDatabaseError(constraint)).toBe(constraint);
   });
-});
-
-describe("getDb", () => {
-  const dirs: string[] = [];
-  afterAll(async () => {
-    vi.unstubAllEnvs();
-    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
-  });
-
-  it("is one client per process, on PGlite under FLEETDECK_DATA_DIR when DATABASE_URL is unset, migrated once", async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), "fleetdeck-getdb-"));
-    dirs.push(dataDir);
-    vi.stubEnv("DATABASE_URL", "");
-    vi.stubEnv("FLEETDECK_DATA_DIR", dataDir);
-    vi.resetModules();
-    const client = await import("./client");
-    const db = client.getDb();
-    // Next can evaluate this module twice in one process; the second copy must reuse the client.
-    vi.resetModules();
-    const again = await import("./client");
-    expect(again).not.toBe(client);
-    expect(again.getDb()).toBe(db);
-    expect(client.getDbTarget()).toMatchObject({ kind: "pglite", dataDir: path.join(dataDir, "pglite") });
-    const [first, second] = await Promise.all([client.migrateDbOnce(), client.migrateDbOnce()]);
-    expect(first).toBe(second);
-    expect(await db.user.count()).toBe(0);
-    await client.closeDb(db);
-    delete (globalThis as { __fleetdeckDb?: unknown }).__fleetdeckDb;
-    delete (globalThis as { __fleetdeckDbMigrated?: unknown }).__fleetdeckDbMigrated;
-    // A new on-disk PGlite runs initdb: seconds alone, much longer next to other suites on 2 cores.
-  }, 120_000);
 });
 
 describe("embedded PGlite", () => {

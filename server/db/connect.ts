@@ -7,6 +7,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 
+import { oncePerProcess } from "../process-singleton";
 import { PrismaClient } from "./generated/client";
 import { applyMigrations } from "./migrate";
 
@@ -59,11 +60,9 @@ interface OpenDatabase {
   pglite?: PGlite;
 }
 
-// On globalThis, like getDb's client: a second copy of this module (Next loads some twice) must
-// still find the PGlite under a client the first copy opened, or it would migrate through Prisma.
-const registryKey = Symbol.for("fleetdeck.openDatabases");
-const openDatabases: WeakMap<PrismaClient, OpenDatabase> = ((globalThis as Record<symbol, unknown>)[registryKey] ??=
-  new WeakMap<PrismaClient, OpenDatabase>()) as WeakMap<PrismaClient, OpenDatabase>;
+// A second copy of this module (Next loads some twice) must still find the PGlite under a client
+// the first copy opened, or it would migrate through Prisma.
+const openDatabases = oncePerProcess("fleetdeck.openDatabases", () => new WeakMap<PrismaClient, OpenDatabase>());
 
 export interface CreateDbOptions {
   /** Apply pending migrations before returning (default true: tests want a usable schema). */

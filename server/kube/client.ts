@@ -11,22 +11,32 @@ import { KubeError, kubeErrorFromStatus, toKubeError } from "./kube-error";
  * we keep access to status codes, Retry-After and the streaming body that watches need.
  */
 
+/** How every cluster's cache reads its cluster. */
 export interface KubeSettings {
   tenantLabelKey: string;
   watchSilenceTimeoutMs: number;
-  clusterName: string;
 }
 
 export function kubeSettings(): KubeSettings {
   return {
     tenantLabelKey: env.TENANT_LABEL_KEY,
     watchSilenceTimeoutMs: env.WATCH_SILENCE_TIMEOUT_SECONDS * 1000,
-    clusterName: env.FLEETDECK_CLUSTER_NAME,
   };
 }
 
+/** A cluster the portal reads: its name as the registry's `tenant.cluster` spells it, and how to reach it. */
+export interface ClusterConnection {
+  name: string;
+  kubeConfig: KubeConfig;
+}
+
+/** The clusters the configuration names: today one, the kubeconfig env.ts resolved, under FLEETDECK_CLUSTER_NAME. */
+export function configuredClusters(): ClusterConnection[] {
+  return [{ name: env.FLEETDECK_CLUSTER_NAME, kubeConfig: loadKubeConfig() }];
+}
+
 /** KUBECONFIG, else FLEETDECK_DATA_DIR/kubeconfig if present, else in-cluster, else ~/.kube/config (resolved by env.ts). */
-export function loadKubeConfig(): KubeConfig {
+function loadKubeConfig(): KubeConfig {
   const kubeConfig = new KubeConfig();
   const source = env.KUBECONFIG_SOURCE;
   if (source.kind === "file") kubeConfig.loadFromFile(source.path);

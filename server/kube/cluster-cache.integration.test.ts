@@ -153,15 +153,15 @@ beforeAll(async () => {
     currentContext: fromSim.getCurrentContext(),
   });
   cache = new ClusterCache({
+    name: "default",
     kubeConfig,
-    settings: { tenantLabelKey: "saasodoo.instance.id", watchSilenceTimeoutMs: SILENCE_MS, clusterName: "default" },
+    settings: { tenantLabelKey: "saasodoo.instance.id", watchSilenceTimeoutMs: SILENCE_MS },
     volumeStatsIntervalMs: 60_000,
     backoff: { initialMs: 100, maxMs: 1_000 },
   });
   cache.onChange((change) => changes.push(change));
   directory = new TenantDirectory({
-    store: cache,
-    clusterName: "default",
+    cluster: cache,
     loadRegistry: async () =>
       (await simCall<RegistryRow[]>("GET", "/_sim/registry")).map((row) => ({
         id: row.id,

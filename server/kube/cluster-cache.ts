@@ -1,28 +1,30 @@
 import "server-only";
 import { setMaxListeners } from "node:events";
-import type { KubeConfig } from "@kubernetes/client-node";
-import { kubeGetJson, kubeSettings, loadKubeConfig, type KubeSettings } from "./client";
+import type { Readable } from "node:stream";
+import { kubeGetJson, type ClusterConnection, type KubeSettings } from "./client";
+import type { ClusterSource } from "./cluster-source";
 import { ClusterStore, type FeedName, type VolumeUsage } from "./cluster-store";
 import { KubeError, toKubeError } from "./kube-error";
 import { createSlimmers, RESOURCE_NAMES, RESOURCE_PATHS, type ResourceName } from "./objects";
+import { openPodLog, type PodLogOptions } from "./pod-logs";
 import { listAndWatch, type RawObject } from "./watch-stream";
 
 export type { CacheChange, FeedFreshness, VolumeUsage } from "./cluster-store";
 
 /**
- * The one cluster cache: a ClusterStore fed by a list+watch per resource and a background poll
+ * One cluster's cache: a ClusterStore fed by a list+watch per resource and a background poll
  * of each node's kubelet stats (PVC usage). Pages and queries read the store only, so a page view
  * costs no Kubernetes API call once the cache is warm.
  */
-export interface ClusterCacheOptions {
-  kubeConfig: KubeConfig;
+export interface ClusterCacheOptions extends ClusterConnection {
   settings: KubeSettings;
   resources?: ResourceName[];
   volumeStatsIntervalMs?: number;
   backoff?: { initialMs: number; maxMs: number };
 }
 
-export class ClusterCache extends ClusterStore {
+export class ClusterCache extends ClusterStore implements ClusterSource {
+  readonly name: string;
   private readonly options: ClusterCacheOptions;
   private readonly resources: ResourceName[];
   // Objects keep only the label the store joins tenants by.
@@ -34,6 +36,7 @@ export class ClusterCache extends ClusterStore {
   constructor(options: ClusterCacheOptions) {
     const resources = options.resources ?? RESOURCE_NAMES;
     super({ tenantLabelKey: options.settings.tenantLabelKey, feeds: [...resources, "volume-stats"] as FeedName[] });
+    this.name = options.name;
     this.options = options;
     this.resources = resources;
     this.slimmers = createSlimmers({ labelKeys: [options.settings.tenantLabelKey] });
@@ -61,21 +64,8 @@ export class ClusterCache extends ClusterStore {
     this.flushChanges();
   }
 
-  /** Resolves true once every resource listed once, false when the timeout passes first. */
-  whenWarm(timeoutMs: number): Promise<boolean> {
-    if (this.isWarm()) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        clearInterval(poll);
-        resolve(this.isWarm());
-      }, timeoutMs);
-      const poll = setInterval(() => {
-        if (!this.isWarm()) return;
-        clearInterval(poll);
-        clearTimeout(timer);
-        resolve(true);
-      }, 25);
-    });
+  openPodLog(namespace: string, pod: string, options: PodLogOptions, request?: { signal?: AbortSignal; timeoutMs?: number }): Promise<Readable> {
+    return openPodLog(this.options.kubeConfig, namespace, pod, options, request);
   }
 
   private async feed(resource: ResourceName, signal: AbortSignal): Promise<void> {
@@ -165,19 +155,4 @@ export function volumeUsageFromSummary(summary: KubeletSummary, observedAt = new
     }
   }
   return usages;
-}
-
-// Next.js evaluates server modules in more than one bundle (RSC, route handlers); a globalThis
-// slot keeps it to one cache and one set of watches per process.
-const globalSlot = globalThis as typeof globalThis & { __fleetdeckClusterCache?: ClusterCache };
-
-/** The process-wide cache, started on first use. */
-export function getClusterCache(): ClusterCache {
-  if (!globalSlot.__fleetdeckClusterCache) {
-    const kubeConfig = loadKubeConfig();
-    const cache = new ClusterCache({ kubeConfig, settings: kubeSettings() });
-    cache.start();
-    globalSlot.__fleetdeckClusterCache = cache;
-  }
-  return globalSlot.__fleetdeckClusterCache;
 }

@@ -16,14 +16,13 @@ import { ClusterCache } from "@/server/kube/cluster-cache";
 import { LogHub } from "./log-hub";
 import type { LogSelection, TrackedLogEvent } from "./log-view-session";
 import type { LogLine } from "@/lib/logs/types";
-import { containerLogSource, DEFAULT_UPSTREAM_TUNING, type ContainerRef, type UpstreamCluster, type UpstreamTuning } from "./upstream-stream";
+import { containerLogSource, DEFAULT_UPSTREAM_TUNING, type ContainerRef, type UpstreamTuning } from "./upstream-stream";
 
 let sim: Simulator;
 let workDir: string;
 let kubeConfig: KubeConfig;
 // Streams learn why a follow ended from a pod watch, as in the portal.
 let podCache: ClusterCache;
-let cluster: UpstreamCluster;
 let target: ContainerRef;
 let databaseName: string;
 
@@ -39,7 +38,7 @@ function makeHub(): LogHub {
   return new LogHub({
     maxUpstreams: 10,
     readRetryMs: 300,
-    source: containerLogSource(cluster, TUNING),
+    source: containerLogSource(podCache, TUNING),
   });
 }
 
@@ -91,14 +90,14 @@ beforeAll(async () => {
   kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(sim.kubeconfig);
   podCache = new ClusterCache({
+    name: "default",
     kubeConfig,
-    settings: { tenantLabelKey: "saasodoo.instance.id", watchSilenceTimeoutMs: 60_000, clusterName: "default" },
+    settings: { tenantLabelKey: "saasodoo.instance.id", watchSilenceTimeoutMs: 60_000 },
     resources: ["pods"],
     backoff: { initialMs: 100, maxMs: 1_000 },
   });
   podCache.start();
   if (!(await podCache.whenWarm(30_000))) throw new Error("the pod watch did not list");
-  cluster = { kubeConfig, lookupPod: (namespace, name) => podCache.get("pods", namespace, name) };
   const registry = (await sim.control("GET", "/_sim/registry")) as { database_name: string }[];
   databaseName = registry[0].database_name;
   const namespace = `tenant-${databaseName}`;

@@ -3,60 +3,53 @@ import "server-only";
 import type { LogSource } from "@/lib/logs/log-request";
 import type { SessionUser } from "@/server/auth/session";
 import { recordAuditEvent } from "@/server/audit/audit-log";
-import type { getDb } from "@/server/db/client";
-import { env } from "@/server/env";
+import type { PrismaClient } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
-import { loadKubeConfig } from "@/server/kube/client";
-import { getClusterCache } from "@/server/kube/cluster-cache";
+import type { ClusterSource } from "@/server/kube/cluster-source";
+import type { ClusterSources } from "@/server/kube/cluster-sources";
 import type { PodObject } from "@/server/kube/objects";
 import { getTenantDetail } from "@/server/tenants/tenant-service";
-import { LogHub } from "./log-hub";
+import type { TenantDirectory } from "@/server/tenants/tenant-view";
+import type { LogHub } from "./log-hub";
 import type { LogSelection, LogViewOptions, SelectedContainer, TrackedLogEvent } from "./log-view-session";
 import { hasPreviousLog, podLogTargets } from "./log-targets";
 import type { LogTarget } from "@/lib/logs/types";
-import { containerLogSource, type UpstreamCluster } from "./upstream-stream";
 
 /**
  * Entry points of the log viewer for the tRPC router and the download route: which containers a
- * request means (from the watch cache, never a list call), the audit record of every access, and
- * the process-wide hub that holds the upstream streams.
+ * request means (from the tenant's cluster source, never a list call), the audit record of every
+ * access, and the hub that holds the upstream streams.
  */
 
-type Db = ReturnType<typeof getDb>;
+/** What the log viewer works with; server/runtime.ts provides the process's own. */
+export interface LogServices {
+  /** Where every access is recorded. */
+  db: PrismaClient;
+  /** The registry says whether a tenant exists. */
+  tenants: TenantDirectory;
+  /** The tenant's cluster says which pods it has now. */
+  clusters: ClusterSources;
+  /** The hub holding one cluster's upstream streams. */
+  logHub(cluster: ClusterSource): LogHub;
+}
 
 type LogRequest = LogSource;
 
-const globalSlot = globalThis as typeof globalThis & { __fleetdeckLogHub?: LogHub };
-
-export function getLogHub(): LogHub {
-  if (!globalSlot.__fleetdeckLogHub) {
-    // Why a followed log ended is read from the watch cache, like every other pod read.
-    const cluster: UpstreamCluster = {
-      kubeConfig: loadKubeConfig(),
-      lookupPod: (namespace, name) => getClusterCache().get("pods", namespace, name),
-    };
-    globalSlot.__fleetdeckLogHub = new LogHub({
-      maxUpstreams: env.LOG_MAX_UPSTREAM_STREAMS,
-      source: containerLogSource(cluster),
-    });
-  }
-  return globalSlot.__fleetdeckLogHub;
-}
-
 interface TenantLogScope {
   databaseName: string;
+  cluster: ClusterSource;
   pods: () => PodObject[];
 }
 
-/** The registry says the tenant exists (NOT_FOUND otherwise); the cache says which pods it has now. */
-async function tenantScope(tenantId: string): Promise<TenantLogScope> {
-  const detail = await getTenantDetail(tenantId);
-  const cache = getClusterCache();
-  return { databaseName: detail.databaseName, pods: () => cache.listForTenant("pods", detail.id) };
+/** The registry says the tenant exists (NOT_FOUND otherwise); its cluster says which pods it has now. */
+async function tenantScope(services: Pick<LogServices, "tenants" | "clusters">, tenantId: string): Promise<TenantLogScope> {
+  const detail = await getTenantDetail(services.tenants, tenantId);
+  const cluster = services.clusters.forTenant(detail);
+  return { databaseName: detail.databaseName, cluster, pods: () => cluster.listForTenant("pods", detail.id) };
 }
 
-export async function listLogTargets(tenantId: string): Promise<LogTarget[]> {
-  const scope = await tenantScope(tenantId);
+export async function listLogTargets(services: Pick<LogServices, "tenants" | "clusters">, tenantId: string): Promise<LogTarget[]> {
+  const scope = await tenantScope(services, tenantId);
   return podLogTargets(scope.pods());
 }
 
@@ -85,7 +78,7 @@ function selectionFor(scope: TenantLogScope, tenantId: string, request: LogReque
     single: false,
     containers: () => scope.pods().flatMap((pod) => containersOf(pod)),
     onChange: (listener) =>
-      getClusterCache().onChange((change) => {
+      scope.cluster.onChange((change) => {
         if (change.kind === "pods" && (change.tenantId === tenantId || change.name === "*")) listener();
       }),
   };
@@ -101,13 +94,13 @@ export interface OpenedLogStream {
  * container that does not exist gives a stream that ends at once with a sentence saying so.
  */
 export async function openLogStream(
-  db: Db,
+  services: LogServices,
   actor: Pick<SessionUser, "id" | "email">,
   request: LogRequest & { follow: boolean; lastEventId?: string | null },
   via: "stream" | "download",
   signal: AbortSignal,
 ): Promise<OpenedLogStream> {
-  const scope = await tenantScope(request.tenantId);
+  const scope = await tenantScope(services, request.tenantId);
   const options: LogViewOptions = {
     follow: request.follow,
     previous: request.previous,
@@ -116,7 +109,7 @@ export async function openLogStream(
     sinceTime: request.sinceTime,
     lastEventId: request.lastEventId,
   };
-  await recordAuditEvent(db, {
+  await recordAuditEvent(services.db, {
     actor,
     action: "logs.read",
     targetKind: "tenant",
@@ -140,7 +133,7 @@ export async function openLogStream(
       })(),
     };
   }
-  return { databaseName: scope.databaseName, events: getLogHub().open(selection, options, signal) };
+  return { databaseName: scope.databaseName, events: services.logHub(scope.cluster).open(selection, options, signal) };
 }
 
 /** For callers that must refuse before streaming (the download route answers 404 with a sentence). */

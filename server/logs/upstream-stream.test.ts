@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { KubeConfig } from "@kubernetes/client-node";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createSlimmers, type PodObject } from "@/server/kube/objects";
+import { openPodLog } from "@/server/kube/pod-logs";
 import type { LogLine } from "@/lib/logs/types";
 import { streamContainerLog, type UpstreamCluster, type UpstreamEvent, type UpstreamTuning } from "./upstream-stream";
 
@@ -107,7 +108,10 @@ beforeEach(async () => {
     contexts: [{ name: "ctx", cluster: "fake", user: "u" }],
     currentContext: "ctx",
   });
-  cluster = { kubeConfig, lookupPod: (namespace, name) => (namespace === "ns" && name === "p" ? kubelet.cachedPod : undefined) };
+  cluster = {
+    openPodLog: (namespace, pod, options, request) => openPodLog(kubeConfig, namespace, pod, options, request),
+    lookupPod: (namespace, name) => (namespace === "ns" && name === "p" ? kubelet.cachedPod : undefined),
+  };
 });
 
 afterEach(async () => {

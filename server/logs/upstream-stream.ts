@@ -1,8 +1,8 @@
 import "server-only";
-import type { KubeConfig } from "@kubernetes/client-node";
+import type { ClusterSource } from "@/server/kube/cluster-source";
 import { KubeError, toKubeError } from "@/server/kube/kube-error";
 import type { PodObject } from "@/server/kube/objects";
-import { openPodLog, type PodLogOptions } from "@/server/kube/pod-logs";
+import type { PodLogOptions } from "@/server/kube/pod-logs";
 import { capTailLines, MAX_TAIL_LINES } from "@/lib/logs/log-request";
 import { LineSequencer, OverlapFilter, parseKubeletLine, truncateToSecond, type ResumeCursor } from "./log-line";
 import type { LogLine, LogReadOptions, LogStreamState } from "@/lib/logs/types";
@@ -23,7 +23,7 @@ export interface ContainerRef {
 
 /** What a stream needs from the cluster: the log endpoint, and the watch cache's copy of a pod. */
 export interface UpstreamCluster {
-  kubeConfig: KubeConfig;
+  openPodLog: ClusterSource["openPodLog"];
   /** The pod as the watch cache holds it now; undefined once it was deleted. */
   lookupPod: (namespace: string, name: string) => PodObject | undefined;
 }
@@ -115,7 +115,7 @@ export async function* streamContainerLog(
     let received = 0;
     const connectedAt = new Date();
     try {
-      const response = await openPodLog(cluster.kubeConfig, ref.namespace, ref.pod, query, { signal, timeoutMs: tuning.connectTimeoutMs });
+      const response = await cluster.openPodLog(ref.namespace, ref.pod, query, { signal, timeoutMs: tuning.connectTimeoutMs });
       // A follow that breaks before its first line continues from the second it first connected;
       // a one-off read that breaks that early is simply read again with its own options.
       if (options.follow) firstConnectSecond ??= truncateToSecond(connectedAt.toISOString());
@@ -191,7 +191,12 @@ export async function* streamContainerLog(
 }
 
 /** The hub's source (see LogSource in log-hub.ts): shared follows and one-off reads of one cluster. */
-export function containerLogSource(cluster: UpstreamCluster, tuning: UpstreamTuning = DEFAULT_UPSTREAM_TUNING) {
+export function containerLogSource(source: ClusterSource, tuning: UpstreamTuning = DEFAULT_UPSTREAM_TUNING) {
+  // Why a followed log ended is read from the watch cache, like every other pod read.
+  const cluster: UpstreamCluster = {
+    openPodLog: (namespace, pod, options, request) => source.openPodLog(namespace, pod, options, request),
+    lookupPod: (namespace, name) => source.get("pods", namespace, name),
+  };
   return {
     follow: (ref: ContainerRef, sinceTime: string, signal: AbortSignal) => streamContainerLog(cluster, ref, { follow: true, sinceTime }, signal, tuning),
     read: (ref: ContainerRef, options: UpstreamReadOptions, signal: AbortSignal) => streamContainerLog(cluster, ref, { ...options, follow: false }, signal, tuning),

@@ -166,7 +166,7 @@ describe("registry ⨝ cluster", () => {
     const known = tenantFixture("known");
     const stray = tenantFixture("stray");
     const store = warmStore([...clusterBasics(), ...known.objects, ...stray.objects]);
-    const directory = new TenantDirectory({ store, loadRegistry: async () => [known.record], clusterName: "default", now: () => NOW });
+    const directory = new TenantDirectory({ cluster: store, loadRegistry: async () => [known.record], now: () => NOW });
     await directory.ready();
     expect(directory.summaries().map((s) => s.id)).toEqual([known.record.id]);
     expect(directory.orphans()).toEqual([
@@ -197,7 +197,7 @@ describe("registry ⨝ cluster", () => {
     const a = tenantFixture("alpha");
     const b = tenantFixture("bravo");
     const store = warmStore([...clusterBasics(), ...a.objects, ...b.objects], { coalesceMs: 0 });
-    const directory = new TenantDirectory({ store, loadRegistry: async () => [a.record, b.record], clusterName: "default", now: () => NOW });
+    const directory = new TenantDirectory({ cluster: store, loadRegistry: async () => [a.record, b.record], now: () => NOW });
     directory.start();
     await directory.ready();
     const before = directory.summaries();
@@ -221,7 +221,7 @@ describe("registry ⨝ cluster", () => {
   it("keeps its version (the list memo) while changes alter no summary, and bumps it when one does", async () => {
     const a = tenantFixture("alpha");
     const store = warmStore([...clusterBasics(), ...a.objects], { coalesceMs: 0 });
-    const directory = new TenantDirectory({ store, loadRegistry: async () => [a.record], clusterName: "default", now: () => NOW });
+    const directory = new TenantDirectory({ cluster: store, loadRegistry: async () => [a.record], now: () => NOW });
     directory.start();
     await directory.ready();
     directory.summaries();

@@ -4,21 +4,15 @@ import { slimmers } from "@/server/kube/objects";
 import { getTenantDetail, listTenants, watchFleetChanges, watchTenantDetail } from "./tenant-service";
 import { TenantDirectory } from "./tenant-view";
 
-// The service reads the process-wide cache and directory; seed both slots with fixtures so no
-// cluster and no database are needed.
+// The service is handed a directory over a fixture cluster: no cluster and no database are needed.
 const healthy = tenantFixture("svc-healthy");
 const other = tenantFixture("svc-other");
 const store = warmStore([...clusterBasics(), ...healthy.objects, ...other.objects], { coalesceMs: 5 });
-const directory = new TenantDirectory({ store, loadRegistry: async () => [healthy.record, other.record], clusterName: "default" });
+const directory = new TenantDirectory({ cluster: store, loadRegistry: async () => [healthy.record, other.record] });
 directory.start();
-const slots = globalThis as Record<string, unknown>;
-slots.__fleetdeckClusterCache = store;
-slots.__fleetdeckTenantDirectory = directory;
 
 afterAll(() => {
   directory.stop();
-  delete slots.__fleetdeckClusterCache;
-  delete slots.__fleetdeckTenantDirectory;
 });
 
 function crash(fixtureName: string) {
@@ -28,13 +22,13 @@ function crash(fixtureName: string) {
 
 describe("tenant service", () => {
   it("lists from memory, with live freshness", async () => {
-    const result = await listTenants({ q: "svc-healthy" });
+    const result = await listTenants(directory, { q: "svc-healthy" });
     expect(result.items.map((t) => t.databaseName)).toEqual(["svc-healthy"]);
     expect(result.freshness.find((f) => f.kind === "pods")).toMatchObject({ synced: true, stale: false });
   });
 
   it("answers NOT_FOUND in plain words for an unknown tenant", async () => {
-    await expect(getTenantDetail("00000000-0000-4000-8000-000000000000")).rejects.toMatchObject({
+    await expect(getTenantDetail(directory, "00000000-0000-4000-8000-000000000000")).rejects.toMatchObject({
       code: "NOT_FOUND",
       userMessage: "No tenant with id 00000000-0000-4000-8000-000000000000 in the registry.",
     });
@@ -42,7 +36,7 @@ describe("tenant service", () => {
 
   it("streams the tenant's fresh detail when its objects change, and ends on abort", async () => {
     const abort = new AbortController();
-    const stream = watchTenantDetail(other.record.id, abort.signal, 10);
+    const stream = watchTenantDetail(directory, other.record.id, abort.signal, 10);
     const first = await stream.next();
     expect(first.value).toMatchObject({ id: other.record.id, health: "healthy" });
     crash("svc-other");
@@ -54,7 +48,7 @@ describe("tenant service", () => {
 
   it("ticks the fleet at most once per interval for a burst of changes", async () => {
     const abort = new AbortController();
-    const stream = watchFleetChanges(abort.signal, 200);
+    const stream = watchFleetChanges(directory, abort.signal, 200);
     const next = stream.next();
     crash("svc-healthy");
     crash("svc-other");

@@ -1,26 +1,25 @@
 import "server-only";
-import { getDb } from "@/server/db/client";
+import type { PrismaClient } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
-import { kubeSettings } from "@/server/kube/client";
-import { getClusterCache } from "@/server/kube/cluster-cache";
 import { intern } from "@/server/kube/objects";
 import { queryTenants, summarizeFleet } from "./fleet-query";
 import { listRegistryTenants } from "./registry";
-import { TenantDirectory } from "./tenant-view";
+import type { TenantDirectory } from "./tenant-view";
 import type { FleetSummary, TenantDetail, TenantListResult, TenantRecord } from "@/lib/tenants/types";
 import type { TenantListInput } from "@/lib/tenants/tenant-list";
 
 /**
- * The process-wide tenant directory (registry ⨝ cluster cache) and the entry points the tRPC
- * routers call. Everything here reads memory; the only I/O is the registry reload.
+ * The entry points the tRPC routers call, over the tenant directory (registry ⨝ cluster source)
+ * they are given. Everything here reads memory; the only I/O is the registry reload.
  */
 
 function toIso(value: Date | string): string {
   return value instanceof Date ? value.toISOString() : value;
 }
 
-async function loadRegistryRecords(): Promise<TenantRecord[]> {
-  const rows = await listRegistryTenants(getDb());
+/** The directory's `loadRegistry`: every registry row as a TenantRecord. */
+export async function loadRegistryRecords(db: PrismaClient): Promise<TenantRecord[]> {
+  const rows = await listRegistryTenants(db);
   // Reloaded every minute: the shared copies keep 10,000 rows from repeating the cache's tenant
   // ids and names and each other's customer ids, emails, types and versions.
   return rows.map((row) => ({
@@ -38,36 +37,10 @@ async function loadRegistryRecords(): Promise<TenantRecord[]> {
   }));
 }
 
-const globalSlot = globalThis as typeof globalThis & { __fleetdeckTenantDirectory?: TenantDirectory };
-
-/** The process-wide directory over the process-wide cluster cache (globalThis: one per process). */
-export function getTenantDirectory(): TenantDirectory {
-  if (!globalSlot.__fleetdeckTenantDirectory) {
-    const directory = new TenantDirectory({
-      store: getClusterCache(),
-      loadRegistry: loadRegistryRecords,
-      clusterName: kubeSettings().clusterName,
-    });
-    directory.start();
-    globalSlot.__fleetdeckTenantDirectory = directory;
-  }
-  return globalSlot.__fleetdeckTenantDirectory;
-}
-
-/**
- * Call after the registry changed (an import) so the next read sees it. A process that never
- * served tenants (an import CLI) has no directory: nothing to refresh, and no watches to start.
- */
-export async function invalidateRegistry(): Promise<void> {
-  await globalSlot.__fleetdeckTenantDirectory?.invalidateRegistry();
-}
-
 /** The first request after start-up waits briefly for the cache instead of showing all "unknown". */
-async function readyDirectory(): Promise<TenantDirectory> {
-  const directory = getTenantDirectory();
-  const cache = getClusterCache();
+async function whenReady(directory: TenantDirectory): Promise<void> {
   try {
-    await directory.ready({ warmTimeoutMs: 5_000, whenWarm: (ms) => cache.whenWarm(ms) });
+    await directory.ready({ warmTimeoutMs: 5_000 });
   } catch (cause) {
     throw new AppError("UNAVAILABLE", {
       message: `tenant registry unavailable: ${(cause as Error).message}`,
@@ -75,20 +48,29 @@ async function readyDirectory(): Promise<TenantDirectory> {
       cause,
     });
   }
-  return directory;
 }
 
 /**
  * Results are memoised until any summary changes (directory.version), so many users on the same
  * view, or a page polling, cost one filter+sort between cluster changes. Freshness is always live.
  */
-const memo = { version: -1, lists: new Map<string, TenantListResult>(), fleet: undefined as FleetSummary | undefined };
+interface ListMemo {
+  version: number;
+  lists: Map<string, TenantListResult>;
+  fleet: FleetSummary | undefined;
+}
+const memos = new WeakMap<TenantDirectory, ListMemo>();
 const MEMO_MAX_LISTS = 100;
 
-function currentMemo(directory: TenantDirectory) {
+function currentMemo(directory: TenantDirectory): ListMemo {
   // Both recompute what changed and bump the version if anything did.
   directory.summaries();
   directory.orphans();
+  let memo = memos.get(directory);
+  if (!memo) {
+    memo = { version: -1, lists: new Map(), fleet: undefined };
+    memos.set(directory, memo);
+  }
   if (memo.version !== directory.version) {
     memo.version = directory.version;
     memo.lists.clear();
@@ -97,8 +79,8 @@ function currentMemo(directory: TenantDirectory) {
   return memo;
 }
 
-export async function listTenants(input: TenantListInput): Promise<TenantListResult> {
-  const directory = await readyDirectory();
+export async function listTenants(directory: TenantDirectory, input: TenantListInput): Promise<TenantListResult> {
+  await whenReady(directory);
   const cached = currentMemo(directory);
   const key = JSON.stringify(input);
   let result = cached.lists.get(key);
@@ -107,11 +89,11 @@ export async function listTenants(input: TenantListInput): Promise<TenantListRes
     if (cached.lists.size >= MEMO_MAX_LISTS) cached.lists.delete(cached.lists.keys().next().value!);
     cached.lists.set(key, result);
   }
-  return { ...result, freshness: getClusterCache().freshness() };
+  return { ...result, freshness: directory.cluster.freshness() };
 }
 
-export async function getFleetSummary(): Promise<FleetSummary> {
-  const directory = await readyDirectory();
+export async function getFleetSummary(directory: TenantDirectory): Promise<FleetSummary> {
+  await whenReady(directory);
   const cached = currentMemo(directory);
   cached.fleet ??= summarizeFleet({
     summaries: directory.summaries(),
@@ -120,11 +102,11 @@ export async function getFleetSummary(): Promise<FleetSummary> {
     freshness: [],
     now: new Date(),
   });
-  return { ...cached.fleet, freshness: getClusterCache().freshness() };
+  return { ...cached.fleet, freshness: directory.cluster.freshness() };
 }
 
-export async function getTenantDetail(id: string): Promise<TenantDetail> {
-  const directory = await readyDirectory();
+export async function getTenantDetail(directory: TenantDirectory, id: string): Promise<TenantDetail> {
+  await whenReady(directory);
   const detail = directory.detail(id);
   if (!detail) {
     throw new AppError("NOT_FOUND", { message: `tenant ${id} not in registry`, userMessage: `No tenant with id ${id} in the registry.` });
@@ -136,9 +118,9 @@ export async function getTenantDetail(id: string): Promise<TenantDetail> {
  * Yields the tenant's fresh detail each time its objects (or its registry row) change, at most
  * every `minIntervalMs`, until the signal aborts. The first value is the current state.
  */
-export async function* watchTenantDetail(id: string, signal: AbortSignal, minIntervalMs = 100): AsyncGenerator<TenantDetail> {
-  const directory = await readyDirectory();
-  if (!directory.hasTenant(id)) await getTenantDetail(id);
+export async function* watchTenantDetail(directory: TenantDirectory, id: string, signal: AbortSignal, minIntervalMs = 100): AsyncGenerator<TenantDetail> {
+  await whenReady(directory);
+  if (!directory.hasTenant(id)) await getTenantDetail(directory, id);
   yield* mapTicks(
     (notify) => directory.onTenantChange((changed) => changed === id && notify()),
     signal,
@@ -149,9 +131,8 @@ export async function* watchTenantDetail(id: string, signal: AbortSignal, minInt
 }
 
 /** A coalesced "something changed" tick for list and overview pages (at most every 500 ms). */
-export async function* watchFleetChanges(signal: AbortSignal, minIntervalMs = 500): AsyncGenerator<{ at: string }> {
-  const cache = getClusterCache();
-  yield* mapTicks((notify) => cache.onChange(() => notify()), signal, minIntervalMs, () => ({ at: new Date().toISOString() }), false);
+export async function* watchFleetChanges(directory: TenantDirectory, signal: AbortSignal, minIntervalMs = 500): AsyncGenerator<{ at: string }> {
+  yield* mapTicks((notify) => directory.cluster.onChange(() => notify()), signal, minIntervalMs, () => ({ at: new Date().toISOString() }), false);
 }
 
 async function* mapTicks<T>(

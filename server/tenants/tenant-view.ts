@@ -1,5 +1,6 @@
 import "server-only";
-import type { ClusterStore, VolumeUsage } from "@/server/kube/cluster-store";
+import type { ClusterReads, ClusterSource } from "@/server/kube/cluster-source";
+import type { VolumeUsage } from "@/server/kube/cluster-store";
 import type { DeploymentObject, JobObject, PodObject } from "@/server/kube/objects";
 import { deploymentStatus } from "@/server/kube/status/deployment-status";
 import { podStatus } from "@/server/kube/status/pod-status";
@@ -31,24 +32,24 @@ interface TenantObjects {
 }
 
 /** Registry row → cluster state, for one tenant. */
-function collectTenantObjects(store: ClusterStore, record: TenantRecord): TenantObjects {
-  const namespaces = store.listForTenant("namespaces", record.id);
-  const deployments = store.listForTenant("deployments", record.id);
+function collectTenantObjects(cluster: ClusterReads, record: TenantRecord): TenantObjects {
+  const namespaces = cluster.listForTenant("namespaces", record.id);
+  const deployments = cluster.listForTenant("deployments", record.id);
   const deployment =
     deployments.find((d) => d.metadata.name === record.name) ??
     deployments.find((d) => d.spec.containers.some((c) => c.name === "odoo")) ??
     deployments[0];
   const namespace = namespaces[0]?.metadata.name ?? deployment?.metadata.namespace;
   // Backup Job pods carry the tenant label too; they are not the instance.
-  const pods = store.listForTenant("pods", record.id).filter((pod) => !pod.metadata.ownerReferences.some((o) => o.kind === "Job"));
-  const pvcs = store.listForTenant("persistentvolumeclaims", record.id).map((pvc) =>
+  const pods = cluster.listForTenant("pods", record.id).filter((pod) => !pod.metadata.ownerReferences.some((o) => o.kind === "Job"));
+  const pvcs = cluster.listForTenant("persistentvolumeclaims", record.id).map((pvc) =>
     pvcStatus(
       pvc,
-      pvc.spec.storageClassName ? store.get("storageclasses", undefined, pvc.spec.storageClassName) : undefined,
-      store.volumeUsage(pvc.metadata.namespace ?? "", pvc.metadata.name),
+      pvc.spec.storageClassName ? cluster.get("storageclasses", undefined, pvc.spec.storageClassName) : undefined,
+      cluster.volumeUsage(pvc.metadata.namespace ?? "", pvc.metadata.name),
     ),
   );
-  const backups = store.listForTenant("jobs", record.id).filter(isBackupJob).map(backupRun);
+  const backups = cluster.listForTenant("jobs", record.id).filter(isBackupJob).map(backupRun);
   return { namespace, deployment, pods, pvcs, backups };
 }
 
@@ -75,8 +76,8 @@ function backupRun(job: JobObject): BackupRun {
   };
 }
 
-function lostNodes(store: ClusterStore): Set<string> {
-  return new Set(store.list("nodes").filter((node) => node.status.ready !== "True").map((node) => node.metadata.name));
+function lostNodes(cluster: ClusterReads): Set<string> {
+  return new Set(cluster.list("nodes").filter((node) => node.status.ready !== "True").map((node) => node.metadata.name));
 }
 
 function pickPods(objects: TenantObjects): PodView[] {
@@ -87,17 +88,17 @@ function pickPods(objects: TenantObjects): PodView[] {
 
 /** Pure derivation of one summary from a record and the cache (exported for tests and benches). */
 export function buildTenantSummary(
-  store: ClusterStore,
+  cluster: ClusterReads,
   record: TenantRecord,
   context: { lostNodes: ReadonlySet<string>; now: Date },
 ): TenantSummary {
-  const objects = collectTenantObjects(store, record);
+  const objects = collectTenantObjects(cluster, record);
   const deployment = objects.deployment ? deploymentStatus(objects.deployment) : undefined;
   const pods = pickPods(objects);
   const { health, healthReason, problems } = assessTenantHealth({
     billingStatus: record.billingStatus,
     recordCreatedAt: record.createdAt,
-    clusterSynced: store.isWarm(),
+    clusterSynced: cluster.isWarm(),
     namespace: objects.namespace,
     deployment,
     pods,
@@ -130,12 +131,12 @@ export function buildTenantSummary(
   };
 }
 
-export function buildTenantDetail(store: ClusterStore, record: TenantRecord, summary: TenantSummary): TenantDetail {
-  const objects = collectTenantObjects(store, record);
-  const replicaSets = objects.namespace ? store.listInNamespace("replicasets", objects.namespace) : [];
-  const services = store.listForTenant("services", record.id);
+export function buildTenantDetail(cluster: ClusterReads, record: TenantRecord, summary: TenantSummary): TenantDetail {
+  const objects = collectTenantObjects(cluster, record);
+  const replicaSets = objects.namespace ? cluster.listInNamespace("replicasets", objects.namespace) : [];
+  const services = cluster.listForTenant("services", record.id);
   const service = services.find((s) => s.metadata.name === record.name) ?? services[0];
-  const events: EventView[] = store
+  const events: EventView[] = cluster
     .listForTenant("events", record.id)
     .sort((a, b) => (b.lastTimestamp ?? "").localeCompare(a.lastTimestamp ?? ""))
     .slice(0, 50)
@@ -157,7 +158,7 @@ export function buildTenantDetail(store: ClusterStore, record: TenantRecord, sum
     service: service
       ? { name: service.metadata.name, type: service.spec.type, clusterIP: service.spec.clusterIP, ports: service.spec.ports }
       : undefined,
-    ingressHosts: [...new Set(store.listForTenant("ingresses", record.id).flatMap((ingress) => ingress.spec.hosts))],
+    ingressHosts: [...new Set(cluster.listForTenant("ingresses", record.id).flatMap((ingress) => ingress.spec.hosts))],
     events,
     backups: objects.backups
       .sort((a, b) => (b.startedAt ?? "").localeCompare(a.startedAt ?? ""))
@@ -166,10 +167,9 @@ export function buildTenantDetail(store: ClusterStore, record: TenantRecord, sum
 }
 
 export interface TenantDirectoryOptions {
-  store: ClusterStore;
+  /** The cluster whose tenants this is: registry rows naming another cluster are left out (they would all look missing). */
+  cluster: ClusterSource;
   loadRegistry: () => Promise<TenantRecord[]>;
-  /** Registry rows of other clusters are not expected here (they would all look missing). */
-  clusterName: string;
   registryRefreshMs?: number;
   /** Grace periods (not ready, provisioning, pending volume) need a periodic recompute of unsettled tenants. */
   recomputeAllMs?: number;
@@ -180,7 +180,7 @@ type TenantListener = (tenantId: string) => void;
 
 export class TenantDirectory {
   private readonly options: TenantDirectoryOptions;
-  private readonly store: ClusterStore;
+  readonly cluster: ClusterSource;
   private records = new Map<string, TenantRecord>();
   private readonly summariesById = new Map<string, TenantSummary>();
   private readonly dirty = new Set<string>();
@@ -201,18 +201,18 @@ export class TenantDirectory {
 
   constructor(options: TenantDirectoryOptions) {
     this.options = options;
-    this.store = options.store;
+    this.cluster = options.cluster;
   }
 
   start(): void {
     if (this.unsubscribe) return;
-    this.unsubscribe = this.store.onChange((change) => {
+    this.unsubscribe = this.cluster.onChange((change) => {
       if (change.kind === "nodes") this.nodesChanged();
       // `version` is not bumped here: flush() bumps it only when a recomputed summary differs, so
       // the steady stream of events, heartbeats and status writes of a large fleet that change no
       // summary keeps the tenants-list memo warm (at 10,000 tenants it was invalidated constantly).
       if (change.name === "*" || change.kind === "storageclasses" || change.kind === "nodes") {
-        const warm = this.store.isWarm();
+        const warm = this.cluster.isWarm();
         if (change.kind === "storageclasses" || warm !== this.wasWarm) this.markAllDirty();
         this.wasWarm = warm;
         if (change.name === "*") this.orphanList = undefined;
@@ -242,7 +242,7 @@ export class TenantDirectory {
     const load = this.options
       .loadRegistry()
       .then((rows) => {
-        const next = new Map(rows.filter((row) => row.cluster === this.options.clusterName).map((row) => [row.id, row]));
+        const next = new Map(rows.filter((row) => row.cluster === this.cluster.name).map((row) => [row.id, row]));
         const changed = [...next.keys()].filter((id) => JSON.stringify(next.get(id)) !== JSON.stringify(this.records.get(id)));
         const removed = [...this.records.keys()].filter((id) => !next.has(id));
         this.records = next;
@@ -267,12 +267,12 @@ export class TenantDirectory {
     return load;
   }
 
-  /** Resolves once the registry was read once and the cache is warm (or the wait timed out). */
-  async ready(options: { warmTimeoutMs?: number; whenWarm?: (ms: number) => Promise<boolean> } = {}): Promise<void> {
+  /** Resolves once the registry was read once and the cache is warm (or `warmTimeoutMs` passed). */
+  async ready(options: { warmTimeoutMs?: number } = {}): Promise<void> {
     if (!this.registryLoad) void this.invalidateRegistry();
     await this.registryLoad;
     if (this.registryError && this.records.size === 0) throw this.registryError;
-    if (!this.store.isWarm() && options.whenWarm) await options.whenWarm(options.warmTimeoutMs ?? 5_000);
+    if (!this.cluster.isWarm()) await this.cluster.whenWarm(options.warmTimeoutMs ?? 5_000);
   }
 
   /** Called with a tenant id whenever that tenant's cluster objects or registry row changed. */
@@ -300,17 +300,17 @@ export class TenantDirectory {
     const record = this.records.get(id);
     const summary = this.summary(id);
     if (!record || !summary) return undefined;
-    return buildTenantDetail(this.store, record, summary);
+    return buildTenantDetail(this.cluster, record, summary);
   }
 
   /** Deployments whose tenant label matches no registry record. */
   orphans(): OrphanWorkload[] {
     if (this.orphanList) return this.orphanList;
     const orphans: OrphanWorkload[] = [];
-    for (const tenantId of this.store.tenantIds()) {
+    for (const tenantId of this.cluster.tenantIds()) {
       if (this.records.has(tenantId)) continue;
-      for (const deployment of this.store.listForTenant("deployments", tenantId)) {
-        if (deployment.metadata.labels[this.store.tenantLabelKey] !== tenantId) continue;
+      for (const deployment of this.cluster.listForTenant("deployments", tenantId)) {
+        if (deployment.metadata.labels[this.cluster.tenantLabelKey] !== tenantId) continue;
         orphans.push({
           namespace: deployment.metadata.namespace ?? "",
           name: deployment.metadata.name,
@@ -331,7 +331,7 @@ export class TenantDirectory {
 
   storagePressure(limit = 10): StoragePressureEntry[] {
     const entries: StoragePressureEntry[] = [];
-    for (const usage of this.store.allVolumeUsage()) {
+    for (const usage of this.cluster.allVolumeUsage()) {
       const entry = this.pressureEntry(usage);
       if (entry) entries.push(entry);
     }
@@ -340,8 +340,8 @@ export class TenantDirectory {
 
   private pressureEntry(usage: VolumeUsage): StoragePressureEntry | undefined {
     if (usage.capacityBytes <= 0) return undefined;
-    const pvc = this.store.get("persistentvolumeclaims", usage.namespace, usage.pvc);
-    const tenantId = pvc ? this.store.tenantOf(pvc) : undefined;
+    const pvc = this.cluster.get("persistentvolumeclaims", usage.namespace, usage.pvc);
+    const tenantId = pvc ? this.cluster.tenantOf(pvc) : undefined;
     const record = tenantId ? this.records.get(tenantId) : undefined;
     if (!record) return undefined;
     return {
@@ -360,13 +360,13 @@ export class TenantDirectory {
    * tenants with pods on it.
    */
   private nodesChanged(): void {
-    const lost = lostNodes(this.store);
+    const lost = lostNodes(this.cluster);
     const flipped = new Set([...lost, ...this.lostNodeNames].filter((name) => lost.has(name) !== this.lostNodeNames.has(name)));
     this.lostNodeNames = lost;
     if (flipped.size === 0) return;
-    for (const pod of this.store.list("pods")) {
+    for (const pod of this.cluster.list("pods")) {
       if (!pod.spec.nodeName || !flipped.has(pod.spec.nodeName)) continue;
-      const tenantId = this.store.tenantOf(pod);
+      const tenantId = this.cluster.tenantOf(pod);
       if (!tenantId) continue;
       this.dirty.add(tenantId);
       for (const listener of this.tenantListeners) listener(tenantId);
@@ -391,7 +391,7 @@ export class TenantDirectory {
 
   private flush(): void {
     if (!this.allDirty && this.dirty.size === 0) return;
-    if (this.allDirty) this.lostNodeNames = lostNodes(this.store);
+    if (this.allDirty) this.lostNodeNames = lostNodes(this.cluster);
     const ids = this.allDirty ? [...this.records.keys()] : [...this.dirty];
     this.allDirty = false;
     this.dirty.clear();
@@ -402,7 +402,7 @@ export class TenantDirectory {
       const record = this.records.get(id);
       if (!record) continue;
       const before = this.summariesById.get(id);
-      const next = buildTenantSummary(this.store, record, context);
+      const next = buildTenantSummary(this.cluster, record, context);
       next.problems = next.problems.map((problem) => this.withSince(id, problem, now));
       this.forgetResolved(id, next.problems);
       if (before && sameSummary(before, next)) continue;

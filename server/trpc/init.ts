@@ -6,14 +6,15 @@ import superjson from "superjson";
 import { wireTransformer } from "@/lib/trpc/wire-format";
 import { can, type Permission } from "@/lib/auth/permissions";
 import { getSessionFromHeaders, type AppSession } from "@/server/auth/session";
-import { getDb } from "@/server/db/client";
+import type { PrismaClient } from "@/server/db/client";
 import { AppError, describeError, toTRPCError } from "@/server/errors/app-error";
+import { runtime } from "@/server/runtime";
 
 export interface TRPCContext {
   session: AppSession | null;
   headers: Headers;
-  /** The process-wide Prisma client (getDb() is a lazy singleton; the session lookup needs it anyway). */
-  db: ReturnType<typeof getDb>;
+  /** The process's Prisma client (from server/runtime.ts; the session lookup opened it anyway). */
+  db: PrismaClient;
   /**
    * Called right after a permission check passes. Only the permission-matrix test sets it (to stop
    * the call there, before any handler touches the database or the cluster).
@@ -28,7 +29,7 @@ export interface TRPCMeta {
 
 export async function createTRPCContext(opts: { headers: Headers; session?: AppSession | null }): Promise<TRPCContext> {
   const session = opts.session !== undefined ? opts.session : await getSessionFromHeaders(opts.headers);
-  return { session, headers: opts.headers, db: getDb() };
+  return { session, headers: opts.headers, db: runtime().db };
 }
 
 const t = initTRPC

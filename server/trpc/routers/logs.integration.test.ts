@@ -25,8 +25,7 @@ let modules: {
   init: typeof import("@/server/trpc/init");
   download: typeof import("@/app/api/logs/download/route");
   sessionToken: typeof import("@/server/auth/session-token");
-  cache: typeof import("@/server/kube/cluster-cache");
-  service: typeof import("@/server/logs/log-service");
+  runtime: typeof import("@/server/runtime");
 };
 
 function caller(session: AppSession, signal?: AbortSignal) {
@@ -68,9 +67,9 @@ beforeAll(async () => {
     FLEETDECK_DATA_DIR: path.join(workDir, "data"),
     NEXTAUTH_SECRET: "integration-test-secret-0123456789abcdef",
   });
-  const client = await import("@/server/db/client");
-  db = client.getDb();
-  await client.migrateDbOnce();
+  const { runtime } = await import("@/server/runtime");
+  db = runtime().db;
+  await runtime().migrateDb();
   const { importRegistry } = await import("@/server/tenants/registry-import");
   const rows = (await sim.control("GET", "/_sim/registry")) as { id: string; name: string; database_name: string }[];
   const imported = await importRegistry(db, JSON.stringify(rows), "json", { cluster: "default", actorEmail: "test@local" });
@@ -87,14 +86,12 @@ beforeAll(async () => {
     init: await import("@/server/trpc/init"),
     download: await import("@/app/api/logs/download/route"),
     sessionToken: await import("@/server/auth/session-token"),
-    cache: await import("@/server/kube/cluster-cache"),
-    service: await import("@/server/logs/log-service"),
+    runtime: await import("@/server/runtime"),
   };
 }, 120_000);
 
 afterAll(async () => {
-  modules?.service.getLogHub().close();
-  await modules?.cache.getClusterCache().stop();
+  await modules?.runtime.runtime().stop();
   await sim?.stop();
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });

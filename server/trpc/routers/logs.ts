@@ -6,13 +6,14 @@ import { z } from "zod";
 import { logSourceInput } from "@/lib/logs/log-request";
 import { tenantIdSchema } from "@/lib/tenants/tenant-id";
 import { listLogTargets, openLogStream } from "@/server/logs/log-service";
+import { runtime } from "@/server/runtime";
 import { createTRPCRouter, requirePermission } from "@/server/trpc/init";
 
 const readLogs = requirePermission("logs:read");
 
 export const logsRouter = createTRPCRouter({
   /** Pods and containers of a tenant with restart facts, from the watch cache. */
-  targets: readLogs.input(z.object({ tenantId: tenantIdSchema })).query(({ input }) => listLogTargets(input.tenantId)),
+  targets: readLogs.input(z.object({ tenantId: tenantIdSchema })).query(({ input }) => listLogTargets(runtime(), input.tenantId)),
 
   /**
    * Lines and status changes, batched; every event's id is a cursor, so the SSE link's automatic
@@ -22,7 +23,7 @@ export const logsRouter = createTRPCRouter({
     .input(logSourceInput.extend({ follow: z.boolean(), lastEventId: z.string().max(8_192).nullish() }))
     .subscription(async function* ({ ctx, input, signal }) {
       const abort = signal ?? new AbortController().signal;
-      const opened = await openLogStream(ctx.db, ctx.session.user, input, "stream", abort);
+      const opened = await openLogStream(runtime(), ctx.session.user, input, "stream", abort);
       for await (const { id, event } of opened.events) yield tracked(id, event);
     }),
 });

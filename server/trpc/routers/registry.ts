@@ -3,8 +3,8 @@ import "server-only";
 import { z } from "zod";
 
 import { env } from "@/server/env";
+import { runtime } from "@/server/runtime";
 import { importRegistry, previewRegistryImport, type RegistryProblem } from "@/server/tenants/registry-import";
-import { invalidateRegistry } from "@/server/tenants/tenant-service";
 import { createTRPCRouter, requirePermission } from "@/server/trpc/init";
 
 const importPermission = requirePermission("registry:import");
@@ -48,7 +48,7 @@ export const registryRouter = createTRPCRouter({
     if (result.problems.length === 0) {
       // The rows are committed; a failed refresh must not report the import as failed. The
       // directory reloads the registry on its own schedule anyway.
-      await invalidateRegistry().catch((error: unknown) => console.error("registry import: refreshing the tenant directory failed:", error));
+      await runtime().invalidateRegistry().catch((error: unknown) => console.error("registry import: refreshing the tenant directory failed:", error));
     }
     return withReport(result);
   }),

@@ -3,6 +3,7 @@ import "server-only";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 
+import { runtime } from "@/server/runtime";
 import { getTenantDetail, listTenants, watchTenantDetail } from "@/server/tenants/tenant-service";
 import { tenantIdSchema } from "@/lib/tenants/tenant-id";
 import { tenantListInputSchema } from "@/lib/tenants/tenant-list";
@@ -11,18 +12,18 @@ import { createTRPCRouter, requirePermission } from "@/server/trpc/init";
 export const tenantsRouter = createTRPCRouter({
   list: requirePermission("tenants:read")
     .input(tenantListInputSchema)
-    .query(({ input }) => listTenants(input)),
+    .query(({ input }) => listTenants(runtime().tenants, input)),
 
   get: requirePermission("tenants:read")
     .input(z.object({ id: tenantIdSchema }))
-    .query(({ input }) => getTenantDetail(input.id)),
+    .query(({ input }) => getTenantDetail(runtime().tenants, input.id)),
 
   /** The tenant's fresh detail whenever its cluster objects change (first value: current state). */
   onChange: requirePermission("tenants:read")
     .input(z.object({ id: tenantIdSchema, lastEventId: z.string().nullish() }))
     .subscription(async function* ({ input, signal }) {
       let sequence = 0;
-      for await (const detail of watchTenantDetail(input.id, signal ?? new AbortController().signal)) {
+      for await (const detail of watchTenantDetail(runtime().tenants, input.id, signal ?? new AbortController().signal)) {
         sequence += 1;
         yield tracked(`${Date.now()}-${sequence}`, detail);
       }

@@ -1,9 +1,9 @@
 import { logFileName } from "@/components/logs/log-download";
 import { can } from "@/lib/auth/permissions";
 import { getSessionFromHeaders } from "@/server/auth/session";
-import { getDb } from "@/server/db/client";
 import { logSourceFromSearch, logSourceInput } from "@/lib/logs/log-request";
 import { isNotFound, openLogStream } from "@/server/logs/log-service";
+import { runtime } from "@/server/runtime";
 import type { LogLine } from "@/lib/logs/types";
 
 export const dynamic = "force-dynamic";
@@ -35,7 +35,7 @@ export async function GET(request: Request): Promise<Response> {
 
   let opened;
   try {
-    opened = await openLogStream(getDb(), session.user, { ...input, follow: false }, "download", request.signal);
+    opened = await openLogStream(runtime(), session.user, { ...input, follow: false }, "download", request.signal);
   } catch (error) {
     if (isNotFound(error)) return text(404, error.userMessage);
     throw error;

@@ -1,0 +1,133 @@
+import "server-only";
+
+import { ActiveUsers } from "@/server/auth/active-users";
+import { closeDb, migratePortalDb, openPortalDb, type PortalDatabase, type PrismaClient } from "@/server/db/client";
+import type { ApplyMigrationsResult } from "@/server/db/migrate";
+import { env } from "@/server/env";
+import { configuredClusters, kubeSettings } from "@/server/kube/client";
+import { ClusterCache } from "@/server/kube/cluster-cache";
+import type { ClusterSource } from "@/server/kube/cluster-source";
+import { ClusterSources } from "@/server/kube/cluster-sources";
+import { LogHub } from "@/server/logs/log-hub";
+import { containerLogSource } from "@/server/logs/upstream-stream";
+import { oncePerProcess } from "@/server/process-singleton";
+import { loadRegistryRecords } from "@/server/tenants/tenant-service";
+import { TenantDirectory } from "@/server/tenants/tenant-view";
+
+/**
+ * The one place that creates the process-wide objects: the database, the cluster sources with
+ * their watches, the tenant directory, the log hubs and the active-user cache. Each is made on
+ * first use, so a process starts only what it uses (an import CLI that never serves tenants opens
+ * no watch). Domain code never reaches in here: routers, route handlers and the start-up hook
+ * hand these objects to it.
+ */
+class Runtime {
+  private database: PortalDatabase | undefined;
+  private migration: Promise<ApplyMigrationsResult> | undefined;
+  private caches: ClusterCache[] | undefined;
+  private clusterSources: ClusterSources | undefined;
+  private directory: TenantDirectory | undefined;
+  private readonly logHubs = new Map<string, LogHub>();
+  readonly activeUsers = new ActiveUsers();
+
+  get db(): PrismaClient {
+    return this.openDatabase().db;
+  }
+
+  /**
+   * Applies pending migrations once per process, for the start-up hook (instrumentation.ts), so a
+   * deployment on PostgreSQL migrates itself the way `npm run demo` does through
+   * scripts/db-prepare.ts. Safe next to other replicas (advisory lock); after a failure the next
+   * call tries again.
+   */
+  migrateDb(): Promise<ApplyMigrationsResult> {
+    this.migration ??= migratePortalDb(this.openDatabase()).catch((error: unknown) => {
+      this.migration = undefined;
+      throw error;
+    });
+    return this.migration;
+  }
+
+  /** The configured clusters, each a watch-fed cache started on first use. */
+  get clusters(): ClusterSources {
+    if (!this.clusterSources) {
+      const settings = kubeSettings();
+      const caches = configuredClusters().map((connection) => new ClusterCache({ ...connection, settings }));
+      for (const cache of caches) cache.start();
+      this.caches = caches;
+      this.clusterSources = new ClusterSources(caches);
+    }
+    return this.clusterSources;
+  }
+
+  /**
+   * The tenants of the portal's own cluster (FLEETDECK_CLUSTER_NAME), kept current from first use.
+   * Tenants of a further cluster would get a directory of their own over its source.
+   */
+  get tenants(): TenantDirectory {
+    if (!this.directory) {
+      const directory = new TenantDirectory({
+        cluster: this.clusters.get(env.FLEETDECK_CLUSTER_NAME),
+        loadRegistry: () => loadRegistryRecords(this.db),
+      });
+      directory.start();
+      this.directory = directory;
+    }
+    return this.directory;
+  }
+
+  /**
+   * The hub holding `cluster`'s log streams, one per cluster (a ContainerRef names no cluster).
+   * Each caps its own follows at LOG_MAX_UPSTREAM_STREAMS.
+   */
+  logHub(cluster: ClusterSource): LogHub {
+    let hub = this.logHubs.get(cluster.name);
+    if (!hub) {
+      hub = new LogHub({ maxUpstreams: env.LOG_MAX_UPSTREAM_STREAMS, source: containerLogSource(cluster) });
+      this.logHubs.set(cluster.name, hub);
+    }
+    return hub;
+  }
+
+  /**
+   * Call after the registry changed (an import) so the next read sees it. A process that never
+   * served tenants (an import CLI) has no directory: nothing to refresh, and no watches to start.
+   */
+  async invalidateRegistry(): Promise<void> {
+    await this.directory?.invalidateRegistry();
+  }
+
+  /** Starts the tenant directory and the watches under it now, so the first page view finds them warm. */
+  start(): void {
+    this.tenants.start();
+  }
+
+  /**
+   * Closes what was opened (log hubs, directory, watches, database) and forgets it, so a later
+   * use starts afresh; for benches and tests that end with the process still running.
+   */
+  async stop(): Promise<void> {
+    for (const hub of this.logHubs.values()) hub.close();
+    this.logHubs.clear();
+    this.directory?.stop();
+    this.directory = undefined;
+    const caches = this.caches ?? [];
+    this.caches = undefined;
+    this.clusterSources = undefined;
+    await Promise.all(caches.map((cache) => cache.stop()));
+    const database = this.database;
+    this.database = undefined;
+    this.migration = undefined;
+    if (database) await closeDb(database.db);
+  }
+
+  private openDatabase(): PortalDatabase {
+    this.database ??= openPortalDb();
+    return this.database;
+  }
+}
+
+/** This process's runtime; the same object from every bundle Next evaluates this module in. */
+export function runtime(): Runtime {
+  return oncePerProcess("fleetdeck.runtime", () => new Runtime());
+}
