@@ -16,7 +16,7 @@ import { TenantDirectory } from "@/server/tenants/tenant-view";
 import type { TenantRecord } from "@/lib/tenants/types";
 import { ClusterCache } from "./cluster-cache";
 import type { CacheChange } from "./cluster-store";
-import { RESOURCE_NAMES } from "./objects";
+import { RESOURCE_NAMES } from "./kinds";
 
 const TOKEN = "t";
 // Longer than the simulator's bookmark interval (10 s), as 90 s is longer than an API server's

@@ -5,7 +5,7 @@ import { kubeGetJson, type ClusterConnection, type KubeSettings } from "./client
 import type { ClusterSource } from "./cluster-source";
 import { ClusterStore, type FeedName, type VolumeUsage } from "./cluster-store";
 import { KubeError, toKubeError } from "./kube-error";
-import { createSlimmers, RESOURCE_NAMES, RESOURCE_PATHS, type ResourceName } from "./objects";
+import { createSlimmers, RESOURCE_NAMES, RESOURCE_PATHS, type ResourceName } from "./kinds";
 import { openPodLog, type PodLogOptions } from "./pod-logs";
 import { listAndWatch, type RawObject } from "./watch-stream";
 

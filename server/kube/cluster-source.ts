@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import type { CacheChange, FeedFreshness, VolumeUsage } from "./cluster-store";
-import type { CachedObject, ObjectByResource, ResourceName } from "./objects";
+import type { CachedObject, ObjectByResource, ResourceName } from "./kinds";
 import type { PodLogOptions } from "./pod-logs";
 
 /**

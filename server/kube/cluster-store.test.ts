@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ClusterStore, type CacheChange } from "./cluster-store";
 import { TENANT_LABEL, tenantFixture } from "./fixtures/cluster-objects";
 import { KubeError } from "./kube-error";
-import { slimmers } from "./objects";
+import { slimmers } from "./kinds";
 
 const fixture = tenantFixture("indexme");
 const raw = (resource: string) => fixture.objects.find((o) => o.resource === resource)!.raw as any;

@@ -5,7 +5,8 @@
  */
 import type { ClusterReads } from "./cluster-source";
 import type { KubeError } from "./kube-error";
-import type { CachedObject, EventObject, ObjectByResource, ResourceName } from "./objects";
+import type { EventObject } from "./kinds/event";
+import type { CachedObject, ObjectByResource, ResourceName } from "./kinds";
 import type { WatchEvent } from "./watch-stream";
 import type { FeedFreshness, FeedName } from "@/lib/cluster/views";
 export type { FeedFreshness, FeedName };

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
-import { RESOURCE_PATHS } from "./objects";
+import { RESOURCE_PATHS } from "./kinds";
 
 interface PolicyRule {
   apiGroups: string[];

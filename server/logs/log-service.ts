@@ -7,7 +7,7 @@ import type { PrismaClient } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import type { ClusterSource } from "@/server/kube/cluster-source";
 import type { ClusterSources } from "@/server/kube/cluster-sources";
-import type { PodObject } from "@/server/kube/objects";
+import type { PodObject } from "@/server/kube/kinds/pod";
 import { getTenantDetail } from "@/server/tenants/tenant-service";
 import type { TenantDirectory } from "@/server/tenants/tenant-view";
 import type { LogHub } from "./log-hub";

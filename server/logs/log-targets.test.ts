@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ContainerStatus, PodObject } from "@/server/kube/objects";
+import type { ContainerStatus, PodObject } from "@/server/kube/kinds/pod";
 import { podLogTargets } from "./log-targets";
 
 const meta = (name: string, created: string) => ({ name, namespace: "tenant-a", uid: name, resourceVersion: "1", creationTimestamp: created, labels: {}, annotations: {}, ownerReferences: [] });

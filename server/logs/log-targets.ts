@@ -1,4 +1,4 @@
-import type { ContainerState, ContainerStatus, PodObject } from "@/server/kube/objects";
+import type { ContainerState, ContainerStatus, PodObject } from "@/server/kube/kinds/pod";
 import type { LogTarget, LogTargetContainer } from "@/lib/logs/types";
 
 /** What a container is doing, in kubectl's words: Running, Completed, CrashLoopBackOff, ... */

@@ -1,7 +1,7 @@
 import "server-only";
 import type { ClusterSource } from "@/server/kube/cluster-source";
 import { KubeError, toKubeError } from "@/server/kube/kube-error";
-import type { PodObject } from "@/server/kube/objects";
+import type { PodObject } from "@/server/kube/kinds/pod";
 import type { PodLogOptions } from "@/server/kube/pod-logs";
 import { capTailLines, MAX_TAIL_LINES } from "@/lib/logs/log-request";
 import { LineSequencer, OverlapFilter, parseKubeletLine, truncateToSecond, type ResumeCursor } from "./log-line";

@@ -206,7 +206,7 @@ describe("registry ⨝ cluster", () => {
     directory.onTenantChange((id) => changed.push(id));
 
     const crashing = tenantFixture("alpha", { pod: podStates.crashLoop(2) }).objects.find((o) => o.resource === "pods")!;
-    const { slimmers } = await import("@/server/kube/objects");
+    const { slimmers } = await import("@/server/kube/kinds");
     store.apply("pods", { type: "modified", object: slimmers.pods(crashing.raw), resourceVersion: "9999" });
     store.flushChanges();
 
@@ -227,7 +227,7 @@ describe("registry ⨝ cluster", () => {
     directory.summaries();
     directory.orphans();
     const version = directory.version;
-    const { slimmers } = await import("@/server/kube/objects");
+    const { slimmers } = await import("@/server/kube/kinds");
 
     // The same pod written again (a status heartbeat, a new resourceVersion): nothing to show.
     const pod = a.objects.find((o) => o.resource === "pods")!;

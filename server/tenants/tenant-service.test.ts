@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { clusterBasics, podStates, tenantFixture, warmStore } from "@/server/kube/fixtures/cluster-objects";
-import { slimmers } from "@/server/kube/objects";
+import { slimmers } from "@/server/kube/kinds";
 import { getTenantDetail, listTenants, watchFleetChanges, watchTenantDetail } from "./tenant-service";
 import { TenantDirectory } from "./tenant-view";
 

@@ -1,7 +1,7 @@
 import "server-only";
 import type { PrismaClient } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
-import { intern } from "@/server/kube/objects";
+import { intern } from "@/server/kube/kinds/slimming";
 import { queryTenants, summarizeFleet } from "./fleet-query";
 import { listRegistryTenants } from "./registry";
 import type { TenantDirectory } from "./tenant-view";

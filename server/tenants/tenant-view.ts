@@ -1,10 +1,10 @@
 import "server-only";
 import type { ClusterReads, ClusterSource } from "@/server/kube/cluster-source";
 import type { VolumeUsage } from "@/server/kube/cluster-store";
-import type { DeploymentObject, JobObject, PodObject } from "@/server/kube/objects";
-import { deploymentStatus } from "@/server/kube/status/deployment-status";
-import { podStatus } from "@/server/kube/status/pod-status";
-import { pvcStatus } from "@/server/kube/status/pvc-status";
+import { deploymentStatus, type DeploymentObject } from "@/server/kube/kinds/deployment";
+import type { JobObject } from "@/server/kube/kinds/job";
+import { pvcStatus } from "@/server/kube/kinds/persistent-volume-claim";
+import { podStatus, type PodObject } from "@/server/kube/kinds/pod";
 import type { PodView, PvcView } from "@/lib/cluster/views";
 import { assessTenantHealth, type BackupRun } from "./health";
 import type {

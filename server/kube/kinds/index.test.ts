@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { podStates, TENANT_LABEL, tenantFixture } from "./fixtures/cluster-objects";
-import { createSlimmers, slimmers } from "./objects";
+import { podStates, TENANT_LABEL, tenantFixture } from "../fixtures/cluster-objects";
+import { createSlimmers, slimmers } from "./index";
 
 // The cache holds ~90,000 slimmed objects at 10,000 tenants: these pin what is kept to what the
 // readers (status derivation, health, tenant view, logs) use, so a field does not creep back.

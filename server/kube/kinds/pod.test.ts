@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { podStates, tenantFixture, type TenantFixtureOptions } from "../fixtures/cluster-objects";
-import { slimmers } from "../objects";
-import { podStatus } from "./pod-status";
+import { slimmers } from "./index";
+import { podStatus } from "./pod";
 
 function pod(state?: TenantFixtureOptions["pod"], mutate?: (raw: any) => void) {
   const raw = structuredClone(tenantFixture("p", { pod: state }).objects.find((o) => o.resource === "pods")!.raw) as any;

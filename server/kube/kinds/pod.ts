@@ -1,6 +1,94 @@
-import type { ContainerStatus, PodObject } from "../objects";
-import type { PodView } from "@/lib/cluster/views";
+import type { RawObject } from "../watch-stream";
+import { interned, slimConditionsOf, slimContainers, slimList, type CachedKind, type ContainerSpec, type MetadataSlimmer, type ObjectMeta, type Raw } from "./slimming";
+import type { Condition, PodView } from "@/lib/cluster/views";
 
+export interface ContainerState {
+  waiting?: { reason?: string; message?: string };
+  /** Only its presence is read. */
+  running?: Record<string, never>;
+  terminated?: { reason?: string; exitCode: number; signal?: number; finishedAt?: string };
+}
+
+export interface ContainerStatus {
+  name: string;
+  ready: boolean;
+  restartCount: number;
+  state: ContainerState;
+  lastState: ContainerState;
+}
+
+export interface PodObject {
+  kind: "Pod";
+  metadata: ObjectMeta;
+  spec: {
+    nodeName?: string;
+    containers: readonly ContainerSpec[];
+    initContainers: readonly ContainerSpec[];
+  };
+  status: {
+    phase?: string;
+    reason?: string;
+    message?: string;
+    startTime?: string;
+    /** Ready, Initialized and PodScheduled only; reason, message and time only while not True. */
+    conditions: readonly Condition[];
+    containerStatuses: readonly ContainerStatus[];
+    initContainerStatuses: readonly ContainerStatus[];
+  };
+}
+
+// Shared by every container in that state. Frozen, since one mutation would show on all of them.
+const EMPTY_STATE: ContainerState = Object.freeze({});
+const RUNNING: Record<string, never> = Object.freeze({});
+
+// podStatus reads Ready (status; since when not ready), Initialized (status) and PodScheduled
+// (Unschedulable reason, message, since).
+const POD_CONDITIONS = new Set(["Ready", "Initialized", "PodScheduled"]);
+
+function slimState(s: Raw | undefined): ContainerState {
+  if (!s || (!s.waiting && !s.running && !s.terminated)) return EMPTY_STATE;
+  const out: ContainerState = {};
+  if (s.waiting) out.waiting = { reason: interned(s.waiting.reason), message: interned(s.waiting.message) };
+  if (s.running) out.running = RUNNING;
+  if (s.terminated) {
+    out.terminated = { reason: interned(s.terminated.reason), exitCode: s.terminated.exitCode ?? 0, signal: s.terminated.signal, finishedAt: interned(s.terminated.finishedAt) };
+  }
+  return out;
+}
+
+function slimContainerStatus(c: Raw): ContainerStatus {
+  return {
+    name: interned(c.name),
+    ready: Boolean(c.ready),
+    restartCount: c.restartCount ?? 0,
+    state: slimState(c.state),
+    lastState: slimState(c.lastState),
+  };
+}
+
+function slimPod(raw: RawObject, slimMetadata: MetadataSlimmer): PodObject {
+  const r = raw as Raw;
+  return {
+    kind: "Pod",
+    metadata: slimMetadata(raw, { owners: "kind", uniqueName: true }),
+    spec: {
+      nodeName: interned(r.spec?.nodeName),
+      containers: slimContainers(r.spec?.containers),
+      initContainers: slimContainers(r.spec?.initContainers),
+    },
+    status: {
+      phase: interned(r.status?.phase),
+      reason: interned(r.status?.reason),
+      message: interned(r.status?.message),
+      startTime: interned(r.status?.startTime),
+      conditions: slimConditionsOf(r.status?.conditions, POD_CONDITIONS),
+      containerStatuses: slimList(r.status?.containerStatuses, slimContainerStatus),
+      initContainerStatuses: slimList(r.status?.initContainerStatuses, slimContainerStatus),
+    },
+  };
+}
+
+export const podKind: CachedKind<PodObject> = { path: "/api/v1/pods", slim: slimPod };
 
 /** Follows kubectl's pod printer (printPod in pkg/printers/internalversion/printers.go). */
 export function podStatus(pod: PodObject): PodView {

@@ -1,6 +1,52 @@
-import type { Condition, DeploymentObject, ReplicaSetObject } from "../objects";
-import type { DeploymentView } from "@/lib/cluster/views";
+import type { RawObject } from "../watch-stream";
+import type { ReplicaSetObject } from "./replica-set";
+import { interned, REVISION_ANNOTATION, slimConditions, slimContainers, type CachedKind, type ContainerSpec, type MetadataSlimmer, type ObjectMeta, type Raw } from "./slimming";
+import type { Condition, DeploymentView } from "@/lib/cluster/views";
 
+export interface DeploymentObject {
+  kind: "Deployment";
+  metadata: ObjectMeta;
+  spec: {
+    replicas: number;
+    paused?: boolean;
+    strategy?: string;
+    containers: readonly ContainerSpec[];
+  };
+  status: {
+    observedGeneration?: number;
+    replicas: number;
+    readyReplicas: number;
+    updatedReplicas: number;
+    availableReplicas: number;
+    unavailableReplicas: number;
+    conditions: readonly Condition[];
+  };
+}
+
+function slimDeployment(raw: RawObject, slimMetadata: MetadataSlimmer): DeploymentObject {
+  const r = raw as Raw;
+  return {
+    kind: "Deployment",
+    metadata: slimMetadata(raw, { deployment: true }),
+    spec: {
+      replicas: r.spec?.replicas ?? 1,
+      paused: r.spec?.paused,
+      strategy: interned(r.spec?.strategy?.type),
+      containers: slimContainers(r.spec?.template?.spec?.containers),
+    },
+    status: {
+      observedGeneration: r.status?.observedGeneration,
+      replicas: r.status?.replicas ?? 0,
+      readyReplicas: r.status?.readyReplicas ?? 0,
+      updatedReplicas: r.status?.updatedReplicas ?? 0,
+      availableReplicas: r.status?.availableReplicas ?? 0,
+      unavailableReplicas: r.status?.unavailableReplicas ?? 0,
+      conditions: slimConditions(r.status?.conditions),
+    },
+  };
+}
+
+export const deploymentKind: CachedKind<DeploymentObject> = { path: "/apis/apps/v1/deployments", slim: slimDeployment };
 
 function baseStatus(deployment: DeploymentObject): DeploymentView {
   const { spec, status } = deployment;
@@ -33,7 +79,7 @@ function baseStatus(deployment: DeploymentObject): DeploymentView {
     status: display,
     rolloutStuck: stuck ? { message: progressing?.message ?? "progress deadline exceeded", since: progressing?.lastTransitionTime } : undefined,
     conditions: status.conditions,
-    revision: deployment.metadata.annotations["deployment.kubernetes.io/revision"],
+    revision: deployment.metadata.annotations[REVISION_ANNOTATION],
     createdAt: deployment.metadata.creationTimestamp,
   };
 }
@@ -44,12 +90,12 @@ export function deploymentStatus(deployment: DeploymentObject, replicaSets: Repl
   const owned = replicaSets.filter((rs) => rs.metadata.ownerReferences.some((o) => o.uid === deployment.metadata.uid || (o.kind === "Deployment" && o.name === deployment.metadata.name)));
   if (owned.length === 0) return view;
   const current =
-    owned.find((rs) => rs.metadata.annotations["deployment.kubernetes.io/revision"] === view.revision) ??
+    owned.find((rs) => rs.metadata.annotations[REVISION_ANNOTATION] === view.revision) ??
     owned.reduce((a, b) => ((a.metadata.creationTimestamp ?? "") > (b.metadata.creationTimestamp ?? "") ? a : b));
   return {
     ...view,
     lastRollout: {
-      revision: current.metadata.annotations["deployment.kubernetes.io/revision"],
+      revision: current.metadata.annotations[REVISION_ANNOTATION],
       replicaSet: current.metadata.name,
       at: current.metadata.creationTimestamp,
       images: current.spec.images,
