@@ -68,6 +68,30 @@ describe("slimmed objects keep exactly what readers use", () => {
     });
   });
 
+  it("a pod's init containers: only a sidecar keeps its restart policy, and an init status its started flag only while true", () => {
+    const [raw] = rawOf("pods");
+    raw.spec.initContainers = [
+      { name: "migrate", image: "odoo:17.0", restartPolicy: undefined, command: ["odoo", "-u", "all"] },
+      { name: "log-shipper", image: "fluent-bit:3.1", restartPolicy: "Always", env: [{ name: "TOKEN", value: "secret" }] },
+    ];
+    raw.status.initContainerStatuses = [
+      { name: "migrate", ready: false, started: false, restartCount: 0, state: { terminated: { reason: "Completed", exitCode: 0 } }, lastState: {} },
+      { name: "log-shipper", ready: true, started: true, restartCount: 0, state: { running: { startedAt: "2026-11-23T10:00:10Z" } }, lastState: {} },
+    ];
+    const slim = slimmers.pods(raw);
+    expect(slim.spec.initContainers).toEqual([
+      { name: "migrate", image: "odoo:17.0", resources: {} },
+      { name: "log-shipper", image: "fluent-bit:3.1", resources: {}, restartPolicy: "Always" },
+    ]);
+    expect(slim.status.initContainerStatuses).toEqual([
+      { name: "migrate", ready: false, restartCount: 0, state: { terminated: { reason: "Completed", exitCode: 0, signal: undefined, finishedAt: undefined } }, lastState: {} },
+      { name: "log-shipper", ready: true, started: true, restartCount: 0, state: { running: {} }, lastState: {} },
+    ]);
+    // Absent, not undefined: an undefined property still costs its slot on every object.
+    expect(Object.keys(slim.spec.initContainers[0])).toEqual(["name", "image", "resources"]);
+    expect("started" in slim.status.initContainerStatuses[0] || "started" in slim.status.containerStatuses[0]).toBe(false);
+  });
+
   it("backup jobs: owner kind, a True Complete as type/status, a True Failed with its reason, message and time", () => {
     const [succeeded, failed] = rawOf("jobs", { backupFailed: true });
     succeeded.status.conditions.unshift({ type: "SuccessCriteriaMet", status: "True", reason: "CompletionsReached", message: "Reached expected number of succeeded pods" });

@@ -95,3 +95,93 @@ describe("pod status, as kubectl prints it", () => {
     expect(podStatus(object)).toMatchObject({ status: "Running", containers: [{ name: "odoo" }] });
   });
 });
+
+// A sidecar is an init container with restartPolicy Always (Kubernetes 1.29+): kubectl counts it
+// with the containers once started. The fixture pod gains one, declared before any other init container.
+const SIDECAR = { name: "log-shipper", image: "fluent-bit:3.1", restartPolicy: "Always" };
+const sidecarStatus = (extra: Record<string, unknown> = {}) => ({ name: "log-shipper", ready: true, started: true, restartCount: 0, state: { running: {} }, lastState: {}, ...extra });
+
+function initializing(raw: any) {
+  raw.status.phase = "Pending";
+  raw.status.conditions = raw.status.conditions.map((c: any) => (c.type === "Initialized" || c.type === "Ready" ? { ...c, status: "False" } : c));
+  raw.status.containerStatuses = [{ name: "odoo", ready: false, started: false, restartCount: 0, state: { waiting: { reason: "PodInitializing" } }, lastState: {} }];
+}
+
+describe("pod status with a sidecar, as kubectl prints it since 1.29", () => {
+  it("a ready sidecar counts in READY (2/2) and is listed after the containers", () => {
+    const view = podStatus(
+      pod(undefined, (raw) => {
+        raw.spec.initContainers = [SIDECAR];
+        raw.status.initContainerStatuses = [sidecarStatus()];
+      }),
+    );
+    expect(view).toMatchObject({ status: "Running", ready: "2/2", readyContainers: 2, totalContainers: 2, restarts: 0, podReady: true });
+    expect(view.containers.map((c) => [c.name, c.state, c.ready])).toEqual([
+      ["odoo", "running", true],
+      ["log-shipper", "running", true],
+    ]);
+  });
+
+  it("a sidecar that restarted counts in RESTARTS, the last restart and the last termination; a finished init container's restarts do not", () => {
+    const view = podStatus(
+      pod(undefined, (raw) => {
+        raw.spec.initContainers = [{ name: "migrate", image: "odoo:17.0" }, SIDECAR];
+        raw.status.initContainerStatuses = [
+          { name: "migrate", ready: false, restartCount: 1, state: { terminated: { reason: "Completed", exitCode: 0 } }, lastState: { terminated: { reason: "Error", exitCode: 1, finishedAt: "2026-11-23T09:59:00Z" } } },
+          sidecarStatus({ restartCount: 3, lastState: { terminated: { reason: "Error", exitCode: 1, finishedAt: "2026-11-23T11:50:00Z" } } }),
+        ];
+      }),
+    );
+    expect(view).toMatchObject({ status: "Running", ready: "2/2", restarts: 3, lastRestartAt: "2026-11-23T11:50:00Z" });
+    expect(view.lastTermination).toEqual({ container: "log-shipper", reason: "Error", exitCode: 1, finishedAt: "2026-11-23T11:50:00Z" });
+  });
+
+  it("while initializing, a started sidecar lets the next init container run: Init:1/2 with the sidecar ready", () => {
+    const view = podStatus(
+      pod(undefined, (raw) => {
+        initializing(raw);
+        raw.spec.initContainers = [SIDECAR, { name: "migrate", image: "odoo:17.0" }];
+        raw.status.initContainerStatuses = [sidecarStatus(), { name: "migrate", ready: false, started: true, restartCount: 0, state: { running: {} }, lastState: {} }];
+      }),
+    );
+    expect(view).toMatchObject({ status: "Init:1/2", ready: "1/2", phase: "Pending", podReady: false });
+    const notStarted = podStatus(
+      pod(undefined, (raw) => {
+        initializing(raw);
+        raw.spec.initContainers = [SIDECAR, { name: "migrate", image: "odoo:17.0" }];
+        raw.status.initContainerStatuses = [
+          sidecarStatus({ ready: false, started: false }),
+          { name: "migrate", ready: false, restartCount: 0, state: { waiting: { reason: "PodInitializing" } }, lastState: {} },
+        ];
+      }),
+    );
+    expect(notStarted).toMatchObject({ status: "Init:0/2", ready: "0/2" });
+  });
+
+  it("a crash-looping sidecar shows as Init:CrashLoopBackOff beside a running container, its restarts and exit counted", () => {
+    const view = podStatus(
+      pod(undefined, (raw) => {
+        raw.spec.initContainers = [SIDECAR];
+        raw.status.conditions = raw.status.conditions.map((c: any) => (c.type === "Ready" ? { ...c, status: "False" } : c));
+        raw.status.initContainerStatuses = [
+          sidecarStatus({
+            ready: false,
+            started: false,
+            restartCount: 5,
+            state: { waiting: { reason: "CrashLoopBackOff", message: "back-off 5m0s restarting failed container=log-shipper" } },
+            lastState: { terminated: { reason: "Error", exitCode: 1, finishedAt: "2026-11-23T11:58:00Z" } },
+          }),
+        ];
+      }),
+    );
+    expect(view).toMatchObject({
+      status: "Init:CrashLoopBackOff",
+      ready: "1/2",
+      restarts: 5,
+      lastRestartAt: "2026-11-23T11:58:00Z",
+      podReady: false,
+      message: "back-off 5m0s restarting failed container=log-shipper",
+    });
+    expect(view.lastTermination).toMatchObject({ container: "log-shipper", reason: "Error", exitCode: 1 });
+  });
+});

@@ -1,5 +1,5 @@
 import type { RawObject } from "../watch-stream";
-import { interned, slimConditionsOf, slimContainers, slimList, type CachedKind, type ContainerSpec, type MetadataSlimmer, type ObjectMeta, type Raw } from "./slimming";
+import { interned, slimConditionsOf, slimContainer, slimContainers, slimList, type CachedKind, type ContainerSpec, type MetadataSlimmer, type ObjectMeta, type Raw } from "./slimming";
 import type { Condition, PodView } from "@/lib/cluster/views";
 
 export interface ContainerState {
@@ -13,8 +13,15 @@ export interface ContainerStatus {
   name: string;
   ready: boolean;
   restartCount: number;
+  /** Init containers only, and only while true: from then on a sidecar runs beside the others. */
+  started?: true;
   state: ContainerState;
   lastState: ContainerState;
+}
+
+/** An init container; `restartPolicy: "Always"` makes it a sidecar that keeps running beside the containers. */
+export interface InitContainerSpec extends ContainerSpec {
+  restartPolicy?: "Always";
 }
 
 export interface PodObject {
@@ -23,7 +30,7 @@ export interface PodObject {
   spec: {
     nodeName?: string;
     containers: readonly ContainerSpec[];
-    initContainers: readonly ContainerSpec[];
+    initContainers: readonly InitContainerSpec[];
   };
   status: {
     phase?: string;
@@ -35,6 +42,11 @@ export interface PodObject {
     containerStatuses: readonly ContainerStatus[];
     initContainerStatuses: readonly ContainerStatus[];
   };
+}
+
+/** A restartable init container (Kubernetes 1.29+): started like an init container, then run like a container. */
+export function isSidecar(container: InitContainerSpec): boolean {
+  return container.restartPolicy === "Always";
 }
 
 // Shared by every container in that state. Frozen, since one mutation would show on all of them.
@@ -66,6 +78,20 @@ function slimContainerStatus(c: Raw): ContainerStatus {
   };
 }
 
+// Only set when true: most pods have no init container running, so most statuses never carry it.
+function slimInitContainerStatus(c: Raw): ContainerStatus {
+  const status = slimContainerStatus(c);
+  if (c.started === true) status.started = true;
+  return status;
+}
+
+// Only sidecars carry a restart policy: the constant "Always" is one shared string, not one per pod.
+function slimInitContainer(c: Raw): InitContainerSpec {
+  const container: InitContainerSpec = slimContainer(c);
+  if (c.restartPolicy === "Always") container.restartPolicy = "Always";
+  return container;
+}
+
 function slimPod(raw: RawObject, slimMetadata: MetadataSlimmer): PodObject {
   const r = raw as Raw;
   return {
@@ -74,7 +100,7 @@ function slimPod(raw: RawObject, slimMetadata: MetadataSlimmer): PodObject {
     spec: {
       nodeName: interned(r.spec?.nodeName),
       containers: slimContainers(r.spec?.containers),
-      initContainers: slimContainers(r.spec?.initContainers),
+      initContainers: slimList(r.spec?.initContainers, slimInitContainer),
     },
     status: {
       phase: interned(r.status?.phase),
@@ -83,31 +109,50 @@ function slimPod(raw: RawObject, slimMetadata: MetadataSlimmer): PodObject {
       startTime: interned(r.status?.startTime),
       conditions: slimConditionsOf(r.status?.conditions, POD_CONDITIONS),
       containerStatuses: slimList(r.status?.containerStatuses, slimContainerStatus),
-      initContainerStatuses: slimList(r.status?.initContainerStatuses, slimContainerStatus),
+      initContainerStatuses: slimList(r.status?.initContainerStatuses, slimInitContainerStatus),
     },
   };
 }
 
 export const podKind: CachedKind<PodObject> = { path: "/api/v1/pods", slim: slimPod };
 
-/** Follows kubectl's pod printer (printPod in pkg/printers/internalversion/printers.go). */
+/**
+ * Follows kubectl's pod printer (printPod in pkg/printers/internalversion/printers.go), sidecars
+ * included as it counts them since Kubernetes 1.29: a started sidecar counts in READY and lets the
+ * next init container run, and once the pod is initialized RESTARTS keeps the sidecars' restarts
+ * while dropping those of the init containers that ran to completion.
+ */
 export function podStatus(pod: PodObject): PodView {
   const spec = pod.spec;
   const status = pod.status;
+  const sidecars = spec.initContainers.filter(isSidecar);
+  const sidecarNames = new Set(sidecars.map((c) => c.name));
   let reason = status.reason || status.phase || "Unknown";
   let restarts = 0;
   let readyContainers = 0;
   let lastRestartAt: string | undefined;
   let message: string | undefined;
+  let sidecarRestarts = 0;
+  let sidecarLastRestartAt: string | undefined;
 
   let initializing = false;
   for (let i = 0; i < status.initContainerStatuses.length; i++) {
     const container = status.initContainerStatuses[i];
+    const sidecar = sidecarNames.has(container.name);
+    const restartedAt = container.lastState.terminated?.finishedAt;
     restarts += container.restartCount;
-    lastRestartAt = later(lastRestartAt, container.lastState.terminated?.finishedAt);
+    lastRestartAt = later(lastRestartAt, restartedAt);
+    if (sidecar) {
+      sidecarRestarts += container.restartCount;
+      sidecarLastRestartAt = later(sidecarLastRestartAt, restartedAt);
+    }
     const terminated = container.state.terminated;
     const waiting = container.state.waiting;
     if (terminated && terminated.exitCode === 0) continue;
+    if (sidecar && container.started) {
+      if (container.ready) readyContainers++;
+      continue;
+    }
     if (terminated) {
       reason = terminated.reason ? `Init:${terminated.reason}` : terminated.signal ? `Init:Signal:${terminated.signal}` : `Init:ExitCode:${terminated.exitCode}`;
     } else if (waiting?.reason && waiting.reason !== "PodInitializing") {
@@ -122,7 +167,8 @@ export function podStatus(pod: PodObject): PodView {
 
   const podReady = condition(pod, "Ready")?.status === "True";
   if (!initializing || condition(pod, "Initialized")?.status === "True") {
-    restarts = 0;
+    restarts = sidecarRestarts;
+    lastRestartAt = sidecarLastRestartAt;
     let hasRunning = false;
     for (let i = status.containerStatuses.length - 1; i >= 0; i--) {
       const container = status.containerStatuses[i];
@@ -156,17 +202,20 @@ export function podStatus(pod: PodObject): PodView {
       : undefined;
   if (unschedulable && reason === "Pending") message = unschedulable.message;
 
+  const sidecarStatuses = status.initContainerStatuses.filter((c) => sidecarNames.has(c.name));
+  const totalContainers = spec.containers.length + sidecars.length;
   return {
     name: pod.metadata.name,
     namespace: pod.metadata.namespace ?? "",
     phase: status.phase ?? "Unknown",
     status: reason,
-    ready: `${readyContainers}/${spec.containers.length}`,
+    ready: `${readyContainers}/${totalContainers}`,
     readyContainers,
-    totalContainers: spec.containers.length,
+    totalContainers,
     restarts,
     lastRestartAt,
-    lastTermination: lastTermination(status.containerStatuses),
+    // Sidecars run beside the containers and their restarts count: their exits explain those too.
+    lastTermination: lastTermination([...status.containerStatuses, ...sidecarStatuses]),
     message,
     unschedulable,
     nodeName: spec.nodeName,
@@ -175,20 +224,25 @@ export function podStatus(pod: PodObject): PodView {
     terminating,
     podReady,
     notReadySince: podReady ? undefined : (condition(pod, "Ready")?.lastTransitionTime ?? pod.metadata.creationTimestamp),
-    containers: spec.containers.map((container) => {
-      const containerStatus = status.containerStatuses.find((c) => c.name === container.name);
-      const state = containerStatus?.state;
-      return {
-        name: container.name,
-        image: container.image,
-        ready: containerStatus?.ready ?? false,
-        restarts: containerStatus?.restartCount ?? 0,
-        state: state?.running ? "running" : state?.waiting ? "waiting" : state?.terminated ? "terminated" : "unknown",
-        reason: state?.waiting?.reason ?? state?.terminated?.reason,
-        requests: container.resources.requests,
-        limits: container.resources.limits,
-      };
-    }),
+    containers: [
+      ...spec.containers.map((container) => containerView(container, status.containerStatuses)),
+      ...sidecars.map((container) => containerView(container, sidecarStatuses)),
+    ],
+  };
+}
+
+function containerView(container: ContainerSpec, statuses: readonly ContainerStatus[]): PodView["containers"][number] {
+  const containerStatus = statuses.find((c) => c.name === container.name);
+  const state = containerStatus?.state;
+  return {
+    name: container.name,
+    image: container.image,
+    ready: containerStatus?.ready ?? false,
+    restarts: containerStatus?.restartCount ?? 0,
+    state: state?.running ? "running" : state?.waiting ? "waiting" : state?.terminated ? "terminated" : "unknown",
+    reason: state?.waiting?.reason ?? state?.terminated?.reason,
+    requests: container.resources.requests,
+    limits: container.resources.limits,
   };
 }
 
