@@ -62,7 +62,7 @@ export function LogSourceControls({
                 {target.containers.map((entry) => (
                   <option key={entry.name} value={`${target.pod}/${entry.name}`}>
                     {entry.name}
-                    {entry.init ? " (init)" : ""}
+                    {entry.sidecar ? " (sidecar)" : entry.init ? " (init)" : ""}
                     {entry.restartCount ? ` · ${entry.restartCount} restarts` : ""}
                   </option>
                 ))}

@@ -24,6 +24,8 @@ export type LogStreamEvent =
 export interface LogTargetContainer {
   name: string;
   init: boolean;
+  /** An init container that keeps running beside the containers (restartPolicy Always); set only then. */
+  sidecar?: boolean;
   restartCount: number;
   state: string;
   hasPrevious: boolean;

@@ -46,6 +46,18 @@ describe("podLogTargets", () => {
     ]);
   });
 
+  it("marks a sidecar, still listed as an init container so that a pod's default stays its own container", () => {
+    const withSidecar = pod("odoo-d", "2026-11-23T10:00:00Z", {
+      containerStatuses: [status("odoo", { state: { running: {} } })],
+      initContainerStatuses: [status("log-shipper", { ready: true, started: true, restartCount: 1, state: { running: {} }, lastState: { terminated: { reason: "Error", exitCode: 1 } } })],
+    });
+    withSidecar.spec = { ...withSidecar.spec, initContainers: [{ name: "log-shipper", image: "fluent-bit:3.1", resources: {}, restartPolicy: "Always" }] };
+    expect(podLogTargets([withSidecar])[0].containers).toEqual([
+      { name: "log-shipper", init: true, sidecar: true, restartCount: 1, state: "Running", hasPrevious: true, lastTermination: { reason: "Error", exitCode: 1 } },
+      { name: "odoo", init: false, restartCount: 0, state: "Running", hasPrevious: false },
+    ]);
+  });
+
   it("shows a pod being deleted as Terminating", () => {
     const leaving = pod("odoo-c", "2026-11-23T10:00:00Z");
     leaving.metadata = { ...leaving.metadata, deletionTimestamp: "2026-11-23T11:00:00Z" } as PodObject["metadata"];

@@ -1,4 +1,4 @@
-import type { ContainerState, ContainerStatus, PodObject } from "@/server/kube/kinds/pod";
+import { isSidecar, type ContainerState, type ContainerStatus, type PodObject } from "@/server/kube/kinds/pod";
 import type { LogTarget, LogTargetContainer } from "@/lib/logs/types";
 
 /** What a container is doing, in kubectl's words: Running, Completed, CrashLoopBackOff, ... */
@@ -14,7 +14,7 @@ export function hasPreviousLog(status: ContainerStatus | undefined): boolean {
   return Boolean(status?.lastState.terminated) || (status?.restartCount ?? 0) > 0;
 }
 
-function targetContainer(name: string, init: boolean, status: ContainerStatus | undefined): LogTargetContainer {
+function targetContainer(name: string, init: boolean, status: ContainerStatus | undefined, sidecar = false): LogTargetContainer {
   const terminated = status?.lastState.terminated;
   const container: LogTargetContainer = {
     name,
@@ -23,6 +23,7 @@ function targetContainer(name: string, init: boolean, status: ContainerStatus | 
     state: status ? describeState(status.state) : "Waiting",
     hasPrevious: hasPreviousLog(status),
   };
+  if (sidecar) container.sidecar = true;
   if (terminated) {
     container.lastTermination = { reason: terminated.reason, exitCode: terminated.exitCode, finishedAt: terminated.finishedAt };
   }
@@ -40,7 +41,7 @@ export function podLogTargets(pods: PodObject[]): LogTarget[] {
         pod: pod.metadata.name,
         phase: pod.metadata.deletionTimestamp ? "Terminating" : (pod.status.phase ?? "Unknown"),
         containers: [
-          ...pod.spec.initContainers.map((c) => targetContainer(c.name, true, initStatuses.get(c.name))),
+          ...pod.spec.initContainers.map((c) => targetContainer(c.name, true, initStatuses.get(c.name), isSidecar(c))),
           ...pod.spec.containers.map((c) => targetContainer(c.name, false, statuses.get(c.name))),
         ],
       };

@@ -188,6 +188,30 @@ describe("streamContainerLog", () => {
     expect(kubelet.requests).toHaveLength(1);
   });
 
+  it("ends an init container's follow once it completed, but reconnects a sidecar's, which the kubelet restarts", async () => {
+    const exited = (resourceVersion: string, restartPolicy?: "Always") =>
+      slimmers.pods({
+        metadata: { name: "p", namespace: "ns", resourceVersion },
+        spec: { initContainers: [{ name: "c", image: "fluent-bit:3.1", restartPolicy }], containers: [{ name: "odoo", image: "odoo:17.0" }] },
+        status: { phase: "Running", initContainerStatuses: [{ name: "c", restartCount: 0, state: { terminated: { reason: "Completed", exitCode: 0 } } }] },
+      });
+    kubelet.lines = ["2026-11-23T10:00:00Z started"];
+    const abort = new AbortController();
+    const init = streamContainerLog(cluster, ref, { follow: true }, abort.signal, TUNING);
+    await collect(init, (lines) => lines.length === 1);
+    kubelet.endFollowers();
+    setTimeout(() => (kubelet.cachedPod = exited("2")), 50);
+    expect((await collect(init, () => false)).states).toEqual([`ended: Init container "c" completed.`]);
+
+    kubelet.cachedPod = slimPod("3", "Running");
+    const sidecar = streamContainerLog(cluster, ref, { follow: true }, abort.signal, TUNING);
+    await collect(sidecar, (lines) => lines.length === 1);
+    kubelet.endFollowers();
+    setTimeout(() => (kubelet.cachedPod = exited("4", "Always")), 50);
+    expect((await collect(sidecar, (_, states) => states.includes("live"))).states).toEqual(["reconnecting: Log stream closed; reconnecting…", "live"]);
+    abort.abort();
+  });
+
   it("reconnects a follow that ended cleanly once the cache shows no change for the settle time, and ends when the pod is gone from it", async () => {
     kubelet.lines = ["2026-11-23T10:00:00Z started"];
     const abort = new AbortController();

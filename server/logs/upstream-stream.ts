@@ -1,7 +1,7 @@
 import "server-only";
 import type { ClusterSource } from "@/server/kube/cluster-source";
 import { KubeError, toKubeError } from "@/server/kube/kube-error";
-import type { PodObject } from "@/server/kube/kinds/pod";
+import { isSidecar, type PodObject } from "@/server/kube/kinds/pod";
 import type { PodLogOptions } from "@/server/kube/pod-logs";
 import { capTailLines, MAX_TAIL_LINES } from "@/lib/logs/log-request";
 import { LineSequencer, OverlapFilter, parseKubeletLine, truncateToSecond, type ResumeCursor } from "./log-line";
@@ -231,8 +231,9 @@ function explainEnding(pod: PodObject | undefined, ref: ContainerRef, endedClean
   if (!names.includes(ref.container)) return `Pod ${ref.pod} has no container "${ref.container}".`;
   const phase = pod.status.phase;
   if (endedCleanly && (phase === "Succeeded" || phase === "Failed")) return `Pod ${ref.pod} has finished (${phase}).`;
-  const isInit = pod.spec.initContainers.some((c) => c.name === ref.container);
-  if (endedCleanly && isInit) {
+  // A sidecar that exits is restarted like a container: only an init container runs to completion.
+  const initContainer = pod.spec.initContainers.find((c) => c.name === ref.container);
+  if (endedCleanly && initContainer && !isSidecar(initContainer)) {
     const status = pod.status.initContainerStatuses.find((s) => s.name === ref.container);
     if (status?.state.terminated?.exitCode === 0) return `Init container "${ref.container}" completed.`;
   }

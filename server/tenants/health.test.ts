@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NOW, clusterBasics, podStates, tenantFixture, warmStore, type TenantFixture } from "@/server/kube/fixtures/cluster-objects";
+import { NOW, clusterBasics, podStates, tenantFixture, warmStore, type PodState, type TenantFixture } from "@/server/kube/fixtures/cluster-objects";
 import { ClusterStore } from "@/server/kube/cluster-store";
 import { TenantDirectory, buildTenantDetail, buildTenantSummary } from "./tenant-view";
 
@@ -139,6 +139,45 @@ describe("tenant health, one demo problem at a time", () => {
   it("provisioning: a new pod still ContainerCreating is not a failure", () => {
     const summary = summarize(tenantFixture("fresh", { pod: podStates.containerCreating() }));
     expect(summary).toMatchObject({ health: "provisioning", healthReason: "Starting: pod ContainerCreating", problems: [] });
+  });
+
+  it("crash loop in a sidecar: down, although kubectl words it Init:CrashLoopBackOff, not still starting", () => {
+    const sidecarCrashing: PodState = (pod) => {
+      pod.spec.initContainers = [{ name: "log-shipper", image: "fluent-bit:3.1", restartPolicy: "Always" }];
+      pod.status.conditions = pod.status.conditions.map((c: any) => (c.type === "Ready" ? { ...c, status: "False", lastTransitionTime: "2026-11-23T11:20:00Z" } : c));
+      pod.status.initContainerStatuses = [
+        {
+          name: "log-shipper",
+          ready: false,
+          started: false,
+          restartCount: 4,
+          state: { waiting: { reason: "CrashLoopBackOff", message: "back-off 2m40s restarting failed container=log-shipper" } },
+          lastState: { terminated: { reason: "Error", exitCode: 1, finishedAt: "2026-11-23T11:58:00Z" } },
+        },
+      ];
+    };
+    const summary = summarize(tenantFixture("shipper", { pod: sidecarCrashing }));
+    expect(summary.health).toBe("down");
+    expect(summary.problems[0]).toMatchObject({ kind: "crash-loop", severity: "critical", title: "Odoo keeps crashing (Init:CrashLoopBackOff, 4 restarts)" });
+    expect(summary.problems[0].detail).toContain("exit code 1");
+  });
+
+  it("provisioning: a pod initializing beside its started sidecar (Init:1/2) is starting", () => {
+    const initializing: PodState = (pod) => {
+      pod.status.phase = "Pending";
+      pod.spec.initContainers = [
+        { name: "log-shipper", image: "fluent-bit:3.1", restartPolicy: "Always" },
+        { name: "migrate", image: "odoo:17.0" },
+      ];
+      pod.status.conditions = pod.status.conditions.map((c: any) => (c.type === "Initialized" || c.type === "Ready" ? { ...c, status: "False" } : c));
+      pod.status.initContainerStatuses = [
+        { name: "log-shipper", ready: true, started: true, restartCount: 0, state: { running: {} }, lastState: {} },
+        { name: "migrate", ready: false, started: true, restartCount: 0, state: { running: {} }, lastState: {} },
+      ];
+      pod.status.containerStatuses = [{ name: "odoo", ready: false, started: false, restartCount: 0, state: { waiting: { reason: "PodInitializing" } }, lastState: {} }];
+    };
+    const summary = summarize(tenantFixture("migrating", { pod: initializing }));
+    expect(summary).toMatchObject({ health: "provisioning", healthReason: "Starting: pod Init:1/2", problems: [] });
   });
 
   it("provisioning: a brand-new record whose namespace exists but has no Deployment yet", () => {

@@ -161,7 +161,11 @@ function podProblem(pod: PodView, lostNodes: ReadonlySet<string>, now: number): 
       objectRef: ref,
     };
   }
-  const oom = pod.status === "OOMKilled" || (pod.status === "CrashLoopBackOff" && pod.lastTermination?.reason === "OOMKilled");
+  // A failing init container or sidecar reads Init:<reason> (kubectl's words): the rules match the
+  // reason. Only a sidecar's exits are in lastTermination, so only its OOM kill is named as one.
+  const reason = pod.status.startsWith("Init:") ? pod.status.slice("Init:".length) : pod.status;
+  const oom =
+    pod.status === "OOMKilled" || ((reason === "CrashLoopBackOff" || reason === "OOMKilled") && pod.lastTermination?.reason === "OOMKilled");
   if (oom) {
     const limit = pod.containers.find((c) => c.name === pod.lastTermination?.container)?.limits?.memory;
     return {
@@ -198,7 +202,7 @@ function podProblem(pod: PodView, lostNodes: ReadonlySet<string>, now: number): 
     pod.lastTermination !== undefined &&
     pod.lastTermination.exitCode !== 0 &&
     (!pod.lastTermination.finishedAt || now - Date.parse(pod.lastTermination.finishedAt) < RECENT_CRASH_MS);
-  const crashLoop = CRASH_REASONS.has(pod.status)
+  const crashLoop = CRASH_REASONS.has(reason)
     ? pod.status
     : crashedRecently
       ? `restarting after ${pod.lastTermination!.reason ?? "an error"}`
