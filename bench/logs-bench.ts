@@ -100,7 +100,7 @@ async function openDirectViewers(stack: BenchStack, sim: Simulator, viewers: num
   const db = runtime().db;
   await runtime().migrateDb();
   const registry = await stack.registry();
-  await importRegistry(db, JSON.stringify(registry), "json", { cluster: "default", actorEmail: "bench@local" });
+  await importRegistry(db, JSON.stringify(registry), "json", { cluster: "default", actor: { name: "bench@local" } });
   const user = await db.user.create({ data: { email: "bench-operator@local", name: "bench", role: "operator" } });
   const session = { user: { id: user.id, email: user.email, name: user.name, role: "operator" as const } };
   const handler = createHTTPHandler({

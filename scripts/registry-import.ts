@@ -55,7 +55,7 @@ async function main(): Promise<number> {
         return 0;
       }
     }
-    const result = await importRegistry(db, text, format, { cluster, actorEmail: values.actor });
+    const result = await importRegistry(db, text, format, { cluster, actor: { name: values.actor } });
     if (result.problems.length > 0) {
       console.error(`${file}: ${result.problems.length} problem(s); nothing was imported.`);
       for (const { row, field, problem } of result.problems) {

@@ -1,12 +1,22 @@
-import "server-only";
+// No `import "server-only"`: the registry import (scripts/registry-import.ts) and the demo seed
+// (scripts/db-prepare.ts) record audit events under plain Node.
+import type { Prisma, PrismaClient } from "@/server/db/generated/client";
 
-import type { PrismaClient } from "@/server/db/client";
-import type { SessionUser } from "@/server/auth/session";
+/**
+ * The client an audit row is written with: the Prisma client, or the `tx` of an interactive
+ * transaction (`db.$transaction(async (tx) => …)`) so the row commits or rolls back with the change.
+ */
+export type AuditWriter = PrismaClient | Prisma.TransactionClient;
 
-type Db = PrismaClient;
+/**
+ * Who acted. A portal user links the row to their account, and the row keeps their email if the
+ * account is deleted later. An actor without an account is known by a name only: the `--actor` of
+ * a CLI import, "system" for the demo seed, the email a sign-in tried that no account has.
+ */
+export type AuditActor = { user: { id: string; email: string } } | { name: string };
 
 export interface AuditEntry {
-  actor: Pick<SessionUser, "id" | "email">;
+  actor: AuditActor;
   /** "<domain>.<verb>", e.g. "logs.read". */
   action: string;
   targetKind: string;
@@ -14,12 +24,18 @@ export interface AuditEntry {
   details: Record<string, unknown>;
 }
 
-/** Records who did what to which object. Callers await it: an access that cannot be recorded does not happen. */
-export async function recordAuditEvent(db: Db, entry: AuditEntry): Promise<void> {
-  await db.auditEvent.create({
+/**
+ * The one writer of audit rows: records who did what to which object. Callers await it, inside
+ * the transaction of the change when there is one: an action that cannot be recorded does not happen.
+ */
+export async function recordAuditEvent(txOrDb: AuditWriter, entry: AuditEntry): Promise<void> {
+  const actor =
+    "user" in entry.actor
+      ? { actorId: entry.actor.user.id, actorEmail: entry.actor.user.email }
+      : { actorId: null, actorEmail: entry.actor.name };
+  await txOrDb.auditEvent.create({
     data: {
-      actorId: entry.actor.id,
-      actorEmail: entry.actor.email,
+      ...actor,
       action: entry.action,
       targetKind: entry.targetKind,
       targetId: entry.targetId,

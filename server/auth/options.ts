@@ -4,6 +4,7 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 
+import { recordAuditEvent } from "@/server/audit/audit-log";
 import { checkCredentials } from "@/server/auth/credentials";
 import { roleFromClaim } from "@/server/auth/oidc-role";
 import { loadActiveUser } from "@/server/auth/session";
@@ -74,24 +75,23 @@ async function syncOidcUser(profile: Record<string, unknown>): Promise<string | 
   if (existing && existing.authProvider !== "oidc") return "OidcAccountConflict";
   if (existing?.disabled) return "AccountDisabled";
   if (!existing) {
-    const created = await db.user.create({ data: { email, name, role, authProvider: "oidc" } });
-    await db.auditEvent.create({
-      data: { actorId: created.id, actorEmail: email, action: "user.create.oidc", targetKind: "user", targetId: created.id, details: { role } },
+    await db.$transaction(async (tx) => {
+      const created = await tx.user.create({ data: { email, name, role, authProvider: "oidc" } });
+      await recordAuditEvent(tx, { actor: { user: created }, action: "user.create.oidc", targetKind: "user", targetId: created.id, details: { role } });
     });
   } else if (existing.role !== role || existing.name !== name) {
-    await db.user.update({ where: { id: existing.id }, data: { role, name } });
-    if (existing.role !== role) {
-      await db.auditEvent.create({
-        data: {
-          actorId: existing.id,
-          actorEmail: email,
+    await db.$transaction(async (tx) => {
+      await tx.user.update({ where: { id: existing.id }, data: { role, name } });
+      if (existing.role !== role) {
+        await recordAuditEvent(tx, {
+          actor: { user: existing },
           action: "user.role.change.oidc",
           targetKind: "user",
           targetId: existing.id,
           details: { from: existing.role, to: role },
-        },
-      });
-    }
+        });
+      }
+    });
   }
   return null;
 }

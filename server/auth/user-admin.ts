@@ -1,5 +1,6 @@
 import "server-only";
 
+import { recordAuditEvent } from "@/server/audit/audit-log";
 import { hashPassword } from "@/server/auth/password";
 import type { Role } from "@/lib/auth/permissions";
 import { forgetCachedUser, type SessionUser } from "@/server/auth/session";
@@ -38,10 +39,8 @@ export async function listUsers(db: Db): Promise<UserListItem[]> {
   return users as UserListItem[];
 }
 
-async function audit(tx: Tx, actor: SessionUser, action: string, targetId: string, details: Record<string, unknown>) {
-  await tx.auditEvent.create({
-    data: { actorId: actor.id, actorEmail: actor.email, action, targetKind: "user", targetId, details: details as never },
-  });
+function audit(tx: Tx, actor: SessionUser, action: string, targetId: string, details: Record<string, unknown>) {
+  return recordAuditEvent(tx, { actor: { user: actor }, action, targetKind: "user", targetId, details });
 }
 
 async function findUserOrThrow(tx: Tx, userId: string) {

@@ -1,5 +1,6 @@
 // Demo sign-ins for `npm run demo` and the E2E suite. No `import "server-only"`:
 // scripts/db-prepare.ts runs this under plain Node.
+import { recordAuditEvent } from "@/server/audit/audit-log";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "@/server/auth/demo-accounts";
 import { hashPassword } from "@/server/auth/password";
 
@@ -27,8 +28,8 @@ export async function seedDemoUsers(db: PrismaClient): Promise<SeedResult> {
   const missing = DEMO_ACCOUNTS.filter((account) => !present.has(account.email));
   const hashes = await Promise.all(missing.map(() => hashPassword(DEMO_PASSWORD)));
   if (missing.length > 0) {
-    await db.$transaction([
-      db.user.createMany({
+    await db.$transaction(async (tx) => {
+      await tx.user.createMany({
         data: missing.map((account, index) => ({
           email: account.email,
           name: displayName(account.email),
@@ -37,17 +38,15 @@ export async function seedDemoUsers(db: PrismaClient): Promise<SeedResult> {
           passwordHash: hashes[index],
         })),
         skipDuplicates: true,
-      }),
-      db.auditEvent.create({
-        data: {
-          actorEmail: "system",
-          action: "users.seed-demo",
-          targetKind: "user",
-          targetId: missing.map((a) => a.email).join(","),
-          details: { created: missing.map((a) => a.email) },
-        },
-      }),
-    ]);
+      });
+      await recordAuditEvent(tx, {
+        actor: { name: "system" },
+        action: "users.seed-demo",
+        targetKind: "user",
+        targetId: missing.map((a) => a.email).join(","),
+        details: { created: missing.map((a) => a.email) },
+      });
+    });
   }
   return { created: missing.map((a) => a.email), existing: [...present] };
 }

@@ -110,7 +110,7 @@ export async function openLogStream(
     lastEventId: request.lastEventId,
   };
   await recordAuditEvent(services.db, {
-    actor,
+    actor: { user: actor },
     action: "logs.read",
     targetKind: "tenant",
     targetId: request.tenantId,

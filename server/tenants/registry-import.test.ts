@@ -8,7 +8,7 @@ import { getRegistryTenant, listRegistryTenants } from "./registry";
 import { importRegistry, parseRegistryFile } from "./registry-import";
 
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, "__fixtures__", name), "utf8");
-const importer = { cluster: "eu-1", actorEmail: "admin@fleetdeck.local" };
+const importer = { cluster: "eu-1", actor: { name: "admin@fleetdeck.local" } };
 
 describe("parseRegistryFile", () => {
   it("reads the instance service's CSV export", () => {

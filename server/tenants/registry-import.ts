@@ -6,6 +6,7 @@
 import Papa from "papaparse";
 import { z } from "zod";
 
+import { recordAuditEvent, type AuditActor } from "@/server/audit/audit-log";
 import type { BillingStatus, InstanceType, PrismaClient } from "@/server/db/generated/client";
 import { BILLING_STATUSES, INSTANCE_TYPES, type TenantRecord } from "@/lib/tenants/types";
 import { CANONICAL_UUID, EXAMPLE_TENANT_ID } from "@/lib/tenants/tenant-id";
@@ -259,8 +260,8 @@ export function parseRegistryFile(text: string, format: RegistryFormat): ParsedR
 export interface ImportRegistryOptions {
   /** The cluster these instances run in (FLEETDECK_CLUSTER_NAME for the portal's own). */
   cluster: string;
-  actorEmail: string;
-  actorId?: string;
+  /** Who the audit row names: the signed-in user, or the CLI's --actor by name. */
+  actor: AuditActor;
 }
 
 /** What importRegistry would do with a file, so a person can check it before importing. */
@@ -410,15 +411,12 @@ export async function importRegistry(
         }
 
         const counts = countsOf(plan);
-        await tx.auditEvent.create({
-          data: {
-            actorId: options.actorId ?? null,
-            actorEmail: options.actorEmail,
-            action: "registry.import",
-            targetKind: "registry",
-            targetId: options.cluster,
-            details: { format, rows: plan.rows.length, ...counts },
-          },
+        await recordAuditEvent(tx, {
+          actor: options.actor,
+          action: "registry.import",
+          targetKind: "registry",
+          targetId: options.cluster,
+          details: { format, rows: plan.rows.length, ...counts },
         });
         return { ...counts, problems: [] };
       },

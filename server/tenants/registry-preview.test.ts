@@ -7,7 +7,7 @@ import { useTestDatabase } from "@/server/db/test-database";
 import { importRegistry, previewRegistryImport, type RegistryFormat } from "./registry-import";
 
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, "__fixtures__", name), "utf8");
-const importer = { cluster: "eu-1", actorEmail: "admin@fleetdeck.local" };
+const importer = { cluster: "eu-1", actor: { name: "admin@fleetdeck.local" } };
 
 const db = useTestDatabase({ emptyBeforeEach: ["auditEvent", "tenant"] });
 

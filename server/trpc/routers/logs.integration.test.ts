@@ -72,7 +72,7 @@ beforeAll(async () => {
   await runtime().migrateDb();
   const { importRegistry } = await import("@/server/tenants/registry-import");
   const rows = (await sim.control("GET", "/_sim/registry")) as { id: string; name: string; database_name: string }[];
-  const imported = await importRegistry(db, JSON.stringify(rows), "json", { cluster: "default", actorEmail: "test@local" });
+  const imported = await importRegistry(db, JSON.stringify(rows), "json", { cluster: "default", actor: { name: "test@local" } });
   expect(imported.problems).toEqual([]);
   tenant = { id: rows[0].id, databaseName: rows[0].database_name, name: rows[0].name };
   const makeUser = async (role: "operator" | "viewer"): Promise<AppSession> => {

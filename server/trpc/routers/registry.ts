@@ -42,8 +42,7 @@ export const registryRouter = createTRPCRouter({
   import: importPermission.input(registryFile.extend({ cluster: cluster.optional() })).mutation(async ({ ctx, input }) => {
     const result = await importRegistry(ctx.db, input.text, input.format, {
       cluster: input.cluster ?? env.FLEETDECK_CLUSTER_NAME,
-      actorEmail: ctx.session.user.email,
-      actorId: ctx.session.user.id,
+      actor: { user: ctx.session.user },
     });
     if (result.problems.length === 0) {
       // The rows are committed; a failed refresh must not report the import as failed. The

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+
+import { useTestDatabase } from "@/server/db/test-database";
+
+import { recordAuditEvent } from "./audit-log";
+
+const db = useTestDatabase({ emptyBeforeEach: ["auditEvent", "user"] });
+
+const newUser = { email: "new@test.local", name: "New", role: "viewer", authProvider: "local" } as const;
+
+describe("recordAuditEvent", () => {
+  it("links a user actor to the account and names any other actor by name alone", async () => {
+    const user = await db.user.create({ data: newUser });
+    await recordAuditEvent(db, { actor: { user }, action: "test.user", targetKind: "user", targetId: user.id, details: {} });
+    await recordAuditEvent(db, { actor: { name: "cli@fleetdeck.local" }, action: "test.named", targetKind: "registry", targetId: "eu-1", details: {} });
+
+    const events = await db.auditEvent.findMany({ orderBy: { at: "asc" } });
+    expect(events.map(({ actorId, actorEmail, action }) => ({ actorId, actorEmail, action }))).toEqual([
+      { actorId: user.id, actorEmail: "new@test.local", action: "test.user" },
+      { actorId: null, actorEmail: "cli@fleetdeck.local", action: "test.named" },
+    ]);
+  });
+
+  it("drops undefined details instead of failing on them", async () => {
+    await recordAuditEvent(db, { actor: { name: "system" }, action: "test.details", targetKind: "user", targetId: "x", details: { kept: 1, dropped: undefined } });
+    expect((await db.auditEvent.findFirstOrThrow()).details).toEqual({ kept: 1 });
+  });
+
+  it("commits with the transaction of the change", async () => {
+    await db.$transaction(async (tx) => {
+      const user = await tx.user.create({ data: newUser });
+      await recordAuditEvent(tx, { actor: { name: "system" }, action: "test.commit", targetKind: "user", targetId: user.id, details: {} });
+    });
+    expect(await db.user.count()).toBe(1);
+    expect(await db.auditEvent.count()).toBe(1);
+  });
+
+  it("rolls back with the transaction of the change", async () => {
+    const failed = db.$transaction(async (tx) => {
+      const user = await tx.user.create({ data: newUser });
+      await recordAuditEvent(tx, { actor: { name: "system" }, action: "test.rollback", targetKind: "user", targetId: user.id, details: {} });
+      throw new Error("the change failed after its audit row was written");
+    });
+    await expect(failed).rejects.toThrow("the change failed after its audit row was written");
+    expect(await db.user.count()).toBe(0);
+    expect(await db.auditEvent.count()).toBe(0);
+  });
+});
