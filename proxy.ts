@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 
+import { DEFAULT_USER_MESSAGE, type FormattedErrorData } from "@/lib/trpc/error-data";
 import {
   encodeRefreshedToken,
   LAST_SEEN_REFRESH_SECONDS,
@@ -24,6 +25,14 @@ import { STRICT_TRANSPORT_SECURITY } from "@/server/http/strict-transport";
  *    it on its own inline scripts, so script-src needs no 'unsafe-inline'. Styles keep
  *    'unsafe-inline' because React and recharts set style attributes, which nonces cannot cover.
  */
+
+const unauthorizedErrorData = {
+  code: "UNAUTHORIZED",
+  httpStatus: 401,
+  userMessage: DEFAULT_USER_MESSAGE.UNAUTHORIZED,
+  appCode: null,
+  zodError: null,
+} satisfies FormattedErrorData;
 
 const PUBLIC_PATHS = ["/sign-in", "/api/auth/", "/api/health"];
 
@@ -58,7 +67,7 @@ export async function proxy(request: NextRequest) {
   if (!session && !isPublic(pathname)) {
     if (pathname.startsWith("/api/")) {
       return NextResponse.json(
-        { error: { message: "Sign in to continue.", code: -32001, data: { code: "UNAUTHORIZED", httpStatus: 401, userMessage: "Your session has ended. Sign in again." } } },
+        { error: { message: "Sign in to continue.", code: -32001, data: unauthorizedErrorData } },
         { status: 401, headers: { "cache-control": "no-store" } },
       );
     }

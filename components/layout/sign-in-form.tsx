@@ -8,11 +8,12 @@ import { Button } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";
 import { Field, Input } from "@/components/ui/input";
 import { parseRateLimitedError } from "@/lib/auth/sign-in-message";
+import { DEFAULT_USER_MESSAGE } from "@/lib/trpc/error-data";
 
 const MESSAGES: Record<string, string> = {
   CredentialsSignin: "Wrong email or password.",
   AccountDisabled: "This account is disabled. Ask an administrator to enable it.",
-  SessionEnded: "Your session has ended. Sign in again.",
+  SessionEnded: DEFAULT_USER_MESSAGE.UNAUTHORIZED,
   OidcNoRole: "Your single sign-on account is not in any group that grants access to Fleetdeck.",
   OidcNoEmail: "Your single sign-on account has no email address.",
   OidcAccountConflict: "A local account already uses this email. Sign in with email and password.",

@@ -3,18 +3,19 @@
 import { Component, type ReactNode } from "react";
 import { QueryErrorResetBoundary } from "@tanstack/react-query";
 
+import { errorDataOf, type FormattedErrorData } from "@/lib/trpc/error-data";
+
 /** The message the tRPC errorFormatter wrote for people, or a plain fallback. */
-export function userMessageOf(error: unknown): string {
-  const data = (error as { data?: { userMessage?: unknown } } | null)?.data;
-  if (data && typeof data.userMessage === "string" && data.userMessage) return data.userMessage;
+function loadErrorMessage(error: unknown): string {
+  const userMessage = errorDataOf(error)?.userMessage;
+  if (userMessage) return userMessage;
   // Errors streamed from a server render arrive redacted (a minified React message); say something useful.
   if (error instanceof Error && error.message && !/^[A-Z_]+$|Minified React error|Server Components render/.test(error.message)) return error.message;
   return "Something went wrong while loading this page.";
 }
 
-export function errorCodeOf(error: unknown): string | undefined {
-  const data = (error as { data?: { code?: unknown } } | null)?.data;
-  return typeof data?.code === "string" ? data.code : undefined;
+export function errorCodeOf(error: unknown): FormattedErrorData["code"] | undefined {
+  return errorDataOf(error)?.code;
 }
 
 type FallbackProps = { error: unknown; retry: () => void };
@@ -54,7 +55,7 @@ export function ErrorPanel({ error, retry }: FallbackProps) {
   return (
     <div role="alert" className="rounded-xl border border-red-200 bg-red-50 p-6 text-sm text-red-900">
       <p className="font-medium">This page could not be loaded.</p>
-      <p className="mt-1">{userMessageOf(error)}</p>
+      <p className="mt-1">{loadErrorMessage(error)}</p>
       <button
         type="button"
         onClick={retry}

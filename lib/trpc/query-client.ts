@@ -1,6 +1,7 @@
 import { defaultShouldDehydrateQuery, QueryClient } from "@tanstack/react-query";
 import superjson from "superjson";
 
+import { errorDataOf } from "@/lib/trpc/error-data";
 import { serializeForWire } from "@/lib/trpc/wire-format";
 
 /** Shared by the server (prefetch + dehydrate) and the browser (hydrate), so both speak superjson. */
@@ -13,7 +14,7 @@ export function makeQueryClient(): QueryClient {
         retry: (failureCount, error) => {
           // During SSR a retry would go over HTTP without the user's cookies; the browser retries.
           if (typeof window === "undefined") return false;
-          const code = (error as { data?: { code?: string } } | null)?.data?.code;
+          const code = errorDataOf(error)?.code;
           if (code === "UNAUTHORIZED" || code === "FORBIDDEN" || code === "NOT_FOUND" || code === "BAD_REQUEST") return false;
           // A server prefetch that failed arrives redacted (no code); the first retry fetches it
           // again over HTTP and gets the real, readable error.

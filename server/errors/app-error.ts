@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import { ZodError } from "zod";
 
-export type AppErrorCode = "NOT_FOUND" | "BAD_REQUEST" | "FORBIDDEN" | "CONFLICT" | "UNAVAILABLE" | "INTERNAL";
+import { DEFAULT_USER_MESSAGE, defaultUserMessage, type AppErrorCode, type FormattedErrorData } from "@/lib/trpc/error-data";
 
 /**
  * Domain code throws this; the tRPC errorFormatter converts it once. `message` is for logs,
@@ -33,25 +33,11 @@ export function toTRPCError(error: AppError): TRPCError {
   return new TRPCError({ code: TRPC_CODE[error.code], message: error.message, cause: error });
 }
 
-/** Plain words for errors that did not come from domain code. */
-const DEFAULT_USER_MESSAGE: Partial<Record<TRPC_ERROR_CODE_KEY, string>> = {
-  UNAUTHORIZED: "Your session has ended. Sign in again.",
-  FORBIDDEN: "Your role does not allow this action.",
-  NOT_FOUND: "Not found.",
-  BAD_REQUEST: "The request was not valid.",
-  TOO_MANY_REQUESTS: "Too many requests. Wait a moment and try again.",
-  SERVICE_UNAVAILABLE: "A service the portal depends on is unavailable. Try again shortly.",
-  INTERNAL_SERVER_ERROR: "Something went wrong on the server.",
-};
-
-export interface FormattedErrorData {
-  userMessage: string;
-  appCode: AppErrorCode | null;
-  zodError: ReturnType<ZodError["flatten"]> | null;
-}
+/** The part of the formatted error data that depends on what was thrown. */
+type ErrorDescription = Pick<FormattedErrorData, "userMessage" | "appCode" | "zodError">;
 
 /** Finds the AppError or ZodError behind a TRPCError (tRPC wraps thrown errors as `cause`). */
-export function describeError(error: TRPCError): FormattedErrorData {
+export function describeError(error: TRPCError): ErrorDescription {
   const cause = error.cause;
   if (cause instanceof AppError) {
     return { userMessage: cause.userMessage, appCode: cause.code, zodError: null };
@@ -60,12 +46,12 @@ export function describeError(error: TRPCError): FormattedErrorData {
     const flat = cause.flatten();
     const first = cause.issues[0];
     const where = first?.path.length ? `${first.path.join(".")}: ` : "";
-    return { userMessage: first ? `${where}${first.message}` : "The request was not valid.", appCode: "BAD_REQUEST", zodError: flat };
+    return { userMessage: first ? `${where}${first.message}` : DEFAULT_USER_MESSAGE.BAD_REQUEST, appCode: "BAD_REQUEST", zodError: flat };
   }
   // Messages of our own TRPCErrors are written for users; anything else may leak internals.
   const ownMessage = cause === undefined && error.code !== "INTERNAL_SERVER_ERROR" ? error.message : undefined;
   return {
-    userMessage: ownMessage ?? DEFAULT_USER_MESSAGE[error.code] ?? "Something went wrong.",
+    userMessage: ownMessage ?? defaultUserMessage(error.code),
     appCode: null,
     zodError: null,
   };

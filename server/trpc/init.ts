@@ -3,6 +3,7 @@ import "server-only";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 
+import type { FormattedErrorData } from "@/lib/trpc/error-data";
 import { wireTransformer } from "@/lib/trpc/wire-format";
 import { can, type Permission } from "@/lib/auth/permissions";
 import { getSessionFromHeaders, type AppSession } from "@/server/auth/session";
@@ -48,7 +49,7 @@ const t = initTRPC
         // carry internals (paths, hosts); both go out as the readable text. The server log
         // (onError in the route handler) keeps the original.
         message: described.zodError || shape.data.code === "INTERNAL_SERVER_ERROR" ? described.userMessage : shape.message,
-        data: { ...data, ...described },
+        data: { ...data, ...described } satisfies FormattedErrorData,
       };
     },
   });

@@ -1,5 +1,6 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 
+import type { FormattedErrorData } from "@/lib/trpc/error-data";
 import { getApiSession } from "@/server/auth/session";
 import { env } from "@/server/env";
 import { STRICT_TRANSPORT_SECURITY } from "@/server/http/strict-transport";
@@ -12,11 +13,14 @@ export const dynamic = "force-dynamic";
 
 /** Shaped like a tRPC error so the client shows the message instead of a parse failure. */
 function refusal(status: 403 | 413 | 415, message: string): Response {
-  const code = status === 415 ? "UNSUPPORTED_MEDIA_TYPE" : status === 413 ? "PAYLOAD_TOO_LARGE" : "FORBIDDEN";
-  return Response.json(
-    { error: { message, code: -32003, data: { code, httpStatus: status, userMessage: message } } },
-    { status, headers: { "cache-control": "no-store" } },
-  );
+  const data = {
+    code: status === 415 ? "UNSUPPORTED_MEDIA_TYPE" : status === 413 ? "PAYLOAD_TOO_LARGE" : "FORBIDDEN",
+    httpStatus: status,
+    userMessage: message,
+    appCode: null,
+    zodError: null,
+  } satisfies FormattedErrorData;
+  return Response.json({ error: { message, code: -32003, data } }, { status, headers: { "cache-control": "no-store" } });
 }
 
 async function handler(incoming: Request): Promise<Response> {
