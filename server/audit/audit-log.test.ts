@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { useTestDatabase } from "@/server/db/test-database";
+import { useTestDatabase } from "@/scripts/test-support/test-database";
 
 import { recordAuditEvent } from "./audit-log";
 

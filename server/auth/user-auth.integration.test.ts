@@ -6,7 +6,7 @@ import { parseRateLimitedError } from "@/lib/auth/sign-in-message";
 import { IpThrottle } from "@/server/auth/sign-in-throttle";
 import type { SessionUser } from "@/server/auth/session";
 import { createLocalUser, listUsers, resetUserPassword, setUserDisabled, setUserRole } from "@/server/auth/user-admin";
-import { useTestDatabase } from "@/server/db/test-database";
+import { useTestDatabase } from "@/scripts/test-support/test-database";
 
 const db = useTestDatabase({ emptyBeforeEach: ["auditEvent", "user"] });
 let admin: SessionUser;

@@ -7,7 +7,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { applyMigrations, defaultMigrationsDir } from "./migrate";
-import { diffShapes, readSchemaDmmf, shapeFromDatabase, shapeFromDmmf, type SchemaShape } from "./schema-shape";
+import { diffShapes, readSchemaDmmf, shapeFromDatabase, shapeFromDmmf, type SchemaShape } from "@/scripts/test-support/schema-shape";
 
 const schemaPath = path.resolve(defaultMigrationsDir(), "..", "schema.prisma");
 

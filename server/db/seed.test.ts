@@ -4,7 +4,7 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "@/server/auth/demo-accounts";
 import { verifyPassword } from "@/server/auth/password";
 
 import { seedDemoUsers } from "./seed";
-import { useTestDatabase } from "./test-database";
+import { useTestDatabase } from "@/scripts/test-support/test-database";
 
 describe("seedDemoUsers", () => {
   const db = useTestDatabase();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { ClusterSources } from "./cluster-sources";
-import { FixtureCluster } from "./fixtures/fixture-cluster";
+import { FixtureCluster } from "@/scripts/test-support/fixture-cluster";
 
 const cluster = (name: string) => new FixtureCluster({ name, tenantLabelKey: "saasodoo.instance.id", feeds: ["pods"] });
 

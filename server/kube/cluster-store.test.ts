@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ClusterStore, type CacheChange } from "./cluster-store";
-import { TENANT_LABEL, tenantFixture } from "./fixtures/cluster-objects";
+import { TENANT_LABEL, tenantFixture } from "@/scripts/test-support/cluster-fixtures";
 import { KubeError } from "./kube-error";
 import { slimmers } from "./kinds";
 

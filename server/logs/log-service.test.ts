@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
 
-import { useTestDatabase } from "@/server/db/test-database";
+import { useTestDatabase } from "@/scripts/test-support/test-database";
 import { ClusterSources } from "@/server/kube/cluster-sources";
 import type { ClusterSource } from "@/server/kube/cluster-source";
-import { clusterBasics, tenantFixture, warmStore } from "@/server/kube/fixtures/cluster-objects";
+import { clusterBasics, tenantFixture, warmStore } from "@/scripts/test-support/cluster-fixtures";
 import { TenantDirectory } from "@/server/tenants/tenant-view";
 import type { TrackedLogEvent } from "./log-view-session";
 import { LogHub } from "./log-hub";

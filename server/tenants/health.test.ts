@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NOW, clusterBasics, podStates, tenantFixture, warmStore, type PodState, type TenantFixture } from "@/server/kube/fixtures/cluster-objects";
+import { NOW, clusterBasics, podStates, tenantFixture, warmStore, type PodState, type TenantFixture } from "@/scripts/test-support/cluster-fixtures";
 import { ClusterStore } from "@/server/kube/cluster-store";
 import { TenantDirectory, buildTenantDetail, buildTenantSummary } from "./tenant-view";
 

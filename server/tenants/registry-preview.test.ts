@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 
-import { useTestDatabase } from "@/server/db/test-database";
+import { useTestDatabase } from "@/scripts/test-support/test-database";
 
 import { importRegistry, previewRegistryImport, type RegistryFormat } from "./registry-import";
 

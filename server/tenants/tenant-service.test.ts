@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { clusterBasics, podStates, tenantFixture, warmStore } from "@/server/kube/fixtures/cluster-objects";
+import { clusterBasics, podStates, tenantFixture, warmStore } from "@/scripts/test-support/cluster-fixtures";
 import { slimmers } from "@/server/kube/kinds";
 import { getTenantDetail, listTenants, watchFleetChanges, watchTenantDetail } from "./tenant-service";
 import { TenantDirectory } from "./tenant-view";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { podStates, TENANT_LABEL, tenantFixture } from "../fixtures/cluster-objects";
+import { podStates, TENANT_LABEL, tenantFixture } from "@/scripts/test-support/cluster-fixtures";
 import { createSlimmers, slimmers } from "./index";
 
 // The cache holds ~90,000 slimmed objects at 10,000 tenants: these pin what is kept to what the

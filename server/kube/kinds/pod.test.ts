@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { podStates, tenantFixture, type TenantFixtureOptions } from "../fixtures/cluster-objects";
+import { podStates, tenantFixture, type TenantFixtureOptions } from "@/scripts/test-support/cluster-fixtures";
 import { slimmers } from "./index";
 import { podStatus } from "./pod";
 

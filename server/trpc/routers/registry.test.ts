@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 
 import type { AppSession } from "@/server/auth/session";
-import { useTestDatabase } from "@/server/db/test-database";
+import { useTestDatabase } from "@/scripts/test-support/test-database";
 import { createCallerFactory } from "@/server/trpc/init";
 import { registryRouter } from "@/server/trpc/routers/registry";
 

@@ -1,9 +1,9 @@
 // The throw-away database a Vitest suite runs against. Imported by tests only.
 import { afterAll, beforeAll, beforeEach } from "vitest";
 
-import { closeDb, openDb, resolveDatabaseTarget } from "./connect";
-import type { Prisma, PrismaClient } from "./generated/client";
-import { applyMigrations } from "./migrate";
+import { closeDb, openDb, resolveDatabaseTarget } from "@/server/db/connect";
+import type { Prisma, PrismaClient } from "@/server/db/generated/client";
+import { applyMigrations } from "@/server/db/migrate";
 
 /** A table by its client property: "auditEvent", "tenant", "user". */
 export type TableName = Uncapitalize<Prisma.ModelName>;
