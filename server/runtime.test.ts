@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -29,10 +30,10 @@ describe("runtime", () => {
     const second = await import("./runtime");
     expect(second).not.toBe(first);
     expect(second.runtime().db).toBe(db);
-    const { databaseTargetOf } = await import("./db/connect");
-    expect(databaseTargetOf(db)).toMatchObject({ kind: "pglite", dataDir: path.join(dataDir, "pglite") });
     const [once, again] = await Promise.all([first.runtime().migrateDb(), second.runtime().migrateDb()]);
     expect(once).toBe(again);
+    // PGlite keeps its cluster under FLEETDECK_DATA_DIR/pglite.
+    expect(existsSync(path.join(dataDir, "pglite", "PG_VERSION"))).toBe(true);
     expect(await db.user.count()).toBe(0);
     await first.runtime().stop();
     // A new on-disk PGlite runs initdb: seconds alone, much longer next to other suites on 2 cores.

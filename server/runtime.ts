@@ -1,7 +1,8 @@
 import "server-only";
 
 import { ActiveUsers } from "@/server/auth/active-users";
-import { closeDb, migratePortalDb, openPortalDb, type PortalDatabase, type PrismaClient } from "@/server/db/client";
+import { migratePortalDb, openPortalDb, type PortalDatabase, type PrismaClient } from "@/server/db/client";
+import { closeDb } from "@/server/db/connect";
 import type { ApplyMigrationsResult } from "@/server/db/migrate";
 import { env } from "@/server/env";
 import { configuredClusters, kubeSettings } from "@/server/kube/client";

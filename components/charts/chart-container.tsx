@@ -1,12 +1,12 @@
 "use client";
 
 import { createContext, useContext, useId, type CSSProperties, type ReactElement, type ReactNode } from "react";
-import { Legend, ResponsiveContainer, Tooltip } from "recharts";
+import { ResponsiveContainer, Tooltip } from "recharts";
 import clsx from "clsx";
 
 /**
  * The one recharts wrapper (the idea of shadcn's chart.tsx): every chart declares its series in a
- * config (key -> label + colour), and tooltip and legend read labels and colours from that config,
+ * config (key -> label + colour), and the tooltip reads labels and colours from that config,
  * so every chart in the portal looks and behaves alike and colours live in one place per series.
  */
 export type ChartSeriesConfig = Record<string, { label: string; color: string }>;
@@ -57,7 +57,6 @@ export function ChartContainer({
 }
 
 export const ChartTooltip = Tooltip;
-export const ChartLegend = Legend;
 
 type TooltipEntry = {
   dataKey?: unknown;
@@ -106,26 +105,4 @@ export function ChartTooltipContent({
       </ul>
     </div>
   );
-}
-
-/** Legend as plain HTML, outside the SVG, so it wraps and stays readable at any width. */
-export function ChartLegendContent({ keys, counts }: { keys?: string[]; counts?: Record<string, number> }) {
-  const config = useChartConfig();
-  const shown = keys ?? Object.keys(config);
-  return (
-    <ul className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600">
-      {shown.map((key) => (
-        <li key={key} className="flex items-center gap-1.5">
-          <span aria-hidden className="inline-block size-2.5 rounded-sm" style={{ background: config[key]?.color }} />
-          {config[key]?.label ?? key}
-          {counts && <span className="font-mono tabular-nums text-slate-900">{counts[key] ?? 0}</span>}
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-/** For charts that render their legend next to (not inside) the ChartContainer. */
-export function ChartConfigProvider({ config, children }: { config: ChartSeriesConfig; children: ReactNode }) {
-  return <ChartConfigContext.Provider value={config}>{children}</ChartConfigContext.Provider>;
 }

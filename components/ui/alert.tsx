@@ -44,8 +44,3 @@ export function Alert({
     </div>
   );
 }
-
-/** A full-width strip for page-level conditions such as stale cluster data. */
-export function Banner(props: Parameters<typeof Alert>[0]) {
-  return <Alert {...props} className={cn("rounded-none border-x-0 border-t-0 px-4", props.className)} />;
-}

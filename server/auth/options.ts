@@ -20,7 +20,7 @@ import { IpThrottle } from "@/server/auth/sign-in-throttle";
 import { env } from "@/server/env";
 import { runtime } from "@/server/runtime";
 
-export const OIDC_PROVIDER_ID = "oidc";
+const OIDC_PROVIDER_ID = "oidc";
 export const oidcEnabled = env.OIDC !== undefined;
 
 // Without NEXTAUTH_URL next-auth cannot know its own origin; the demo and test runs use changing

@@ -29,7 +29,7 @@ export const CLOCK_SKEW_SECONDS = 60;
 export const useSecureCookies = env.NEXTAUTH_URL?.startsWith("https://") ?? false;
 export const SESSION_COOKIE_NAME = `${useSecureCookies ? "__Secure-" : ""}next-auth.session-token`;
 export const SESSION_MAX_AGE_SECONDS = env.SESSION_MAX_HOURS * 3600;
-export const SESSION_IDLE_SECONDS = env.SESSION_IDLE_MINUTES * 60;
+const SESSION_IDLE_SECONDS = env.SESSION_IDLE_MINUTES * 60;
 /** Refreshing lastSeen on every request would rewrite the cookie constantly; once a minute is plenty. */
 export const LAST_SEEN_REFRESH_SECONDS = 60;
 
@@ -135,7 +135,7 @@ export async function sessionRefreshCookie(read: { claims: SessionClaims; token:
 const REFRESH_REUSE_SECONDS = 30;
 const issuedRefreshes = new WeakMap<JWT, { at: number; cookie: string }>();
 
-export function parseCookieHeader(header: string | null): Map<string, string> {
+function parseCookieHeader(header: string | null): Map<string, string> {
   const cookies = new Map<string, string>();
   for (const part of (header ?? "").split(";")) {
     const separator = part.indexOf("=");

@@ -21,7 +21,7 @@ export const ACCOUNT_POLICY: ThrottlePolicy = {
   resetAfterMs: 60 * 60_000,
 };
 
-export const IP_POLICY: ThrottlePolicy = {
+const IP_POLICY: ThrottlePolicy = {
   freeAttempts: 10,
   baseDelayMs: 2_000,
   maxDelayMs: 15 * 60_000,

@@ -6,7 +6,6 @@ import { describeDatabaseError, openDb, registerDb, resolveDatabaseTarget, type 
 import type { PrismaClient } from "./generated/client";
 import { applyMigrations, type ApplyMigrationsResult } from "./migrate";
 
-export { closeDb, createDb, describeDatabaseError, DatabaseUnavailableError } from "./connect";
 export type { PrismaClient } from "./generated/client";
 
 export interface PortalDatabase {

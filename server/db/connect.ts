@@ -9,7 +9,6 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 
 import { oncePerProcess } from "../process-singleton";
 import { PrismaClient } from "./generated/client";
-import { applyMigrations } from "./migrate";
 
 export type DatabaseTarget =
   | { kind: "pglite"; dataDir: string; label: string }
@@ -43,7 +42,7 @@ export function resolveDatabaseTarget(url: string | undefined, defaultPgliteDir?
   );
 }
 
-export class DatabaseConfigError extends Error {
+class DatabaseConfigError extends Error {
   override name = "DatabaseConfigError";
 }
 
@@ -56,35 +55,12 @@ export class DatabaseUnavailableError extends Error {
 }
 
 interface OpenDatabase {
-  target: DatabaseTarget;
   pglite?: PGlite;
 }
 
 // A second copy of this module (Next loads some twice) must still find the PGlite under a client
 // the first copy opened, or it would migrate through Prisma.
 const openDatabases = oncePerProcess("fleetdeck.openDatabases", () => new WeakMap<PrismaClient, OpenDatabase>());
-
-export interface CreateDbOptions {
-  /** Apply pending migrations before returning (default true: tests want a usable schema). */
-  migrate?: boolean;
-}
-
-/**
- * A new Prisma client for `url` (see resolveDatabaseTarget; unset => in-memory PGlite).
- * Close it with closeDb() so PGlite flushes its files and PostgreSQL pools end.
- */
-export async function createDb(url?: string, options: CreateDbOptions = {}): Promise<PrismaClient> {
-  const db = openDb(resolveDatabaseTarget(url));
-  if (options.migrate ?? true) {
-    try {
-      await applyMigrations(db);
-    } catch (error) {
-      await closeDb(db).catch(() => undefined);
-      throw error;
-    }
-  }
-  return db;
-}
 
 /**
  * The embedded database lives inside the portal's process, so its memory is the portal's. Postgres'
@@ -116,18 +92,14 @@ export function openDb(target: DatabaseTarget): PrismaClient {
     if (target.dataDir !== IN_MEMORY) mkdirSync(target.dataDir, { recursive: true });
     const pglite = new PGlite(target.dataDir, { postgresqlconf: PGLITE_SETTINGS });
     const db = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
-    openDatabases.set(db, { target, pglite });
+    openDatabases.set(db, { pglite });
     return db;
   }
   const db = new PrismaClient({
     adapter: new PrismaPg({ connectionString: target.url, connectionTimeoutMillis: 5_000 }),
   });
-  openDatabases.set(db, { target });
+  openDatabases.set(db, {});
   return db;
-}
-
-export function databaseTargetOf(db: PrismaClient): DatabaseTarget | undefined {
-  return openDatabases.get(db)?.target;
 }
 
 /** Lets a derived client (e.g. one made with $extends) be migrated and closed like its base. */
@@ -136,7 +108,7 @@ export function registerDb(derived: PrismaClient, base: PrismaClient): void {
   if (open) openDatabases.set(derived, open);
 }
 
-/** The PGlite instance under a client made by openDb/createDb (undefined for PostgreSQL). */
+/** The PGlite instance under a client made by openDb (undefined for PostgreSQL). */
 export function pgliteOf(db: PrismaClient): PGlite | undefined {
   return openDatabases.get(db)?.pglite;
 }

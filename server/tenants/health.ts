@@ -37,8 +37,8 @@ export interface TenantHealth {
   problems: Problem[];
 }
 
-export const VOLUME_WARNING_PERCENT = 90;
-export const VOLUME_CRITICAL_PERCENT = 95;
+const VOLUME_WARNING_PERCENT = 90;
+const VOLUME_CRITICAL_PERCENT = 95;
 /** A new record gets this long to show a workload before it counts as missing. */
 const PROVISIONING_GRACE_MS = 10 * 60_000;
 /** A running pod may be unready this long (probes warming up) before it is a problem. */
@@ -110,7 +110,7 @@ export function assessTenantHealth(input: TenantHealthInput): TenantHealth {
   return { health: "degraded", healthReason: problems[0]?.title ?? readyText, problems };
 }
 
-export function detectProblems(input: TenantHealthInput, deployment: DeploymentView | undefined = input.deployment): Problem[] {
+function detectProblems(input: TenantHealthInput, deployment: DeploymentView | undefined = input.deployment): Problem[] {
   const problems: Problem[] = [];
   const now = input.now.getTime();
   for (const pod of input.pods) {

@@ -56,7 +56,6 @@ const t = initTRPC
 
 export const createCallerFactory = t.createCallerFactory;
 export const createTRPCRouter = t.router;
-export const mergeTRPCRouters = t.mergeRouters;
 
 /** Domain code throws AppError; convert it here once so every procedure reports it the same way. */
 const appErrors = t.middleware(async ({ next }) => {
@@ -69,7 +68,7 @@ const appErrors = t.middleware(async ({ next }) => {
 });
 
 /** Signed-in users only; narrows `ctx.session` to non-null for everything stacked on top. */
-export const protectedProcedure = t.procedure.use(appErrors).use(({ ctx, next }) => {
+const protectedProcedure = t.procedure.use(appErrors).use(({ ctx, next }) => {
   if (!ctx.session?.user) {
     throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
   }

@@ -9,7 +9,7 @@ export interface RequestRejection {
   message: string;
 }
 
-export function allowedOrigins(headers: Headers, requestUrl: string, configuredUrl?: string): Set<string> {
+function allowedOrigins(headers: Headers, requestUrl: string, configuredUrl?: string): Set<string> {
   const origins = new Set<string>();
   if (configuredUrl) origins.add(new URL(configuredUrl).origin);
   const host = headers.get("x-forwarded-host") ?? headers.get("host");

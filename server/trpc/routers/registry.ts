@@ -10,9 +10,9 @@ import { createTRPCRouter, requirePermission } from "@/server/trpc/init";
 const importPermission = requirePermission("registry:import");
 
 /** About 10,000 instances take 2 MB; the limit leaves room without letting one request eat the server's memory. */
-export const MAX_REGISTRY_FILE_CHARS = 20 * 1024 * 1024;
+const MAX_REGISTRY_FILE_CHARS = 20 * 1024 * 1024;
 /** A file where every row is wrong would otherwise send back a report larger than the file. */
-export const MAX_REPORTED_PROBLEMS = 1_000;
+const MAX_REPORTED_PROBLEMS = 1_000;
 
 const registryFile = z.object({
   text: z.string("Choose a file to read.").max(MAX_REGISTRY_FILE_CHARS, "The file is larger than 20 MB; split it into smaller files."),
