@@ -15,6 +15,15 @@ export type AuditWriter = PrismaClient | Prisma.TransactionClient;
  */
 export type AuditActor = { user: { id: string; email: string } } | { name: string };
 
+/** How the attempt ended: done, refused by a rule (permission, lockout, origin), or failed. */
+export type AuditOutcome = "success" | "denied" | "failure";
+
+/** Where the request came from, as the portal saw it (the proxy-aware client address). */
+export interface AuditSource {
+  address?: string;
+  userAgent?: string;
+}
+
 export interface AuditEntry {
   actor: AuditActor;
   /** "<domain>.<verb>", e.g. "logs.read". */
@@ -22,6 +31,9 @@ export interface AuditEntry {
   targetKind: string;
   targetId: string;
   details: Record<string, unknown>;
+  /** Unset means "success". */
+  outcome?: AuditOutcome;
+  source?: AuditSource;
 }
 
 /**
@@ -40,7 +52,7 @@ export async function recordAuditEvent(txOrDb: AuditWriter, entry: AuditEntry): 
       targetKind: entry.targetKind,
       targetId: entry.targetId,
       // Drop undefined values: JSON has no place for them and Prisma rejects them in Json fields.
-      details: JSON.parse(JSON.stringify(entry.details)),
+      details: JSON.parse(JSON.stringify({ ...entry.details, outcome: entry.outcome, source: entry.source })),
     },
   });
 }
