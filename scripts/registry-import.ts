@@ -1,6 +1,6 @@
 // Imports an instance-service export into the tenant registry:
 //
-//   tsx scripts/registry-import.ts FILE [--cluster NAME] [--format csv|json] [--if-empty] [--actor EMAIL]
+//   npm run registry:import -- FILE [--cluster NAME] [--format csv|json] [--if-empty] [--actor EMAIL]
 //
 // The format follows the file extension unless --format says otherwise; the cluster defaults to
 // FLEETDECK_CLUSTER_NAME. --if-empty imports only into an empty registry (the demo uses it so a
@@ -18,7 +18,7 @@ import { applyMigrations } from "@/server/db/migrate";
 import { env } from "@/server/env";
 import { importRegistry, type RegistryFormat } from "@/server/tenants/registry-import";
 
-const USAGE = "usage: tsx scripts/registry-import.ts FILE [--cluster NAME] [--format csv|json] [--if-empty] [--actor EMAIL]";
+const USAGE = "usage: npm run registry:import -- FILE [--cluster NAME] [--format csv|json] [--if-empty] [--actor EMAIL]";
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -1,3 +1,5 @@
+import "server-only";
+
 /**
  * Waits `ms`, or less if the signal aborts first, and never rejects: the retry loops that use it
  * (watches, log streams) check `signal.aborted` themselves after waking.

@@ -1,5 +1,4 @@
-// Free of `import "server-only"`: server/db/connect.ts uses it, and the CLI scripts run that under
-// plain Node, where the marker throws.
+import "server-only";
 
 /**
  * The object stored under `key` for this process, created by `create` on the first call.

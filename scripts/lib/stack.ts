@@ -110,9 +110,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   return { ...ready, kubectlUrl: kubectlUrl(), token, kubeconfig, process: child, control, stop: () => stopChild(child) };
 }
 
-/** Runs a project script to completion with tsx; throws with its output when it fails. */
+/**
+ * Runs a project script to completion with tsx; throws with its output when it fails. The scripts
+ * import server/, whose `import "server-only"` resolves to an empty module only under the
+ * react-server condition (plain Node gets the throwing one meant for client bundles).
+ */
 export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): void {
-  const result = spawnSync(tsxBin, [script, ...args], { cwd: repoRoot, env, encoding: "utf8" });
+  const result = spawnSync(tsxBin, ["--conditions=react-server", script, ...args], { cwd: repoRoot, env, encoding: "utf8" });
   if (result.status !== 0) {
     throw new Error(`${script} ${args.join(" ")} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
   }

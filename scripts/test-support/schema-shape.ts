@@ -1,3 +1,5 @@
+import "server-only";
+
 // Compares what schema.prisma declares with what the committed migrations build, without Prisma's
 // native schema engine (which cannot be downloaded here). Both sides are reduced to one canonical
 // "shape": tables, columns (type, nullability, default), primary keys, indexes, foreign keys and

@@ -1,3 +1,5 @@
+import "server-only";
+
 // The throw-away database a Vitest suite runs against. Imported by tests only.
 import { afterAll, beforeAll, beforeEach } from "vitest";
 

@@ -1,5 +1,5 @@
-// No `import "server-only"`: the registry import (scripts/registry-import.ts) and the demo seed
-// (scripts/db-prepare.ts) record audit events under plain Node.
+import "server-only";
+
 import type { Prisma, PrismaClient } from "@/server/db/generated/client";
 
 /**

@@ -1,3 +1,5 @@
+import "server-only";
+
 import type { Role } from "@/lib/auth/permissions";
 
 /**

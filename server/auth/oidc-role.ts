@@ -1,3 +1,5 @@
+import "server-only";
+
 import { ROLES, type Role } from "@/lib/auth/permissions";
 
 /**

@@ -1,3 +1,5 @@
+import "server-only";
+
 // Password hashing with node:crypto scrypt (memory-hard, no native addon to build).
 // A hash carries its own parameters and salt, `scrypt$<log2 N>$<r>$<p>$<salt>$<key>` (base64url),
 // so the cost can be raised later without invalidating stored hashes (see needsRehash).

@@ -1,3 +1,5 @@
+import "server-only";
+
 import { encode, getToken, type JWT } from "next-auth/jwt";
 
 import { env } from "@/server/env";

@@ -1,3 +1,5 @@
+import "server-only";
+
 /**
  * Slows down password guessing: after a few free attempts every further failure doubles the
  * wait before the next attempt is even checked (a temporary lockout), per account and per IP.

@@ -1,6 +1,7 @@
-// Builds Prisma clients for either database the portal supports. Deliberately free of
-// `import "server-only"`: the CLI scripts (migrate, seed, registry import) run it under plain
-// Node, where that marker throws. App code reaches it only through server/db/client.ts.
+import "server-only";
+
+// Builds Prisma clients for either database the portal supports. App code reaches it only
+// through server/db/client.ts; the CLI scripts (migrate, seed, registry import) call it directly.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";

@@ -1,9 +1,9 @@
+import "server-only";
+
 // The project's own `prisma migrate deploy`: Prisma 7's migrate commands need a native engine we
 // cannot download, so this applies prisma/migrations/*/migration.sql itself and keeps the
 // `_prisma_migrations` table exactly as Prisma keeps it, so that `prisma migrate status|deploy`
 // on a machine with the engine agrees with what ran here.
-//
-// No `import "server-only"`: scripts/db-migrate.ts runs this under plain Node.
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";

@@ -1,5 +1,6 @@
-// Demo sign-ins for `npm run demo` and the E2E suite. No `import "server-only"`:
-// scripts/db-prepare.ts runs this under plain Node.
+import "server-only";
+
+// Demo sign-ins for `npm run demo` and the E2E suite.
 import { recordAuditEvent } from "@/server/audit/audit-log";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "@/server/auth/demo-accounts";
 import { hashPassword } from "@/server/auth/password";

@@ -1,3 +1,5 @@
+import "server-only";
+
 import type { Readable } from "node:stream";
 import type { CacheChange, FeedFreshness, VolumeUsage } from "./cluster-store";
 import type { CachedObject, ObjectByResource, ResourceName } from "./kinds";

@@ -1,3 +1,5 @@
+import "server-only";
+
 import { AppError } from "@/server/errors/app-error";
 import type { ClusterSource } from "./cluster-source";
 

@@ -1,3 +1,5 @@
+import "server-only";
+
 /**
  * The in-memory side of the cluster cache: objects by resource, indexed by namespace and by
  * tenant, plus kubelet volume usage, per-feed freshness and change listeners. It knows nothing

@@ -1,3 +1,5 @@
+import "server-only";
+
 /**
  * Every Kubernetes failure the portal sees becomes a KubeError: the HTTP status, the API's own
  * Status.reason/message, and a sentence an operator can act on. Callers never see a bare 500.

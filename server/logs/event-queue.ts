@@ -1,3 +1,5 @@
+import "server-only";
+
 import type { LogLine, LogStreamEvent } from "@/lib/logs/types";
 
 /**

@@ -1,3 +1,5 @@
+import "server-only";
+
 import { normalizeTimestamp, parseLineId } from "./log-line";
 import { containerKey } from "./shared-upstream";
 

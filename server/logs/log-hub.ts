@@ -1,3 +1,5 @@
+import "server-only";
+
 import { truncateToSecond } from "./log-line";
 import { MAX_TAIL_LINES } from "@/lib/logs/log-request";
 import { LogViewSession, type LogSelection, type LogViewOptions, type TrackedLogEvent, type UpstreamPool } from "./log-view-session";

@@ -1,3 +1,5 @@
+import "server-only";
+
 import type { LogLevel, LogLine } from "@/lib/logs/types";
 
 /**

@@ -1,3 +1,5 @@
+import "server-only";
+
 import { isSidecar, type ContainerState, type ContainerStatus, type PodObject } from "@/server/kube/kinds/pod";
 import type { LogTarget, LogTargetContainer } from "@/lib/logs/types";
 

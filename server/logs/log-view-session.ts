@@ -1,3 +1,5 @@
+import "server-only";
+
 import { setMaxListeners } from "node:events";
 import { EventQueue } from "./event-queue";
 import { comparePosition, decodeCursor, encodeMergedCursor, encodeSingleCursor, type ContainerPosition, type StreamCursor } from "./log-cursor";

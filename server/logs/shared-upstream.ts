@@ -1,3 +1,5 @@
+import "server-only";
+
 import type { ContainerRef, UpstreamEvent } from "./upstream-stream";
 import { normalizeTimestamp } from "./log-line";
 import type { LogLine, LogStreamState } from "@/lib/logs/types";

@@ -1,3 +1,5 @@
+import "server-only";
+
 /**
  * Server-side search, filters, sort, pagination and facets over the derived tenant summaries,
  * and the fleet overview. Pure functions over arrays: the directory keeps the summaries warm, so

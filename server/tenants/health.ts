@@ -1,3 +1,5 @@
+import "server-only";
+
 /**
  * Health and problem detection: pure functions from a tenant's derived cluster state to a health
  * state and problems in plain words. No I/O and no clock reads (the caller passes `now`), so each

@@ -1,8 +1,8 @@
+import "server-only";
+
 // Imports the instance service's export (CSV or JSON) into the tenant registry. Every row is
 // checked first; a file with any problem changes nothing, and the caller gets a report of
 // { row, field, problem } written for the person fixing the file.
-//
-// No `import "server-only"`: scripts/registry-import.ts runs this under plain Node.
 import Papa from "papaparse";
 import { z } from "zod";
 

@@ -1,3 +1,5 @@
+import "server-only";
+
 /**
  * tRPC mutations change state, so they must come from our own pages: JSON bodies (no form posts,
  * which a foreign site can submit without CORS) from the same origin. Browsers always send

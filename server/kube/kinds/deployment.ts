@@ -1,3 +1,5 @@
+import "server-only";
+
 import type { RawObject } from "../watch-stream";
 import type { ReplicaSetObject } from "./replica-set";
 import { interned, REVISION_ANNOTATION, slimConditions, slimContainers, type CachedKind, type ContainerSpec, type MetadataSlimmer, type ObjectMeta, type Raw } from "./slimming";

@@ -1,3 +1,5 @@
+import "server-only";
+
 /**
  * The cached kinds, one module each: adding a kind is its module plus one line in KINDS. The
  * order is the order the cache starts their watches in.

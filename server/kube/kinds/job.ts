@@ -1,3 +1,5 @@
+import "server-only";
+
 import type { RawObject } from "../watch-stream";
 import { interned, slimConditionsOf, type CachedKind, type MetadataSlimmer, type ObjectMeta, type Raw } from "./slimming";
 import type { Condition } from "@/lib/cluster/views";

@@ -1,3 +1,5 @@
+import "server-only";
+
 import type { RawObject } from "../watch-stream";
 import { interned, type CachedKind, type MetadataSlimmer, type ObjectMeta, type Raw } from "./slimming";
 

@@ -1,3 +1,5 @@
+import "server-only";
+
 import type { RawObject } from "../watch-stream";
 import type { CachedKind, MetadataSlimmer, ObjectMeta, Raw } from "./slimming";
 

@@ -1,3 +1,5 @@
+import "server-only";
+
 import type { RawObject } from "../watch-stream";
 import { interned, slimConditionsOf, slimContainer, slimContainers, slimList, type CachedKind, type ContainerSpec, type MetadataSlimmer, type ObjectMeta, type Raw } from "./slimming";
 import type { Condition, PodView } from "@/lib/cluster/views";

@@ -1,3 +1,5 @@
+import "server-only";
+
 /**
  * What every kind's slimmer shares. Raw API objects are reduced as they arrive to what some reader
  * (status derivation, health rules, tenant view, logs) uses: no managedFields, no env values, no
