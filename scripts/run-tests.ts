@@ -1,6 +1,6 @@
-// `npm test`: every suite in one run. Unit and integration tests (Vitest, including the simulator
-// and PostgreSQL tests), then the E2E suite (Playwright + Debian's Chromium) against the production
-// build. Prints one closing line with the totals.
+// `npm test`: every suite in one run. Lint and format check first, then unit and integration tests
+// (Vitest, including the simulator and PostgreSQL tests), then the E2E suite (Playwright + Debian's
+// Chromium) against the production build. Prints one closing line with the totals.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -34,6 +34,13 @@ function postgresUrl(): string | undefined {
     `[test] PostgreSQL could not be started here, so the PostgreSQL tests are skipped:\n${started.stderr || started.stdout}`,
   );
   return undefined;
+}
+
+// The suites still run after a lint failure, so one run shows everything that is wrong.
+if (runUnit) {
+  console.log("\n=== Lint and format (ESLint, Prettier) ===");
+  const lint = spawnSync("npm", ["run", "--silent", "lint"], { cwd: repoRoot, env: process.env, stdio: "inherit" });
+  if (lint.status !== 0) failures.push(`lint failed (npm run lint exited with ${lint.status})`);
 }
 
 if (runUnit) {
