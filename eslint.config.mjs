@@ -79,6 +79,9 @@ export default defineConfig([
   {
     name: "fleetdeck/rules",
     rules: {
+      // A `let` read by a closure before its one assignment (a stop handler, an unsubscribe) stays
+      // a `let`: as a `const` that early read would throw.
+      "prefer-const": ["error", { ignoreReadBeforeAssign: true }],
       "@typescript-eslint/no-unused-vars": [
         "error",
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_", ignoreRestSiblings: true },

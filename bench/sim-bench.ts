@@ -40,12 +40,18 @@ function simulatorProcess(tsxPid: number): ProcessMemory | undefined {
   return candidates.at(-1);
 }
 
-async function getJson(sim: Simulator, path: string): Promise<{ body: any; bytes: number; ms: number }> {
+/** The part of a Kubernetes list response the bench reads (node summaries are only timed). */
+interface KubeList {
+  items?: unknown[];
+  metadata: { resourceVersion: string; continue?: string };
+}
+
+async function getJson(sim: Simulator, path: string): Promise<{ body: KubeList; bytes: number; ms: number }> {
   const started = performance.now();
   const response = await fetch(`${sim.url}${path}`, { headers: { authorization: `Bearer ${sim.token}`, accept: "application/json" } });
   const text = await response.text();
   if (!response.ok) throw new Error(`GET ${path} → ${response.status}: ${text.slice(0, 300)}`);
-  const body = JSON.parse(text);
+  const body = JSON.parse(text) as KubeList;
   return { body, bytes: Buffer.byteLength(text), ms: performance.now() - started };
 }
 
@@ -60,7 +66,7 @@ async function pageAllPods(sim: Simulator, limit: number): Promise<PagingRound> 
     const query = new URLSearchParams({ limit: String(limit) });
     if (token) query.set("continue", token);
     const page = await getJson(sim, `/api/v1/pods?${query}`);
-    const items = (page.body.items ?? []) as unknown[];
+    const items = page.body.items ?? [];
     pageMs.push(page.ms);
     objects += items.length;
     bytes += page.bytes;

@@ -51,6 +51,7 @@ export function LogLineList({
   const scrollRef = useRef<HTMLDivElement>(null);
   const lastScrollTop = useRef(0);
   const count = seqs.length;
+  // eslint-disable-next-line react-hooks/incompatible-library -- React Compiler is not enabled; if it is, skipping this component is what TanStack Virtual needs.
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scrollRef.current,

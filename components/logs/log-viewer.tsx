@@ -77,6 +77,9 @@ function useFilter(params: LogViewParams) {
 /** The lines shown, brought up to date incrementally on each batch (a full rescan only when the filter changes). */
 function useLogView(buffer: LogBuffer, tick: number, filter: LogViewFilter): LogView {
   const state = useRef<{ buffer: LogBuffer; view: LogView } | null>(null);
+  // The buffer (up to MAX_BUFFERED_LINES) grows in place, so the view is a cache carried from render
+  // to render and extended by each batch instead of rebuilt: read and written while rendering.
+  /* eslint-disable react-hooks/refs -- the in-place cache described above */
   return useMemo(() => {
     if (state.current?.buffer !== buffer) state.current = { buffer, view: emptyView() };
     state.current.view = updateView(state.current.view, buffer, filter);
@@ -84,6 +87,7 @@ function useLogView(buffer: LogBuffer, tick: number, filter: LogViewFilter): Log
     // `tick` is the signal that the buffer grew in place.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [buffer, tick, filter]);
+  /* eslint-enable react-hooks/refs */
 }
 
 function LogViewerLive({ tenant, initialParams }: { tenant: LogViewerTenant; initialParams: LogViewParams }) {
@@ -114,7 +118,12 @@ function LogViewerLive({ tenant, initialParams }: { tenant: LogViewerTenant; ini
   const { matcher, filter } = useFilter(params);
   const view = useLogView(buffer, tick, filter);
 
-  useEffect(() => setCurrentMatchSeq(undefined), [filter.key, buffer]);
+  // The current match belongs to one search over one stream; another search or stream starts without one.
+  const [matchScope, setMatchScope] = useState({ filterKey: filter.key, buffer });
+  if (matchScope.filterKey !== filter.key || matchScope.buffer !== buffer) {
+    setMatchScope({ filterKey: filter.key, buffer });
+    setCurrentMatchSeq(undefined);
+  }
   const matchSeqs = view.matchSeqs;
   const currentIndex = currentMatchSeq === undefined ? -1 : indexOfSeq(matchSeqs, currentMatchSeq);
   const matchPosition = currentIndex >= 0 && matchSeqs[currentIndex] === currentMatchSeq ? currentIndex + 1 : 0;

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { userMessageOf } from "@/components/trpc/error-message";
 import { useTRPCClient } from "@/components/trpc/client";
 import { LogBuffer } from "./log-buffer";
@@ -24,23 +24,26 @@ export interface LogStreamInput extends LogSourceInput {
  */
 export function useLogStream(input: LogStreamInput, attempt: number) {
   const client = useTRPCClient();
-  const [buffer, setBuffer] = useState(() => new LogBuffer());
+  const key = JSON.stringify(input);
+  // Each stream (another source, or a retry) fills a buffer of its own, starting from "connecting".
+  const [stream, setStream] = useState(() => ({ key, attempt, buffer: new LogBuffer() }));
   const [tick, setTick] = useState(0);
   const [status, setStatus] = useState<LogStreamStatus>({ state: "connecting" });
-  const statusRef = useRef(status);
-  const key = JSON.stringify(input);
+  if (stream.key !== key || stream.attempt !== attempt) {
+    setStream({ key, attempt, buffer: new LogBuffer() });
+    setStatus({ state: "connecting" });
+  }
 
   useEffect(() => {
-    const streamInput = JSON.parse(key) as LogStreamInput;
-    const next = new LogBuffer();
-    setBuffer(next);
+    const streamInput = JSON.parse(stream.key) as LogStreamInput;
+    const next = stream.buffer;
     let frame = 0;
     let linkDown = false;
+    let current: LogStreamState = "connecting";
     const update = (value: LogStreamStatus) => {
-      statusRef.current = value;
+      current = value.state;
       setStatus(value);
     };
-    update({ state: "connecting" });
     const render = () => {
       if (frame) return;
       frame = requestAnimationFrame(() => {
@@ -73,7 +76,6 @@ export function useLogStream(input: LogStreamInput, attempt: number) {
         }
       },
       onComplete() {
-        const current = statusRef.current.state;
         if (current !== "ended" && current !== "error") update({ state: "ended" });
       },
     });
@@ -81,7 +83,7 @@ export function useLogStream(input: LogStreamInput, attempt: number) {
       subscription.unsubscribe();
       if (frame) cancelAnimationFrame(frame);
     };
-  }, [client, key, attempt]);
+  }, [client, stream]);
 
-  return { buffer, tick, status };
+  return { buffer: stream.buffer, tick, status };
 }

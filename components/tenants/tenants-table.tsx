@@ -113,6 +113,7 @@ export function TenantsTable({
   busy: boolean;
 }) {
   const sorting = useMemo<SortingState>(() => [{ id: sort, desc: dir === "desc" }], [sort, dir]);
+  // eslint-disable-next-line react-hooks/incompatible-library -- React Compiler is not enabled; if it is, skipping this component is what TanStack Table needs.
   const table = useReactTable({
     data: tenants,
     columns: COLUMNS,

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useRef, type FormEvent } from "react";
+import type { FormEvent } from "react";
 
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -15,13 +15,9 @@ import { ROLES, type Role } from "@/lib/auth/permissions";
 export function CreateUserForm() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const formRef = useRef<HTMLFormElement>(null);
   const create = useMutation(
     trpc.users.create.mutationOptions({
-      onSuccess: () => {
-        formRef.current?.reset();
-        void queryClient.invalidateQueries(trpc.users.pathFilter());
-      },
+      onSuccess: () => void queryClient.invalidateQueries(trpc.users.pathFilter()),
     }),
   );
   const fieldErrors = fieldErrorsOf(create.error);
@@ -29,20 +25,24 @@ export function CreateUserForm() {
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    create.mutate({
-      email: String(form.get("email") ?? ""),
-      name: String(form.get("name") ?? ""),
-      role: String(form.get("role") ?? "viewer") as Role,
-      password: String(form.get("password") ?? ""),
-    });
+    const formElement = event.currentTarget;
+    const form = new FormData(formElement);
+    create.mutate(
+      {
+        email: String(form.get("email") ?? ""),
+        name: String(form.get("name") ?? ""),
+        role: String(form.get("role") ?? "viewer") as Role,
+        password: String(form.get("password") ?? ""),
+      },
+      { onSuccess: () => formElement.reset() },
+    );
   }
 
   return (
     <Card aria-labelledby="create-user-title">
       <CardHeader titleId="create-user-title" title="Add a local user" description="They sign in with this email and password." />
       <CardBody>
-        <form ref={formRef} onSubmit={onSubmit} aria-label="Add a local user" data-testid="create-user-form" className="space-y-3">
+        <form onSubmit={onSubmit} aria-label="Add a local user" data-testid="create-user-form" className="space-y-3">
           {formError ? <Alert tone="danger" data-testid="create-user-error">{formError}</Alert> : null}
           {create.isSuccess ? (
             <Alert tone="success" data-testid="create-user-success">

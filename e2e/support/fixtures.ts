@@ -20,6 +20,7 @@ export async function signIn(page: Page, role: Role) {
 }
 
 export const test = base.extend<{ cluster: ClusterControl | undefined; signInAs: (role: Role) => Promise<void> }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern; it has none.
   cluster: async ({}, use) => {
     const stack = readStack();
     if (!stack) return use(undefined);
