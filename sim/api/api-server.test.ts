@@ -1,4 +1,4 @@
-import { AppsV1Api, CoreV1Api, Log, PatchStrategy, Watch, setHeaderOptions } from "@kubernetes/client-node";
+import { AppsV1Api, CoreV1Api, Log, PatchStrategy, Watch, setHeaderOptions, type ApiException, type V1Status } from "@kubernetes/client-node";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestCluster, type TestCluster } from "./test-cluster";
@@ -16,12 +16,14 @@ afterAll(async () => {
   await c.close();
 });
 
-const status = async (p: Promise<unknown>): Promise<{ code: number; body: any }> => {
+// The tests read `body` only after checking the code, so a success returns an empty Status.
+const status = async (p: Promise<unknown>): Promise<{ code: number; body: V1Status }> => {
   try {
     await p;
-    return { code: 200, body: undefined };
-  } catch (err: any) {
-    return { code: err.code, body: typeof err.body === "string" ? JSON.parse(err.body) : err.body };
+    return { code: 200, body: {} };
+  } catch (err) {
+    const { code, body } = err as ApiException<string | V1Status>;
+    return { code, body: typeof body === "string" ? (JSON.parse(body) as V1Status) : body };
   }
 };
 
@@ -59,7 +61,7 @@ describe("lists", () => {
     const res = await c.fetch("/api/v1/namespaces/tenant-t1/pods", { headers: { accept: "application/json;as=Table;v=v1;g=meta.k8s.io,application/json" } });
     const table = await res.json();
     expect(table.kind).toBe("Table");
-    expect(table.columnDefinitions.map((d: any) => d.name).slice(0, 5)).toEqual(["Name", "Ready", "Status", "Restarts", "Age"]);
+    expect(table.columnDefinitions.map((d: { name: string }) => d.name).slice(0, 5)).toEqual(["Name", "Ready", "Status", "Restarts", "Age"]);
     expect(table.rows[0].cells[2]).toBe("CrashLoopBackOff");
     expect(table.rows[0].object.kind).toBe("PartialObjectMetadata");
     const pvc = await (await c.fetch("/api/v1/persistentvolumeclaims", { headers: { accept: "application/json;as=Table;v=v1;g=meta.k8s.io" } })).json();
@@ -103,7 +105,7 @@ describe("watch", () => {
     try {
       const cc = small.kubeConfig.makeApiClient(CoreV1Api);
       for (let i = 0; i < 6; i++) await cc.createNamespacedConfigMap({ namespace: "default", body: { metadata: { name: `c${i}` } } });
-      const errors: any[] = [];
+      const errors: { type: string; obj: V1Status }[] = [];
       await new Watch(small.kubeConfig).watch("/api/v1/configmaps", { resourceVersion: "1" }, (type, obj) => errors.push({ type, obj }), () => {});
       await waitFor(() => errors.length > 0);
       expect(errors[0].type).toBe("ERROR");
@@ -173,7 +175,7 @@ describe("writes", () => {
   it("validates objects and PVC resizes like the apiserver", async () => {
     const bad = await status(apps.createNamespacedDeployment({ namespace: "tenant-t0", body: { metadata: { name: "bad" }, spec: { selector: { matchLabels: { a: "b" } }, template: { metadata: { labels: { a: "c" } }, spec: { containers: [{ name: "x", image: "" }] } } } } }));
     expect(bad.code).toBe(422);
-    expect(bad.body.details.causes.map((c: any) => c.field)).toEqual(["spec.template.metadata.labels", "spec.template.spec.containers[0].image"]);
+    expect(bad.body.details?.causes?.map((c) => c.field)).toEqual(["spec.template.metadata.labels", "spec.template.spec.containers[0].image"]);
     const badName = await status(core.createNamespacedConfigMap({ namespace: "tenant-t0", body: { metadata: { name: "Not_Valid" } } }));
     expect(badName.code).toBe(422);
     const merge = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);

@@ -3,7 +3,7 @@ import { ApiError, badRequest, methodNotAllowed } from "../store/api-error";
 import { readBody, sendJson } from "./http-util";
 import type { ApiServer } from "./server";
 
-async function jsonBody(req: IncomingMessage): Promise<any> {
+async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   const raw = await readBody(req);
   if (!raw.trim()) return {};
   let body: unknown;
@@ -13,7 +13,7 @@ async function jsonBody(req: IncomingMessage): Promise<any> {
     throw badRequest(`invalid JSON body: ${(err as Error).message}`);
   }
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw badRequest("the body must be a JSON object");
-  return body;
+  return body as Record<string, unknown>;
 }
 
 /** /_sim/* test control routes (same bearer token as the API). */

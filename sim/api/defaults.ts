@@ -2,10 +2,10 @@ import type { KubeObject } from "../store/types";
 
 let nextClusterIp = 1;
 
-const isObject = (v: unknown): v is Record<string, any> => typeof v === "object" && v !== null && !Array.isArray(v);
-const arrayOf = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const arrayOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-function defaultPodSpec(spec: any): void {
+function defaultPodSpec(spec: unknown): void {
   if (!isObject(spec)) return;
   spec.restartPolicy ??= "Always";
   spec.terminationGracePeriodSeconds ??= 30;

@@ -51,7 +51,7 @@ export function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /** The JSON body of a create/update: 400 on malformed JSON, as the apiserver's decoder answers. */
-export function parseJsonBody(body: string, what = "object"): any {
+export function parseJsonBody(body: string, what = "object"): unknown {
   if (!body.trim()) throw badRequest(`Object 'Kind' is missing in '${body}'`);
   try {
     return JSON.parse(body);

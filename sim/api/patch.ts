@@ -1,4 +1,4 @@
-import fastJsonPatch from "fast-json-patch";
+import fastJsonPatch, { type Operation } from "fast-json-patch";
 import { parse as parseYaml } from "yaml";
 import { ApiError, badRequest, unsupportedMediaType } from "../store/api-error";
 
@@ -21,12 +21,12 @@ export function patchTypeOf(contentType: string | undefined): PatchType {
   }
 }
 
-const isObject = (v: unknown): v is Record<string, any> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** RFC 7386 JSON merge patch. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (!isObject(patch)) return patch;
-  const out: Record<string, any> = isObject(target) ? { ...target } : {};
+  const out: Record<string, unknown> = isObject(target) ? { ...target } : {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
     else out[k] = mergePatch(out[k], v);
@@ -62,7 +62,7 @@ function portKey(path: string[]): string | undefined {
   return path.includes("containers") || path.includes("initContainers") ? "containerPort" : "port";
 }
 
-function mergeList(target: unknown, patch: any[], field: string, path: string[]): unknown {
+function mergeList(target: unknown, patch: unknown[], field: string, path: string[]): unknown {
   const key = field === "ports" ? portKey(path) : MERGE_KEYS[field];
   if (SET_LISTS.has(field)) {
     const base = Array.isArray(target) ? [...target] : [];
@@ -73,7 +73,7 @@ function mergeList(target: unknown, patch: any[], field: string, path: string[])
     return patch.filter((p) => !(isObject(p) && p.$patch)).map((p) => strip(p));
   }
   if (patch.some((p) => isObject(p) && p.$patch === "replace")) return patch.filter((p) => !(isObject(p) && p.$patch === "replace")).map((p) => strip(p));
-  const out: any[] = [...target];
+  const out: unknown[] = [...target];
   for (const item of patch) {
     if (!isObject(item)) continue;
     const idx = out.findIndex((t) => isObject(t) && t[key] === item[key]);
@@ -100,7 +100,7 @@ export function strategicMerge(target: unknown, patch: unknown, path: string[] =
   if (!isObject(patch)) return patch;
   if (patch.$patch === "replace") return strip(patch);
   if (patch.$patch === "delete") return undefined;
-  const out: Record<string, any> = isObject(target) ? { ...target } : {};
+  const out: Record<string, unknown> = isObject(target) ? { ...target } : {};
   for (const [k, v] of Object.entries(patch)) {
     if (k.startsWith("$")) continue;
     if (v === null) delete out[k];
@@ -130,11 +130,11 @@ export function parsePatchBody(type: PatchType, body: string): unknown {
 }
 
 /** Applies a parsed patch document to a (cloned, mutable) object and returns the result. */
-export function applyPatch(type: PatchType, target: Record<string, any>, patch: unknown): Record<string, any> {
+export function applyPatch(type: PatchType, target: Record<string, unknown>, patch: unknown): Record<string, unknown> {
   if (type === "json") {
     if (!Array.isArray(patch)) throw badRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
     try {
-      return fastJsonPatch.applyPatch(target, patch as any, true, true).newDocument;
+      return fastJsonPatch.applyPatch(target, patch as Operation[], true, true).newDocument;
     } catch (err) {
       const e = err as Error & { name?: string };
       if (e.name === "TEST_OPERATION_FAILED") throw new ApiError(422, "Invalid", "the server rejected our request due to an error in our request");
@@ -142,8 +142,8 @@ export function applyPatch(type: PatchType, target: Record<string, any>, patch: 
     }
   }
   if (!isObject(patch)) throw badRequest(`json: cannot unmarshal ${Array.isArray(patch) ? "array" : typeof patch} into Go value of type map[string]interface {}`);
-  if (type === "merge") return mergePatch(target, patch) as Record<string, any>;
-  return strategicMerge(target, patch) as Record<string, any>;
+  if (type === "merge") return mergePatch(target, patch) as Record<string, unknown>;
+  return strategicMerge(target, patch) as Record<string, unknown>;
 }
 
 export { unsupportedMediaType };

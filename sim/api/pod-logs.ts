@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import type { IContainer, IContainerStatus } from "kubernetes-models/v1";
 import type { LogLine, LogStore } from "../logs/log-store";
 import { badRequest, notFound } from "../store/api-error";
 import type { ObjectStore } from "../store/object-store";
@@ -11,8 +12,8 @@ const WAITING_MESSAGES: Record<string, string> = {
   InvalidImageName: "trying and failing to pull image",
 };
 
-function containerStatus(pod: KubeObject, name: string): any {
-  return [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find((c: any) => c.name === name);
+function containerStatus(pod: KubeObject, name: string): IContainerStatus | undefined {
+  return [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find((c: IContainerStatus) => c.name === name);
 }
 
 /** Open log follow streams, so a fault can cut them. */
@@ -44,8 +45,8 @@ export function servePodLog(
 ): void {
   const pod = store.get("core/pods", namespace, name);
   if (!pod) throw notFound("pods", name);
-  const containers: string[] = (pod.spec?.containers ?? []).map((c: any) => c.name);
-  const initContainers: string[] = (pod.spec?.initContainers ?? []).map((c: any) => c.name);
+  const containers: string[] = (pod.spec?.containers ?? []).map((c: IContainer) => c.name);
+  const initContainers: string[] = (pod.spec?.initContainers ?? []).map((c: IContainer) => c.name);
   let container = query.get("container") ?? "";
   if (!container) {
     if (containers.length === 1) container = containers[0]!;

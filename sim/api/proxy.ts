@@ -1,11 +1,13 @@
 import type { ServerResponse } from "node:http";
+import type { INodeAddress, INodeCondition, IPodCondition } from "kubernetes-models/v1";
 import { ApiError, notFound, serviceUnavailable } from "../store/api-error";
 import type { ObjectStore } from "../store/object-store";
 import type { SimHooks } from "../runtime";
+import type { KubeObject } from "../store/types";
 import { sendJson, sendText } from "./http-util";
 
-function isReady(pod: any): boolean {
-  return !pod.metadata.deletionTimestamp && (pod.status?.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True");
+function isReady(pod: KubeObject): boolean {
+  return !pod.metadata.deletionTimestamp && (pod.status?.conditions ?? []).some((c: IPodCondition) => c.type === "Ready" && c.status === "True");
 }
 
 /** Service proxy: answers what an Odoo instance behind the service would, if any endpoint is ready. */
@@ -41,8 +43,8 @@ export function serveNodeProxy(store: ObjectStore, hooks: SimHooks, nodeRef: str
   const name = nodeRef.split(":")[0]!;
   const node = store.get("core/nodes", undefined, name);
   if (!node) throw notFound("nodes", name);
-  const ip = (node.status?.addresses ?? []).find((a: any) => a.type === "InternalIP")?.address ?? "10.0.0.1";
-  const ready = (node.status?.conditions ?? []).find((c: any) => c.type === "Ready")?.status === "True";
+  const ip = (node.status?.addresses ?? []).find((a: INodeAddress) => a.type === "InternalIP")?.address ?? "10.0.0.1";
+  const ready = (node.status?.conditions ?? []).find((c: INodeCondition) => c.type === "Ready")?.status === "True";
   if (!ready) throw serviceUnavailable(`error trying to reach service: dial tcp ${ip}:10250: connect: no route to host`);
   const clean = path.replace(/^\/+/, "");
   if (clean === "stats/summary") {

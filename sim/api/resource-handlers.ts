@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ApiError, badRequest, conflict, forbidden, invalid, methodNotAllowed, notFound } from "../store/api-error";
 import { cloneObject, type ObjectStore } from "../store/object-store";
-import type { DeleteOptions, KubeObject, PropagationPolicy, ResourceType } from "../store/types";
+import type { DeleteOptions, KubeObject, ObjectMeta, PropagationPolicy, ResourceType } from "../store/types";
 import { applyCreateDefaults } from "./defaults";
 import { boolParam, intParam, parseJsonBody, readBody, sendJson, sendJsonText } from "./http-util";
 import { applyPatch, parsePatchBody, patchTypeOf } from "./patch";
@@ -76,11 +76,12 @@ function requireContentType(req: IncomingMessage): void {
   }
 }
 
-async function readObjectBody(ctx: ResourceRequest): Promise<any> {
+/** A JSON object, not yet checked beyond that: checkIdentity and validateObject see to its shape. */
+async function readObjectBody(ctx: ResourceRequest): Promise<KubeObject> {
   requireContentType(ctx.req);
   const raw = await readBody(ctx.req);
   const ct = (ctx.req.headers["content-type"] ?? "").toLowerCase();
-  let body: any;
+  let body: unknown;
   if (ct.startsWith("application/yaml")) {
     const { parse } = await import("yaml");
     try {
@@ -90,11 +91,30 @@ async function readObjectBody(ctx: ResourceRequest): Promise<any> {
     }
   } else body = parseJsonBody(raw);
   if (!body || typeof body !== "object" || Array.isArray(body)) throw badRequest(`Object 'Kind' is missing in '${raw.slice(0, 200)}'`);
-  return body;
+  return body as KubeObject;
 }
 
+/** The fields of a DeleteOptions body the API reads, as the client sent them. */
+interface DeleteBody {
+  gracePeriodSeconds?: unknown;
+  propagationPolicy?: unknown;
+  orphanDependents?: unknown;
+  dryRun?: unknown;
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+/** An autoscaling/v1 Scale as served, or as a client sent it (replicas checked before use). */
+type Scale = {
+  kind?: unknown;
+  apiVersion?: unknown;
+  metadata?: Partial<ObjectMeta>;
+  spec?: { replicas?: number };
+  status?: { replicas?: number; selector?: string };
+};
+
 /** What Go's JSON decoder would refuse in ObjectMeta, as 400 BadRequest. */
-function checkMetadataTypes(meta: Record<string, any>): void {
+function checkMetadataTypes(metadata: object): void {
+  const meta = metadata as Record<string, unknown>;
   for (const field of ["name", "namespace", "generateName", "resourceVersion"] as const) {
     const v = meta[field];
     if (v !== undefined && v !== null && typeof v !== "string") throw badRequest(`json: cannot unmarshal ${typeof v} into Go struct field ObjectMeta.metadata.${field} of type string`);
@@ -247,14 +267,15 @@ export class ResourceHandlers {
     }
   }
 
-  private checkIdentity(ctx: ResourceRequest, body: any): void {
+  private checkIdentity(ctx: ResourceRequest, body: KubeObject): void {
     const r = ctx.resource;
     const expected = apiVersionOf(r);
     if (body.apiVersion !== undefined && body.apiVersion !== expected && !(ctx.subresource === "scale")) {
       throw badRequest(`the API version in the data (${body.apiVersion}) does not match the expected API version (${expected})`);
     }
     if (body.kind !== undefined && body.kind !== r.kind && ctx.subresource !== "scale") throw badRequest(`the kind in the data (${body.kind}) does not match the expected kind (${r.kind})`);
-    body.metadata ??= {};
+    // Filled in below and checked by validateObject.
+    body.metadata ??= {} as ObjectMeta;
     if (typeof body.metadata !== "object" || Array.isArray(body.metadata)) throw badRequest(`json: cannot unmarshal ${Array.isArray(body.metadata) ? "array" : typeof body.metadata} into Go struct field .metadata of type v1.ObjectMeta`);
     checkMetadataTypes(body.metadata);
     for (const field of ["spec", "status"]) {
@@ -280,9 +301,11 @@ export class ResourceHandlers {
     this.createObject(ctx, body, dryRun);
   }
 
-  private createObject(ctx: ResourceRequest, body: any, dryRun: boolean): void {
+  private createObject(ctx: ResourceRequest, body: KubeObject, dryRun: boolean): void {
     const meta = body.metadata;
-    for (const k of ["uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "managedFields"]) delete meta[k];
+    for (const k of ["uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"] as const) delete meta[k];
+    // Not in ObjectMeta: the store never keeps field ownership.
+    delete (meta as { managedFields?: unknown }).managedFields;
     if (!meta.name && !meta.generateName) throw invalid(ctx.resource.kind, "", [{ reason: "FieldValueRequired", message: "Required value: name or generateName is required", field: "metadata.name" }], ctx.resource.group);
     body.apiVersion = apiVersionOf(ctx.resource);
     body.kind = ctx.resource.kind;
@@ -307,7 +330,7 @@ export class ResourceHandlers {
     this.commitUpdate(ctx, body, current, dryRun, subresource, 200);
   }
 
-  private commitUpdate(ctx: ResourceRequest, next: any, current: KubeObject, dryRun: boolean, subresource: "status" | undefined, status: number): void {
+  private commitUpdate(ctx: ResourceRequest, next: KubeObject, current: KubeObject, dryRun: boolean, subresource: "status" | undefined, status: number): void {
     if (!subresource) {
       validateObject(ctx.resource, next, current);
       admit(this.store, ctx.key, next, current);
@@ -324,7 +347,7 @@ export class ResourceHandlers {
     const current = this.store.get(ctx.key, ctx.namespace, ctx.name!);
     if (!current) {
       if (type === "apply" && !subresource) {
-        const body = patch as any;
+        const body = patch as KubeObject | null;
         if (!body || typeof body !== "object") throw badRequest("invalid apply patch");
         this.checkIdentity(ctx, body);
         this.checkNamespace(ctx, "create");
@@ -332,17 +355,17 @@ export class ResourceHandlers {
       }
       throw notFound(ctx.resource.plural, ctx.name!, ctx.resource.group);
     }
-    if (type === "apply" && patch && typeof patch === "object") this.checkIdentity(ctx, patch);
-    const next = applyPatch(type, cloneObject(current) as Record<string, any>, patch) as KubeObject;
+    if (type === "apply" && patch && typeof patch === "object") this.checkIdentity(ctx, patch as KubeObject);
+    const next = applyPatch(type, cloneObject(current), patch) as KubeObject;
     if (!next || typeof next !== "object" || !next.metadata || typeof next.metadata !== "object") throw badRequest("the patch produced an invalid object");
-    checkMetadataTypes(next.metadata as unknown as Record<string, unknown>);
+    checkMetadataTypes(next.metadata);
     if (next.metadata.name !== current.metadata.name) throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${current.metadata.name})`);
     if (ctx.resource.namespaced && next.metadata.namespace !== current.metadata.namespace) throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
     if (next.metadata.uid !== current.metadata.uid) throw conflict(ctx.resource.plural, ctx.name!, ctx.resource.group, `Precondition failed: UID in precondition: ${next.metadata.uid}, UID in object meta: ${current.metadata.uid}`);
     this.commitUpdate(ctx, next, current, dryRun, subresource, 200);
   }
 
-  private deleteOptions(query: URLSearchParams, body: any): DeleteOptions & { preconditions?: { uid?: string; resourceVersion?: string } } {
+  private deleteOptions(query: URLSearchParams, body: DeleteBody | undefined): DeleteOptions & { preconditions?: { uid?: string; resourceVersion?: string } } {
     const grace = intParam("gracePeriodSeconds", query.get("gracePeriodSeconds")) ?? (typeof body?.gracePeriodSeconds === "number" ? body.gracePeriodSeconds : undefined);
     let policy = (query.get("propagationPolicy") ?? body?.propagationPolicy) as PropagationPolicy | undefined;
     if (policy === undefined && (query.get("orphanDependents") === "true" || body?.orphanDependents === true)) policy = "Orphan";
@@ -353,10 +376,10 @@ export class ResourceHandlers {
     return { gracePeriodSeconds: grace, propagationPolicy: policy, dryRun, preconditions: body?.preconditions };
   }
 
-  private async readDeleteBody(ctx: ResourceRequest): Promise<any> {
+  private async readDeleteBody(ctx: ResourceRequest): Promise<DeleteBody | undefined> {
     const raw = await readBody(ctx.req);
     if (!raw.trim()) return undefined;
-    return parseJsonBody(raw, "DeleteOptions");
+    return parseJsonBody(raw, "DeleteOptions") as DeleteBody;
   }
 
   private async delete(ctx: ResourceRequest): Promise<void> {
@@ -402,7 +425,7 @@ export class ResourceHandlers {
     sendJsonText(ctx.res, 200, json);
   }
 
-  private scaleOf(obj: KubeObject): Record<string, any> {
+  private scaleOf(obj: KubeObject): Scale {
     return {
       kind: "Scale",
       apiVersion: "autoscaling/v1",
@@ -426,7 +449,7 @@ export class ResourceHandlers {
       sendJson(ctx.res, 200, this.scaleOf(current));
       return;
     }
-    let scale: any;
+    let scale: Scale;
     if (method === "PUT") {
       scale = await readObjectBody(ctx);
       if (scale.kind !== undefined && scale.kind !== "Scale") throw badRequest(`the kind in the data (${scale.kind}) does not match the expected kind (Scale)`);
@@ -435,7 +458,7 @@ export class ResourceHandlers {
     } else if (method === "PATCH") {
       const type = patchTypeOf(ctx.req.headers["content-type"]);
       const patch = parsePatchBody(type, await readBody(ctx.req));
-      scale = applyPatch(type, this.scaleOf(current), patch);
+      scale = applyPatch(type, this.scaleOf(current), patch) as Scale;
       const rv = scale.metadata?.resourceVersion;
       if (rv && rv !== current.metadata.resourceVersion) throw conflict(ctx.resource.plural, ctx.name!, ctx.resource.group);
     } else throw methodNotAllowed();

@@ -1,3 +1,6 @@
+import type { IJobCondition } from "kubernetes-models/batch/v1";
+import type { IIngressLoadBalancerIngress, IIngressRule } from "kubernetes-models/networking.k8s.io/v1";
+import type { IContainer, IContainerState, IContainerStatus, INodeAddress, INodeCondition, IPodCondition, IServicePort } from "kubernetes-models/v1";
 import type { KubeObject } from "../store/types";
 import { selectorString } from "./selectors";
 
@@ -71,14 +74,14 @@ export function podSummary(pod: KubeObject, now: number): { ready: string; statu
   let reason: string = status.phase ?? "";
   if (status.reason) reason = status.reason;
 
-  const noteRestart = (cs: any) => {
+  const noteRestart = (cs: IContainerStatus) => {
     restarts += cs.restartCount ?? 0;
     const finished = cs.lastState?.terminated?.finishedAt;
     if (finished) lastRestart = Math.max(lastRestart, Date.parse(finished) || 0);
   };
 
   let initializing = false;
-  const initStatuses: any[] = status.initContainerStatuses ?? [];
+  const initStatuses: IContainerStatus[] = status.initContainerStatuses ?? [];
   initStatuses.forEach((cs, i) => {
     noteRestart(cs);
     const t = cs.state?.terminated;
@@ -94,10 +97,10 @@ export function podSummary(pod: KubeObject, now: number): { ready: string; statu
   if (!initializing) {
     restarts = 0;
     let hasRunning = false;
-    const statuses: any[] = [...(status.containerStatuses ?? [])].reverse();
+    const statuses: IContainerStatus[] = [...(status.containerStatuses ?? [])].reverse();
     for (const cs of statuses) {
       noteRestart(cs);
-      const st = cs.state ?? {};
+      const st: IContainerState = cs.state ?? {};
       if (st.waiting?.reason) reason = st.waiting.reason;
       else if (st.terminated?.reason) reason = st.terminated.reason;
       else if (st.terminated) reason = st.terminated.signal ? `Signal:${st.terminated.signal}` : `ExitCode:${st.terminated.exitCode}`;
@@ -107,7 +110,7 @@ export function podSummary(pod: KubeObject, now: number): { ready: string; statu
       }
     }
     if (reason === "Completed" && hasRunning) {
-      const podReady = (status.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True");
+      const podReady = (status.conditions ?? []).some((c: IPodCondition) => c.type === "Ready" && c.status === "True");
       reason = podReady ? "Running" : "NotReady";
     }
   }
@@ -132,21 +135,21 @@ const PRINTERS: Record<string, Printer> = {
     columns: [col("Name"), col("Ready"), col("Up-to-date", "integer"), col("Available", "integer"), col("Age"), col("Containers", "string", 1), col("Images", "string", 1), col("Selector", "string", 1)],
     cells(o, now) {
       const st = o.status ?? {};
-      const containers: any[] = o.spec?.template?.spec?.containers ?? [];
+      const containers: IContainer[] = o.spec?.template?.spec?.containers ?? [];
       return [o.metadata.name, `${st.readyReplicas ?? 0}/${o.spec?.replicas ?? 1}`, st.updatedReplicas ?? 0, st.availableReplicas ?? 0, age(o, now), containers.map((c) => c.name).join(","), containers.map((c) => c.image).join(","), selectorString(o.spec?.selector) || "<none>"];
     },
   },
   "apps/replicasets": {
     columns: [col("Name"), col("Desired", "integer"), col("Current", "integer"), col("Ready", "integer"), col("Age"), col("Containers", "string", 1), col("Images", "string", 1), col("Selector", "string", 1)],
     cells(o, now) {
-      const containers: any[] = o.spec?.template?.spec?.containers ?? [];
+      const containers: IContainer[] = o.spec?.template?.spec?.containers ?? [];
       return [o.metadata.name, o.spec?.replicas ?? 1, o.status?.replicas ?? 0, o.status?.readyReplicas ?? 0, age(o, now), containers.map((c) => c.name).join(","), containers.map((c) => c.image).join(","), selectorString(o.spec?.selector) || "<none>"];
     },
   },
   "apps/statefulsets": {
     columns: [col("Name"), col("Ready"), col("Age"), col("Containers", "string", 1), col("Images", "string", 1)],
     cells(o, now) {
-      const containers: any[] = o.spec?.template?.spec?.containers ?? [];
+      const containers: IContainer[] = o.spec?.template?.spec?.containers ?? [];
       return [o.metadata.name, `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 1}`, age(o, now), containers.map((c) => c.name).join(","), containers.map((c) => c.image).join(",")];
     },
   },
@@ -183,13 +186,13 @@ const PRINTERS: Record<string, Printer> = {
   "core/nodes": {
     columns: [col("Name"), col("Status"), col("Roles"), col("Age"), col("Version"), col("Internal-IP", "string", 1), col("External-IP", "string", 1), col("OS-Image", "string", 1), col("Kernel-Version", "string", 1), col("Container-Runtime", "string", 1)],
     cells(o, now) {
-      const ready = (o.status?.conditions ?? []).find((c: any) => c.type === "Ready");
+      const ready = (o.status?.conditions ?? []).find((c: INodeCondition) => c.type === "Ready");
       let status = ready?.status === "True" ? "Ready" : ready ? "NotReady" : "Unknown";
       if (o.spec?.unschedulable) status += ",SchedulingDisabled";
       const roles = Object.keys(o.metadata.labels ?? {})
         .filter((k) => k.startsWith("node-role.kubernetes.io/"))
         .map((k) => k.slice("node-role.kubernetes.io/".length));
-      const addr = (t: string) => (o.status?.addresses ?? []).find((a: any) => a.type === t)?.address ?? "<none>";
+      const addr = (t: string) => (o.status?.addresses ?? []).find((a: INodeAddress) => a.type === t)?.address ?? "<none>";
       const info = o.status?.nodeInfo ?? {};
       return [o.metadata.name, status, roles.join(",") || "<none>", age(o, now), info.kubeletVersion ?? "", addr("InternalIP"), addr("ExternalIP"), info.osImage ?? "<unknown>", info.kernelVersion ?? "<unknown>", info.containerRuntimeVersion ?? "<unknown>"];
     },
@@ -197,7 +200,7 @@ const PRINTERS: Record<string, Printer> = {
   "core/services": {
     columns: [col("Name"), col("Type"), col("Cluster-IP"), col("External-IP"), col("Port(s)"), col("Age"), col("Selector", "string", 1)],
     cells(o, now) {
-      const ports = (o.spec?.ports ?? []).map((p: any) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ""}/${p.protocol ?? "TCP"}`).join(",");
+      const ports = (o.spec?.ports ?? []).map((p: IServicePort) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ""}/${p.protocol ?? "TCP"}`).join(",");
       const sel = Object.entries(o.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(",");
       return [o.metadata.name, o.spec?.type ?? "ClusterIP", o.spec?.clusterIP ?? "<none>", "<none>", ports || "<none>", age(o, now), sel || "<none>"];
     },
@@ -206,11 +209,11 @@ const PRINTERS: Record<string, Printer> = {
     columns: [col("Name"), col("Status"), col("Completions"), col("Duration"), col("Age"), col("Containers", "string", 1), col("Images", "string", 1), col("Selector", "string", 1)],
     cells(o, now) {
       const st = o.status ?? {};
-      const cond = (t: string) => (st.conditions ?? []).some((c: any) => c.type === t && c.status === "True");
+      const cond = (t: string) => (st.conditions ?? []).some((c: IJobCondition) => c.type === t && c.status === "True");
       const status = cond("Failed") ? "Failed" : cond("Complete") ? "Complete" : cond("Suspended") ? "Suspended" : "Running";
       const start = st.startTime ? Date.parse(st.startTime) : undefined;
       const end = st.completionTime ? Date.parse(st.completionTime) : now;
-      const containers: any[] = o.spec?.template?.spec?.containers ?? [];
+      const containers: IContainer[] = o.spec?.template?.spec?.containers ?? [];
       return [o.metadata.name, status, `${st.succeeded ?? 0}/${o.spec?.completions ?? 1}`, start ? humanDuration(end - start) : "", age(o, now), containers.map((c) => c.name).join(","), containers.map((c) => c.image).join(","), selectorString(o.spec?.selector) || "<none>"];
     },
   },
@@ -221,8 +224,8 @@ const PRINTERS: Record<string, Printer> = {
   "networking.k8s.io/ingresses": {
     columns: [col("Name"), col("Class"), col("Hosts"), col("Address"), col("Ports"), col("Age")],
     cells(o, now) {
-      const hosts = (o.spec?.rules ?? []).map((r: any) => r.host).filter(Boolean).join(",") || "*";
-      const address = (o.status?.loadBalancer?.ingress ?? []).map((i: any) => i.ip ?? i.hostname).join(",");
+      const hosts = (o.spec?.rules ?? []).map((r: IIngressRule) => r.host).filter(Boolean).join(",") || "*";
+      const address = (o.status?.loadBalancer?.ingress ?? []).map((i: IIngressLoadBalancerIngress) => i.ip ?? i.hostname).join(",");
       return [o.metadata.name, o.spec?.ingressClassName ?? "<none>", hosts, address, o.spec?.tls?.length ? "80, 443" : "80", age(o, now)];
     },
   },

@@ -1,3 +1,4 @@
+import type { IContainer, IPersistentVolumeClaimSpec, IPodSpec } from "kubernetes-models/v1";
 import { forbidden, invalid, type StatusCause } from "../store/api-error";
 import type { ObjectStore } from "../store/object-store";
 import type { KubeObject, ResourceType } from "../store/types";
@@ -20,7 +21,8 @@ function goMap(labels: Record<string, string> | undefined): string {
     .join(", ")}}`;
 }
 
-function validatePodSpec(spec: any, field: string, causes: StatusCause[]): void {
+/** `spec` is what the client sent: the declared shape, checked here field by field. */
+function validatePodSpec(spec: IPodSpec | undefined, field: string, causes: StatusCause[]): void {
   if (!spec || typeof spec !== "object") {
     causes.push(required(field));
     return;
@@ -31,7 +33,7 @@ function validatePodSpec(spec: any, field: string, causes: StatusCause[]): void 
     return;
   }
   const seen = new Set<string>();
-  containers.forEach((c: any, i: number) => {
+  containers.forEach((c: IContainer, i: number) => {
     const f = `${field}.containers[${i}]`;
     if (!c || typeof c !== "object") return causes.push(required(f));
     if (!c.name) causes.push(required(`${f}.name`));
@@ -83,7 +85,7 @@ export function validateObject(resource: ResourceType, obj: KubeObject, old?: Ku
     case "core/pods":
       validatePodSpec(obj.spec, "spec", causes);
       if (old) {
-        const strip = (s: any) => JSON.stringify({ ...s, containers: (s?.containers ?? []).map((c: any) => ({ ...c, image: "" })), activeDeadlineSeconds: 0, tolerations: [] });
+        const strip = (s: IPodSpec | undefined) => JSON.stringify({ ...s, containers: (s?.containers ?? []).map((c) => ({ ...c, image: "" })), activeDeadlineSeconds: 0, tolerations: [] });
         if (strip(old.spec) !== strip(obj.spec)) causes.push(forbiddenField("spec", "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"));
       }
       break;
@@ -109,7 +111,7 @@ export function validateObject(resource: ResourceType, obj: KubeObject, old?: Ku
         const newSize = parseQuantity(storage);
         const oldSize = parseQuantity(old.spec?.resources?.requests?.storage);
         if (newSize < oldSize) causes.push(forbiddenField("spec.resources.requests.storage", "field can not be less than previous value"));
-        const rest = (s: any) => JSON.stringify({ ...s, resources: undefined, volumeName: undefined, volumeAttributesClassName: undefined });
+        const rest = (s: IPersistentVolumeClaimSpec | undefined) => JSON.stringify({ ...s, resources: undefined, volumeName: undefined, volumeAttributesClassName: undefined });
         if (rest(old.spec) !== rest(obj.spec)) causes.push(forbiddenField("spec", "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims"));
       }
       break;

@@ -52,7 +52,11 @@ export class WatchHub {
   /** Cuts every open watch connection, as an apiserver restart or a network blip does. */
   dropAll(): number {
     let n = 0;
-    for (const set of this.watchers.values()) for (const w of [...set]) (w.close(true), n++);
+    for (const set of this.watchers.values())
+      for (const w of [...set]) {
+        w.close(true);
+        n++;
+      }
     return n;
   }
 

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { Pod } from "kubernetes-models/v1";
+import { Pod, type IPod } from "kubernetes-models/v1";
 import { LogStore } from "../logs/log-store";
 import { ObjectStore } from "../store/object-store";
 import type { KubeObject } from "../store/types";
 import { DEMO_PROBLEM_TENANTS, startFleet, type RunningFleet } from "../fleet/index";
 import { parseCron } from "./cron-schedule";
-import { isPodReady } from "./kube-util";
+import { isPodReady, type Condition } from "./kube-util";
 
 let fleet: RunningFleet | undefined;
 afterEach(() => fleet?.stop());
@@ -42,9 +42,9 @@ describe("controllers", () => {
       const d = store.get("apps/deployments", ns, t.instanceName)!;
       return d.status.readyReplicas === 3 && d.status.observedGeneration === d.metadata.generation && d;
     });
-    expect(d.status.conditions.find((c: any) => c.type === "Available").status).toBe("True");
+    expect(d.status.conditions.find((c: Condition) => c.type === "Available").status).toBe("True");
     const fresh = odooPods(ns).find((p) => p.metadata.creationTimestamp && !p.metadata.deletionTimestamp)!;
-    expect(() => new Pod(structuredClone(fresh) as any).validate()).not.toThrow();
+    expect(() => new Pod(structuredClone(fresh) as IPod).validate()).not.toThrow();
     expect(store.list("core/events", ns).some((e) => e.reason === "ScalingReplicaSet" && e.message.includes("from 1 to 3"))).toBe(true);
     expect(store.list("core/events", ns).some((e) => e.reason === "Scheduled")).toBe(true);
 
@@ -63,7 +63,7 @@ describe("controllers", () => {
     });
     const d = await until("rollout complete", () => {
       const d = store.get("apps/deployments", ns, t.instanceName)!;
-      const p = d.status.conditions?.find((c: any) => c.type === "Progressing");
+      const p = d.status.conditions?.find((c: Condition) => c.type === "Progressing");
       return d.status.observedGeneration === d.metadata.generation && d.status.updatedReplicas === 1 && d.status.availableReplicas === 1 && d.status.replicas === 1 && p?.reason === "NewReplicaSetAvailable" && d;
     });
     const sets = store.list("apps/replicasets", ns);
@@ -160,9 +160,9 @@ describe("controllers", () => {
     const { store, fleet } = cluster();
     const ok = healthyTenant(fleet);
     const bad = DEMO_PROBLEM_TENANTS["backup-failed"];
-    const okRes = (await fleet.hooks.control(`tenants/${ok.databaseName}/backup`, {})) as any;
-    const badRes = (await fleet.hooks.control(`tenants/${bad}/backup`, {})) as any;
-    const cond = (ns: string, job: string, type: string) => store.get("batch/jobs", ns, job)?.status?.conditions?.find((c: any) => c.type === type && c.status === "True");
+    const okRes = (await fleet.hooks.control(`tenants/${ok.databaseName}/backup`, {})) as { body: { job: string } };
+    const badRes = (await fleet.hooks.control(`tenants/${bad}/backup`, {})) as { body: { job: string } };
+    const cond = (ns: string, job: string, type: string) => store.get("batch/jobs", ns, job)?.status?.conditions?.find((c: Condition) => c.type === type && c.status === "True");
     await until("complete", () => cond(`tenant-${ok.databaseName}`, okRes.body.job, "Complete"));
     const failed = await until("failed", () => cond(`tenant-${bad}`, badRes.body.job, "Failed"), 10_000);
     expect(failed.reason).toBe("BackoffLimitExceeded");
@@ -180,7 +180,7 @@ describe("controllers", () => {
     const ns = `tenant-${t.databaseName}`;
     const node = odooPods(ns)[0].spec.nodeName;
     expect((await fleet.hooks.control(`nodes/${node}/down`, {})).status).toBe(200);
-    expect(store.get("core/nodes", undefined, node)!.status.conditions.find((c: any) => c.type === "Ready").status).toBe("Unknown");
+    expect(store.get("core/nodes", undefined, node)!.status.conditions.find((c: Condition) => c.type === "Ready").status).toBe("Unknown");
     await until("replacement elsewhere", () => odooPods(ns).some((p) => p.spec.nodeName && p.spec.nodeName !== node && isPodReady(p)), 10_000);
     await fleet.hooks.control(`nodes/${node}/up`, {});
     await until("terminating pod removed", () => odooPods(ns).every((p) => p.spec.nodeName !== node));

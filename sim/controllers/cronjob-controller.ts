@@ -1,12 +1,13 @@
 // CronJob controller: fires Jobs on schedule (one timer entry per CronJob in the shared queue),
 // honours concurrencyPolicy and suspend, tracks active/lastScheduleTime/lastSuccessfulTime and
 // prunes finished Jobs beyond the history limits.
+import type { IObjectReference } from "kubernetes-models/v1";
 import type { KubeObject, StoreEvent } from "../store/types";
 import { createRng } from "../fleet/prng";
 import type { SimContext } from "./context";
 import { parseCron } from "./cron-schedule";
 import { isJobFinished } from "./job-controller";
-import { controllerOf, isOwnedBy, iso } from "./kube-util";
+import { controllerOf, isOwnedBy, iso, type Condition } from "./kube-util";
 import type { TimerHandle } from "./timer-queue";
 import { jobFor, withJobDefaults } from "./workloads";
 
@@ -98,11 +99,11 @@ export class CronJobController {
   private sawFinished(ns: string, cronJobName: string, job: KubeObject): void {
     const cj = this.ctx.store.get("batch/cronjobs", ns, cronJobName);
     if (!cj) return;
-    const wasActive = (cj.status?.active ?? []).some((a: any) => a.uid === job.metadata.uid);
+    const wasActive = (cj.status?.active ?? []).some((a: IObjectReference) => a.uid === job.metadata.uid);
     if (!wasActive) return;
-    const complete = (job.status?.conditions ?? []).some((c: any) => c.type === "Complete" && c.status === "True");
+    const complete = (job.status?.conditions ?? []).some((c: Condition) => c.type === "Complete" && c.status === "True");
     this.ctx.store.mutate("batch/cronjobs", ns, cronJobName, (d) => {
-      const active = (d.status?.active ?? []).filter((a: any) => a.uid !== job.metadata.uid);
+      const active = (d.status?.active ?? []).filter((a: IObjectReference) => a.uid !== job.metadata.uid);
       d.status = { ...(d.status ?? {}), active };
       if (!active.length) delete d.status.active;
       if (complete) d.status.lastSuccessfulTime = job.status?.completionTime ?? iso(this.ctx.clock());
@@ -120,7 +121,7 @@ export class CronJobController {
         }
       }
     };
-    const ok = (j: KubeObject) => (j.status?.conditions ?? []).some((c: any) => c.type === "Complete" && c.status === "True");
+    const ok = (j: KubeObject) => (j.status?.conditions ?? []).some((c: Condition) => c.type === "Complete" && c.status === "True");
     prune(finished.filter(ok), cj.spec.successfulJobsHistoryLimit ?? 3);
     prune(finished.filter((j) => !ok(j)), cj.spec.failedJobsHistoryLimit ?? 1);
   }

@@ -144,7 +144,7 @@ export class DeploymentController extends QueuedController {
     });
   }
 
-  private mutateStatus(d: KubeObject, fn: (status: any) => void): void {
+  private mutateStatus(d: KubeObject, fn: (status: { conditions?: Condition[]; [field: string]: unknown }) => void): void {
     this.writing = true;
     try {
       this.ctx.store.mutate("apps/deployments", d.metadata.namespace, d.metadata.name, (draft) => {

@@ -2,13 +2,13 @@
 // finishes with Complete or Failed (BackoffLimitExceeded), with the events the real one emits.
 import { randomSuffix } from "../fleet/prng";
 import type { KubeObject, StoreEvent } from "../store/types";
-import { controllerOf, isOwnedBy, iso } from "./kube-util";
+import { controllerOf, isOwnedBy, iso, type Condition } from "./kube-util";
 import { splitKey } from "./work-queue";
 import { podFor } from "./workloads";
 import { QueuedController } from "./queued-controller";
 
 export const isJobFinished = (job: KubeObject) =>
-  (job.status?.conditions ?? []).some((c: any) => (c.type === "Complete" || c.type === "Failed") && c.status === "True");
+  (job.status?.conditions ?? []).some((c: Condition) => (c.type === "Complete" || c.type === "Failed") && c.status === "True");
 
 export class JobController extends QueuedController {
   private writing = false;
@@ -34,7 +34,7 @@ export class JobController extends QueuedController {
     const completions = job.spec.completions ?? 1;
     const backoffLimit = job.spec.backoffLimit ?? 6;
     const now = iso(this.ctx.clock());
-    const conditions: any[] = [];
+    const conditions: Condition[] = [];
     let completionTime: string | undefined;
     if (succeeded >= completions) {
       conditions.push(
@@ -74,11 +74,11 @@ export class JobController extends QueuedController {
     this.writeStatus(ns, name, active, succeeded, failed, conditions, completionTime, now);
   }
 
-  private writeStatus(ns: string, name: string, active: KubeObject[], succeeded: number, failed: number, conditions: any[], completionTime: string | undefined, now: string): void {
+  private writeStatus(ns: string, name: string, active: KubeObject[], succeeded: number, failed: number, conditions: Condition[], completionTime: string | undefined, now: string): void {
     this.writing = true;
     try {
       this.ctx.store.mutate("batch/jobs", ns, name, (d) => {
-        const ready = active.filter((p) => (p.status?.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True")).length;
+        const ready = active.filter((p) => (p.status?.conditions ?? []).some((c: Condition) => c.type === "Ready" && c.status === "True")).length;
         d.status = {
           ...(d.status ?? {}),
           startTime: d.status?.startTime ?? now,

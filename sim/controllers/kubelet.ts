@@ -1,11 +1,12 @@
 // Plays every node's kubelet: starts containers (pull, create, start), reports readiness,
 // restarts failing containers with CrashLoopBackOff back-off, pulls with ImagePullBackOff,
 // runs job containers to completion and stops pods marked for deletion.
+import type { IContainer, INodeAddress } from "kubernetes-models/v1";
 import type { KubeObject, StoreEvent } from "../store/types";
 import { OdooLogGenerator } from "../logs/odoo-log-generator";
 import { behaviourOf, type SimContext } from "./context";
 import { iso, podKey } from "./kube-util";
-import { containerIdOf, podStatusOf, type ContainerRuntime } from "./pod-status";
+import { containerIdOf, podStatusOf, type ContainerRuntime, type ReportedContainerStatus } from "./pod-status";
 import type { TimerHandle } from "./timer-queue";
 
 const KNOWN_BAD_TAG = /^odoo:\d+\.\d+\.\d+$|:.*(broken|invalid|bad)/;
@@ -151,7 +152,7 @@ export class Kubelet {
   /** Builds the runtime view of a pod: from its reported status if it has one, else fresh. */
   private adopt(pod: KubeObject): PodRuntime {
     const node = pod.spec.nodeName as string;
-    const statuses: any[] = pod.status?.containerStatuses ?? [];
+    const statuses: ReportedContainerStatus[] = pod.status?.containerStatuses ?? [];
     const nodeObj = this.ctx.store.get("core/nodes", undefined, node);
     const nodeIndex = Number(/(\d+)$/.exec(nodeObj?.spec?.podCIDR?.split(".")[2] ?? "")?.[1] ?? Number(node.replace(/\D/g, "")) - 1);
     const rt: PodRuntime = {
@@ -161,7 +162,7 @@ export class Kubelet {
       node,
       podIP: pod.status?.podIP ?? this.allocatePodIP(node, nodeIndex),
       startTime: pod.status?.startTime ?? iso(this.ctx.clock()),
-      containers: (pod.spec.containers as any[]).map((c) => {
+      containers: (pod.spec.containers as IContainer[]).map((c) => {
         const s = statuses.find((x) => x.name === c.name);
         return this.runtimeFromStatus(c, s);
       }),
@@ -182,8 +183,9 @@ export class Kubelet {
     return rt;
   }
 
-  private runtimeFromStatus(spec: any, s: any): ContainerRuntime {
-    const c: ContainerRuntime = { name: spec.name, image: spec.image, phase: { kind: "creating" }, restartCount: s?.restartCount ?? 0, imagePulled: Boolean(s?.imageID) };
+  private runtimeFromStatus(spec: IContainer, s: ReportedContainerStatus | undefined): ContainerRuntime {
+    // Validation refuses a container without an image.
+    const c: ContainerRuntime = { name: spec.name, image: spec.image!, phase: { kind: "creating" }, restartCount: s?.restartCount ?? 0, imagePulled: Boolean(s?.imageID) };
     if (s?.lastState?.terminated) {
       const t = s.lastState.terminated;
       c.lastTermination = { exitCode: t.exitCode, reason: t.reason, startedAt: t.startedAt, finishedAt: t.finishedAt, containerID: t.containerID };
@@ -232,7 +234,7 @@ export class Kubelet {
 
   private nodeIP(node: string): string | undefined {
     const n = this.ctx.store.get("core/nodes", undefined, node);
-    return n?.status?.addresses?.find((a: any) => a.type === "InternalIP")?.address;
+    return n?.status?.addresses?.find((a: INodeAddress) => a.type === "InternalIP")?.address;
   }
 
   private event(rt: PodRuntime, type: "Normal" | "Warning", reason: string, message: string, container?: string): void {
@@ -250,7 +252,7 @@ export class Kubelet {
   private pull(rt: PodRuntime, c: ContainerRuntime): void {
     const pod = this.pod(rt);
     if (!pod) return;
-    const spec = (pod.spec.containers as any[]).find((x) => x.name === c.name);
+    const spec = (pod.spec.containers as IContainer[]).find((x) => x.name === c.name);
     c.image = spec?.image ?? c.image;
     const images = this.nodeImages.get(rt.node);
     if (KNOWN_BAD_TAG.test(c.image)) {

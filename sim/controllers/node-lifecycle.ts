@@ -3,7 +3,7 @@
 // scaled); when it comes back the taints go and its kubelet finishes pending work.
 import type { SimContext } from "./context";
 import { nodeConditions } from "../fleet/manifests";
-import { iso } from "./kube-util";
+import { iso, type Condition } from "./kube-util";
 import type { Kubelet } from "./kubelet";
 import type { TimerHandle } from "./timer-queue";
 
@@ -19,7 +19,7 @@ export class NodeLifecycle {
     this.kubelet.pauseNode(name);
     const now = iso(this.ctx.clock());
     this.ctx.store.mutate("core/nodes", undefined, name, (d) => {
-      d.status.conditions = nodeConditions(false, now).map((c: any) => ({ ...c, lastHeartbeatTime: (d.status.conditions ?? []).find((x: any) => x.type === c.type)?.lastHeartbeatTime ?? now }));
+      d.status.conditions = nodeConditions(false, now).map((c) => ({ ...c, lastHeartbeatTime: (d.status.conditions ?? []).find((x: Condition) => x.type === c.type)?.lastHeartbeatTime ?? now }));
       d.spec.taints = [
         { key: "node.kubernetes.io/unreachable", effect: "NoSchedule", timeAdded: now },
         { key: "node.kubernetes.io/unreachable", effect: "NoExecute", timeAdded: now },
@@ -29,7 +29,7 @@ export class NodeLifecycle {
     for (const pod of this.ctx.store.list("core/pods")) {
       if (pod.spec?.nodeName !== name || pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") continue;
       this.ctx.store.mutate("core/pods", pod.metadata.namespace, pod.metadata.name, (d) => {
-        d.status.conditions = (d.status.conditions ?? []).map((c: any) => (c.type === "Ready" ? { ...c, status: "False", lastTransitionTime: now, reason: undefined, message: undefined } : c));
+        d.status.conditions = (d.status.conditions ?? []).map((c: Condition) => (c.type === "Ready" ? { ...c, status: "False", lastTransitionTime: now, reason: undefined, message: undefined } : c));
         for (const c of d.status.conditions) {
           if (c.reason === undefined) delete c.reason;
           if (c.message === undefined) delete c.message;

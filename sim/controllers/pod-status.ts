@@ -1,5 +1,6 @@
 // Pod status shapes as the kubelet reports them (conditions, container states), shared by the
 // fleet generator (pods already running at startup) and the kubelet controller (live changes).
+import type { IContainer } from "kubernetes-models/v1";
 import type { KubeObject } from "../store/types";
 import { sha256Like, type Condition } from "./kube-util";
 
@@ -15,6 +16,20 @@ export interface LastTermination {
   startedAt: string;
   finishedAt: string;
   containerID: string;
+}
+
+/** A container status as containerStatusOf writes it: what the kubelet reads back when it adopts a pod. */
+export interface ReportedContainerStatus {
+  name: string;
+  imageID: string;
+  ready: boolean;
+  restartCount: number;
+  state: {
+    running?: { startedAt: string };
+    waiting?: { reason: string; message?: string };
+    terminated?: Omit<Extract<ContainerPhase, { kind: "terminated" }>, "kind"> & { containerID?: string };
+  };
+  lastState: { terminated?: LastTermination };
 }
 
 export interface ContainerRuntime {
@@ -166,7 +181,7 @@ export function unschedulableStatus(pod: KubeObject, message: string, now: strin
 }
 
 export function qosClassOf(pod: KubeObject): string {
-  const containers: any[] = pod.spec?.containers ?? [];
+  const containers: IContainer[] = pod.spec?.containers ?? [];
   let guaranteed = containers.length > 0;
   let any = false;
   for (const c of containers) {

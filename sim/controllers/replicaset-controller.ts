@@ -68,8 +68,8 @@ export class ReplicaSetController extends QueuedController {
       try {
         this.ctx.store.create("core/pods", podFor(rs, rs.spec.template, name));
         this.ctx.events.record(rs, "Normal", "SuccessfulCreate", `Created pod: ${name}`, { component: "replicaset-controller" });
-      } catch (err: any) {
-        this.ctx.events.record(rs, "Warning", "FailedCreate", `Error creating: ${err?.message ?? err}`, { component: "replicaset-controller" });
+      } catch (err) {
+        this.ctx.events.record(rs, "Warning", "FailedCreate", `Error creating: ${err instanceof Error ? err.message : String(err)}`, { component: "replicaset-controller" });
       }
       return;
     }

@@ -1,8 +1,9 @@
 // default-scheduler: binds pending pods to a Ready node with room for their requests, and
 // explains itself with FailedScheduling events when none fits.
+import type { ITaint } from "kubernetes-models/v1";
 import type { KubeObject, StoreEvent } from "../store/types";
 import type { SimContext } from "./context";
-import { cpuMillis, isPodTerminal, parseQuantity, podKey, podRequests } from "./kube-util";
+import { cpuMillis, isPodTerminal, parseQuantity, podKey, podRequests, type Condition } from "./kube-util";
 import { WorkQueue } from "./work-queue";
 
 interface Placement {
@@ -105,8 +106,8 @@ export class Scheduler {
   private fail(pod: KubeObject, message: string): void {
     const now = new Date(this.ctx.clock()).toISOString().replace(/\.\d{3}Z$/, "Z");
     const stored = this.ctx.store.mutate("core/pods", pod.metadata.namespace, pod.metadata.name, (d) => {
-      const conditions = (d.status?.conditions ?? []).filter((c: any) => c.type !== "PodScheduled");
-      const prior = (d.status?.conditions ?? []).find((c: any) => c.type === "PodScheduled");
+      const conditions = (d.status?.conditions ?? []).filter((c: Condition) => c.type !== "PodScheduled");
+      const prior = (d.status?.conditions ?? []).find((c: Condition) => c.type === "PodScheduled");
       conditions.push({
         type: "PodScheduled",
         status: "False",
@@ -148,8 +149,8 @@ export class Scheduler {
     let best: { name: string; score: number } | undefined;
     for (const node of nodes) {
       const name = node.metadata.name;
-      const ready = (node.status?.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True");
-      const taint = (node.spec?.taints ?? []).find((t: any) => t.effect === "NoSchedule" || t.effect === "NoExecute");
+      const ready = (node.status?.conditions ?? []).some((c: Condition) => c.type === "Ready" && c.status === "True");
+      const taint = (node.spec?.taints ?? []).find((t: ITaint) => t.effect === "NoSchedule" || t.effect === "NoExecute");
       if (node.spec?.unschedulable) {
         bump("node(s) were unschedulable");
         continue;
@@ -197,7 +198,7 @@ export class Scheduler {
     const now = new Date(this.ctx.clock()).toISOString().replace(/\.\d{3}Z$/, "Z");
     const bound = this.ctx.store.mutate("core/pods", pod.metadata.namespace, pod.metadata.name, (d) => {
       d.spec.nodeName = node;
-      const conditions = (d.status?.conditions ?? []).filter((c: any) => c.type !== "PodScheduled");
+      const conditions = (d.status?.conditions ?? []).filter((c: Condition) => c.type !== "PodScheduled");
       conditions.push({ type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: now });
       d.status = { ...(d.status ?? {}), phase: "Pending", conditions, qosClass: d.status?.qosClass };
       if (!d.status.qosClass) delete d.status.qosClass;

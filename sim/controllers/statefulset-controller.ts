@@ -46,7 +46,7 @@ export class StatefulSetController extends QueuedController {
       const template = structuredClone(sts.spec.template);
       template.spec.volumes = [
         ...(template.spec.volumes ?? []),
-        ...(sts.spec.volumeClaimTemplates ?? []).map((v: any) => ({ name: v.metadata.name, persistentVolumeClaim: { claimName: `${v.metadata.name}-${podName}` } })),
+        ...(sts.spec.volumeClaimTemplates ?? []).map((v: { metadata: { name: string } }) => ({ name: v.metadata.name, persistentVolumeClaim: { claimName: `${v.metadata.name}-${podName}` } })),
       ];
       const pod = podFor(sts, template, podName, {
         hostname: podName,

@@ -1,6 +1,7 @@
 // persistentvolume-controller + CSI provisioner/resizer + pvc-protection: provisions and binds
 // claims, reports a missing storage class, expands volumes through FileSystemResizePending,
 // and releases protection finalizers once no pod uses a claim.
+import type { IVolume } from "kubernetes-models/v1";
 import type { KubeObject, StoreEvent } from "../store/types";
 import { CEPH_CLUSTER_ID, CSI_DRIVER } from "../fleet/manifests";
 import { isPodTerminal, iso, parseQuantity } from "./kube-util";
@@ -153,7 +154,7 @@ export class VolumeController extends QueuedController {
         this.busy.delete(key);
         const fresh = this.ctx.store.get("core/persistentvolumeclaims", ns, name);
         if (!fresh) return;
-        const pod = this.ctx.store.list("core/pods", ns).find((p) => (p.spec?.volumes ?? []).some((v: any) => v.persistentVolumeClaim?.claimName === name) && p.spec?.nodeName);
+        const pod = this.ctx.store.list("core/pods", ns).find((p) => (p.spec?.volumes ?? []).some((v: IVolume) => v.persistentVolumeClaim?.claimName === name) && p.spec?.nodeName);
         this.ctx.store.mutate("core/persistentvolumeclaims", ns, name, (d) => {
           d.status.capacity = { storage: size };
           delete d.status.conditions;
@@ -168,7 +169,7 @@ export class VolumeController extends QueuedController {
 
   private releaseClaim(pvc: KubeObject): void {
     const ns = pvc.metadata.namespace!;
-    const inUse = this.ctx.store.list("core/pods", ns).some((p) => !isPodTerminal(p) && (p.spec?.volumes ?? []).some((v: any) => v.persistentVolumeClaim?.claimName === pvc.metadata.name));
+    const inUse = this.ctx.store.list("core/pods", ns).some((p) => !isPodTerminal(p) && (p.spec?.volumes ?? []).some((v: IVolume) => v.persistentVolumeClaim?.claimName === pvc.metadata.name));
     if (inUse) return;
     const pvName = pvc.spec?.volumeName;
     this.ctx.store.mutate("core/persistentvolumeclaims", ns, pvc.metadata.name, (d) => {

@@ -1,9 +1,10 @@
 // Object shapes controllers create: ReplicaSets for Deployments, Pods for ReplicaSets, Jobs and
 // StatefulSets. The fleet generator uses the same builders so startup objects match live ones.
+import type { IPodTemplateSpec, IToleration } from "kubernetes-models/v1";
 import type { KubeObject } from "../store/types";
 import { ownerRef, templateHash } from "./kube-util";
 
-const DEFAULT_TOLERATIONS = [
+const DEFAULT_TOLERATIONS: IToleration[] = [
   { key: "node.kubernetes.io/not-ready", operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 },
   { key: "node.kubernetes.io/unreachable", operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 },
 ];
@@ -40,8 +41,8 @@ export function replicaSetFor(deployment: KubeObject, hash: string, replicas: nu
 }
 
 /** A pod from an owner's template (ReplicaSet, Job, StatefulSet), as the owning controller makes it. */
-export function podFor(owner: KubeObject, template: any, name: string, extra: { labels?: Record<string, string>; createdAt?: string; hostname?: string } = {}): KubeObject {
-  const spec = structuredClone(template.spec ?? {});
+export function podFor(owner: KubeObject, template: IPodTemplateSpec, name: string, extra: { labels?: Record<string, string>; createdAt?: string; hostname?: string } = {}): KubeObject {
+  const spec = structuredClone(template.spec ?? { containers: [] });
   spec.tolerations = [...(spec.tolerations ?? []), ...DEFAULT_TOLERATIONS];
   spec.serviceAccountName ??= "default";
   spec.serviceAccount = spec.serviceAccountName;
@@ -72,7 +73,7 @@ export function podFor(owner: KubeObject, template: any, name: string, extra: { 
       },
     },
   ];
-  spec.containers = (spec.containers ?? []).map((c: any) => ({
+  spec.containers = (spec.containers ?? []).map((c) => ({
     ...c,
     volumeMounts: [...(c.volumeMounts ?? []), { name: `kube-api-access-${name.slice(-5)}`, mountPath: "/var/run/secrets/kubernetes.io/serviceaccount", readOnly: true }],
   }));

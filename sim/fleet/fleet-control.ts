@@ -1,5 +1,6 @@
 // /_sim/tenants/<db or instance id>/<action> and /_sim/nodes/<name>/<down|up>: what tests and
 // demos use to change a tenant's condition on the live cluster.
+import type { IContainer } from "kubernetes-models/v1";
 import type { KubeObject } from "../store/types";
 import type { SimContext } from "../controllers/context";
 import type { CronJobController } from "../controllers/cronjob-controller";
@@ -55,7 +56,6 @@ export class FleetControl {
     if (!tenant) return status(404, "NotFound", `tenant "${parts[1]}" not found`);
     const ns = tenantNamespace(tenant.databaseName);
     const result = (extra: Record<string, unknown> = {}): ControlResult => ({ status: 200, body: { tenant: tenant.databaseName, namespace: ns, instanceId: tenant.instanceId, action: parts[2], ...extra } });
-    const deployment = () => this.ctx.store.get("apps/deployments", ns, tenant.instanceName);
     const setReplicas = (n: number) => this.ctx.store.mutate("apps/deployments", ns, tenant.instanceName, (d) => void (d.spec.replicas = n));
 
     switch (parts[2]) {
@@ -110,7 +110,7 @@ export class FleetControl {
         return job ? result({ job: job.metadata.name }) : status(409, "Conflict", "a backup job is already running");
       }
       default:
-        return deployment() || true ? status(400, "BadRequest", `unknown tenant action "${parts[2]}"`) : status(404, "NotFound", "");
+        return status(400, "BadRequest", `unknown tenant action "${parts[2]}"`);
     }
   }
 
@@ -170,7 +170,7 @@ export class FleetControl {
   }
 
   private logBurst(tenant: TenantPlan, ns: string, rate: number, seconds: number): number {
-    const pods = this.ctx.store.list("core/pods", ns).filter((p) => p.status?.phase === "Running" && (p.spec?.containers ?? []).some((c: any) => c.name === "odoo"));
+    const pods = this.ctx.store.list("core/pods", ns).filter((p) => p.status?.phase === "Running" && (p.spec?.containers ?? []).some((c: IContainer) => c.name === "odoo"));
     const tickMs = 100;
     const perTick = rate / (1000 / tickMs);
     const end = this.ctx.clock() + seconds * 1000;

@@ -5,6 +5,7 @@ import { Ingress } from "kubernetes-models/networking.k8s.io/v1";
 import { StorageClass } from "kubernetes-models/storage.k8s.io/v1";
 import { Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, ResourceQuota, Service } from "kubernetes-models/v1";
 import { LogStore } from "../logs/log-store";
+import type { Condition } from "../controllers/kube-util";
 import { ObjectStore } from "../store/object-store";
 import { DEMO_PROBLEM_TENANTS, startFleet, type RunningFleet } from "./index";
 
@@ -19,6 +20,7 @@ function demo(tenants = 40) {
   return { store, logs, fleet, podOf };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each model takes its own kind's shape; the test hands it what the store holds for that kind
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   "core/pods": Pod,
   "core/namespaces": Namespace,
@@ -53,7 +55,7 @@ describe("demo fleet", () => {
         try {
           new Model(structuredClone(obj)).validate();
         } catch (err) {
-          throw new Error(`${key} ${obj.metadata.namespace}/${obj.metadata.name}: ${String(err)}`);
+          throw new Error(`${key} ${obj.metadata.namespace}/${obj.metadata.name}: ${String(err)}`, { cause: err });
         }
       }
     }
@@ -109,11 +111,11 @@ describe("demo fleet", () => {
 
     const jobs = store.list("batch/jobs", `tenant-${DEMO_PROBLEM_TENANTS["backup-failed"]}`);
     const latest = [...jobs].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)).at(-1)!;
-    expect(latest.status.conditions.find((c: any) => c.type === "Failed")).toMatchObject({ status: "True", reason: "BackoffLimitExceeded" });
+    expect(latest.status.conditions.find((c: Condition) => c.type === "Failed")).toMatchObject({ status: "True", reason: "BackoffLimitExceeded" });
 
     const full = podOf(DEMO_PROBLEM_TENANTS["volume-full"])!;
-    const summary = fleet.hooks.nodeStatsSummary(full.spec.nodeName) as any;
-    const volume = summary.pods.find((p: any) => p.podRef.name === full.metadata.name).volume[0];
+    const summary = fleet.hooks.nodeStatsSummary(full.spec.nodeName) as { pods: { podRef: { name: string }; volume: { pvcRef: unknown; usedBytes: number; capacityBytes: number }[] }[] };
+    const volume = summary.pods.find((p) => p.podRef.name === full.metadata.name)!.volume[0];
     expect(volume.pvcRef).toEqual({ name: "odoo-filestore", namespace: full.metadata.namespace });
     expect(volume.usedBytes / volume.capacityBytes).toBeGreaterThan(0.9);
   });

@@ -1,4 +1,5 @@
 // Object builders for the fleet: specs shaped the way the instance service would create them.
+import type { IJobTemplateSpec } from "kubernetes-models/batch/v1";
 import type { KubeObject } from "../store/types";
 import type { TenantPlan } from "./tenant-plan";
 import { BAD_IMAGE_TAG_SUFFIX, MISSING_STORAGE_CLASS } from "./scenarios";
@@ -230,7 +231,7 @@ export function pvcOf(t: TenantPlan, createdAt: string): KubeObject {
   };
 }
 
-export function backupJobTemplate(t: TenantPlan): Record<string, any> {
+export function backupJobTemplate(t: TenantPlan): IJobTemplateSpec {
   return {
     metadata: { labels: { "app.kubernetes.io/name": "odoo-backup", ...tenantLabels(t) } },
     spec: {

@@ -4,13 +4,14 @@
 import type { LogStore } from "../logs/log-store";
 import { OdooLogGenerator, type TimedLine } from "../logs/odoo-log-generator";
 import type { ObjectStore } from "../store/object-store";
+import type { IContainer, IPodTemplateSpec } from "kubernetes-models/v1";
 import type { KubeObject } from "../store/types";
 import type { SimContext } from "../controllers/context";
 import { parseCron } from "../controllers/cron-schedule";
 import type { EventRecorder } from "../controllers/event-recorder";
 import { BAD_DB_HOST } from "../controllers/kubelet";
 import { quotaStatus } from "../controllers/quota-controller";
-import { iso, parseQuantity, podRequests, cpuMillis } from "../controllers/kube-util";
+import { iso, parseQuantity, podRequests, cpuMillis, type Condition } from "../controllers/kube-util";
 import { podStatusOf, unschedulableStatus, type ContainerRuntime } from "../controllers/pod-status";
 import { boundClaim, persistentVolumeFor } from "../controllers/volume-controller";
 import { deploymentTemplateHash, jobFor, podFor, replicaSetFor, withJobDefaults } from "../controllers/workloads";
@@ -108,14 +109,14 @@ export class FleetPopulator {
   }
 
   /** A pod that was created at `createdAt` and is in the state `containers` describe. */
-  private runningPod(owner: KubeObject, template: any, name: string, createdAt: number, containers: ContainerRuntime[], extra: Parameters<typeof podFor>[3] = {}, adjust?: (pod: KubeObject) => void): KubeObject {
+  private runningPod(owner: KubeObject, template: IPodTemplateSpec, name: string, createdAt: number, containers: ContainerRuntime[], extra: Parameters<typeof podFor>[3] = {}, adjust?: (pod: KubeObject) => void): KubeObject {
     const pod = podFor(owner, template, name, { ...extra, createdAt: iso(createdAt) });
     pod.metadata.uid = this.uid();
     const node = this.place(pod);
     pod.spec.nodeName = node.name;
     const start = iso(createdAt + 1000);
     pod.status = podStatusOf({ pod, containers, nodeIP: node.ip, podIP: this.podIp(node), startTime: start, now: iso(createdAt + 20_000) });
-    const conditions = pod.status.conditions as any[];
+    const conditions = pod.status.conditions as Condition[];
     for (const c of conditions) if (c.type === "PodScheduled" || c.type === "Initialized" || c.type === "PodReadyToStartContainers") c.lastTransitionTime = iso(createdAt + (c.type === "PodScheduled" ? 0 : 2000));
     adjust?.(pod);
     return this.create("core/pods", pod);
@@ -214,7 +215,7 @@ export class FleetPopulator {
       }
       const containers = containersFor
         ? containersFor()
-        : (createdRS.spec.template.spec.containers as any[]).map((c) => this.healthyContainer(c.name, c.image, podCreatedAt));
+        : (createdRS.spec.template.spec.containers as IContainer[]).map((c) => this.healthyContainer(c.name, c.image!, podCreatedAt));
       pods.push(this.runningPod(createdRS, createdRS.spec.template, name, podCreatedAt, containers, {}, adjust));
     }
     return pods;

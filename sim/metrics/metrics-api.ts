@@ -1,6 +1,7 @@
 // metrics.k8s.io/v1beta1 PodMetrics / NodeMetrics and the kubelet's /stats/summary, computed on
 // request from the usage model (nothing runs in the background).
 import type { ObjectStore } from "../store/object-store";
+import type { IPersistentVolumeClaimVolumeSource, IVolume } from "kubernetes-models/v1";
 import type { KubeObject } from "../store/types";
 import type { SimContext } from "../controllers/context";
 import { iso, parseQuantity } from "../controllers/kube-util";
@@ -108,8 +109,8 @@ export function nodeStatsSummary(ctx: SimContext, nodeName: string): unknown | u
       const cpu = usage.reduce((s, c) => s + c.cpuNanoCores, 0);
       const mem = usage.reduce((s, c) => s + c.memoryBytes, 0);
       const volumes = (pod.spec?.volumes ?? [])
-        .filter((v: any) => v.persistentVolumeClaim)
-        .map((v: any) => {
+        .filter((v: IVolume) => v.persistentVolumeClaim)
+        .map((v: IVolume & { persistentVolumeClaim: IPersistentVolumeClaimVolumeSource }) => {
           const claim = v.persistentVolumeClaim.claimName;
           const pvc = ctx.store.get("core/persistentvolumeclaims", pod.metadata.namespace, claim);
           if (!pvc || pvc.status?.phase !== "Bound") return undefined;

@@ -1,5 +1,6 @@
 // How much CPU and memory each running container uses right now: a smooth, deterministic
 // function of the pod, the clock and its tenant's condition (idle, busy, leaking toward OOM).
+import type { IContainerStatus } from "kubernetes-models/v1";
 import type { KubeObject } from "../store/types";
 import { stableHash } from "../fleet/prng";
 import { behaviourOf, type SimContext } from "../controllers/context";
@@ -17,7 +18,7 @@ export function containerUsage(ctx: SimContext, pod: KubeObject, now: number): C
   const seed = stableHash(pod.metadata.uid ?? pod.metadata.name);
   const wave = (period: number, phase: number) => 0.5 + 0.5 * Math.sin((now / period) * 2 * Math.PI + phase);
   for (const spec of pod.spec.containers ?? []) {
-    const status = (pod.status.containerStatuses ?? []).find((s: any) => s.name === spec.name);
+    const status = (pod.status.containerStatuses ?? []).find((s: IContainerStatus) => s.name === spec.name);
     const running = status?.state?.running;
     if (!running) continue;
     const limitMem = parseQuantity(spec.resources?.limits?.memory) || parseQuantity(spec.resources?.requests?.memory) * 2 || 512 * 2 ** 20;

@@ -27,7 +27,7 @@ export interface KubeObject {
   apiVersion: string;
   kind: string;
   metadata: ObjectMeta;
-  // Kubernetes objects are open-ended JSON; each kind's shape is checked where it matters.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kubernetes objects are open-ended JSON; each kind's shape is checked where it matters
   [key: string]: any;
 }
 
