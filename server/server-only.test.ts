@@ -18,7 +18,9 @@ function moduleFiles(dir: string): string[] {
 
 function startsWithServerOnly(path: string): boolean {
   const [first] = ts.createSourceFile(path, readFileSync(path, "utf8"), ts.ScriptTarget.Latest).statements;
-  return !!first && ts.isImportDeclaration(first) && !first.importClause && ts.isStringLiteral(first.moduleSpecifier) && first.moduleSpecifier.text === "server-only";
+  return (
+    !!first && ts.isImportDeclaration(first) && !first.importClause && ts.isStringLiteral(first.moduleSpecifier) && first.moduleSpecifier.text === "server-only"
+  );
 }
 
 describe("server/", () => {
