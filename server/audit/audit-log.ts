@@ -1,5 +1,6 @@
 import "server-only";
 
+import type { AuditOutcome } from "@/lib/audit/audit-list";
 import type { Prisma, PrismaClient } from "@/server/db/generated/client";
 
 /**
@@ -15,8 +16,8 @@ export type AuditWriter = PrismaClient | Prisma.TransactionClient;
  */
 export type AuditActor = { user: { id: string; email: string } } | { name: string };
 
-/** How the attempt ended: done, refused by a rule (permission, lockout, origin), or failed. */
-export type AuditOutcome = "success" | "denied" | "failure";
+// Callers of recordAuditEvent find every type of an entry here; the list lives with the page's filters.
+export type { AuditOutcome };
 
 /** Where the request came from, as the portal saw it (the proxy-aware client address). */
 export interface AuditSource {
@@ -51,8 +52,11 @@ export async function recordAuditEvent(txOrDb: AuditWriter, entry: AuditEntry): 
       action: entry.action,
       targetKind: entry.targetKind,
       targetId: entry.targetId,
+      outcome: entry.outcome ?? "success",
+      sourceAddress: entry.source?.address ?? null,
+      userAgent: entry.source?.userAgent ?? null,
       // Drop undefined values: JSON has no place for them and Prisma rejects them in Json fields.
-      details: JSON.parse(JSON.stringify({ ...entry.details, outcome: entry.outcome, source: entry.source })),
+      details: JSON.parse(JSON.stringify(entry.details)),
     },
   });
 }

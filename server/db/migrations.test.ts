@@ -168,6 +168,23 @@ describe.each(backends)("migrations on $name", (backend) => {
     expect((await db.tenant.findUniqueOrThrow({ where: { databaseName: "acme" } })).cluster).toBe("default");
   });
 
+  it("keeps the audit log append-only for the role the portal connects as", async () => {
+    const user = await db.user.create({ data: { email: `gone-${backend.name}@example.com`, name: "Gone" } });
+    const event = await db.auditEvent.create({
+      data: { actorId: user.id, actorEmail: user.email, action: "test.append-only", targetKind: "user", targetId: user.id, outcome: "denied" },
+    });
+    await expect(db.auditEvent.update({ where: { id: event.id }, data: { outcome: "success" } })).rejects.toThrow(/append-only/);
+    await expect(db.auditEvent.deleteMany({ where: { id: event.id } })).rejects.toThrow(/append-only/);
+    await expect(db.$executeRawUnsafe('TRUNCATE "AuditEvent"')).rejects.toThrow(/append-only/);
+    await expect(
+      db.auditEvent.create({ data: { actorEmail: "x", action: "test", targetKind: "t", targetId: "t", outcome: "maybe" } }),
+    ).rejects.toThrow(/AuditEvent_outcome_check/);
+
+    // The foreign key's ON DELETE SET NULL is the one update allowed.
+    await db.user.delete({ where: { id: user.id } });
+    expect(await db.auditEvent.findUniqueOrThrow({ where: { id: event.id } })).toMatchObject({ actorId: null, actorEmail: user.email, outcome: "denied" });
+  });
+
   it("refuses to continue when an applied migration's file has changed", async () => {
     const dir = await copyMigrations();
     scratchDirs.push(dir);
