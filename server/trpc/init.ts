@@ -6,6 +6,7 @@ import superjson from "superjson";
 import type { FormattedErrorData } from "@/lib/trpc/error-data";
 import { wireTransformer } from "@/lib/trpc/wire-format";
 import { can, type Permission } from "@/lib/auth/permissions";
+import { recordDenial } from "@/server/audit/denials";
 import { getSessionFromHeaders, type AppSession } from "@/server/auth/session";
 import type { PrismaClient } from "@/server/db/client";
 import { AppError, describeError, toTRPCError } from "@/server/errors/app-error";
@@ -80,11 +81,20 @@ const protectedProcedure = t.procedure.use(appErrors).use(({ ctx, next }) => {
  * and recorded in `meta` so the matrix test can walk every procedure.
  */
 export function requirePermission(permission: Permission) {
-  return protectedProcedure.meta({ permission }).use(({ ctx, next }) => {
-    if (!can(ctx.session.user.role, permission)) {
+  return protectedProcedure.meta({ permission }).use(async ({ ctx, path, next }) => {
+    const { user } = ctx.session;
+    if (!can(user.role, permission)) {
+      await recordDenial(ctx.db, {
+        user,
+        action: "procedure.call",
+        targetKind: "procedure",
+        targetId: path,
+        details: { permission, role: user.role },
+        headers: ctx.headers,
+      });
       throw new TRPCError({
         code: "FORBIDDEN",
-        message: `The ${ctx.session.user.role} role does not have the ${permission} permission.`,
+        message: `The ${user.role} role does not have the ${permission} permission.`,
       });
     }
     ctx.permissionProbe?.(permission);

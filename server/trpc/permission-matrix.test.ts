@@ -22,15 +22,24 @@ const procedures = Object.entries(appRouter._def.procedures as unknown as Record
   ([path, procedure]) => ({ path, def: procedure._def }),
 );
 
+/** The audit rows a refusal wrote; the only thing a call may do with the database. */
+let deniedRows: { action: string; targetId: string; outcome?: string }[] = [];
+
 function fakeContext(role: Role | null): TRPCContext {
   const session: AppSession | null = role
     ? { user: { id: "00000000-0000-4000-8000-000000000001", email: `${role}@test.local`, name: role, role } }
     : null;
+  const auditEvent = {
+    create: async ({ data }: { data: (typeof deniedRows)[number] }) => {
+      deniedRows.push(data);
+    },
+  };
   return {
     session,
     headers: new Headers(),
     db: new Proxy({} as TRPCContext["db"], {
-      get() {
+      get(_target, key) {
+        if (key === "auditEvent") return auditEvent;
         throw new Error("the matrix test must stop before any handler touches the database");
       },
     }),
@@ -81,6 +90,7 @@ describe("permission matrix over every procedure of appRouter", () => {
   const cases = procedures.flatMap(({ path, def }) => ROLES.map((role) => [path, role, def] as const));
   it.each(cases)("%s as %s follows the matrix", async (path, role, def) => {
     const permission = def.meta?.permission as Permission;
+    deniedRows = [];
     const outcome = await call(role, path);
     if (can(role, permission)) {
       expect(outcome.kind, `${role} should be allowed ${path} (${permission})`).toBe("allowed");
@@ -88,6 +98,8 @@ describe("permission matrix over every procedure of appRouter", () => {
       if (outcome.kind === "allowed" && outcome.permission) expect(outcome.permission).toBe(permission);
     } else {
       expect(outcome, `${role} should be refused ${path} (${permission})`).toEqual({ kind: "refused", code: "FORBIDDEN" });
+      expect(deniedRows).toMatchObject([{ action: "procedure.call", targetId: path, outcome: "denied" }]);
     }
+    if (can(role, permission)) expect(deniedRows).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import "server-only";
 
 import { createCallerFactory, createTRPCRouter } from "@/server/trpc/init";
+import { auditRouter } from "@/server/trpc/routers/audit";
 import { fleetRouter } from "@/server/trpc/routers/fleet";
 import { logsRouter } from "@/server/trpc/routers/logs";
 import { registryRouter } from "@/server/trpc/routers/registry";
@@ -13,6 +14,7 @@ import { usersRouter } from "@/server/trpc/routers/users";
  * test walks this router and fails on any that is not.
  */
 export const appRouter = createTRPCRouter({
+  audit: auditRouter,
   fleet: fleetRouter,
   logs: logsRouter,
   registry: registryRouter,

@@ -1,5 +1,6 @@
 import { logFileName } from "@/components/logs/log-download";
 import { can } from "@/lib/auth/permissions";
+import { recordDenial } from "@/server/audit/denials";
 import { getSessionFromHeaders } from "@/server/auth/session";
 import { logSourceFromSearch, logSourceInput } from "@/lib/logs/log-request";
 import { isNotFound, openLogStream } from "@/server/logs/log-service";
@@ -21,11 +22,17 @@ const formatLine = (line: LogLine) => `${line.ts} ${line.pod}/${line.container} 
 export async function GET(request: Request): Promise<Response> {
   const session = await getSessionFromHeaders(request.headers);
   if (!session) return text(401, "Sign in to continue.");
-  if (!can(session.user.role, "logs:read")) return text(403, `The ${session.user.role} role does not have the logs:read permission.`);
+  const { user } = session;
+  const denial = { user, action: "route.call", targetKind: "route", targetId: "/api/logs/download", headers: request.headers } as const;
+  if (!can(user.role, "logs:read")) {
+    await recordDenial(runtime().db, { ...denial, details: { permission: "logs:read", role: user.role } });
+    return text(403, `The ${user.role} role does not have the logs:read permission.`);
+  }
   // A link or an image on another site would otherwise make a signed-in browser download (and
   // audit) a log in its user's name. Browsers send the header; "none" is a typed URL or a bookmark.
   const site = request.headers.get("sec-fetch-site");
   if (site && site !== "same-origin" && site !== "none") {
+    await recordDenial(runtime().db, { ...denial, details: { reason: `cross-site request (Sec-Fetch-Site: ${site})` } });
     return text(403, "Log downloads start from the portal itself: open the tenant's logs and use Download full log.");
   }
 

@@ -1,13 +1,15 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 
 import type { FormattedErrorData } from "@/lib/trpc/error-data";
-import { getApiSession } from "@/server/auth/session";
+import { recordDenial } from "@/server/audit/denials";
+import { getApiSession, getSessionFromHeaders } from "@/server/auth/session";
 import { env } from "@/server/env";
 import { STRICT_TRANSPORT_SECURITY } from "@/server/http/strict-transport";
 import { readBoundedBody, tooLargeMessage, trpcBodyLimit } from "@/server/http/body-limit";
 import { createTRPCContext } from "@/server/trpc/init";
 import { checkStateChangingRequest } from "@/server/trpc/request-guard";
 import { appRouter } from "@/server/trpc/root";
+import { runtime } from "@/server/runtime";
 
 export const dynamic = "force-dynamic";
 
@@ -23,9 +25,29 @@ function refusal(status: 403 | 413 | 415, message: string): Response {
   return Response.json({ error: { message, code: -32003, data } }, { status, headers: { "cache-control": "no-store" } });
 }
 
+/**
+ * A cross-site mutation that carries a user's session is a forged request in their name: recorded
+ * as denied. Without a session it could do nothing, and is not recorded (see recordDenial).
+ */
+async function recordCrossSiteRefusal(request: Request, reason: string): Promise<void> {
+  const session = await getSessionFromHeaders(request.headers);
+  if (!session) return;
+  await recordDenial(runtime().db, {
+    user: session.user,
+    action: "route.call",
+    targetKind: "route",
+    targetId: new URL(request.url).pathname,
+    details: { reason },
+    headers: request.headers,
+  });
+}
+
 async function handler(incoming: Request): Promise<Response> {
   const rejection = checkStateChangingRequest(incoming, env.NEXTAUTH_URL);
-  if (rejection) return refusal(rejection.status, rejection.message);
+  if (rejection) {
+    if (rejection.status === 403) await recordCrossSiteRefusal(incoming, rejection.message);
+    return refusal(rejection.status, rejection.message);
+  }
   const bounded = await readBoundedBody(incoming, trpcBodyLimit(new URL(incoming.url).pathname));
   if (!bounded.ok) return refusal(413, tooLargeMessage(bounded.limit));
   const request = bounded.request;
