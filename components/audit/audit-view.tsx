@@ -1,0 +1,84 @@
+"use client";
+
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useCallback, useMemo, useTransition } from "react";
+import { useSuspenseQuery } from "@tanstack/react-query";
+
+import { searchParamsToRecord } from "@/components/tenants/tenant-list-params";
+import { useTRPC } from "@/components/trpc/client";
+import { buttonClassName } from "@/components/ui/button";
+
+import { AuditFilters, type AuditFilterValues } from "./audit-filters";
+import { auditFilterOf, auditListInputOf, auditListParamsToSearch, parseAuditListParams, type AuditListParams } from "./audit-list-params";
+import { AuditPagination } from "./audit-pagination";
+import { AuditTable } from "./audit-table";
+
+export function AuditView() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const pathname = usePathname();
+  const searchParams = useSearchParams();
+  const [navigating, startNavigation] = useTransition();
+
+  const { params, problems } = useMemo(() => parseAuditListParams(searchParamsToRecord(searchParams)), [searchParams]);
+  const { data: list } = useSuspenseQuery(trpc.audit.list.queryOptions(auditListInputOf(params)));
+
+  // Every change is a history entry, so back/forward walk through the views the user saw.
+  const navigate = useCallback(
+    (next: Partial<AuditListParams>) => {
+      startNavigation(() => router.push(`${pathname}${auditListParamsToSearch({ ...params, ...next })}`, { scroll: false }));
+    },
+    [params, pathname, router],
+  );
+  const onApply = useCallback((values: AuditFilterValues) => navigate({ ...values, page: 1 }), [navigate]);
+
+  const filtered = Object.keys(auditFilterOf(params)).length > 0;
+  // The export takes the filters only: every page of them.
+  const exportSearch = auditListParamsToSearch({ ...params, page: 1, pageSize: 50 });
+
+  return (
+    <div className="space-y-3">
+      <div className="flex flex-wrap items-end justify-between gap-2">
+        <div className="flex items-baseline gap-3">
+          <h1 className="text-xl font-semibold text-slate-900">Audit log</h1>
+          <span className="text-sm text-slate-600">
+            {list.total.toLocaleString("en-US")} {filtered ? "match" : "in total"}
+          </span>
+          {navigating && (
+            <span role="status" className="text-xs text-slate-500">
+              Loading…
+            </span>
+          )}
+        </div>
+        {/* A plain link: the browser downloads the file, and sends Sec-Fetch-Site: same-origin. */}
+        <a href={`/api/audit/export${exportSearch}`} download className={buttonClassName()}>
+          Export CSV
+        </a>
+      </div>
+
+      {problems.length > 0 && (
+        <div role="alert" className="rounded-lg border border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900">
+          <p className="font-medium">Part of this link could not be used.</p>
+          <ul className="list-disc pl-5">
+            {problems.map((problem) => (
+              <li key={problem}>{problem}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+
+      {/* Keyed by the URL's filters, so back/forward and "Clear all" reset the form's drafts. */}
+      <AuditFilters key={auditListParamsToSearch({ ...params, page: 1 })} values={params} actions={list.actions} clearHref={filtered ? pathname : null} onApply={onApply} />
+
+      <AuditTable events={list.events} busy={navigating} />
+
+      <AuditPagination
+        page={list.page}
+        pageSize={list.pageSize}
+        total={list.total}
+        onPage={(page) => navigate({ page })}
+        onPageSize={(pageSize) => navigate({ pageSize, page: 1 })}
+      />
+    </div>
+  );
+}
