@@ -24,6 +24,7 @@ let modules: {
   router: typeof import("@/server/trpc/routers/logs");
   init: typeof import("@/server/trpc/init");
   download: typeof import("@/app/api/logs/download/route");
+  auditExport: typeof import("@/app/api/audit/export/route");
   sessionToken: typeof import("@/server/auth/session-token");
   runtime: typeof import("@/server/runtime");
 };
@@ -85,6 +86,7 @@ beforeAll(async () => {
     router: await import("@/server/trpc/routers/logs"),
     init: await import("@/server/trpc/init"),
     download: await import("@/app/api/logs/download/route"),
+    auditExport: await import("@/app/api/audit/export/route"),
     sessionToken: await import("@/server/auth/session-token"),
     runtime: await import("@/server/runtime"),
   };
@@ -95,6 +97,13 @@ afterAll(async () => {
   await sim?.stop();
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
+
+async function cookieFor(session: AppSession): Promise<string> {
+  const { SESSION_COOKIE_NAME, encodeRefreshedToken, nowSeconds } = modules.sessionToken;
+  const now = nowSeconds();
+  const token = await encodeRefreshedToken({ uid: session.user.id, role: session.user.role, email: session.user.email, name: session.user.name, authTime: now, lastSeen: now }, now);
+  return `${SESSION_COOKIE_NAME}=${token}`;
+}
 
 async function runningPod(): Promise<LogTarget> {
   const deadline = Date.now() + 30_000;
@@ -178,12 +187,6 @@ describe("logs router", () => {
 
   it("downloads the log as a named file with '<ts> <pod>/<container> <text>' lines, for logs:read only", async () => {
     const pod = await runningPod();
-    const { SESSION_COOKIE_NAME, encodeRefreshedToken, nowSeconds } = modules.sessionToken;
-    const cookieFor = async (session: AppSession) => {
-      const now = nowSeconds();
-      const token = await encodeRefreshedToken({ uid: session.user.id, role: session.user.role, email: session.user.email, name: session.user.name, authTime: now, lastSeen: now }, now);
-      return `${SESSION_COOKIE_NAME}=${token}`;
-    };
     const url = `http://portal.test/api/logs/download?tenantId=${tenant.id}&pod=${pod.pod}&container=odoo&tailLines=10`;
     const since = new Date();
 
@@ -206,5 +209,37 @@ describe("logs router", () => {
     const missing = await modules.download.GET(new Request(url.replace(pod.pod, "no-such-pod"), { headers: { cookie: await cookieFor(operator) } }));
     expect(missing.status).toBe(404);
     expect(await missing.text()).toMatch(/does not exist/);
+  });
+
+  it("records refused downloads and exports as denied, and exports the filtered log as CSV, itself audited", async () => {
+    const since = new Date().toISOString();
+    const headers = async (session: AppSession, extra: Record<string, string> = {}) => ({ cookie: await cookieFor(session), "x-forwarded-for": "192.0.2.10", ...extra });
+    const download = `http://portal.test/api/logs/download?tenantId=${tenant.id}&tailLines=1`;
+    expect((await modules.download.GET(new Request(download, { headers: await headers(viewer) }))).status).toBe(403);
+    expect((await modules.download.GET(new Request(download, { headers: await headers(operator, { "sec-fetch-site": "cross-site" }) }))).status).toBe(403);
+    const exportUrl = (query: string) => `http://portal.test/api/audit/export?${query}`;
+    expect((await modules.auditExport.GET(new Request(exportUrl(""), { headers: await headers(viewer) }))).status).toBe(403);
+    expect((await modules.auditExport.GET(new Request(exportUrl(""), { headers: await headers(operator, { "sec-fetch-site": "cross-site" }) }))).status).toBe(403);
+    expect((await modules.auditExport.GET(new Request(exportUrl("outcome=maybe"), { headers: await headers(operator) }))).status).toBe(400);
+
+    const response = await modules.auditExport.GET(new Request(exportUrl(`outcome=denied&from=${encodeURIComponent(since)}`), { headers: await headers(operator) }));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="audit-log_\d{8}-\d{6}\.csv"$/);
+    const [header, ...rows] = (await response.text()).trimEnd().split("\r\n");
+    expect(header).toBe("at,actor,action,targetKind,targetId,outcome,sourceAddress,userAgent,details");
+    // Newest first; rows written in the same millisecond may come in either order.
+    expect(rows.map((row) => row.split(",")[0])).toEqual(rows.map((row) => row.split(",")[0]).sort().reverse());
+    expect(rows.map((row) => row.split(",").slice(1, 7).join(",")).sort()).toEqual([
+      "operator@test.local,route.call,route,/api/audit/export,denied,192.0.2.10",
+      "operator@test.local,route.call,route,/api/logs/download,denied,192.0.2.10",
+      "viewer@test.local,route.call,route,/api/audit/export,denied,192.0.2.10",
+      "viewer@test.local,route.call,route,/api/logs/download,denied,192.0.2.10",
+    ]);
+    expect(await db.auditEvent.findFirstOrThrow({ where: { action: "audit.export", at: { gte: new Date(since) } } })).toMatchObject({
+      actorEmail: "operator@test.local",
+      outcome: "success",
+      details: { filter: { outcome: "denied", from: since } },
+    });
   });
 });
