@@ -25,6 +25,7 @@ let modules: {
   init: typeof import("@/server/trpc/init");
   download: typeof import("@/app/api/logs/download/route");
   auditExport: typeof import("@/app/api/audit/export/route");
+  trpcRoute: typeof import("@/app/api/trpc/[trpc]/route");
   sessionToken: typeof import("@/server/auth/session-token");
   runtime: typeof import("@/server/runtime");
 };
@@ -87,6 +88,7 @@ beforeAll(async () => {
     init: await import("@/server/trpc/init"),
     download: await import("@/app/api/logs/download/route"),
     auditExport: await import("@/app/api/audit/export/route"),
+    trpcRoute: await import("@/app/api/trpc/[trpc]/route"),
     sessionToken: await import("@/server/auth/session-token"),
     runtime: await import("@/server/runtime"),
   };
@@ -211,7 +213,7 @@ describe("logs router", () => {
     expect(await missing.text()).toMatch(/does not exist/);
   });
 
-  it("records refused downloads and exports as denied, and exports the filtered log as CSV, itself audited", async () => {
+  it("records refused downloads, exports and cross-site mutations as denied, and exports the filtered log as CSV, itself audited", async () => {
     const since = new Date().toISOString();
     const headers = async (session: AppSession, extra: Record<string, string> = {}) => ({ cookie: await cookieFor(session), "x-forwarded-for": "192.0.2.10", ...extra });
     const download = `http://portal.test/api/logs/download?tenantId=${tenant.id}&tailLines=1`;
@@ -221,6 +223,15 @@ describe("logs router", () => {
     expect((await modules.auditExport.GET(new Request(exportUrl(""), { headers: await headers(viewer) }))).status).toBe(403);
     expect((await modules.auditExport.GET(new Request(exportUrl(""), { headers: await headers(operator, { "sec-fetch-site": "cross-site" }) }))).status).toBe(403);
     expect((await modules.auditExport.GET(new Request(exportUrl("outcome=maybe"), { headers: await headers(operator) }))).status).toBe(400);
+    const crossSiteMutation = async (session: AppSession | null) =>
+      new Request("http://portal.test/api/trpc/users.setDisabled", {
+        method: "POST",
+        headers: { ...(session ? await headers(session) : {}), "content-type": "application/json", origin: "https://attacker.example", "sec-fetch-site": "cross-site" },
+        body: "{}",
+      });
+    expect((await modules.trpcRoute.POST(await crossSiteMutation(viewer))).status).toBe(403);
+    // Without a session the forged request reaches nothing and names nobody: refused, not recorded.
+    expect((await modules.trpcRoute.POST(await crossSiteMutation(null))).status).toBe(403);
 
     const response = await modules.auditExport.GET(new Request(exportUrl(`outcome=denied&from=${encodeURIComponent(since)}`), { headers: await headers(operator) }));
     expect(response.status).toBe(200);
@@ -235,6 +246,7 @@ describe("logs router", () => {
       "operator@test.local,route.call,route,/api/logs/download,denied,192.0.2.10",
       "viewer@test.local,route.call,route,/api/audit/export,denied,192.0.2.10",
       "viewer@test.local,route.call,route,/api/logs/download,denied,192.0.2.10",
+      "viewer@test.local,route.call,route,/api/trpc/users.setDisabled,denied,192.0.2.10",
     ]);
     expect(await db.auditEvent.findFirstOrThrow({ where: { action: "audit.export", at: { gte: new Date(since) } } })).toMatchObject({
       actorEmail: "operator@test.local",
