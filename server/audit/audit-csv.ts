@@ -1,3 +1,5 @@
+import "server-only";
+
 import Papa from "papaparse";
 
 import type { AuditEventRow } from "@/lib/audit/audit-list";

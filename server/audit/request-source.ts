@@ -1,3 +1,5 @@
+import "server-only";
+
 import type { AuditSource } from "@/server/audit/audit-log";
 
 /** Long enough for any real browser's; a made-up one cannot bloat the log. */
