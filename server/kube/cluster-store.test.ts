@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { ClusterStore, type CacheChange } from "./cluster-store";
-import { TENANT_LABEL, tenantFixture } from "@/scripts/test-support/cluster-fixtures";
+import { TENANT_LABEL, tenantFixture, type Raw } from "@/scripts/test-support/cluster-fixtures";
 import { KubeError } from "./kube-error";
 import { slimmers } from "./kinds";
 
 const fixture = tenantFixture("indexme");
-const raw = (resource: string) => fixture.objects.find((o) => o.resource === resource)!.raw as any;
+const raw = (resource: string) => fixture.objects.find((o) => o.resource === resource)!.raw as Raw;
 
 /** A copy of the fixture's pod under another name (and, optionally, other labels). */
 function podNamed(name: string, labels?: Record<string, string>) {

@@ -150,7 +150,7 @@ describe("log hub against the simulator", () => {
     // Let the burst finish (its timer runs late on a loaded machine), then wait until everything
     // the simulator has written by now has arrived: that snapshot is the reference.
     await sleep(5_000);
-    let written: string[] = [];
+    let written: string[];
     const received = () => [...first.lines(), ...second.lines()].map(asRaw);
     const deadline = Date.now() + 30_000;
     for (;;) {

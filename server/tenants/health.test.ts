@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NOW, clusterBasics, podStates, tenantFixture, warmStore, type PodState, type TenantFixture } from "@/scripts/test-support/cluster-fixtures";
+import { NOW, clusterBasics, podStates, tenantFixture, warmStore, type PodState, type TenantFixture, type Raw } from "@/scripts/test-support/cluster-fixtures";
 import { ClusterStore } from "@/server/kube/cluster-store";
 import { TenantDirectory, buildTenantDetail, buildTenantSummary } from "./tenant-view";
 
@@ -144,7 +144,7 @@ describe("tenant health, one demo problem at a time", () => {
   it("crash loop in a sidecar: down, although kubectl words it Init:CrashLoopBackOff, not still starting", () => {
     const sidecarCrashing: PodState = (pod) => {
       pod.spec.initContainers = [{ name: "log-shipper", image: "fluent-bit:3.1", restartPolicy: "Always" }];
-      pod.status.conditions = pod.status.conditions.map((c: any) => (c.type === "Ready" ? { ...c, status: "False", lastTransitionTime: "2026-11-23T11:20:00Z" } : c));
+      pod.status.conditions = pod.status.conditions.map((c: Raw) => (c.type === "Ready" ? { ...c, status: "False", lastTransitionTime: "2026-11-23T11:20:00Z" } : c));
       pod.status.initContainerStatuses = [
         {
           name: "log-shipper",
@@ -169,7 +169,7 @@ describe("tenant health, one demo problem at a time", () => {
         { name: "log-shipper", image: "fluent-bit:3.1", restartPolicy: "Always" },
         { name: "migrate", image: "odoo:17.0" },
       ];
-      pod.status.conditions = pod.status.conditions.map((c: any) => (c.type === "Initialized" || c.type === "Ready" ? { ...c, status: "False" } : c));
+      pod.status.conditions = pod.status.conditions.map((c: Raw) => (c.type === "Initialized" || c.type === "Ready" ? { ...c, status: "False" } : c));
       pod.status.initContainerStatuses = [
         { name: "log-shipper", ready: true, started: true, restartCount: 0, state: { running: {} }, lastState: {} },
         { name: "migrate", ready: false, started: true, restartCount: 0, state: { running: {} }, lastState: {} },

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { clusterBasics, podStates, tenantFixture, warmStore } from "@/scripts/test-support/cluster-fixtures";
+import { clusterBasics, podStates, tenantFixture, warmStore, type Raw } from "@/scripts/test-support/cluster-fixtures";
 import { slimmers } from "@/server/kube/kinds";
 import { getTenantDetail, listTenants, watchFleetChanges, watchTenantDetail } from "./tenant-service";
 import { TenantDirectory } from "./tenant-view";
@@ -16,7 +16,7 @@ afterAll(() => {
 });
 
 function crash(fixtureName: string) {
-  const raw = tenantFixture(fixtureName, { pod: podStates.crashLoop(1) }).objects.find((o) => o.resource === "pods")!.raw as any;
+  const raw = tenantFixture(fixtureName, { pod: podStates.crashLoop(1) }).objects.find((o) => o.resource === "pods")!.raw as Raw;
   store.apply("pods", { type: "modified", object: slimmers.pods({ ...raw, metadata: { ...raw.metadata, resourceVersion: `${Date.now()}` } }), resourceVersion: "x" });
 }
 

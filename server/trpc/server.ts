@@ -31,6 +31,7 @@ export function HydrateClient({ children }: { children: ReactNode }) {
   return createElement(HydrationBoundary, { state: dehydrate(getQueryClient()) }, children);
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any procedure's query options (the create-t3-app helper's signature)
 export function prefetch<T extends ReturnType<TRPCQueryOptions<any>>>(queryOptions: T): void {
   const queryClient = getQueryClient();
   if (queryOptions.queryKey[1]?.type === "infinite") {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { podStates, TENANT_LABEL, tenantFixture } from "@/scripts/test-support/cluster-fixtures";
+import { podStates, TENANT_LABEL, tenantFixture, type Raw } from "@/scripts/test-support/cluster-fixtures";
 import { createSlimmers, slimmers } from "./index";
 
 // The cache holds ~90,000 slimmed objects at 10,000 tenants: these pin what is kept to what the
 // readers (status derivation, health, tenant view, logs) use, so a field does not creep back.
 function rawOf(resource: string, options: Parameters<typeof tenantFixture>[1] = {}) {
-  return tenantFixture("slim", options).objects.filter((o) => o.resource === resource).map((o) => structuredClone(o.raw) as any);
+  return tenantFixture("slim", options).objects.filter((o) => o.resource === resource).map((o) => structuredClone(o.raw) as Raw);
 }
 
 const tenantId = tenantFixture("slim").record.id;

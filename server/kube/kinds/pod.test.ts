@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { podStates, tenantFixture, type TenantFixtureOptions } from "@/scripts/test-support/cluster-fixtures";
+import { podStates, tenantFixture, type TenantFixtureOptions, type Raw } from "@/scripts/test-support/cluster-fixtures";
 import { slimmers } from "./index";
 import { podStatus } from "./pod";
 
-function pod(state?: TenantFixtureOptions["pod"], mutate?: (raw: any) => void) {
-  const raw = structuredClone(tenantFixture("p", { pod: state }).objects.find((o) => o.resource === "pods")!.raw) as any;
+function pod(state?: TenantFixtureOptions["pod"], mutate?: (raw: Raw) => void) {
+  const raw = structuredClone(tenantFixture("p", { pod: state }).objects.find((o) => o.resource === "pods")!.raw) as Raw;
   mutate?.(raw);
   return slimmers.pods(raw);
 }
@@ -72,7 +72,7 @@ describe("pod status, as kubectl prints it", () => {
     const waiting = podStatus(
       pod(undefined, (raw) => {
         raw.spec.initContainers = [{ name: "migrate", image: "odoo:17.0" }];
-        raw.status.conditions = raw.status.conditions.map((c: any) => (c.type === "Initialized" ? { ...c, status: "False" } : c));
+        raw.status.conditions = raw.status.conditions.map((c: Raw) => (c.type === "Initialized" ? { ...c, status: "False" } : c));
         raw.status.initContainerStatuses = [{ name: "migrate", ready: false, restartCount: 2, state: { waiting: { reason: "CrashLoopBackOff" } }, lastState: {} }];
       }),
     );
@@ -80,7 +80,7 @@ describe("pod status, as kubectl prints it", () => {
     const running = podStatus(
       pod(undefined, (raw) => {
         raw.spec.initContainers = [{ name: "migrate", image: "odoo:17.0" }];
-        raw.status.conditions = raw.status.conditions.map((c: any) => (c.type === "Initialized" ? { ...c, status: "False" } : c));
+        raw.status.conditions = raw.status.conditions.map((c: Raw) => (c.type === "Initialized" ? { ...c, status: "False" } : c));
         raw.status.initContainerStatuses = [{ name: "migrate", ready: false, restartCount: 0, state: { running: {} }, lastState: {} }];
       }),
     );
@@ -101,9 +101,9 @@ describe("pod status, as kubectl prints it", () => {
 const SIDECAR = { name: "log-shipper", image: "fluent-bit:3.1", restartPolicy: "Always" };
 const sidecarStatus = (extra: Record<string, unknown> = {}) => ({ name: "log-shipper", ready: true, started: true, restartCount: 0, state: { running: {} }, lastState: {}, ...extra });
 
-function initializing(raw: any) {
+function initializing(raw: Raw) {
   raw.status.phase = "Pending";
-  raw.status.conditions = raw.status.conditions.map((c: any) => (c.type === "Initialized" || c.type === "Ready" ? { ...c, status: "False" } : c));
+  raw.status.conditions = raw.status.conditions.map((c: Raw) => (c.type === "Initialized" || c.type === "Ready" ? { ...c, status: "False" } : c));
   raw.status.containerStatuses = [{ name: "odoo", ready: false, started: false, restartCount: 0, state: { waiting: { reason: "PodInitializing" } }, lastState: {} }];
 }
 
@@ -162,7 +162,7 @@ describe("pod status with a sidecar, as kubectl prints it since 1.29", () => {
     const view = podStatus(
       pod(undefined, (raw) => {
         raw.spec.initContainers = [SIDECAR];
-        raw.status.conditions = raw.status.conditions.map((c: any) => (c.type === "Ready" ? { ...c, status: "False" } : c));
+        raw.status.conditions = raw.status.conditions.map((c: Raw) => (c.type === "Ready" ? { ...c, status: "False" } : c));
         raw.status.initContainerStatuses = [
           sidecarStatus({
             ready: false,

@@ -44,6 +44,7 @@ export interface ContainerSpec {
   resources: ResourceRequirements;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- API JSON as it arrives; the slimmers read every field defensively (str(), num(), slimList())
 export type Raw = Record<string, any>;
 
 export interface MetaOptions {
