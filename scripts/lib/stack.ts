@@ -146,7 +146,7 @@ function newestMtime(dir: string): number {
 export function buildPortalIfStale(): void {
   // next.config.js reads NEXT_DIST_DIR, so a test run can build beside a running portal.
   const buildId = join(repoRoot, process.env.NEXT_DIST_DIR ?? ".next", "BUILD_ID");
-  const sources = ["app", "components", "server", "public", "proxy.ts", "next.config.js", "package.json"]
+  const sources = ["app", "components", "lib", "server", "public", "proxy.ts", "instrumentation.ts", "next.config.js", "package.json"]
     .map((p) => join(repoRoot, p))
     .filter(existsSync)
     .map((p) => (statSync(p).isDirectory() ? newestMtime(p) : statSync(p).mtimeMs));
