@@ -3,7 +3,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 
-import { DatabaseUnavailableError, describeDatabaseError, openDb, redactUrl, resolveDatabaseTarget } from "./connect";
+import { AppError } from "../errors/app-error";
+import { closeDb, DatabaseUnavailableError, describeDatabaseError, openDb, redactUrl, resolveDatabaseTarget } from "./connect";
+import { applyMigrations } from "./migrate";
 
 describe("resolveDatabaseTarget", () => {
   it("picks PGlite or PostgreSQL from DATABASE_URL", () => {
@@ -38,6 +40,22 @@ describe("database errors", () => {
       expect((error as Error).message).not.toMatch(/invocation|\n/);
     } finally {
       await db.$disconnect();
+    }
+  });
+
+  it("turn a NUL byte the database refuses into a BAD_REQUEST that says what to do", async () => {
+    const target = resolveDatabaseTarget("memory://");
+    const db = openDb(target);
+    try {
+      await applyMigrations(db);
+      const error = await db.user.create({ data: { email: "nul@fleetdeck.test", name: "a\u0000b" } }).then(
+        () => undefined,
+        (e: unknown) => describeDatabaseError(e, target),
+      );
+      expect(error).toBeInstanceOf(AppError);
+      expect(error).toMatchObject({ code: "BAD_REQUEST", userMessage: "Text cannot contain NUL or other control characters; remove them and try again." });
+    } finally {
+      await closeDb(db);
     }
   });
 

@@ -8,6 +8,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 
+import { AppError } from "../errors/app-error";
 import { oncePerProcess } from "../process-singleton";
 import { PrismaClient } from "./generated/client";
 
@@ -141,6 +142,15 @@ export function describeDatabaseError(error: unknown, target?: DatabaseTarget): 
   }
   if (/\b(P1003|3D000|DatabaseDoesNotExist)\b|database "[^"]*" does not exist/i.test(text)) {
     return wrap(`The database named in DATABASE_URL does not exist${at}: ${reason}`);
+  }
+  // The zod schemas refuse NUL and control characters first; this catches an input that slipped
+  // past them, which is the request's fault, not the server's.
+  if (/\b(22021|22P05)\b|invalid byte sequence for encoding|unsupported Unicode escape sequence|untranslatable character/i.test(text)) {
+    return new AppError("BAD_REQUEST", {
+      message: `The database refused a text value: ${reason}`,
+      userMessage: "Text cannot contain NUL or other control characters; remove them and try again.",
+      cause: error,
+    });
   }
   if (/\b(P2021|42P01|TableDoesNotExist)\b/.test(text)) {
     return wrap(`The database${at} has no Fleetdeck tables yet; run \`npm run db:migrate\` (${reason})`);

@@ -75,6 +75,15 @@ describe("parseRegistryFile", () => {
     ]);
   });
 
+  it("refuses NUL and other control characters in a cell, which PostgreSQL would reject mid-import", () => {
+    const instance = JSON.parse(fixture("registry-good-instances-camel.json")).instances[0];
+    const text = JSON.stringify([{ ...instance, name: "Acme\u0000Corp", adminEmail: "ops@acme.test\u0007" }]);
+    expect(parseRegistryFile(text, "json").problems).toEqual([
+      { row: 1, field: "name", problem: "name cannot contain control characters (such as NUL, tabs or line breaks)" },
+      { row: 1, field: "adminEmail", problem: "adminEmail cannot contain control characters (such as NUL, tabs or line breaks)" },
+    ]);
+  });
+
   it("reports a missing column once, a broken file and an empty file", () => {
     expect(parseRegistryFile(fixture("registry-missing-column.csv"), "csv").problems).toEqual([
       { row: 1, field: "admin_email", problem: "the column admin_email is missing" },

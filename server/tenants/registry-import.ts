@@ -10,6 +10,7 @@ import { recordAuditEvent, type AuditActor } from "@/server/audit/audit-log";
 import type { BillingStatus, InstanceType, PrismaClient } from "@/server/db/generated/client";
 import { BILLING_STATUSES, INSTANCE_TYPES, type TenantRecord } from "@/lib/tenants/types";
 import { CANONICAL_UUID, EXAMPLE_TENANT_ID } from "@/lib/tenants/tenant-id";
+import { hasControlCharacters } from "@/lib/text/control-characters";
 
 export type RegistryFormat = "csv" | "json";
 
@@ -81,6 +82,11 @@ function fieldSchemas(label: (key: FieldKey) => string) {
       const cell = value === null || value === undefined ? undefined : String(value).trim();
       if (!cell) {
         ctx.addIssue({ code: "custom", message: `${label(key)} is ${cell === undefined ? "missing" : "empty"}; every row needs one` });
+        return z.NEVER;
+      }
+      // PostgreSQL refuses NUL in text; the row would otherwise fail the whole import at the database.
+      if (hasControlCharacters(cell)) {
+        ctx.addIssue({ code: "custom", message: `${label(key)} cannot contain control characters (such as NUL, tabs or line breaks)` });
         return z.NEVER;
       }
       return cell;

@@ -3,6 +3,7 @@ import "server-only";
 import { z } from "zod";
 
 import { ROLES } from "@/lib/auth/permissions";
+import { hasControlCharacters, noControlCharactersMessage } from "@/lib/text/control-characters";
 import {
   createLocalUser,
   listUsers,
@@ -26,8 +27,16 @@ export const usersRouter = createTRPCRouter({
   create: manageUsers
     .input(
       z.object({
-        email: z.email("Enter a valid email address.").max(254),
-        name: z.string().trim().min(1, "Enter a name.").max(120),
+        email: z
+          .email("Enter a valid email address.")
+          .max(254)
+          .refine((email) => !hasControlCharacters(email), noControlCharactersMessage("Email addresses")),
+        name: z
+          .string()
+          .trim()
+          .min(1, "Enter a name.")
+          .max(120)
+          .refine((name) => !hasControlCharacters(name), noControlCharactersMessage("Names")),
         role: z.enum(ROLES),
         password,
       }),
