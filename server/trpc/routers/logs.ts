@@ -21,9 +21,12 @@ export const logsRouter = createTRPCRouter({
    */
   stream: readLogs
     .input(logSourceInput.extend({ follow: z.boolean(), lastEventId: z.string().max(8_192).nullish() }))
-    .subscription(async function* ({ ctx, input, signal }) {
-      const abort = signal ?? new AbortController().signal;
-      const opened = await openLogStream(runtime(), ctx.session.user, input, "stream", abort);
-      for await (const { id, event } of opened.events) yield tracked(id, event);
+    .subscription(async ({ ctx, input, signal }) => {
+      // Opened before the stream starts: an unknown tenant is a NOT_FOUND answer, not an INTERNAL
+      // error event in the middle of the stream (see tenants.onChange).
+      const opened = await openLogStream(runtime(), ctx.session.user, input, "stream", signal ?? new AbortController().signal);
+      return (async function* () {
+        for await (const { id, event } of opened.events) yield tracked(id, event);
+      })();
     }),
 });

@@ -21,11 +21,16 @@ export const tenantsRouter = createTRPCRouter({
   /** The tenant's fresh detail whenever its cluster objects change (first value: current state). */
   onChange: requirePermission("tenants:read")
     .input(z.object({ id: tenantIdSchema, lastEventId: z.string().nullish() }))
-    .subscription(async function* ({ input, signal }) {
-      let sequence = 0;
-      for await (const detail of watchTenantDetail(runtime().tenants, input.id, signal ?? new AbortController().signal)) {
-        sequence += 1;
-        yield tracked(`${Date.now()}-${sequence}`, detail);
-      }
+    .subscription(async ({ input, signal }) => {
+      // An unknown tenant fails here, before the stream opens, so the error goes through the
+      // AppError conversion as NOT_FOUND; thrown inside the generator it would arrive as INTERNAL.
+      await getTenantDetail(runtime().tenants, input.id);
+      return (async function* () {
+        let sequence = 0;
+        for await (const detail of watchTenantDetail(runtime().tenants, input.id, signal ?? new AbortController().signal)) {
+          sequence += 1;
+          yield tracked(`${Date.now()}-${sequence}`, detail);
+        }
+      })();
     }),
 });
