@@ -13,7 +13,7 @@ import {
 import { STRICT_TRANSPORT_SECURITY } from "@/server/http/strict-transport";
 
 /**
- * Runs before every page and API request except tRPC and the health check (Next 16 renamed
+ * Runs before every page and API request except tRPC (bar paths with a %) and the health check (Next 16 renamed
  * middleware to proxy; Node.js runtime). Those two are the hot path: the proxy's request rewrite
  * more than doubled their cost, and neither needs it: tRPC checks the session and refreshes the
  * idle window itself (app/api/trpc), its responses are JSON with a static CSP from next.config.js.
@@ -33,6 +33,30 @@ const unauthorizedErrorData = {
   appCode: null,
   zodError: null,
 } satisfies FormattedErrorData;
+
+const MALFORMED_ADDRESS_MESSAGE =
+  "The address is not valid: a % must be followed by two hexadecimal digits that spell UTF-8 text. Check the link, or go back to the start page.";
+
+const malformedAddressErrorData = {
+  code: "BAD_REQUEST",
+  httpStatus: 400,
+  userMessage: MALFORMED_ADDRESS_MESSAGE,
+  appCode: "BAD_REQUEST",
+  zodError: null,
+} satisfies FormattedErrorData;
+
+/** Next's router fails such a path with a bare 500, so the proxy answers it before Next tries. */
+function hasMalformedEncoding(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** No route has this path: a rewrite to it renders app/not-found.tsx inside the app's shell. */
+const NOT_FOUND_PAGE = "/_not-found-address";
 
 const PUBLIC_PATHS = ["/sign-in", "/api/auth/", "/api/health"];
 
@@ -57,10 +81,29 @@ function contentSecurityPolicy(nonce: string): string {
   ].join("; ");
 }
 
+function nonceHeaders(incoming: Headers, nonce: string, csp: string): Headers {
+  const headers = new Headers(incoming);
+  headers.set("x-nonce", nonce);
+  headers.set("content-security-policy", csp);
+  return headers;
+}
+
 export async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const csp = contentSecurityPolicy(nonce);
+
+  if (hasMalformedEncoding(pathname)) {
+    if (pathname.startsWith("/api/")) {
+      return NextResponse.json(
+        { error: { message: MALFORMED_ADDRESS_MESSAGE, code: -32600, data: malformedAddressErrorData } },
+        { status: 400, headers: { "cache-control": "no-store" } },
+      );
+    }
+    const response = NextResponse.rewrite(new URL(NOT_FOUND_PAGE, request.url), { request: { headers: nonceHeaders(request.headers, nonce, csp) } });
+    response.headers.set("content-security-policy", csp);
+    return response;
+  }
 
   const session = await readSessionClaims(request.headers, request.cookies);
 
@@ -76,9 +119,7 @@ export async function proxy(request: NextRequest) {
     return NextResponse.redirect(signIn);
   }
 
-  const requestHeaders = new Headers(request.headers);
-  requestHeaders.set("x-nonce", nonce);
-  requestHeaders.set("content-security-policy", csp);
+  const requestHeaders = nonceHeaders(request.headers, nonce, csp);
   requestHeaders.set("x-pathname", `${pathname}${search}`);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("content-security-policy", csp);
@@ -101,5 +142,6 @@ export async function proxy(request: NextRequest) {
 
 export const config = {
   // Everything except build assets: pages and APIs alike need the session gate and the CSP.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt|api/trpc|api/health).*)"],
+  // tRPC's own paths never hold a %, so the second entry brings only malformed-looking ones here.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt|api/trpc|api/health).*)", "/api/trpc/(.*%.*)"],
 };
