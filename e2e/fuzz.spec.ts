@@ -1,0 +1,325 @@
+import fc from "fast-check";
+
+import { demoAccount, demoPassword, expect, test } from "./support/fixtures";
+import { FUZZED_PROCEDURES, type FuzzedProcedure } from "./support/procedures";
+
+// Sends ~10,000 generated requests through the production portal (every tRPC procedure, the route
+// handlers, the tenant pages), signed out and signed in as admin, and fails on any 5xx, stack
+// trace or internal path in an answer. Seeded: a failure prints the seed and the requests, and
+// FUZZ_SEED=<seed> replays exactly those; FUZZ_SCALE=0.1 runs a tenth of them while debugging.
+//
+// State: generated inputs fail validation or name things that do not exist. The one shape that
+// could change something, users.create with a valid email and password, always carries a control
+// character in the name, and registry rows always carry one in some cell, so nothing is written.
+
+const seed = Number(process.env.FUZZ_SEED ?? 90_210);
+const scale = Number(process.env.FUZZ_SCALE ?? 1);
+const concurrency = 16;
+/** How long a subscription may stream before the fuzzer hangs up (its first answer comes sooner). */
+const subscriptionMs = 400;
+const requestTimeoutMs = 15_000;
+
+const repoRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+
+interface FuzzRequest {
+  what: string;
+  path: string;
+  method?: "GET" | "POST";
+  body?: string;
+  headers?: Record<string, string>;
+  signedIn: boolean;
+  sse?: boolean;
+}
+
+// --- generated values -----------------------------------------------------------------------------
+
+const controlChar = fc.integer({ min: 0, max: 31 }).chain((code) => fc.constantFrom(String.fromCharCode(code), "\u0000", "\u007f"));
+const withControl = fc.tuple(fc.string({ maxLength: 12 }), controlChar, fc.string({ maxLength: 12 })).map(([a, c, b]) => `${a}${c}${b}`);
+const hugeString = fc.tuple(fc.constantFrom("a", "é", "🚀", "\u0000", "%"), fc.integer({ min: 1_000, max: 60_000 })).map(([ch, n]) => ch.repeat(n));
+const unicode = fc.string({ unit: "binary", maxLength: 40 });
+const uuidLike = fc.oneof(
+  fc.uuid(),
+  fc.uuid().map((id) => id.toUpperCase()),
+  fc.uuid().map((id) => ` ${id}\t`),
+  fc.uuid().map((id) => id.replace(/-/g, "")),
+  fc.uuid().map((id) => `${id}x`),
+  fc.uuid().map((id) => id.slice(0, 35)),
+  fc.constant("00000000-0000-0000-0000-000000000000"),
+);
+const weirdNumber = fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(-1, 0, 1e308, -1e308, 2 ** 53 + 1, 0.5));
+const weirdScalar = fc.oneof(unicode, withControl, uuidLike, weirdNumber, fc.boolean(), fc.constant(null), fc.string({ maxLength: 30 }));
+const weirdValue = fc.oneof(
+  { weight: 6, arbitrary: weirdScalar },
+  { weight: 1, arbitrary: hugeString },
+  { weight: 1, arbitrary: fc.array(weirdScalar, { maxLength: 4 }) },
+  { weight: 1, arbitrary: fc.dictionary(fc.string({ maxLength: 8 }), weirdScalar, { maxKeys: 3 }) },
+);
+
+const INPUT_KEYS: Record<FuzzedProcedure, string[]> = {
+  "fleet.summary": [],
+  "fleet.onChange": ["lastEventId"],
+  "logs.targets": ["tenantId"],
+  "logs.stream": ["tenantId", "pod", "container", "previous", "tailLines", "sinceSeconds", "sinceTime", "follow", "lastEventId"],
+  "registry.preview": ["text", "format", "cluster"],
+  "registry.import": ["text", "format", "cluster"],
+  "tenants.list": ["q", "health", "instanceType", "billingStatus", "odooVersion", "problem", "sort", "dir", "page", "pageSize"],
+  "tenants.get": ["id"],
+  "tenants.onChange": ["id", "lastEventId"],
+  "users.list": [],
+  "users.create": ["email", "name", "role", "password"],
+  "users.setRole": ["userId", "role"],
+  "users.setDisabled": ["userId", "disabled"],
+  "users.resetPassword": ["userId", "password"],
+};
+
+/** Values a field would accept, so generated inputs also get past one check and fail at the next. */
+function plausible(key: string, tenantIds: string[]): fc.Arbitrary<unknown> {
+  const tenant = fc.oneof(fc.constantFrom(...tenantIds), uuidLike);
+  switch (key) {
+    case "id":
+    case "tenantId":
+      return tenant;
+    case "userId":
+      return uuidLike;
+    case "role":
+      return fc.constantFrom("admin", "operator", "pm", "viewer", "root", "");
+    case "format":
+      return fc.constantFrom("csv", "json", "xml");
+    case "follow":
+    case "previous":
+    case "disabled":
+      return fc.boolean();
+    case "tailLines":
+    case "sinceSeconds":
+    case "page":
+    case "pageSize":
+      return weirdNumber;
+    case "sinceTime":
+      return fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.constantFrom("+275760-09-13T00:00:00Z", "2026-13-45T99:99", "yesterday"));
+    case "health":
+    case "instanceType":
+    case "billingStatus":
+    case "problem":
+    case "odooVersion":
+      return fc.array(fc.constantFrom("healthy", "degraded", "production", "active", "17.0", "crashloop", "x\u0000"), { maxLength: 3 });
+    case "sort":
+    case "dir":
+      return fc.constantFrom("name", "health", "asc", "desc", "__proto__");
+    case "email":
+      return fc.oneof(fc.emailAddress(), withControl.map((s) => `${s}@fuzz.test`));
+    case "name":
+    case "q":
+      return fc.oneof(withControl, unicode);
+    case "password":
+      return fc.oneof(fc.string({ minLength: 12, maxLength: 30 }), withControl);
+    case "pod":
+    case "container":
+      return fc.oneof(fc.constantFrom("odoo", "web-0", "a".repeat(300)), withControl);
+    case "text":
+      return registryText(tenantIds);
+    default:
+      return weirdValue;
+  }
+}
+
+/** CSV or JSON registry files whose rows always hold a control character somewhere. */
+function registryText(tenantIds: string[]): fc.Arbitrary<string> {
+  const header = "id,name,database_name,customer_id,admin_email,instance_type,odoo_version,billing_status";
+  const row = fc
+    .tuple(fc.oneof(fc.constantFrom(...tenantIds), fc.uuid()), withControl, fc.uuid(), fc.integer({ min: 0, max: 7 }))
+    .map(([id, name, customer, poisoned]) => {
+      const cells = [id, name, "fuzz_db", customer, "ops@fuzz.test", "production", "17.0", "active"];
+      cells[poisoned] = `${cells[poisoned]}\u0000`;
+      return cells.map((cell) => `"${cell.replace(/"/g, '""')}"`).join(",");
+    });
+  return fc.oneof(
+    fc.array(row, { minLength: 1, maxLength: 3 }).map((rows) => [header, ...rows].join("\n")),
+    fc.string({ maxLength: 200 }),
+    fc.jsonValue().map((value) => JSON.stringify(value)),
+  );
+}
+
+function procedureInput(procedure: FuzzedProcedure, tenantIds: string[]): fc.Arbitrary<unknown> {
+  const keys = INPUT_KEYS[procedure];
+  const shaped =
+    keys.length === 0
+      ? fc.constant(undefined)
+      : fc.record(Object.fromEntries(keys.map((key) => [key, fc.oneof({ weight: 3, arbitrary: plausible(key, tenantIds) }, { weight: 1, arbitrary: weirdValue })])), {
+          requiredKeys: [],
+        });
+  const input = fc.oneof({ weight: 6, arbitrary: shaped }, { weight: 2, arbitrary: fc.jsonValue() }, { weight: 1, arbitrary: weirdValue });
+  if (procedure !== "users.create") return input;
+  // A valid-looking new user always keeps one control character in the name (see the header).
+  return input.map((value) =>
+    value && typeof value === "object" && "name" in value && typeof value.name === "string" ? { ...value, name: `${value.name}\u0000` } : value,
+  );
+}
+
+/** encodeURIComponent, except that a lone surrogate becomes a broken escape instead of a throw. */
+function encode(text: string): string {
+  return Array.from(text, (ch) => {
+    try {
+      return encodeURIComponent(ch);
+    } catch {
+      return "%ED%A0";
+    }
+  }).join("");
+}
+
+const brokenEscape = fc.oneof(
+  fc.constantFrom("%", "%E0%A4%A", "%C0%AF", "%FF", "%00", "%2F", "%25", "%%", "%zz", "%C3", "%ED%A0%80", ".."),
+  fc.integer({ min: 0, max: 255 }).map((byte) => `%${byte.toString(16).padStart(2, "0").toUpperCase()}`),
+);
+const pathSegment = fc
+  .array(fc.oneof(brokenEscape, fc.string({ maxLength: 8 }).map(encode), unicode.map(encode), uuidLike.map(encode)), { minLength: 1, maxLength: 5 })
+  .map((parts) => parts.join(""));
+const queryString = fc
+  .array(fc.tuple(fc.oneof(fc.constantFrom("tenantId", "pod", "container", "previous", "tailLines", "sinceSeconds", "sinceTime", "follow", "q", "page"), pathSegment), pathSegment), {
+    maxLength: 5,
+  })
+  .map((pairs) => pairs.map(([key, value]) => `${key}=${value}`).join("&"));
+
+// --- requests ---------------------------------------------------------------------------------------
+
+function trpcRequests(tenantIds: string[]): fc.Arbitrary<FuzzRequest> {
+  const procedure = fc.constantFrom(...(Object.keys(FUZZED_PROCEDURES) as FuzzedProcedure[]));
+  return fc
+    .tuple(procedure, fc.boolean(), fc.integer({ min: 0, max: 9 }), fc.jsonValue(), fc.string({ maxLength: 40 }))
+    .chain(([name, signedIn, variant, meta, garbage]) =>
+      procedureInput(name, tenantIds).map((input): FuzzRequest => {
+        const wire = variant === 0 ? garbage : JSON.stringify(variant === 1 ? { json: input, meta } : { json: input }) ?? "null";
+        const type = FUZZED_PROCEDURES[name];
+        const what = `${name} ${type} (${signedIn ? "admin" : "signed out"})`;
+        if (type === "mutation") {
+          return { what, signedIn, path: `/api/trpc/${name}`, method: "POST", body: wire, headers: { "content-type": "application/json" } };
+        }
+        const path = `/api/trpc/${name}?input=${encode(wire)}`;
+        return type === "subscription" ? { what, signedIn, path, sse: true } : { what, signedIn, path };
+      }),
+    );
+}
+
+function otherRequests(tenantIds: string[]): fc.Arbitrary<FuzzRequest> {
+  const tenantSegment = fc.oneof(fc.constantFrom(...tenantIds), uuidLike.map(encode), pathSegment);
+  return fc.boolean().chain((signedIn) =>
+    fc.oneof(
+      // Procedure names that do not exist, broken escapes and batches in the tRPC path.
+      fc.tuple(pathSegment, fc.boolean()).map(([segment, post]): FuzzRequest => ({
+        what: "tRPC path",
+        signedIn,
+        path: `/api/trpc/${segment}`,
+        ...(post ? { method: "POST" as const, body: "{}", headers: { "content-type": "application/json" } } : {}),
+      })),
+      fc.tuple(pathSegment, queryString).map(([segment, query]): FuzzRequest => ({ what: "tenant page", signedIn, path: `/tenants/${segment}?${query}` })),
+      fc.tuple(tenantSegment, queryString).map(([segment, query]): FuzzRequest => ({ what: "log page", signedIn, path: `/tenants/${segment}/logs?${query}` })),
+      fc.tuple(tenantSegment, queryString).map(([tenant, query]): FuzzRequest => ({ what: "log download", signedIn, path: `/api/logs/download?tenantId=${tenant}&${query}` })),
+      fc.tuple(pathSegment, queryString).map(([segment, query]): FuzzRequest => ({ what: "auth route", signedIn, path: `/api/auth/${segment}?${query}` })),
+      fc.constantFrom("/api/auth/csrf", "/api/auth/session", "/api/auth/providers", "/api/health", "/sign-in?callbackUrl=%E0%A4%A", "/users", "/registry").map(
+        (path): FuzzRequest => ({ what: "fixed route", signedIn, path }),
+      ),
+      fc.tuple(pathSegment, queryString).map(([segment, query]): FuzzRequest => ({ what: "any page", signedIn, path: `/${segment}?${query}` })),
+    ),
+  );
+}
+
+// --- checks -----------------------------------------------------------------------------------------
+
+/** What an answer must never show; returns the reason it is wrong, or undefined. */
+function leak(body: string): string | undefined {
+  if (/\n\s+at \S.*[(:]/.test(body)) return "a stack trace";
+  if (/\b\w*Error: [^\n]*\.(?:[cm]?js|ts|tsx):\d+/.test(body)) return "an error with a file path";
+  if (body.includes(repoRoot)) return "the repository's path";
+  for (const internal of ["node_modules", "/server/", ".next/", "webpack-internal"]) if (body.includes(internal)) return `an internal path (${internal})`;
+  if (/"code":"INTERNAL_SERVER_ERROR"|"httpStatus":5\d\d/.test(body)) return "an internal error in a tRPC answer";
+  return undefined;
+}
+
+/** Answers by status, printed at the end: a run where everything is a 401 or a 404 tests little. */
+const statuses = new Map<string, number>();
+
+async function send(baseURL: string, cookie: string, request: FuzzRequest): Promise<string | undefined> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), request.sse ? subscriptionMs : requestTimeoutMs);
+  const headers: Record<string, string> = { ...request.headers };
+  if (request.signedIn) headers.cookie = cookie;
+  if (request.method === "POST") headers.origin = baseURL;
+  if (request.sse) headers.accept = "text/event-stream";
+  let status = 0;
+  let body = "";
+  try {
+    const response = await fetch(`${baseURL}${request.path}`, { method: request.method ?? "GET", headers, body: request.body, redirect: "manual", signal: abort.signal });
+    status = response.status;
+    if (request.sse && response.body) {
+      // The first event after "connected" says whether the stream opened; then hang up.
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      while (!/event: (?!connected)\w/.test(body)) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        body += value;
+      }
+      abort.abort();
+    } else {
+      body = await response.text();
+    }
+  } catch (error) {
+    if (!abort.signal.aborted) return `request failed: ${(error as Error).message}`;
+    if (!request.sse) return `no answer within ${requestTimeoutMs} ms`;
+  } finally {
+    clearTimeout(timer);
+  }
+  const tally = `${request.what.split(" (")[0]} ${status}`;
+  statuses.set(tally, (statuses.get(tally) ?? 0) + 1);
+  if (status >= 500) return `HTTP ${status}: ${body.slice(0, 300)}`;
+  const found = leak(body);
+  return found ? `HTTP ${status} with ${found}: ${body.slice(0, 300)}` : undefined;
+}
+
+async function adminCookie(baseURL: string): Promise<string> {
+  const csrfResponse = await fetch(`${baseURL}/api/auth/csrf`);
+  const { csrfToken } = (await csrfResponse.json()) as { csrfToken: string };
+  const csrfCookie = csrfResponse.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const signIn = await fetch(`${baseURL}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: csrfCookie, origin: baseURL },
+    body: new URLSearchParams({ csrfToken, email: demoAccount("admin"), password: demoPassword, json: "true" }),
+  });
+  const cookies = signIn.headers.getSetCookie().map((c) => c.split(";")[0]);
+  const session = cookies.find((c) => /session-token=/.test(c));
+  if (!session) throw new Error(`signing in as admin failed (${signIn.status})`);
+  return [csrfCookie, session].join("; ");
+}
+
+test.describe.configure({ mode: "serial" });
+
+test("[FUZZ] 10,000 generated requests get no 5xx, stack trace or internal path", async ({ baseURL }) => {
+  test.setTimeout(180_000);
+  const cookie = await adminCookie(baseURL!);
+  const listed = await fetch(`${baseURL}/api/trpc/tenants.list?input=${encodeURIComponent(JSON.stringify({ json: { pageSize: 20 } }))}`, { headers: { cookie } });
+  const tenantIds = ((await listed.json()) as { result: { data: { json: { items: { id: string }[] } } } }).result.data.json.items.map((row) => row.id);
+  expect(tenantIds.length).toBeGreaterThan(0);
+
+  const trpcCount = Math.round(7_000 * scale);
+  const otherCount = Math.round(3_200 * scale);
+  const trpc = fc.sample(trpcRequests(tenantIds), { seed, numRuns: trpcCount });
+  const other = fc.sample(otherRequests(tenantIds), { seed: seed + 1, numRuns: otherCount });
+  // Interleaved, so slow page renders and held subscriptions spread over the whole run.
+  const requests = trpc.flatMap((request, index) => (index < other.length ? [request, other[index]] : [request]));
+  requests.push(...other.slice(trpc.length));
+  const failures: string[] = [];
+  let next = 0;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < requests.length && failures.length < 20) {
+        const request = requests[next++];
+        const problem = await send(baseURL!, cookie, request);
+        if (problem) failures.push(`${request.what} ${request.method ?? "GET"} ${request.path.slice(0, 300)}${request.body ? ` body=${request.body.slice(0, 200)}` : ""}\n    → ${problem}`);
+      }
+    }),
+  );
+  console.log(`fuzz: ${next} requests in ${((Date.now() - started) / 1000).toFixed(1)} s (seed ${seed})`);
+  if (process.env.FUZZ_VERBOSE) console.log([...statuses].sort().map(([what, count]) => `  ${what}: ${count}`).join("\n"));
+  expect(failures, `seed ${seed} (replay with FUZZ_SEED=${seed}):\n${failures.join("\n")}`).toEqual([]);
+  expect(next).toBeGreaterThanOrEqual(Math.round(10_000 * scale));
+});
