@@ -1,0 +1,252 @@
+import { readFileSync } from "node:fs";
+import type { Locator, Page } from "@playwright/test";
+
+import { expect, signIn, test } from "./support/fixtures";
+
+// Every selector README.md documents for outside suites, run against the demo fleet: the README's
+// two selector tables are parsed, each locator is mapped (by its "where" / "page" column) to a page
+// state, and it must find exactly one element there (at least one for repeated rows). A documented
+// locator whose page this spec does not know fails the test, so the README cannot gain an untested one.
+
+const readme = readFileSync(new URL("README.md", import.meta.url), "utf8");
+
+/** Demo scenario tenants (sim/fleet/scenarios.ts). tenant.spec heals the first crash-looping one, so the tenant page uses the OOM-killed one, whose problems stay. */
+const TENANT = "harborline-analytics";
+const CRASH_LOOPING = "brightpath-logistics";
+const OTHER_USER = "operator@fleetdeck.local";
+
+type StateName =
+  | "sign-in"
+  | "overview"
+  | "tenants"
+  | "tenants with a filter open"
+  | "tenants with a bad parameter"
+  | "tenant"
+  | "unknown tenant"
+  | "logs"
+  | "logs with a search"
+  | "logs with a bad regular expression"
+  | "users"
+  | "registry";
+
+const SIGNED_IN_PAGES: StateName[] = ["overview", "tenants", "tenant", "logs", "users", "registry"];
+
+/** The README's "where" / "page" words, and the states they mean. */
+const PAGES_BY_WORD: Record<string, StateName[]> = {
+  "every page": SIGNED_IN_PAGES,
+  "every signed-in page": SIGNED_IN_PAGES,
+  "fleet overview": ["overview"],
+  overview: ["overview"],
+  "sign-in": ["sign-in"],
+  users: ["users"],
+  registry: ["registry"],
+  tenants: ["tenants"],
+  tenant: ["tenant"],
+  logs: ["logs"],
+};
+
+/** Locators whose element appears only in a particular state of their page. */
+const STATE_OF: Record<string, StateName[]> = {
+  'getByRole("checkbox", { name: "Down" })': ["tenants with a filter open"],
+  'getByRole("alert").filter({ hasText: "Part of this link could not be used." })': ["tenants with a bad parameter"],
+  'getByRole("meter", { name: /used/ })': ["tenant"],
+  'getByRole("button", { name: "Next match" })': ["logs with a search"],
+  'getByRole("button", { name: "Previous match" })': ["logs with a search"],
+  "log-match-count": ["logs with a search"],
+  "log-search-error": ["logs with a bad regular expression"],
+  "tenant-not-found": ["unknown tenant"],
+};
+
+/** Repeated rows and lists: at least one, not exactly one. */
+const REPEATED = new Set(['getByRole("columnheader", { name: /Tenant|Health|Type|Odoo|Billing|Restarts|Storage/ })', 'getByRole("meter", { name: /used/ })', "log-line"]);
+
+/** Documented as conditional; each needs a setup this shared, admin-signed-in run does not have. */
+const SKIPPED: Record<string, string> = {
+  'getByRole("button", { name: "Sign in with single sign-on" })': "only when OIDC is configured (sso.spec.ts starts a portal with it)",
+  'getByRole("button", { name: "Jump to latest" })': "only while follow is paused after scrolling up (logs.spec.ts)",
+  "sign-in-error": "only after a failed sign-in, which counts towards the sign-in throttle of the shared demo accounts (auth.spec.ts)",
+  "access-denied": "only for a role without the page's permission (auth.spec.ts)",
+  "logs-access-denied": "only for a role without logs:read (logs.spec.ts)",
+  "log-termination": "only for a container that restarted, chosen in the picker (logs.spec.ts)",
+};
+
+interface DocumentedSelector {
+  /** As the README writes it (placeholders included): the key of the maps above. */
+  documented: string;
+  /** Playwright code on `page`, e.g. getByTestId("log-viewer"). */
+  code: string;
+  pages: string;
+}
+
+/** A table's rows after `### <heading>`; cells split on `|` outside code spans. */
+function tableRows(heading: string): string[][] {
+  const start = readme.indexOf(`### ${heading}\n`);
+  if (start < 0) throw new Error(`README.md has no "### ${heading}" table`);
+  const lines = readme.slice(start).split("\n").slice(1);
+  const table = lines.slice(lines.findIndex((line) => line.startsWith("|")));
+  const rows = table.slice(0, table.findIndex((line) => !line.startsWith("|"))).slice(2);
+  return rows.map((line) => {
+    const cells: string[] = [];
+    let cell = "";
+    let inCode = false;
+    for (const ch of line.slice(1, line.trimEnd().length - 1)) {
+      if (ch === "`") inCode = !inCode;
+      if (ch === "|" && !inCode) {
+        cells.push(cell.trim());
+        cell = "";
+      } else cell += ch;
+    }
+    cells.push(cell.trim());
+    return cells;
+  });
+}
+
+const codeSpans = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((match) => match[1]);
+
+function documentedSelectors(): DocumentedSelector[] {
+  const selectors: DocumentedSelector[] = [];
+  for (const [where, locators] of tableRows("Roles and accessible names")) {
+    let previous: string | undefined;
+    for (const span of codeSpans(locators)) {
+      // A bare "name" after a locator is the same locator with that name.
+      const documented = /^".*"$/.test(span) && previous ? previous.replace(/name: (\/[^/]*\/|"[^"]*")/, `name: ${span}`) : span;
+      if (!documented.startsWith("getBy")) throw new Error(`README.md: "${span}" in the ${where} row is neither a locator nor a name`);
+      selectors.push({ documented, code: documented, pages: where });
+      previous = documented;
+    }
+  }
+  for (const [ids, pages] of tableRows("Test ids")) {
+    for (const id of codeSpans(ids)) selectors.push({ documented: id, code: `getByTestId(${JSON.stringify(id)})`, pages });
+  }
+  return selectors;
+}
+
+function statesOf(selector: DocumentedSelector): StateName[] {
+  const explicit = STATE_OF[selector.documented];
+  if (explicit) return explicit;
+  const words = selector.pages.split(/,\s*/);
+  const unknown = words.filter((word) => !PAGES_BY_WORD[word]);
+  if (unknown.length > 0) {
+    throw new Error(`README.md documents ${selector.documented} on "${unknown.join(", ")}", a page readme-selectors.spec.ts does not know: add it to PAGES_BY_WORD or STATE_OF`);
+  }
+  return words.flatMap((word) => PAGES_BY_WORD[word]);
+}
+
+async function tenantId(page: Page, databaseName: string): Promise<string> {
+  await page.goto(`/tenants?q=${databaseName}`);
+  const href = await page.getByTestId(`tenant-row-${databaseName}`).getByRole("link").first().getAttribute("href");
+  return href!.split("/").pop()!;
+}
+
+/** Opens a state and says what its placeholders stand for. */
+async function open(page: Page, state: StateName, ids: { tenant: string; crashLooping: string }): Promise<Record<string, string>> {
+  const suffixOf = async (prefix: string) => {
+    const first = page.locator(`[data-testid^="${prefix}"]`).first();
+    await expect(first).toBeVisible();
+    return (await first.getAttribute("data-testid"))!.slice(prefix.length);
+  };
+  switch (state) {
+    case "sign-in":
+      await page.goto("/sign-in");
+      return {};
+    case "overview":
+      await page.goto("/");
+      await expect(page.getByTestId("fleet-health-chart")).toBeVisible();
+      return { state: "down" };
+    case "tenants":
+      await page.goto(`/tenants?q=${TENANT}`);
+      await expect(page.getByTestId(`tenant-row-${TENANT}`)).toBeVisible();
+      return { databaseName: TENANT, name: "health" };
+    case "tenants with a filter open":
+      await page.goto("/tenants");
+      await page.getByTestId("tenants-filter-health").click();
+      return {};
+    case "tenants with a bad parameter":
+      await page.goto("/tenants?page=-4");
+      await expect(page.getByTestId("tenants-table")).toBeVisible();
+      return {};
+    case "tenant":
+      await page.goto(`/tenants/${ids.tenant}`);
+      return { podName: await suffixOf("pod-row-"), pvcName: await suffixOf("pvc-row-") };
+    case "unknown tenant":
+      await page.goto("/tenants/00000000-0000-0000-0000-000000000000");
+      return {};
+    case "logs":
+      await page.goto(`/tenants/${ids.crashLooping}/logs`);
+      await expect(page.getByTestId("log-line").first()).toBeVisible({ timeout: 20_000 });
+      return {};
+    case "logs with a search":
+      await page.goto(`/tenants/${ids.crashLooping}/logs?q=error`);
+      await expect(page.getByTestId("log-line").first()).toBeVisible({ timeout: 20_000 });
+      return {};
+    case "logs with a bad regular expression":
+      await page.goto(`/tenants/${ids.crashLooping}/logs?q=${encodeURIComponent("(")}&regex=1`);
+      return {};
+    case "users":
+      await page.goto("/users");
+      await expect(page.getByTestId(`user-row-${OTHER_USER}`)).toBeVisible();
+      return { email: OTHER_USER };
+    case "registry":
+      await page.goto("/registry");
+      return {};
+  }
+}
+
+/**
+ * "Exactly one" means after hydration: client-only elements (Next's route announcer is an alert,
+ * too) arrive then, and a count taken before would pass a selector that is ambiguous later.
+ */
+async function hydrated(page: Page) {
+  await page.waitForFunction(() => document.querySelector("next-route-announcer") !== null);
+}
+
+function locate(page: Page, code: string): Locator {
+  // The README's locators are Playwright calls on `page`, regular expressions included.
+  return new Function("page", `return page.${code};`)(page) as Locator;
+}
+
+test("[README] every documented selector finds its element", async ({ page }) => {
+  test.setTimeout(120_000);
+  const selectors = documentedSelectors();
+  expect(selectors.length).toBeGreaterThan(60);
+  const byState = new Map<StateName, DocumentedSelector[]>();
+  for (const selector of selectors) {
+    if (SKIPPED[selector.documented]) continue;
+    for (const state of statesOf(selector)) byState.set(state, [...(byState.get(state) ?? []), selector]);
+  }
+  for (const documented of Object.keys({ ...SKIPPED, ...STATE_OF })) {
+    expect(selectors.map((s) => s.documented), `${documented} is listed in the spec but no longer in README.md`).toContain(documented);
+  }
+
+  const failures: string[] = [];
+  const check = async (target: Page, state: StateName, placeholders: Record<string, string>) => {
+    for (const selector of byState.get(state) ?? []) {
+      const code = selector.code.replace(/<(\w+)>/g, (whole, key: string) => placeholders[key] ?? whole);
+      if (/<\w+>/.test(code)) {
+        failures.push(`${state}: ${selector.documented} has a placeholder the spec cannot fill`);
+        continue;
+      }
+      const locator = locate(target, code);
+      try {
+        if (REPEATED.has(selector.documented)) await expect(locator.first()).toBeAttached({ timeout: 5_000 });
+        else await expect(locator).toHaveCount(1, { timeout: 5_000 });
+      } catch {
+        failures.push(`${state}: ${code} found ${await locator.count()} elements${REPEATED.has(selector.documented) ? "" : ", expected exactly 1"}`);
+      }
+    }
+  };
+
+  await open(page, "sign-in", { tenant: "", crashLooping: "" });
+  await hydrated(page);
+  await check(page, "sign-in", {});
+
+  await signIn(page, "admin");
+  const ids = { tenant: await tenantId(page, TENANT), crashLooping: await tenantId(page, CRASH_LOOPING) };
+  for (const state of byState.keys()) {
+    if (state === "sign-in") continue;
+    const placeholders = await open(page, state, ids);
+    await hydrated(page);
+    await check(page, state, placeholders);
+  }
+  expect(failures, failures.join("\n")).toEqual([]);
+});
