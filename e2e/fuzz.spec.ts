@@ -14,7 +14,7 @@ import { FUZZED_PROCEDURES, type FuzzedProcedure } from "./support/procedures";
 
 const seed = Number(process.env.FUZZ_SEED ?? 90_210);
 const scale = Number(process.env.FUZZ_SCALE ?? 1);
-const concurrency = 16;
+const concurrency = 8;
 /** How long a subscription may stream before the fuzzer hangs up (its first answer comes sooner). */
 const subscriptionMs = 400;
 const requestTimeoutMs = 15_000;
