@@ -236,8 +236,20 @@ function leak(body: string): string | undefined {
 
 /** Answers by status, printed at the end: a run where everything is a 401 or a 404 tests little. */
 const statuses = new Map<string, number>();
+let resent = 0;
 
+/**
+ * A connection the server closed as idle just when the client reused it fails with "other side
+ * closed" before the request is sent; that is keep-alive timing, not an answer, so it is sent once more.
+ */
 async function send(baseURL: string, cookie: string, request: FuzzRequest): Promise<string | undefined> {
+  const problem = await sendOnce(baseURL, cookie, request);
+  if (!problem?.startsWith("request failed")) return problem;
+  resent += 1;
+  return sendOnce(baseURL, cookie, request);
+}
+
+async function sendOnce(baseURL: string, cookie: string, request: FuzzRequest): Promise<string | undefined> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), request.sse ? subscriptionMs : requestTimeoutMs);
   const headers: Record<string, string> = { ...request.headers };
@@ -262,7 +274,10 @@ async function send(baseURL: string, cookie: string, request: FuzzRequest): Prom
       body = await response.text();
     }
   } catch (error) {
-    if (!abort.signal.aborted) return `request failed: ${(error as Error).message}`;
+    if (!abort.signal.aborted) {
+      const cause = (error as Error).cause as { code?: string; message?: string } | undefined;
+      return `request failed: ${(error as Error).message}${cause ? ` (${cause.code ?? ""} ${cause.message ?? ""})` : ""}`;
+    }
     if (!request.sse) return `no answer within ${requestTimeoutMs} ms`;
   } finally {
     clearTimeout(timer);
@@ -318,7 +333,7 @@ test("[FUZZ] 10,000 generated requests get no 5xx, stack trace or internal path"
       }
     }),
   );
-  console.log(`fuzz: ${next} requests in ${((Date.now() - started) / 1000).toFixed(1)} s (seed ${seed})`);
+  console.log(`fuzz: ${next} requests in ${((Date.now() - started) / 1000).toFixed(1)} s (seed ${seed}), ${resent} sent again after a network failure`);
   if (process.env.FUZZ_VERBOSE) console.log([...statuses].sort().map(([what, count]) => `  ${what}: ${count}`).join("\n"));
   expect(failures, `seed ${seed} (replay with FUZZ_SEED=${seed}):\n${failures.join("\n")}`).toEqual([]);
   expect(next).toBeGreaterThanOrEqual(Math.round(10_000 * scale));
