@@ -128,6 +128,11 @@ describe("logs router", () => {
     await expect(caller(viewer).targets({ tenantId: tenant.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 
+  it("answers an unknown tenant with NOT_FOUND before the stream opens, not with an error inside it", async () => {
+    const unknown = { tenantId: "00000000-0000-4000-8000-000000000000", follow: true };
+    await expect(caller(operator).stream(unknown)).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
   it("follows one container with line ids as event ids, and records the access", async () => {
     const pod = await runningPod();
     const since = new Date();
