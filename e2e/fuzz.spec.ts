@@ -56,6 +56,7 @@ const weirdValue = fc.oneof(
 );
 
 const INPUT_KEYS: Record<FuzzedProcedure, string[]> = {
+  "audit.list": ["who", "action", "target", "outcome", "from", "to", "page", "pageSize"],
   "fleet.summary": [],
   "fleet.onChange": ["lastEventId"],
   "logs.targets": ["tenantId"],
@@ -94,7 +95,15 @@ function plausible(key: string, tenantIds: string[]): fc.Arbitrary<unknown> {
     case "page":
     case "pageSize":
       return weirdNumber;
+    case "who":
+    case "action":
+    case "target":
+      return fc.oneof(withControl, unicode, fc.constantFrom("logs.read", "procedure.call", "admin@fleetdeck.local"));
+    case "outcome":
+      return fc.constantFrom("success", "denied", "failure", "maybe");
     case "sinceTime":
+    case "from":
+    case "to":
       return fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.constantFrom("+275760-09-13T00:00:00Z", "2026-13-45T99:99", "yesterday"));
     case "health":
     case "instanceType":
@@ -179,6 +188,13 @@ const queryString = fc
   })
   .map((pairs) => pairs.map(([key, value]) => `${key}=${value}`).join("&"));
 
+/** The audit filters' URL parameters, with values that are right, wrong or broken. */
+const auditQuery = fc
+  .array(fc.tuple(fc.constantFrom("who", "action", "target", "outcome", "from", "to", "page", "pageSize"), fc.oneof(pathSegment, withControl.map(encode), fc.constantFrom("denied", "2026-12-02T09:00:00Z", "1"))), {
+    maxLength: 4,
+  })
+  .map((pairs) => pairs.map(([key, value]) => `${key}=${value}`).join("&"));
+
 // --- requests ---------------------------------------------------------------------------------------
 
 function trpcRequests(tenantIds: string[]): fc.Arbitrary<FuzzRequest> {
@@ -213,8 +229,10 @@ function otherRequests(tenantIds: string[]): fc.Arbitrary<FuzzRequest> {
       fc.tuple(pathSegment, queryString).map(([segment, query]): FuzzRequest => ({ what: "tenant page", signedIn, path: `/tenants/${segment}?${query}` })),
       fc.tuple(tenantSegment, queryString).map(([segment, query]): FuzzRequest => ({ what: "log page", signedIn, path: `/tenants/${segment}/logs?${query}` })),
       fc.tuple(tenantSegment, queryString).map(([tenant, query]): FuzzRequest => ({ what: "log download", signedIn, path: `/api/logs/download?tenantId=${tenant}&${query}` })),
+      fc.tuple(auditQuery, queryString).map(([audit, query]): FuzzRequest => ({ what: "audit export", signedIn, path: `/api/audit/export?${audit}&${query}` })),
+      fc.tuple(auditQuery, queryString).map(([audit, query]): FuzzRequest => ({ what: "audit page", signedIn, path: `/audit?${audit}&${query}` })),
       fc.tuple(pathSegment, queryString).map(([segment, query]): FuzzRequest => ({ what: "auth route", signedIn, path: `/api/auth/${segment}?${query}` })),
-      fc.constantFrom("/api/auth/csrf", "/api/auth/session", "/api/auth/providers", "/api/health", "/sign-in?callbackUrl=%E0%A4%A", "/users", "/registry").map(
+      fc.constantFrom("/api/auth/csrf", "/api/auth/session", "/api/auth/providers", "/api/health", "/sign-in?callbackUrl=%E0%A4%A", "/users", "/registry", "/audit").map(
         (path): FuzzRequest => ({ what: "fixed route", signedIn, path }),
       ),
       fc.tuple(pathSegment, queryString).map(([segment, query]): FuzzRequest => ({ what: "any page", signedIn, path: `/${segment}?${query}` })),

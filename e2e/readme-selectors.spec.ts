@@ -27,9 +27,10 @@ type StateName =
   | "logs with a search"
   | "logs with a bad regular expression"
   | "users"
-  | "registry";
+  | "registry"
+  | "audit";
 
-const SIGNED_IN_PAGES: StateName[] = ["overview", "tenants", "tenant", "logs", "users", "registry"];
+const SIGNED_IN_PAGES: StateName[] = ["overview", "tenants", "tenant", "logs", "users", "registry", "audit"];
 
 /** The README's "where" / "page" words, and the states they mean. */
 const PAGES_BY_WORD: Record<string, StateName[]> = {
@@ -40,6 +41,7 @@ const PAGES_BY_WORD: Record<string, StateName[]> = {
   "sign-in": ["sign-in"],
   users: ["users"],
   registry: ["registry"],
+  audit: ["audit"],
   tenants: ["tenants"],
   tenant: ["tenant"],
   logs: ["logs"],
@@ -58,7 +60,7 @@ const STATE_OF: Record<string, StateName[]> = {
 };
 
 /** Repeated rows and lists: at least one, not exactly one. */
-const REPEATED = new Set(['getByRole("columnheader", { name: /Tenant|Health|Type|Odoo|Billing|Restarts|Storage/ })', 'getByRole("meter", { name: /used/ })', "log-line"]);
+const REPEATED = new Set(["audit-row", 'getByRole("columnheader", { name: /Tenant|Health|Type|Odoo|Billing|Restarts|Storage/ })', 'getByRole("meter", { name: /used/ })', "log-line"]);
 
 /** Documented as conditional; each needs a setup this shared, admin-signed-in run does not have. */
 const SKIPPED: Record<string, string> = {
@@ -108,8 +110,9 @@ function documentedSelectors(): DocumentedSelector[] {
   for (const [where, locators] of tableRows("Roles and accessible names")) {
     let previous: string | undefined;
     for (const span of codeSpans(locators)) {
-      // A bare "name" after a locator is the same locator with that name.
-      const documented = /^".*"$/.test(span) && previous ? previous.replace(/name: (\/[^/]*\/|"[^"]*")/, `name: ${span}`) : span;
+      // A bare "name" after a locator is the same locator with that name (or that label, for getByLabel).
+      const bare = /^".*"$/.test(span) ? previous : undefined;
+      const documented = bare ? (/name: /.test(bare) ? bare.replace(/name: (\/[^/]*\/|"[^"]*")/, `name: ${span}`) : bare.replace(/^(\w+)\("[^"]*"/, `$1(${span}`)) : span;
       if (!documented.startsWith("getBy")) throw new Error(`README.md: "${span}" in the ${where} row is neither a locator nor a name`);
       selectors.push({ documented, code: documented, pages: where });
       previous = documented;
@@ -188,6 +191,10 @@ async function open(page: Page, state: StateName, ids: { tenant: string; crashLo
       return { email: OTHER_USER };
     case "registry":
       await page.goto("/registry");
+      return {};
+    case "audit":
+      await page.goto("/audit");
+      await expect(page.getByTestId("audit-row").first()).toBeVisible();
       return {};
   }
 }

@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { hasControlCharacters, noControlCharactersMessage } from "@/lib/text/control-characters";
+
 /** How an audited attempt ended: done, refused by a rule (permission, lockout, origin), or failed. */
 export const AUDIT_OUTCOMES = ["success", "denied", "failure"] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
@@ -9,13 +11,21 @@ export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
  * the CSV export's query string and the Audit page's URL parser (components/audit/audit-list-params.ts),
  * which only adds the URL's own rules (numbers arrive as text, the page sizes the UI offers).
  */
+/** A search text; a NUL would reach the database (which refuses it) and the export's own audit row. */
+const searchText = (what: string, maxLength: number) =>
+  z
+    .string()
+    .trim()
+    .max(maxLength, `${what} is limited to ${maxLength} characters`)
+    .refine((value) => !hasControlCharacters(value), noControlCharactersMessage(what));
+
 export const AUDIT_LIST_FIELDS = {
   /** Part of the actor's email (or name, for actors without an account), any case. */
-  who: z.string().trim().max(254, "Who is limited to 254 characters"),
+  who: searchText("Who", 254),
   /** One action exactly, as listed by `audit.list`'s `actions`. */
-  action: z.string().trim().max(100, "Action is limited to 100 characters"),
+  action: searchText("Action", 100),
   /** Part of the target's kind or id, any case. */
-  target: z.string().trim().max(200, "Target is limited to 200 characters"),
+  target: searchText("Target", 200),
   outcome: z.enum(AUDIT_OUTCOMES, { error: () => `Outcome must be one of: ${AUDIT_OUTCOMES.join(", ")}` }),
   /** Events at or after this instant (ISO 8601 with a zone, e.g. 2026-12-02T09:00:00.000Z). */
   from: z.iso.datetime({ offset: true, error: "From must be a date and time such as 2026-12-02T09:00:00Z" }),
