@@ -9,7 +9,8 @@ import { ObjectStore } from "./store/object-store";
 
 const USAGE = `usage: npm run sim -- [--tenants N] [--scenario demo|healthy|degraded|scale] [--seed S]
                       [--port P] [--host H] [--kubeconfig PATH] [--token T] [--export-registry PATH]
-                      [--insecure-port P]   (unauthenticated listener for kubectl, which sends no token over http)`;
+                      [--insecure-port P]   (unauthenticated listener for kubectl, which sends no token over http)
+                      [--bookmark-interval-seconds S]`;
 
 function fail(message: string): never {
   console.error(`sim: ${message}\n${USAGE}`);
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
         token: { type: "string" },
         "export-registry": { type: "string" },
         "insecure-port": { type: "string" },
+        "bookmark-interval-seconds": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -56,6 +58,8 @@ async function main(): Promise<void> {
   const scenario = values.scenario ?? "demo";
   if (!(SCENARIO_NAMES as readonly string[]).includes(scenario)) fail(`unknown scenario "${scenario}" (one of: ${SCENARIO_NAMES.join(", ")})`);
   const insecurePort = values["insecure-port"] === undefined ? undefined : intOption("insecure-port", values["insecure-port"], 0, 0);
+  // Tests that wait out a watch's silence timeout shorten the bookmark interval with it.
+  const bookmarkIntervalSeconds = intOption("bookmark-interval-seconds", values["bookmark-interval-seconds"], 10, 1);
   const kubeconfigPath = values.kubeconfig ?? ".data/kubeconfig";
   const token = values.token ?? randomBytes(24).toString("hex");
 
@@ -63,7 +67,7 @@ async function main(): Promise<void> {
   const store = new ObjectStore({ freeze: tenants <= 2000 });
   const logs = new LogStore();
   const fleet = await startFleet({ store, logs, tenants, scenario, seed });
-  const api = new ApiServer({ store, logs, hooks: fleet.hooks, token });
+  const api = new ApiServer({ store, logs, hooks: fleet.hooks, token, bookmarkIntervalMs: bookmarkIntervalSeconds * 1000 });
   const url = await api.listen(port, host);
   if (insecurePort !== undefined) {
     const insecureUrl = await api.listenInsecure(insecurePort, host);

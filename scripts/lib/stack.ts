@@ -34,6 +34,8 @@ export interface SimulatorOptions {
   quiet?: boolean;
   /** Also open the unauthenticated loopback listener kubectl needs (it sends no token over http). */
   kubectlListener?: boolean;
+  /** How often idle watches get a bookmark (the simulator's default is 10 s). */
+  bookmarkIntervalSeconds?: number;
 }
 
 export async function freePort(): Promise<number> {
@@ -73,6 +75,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     "--kubeconfig", kubeconfig,
     "--token", token,
     ...(options.kubectlListener ? ["--insecure-port", "0"] : []),
+    ...(options.bookmarkIntervalSeconds ? ["--bookmark-interval-seconds", String(options.bookmarkIntervalSeconds)] : []),
   ];
   const child = spawn(tsxBin, args, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
