@@ -18,7 +18,7 @@ describe("parseEnv", () => {
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.FLEETDECK_CLUSTER_NAME).toBe("default");
     expect(env.TENANT_LABEL_KEY).toBe("saasodoo.instance.id");
-    expect(env.WATCH_SILENCE_TIMEOUT_SECONDS).toBe(90);
+    expect(env.WATCH_SILENCE_TIMEOUT_SECONDS).toBe(120);
     expect(env.LOG_MAX_UPSTREAM_STREAMS).toBe(200);
     expect(env.SESSION_IDLE_MINUTES).toBe(60);
     expect(env.SESSION_MAX_HOURS).toBe(12);

@@ -33,7 +33,11 @@ const rawSchema = z
     KUBERNETES_SERVICE_HOST: optionalString,
     FLEETDECK_CLUSTER_NAME: optionalString.default("default"),
     TENANT_LABEL_KEY: optionalString.default("saasodoo.instance.id"),
-    WATCH_SILENCE_TIMEOUT_SECONDS: positiveInt(90),
+    // Twice the bookmark interval of a real kube-apiserver: its watch cache sends every idle watch a
+    // BOOKMARK about once a minute (defaultBookmarkFrequency), a little later under load. At one
+    // interval a quiet but healthy watch (storage classes, nodes) would be restarted every minute;
+    // at two, one late bookmark is tolerated and a watch that sends nothing is caught within 2 min.
+    WATCH_SILENCE_TIMEOUT_SECONDS: positiveInt(120),
     LOG_MAX_UPSTREAM_STREAMS: positiveInt(200),
     NEXTAUTH_SECRET: optionalString.refine(
       (secret) => secret === undefined || secret.length >= 32,

@@ -19,9 +19,10 @@ import type { CacheChange } from "./cluster-store";
 import { RESOURCE_NAMES } from "./kinds";
 
 const TOKEN = "t";
-// Longer than the simulator's bookmark interval (10 s), as 90 s is longer than an API server's
-// (~60 s): a quiet but healthy watch must never trip the watchdog.
-const SILENCE_MS = 11_000;
+// Twice the simulator's bookmark interval, as the portal's default is twice an API server's
+// (~60 s): a quiet but healthy watch never trips the watchdog, a silent one does within seconds.
+const BOOKMARK_INTERVAL_SECONDS = 2;
+const SILENCE_MS = 2 * BOOKMARK_INTERVAL_SECONDS * 1000;
 
 let sim: ChildProcess;
 let simUrl: string;
@@ -33,7 +34,8 @@ const changes: CacheChange[] = [];
 
 async function startSim(kubeconfigPath: string): Promise<{ child: ChildProcess; url: string }> {
   const tsx = path.resolve("node_modules/.bin/tsx");
-  const child = spawn(tsx, ["sim/main.ts", "--port", "0", "--kubeconfig", kubeconfigPath, "--tenants", "20", "--token", TOKEN], {
+  const args = ["sim/main.ts", "--port", "0", "--kubeconfig", kubeconfigPath, "--tenants", "20", "--token", TOKEN, "--bookmark-interval-seconds", String(BOOKMARK_INTERVAL_SECONDS)];
+  const child = spawn(tsx, args, {
     stdio: ["ignore", "pipe", "pipe"],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -266,17 +268,35 @@ describe("cluster cache against the simulator", () => {
     expect(cache.count("pods")).toBe(apiCount);
   }, 60_000);
 
-  it("restarts a stalled watch after the silence timeout and goes fresh when data flows", async () => {
-    await simCall("POST", "/_sim/watches/stall", { seconds: 14 });
-    const stale = await waitFor("a stalled feed", () => cache.freshness().find((f) => f.stale && f.error?.includes("silent")), SILENCE_MS + 3_000);
-    expect(stale.staleSince).toBeDefined();
-    await waitFor("all feeds fresh after the stall", () => cache.freshness().every((f) => !f.stale), 30_000);
-
-    const before = changes.length;
+  it("reports a silent watch stale from its last message, restarts it, and shows a change made during the silence", async () => {
     const tenant = directory.summaries().find((s) => s.health === "healthy")!;
+    const deploymentOf = () => cache.listForTenant("deployments", tenant.id)[0];
+    expect(deploymentOf()?.spec.replicas).toBe(1);
+
+    await simCall("POST", "/_sim/watches/stall", { seconds: 3 * SILENCE_MS / 1000 });
+    const stallAnsweredAt = Date.now();
+    const stale = await waitFor(
+      "the deployments feed stale",
+      () => cache.freshness().find((f) => f.kind === "deployments" && f.stale),
+      SILENCE_MS + 2_000,
+    );
+    // Stale as soon as the silence passed the timeout, dated from the last event or bookmark
+    // (before the stall began), and said in words.
+    expect(Date.now() - stallAnsweredAt).toBeLessThan(SILENCE_MS + 2_000);
+    expect(Date.parse(stale.staleSince!)).toBeLessThanOrEqual(stallAnsweredAt + 100);
+    expect(stale.error).toBe(`No event or bookmark for ${SILENCE_MS / 1000} s, so the watch was restarted`);
+
+    // The scale-down happens while every watch is silent: the cache cannot know it yet.
     await simCall("POST", `/_sim/tenants/${tenant.databaseName}/stop`, {});
-    await waitFor("the stop reaching listeners", () => changes.slice(before).some((c) => c.tenantId === tenant.id), 10_000);
+    expect(deploymentOf()?.spec.replicas).toBe(1);
+
+    await waitFor("all feeds fresh after the stall", () => cache.freshness().every((f) => !f.stale), 30_000);
+    await waitFor("the scale-down in the cache", () => deploymentOf()?.spec.replicas === 0, 10_000);
     await waitFor("stopped", () => directory.summary(tenant.id)?.health === "stopped", 20_000);
+    const direct = await simCall<{ items: { metadata: { namespace: string; name: string }; spec: { replicas: number } }[] }>("GET", "/apis/apps/v1/deployments");
+    const replicasIn = (items: { metadata: { namespace?: string; name: string }; spec: { replicas: number } }[]) =>
+      Object.fromEntries(items.map((d) => [`${d.metadata.namespace}/${d.metadata.name}`, d.spec.replicas]));
+    expect(replicasIn(cache.list("deployments"))).toEqual(replicasIn(direct.items));
     await simCall("POST", `/_sim/tenants/${tenant.databaseName}/start`, {});
   }, 90_000);
 

@@ -79,8 +79,8 @@ export class ClusterCache extends ClusterStore implements ClusterSource {
       backoff: this.options.backoff,
     });
     for await (const event of events) {
-      if (event.type === "error" && event.error.kind !== "stalled") {
-        console.warn(`[cluster-cache] ${resource}: ${event.error.message}; retrying in ${event.retryInMs} ms`);
+      if (event.type === "error") {
+        console.warn(`[cluster-cache] ${resource}: ${event.error.message}${event.retryInMs > 0 ? `; retrying in ${event.retryInMs} ms` : ""}`);
       }
       this.apply(resource, event);
     }

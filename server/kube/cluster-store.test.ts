@@ -82,6 +82,25 @@ describe("ClusterStore", () => {
     expect(s.freshness().find((f) => f.kind === "pods")).toMatchObject({ stale: false, staleSince: undefined, error: undefined });
   });
 
+  it("dates a stalled watch's staleness from its last event or bookmark and says how long it was silent", () => {
+    const s = store();
+    s.apply("pods", { type: "sync", items: [], resourceVersion: "1" }, Date.parse("2026-11-23T10:00:00Z"));
+    s.apply("pods", { type: "bookmark", resourceVersion: "2" }, Date.parse("2026-11-23T10:00:40Z"));
+    const stalled = new KubeError({ kind: "stalled", path: "/api/v1/pods", silentForMs: 120_000 });
+    s.apply("pods", { type: "error", error: stalled, retryInMs: 0 }, Date.parse("2026-11-23T10:02:40Z"));
+    expect(s.freshness().find((f) => f.kind === "pods")).toMatchObject({
+      stale: true,
+      staleSince: "2026-11-23T10:00:40.000Z",
+      lastEventAt: "2026-11-23T10:00:40.000Z",
+      error: "No event or bookmark for 120 s, so the watch was restarted",
+    });
+    // The restarted watch staying silent too keeps the first date.
+    s.apply("pods", { type: "error", error: stalled, retryInMs: 0 }, Date.parse("2026-11-23T10:04:40Z"));
+    expect(s.freshness().find((f) => f.kind === "pods")?.staleSince).toBe("2026-11-23T10:00:40.000Z");
+    s.apply("pods", { type: "connected", resourceVersion: "2" }, Date.parse("2026-11-23T10:05:00Z"));
+    expect(s.freshness().find((f) => f.kind === "pods")).toMatchObject({ stale: false, staleSince: undefined, error: undefined });
+  });
+
   it("reports a feed error without the API address, the socket error or the API's message", () => {
     const s = store();
     s.apply("pods", { type: "sync", items: [], resourceVersion: "1" }, Date.parse("2026-11-23T10:00:00Z"));

@@ -131,7 +131,9 @@ export class ClusterStore implements ClusterReads {
   markError(kind: FeedName, error: KubeError, now = Date.now()): void {
     const feed = this.feedState(kind);
     const wasStale = feed.staleSince !== undefined;
-    feed.staleSince ??= now;
+    // A silent watch stopped being live when it last heard from the API server, not when the
+    // watchdog noticed the silence a whole timeout later.
+    feed.staleSince ??= error.kind === "stalled" ? (feed.lastEventAt ?? now) : now;
     feed.error = error.summary;
     if (!wasStale) this.queueChange({ kind, name: "*" });
   }

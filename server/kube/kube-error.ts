@@ -23,6 +23,8 @@ export interface KubeErrorInit {
   reason?: string;
   apiMessage?: string;
   retryAfterSeconds?: number;
+  /** How long a stalled watch had been silent when it was restarted. */
+  silentForMs?: number;
   path?: string;
   cause?: unknown;
 }
@@ -42,7 +44,7 @@ export class KubeError extends Error {
 
   constructor(init: KubeErrorInit) {
     super(describe(init), { cause: init.cause });
-    this.summary = describe({ kind: init.kind, status: init.status, retryAfterSeconds: init.retryAfterSeconds });
+    this.summary = describe({ kind: init.kind, status: init.status, retryAfterSeconds: init.retryAfterSeconds, silentForMs: init.silentForMs });
     this.name = "KubeError";
     this.kind = init.kind;
     this.status = init.status;
@@ -78,12 +80,19 @@ function describe(init: KubeErrorInit): string {
     case "unavailable":
       return `Kubernetes API unavailable (${init.status ?? 503})${api}`;
     case "stalled":
-      return "Watch went silent and was restarted";
+      return init.silentForMs === undefined
+        ? "Watch went silent and was restarted"
+        : `No event or bookmark for ${formatSeconds(init.silentForMs)} s, so the watch was restarted`;
     case "bad-response":
       return `Unexpected answer from the Kubernetes API${api}`;
     case "server":
       return `Kubernetes API error (${init.status ?? "?"})${api}`;
   }
+}
+
+function formatSeconds(milliseconds: number): string {
+  const seconds = milliseconds / 1000;
+  return Number.isInteger(seconds) ? String(seconds) : seconds.toFixed(1);
 }
 
 function kindForStatus(status: number): KubeErrorKind {

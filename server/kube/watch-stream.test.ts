@@ -60,7 +60,7 @@ async function collect(
     transform: (raw) => raw,
     pageSize: 2,
     backoff: { initialMs: 10, maxMs: 50 },
-    silenceTimeoutMs: options.silenceTimeoutMs,
+    silenceTimeoutMs: options.silenceTimeoutMs ?? 60_000,
   })) {
     events.push(event);
     if (until(events)) abort.abort();
@@ -180,10 +180,37 @@ describe("listAndWatch", () => {
       if (watches === 2) line(res, "ADDED", pod("x", "11"));
       // Otherwise: headers sent, then nothing, ever.
     });
-    const events = await collect(kubeConfig, (e) => e.some((x) => x.type === "added"), { silenceTimeoutMs: 300 });
+    const seenAt: number[] = [];
+    const events = await collect(
+      kubeConfig,
+      (e) => {
+        seenAt.push(Date.now());
+        return e.some((x) => x.type === "added");
+      },
+      { silenceTimeoutMs: 300 },
+    );
     expect(events.map((e) => e.type)).toEqual(["sync", "error", "connected", "added"]);
-    expect(events[1]).toMatchObject({ error: { kind: "stalled" } });
+    expect(events[1]).toMatchObject({ error: { kind: "stalled", summary: "No event or bookmark for 0.3 s, so the watch was restarted" } });
+    // Reported once the silence passes the timeout, not a timeout or a back-off later.
+    expect(seenAt[1] - seenAt[0]).toBeGreaterThanOrEqual(290);
+    expect(seenAt[1] - seenAt[0]).toBeLessThan(600);
     const watchRequests = requests.filter((r) => r.searchParams.get("watch") === "true");
     expect(watchRequests.map((r) => r.searchParams.get("resourceVersion"))).toEqual(["10", "10"]);
+  });
+
+  it("keeps a quiet watch that sends bookmarks open past the silence timeout", async () => {
+    const timers: NodeJS.Timeout[] = [];
+    const { kubeConfig, requests } = await fakeApi((url, res) => {
+      if (url.searchParams.get("watch") !== "true") return list(res, [], "10");
+      res.writeHead(200);
+      let rv = 10;
+      const bookmarks = setInterval(() => line(res, "BOOKMARK", { kind: "Pod", metadata: { resourceVersion: String(++rv) } }), 100);
+      timers.push(bookmarks);
+      res.on("close", () => clearInterval(bookmarks));
+    });
+    const events = await collect(kubeConfig, (e) => e.filter((x) => x.type === "bookmark").length >= 8, { silenceTimeoutMs: 300 });
+    timers.forEach(clearInterval);
+    expect(events.some((e) => e.type === "error")).toBe(false);
+    expect(requests.filter((r) => r.searchParams.get("watch") === "true")).toHaveLength(1);
   });
 });

@@ -34,7 +34,8 @@ export interface ListWatchOptions<T> {
   /** Called on every object as it arrives, so the consumer never holds the raw object. */
   transform: (raw: RawObject) => T;
   pageSize?: number;
-  silenceTimeoutMs?: number;
+  /** No line (event or bookmark) for this long: the watch is reported stalled and restarted (env.ts explains the default). */
+  silenceTimeoutMs: number;
   backoff?: { initialMs: number; maxMs: number };
   requestTimeoutMs?: number;
 }
@@ -51,7 +52,7 @@ export async function* listAndWatch<T>(options: ListWatchOptions<T>): AsyncGener
     signal,
     transform,
     pageSize = 500,
-    silenceTimeoutMs = 90_000,
+    silenceTimeoutMs,
     backoff = { initialMs: 500, maxMs: 30_000 },
     requestTimeoutMs = 30_000,
   } = options;
@@ -136,7 +137,7 @@ export async function* listAndWatch<T>(options: ListWatchOptions<T>): AsyncGener
         if (signal.aborted) return;
         if (silent) {
           failedSinceLastStream = true;
-          yield { type: "error", error: new KubeError({ kind: "stalled", path }), retryInMs: 0 };
+          yield { type: "error", error: new KubeError({ kind: "stalled", path, silentForMs: silenceTimeoutMs }), retryInMs: 0 };
           continue;
         }
         throw error;
