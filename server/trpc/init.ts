@@ -40,6 +40,10 @@ const t = initTRPC
   .create({
     // Inputs in superjson; answers through the cheaper writer of the same format (wire-format.ts).
     transformer: { input: superjson, output: wireTransformer },
+    // Every subscription says something at least every 4 s, even when nothing changes, so a browser
+    // that has heard nothing for 10 s knows the stream is gone (a dead proxy or a sleeping laptop
+    // close no socket) and its link reconnects: the page says "Reconnecting…" instead of "Live".
+    sse: { ping: { enabled: true, intervalMs: 4_000 }, client: { reconnectAfterInactivityMs: 10_000 } },
     errorFormatter({ shape, error }) {
       const described = describeError(error);
       // Stacks stay in the server log; responses never carry one.
