@@ -1,6 +1,8 @@
 "use client";
 
 import clsx from "clsx";
+import type { LiveStatus } from "@/components/live/live-connection";
+import { LiveDataAge } from "@/components/live/live-data-age";
 import type { FleetSummary } from "@/lib/tenants/types";
 import { useNow } from "@/components/tenants/relative-time";
 import { formatAbsolute, formatClock, formatRelative } from "@/components/tenants/time-format";
@@ -11,25 +13,53 @@ type WatchFreshness = FleetSummary["freshness"][number];
 const LONG_STALE_MS = 5 * 60_000;
 
 /**
- * Says whether what the page shows is live. When a watch is down the page keeps the last known
- * data, and this banner says since when and why, so nobody acts on a picture that stopped moving.
+ * Says whether what the page shows is live. When this browser loses its update stream, or a watch
+ * on the server is down, the page keeps the last known data, and this banner says since when and
+ * why, so nobody acts on a picture that stopped moving.
  */
 export function CacheFreshness({
   freshness,
   receivedAt,
-  liveStatus,
+  connection,
 }: {
   freshness: FleetSummary["freshness"];
   /** When the browser last received data (ms since epoch). */
   receivedAt: number;
-  /** State of the live-update subscription in this browser. */
-  liveStatus: "connecting" | "live" | "error";
+  /** This browser's live-update stream. */
+  connection: LiveStatus;
 }) {
   const now = useNow();
   // A feed that failed or stopped is stale; one that has simply not finished its first list yet
   // (right after start-up) is loading, which is not a reason to alarm anyone.
   const stale = freshness.filter((watch) => watch.staleSince !== undefined || watch.error !== undefined);
   const loading = freshness.filter((watch) => !watch.synced && watch.staleSince === undefined && watch.error === undefined);
+  if (connection.state === "reconnecting") {
+    // What the server said last is as old as the stream: the stale watches it named are listed,
+    // but nothing here can say whether they recovered.
+    return (
+      <div
+        data-testid="cache-freshness"
+        data-state="reconnecting"
+        role="status"
+        className="basis-full rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900"
+      >
+        <p className="flex flex-wrap items-center gap-x-2 font-medium">
+          <span aria-hidden className="size-2 animate-pulse rounded-full bg-amber-500" />
+          <span>Reconnecting…</span>
+          <span className="font-normal">
+            {connection.offline ? "This browser is offline. " : "Live updates stopped arriving. "}Showing <LiveDataAge since={connection.since} />.
+          </span>
+        </p>
+        {stale.length > 0 && (
+          <ul className="mt-1 list-disc pl-5">
+            {groupByCause(stale).map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        )}
+      </div>
+    );
+  }
   if (stale.length === 0 && loading.length > 0) {
     return (
       <p data-testid="cache-freshness" data-state="loading" role="status" className="flex items-center gap-2 text-sm text-slate-600">
@@ -41,9 +71,9 @@ export function CacheFreshness({
   if (stale.length === 0) {
     return (
       <p data-testid="cache-freshness" data-state="live" role="status" className="flex items-center gap-2 text-sm text-slate-600">
-        <span aria-hidden className={clsx("size-2 rounded-full", liveStatus === "live" ? "animate-pulse bg-green-600" : "bg-slate-400")} />
+        <span aria-hidden className={clsx("size-2 rounded-full", connection.state === "live" ? "animate-pulse bg-green-600" : "bg-slate-400")} />
         <span>
-          {liveStatus === "error" ? "Live updates paused, reconnecting" : "Live"} · updated{" "}
+          {connection.state === "live" ? "Live" : "Connecting to live updates…"} · updated{" "}
           <time dateTime={new Date(receivedAt).toISOString()} title={formatAbsolute(new Date(receivedAt).toISOString())} suppressHydrationWarning>
             {formatRelative(new Date(receivedAt).toISOString(), now)}
           </time>
@@ -89,17 +119,23 @@ function describeFeed(kind: string): string {
   return kind === "volume-stats" ? "volume usage (kubelet stats)" : kind;
 }
 
-/** One line per cause, so an API outage reads as one sentence rather than a dozen. */
+/**
+ * One line per cause, so an API outage reads as one sentence rather than a dozen; each line names
+ * its watches and since when the first of them is stale.
+ */
 function groupByCause(stale: WatchFreshness[]): string[] {
-  const groups = new Map<string, string[]>();
+  const groups = new Map<string, { feeds: string[]; since?: string }>();
   for (const watch of stale) {
     const state = watch.synced ? "reconnecting" : "not loaded yet";
     const key = `${state}\u0000${watch.error ?? ""}`;
-    groups.set(key, [...(groups.get(key) ?? []), describeFeed(watch.kind)]);
+    const group = groups.get(key) ?? { feeds: [] };
+    group.feeds.push(describeFeed(watch.kind));
+    if (watch.staleSince && (!group.since || watch.staleSince < group.since)) group.since = watch.staleSince;
+    groups.set(key, group);
   }
-  return [...groups.entries()].map(([key, feeds]) => {
+  return [...groups.entries()].map(([key, { feeds, since }]) => {
     const [state, error] = key.split("\u0000");
     const subject = feeds.length === 1 ? `Watch for ${feeds[0]} is` : `Watches for ${feeds.join(", ")} are`;
-    return `${subject} ${state}${error ? `: ${error}` : "."}`;
+    return `${subject} ${state}${since ? ` (stale since ${formatClock(since)})` : ""}${error ? `: ${error}` : "."}`;
   });
 }

@@ -2,6 +2,7 @@
 
 import { useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
+import { useLiveSubscription } from "@/components/live/use-live-connection";
 import { useTRPC } from "@/components/trpc/client";
 import { Panel } from "@/components/tenants/panel";
 import { AttentionTable } from "./attention-table";
@@ -15,14 +16,12 @@ export function FleetOverview() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { data: fleet, dataUpdatedAt } = useSuspenseQuery(trpc.fleet.summary.queryOptions());
-  const live = useSubscription(
-    trpc.fleet.onChange.subscriptionOptions(undefined, {
-      // A tick says "something changed"; refetching the summary is cheaper than shipping deltas.
-      // cancelRefetch: false lets a burst of ticks share one in-flight request.
-      onData: () => void queryClient.invalidateQueries(trpc.fleet.pathFilter(), { cancelRefetch: false }),
-    }),
-  );
-  const liveStatus = live.status === "pending" ? "live" : live.status === "error" ? "error" : "connecting";
+  // A tick says "something changed"; refetching the summary is cheaper than shipping deltas.
+  // cancelRefetch: false lets a burst of ticks share one in-flight request.
+  const refetch = () => void queryClient.invalidateQueries(trpc.fleet.pathFilter(), { cancelRefetch: false });
+  const live = useSubscription(trpc.fleet.onChange.subscriptionOptions(undefined, { onData: refetch }));
+  // Ticks missed while the stream was down are not replayed: read the summary again instead.
+  const connection = useLiveSubscription(live, { onResumed: refetch });
 
   return (
     <div className="space-y-4">
@@ -31,7 +30,7 @@ export function FleetOverview() {
           <h1 className="text-xl font-semibold text-slate-900">Fleet overview</h1>
           <p className="text-sm text-slate-600">{fleet.total.toLocaleString("en-US")} tenants in the registry and the cluster</p>
         </div>
-        <CacheFreshness freshness={fleet.freshness} receivedAt={dataUpdatedAt} liveStatus={liveStatus} />
+        <CacheFreshness freshness={fleet.freshness} receivedAt={dataUpdatedAt} connection={connection} />
       </div>
 
       <div className="grid gap-4 lg:grid-cols-5">

@@ -1,6 +1,7 @@
 import clsx from "clsx";
+import { LiveDataAge } from "@/components/live/live-data-age";
 import { Button } from "@/components/ui/button";
-import type { LogStreamStatus } from "./use-log-stream";
+import type { LogStreamStatus } from "./log-stream-status";
 
 const DOT: Record<LogStreamStatus["state"], string> = {
   connecting: "bg-slate-400 animate-pulse",
@@ -36,6 +37,11 @@ export function LogStatusBar({ status, previous, onRetry }: { status: LogStreamS
     >
       <span aria-hidden className={clsx("inline-block size-2 rounded-full", DOT[status.state])} />
       <span>{label(status, previous)}</span>
+      {status.state === "reconnecting" && status.since !== undefined && (
+        <span className="text-xs text-slate-600">
+          · <LiveDataAge since={status.since} />
+        </span>
+      )}
       {/* A merged view stays live when one of its containers ends; the server names it here. */}
       {(status.state === "reconnecting" || status.state === "live") && status.message && (
         <span className="max-w-md truncate text-xs text-slate-500" title={status.message}>

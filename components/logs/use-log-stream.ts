@@ -1,16 +1,13 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { useLiveConnection } from "@/components/live/use-live-connection";
 import { userMessageOf } from "@/components/trpc/error-message";
 import { useTRPCClient } from "@/components/trpc/client";
 import { LogBuffer } from "./log-buffer";
 import type { LogStreamState } from "./log-types";
+import { shownLogStatus, type LogStreamStatus } from "./log-stream-status";
 import type { LogSourceInput } from "@/lib/logs/log-request";
-
-export interface LogStreamStatus {
-  state: LogStreamState;
-  message?: string;
-}
 
 export interface LogStreamInput extends LogSourceInput {
   follow: boolean;
@@ -20,7 +17,8 @@ export interface LogStreamInput extends LogSourceInput {
  * Subscribes to `logs.stream` and appends every batch to a buffer held outside React state. The
  * SSE link reconnects by itself with the last tracked id, so the server resumes after the last
  * line we hold; the buffer also drops any line it already has. Re-renders are coalesced to one
- * per animation frame however many batches arrive.
+ * per animation frame however many batches arrive. An offline browser reads as reconnecting, with
+ * the time the last line arrived live.
  */
 export function useLogStream(input: LogStreamInput, attempt: number) {
   const client = useTRPCClient();
@@ -85,5 +83,6 @@ export function useLogStream(input: LogStreamInput, attempt: number) {
     };
   }, [client, stream]);
 
-  return { buffer: stream.buffer, tick, status };
+  const connection = useLiveConnection(status.state === "live");
+  return { buffer: stream.buffer, tick, status: shownLogStatus(status, connection) };
 }

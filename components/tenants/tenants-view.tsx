@@ -6,6 +6,7 @@ import { useCallback, useMemo, useOptimistic, useTransition } from "react";
 import { useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { CacheFreshness } from "@/components/fleet/cache-freshness";
+import { useLiveSubscription } from "@/components/live/use-live-connection";
 import { useTRPC } from "@/components/trpc/client";
 import type { TenantListFacets } from "@/lib/tenants/types";
 import { HEALTH_STYLE } from "./health-style";
@@ -38,11 +39,10 @@ export function TenantsView() {
   const { params, problems } = useMemo(() => parseTenantListParams(searchParamsToRecord(searchParams)), [searchParams]);
   const { data: list, dataUpdatedAt } = useSuspenseQuery(trpc.tenants.list.queryOptions(params));
 
-  const live = useSubscription(
-    trpc.fleet.onChange.subscriptionOptions(undefined, {
-      onData: () => void queryClient.invalidateQueries(trpc.tenants.list.pathFilter(), { cancelRefetch: false }),
-    }),
-  );
+  const refetch = () => void queryClient.invalidateQueries(trpc.tenants.list.pathFilter(), { cancelRefetch: false });
+  const live = useSubscription(trpc.fleet.onChange.subscriptionOptions(undefined, { onData: refetch }));
+  // Ticks missed while the stream was down are not replayed: read the list again instead.
+  const connection = useLiveSubscription(live, { onResumed: refetch });
 
   // Controls show the requested view at once (a ticked box stays ticked) while the server answers.
   const [shown, showOptimistically] = useOptimistic(params);
@@ -83,11 +83,7 @@ export function TenantsView() {
             </span>
           )}
         </div>
-        <CacheFreshness
-          freshness={list.freshness}
-          receivedAt={dataUpdatedAt}
-          liveStatus={live.status === "pending" ? "live" : live.status === "error" ? "error" : "connecting"}
-        />
+        <CacheFreshness freshness={list.freshness} receivedAt={dataUpdatedAt} connection={connection} />
       </div>
 
       {notices.length > 0 && (

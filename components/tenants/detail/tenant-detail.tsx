@@ -2,6 +2,9 @@
 
 import { useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
+import type { LiveStatus } from "@/components/live/live-connection";
+import { LiveDataAge } from "@/components/live/live-data-age";
+import { useLiveSubscription } from "@/components/live/use-live-connection";
 import { useTRPC } from "@/components/trpc/client";
 import { ErrorPanel, errorCodeOf, QueryErrorBoundary } from "../query-error-boundary";
 import { DeploymentCard } from "./deployment-card";
@@ -38,17 +41,13 @@ function TenantDetailLive({ id, canReadLogs }: { id: string; canReadLogs: boolea
       },
     ),
   );
+  // Every (re)connection starts with the tenant's current view, so nothing is read again on resume.
+  const connection = useLiveSubscription(live);
 
   return (
     <div className="space-y-4">
       <TenantHeader tenant={tenant} canReadLogs={canReadLogs} />
-      <p role="status" className="text-xs text-slate-500">
-        {live.status === "error"
-          ? "Live updates paused; reconnecting. Showing the last known state."
-          : live.status === "pending"
-            ? "Live: this page follows the cluster."
-            : "Connecting to live updates…"}
-      </p>
+      <TenantLiveStatus connection={connection} />
       <ProblemsList problems={tenant.problems} />
       <div className="grid gap-4 lg:grid-cols-2">
         <DeploymentCard deployment={tenant.deployment} />
@@ -58,6 +57,27 @@ function TenantDetailLive({ id, canReadLogs }: { id: string; canReadLogs: boolea
       <PvcsTable pvcs={tenant.pvcs} />
       <EventsTable events={tenant.events} />
     </div>
+  );
+}
+
+function TenantLiveStatus({ connection }: { connection: LiveStatus }) {
+  return (
+    <p
+      role="status"
+      data-testid="tenant-live-status"
+      data-state={connection.state}
+      className={connection.state === "reconnecting" ? "text-xs font-medium text-amber-800" : "text-xs text-slate-500"}
+    >
+      {connection.state === "reconnecting" ? (
+        <>
+          Reconnecting… {connection.offline ? "This browser is offline. " : ""}Showing the last known state, <LiveDataAge since={connection.since} />.
+        </>
+      ) : connection.state === "live" ? (
+        "Live: this page follows the cluster."
+      ) : (
+        "Connecting to live updates…"
+      )}
+    </p>
   );
 }
 
