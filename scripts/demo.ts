@@ -2,9 +2,9 @@
 // fleet (unless KUBECONFIG points at a real cluster), prepares the database (PGlite under .data/
 // unless DATABASE_URL is set), builds and starts the production portal, and stops everything on Ctrl-C.
 import { mkdirSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
-import { buildPortalIfStale, prepareDatabase, repoRoot, startPortal, startSimulator, type Simulator } from "./lib/stack";
+import { buildPortalIfStale, dataDirOf, prepareDatabase, repoRoot, startPortal, startSimulator, type Simulator } from "./lib/stack";
 
 const { values } = parseArgs({
   options: {
@@ -15,8 +15,7 @@ const { values } = parseArgs({
   },
 });
 
-// An absolute FLEETDECK_DATA_DIR is used as it is; a relative one is under the repository.
-const dataDir = resolve(repoRoot, process.env.FLEETDECK_DATA_DIR ?? ".data");
+const dataDir = dataDirOf(process.env);
 const portalLog = join(dataDir, "logs", "portal.log");
 mkdirSync(dataDir, { recursive: true });
 

@@ -8,6 +8,11 @@ import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 
 export const repoRoot = resolve(new URL("../..", import.meta.url).pathname);
+
+/** FLEETDECK_DATA_DIR as the portal reads it (server/env.ts): an absolute path as it is, a relative one under the repository. */
+export function dataDirOf(env: { FLEETDECK_DATA_DIR?: string }): string {
+  return resolve(repoRoot, env.FLEETDECK_DATA_DIR || ".data");
+}
 const tsxBin = join(repoRoot, "node_modules/.bin/tsx");
 const nextBin = join(repoRoot, "node_modules/.bin/next");
 
