@@ -10,7 +10,7 @@ import { createInterface } from "node:readline";
 export const repoRoot = resolve(new URL("../..", import.meta.url).pathname);
 
 /** FLEETDECK_DATA_DIR as the portal reads it (server/env.ts): an absolute path as it is, a relative one under the repository. */
-export function dataDirOf(env: { FLEETDECK_DATA_DIR?: string }): string {
+export function dataDirOf(env: Record<string, string | undefined>): string {
   return resolve(repoRoot, env.FLEETDECK_DATA_DIR || ".data");
 }
 const tsxBin = join(repoRoot, "node_modules/.bin/tsx");
