@@ -1,7 +1,10 @@
-// Runs once when the portal's server starts: migrate the database (the project's own runner, safe
+// Runs once when the portal's server starts: record each request's TCP peer, migrate the database (the project's own runner, safe
 // across replicas) and start the watch-fed cluster cache, so the first page view finds it warm.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // First, so no request is served without its TCP peer recorded (the sign-in throttle keys on it).
+  const { installPeerAddressHeader } = await import("./server/http/client-address");
+  installPeerAddressHeader();
   const { runtime } = await import("./server/runtime");
   try {
     await runtime().migrateDb();

@@ -6,6 +6,7 @@ import path from "node:path";
 import { z } from "zod";
 
 import { ROLES, type Role } from "@/lib/auth/permissions";
+import { invalidProxyEntry } from "@/server/http/client-address";
 
 /**
  * Every environment variable the portal reads, declared once (t3 `env.js` pattern).
@@ -46,6 +47,14 @@ const rawSchema = z
     NEXTAUTH_URL: optionalString.pipe(z.url().optional()),
     SESSION_IDLE_MINUTES: positiveInt(60),
     SESSION_MAX_HOURS: positiveInt(12),
+    /** Comma-separated IPs or CIDR blocks of the reverse proxies whose X-Forwarded-For is believed. */
+    TRUSTED_PROXIES: optionalString
+      .default("")
+      .transform((text) => text.split(",").map((entry) => entry.trim()).filter(Boolean))
+      .superRefine((entries, ctx) => {
+        const bad = invalidProxyEntry(entries);
+        if (bad) ctx.addIssue({ code: "custom", message: `"${bad}" is not an IP address or CIDR block` });
+      }),
     OIDC_ISSUER: optionalString.pipe(z.url().optional()),
     OIDC_CLIENT_ID: optionalString,
     OIDC_CLIENT_SECRET: optionalString,
@@ -125,6 +134,7 @@ function envSchema(options: ParseEnvOptions) {
       NEXTAUTH_URL: raw.NEXTAUTH_URL,
       SESSION_IDLE_MINUTES: raw.SESSION_IDLE_MINUTES,
       SESSION_MAX_HOURS: raw.SESSION_MAX_HOURS,
+      TRUSTED_PROXIES: raw.TRUSTED_PROXIES,
       OIDC:
         raw.OIDC_ISSUER && raw.OIDC_CLIENT_ID && raw.OIDC_CLIENT_SECRET
           ? {

@@ -1,10 +1,12 @@
 import "server-only";
 
-import { ActiveUsers } from "@/server/auth/active-users";
+import { LiveSessions } from "@/server/auth/live-sessions";
+import { SignInThrottle } from "@/server/auth/sign-in-throttle";
 import { migratePortalDb, openPortalDb, type PortalDatabase, type PrismaClient } from "@/server/db/client";
 import { closeDb } from "@/server/db/connect";
 import type { ApplyMigrationsResult } from "@/server/db/migrate";
 import { env } from "@/server/env";
+import { TrustedProxies } from "@/server/http/client-address";
 import { configuredClusters, kubeSettings } from "@/server/kube/client";
 import { ClusterCache } from "@/server/kube/cluster-cache";
 import type { ClusterSource } from "@/server/kube/cluster-source";
@@ -17,7 +19,7 @@ import { TenantDirectory } from "@/server/tenants/tenant-view";
 
 /**
  * The one place that creates the process-wide objects: the database, the cluster sources with
- * their watches, the tenant directory, the log hubs and the active-user cache. Each is made on
+ * their watches, the tenant directory, the log hubs, the live-session cache and the sign-in throttle. Each is made on
  * first use, so a process starts only what it uses (an import CLI that never serves tenants opens
  * no watch). Domain code never reaches in here: routers, route handlers and the start-up hook
  * hand these objects to it.
@@ -29,7 +31,9 @@ class Runtime {
   private clusterSources: ClusterSources | undefined;
   private directory: TenantDirectory | undefined;
   private readonly logHubs = new Map<string, LogHub>();
-  readonly activeUsers = new ActiveUsers();
+  readonly liveSessions = new LiveSessions();
+  readonly signInThrottle = new SignInThrottle();
+  readonly trustedProxies = new TrustedProxies(env.TRUSTED_PROXIES);
 
   get db(): PrismaClient {
     return this.openDatabase().db;

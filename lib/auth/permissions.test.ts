@@ -9,10 +9,10 @@ describe("role -> permission matrix", () => {
 
   it("matches the agreed matrix for the other roles", () => {
     expect([...ROLE_PERMISSIONS.operator].sort()).toEqual(
-      ["audit:read", "fleet:read", "logs:read", "migration:read", "runbook:run", "tenants:read"].sort(),
+      ["account:self", "audit:read", "fleet:read", "logs:read", "migration:read", "runbook:run", "tenants:read"].sort(),
     );
-    expect([...ROLE_PERMISSIONS.pm].sort()).toEqual(["fleet:read", "migration:edit", "migration:read", "tenants:read"].sort());
-    expect([...ROLE_PERMISSIONS.viewer].sort()).toEqual(["fleet:read", "migration:read", "tenants:read"].sort());
+    expect([...ROLE_PERMISSIONS.pm].sort()).toEqual(["account:self", "fleet:read", "migration:edit", "migration:read", "tenants:read"].sort());
+    expect([...ROLE_PERMISSIONS.viewer].sort()).toEqual(["account:self", "fleet:read", "migration:read", "tenants:read"].sort());
   });
 
   it("keeps user management and registry import for admins only", () => {

@@ -13,15 +13,17 @@ export const PERMISSIONS = [
   "migration:read",
   "migration:edit",
   "audit:read",
+  /** One's own sign-ins (e.g. "sign out everywhere"); every role has it. */
+  "account:self",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** The single role -> permission matrix. Every server-side check reads this table. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: PERMISSIONS,
-  operator: ["fleet:read", "tenants:read", "logs:read", "runbook:run", "migration:read", "audit:read"],
-  pm: ["fleet:read", "tenants:read", "migration:read", "migration:edit"],
-  viewer: ["fleet:read", "tenants:read", "migration:read"],
+  operator: ["fleet:read", "tenants:read", "logs:read", "runbook:run", "migration:read", "audit:read", "account:self"],
+  pm: ["fleet:read", "tenants:read", "migration:read", "migration:edit", "account:self"],
+  viewer: ["fleet:read", "tenants:read", "migration:read", "account:self"],
 };
 
 export function can(role: Role | null | undefined, permission: Permission): boolean {

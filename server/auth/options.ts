@@ -4,10 +4,14 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 
-import { recordAuditEvent } from "@/server/audit/audit-log";
+import { headers } from "next/headers";
+
+import { recordAuditEvent, type AuditSource } from "@/server/audit/audit-log";
 import { checkCredentials } from "@/server/auth/credentials";
 import { roleFromClaim } from "@/server/auth/oidc-role";
-import { loadActiveUser } from "@/server/auth/session";
+import { signOutSession, startSession } from "@/server/auth/portal-sessions";
+import { requestSource } from "@/server/auth/request-source";
+import { loadLiveSession } from "@/server/auth/session";
 import {
   claimsFromToken,
   nowSeconds,
@@ -16,7 +20,6 @@ import {
   sessionExpiry,
   useSecureCookies,
 } from "@/server/auth/session-token";
-import { IpThrottle } from "@/server/auth/sign-in-throttle";
 import { env } from "@/server/env";
 import { runtime } from "@/server/runtime";
 
@@ -27,15 +30,13 @@ export const oidcEnabled = env.OIDC !== undefined;
 // ports, so derive it from the Host header instead. Production deployments set NEXTAUTH_URL.
 if (!env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "1";
 
-const ipThrottle = new IpThrottle();
-
-function clientIp(headers: Record<string, string | string[] | undefined> | undefined): string {
-  // Behind a proxy the first X-Forwarded-For hop is the client. It can be forged, which only lets
-  // an attacker escape the per-IP limit; the per-account limit still holds.
-  const forwarded = headers?.["x-forwarded-for"];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
-  const realIp = headers?.["x-real-ip"];
-  return first || (typeof realIp === "string" ? realIp : "") || "unknown";
+/** The sign-in request's origin; the callbacks next-auth runs get no request, so read it from Next. */
+async function signInSource(): Promise<AuditSource> {
+  try {
+    return requestSource(await headers());
+  } catch {
+    return {};
+  }
 }
 
 function oidcProvider(): OAuthConfig<Record<string, unknown>> | null {
@@ -118,19 +119,29 @@ export const authOptions: NextAuthOptions = {
         email: { label: "Email", type: "email" },
         password: { label: "Password", type: "password" },
       },
-      authorize: (credentials, request) =>
-        checkCredentials(
+      authorize: (credentials, request) => {
+        const source = requestSource(request?.headers as Record<string, string> | undefined);
+        return checkCredentials(
           runtime().db,
           {
             email: String(credentials?.email ?? ""),
             password: String(credentials?.password ?? ""),
-            ip: clientIp(request?.headers as Record<string, string> | undefined),
+            address: source.address ?? "unknown",
+            userAgent: source.userAgent,
           },
-          { ipThrottle },
-        ),
+          { throttle: runtime().signInThrottle },
+        );
+      },
     }),
     ...(oidc ? [oidc] : []),
   ],
+  events: {
+    // A copied cookie must stop working too, so the row ends, not just the browser's cookie.
+    async signOut({ token }) {
+      const claims = claimsFromToken(token);
+      if (claims) await signOutSession(runtime().db, claims.sid, await signInSource());
+    },
+  },
   callbacks: {
     async signIn({ account, profile }) {
       if (account?.provider !== OIDC_PROVIDER_ID) return true;
@@ -147,10 +158,16 @@ export const authOptions: NextAuthOptions = {
             ? await db.user.findUnique({ where: { email: String(user.email).toLowerCase() } })
             : await db.user.findUnique({ where: { id: user.id } });
         if (!record || record.disabled) throw new Error("sign-in for an unknown or disabled user");
+        const provider = account?.provider ?? "credentials";
+        const source = await signInSource();
+        const sid = await db.$transaction((tx) =>
+          startSession(tx, { user: record, provider, source, expiresAt: new Date((now + SESSION_MAX_AGE_SECONDS) * 1000) }),
+        );
         return {
           ...token,
           sub: record.id,
           uid: record.id,
+          sid,
           email: record.email,
           name: record.name,
           role: record.role,
@@ -163,8 +180,8 @@ export const authOptions: NextAuthOptions = {
       if (!claims) throw new Error("session token without portal claims");
       const expired = sessionExpiry(claims, now);
       if (expired) throw new Error(`session expired (${expired})`);
-      const active = await loadActiveUser(claims.uid);
-      if (!active) throw new Error("user disabled or removed");
+      const active = await loadLiveSession(claims.sid);
+      if (!active || active.id !== claims.uid) throw new Error("session revoked, or its user disabled or removed");
       return { ...token, role: active.role, name: active.name, lastSeen: now };
     },
 

@@ -38,8 +38,12 @@ describe("claimsFromToken", () => {
     expect(claimsFromToken(null)).toBeNull();
     expect(claimsFromToken({ sub: "x", email: "a@b.c" })).toBeNull();
     expect(
-      claimsFromToken({ uid: "u1", role: "viewer", email: "a@b.c", name: "A", authTime: 1, lastSeen: 2 }),
-    ).toEqual({ uid: "u1", role: "viewer", email: "a@b.c", name: "A", authTime: 1, lastSeen: 2 });
+      claimsFromToken({ uid: "u1", sid: "s1", role: "viewer", email: "a@b.c", name: "A", authTime: 1, lastSeen: 2 }),
+    ).toEqual({ uid: "u1", sid: "s1", role: "viewer", email: "a@b.c", name: "A", authTime: 1, lastSeen: 2 });
+  });
+
+  it("refuses a token without a session id, which nothing could revoke", () => {
+    expect(claimsFromToken({ uid: "u1", role: "viewer", email: "a@b.c", name: "A", authTime: 1, lastSeen: 2 })).toBeNull();
   });
 });
 
@@ -48,7 +52,7 @@ describe("readSessionClaims and sessionRefreshCookie", () => {
     const { encode } = await import("next-auth/jwt");
     const { env } = await import("@/server/env");
     const { SESSION_COOKIE_NAME } = await import("@/server/auth/session-token");
-    const value = await encode({ token: { uid: "u1", role: "operator", email: "op@x.test", ...claims }, secret: env.NEXTAUTH_SECRET });
+    const value = await encode({ token: { uid: "u1", sid: "s1", role: "operator", email: "op@x.test", ...claims }, secret: env.NEXTAUTH_SECRET });
     return new Headers({ cookie: `${SESSION_COOKIE_NAME}=${value}` });
   }
 

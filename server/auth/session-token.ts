@@ -13,6 +13,8 @@ import type { Role } from "@/lib/auth/permissions";
 
 export interface SessionClaims {
   uid: string;
+  /** The Session row this token belongs to; revoking the row ends the token on every process. */
+  sid: string;
   role: Role;
   email: string;
   name?: string | null;
@@ -56,10 +58,11 @@ export function sessionExpiry(
 
 export function claimsFromToken(token: JWT | null): SessionClaims | null {
   if (!token) return null;
-  const { uid, role, email, authTime, lastSeen } = token as Partial<SessionClaims>;
-  if (typeof uid !== "string" || typeof role !== "string" || typeof email !== "string") return null;
+  const { uid, sid, role, email, authTime, lastSeen } = token as Partial<SessionClaims>;
+  // A token from before sessions had rows carries no sid; it cannot be revoked, so it is refused.
+  if (typeof uid !== "string" || typeof sid !== "string" || typeof role !== "string" || typeof email !== "string") return null;
   if (typeof authTime !== "number" || typeof lastSeen !== "number") return null;
-  return { uid, role, email, name: typeof token.name === "string" ? token.name : null, authTime, lastSeen };
+  return { uid, sid, role, email, name: typeof token.name === "string" ? token.name : null, authTime, lastSeen };
 }
 
 type CookieSource = { getAll(): { name: string; value: string }[] } | Map<string, string>;

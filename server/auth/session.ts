@@ -17,35 +17,45 @@ export interface AppSession {
   user: SessionUser;
 }
 
-/** Whether the user may still act, and with which role (the process's ActiveUsers cache). */
-export function loadActiveUser(userId: string): Promise<SessionUser | null> {
-  const { activeUsers, db } = runtime();
-  return activeUsers.load(db, userId);
+/** The user of a standing session, with their current role (the process's LiveSessions cache). */
+export function loadLiveSession(sessionId: string): Promise<SessionUser | null> {
+  const { liveSessions, db } = runtime();
+  return liveSessions.load(db, sessionId);
 }
 
-/** After a change to the user's role or access, so the next request reads it. */
+/** After a change to the user's role or access, so the next request of any of their sessions reads it. */
 export function forgetCachedUser(userId: string): void {
-  runtime().activeUsers.forget(userId);
+  runtime().liveSessions.forgetUser(userId);
 }
 
-/** Session for a request: null when there is no valid, unexpired token or the user is disabled. */
+/** After a session ended on this process, so its next request is refused at once. */
+export function forgetCachedSession(sessionId: string): void {
+  runtime().liveSessions.forgetSession(sessionId);
+}
+
+/** Session for a request: null without a valid, unexpired token whose session still stands. */
 export async function getSessionFromHeaders(
   requestHeaders: Headers,
   requestCookies?: Parameters<typeof readSessionClaims>[1],
 ): Promise<AppSession | null> {
   const read = await readSessionClaims(requestHeaders, requestCookies);
   if (!read) return null;
-  const user = await loadActiveUser(read.claims.uid);
-  return user ? { user } : null;
+  const user = await loadLiveSession(read.claims.sid);
+  return user && user.id === read.claims.uid ? { user } : null;
 }
 
 /** For API routes the proxy skips: the session plus the Set-Cookie that keeps it from going idle. */
 export async function getApiSession(requestHeaders: Headers): Promise<{ session: AppSession | null; refreshCookie: string | null }> {
   const read = await readSessionClaims(requestHeaders);
   if (!read) return { session: null, refreshCookie: null };
-  const user = await loadActiveUser(read.claims.uid);
-  if (!user) return { session: null, refreshCookie: null };
-  return { session: { user }, refreshCookie: await sessionRefreshCookie(read) };
+  const user = await loadLiveSession(read.claims.sid);
+  if (!user || user.id !== read.claims.uid) return { session: null, refreshCookie: null };
+  const refreshCookie = await sessionRefreshCookie(read);
+  if (refreshCookie) {
+    const { liveSessions, db } = runtime();
+    await liveSessions.touch(db, read.claims.sid);
+  }
+  return { session: { user }, refreshCookie };
 }
 
 /** For server components and layouts. */

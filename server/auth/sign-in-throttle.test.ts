@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
 
 import {
-  ACCOUNT_POLICY,
+  ACCOUNT_SOURCE_POLICY,
   effectiveFailures,
-  IpThrottle,
   lockoutMs,
   retryAfterMs,
+  SignInThrottle,
   type ThrottlePolicy,
 } from "@/server/auth/sign-in-throttle";
+import { useTestDatabase } from "@/scripts/test-support/test-database";
 import { parseRateLimitedError, rateLimitedError } from "@/lib/auth/sign-in-message";
 
 const policy: ThrottlePolicy = { freeAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 60_000, resetAfterMs: 600_000 };
@@ -43,31 +44,57 @@ describe("retryAfterMs", () => {
     expect(retryAfterMs(state, t0 + policy.resetAfterMs, policy)).toBe(0);
   });
 
-  it("locks an account after the fourth wrong password with the real policy", () => {
-    expect(retryAfterMs({ failures: 4, lastFailedAt: t0 }, t0, ACCOUNT_POLICY)).toBe(ACCOUNT_POLICY.baseDelayMs);
+  it("slows an email from one address after the fourth wrong password with the real policy", () => {
+    expect(retryAfterMs({ failures: 4, lastFailedAt: t0 }, t0, ACCOUNT_SOURCE_POLICY)).toBe(ACCOUNT_SOURCE_POLICY.baseDelayMs);
   });
 });
 
-describe("IpThrottle", () => {
-  it("slows one address without affecting another, and forgives on success", () => {
-    const throttle = new IpThrottle(policy);
-    const t0 = 1_000_000;
-    for (let i = 0; i < 4; i++) throttle.recordFailure("10.0.0.1", t0);
-    expect(throttle.retryAfterMs("10.0.0.1", t0)).toBe(1_000);
-    expect(throttle.retryAfterMs("10.0.0.2", t0)).toBe(0);
-    throttle.recordFailure("10.0.0.1", t0 + 1_000);
-    expect(throttle.retryAfterMs("10.0.0.1", t0 + 1_000)).toBe(2_000);
-    throttle.recordSuccess("10.0.0.1");
-    expect(throttle.retryAfterMs("10.0.0.1", t0 + 1_000)).toBe(0);
+describe("SignInThrottle over the database", () => {
+  const db = useTestDatabase({ emptyBeforeEach: ["signInThrottle"] });
+  const t0 = Date.parse("2026-01-01T00:00:00Z");
+  const policies = { "account+source": policy, source: { ...policy, freeAttempts: 6 } };
+  const from = (address: string, email = "a@test.local") => ({ email, address });
+
+  it("shares the counters between two portal processes on one database", async () => {
+    const first = new SignInThrottle(policies);
+    const second = new SignInThrottle(policies);
+    await first.recordFailure(db, from("10.0.0.1"), t0);
+    await second.recordFailure(db, from("10.0.0.1"), t0);
+    await first.recordFailure(db, from("10.0.0.1"), t0);
+    await second.recordFailure(db, from("10.0.0.1"), t0);
+    expect(await first.retryAfterMs(db, from("10.0.0.1"), t0)).toBe(1_000);
+    expect(await second.retryAfterMs(db, from("10.0.0.1"), t0)).toBe(1_000);
   });
 
-  it("stays bounded by evicting the stalest address", () => {
-    const throttle = new IpThrottle({ ...policy, freeAttempts: 0 }, 2);
-    throttle.recordFailure("a", 1);
-    throttle.recordFailure("b", 2);
-    throttle.recordFailure("c", 3);
-    expect(throttle.retryAfterMs("a", 3)).toBe(0);
-    expect(throttle.retryAfterMs("c", 3)).toBeGreaterThan(0);
+  it("counts concurrent failures without losing any", async () => {
+    const throttle = new SignInThrottle(policies);
+    await Promise.all(Array.from({ length: 8 }, () => throttle.recordFailure(db, from("10.0.0.9"), t0)));
+    const row = await db.signInThrottle.findUniqueOrThrow({ where: { scope_key: { scope: "account+source", key: "a@test.local|10.0.0.9" } } });
+    expect(row.failures).toBe(8);
+  });
+
+  it("slows one email from one address without touching another address or another email", async () => {
+    const throttle = new SignInThrottle(policies);
+    for (let i = 0; i < 4; i++) await throttle.recordFailure(db, from("10.0.0.1"), t0);
+    expect(await throttle.retryAfterMs(db, from("10.0.0.1"), t0)).toBe(1_000);
+    expect(await throttle.retryAfterMs(db, from("10.0.0.2"), t0)).toBe(0);
+    expect(await throttle.retryAfterMs(db, from("10.0.0.1", "b@test.local"), t0)).toBe(0);
+  });
+
+  it("caps all failures from one address, and a success forgives only its own email", async () => {
+    const throttle = new SignInThrottle(policies);
+    for (let i = 0; i < 7; i++) await throttle.recordFailure(db, from("10.0.0.1", `u${i}@test.local`), t0);
+    expect(await throttle.retryAfterMs(db, from("10.0.0.1", "fresh@test.local"), t0)).toBe(1_000);
+    await throttle.recordSuccess(db, from("10.0.0.1", "u0@test.local"));
+    expect(await throttle.retryAfterMs(db, from("10.0.0.1", "fresh@test.local"), t0)).toBe(1_000);
+  });
+
+  it("starts again at one failure after the quiet period", async () => {
+    const throttle = new SignInThrottle(policies);
+    for (let i = 0; i < 5; i++) await throttle.recordFailure(db, from("10.0.0.1"), t0);
+    await throttle.recordFailure(db, from("10.0.0.1"), t0 + policy.resetAfterMs);
+    const row = await db.signInThrottle.findUniqueOrThrow({ where: { scope_key: { scope: "account+source", key: "a@test.local|10.0.0.1" } } });
+    expect(row.failures).toBe(1);
   });
 });
 

@@ -2,6 +2,7 @@ import "server-only";
 
 import { recordAuditEvent } from "@/server/audit/audit-log";
 import { hashPassword } from "@/server/auth/password";
+import { revokeUserSessionsIn } from "@/server/auth/portal-sessions";
 import type { Role } from "@/lib/auth/permissions";
 import { forgetCachedUser, type SessionUser } from "@/server/auth/session";
 import type { PrismaClient } from "@/server/db/client";
@@ -17,8 +18,6 @@ export interface UserListItem {
   role: Role;
   authProvider: "local" | "oidc";
   disabled: boolean;
-  failedSignIns: number;
-  lastFailedSignInAt: Date | null;
   createdAt: Date;
 }
 
@@ -29,8 +28,6 @@ const listSelect = {
   role: true,
   authProvider: true,
   disabled: true,
-  failedSignIns: true,
-  lastFailedSignInAt: true,
   createdAt: true,
 } as const;
 
@@ -111,13 +108,9 @@ export async function setUserDisabled(
   const updated = await db.$transaction(async (tx) => {
     const user = await findUserOrThrow(tx, input.userId);
     if (input.disabled && user.role === "admin" && !user.disabled) await assertAnotherActiveAdmin(tx, user.id);
-    const result = await tx.user.update({
-      where: { id: user.id },
-      // Re-enabling also forgives old failed attempts, so the user is not locked out on return.
-      data: input.disabled ? { disabled: true } : { disabled: false, failedSignIns: 0, lastFailedSignInAt: null },
-      select: listSelect,
-    });
+    const result = await tx.user.update({ where: { id: user.id }, data: { disabled: input.disabled }, select: listSelect });
     await audit(tx, actor, input.disabled ? "user.disable" : "user.enable", user.id, { email: user.email });
+    if (input.disabled) await revokeUserSessionsIn(tx, { userId: user.id, actor, reason: "user-disabled" });
     return result;
   });
   forgetCachedUser(input.userId);
@@ -138,14 +131,13 @@ export async function resetUserPassword(
         userMessage: "This user signs in through single sign-on; their password is managed there.",
       });
     }
-    const result = await tx.user.update({
-      where: { id: user.id },
-      data: { passwordHash, failedSignIns: 0, lastFailedSignInAt: null },
-      select: listSelect,
-    });
+    const result = await tx.user.update({ where: { id: user.id }, data: { passwordHash }, select: listSelect });
     // Never the password or its hash: the audit log is readable by operators.
     await audit(tx, actor, "user.password.reset", user.id, { email: user.email });
+    // Whoever knew the old password may hold a session opened with it.
+    await revokeUserSessionsIn(tx, { userId: user.id, actor, reason: "password-reset" });
     return result;
   });
+  forgetCachedUser(input.userId);
   return updated as UserListItem;
 }

@@ -3,12 +3,12 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { checkCredentials } from "@/server/auth/credentials";
 import { hashPassword } from "@/server/auth/password";
 import { parseRateLimitedError } from "@/lib/auth/sign-in-message";
-import { IpThrottle } from "@/server/auth/sign-in-throttle";
+import { SignInThrottle } from "@/server/auth/sign-in-throttle";
 import type { SessionUser } from "@/server/auth/session";
 import { createLocalUser, listUsers, resetUserPassword, setUserDisabled, setUserRole } from "@/server/auth/user-admin";
 import { useTestDatabase } from "@/scripts/test-support/test-database";
 
-const db = useTestDatabase({ emptyBeforeEach: ["auditEvent", "user"] });
+const db = useTestDatabase({ emptyBeforeEach: ["auditEvent", "session", "signInThrottle", "user"] });
 let admin: SessionUser;
 
 beforeEach(async () => {
@@ -29,53 +29,76 @@ async function rejection(promise: Promise<unknown>): Promise<string> {
 
 describe("checkCredentials", () => {
   const ip = "192.0.2.10";
+  const t0 = Date.parse("2026-01-01T00:00:00Z");
+  const attempt = (email: string, password: string, address: string, now: number, throttle = new SignInThrottle()) =>
+    checkCredentials(db, { email, password, address }, { throttle, now });
 
   it("signs in with the right password and refuses a wrong one", async () => {
-    const ipThrottle = new IpThrottle();
-    expect(await checkCredentials(db, { email: "ROOT@test.local ", password: "root-password-123", ip }, { ipThrottle })).toMatchObject({
+    const throttle = new SignInThrottle();
+    expect(await attempt("ROOT@test.local ", "root-password-123", ip, t0, throttle)).toMatchObject({
       email: "root@test.local",
       role: "admin",
     });
-    expect(await checkCredentials(db, { email: "root@test.local", password: "nope", ip }, { ipThrottle })).toBeNull();
-    expect(await checkCredentials(db, { email: "nobody@test.local", password: "nope", ip }, { ipThrottle })).toBeNull();
+    expect(await attempt("root@test.local", "nope", ip, t0, throttle)).toBeNull();
+    expect(await attempt("nobody@test.local", "nope", ip, t0, throttle)).toBeNull();
   });
 
-  it("counts failures in the database and locks the account with a growing wait", async () => {
-    const t0 = Date.parse("2026-01-01T00:00:00Z");
-    const attempt = (password: string, now: number, from = ip) =>
-      checkCredentials(db, { email: "root@test.local", password, ip: from }, { ipThrottle: new IpThrottle(), now });
+  it("slows the guessing address down with a growing wait, but the right password from elsewhere still works", async () => {
+    for (let i = 0; i < 4; i++) expect(await attempt("root@test.local", "wrong", ip, t0)).toBeNull();
 
-    for (let i = 0; i < 4; i++) expect(await attempt("wrong", t0)).toBeNull();
-    const user = await db.user.findUniqueOrThrow({ where: { email: "root@test.local" } });
-    expect(user.failedSignIns).toBe(4);
+    // The guesser's address waits 5 s, even with the right password...
+    expect(parseRateLimitedError(await rejection(attempt("root@test.local", "root-password-123", ip, t0 + 1_000)))).toBe(4);
+    // ...while the owner, from their own address, is never refused because of it.
+    expect(await attempt("root@test.local", "root-password-123", "198.51.100.7", t0 + 1_000)).not.toBeNull();
 
-    // Locked for 5 s: even the right password is not checked, from any address.
-    expect(parseRateLimitedError(await rejection(attempt("root-password-123", t0 + 1_000, "198.51.100.7")))).toBe(4);
-    expect(await attempt("wrong", t0 + 5_000)).toBeNull();
-    expect(parseRateLimitedError(await rejection(attempt("root-password-123", t0 + 5_000)))).toBe(10);
-
-    // After the wait the right password works and clears the count.
-    expect(await attempt("root-password-123", t0 + 15_000)).not.toBeNull();
-    expect((await db.user.findUniqueOrThrow({ where: { email: "root@test.local" } })).failedSignIns).toBe(0);
+    expect(await attempt("root@test.local", "wrong", ip, t0 + 5_000)).toBeNull();
+    expect(parseRateLimitedError(await rejection(attempt("root@test.local", "root-password-123", ip, t0 + 5_000)))).toBe(10);
+    // After the wait the right password works from the guessing address too, and forgives it.
+    expect(await attempt("root@test.local", "root-password-123", ip, t0 + 15_000)).not.toBeNull();
+    expect(await db.signInThrottle.count({ where: { scope: "account+source" } })).toBe(0);
   });
 
-  it("slows down one address spraying many accounts", async () => {
-    const ipThrottle = new IpThrottle();
-    const now = Date.parse("2026-01-01T00:00:00Z");
-    for (let i = 0; i < 11; i++) {
-      expect(await checkCredentials(db, { email: `user${i}@test.local`, password: "x", ip }, { ipThrottle, now })).toBeNull();
-    }
-    const message = await rejection(checkCredentials(db, { email: "root@test.local", password: "x", ip }, { ipThrottle, now }));
-    expect(parseRateLimitedError(message)).toBeGreaterThan(0);
+  it("answers an unknown email exactly as a known one, attempt by attempt", async () => {
+    const outcomes = async (email: string, address: string) => {
+      const seen: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        try {
+          seen.push(String(await attempt(email, "wrong-password", address, t0 + i * 1_000)));
+        } catch (error) {
+          seen.push((error as Error).message);
+        }
+      }
+      return seen;
+    };
+    const known = await outcomes("root@test.local", "203.0.113.1");
+    const unknown = await outcomes("nobody@test.local", "203.0.113.2");
+    expect(unknown).toEqual(known);
+    expect(known.some((outcome) => parseRateLimitedError(outcome) !== null)).toBe(true);
+    // One audit row per attempt either way, neither naming an account the unknown email lacks.
+    const rows = await db.auditEvent.findMany({ where: { action: { startsWith: "auth.sign-in" } } });
+    expect(rows.filter((row) => row.actorEmail === "root@test.local")).toHaveLength(6);
+    expect(rows.filter((row) => row.actorEmail === "nobody@test.local")).toHaveLength(6);
+    expect(rows.every((row) => row.actorId === null)).toBe(true);
+  });
+
+  it("caps one address spraying many accounts", async () => {
+    const throttle = new SignInThrottle();
+    for (let i = 0; i < 31; i++) expect(await attempt(`user${i}@test.local`, "x", ip, t0, throttle)).toBeNull();
+    expect(parseRateLimitedError(await rejection(attempt("root@test.local", "root-password-123", ip, t0, throttle)))).toBeGreaterThan(0);
+    expect(await attempt("root@test.local", "root-password-123", "198.51.100.7", t0, throttle)).not.toBeNull();
+  });
+
+  it("audits failures and throttled attempts with their outcome and source", async () => {
+    await checkCredentials(db, { email: "root@test.local", password: "wrong", address: ip, userAgent: "curl/8" }, { throttle: new SignInThrottle(), now: t0 });
+    const [row] = await db.auditEvent.findMany();
+    expect(row).toMatchObject({ action: "auth.sign-in", actorEmail: "root@test.local" });
+    expect(row.details).toMatchObject({ outcome: "failure", source: { address: ip, userAgent: "curl/8" } });
   });
 
   it("tells a disabled user only after the right password", async () => {
     await db.user.update({ where: { email: "root@test.local" }, data: { disabled: true } });
-    const ipThrottle = new IpThrottle();
-    expect(await checkCredentials(db, { email: "root@test.local", password: "wrong", ip }, { ipThrottle })).toBeNull();
-    expect(await rejection(checkCredentials(db, { email: "root@test.local", password: "root-password-123", ip }, { ipThrottle }))).toBe(
-      "AccountDisabled",
-    );
+    expect(await attempt("root@test.local", "wrong", ip, t0)).toBeNull();
+    expect(await rejection(attempt("root@test.local", "root-password-123", ip, t0))).toBe("AccountDisabled");
   });
 });
 
@@ -83,7 +106,7 @@ describe("user administration", () => {
   it("creates a local user who can sign in, and audits it without the password", async () => {
     const created = await createLocalUser(db, admin, { email: "Ops@Test.local", name: "Ops", role: "operator", password: "ops-password-123" });
     expect(created).toMatchObject({ email: "ops@test.local", role: "operator", authProvider: "local", disabled: false });
-    expect(await checkCredentials(db, { email: "ops@test.local", password: "ops-password-123", ip: "x" }, { ipThrottle: new IpThrottle() })).not.toBeNull();
+    expect(await checkCredentials(db, { email: "ops@test.local", password: "ops-password-123", address: "x" }, { throttle: new SignInThrottle() })).not.toBeNull();
     const events = await db.auditEvent.findMany();
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ action: "user.create", actorEmail: "root@test.local", targetKind: "user", targetId: created.id });
@@ -127,8 +150,7 @@ describe("user administration", () => {
   it("resets a local password and refuses it for single sign-on users", async () => {
     const viewer = await createLocalUser(db, admin, { email: "v@test.local", name: "V", role: "viewer", password: "viewer-password-1" });
     await resetUserPassword(db, admin, { userId: viewer.id, password: "brand-new-password" });
-    const ipThrottle = new IpThrottle();
-    expect(await checkCredentials(db, { email: "v@test.local", password: "brand-new-password", ip: "y" }, { ipThrottle })).not.toBeNull();
+    expect(await checkCredentials(db, { email: "v@test.local", password: "brand-new-password", address: "y" }, { throttle: new SignInThrottle() })).not.toBeNull();
     const sso = await db.user.create({ data: { email: "sso@test.local", name: "SSO", role: "viewer", authProvider: "oidc" } });
     expect(await rejection(resetUserPassword(db, admin, { userId: sso.id, password: "whatever-password" }))).toMatch(/single sign-on/);
   });

@@ -2,6 +2,7 @@ import "server-only";
 
 import { createCallerFactory, createTRPCRouter } from "@/server/trpc/init";
 import { auditRouter } from "@/server/trpc/routers/audit";
+import { accountRouter } from "@/server/trpc/routers/account";
 import { fleetRouter } from "@/server/trpc/routers/fleet";
 import { logsRouter } from "@/server/trpc/routers/logs";
 import { registryRouter } from "@/server/trpc/routers/registry";
@@ -14,6 +15,7 @@ import { usersRouter } from "@/server/trpc/routers/users";
  * test walks this router and fails on any that is not.
  */
 export const appRouter = createTRPCRouter({
+  account: accountRouter,
   audit: auditRouter,
   fleet: fleetRouter,
   logs: logsRouter,

@@ -4,6 +4,8 @@ import { z } from "zod";
 
 import { ROLES } from "@/lib/auth/permissions";
 import { hasControlCharacters, noControlCharactersMessage } from "@/lib/text/control-characters";
+import { listActiveSessions, revokeAllSessionsAsAdmin, revokeSessionAsAdmin } from "@/server/auth/portal-sessions";
+import { requestSource } from "@/server/auth/request-source";
 import {
   createLocalUser,
   listUsers,
@@ -20,6 +22,7 @@ const password = z
   .min(12, "Use at least 12 characters.")
   .max(200, "Use at most 200 characters.");
 const userId = z.uuid("Not a user id.");
+const sessionId = z.uuid("Not a session id.");
 
 export const usersRouter = createTRPCRouter({
   list: manageUsers.query(({ ctx }) => listUsers(ctx.db)),
@@ -54,4 +57,14 @@ export const usersRouter = createTRPCRouter({
   resetPassword: manageUsers
     .input(z.object({ userId, password }))
     .mutation(({ ctx, input }) => resetUserPassword(ctx.db, ctx.session.user, input)),
+
+  sessions: manageUsers.input(z.object({ userId })).query(({ ctx, input }) => listActiveSessions(ctx.db, input.userId)),
+
+  revokeSession: manageUsers
+    .input(z.object({ userId, sessionId }))
+    .mutation(({ ctx, input }) => revokeSessionAsAdmin(ctx.db, ctx.session.user, input, requestSource(ctx.headers))),
+
+  revokeAllSessions: manageUsers
+    .input(z.object({ userId }))
+    .mutation(({ ctx, input }) => revokeAllSessionsAsAdmin(ctx.db, ctx.session.user, input, requestSource(ctx.headers))),
 });
