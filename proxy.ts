@@ -19,7 +19,7 @@ import { STRICT_TRANSPORT_SECURITY } from "@/server/http/strict-transport";
  * idle window itself (app/api/trpc), its responses are JSON with a static CSP from next.config.js.
  * 1. Session gate: pages without a valid session go to /sign-in, APIs get 401 JSON. This is the
  *    first line only: the (portal) layout and every tRPC procedure check the session again
- *    against the database (disabled users, role changes).
+ *    against the database (revoked sessions, disabled users, role changes).
  * 2. Idle expiry: an active user's token gets a fresh last-seen time at most once a minute.
  * 3. CSP with a per-request nonce. Next reads the nonce from the request's CSP header and puts
  *    it on its own inline scripts, so script-src needs no 'unsafe-inline'. Styles keep

@@ -1,4 +1,8 @@
+import type { APIRequestContext, BrowserContext, Page } from "@playwright/test";
+
 import { expect, signIn, test, type Role } from "./support/fixtures";
+
+const sessionTestPassword = "session-test-password-1";
 
 const roles: Role[] = ["admin", "operator", "pm", "viewer"];
 
@@ -41,10 +45,81 @@ test("[AUTH] a viewer is refused the Users page", async ({ page }) => {
 
 test("[AUTH] sign out ends the session", async ({ page }) => {
   await signIn(page, "operator");
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/sign-in/);
   await page.goto("/tenants");
   await expect(page).toHaveURL(/\/sign-in/);
+});
+
+async function sessionCookieOf(context: BrowserContext): Promise<string> {
+  const cookie = (await context.cookies()).find((c) => c.name.endsWith("next-auth.session-token"));
+  expect(cookie, "signed in, so the session cookie is set").toBeDefined();
+  return `${cookie!.name}=${cookie!.value}`;
+}
+
+function apiWithCookie(request: APIRequestContext, cookie: string) {
+  return request.get("/api/trpc/fleet.summary", { headers: { cookie } });
+}
+
+test("[AUTH] a copied session cookie stops working after sign-out", async ({ page, browser, request }) => {
+  await signIn(page, "operator");
+  const copied = await sessionCookieOf(page.context());
+  expect((await apiWithCookie(request, copied)).status()).toBe(200);
+
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+
+  expect((await apiWithCookie(request, copied)).status()).toBe(401);
+  const replay = await browser.newContext();
+  try {
+    const [name, ...value] = copied.split("=");
+    await replay.addCookies([{ name, value: value.join("="), url: new URL(page.url()).origin }]);
+    const replayPage = await replay.newPage();
+    await replayPage.goto("/tenants");
+    await expect(replayPage).toHaveURL(/\/sign-in/);
+  } finally {
+    await replay.close();
+  }
+});
+
+async function createUser(page: Page, email: string) {
+  await page.goto("/users");
+  const form = page.getByTestId("create-user-form");
+  await form.getByTestId("create-user-email").fill(email);
+  await form.getByTestId("create-user-name").fill("Session test");
+  await form.getByTestId("create-user-password").fill(sessionTestPassword);
+  await form.getByTestId("create-user-submit").click();
+  await expect(page.getByTestId(`user-row-${email}`)).toBeVisible();
+}
+
+test("[AUTH] an admin revokes another user's session from the Users page", async ({ page, browser }) => {
+  // A user of its own, so revoking cannot sign out another test running in parallel.
+  const email = `sessions-${Date.now().toString(36)}@fleetdeck.local`;
+  await signIn(page, "admin");
+  await createUser(page, email);
+
+  const other = await browser.newContext();
+  try {
+    const otherPage = await other.newPage();
+    await otherPage.goto("/sign-in");
+    await otherPage.getByLabel("Email").fill(email);
+    await otherPage.getByLabel("Password").fill(sessionTestPassword);
+    await otherPage.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect(otherPage.getByTestId("current-user-email")).toHaveText(email);
+
+    const row = page.getByTestId(`user-row-${email}`);
+    await row.getByRole("button", { name: `Sessions of ${email}` }).click();
+    const sessions = row.getByTestId("user-sessions");
+    await expect(sessions.getByTestId("session-row")).toHaveCount(1);
+    await sessions.getByTestId("session-revoke").click();
+    await expect(sessions).toContainText("No active sessions.");
+
+    await otherPage.goto("/tenants");
+    await expect(otherPage).toHaveURL(/\/sign-in/);
+    expect((await otherPage.request.get("/api/trpc/fleet.summary")).status()).toBe(401);
+  } finally {
+    await other.close();
+  }
 });
 
 test("[AUTH] the API refuses a request without a session, and every response carries the security headers", async ({ page, request }) => {

@@ -118,7 +118,7 @@ test.describe("single sign-on", () => {
     // The session survives a reload and sign-out ends it, as for a local account.
     await page.goto(url("/tenants"));
     await expect(page.getByRole("heading", { level: 1, name: "Tenants" })).toBeVisible();
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await expect(page).toHaveURL(/\/sign-in/);
   });
 

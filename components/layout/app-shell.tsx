@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { RoleBadge } from "@/components/layout/role-badge";
 import { SidebarNav, type NavItem } from "@/components/layout/sidebar-nav";
 import { SignOutButton } from "@/components/layout/sign-out-button";
+import { SignOutEverywhereButton } from "@/components/layout/sign-out-everywhere-button";
 import { can } from "@/lib/auth/permissions";
 import type { SessionUser } from "@/server/auth/session";
 
@@ -55,6 +56,7 @@ export function AppShell({ user, banner, children }: { user: SessionUser; banner
               {user.email}
             </span>
             <RoleBadge role={user.role} />
+            <SignOutEverywhereButton />
             <SignOutButton />
           </div>
         </header>

@@ -5,6 +5,7 @@ import { useState } from "react";
 
 import { RoleBadge } from "@/components/layout/role-badge";
 import { ResetPasswordForm } from "@/components/users/reset-password-form";
+import { UserSessions } from "@/components/users/user-sessions";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -20,6 +21,7 @@ export function UsersTable({ users, currentUserId }: { users: UserListItem[]; cu
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [resettingId, setResettingId] = useState<string | null>(null);
+  const [sessionsOfId, setSessionsOfId] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ tone: "success" | "danger"; text: string } | null>(null);
 
   const onSettled = () => queryClient.invalidateQueries(trpc.users.pathFilter());
@@ -103,6 +105,16 @@ export function UsersTable({ users, currentUserId }: { users: UserListItem[]; cu
                 </TableCell>
                 <TableCell className="text-right whitespace-nowrap">
                   <div className="flex justify-end gap-1.5">
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      data-testid="user-sessions-toggle"
+                      aria-label={`Sessions of ${user.email}`}
+                      aria-expanded={sessionsOfId === user.id}
+                      onClick={() => setSessionsOfId(sessionsOfId === user.id ? null : user.id)}
+                    >
+                      Sessions
+                    </Button>
                     {user.authProvider === "local" ? (
                       <Button
                         size="sm"
@@ -138,6 +150,7 @@ export function UsersTable({ users, currentUserId }: { users: UserListItem[]; cu
                       }}
                     />
                   ) : null}
+                  {sessionsOfId === user.id ? <UserSessions user={user} onDone={(text) => setNotice({ tone: "success", text })} /> : null}
                 </TableCell>
               </TableRow>
             );

@@ -1,0 +1,34 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { signOut } from "next-auth/react";
+import { useEffect, useState } from "react";
+
+import { Button } from "@/components/ui/button";
+import { useTRPC } from "@/components/trpc/client";
+
+/** Ends every session of the signed-in user (other browsers, copied cookies), then this one's cookie. */
+export function SignOutEverywhereButton() {
+  const trpc = useTRPC();
+  // Disabled until hydrated, for the same reason as SignOutButton.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  const endAll = useMutation(
+    trpc.account.signOutEverywhere.mutationOptions({
+      onSuccess: () => void signOut({ callbackUrl: "/sign-in?signedOut=1" }),
+    }),
+  );
+  return (
+    <Button
+      size="sm"
+      variant="ghost"
+      pending={endAll.isPending || endAll.isSuccess}
+      disabled={!hydrated}
+      data-testid="sign-out-everywhere"
+      title="Sign out on every device and browser"
+      onClick={() => endAll.mutate()}
+    >
+      Sign out everywhere
+    </Button>
+  );
+}
