@@ -1,6 +1,8 @@
 import "server-only";
 
 // The throw-away database a Vitest suite runs against. Imported by tests only.
+import { randomBytes } from "node:crypto";
+import pg from "pg";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 
 import { closeDb, openDb, resolveDatabaseTarget } from "@/server/db/connect";
@@ -16,6 +18,30 @@ export interface TestDatabaseOptions {
    * (audit events before users). Hooks the suite adds after this call run after the emptying.
    */
   emptyBeforeEach?: readonly TableName[];
+  /**
+   * A PostgreSQL server to run on instead of an in-memory PGlite (see testDatabaseBackends); the
+   * suite gets a database of its own there, dropped after its last test.
+   */
+  postgresUrl?: string;
+}
+
+/**
+ * The databases a suite that must behave the same on both runs on, for `describe.each`: PGlite
+ * always, PostgreSQL too when TEST_DATABASE_URL points at one (scripts/start-test-postgres.sh).
+ */
+export const testDatabaseBackends: { name: string; postgresUrl?: string }[] = [
+  { name: "PGlite" },
+  ...(process.env.TEST_DATABASE_URL?.trim() ? [{ name: "PostgreSQL", postgresUrl: process.env.TEST_DATABASE_URL.trim() }] : []),
+];
+
+async function onPostgres(baseUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: baseUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }
 
 /**
@@ -24,12 +50,22 @@ export interface TestDatabaseOptions {
  * const; nothing touches the database until the migrations run.
  */
 export function useTestDatabase(options: TestDatabaseOptions = {}): PrismaClient {
-  const db = openDb(resolveDatabaseTarget("memory://"));
+  const name = `fleetdeck_test_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+  let url = "memory://";
+  if (options.postgresUrl) {
+    const target = new URL(options.postgresUrl);
+    target.pathname = `/${name}`;
+    url = target.toString();
+  }
+  // The client connects on its first query, after beforeAll made the database it names.
+  const db = openDb(resolveDatabaseTarget(url));
   beforeAll(async () => {
+    if (options.postgresUrl) await onPostgres(options.postgresUrl, `CREATE DATABASE "${name}"`);
     await applyMigrations(db);
   });
   afterAll(async () => {
     await closeDb(db);
+    if (options.postgresUrl) await onPostgres(options.postgresUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   });
   const tables = options.emptyBeforeEach ?? [];
   if (tables.length > 0) {

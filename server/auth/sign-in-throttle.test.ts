@@ -8,7 +8,7 @@ import {
   SignInThrottle,
   type ThrottlePolicy,
 } from "@/server/auth/sign-in-throttle";
-import { useTestDatabase } from "@/scripts/test-support/test-database";
+import { testDatabaseBackends, useTestDatabase } from "@/scripts/test-support/test-database";
 import { parseRateLimitedError, rateLimitedError } from "@/lib/auth/sign-in-message";
 
 const policy: ThrottlePolicy = { freeAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 60_000, resetAfterMs: 600_000 };
@@ -49,8 +49,8 @@ describe("retryAfterMs", () => {
   });
 });
 
-describe("SignInThrottle over the database", () => {
-  const db = useTestDatabase({ emptyBeforeEach: ["signInThrottle"] });
+describe.each(testDatabaseBackends)("SignInThrottle over the database ($name)", ({ postgresUrl }) => {
+  const db = useTestDatabase({ emptyBeforeEach: ["signInThrottle"], postgresUrl });
   const t0 = Date.parse("2026-01-01T00:00:00Z");
   const policies = { "account+source": policy, source: { ...policy, freeAttempts: 6 } };
   const from = (address: string, email = "a@test.local") => ({ email, address });
