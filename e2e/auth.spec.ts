@@ -111,6 +111,8 @@ test("[AUTH] an admin revokes another user's session from the Users page", async
     await row.getByRole("button", { name: `Sessions of ${email}` }).click();
     const sessions = row.getByTestId("user-sessions");
     await expect(sessions.getByTestId("session-row")).toHaveCount(1);
+    // The start-up hook recorded the TCP peer: the suite's browser on this machine.
+    await expect(sessions.getByTestId("session-row")).toContainText("127.0.0.1");
     await sessions.getByTestId("session-revoke").click();
     await expect(sessions).toContainText("No active sessions.");
 

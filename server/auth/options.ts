@@ -30,8 +30,8 @@ export const oidcEnabled = env.OIDC !== undefined;
 // ports, so derive it from the Host header instead. Production deployments set NEXTAUTH_URL.
 if (!env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "1";
 
-/** The sign-in request's origin; the callbacks next-auth runs get no request, so read it from Next. */
-async function signInSource(): Promise<AuditSource> {
+/** Where the auth request (sign-in, sign-out) came from; next-auth's callbacks get no request, so ask Next. */
+async function authRequestSource(): Promise<AuditSource> {
   try {
     return requestSource(await headers());
   } catch {
@@ -139,7 +139,7 @@ export const authOptions: NextAuthOptions = {
     // A copied cookie must stop working too, so the row ends, not just the browser's cookie.
     async signOut({ token }) {
       const claims = claimsFromToken(token);
-      if (claims) await signOutSession(runtime().db, claims.sid, await signInSource());
+      if (claims) await signOutSession(runtime().db, claims.sid, await authRequestSource());
     },
   },
   callbacks: {
@@ -159,7 +159,7 @@ export const authOptions: NextAuthOptions = {
             : await db.user.findUnique({ where: { id: user.id } });
         if (!record || record.disabled) throw new Error("sign-in for an unknown or disabled user");
         const provider = account?.provider ?? "credentials";
-        const source = await signInSource();
+        const source = await authRequestSource();
         const sid = await db.$transaction((tx) =>
           startSession(tx, { user: record, provider, source, expiresAt: new Date((now + SESSION_MAX_AGE_SECONDS) * 1000) }),
         );
