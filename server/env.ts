@@ -40,17 +40,19 @@ const rawSchema = z
     // at two, one late bookmark is tolerated and a watch that sends nothing is caught within 2 min.
     WATCH_SILENCE_TIMEOUT_SECONDS: positiveInt(120),
     LOG_MAX_UPSTREAM_STREAMS: positiveInt(200),
-    NEXTAUTH_SECRET: optionalString.refine(
-      (secret) => secret === undefined || secret.length >= 32,
-      "must be at least 32 characters",
-    ),
+    NEXTAUTH_SECRET: optionalString.refine((secret) => secret === undefined || secret.length >= 32, "must be at least 32 characters"),
     NEXTAUTH_URL: optionalString.pipe(z.url().optional()),
     SESSION_IDLE_MINUTES: positiveInt(60),
     SESSION_MAX_HOURS: positiveInt(12),
     /** Comma-separated IPs or CIDR blocks of the reverse proxies whose X-Forwarded-For is believed. */
     TRUSTED_PROXIES: optionalString
       .default("")
-      .transform((text) => text.split(",").map((entry) => entry.trim()).filter(Boolean))
+      .transform((text) =>
+        text
+          .split(",")
+          .map((entry) => entry.trim())
+          .filter(Boolean),
+      )
       .superRefine((entries, ctx) => {
         const bad = invalidProxyEntry(entries);
         if (bad) ctx.addIssue({ code: "custom", message: `"${bad}" is not an IP address or CIDR block` });
@@ -80,7 +82,10 @@ const rawSchema = z
 /** "fleet-admins=admin,fleet-ops=operator" -> { "fleet-admins": "admin", ... } */
 export function parseRoleMap(text: string): Record<string, Role> {
   const map: Record<string, Role> = {};
-  for (const entry of text.split(",").map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const separator = entry.lastIndexOf("=");
     const group = entry.slice(0, separator).trim();
     const role = entry.slice(separator + 1).trim();
@@ -93,10 +98,7 @@ export function parseRoleMap(text: string): Record<string, Role> {
   return map;
 }
 
-export type KubeconfigSource =
-  | { kind: "file"; path: string }
-  | { kind: "in-cluster" }
-  | { kind: "default" };
+export type KubeconfigSource = { kind: "file"; path: string } | { kind: "in-cluster" } | { kind: "default" };
 
 export interface ParseEnvOptions {
   /** Base for relative paths; the working directory by default. */
@@ -161,12 +163,7 @@ export function parseEnv(source: Record<string, string | undefined>, options: Pa
   return parsed.data;
 }
 
-function resolveKubeconfig(
-  explicit: string | undefined,
-  serviceHost: string | undefined,
-  dataDir: string,
-  cwd: string,
-): KubeconfigSource {
+function resolveKubeconfig(explicit: string | undefined, serviceHost: string | undefined, dataDir: string, cwd: string): KubeconfigSource {
   if (explicit) return { kind: "file", path: path.resolve(cwd, explicit) };
   const demoKubeconfig = path.join(dataDir, "kubeconfig");
   if (existsSync(demoKubeconfig)) return { kind: "file", path: demoKubeconfig };

@@ -6,7 +6,6 @@ import { migratePortalDb, openPortalDb, type PortalDatabase, type PrismaClient }
 import { closeDb } from "@/server/db/connect";
 import type { ApplyMigrationsResult } from "@/server/db/migrate";
 import { env } from "@/server/env";
-import { TrustedProxies } from "@/server/http/client-address";
 import { configuredClusters, kubeSettings } from "@/server/kube/client";
 import { ClusterCache } from "@/server/kube/cluster-cache";
 import type { ClusterSource } from "@/server/kube/cluster-source";
@@ -33,7 +32,6 @@ class Runtime {
   private readonly logHubs = new Map<string, LogHub>();
   readonly liveSessions = new LiveSessions();
   readonly signInThrottle = new SignInThrottle();
-  readonly trustedProxies = new TrustedProxies(env.TRUSTED_PROXIES);
 
   get db(): PrismaClient {
     return this.openDatabase().db;

@@ -25,10 +25,7 @@ function navFor(user: SessionUser): NavItem[] {
 export function AppShell({ user, banner, children }: { user: SessionUser; banner?: ReactNode; children: ReactNode }) {
   return (
     <div className="flex min-h-dvh">
-      <a
-        href="#main"
-        className="sr-only z-50 rounded bg-white px-3 py-2 text-sm font-medium focus:not-sr-only focus:absolute focus:top-2 focus:left-2"
-      >
+      <a href="#main" className="sr-only z-50 rounded bg-white px-3 py-2 text-sm font-medium focus:not-sr-only focus:absolute focus:top-2 focus:left-2">
         Skip to content
       </a>
       <aside className="hidden w-52 shrink-0 flex-col bg-slate-900 md:flex">

@@ -2,17 +2,21 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { signOut } from "next-auth/react";
-import { useEffect, useState } from "react";
+import { useSyncExternalStore } from "react";
 
 import { Button } from "@/components/ui/button";
 import { useTRPC } from "@/components/trpc/client";
+
+// As in SignOutButton: the server snapshot while hydrating, the client one from then on.
+const subscribeToNothing = () => () => {};
+const isClient = () => true;
+const isServer = () => false;
 
 /** Ends every session of the signed-in user (other browsers, copied cookies), then this one's cookie. */
 export function SignOutEverywhereButton() {
   const trpc = useTRPC();
   // Disabled until hydrated, for the same reason as SignOutButton.
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
+  const hydrated = useSyncExternalStore(subscribeToNothing, isClient, isServer);
   const endAll = useMutation(
     trpc.account.signOutEverywhere.mutationOptions({
       onSuccess: () => void signOut({ callbackUrl: "/sign-in?signedOut=1" }),

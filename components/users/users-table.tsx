@@ -69,9 +69,7 @@ export function UsersTable({ users, currentUserId }: { users: UserListItem[]; cu
         <TableBody>
           {users.map((user) => {
             const self = user.id === currentUserId;
-            const busy =
-              (setRole.isPending && setRole.variables?.userId === user.id) ||
-              (setDisabled.isPending && setDisabled.variables?.userId === user.id);
+            const busy = (setRole.isPending && setRole.variables?.userId === user.id) || (setDisabled.isPending && setDisabled.variables?.userId === user.id);
             return (
               <TableRow key={user.id} data-testid={`user-row-${user.email}`} data-user-email={user.email}>
                 <TableCell className="font-medium">
@@ -100,9 +98,7 @@ export function UsersTable({ users, currentUserId }: { users: UserListItem[]; cu
                     </Select>
                   )}
                 </TableCell>
-                <TableCell>
-                  {user.disabled ? <Badge tone="danger">disabled</Badge> : <Badge tone="success">active</Badge>}
-                </TableCell>
+                <TableCell>{user.disabled ? <Badge tone="danger">disabled</Badge> : <Badge tone="success">active</Badge>}</TableCell>
                 <TableCell className="text-right whitespace-nowrap">
                   <div className="flex justify-end gap-1.5">
                     <Button

@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
 
 import type { Role } from "@/lib/auth/permissions";
+import { PEER_ADDRESS_HEADER } from "@/server/http/client-address";
 import { createCaller } from "@/server/trpc/root";
 import { useTestDatabase } from "@/scripts/test-support/test-database";
 
@@ -15,7 +16,7 @@ async function callerAs(role: Role, headers: Record<string, string> = {}) {
 
 describe("denied calls", () => {
   it("records a FORBIDDEN procedure call with actor, procedure, source and the missing permission", async () => {
-    const { user, caller } = await callerAs("viewer", { "x-forwarded-for": "198.51.100.4, 10.0.0.1", "user-agent": "Mozilla/5.0 (denied)" });
+    const { user, caller } = await callerAs("viewer", { [PEER_ADDRESS_HEADER]: "198.51.100.4", "user-agent": "Mozilla/5.0 (denied)" });
 
     await expect(caller.users.list()).rejects.toMatchObject({ code: "FORBIDDEN" });
 

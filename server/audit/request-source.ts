@@ -1,19 +1,24 @@
 import "server-only";
 
 import type { AuditSource } from "@/server/audit/audit-log";
+import { env } from "@/server/env";
+import { clientAddress, TrustedProxies } from "@/server/http/client-address";
 
 /** Long enough for any real browser's; a made-up one cannot bloat the log. */
 const USER_AGENT_MAX = 512;
 
+const trustedProxies = new TrustedProxies(env.TRUSTED_PROXIES);
+
+type HeaderSource = Headers | Record<string, string | string[] | undefined>;
+
 /**
- * The client address and user agent of a request, for its audit row. The address is the first
- * X-Forwarded-For hop, else X-Real-IP: the same reading as the sign-in throttle's (server/auth/options.ts),
- * so a sign-in and a denied call from one client show the same address. Both can be forged unless
- * the proxy in front overwrites them; the row records what the portal saw.
+ * The client address and user agent of a request, for its audit row, its session row and the
+ * sign-in throttle: the TCP peer, or behind a proxy in TRUSTED_PROXIES the client it saw
+ * (server/http/client-address.ts), so a sign-in and a denied call from one client show the same
+ * address. The user agent is whatever the client sent.
  */
-export function auditSourceOf(headers: Headers): AuditSource {
-  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  const address = forwarded || headers.get("x-real-ip")?.trim() || undefined;
-  const userAgent = headers.get("user-agent")?.slice(0, USER_AGENT_MAX) || undefined;
-  return { address, userAgent };
+export function auditSourceOf(headers: HeaderSource | undefined): AuditSource {
+  const agent = headers instanceof Headers ? headers.get("user-agent") : headers?.["user-agent"];
+  const userAgent = (Array.isArray(agent) ? agent[0] : agent)?.slice(0, USER_AGENT_MAX) || undefined;
+  return { address: clientAddress(headers, trustedProxies), userAgent };
 }

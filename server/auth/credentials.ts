@@ -37,11 +37,7 @@ export interface CredentialsAttempt {
  * disabled account. Known and unknown emails take the same path: the same throttle keys, one
  * password hash check, one audit row.
  */
-export async function checkCredentials(
-  db: Db,
-  attempt: CredentialsAttempt,
-  deps: { throttle: SignInThrottle; now?: number },
-): Promise<CredentialsUser | null> {
+export async function checkCredentials(db: Db, attempt: CredentialsAttempt, deps: { throttle: SignInThrottle; now?: number }): Promise<CredentialsUser | null> {
   const now = deps.now ?? Date.now();
   const email = attempt.email.trim().toLowerCase();
   if (!email || !attempt.password) return null;

@@ -10,16 +10,9 @@ import { recordAuditEvent, type AuditSource } from "@/server/audit/audit-log";
 import { checkCredentials } from "@/server/auth/credentials";
 import { roleFromClaim } from "@/server/auth/oidc-role";
 import { signOutSession, startSession } from "@/server/auth/portal-sessions";
-import { requestSource } from "@/server/auth/request-source";
+import { auditSourceOf } from "@/server/audit/request-source";
 import { loadLiveSession } from "@/server/auth/session";
-import {
-  claimsFromToken,
-  nowSeconds,
-  SESSION_COOKIE_NAME,
-  SESSION_MAX_AGE_SECONDS,
-  sessionExpiry,
-  useSecureCookies,
-} from "@/server/auth/session-token";
+import { claimsFromToken, nowSeconds, SESSION_COOKIE_NAME, SESSION_MAX_AGE_SECONDS, sessionExpiry, useSecureCookies } from "@/server/auth/session-token";
 import { env } from "@/server/env";
 import { runtime } from "@/server/runtime";
 
@@ -33,7 +26,7 @@ if (!env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "1";
 /** Where the auth request (sign-in, sign-out) came from; next-auth's callbacks get no request, so ask Next. */
 async function authRequestSource(): Promise<AuditSource> {
   try {
-    return requestSource(await headers());
+    return auditSourceOf(await headers());
   } catch {
     return {};
   }
@@ -120,7 +113,7 @@ export const authOptions: NextAuthOptions = {
         password: { label: "Password", type: "password" },
       },
       authorize: (credentials, request) => {
-        const source = requestSource(request?.headers as Record<string, string> | undefined);
+        const source = auditSourceOf(request?.headers as Record<string, string> | undefined);
         return checkCredentials(
           runtime().db,
           {

@@ -21,8 +21,6 @@ export interface SessionListItem {
   userAgent: string | null;
 }
 
-const USER_AGENT_MAX = 400;
-
 /** Opens the session row for a sign-in and audits the sign-in with it; returns the new session id. */
 export async function startSession(
   tx: Tx,
@@ -33,7 +31,7 @@ export async function startSession(
       userId: input.user.id,
       expiresAt: input.expiresAt,
       sourceAddress: input.source.address ?? null,
-      userAgent: input.source.userAgent?.slice(0, USER_AGENT_MAX) ?? null,
+      userAgent: input.source.userAgent ?? null,
     },
     select: { id: true },
   });
@@ -108,20 +106,13 @@ export async function signOutSession(db: Db, sessionId: string, source: AuditSou
 
 /** "Sign out everywhere": every session of the signed-in user, the current one included. */
 export async function signOutEverywhere(db: Db, actor: SessionUser, source: AuditSource): Promise<{ revoked: number }> {
-  const revoked = await db.$transaction((tx) =>
-    revokeUserSessionsIn(tx, { userId: actor.id, actor, reason: "sign-out-everywhere", source }),
-  );
+  const revoked = await db.$transaction((tx) => revokeUserSessionsIn(tx, { userId: actor.id, actor, reason: "sign-out-everywhere", source }));
   forgetCachedUser(actor.id);
   return { revoked };
 }
 
 /** An admin ending one session of another user (or their own). */
-export async function revokeSessionAsAdmin(
-  db: Db,
-  actor: SessionUser,
-  input: { userId: string; sessionId: string },
-  source: AuditSource,
-): Promise<void> {
+export async function revokeSessionAsAdmin(db: Db, actor: SessionUser, input: { userId: string; sessionId: string }, source: AuditSource): Promise<void> {
   await db.$transaction(async (tx) => {
     const { count } = await tx.session.updateMany({
       where: { id: input.sessionId, userId: input.userId, revokedAt: null },
@@ -147,12 +138,7 @@ export async function revokeSessionAsAdmin(
 }
 
 /** An admin ending every session of a user. */
-export async function revokeAllSessionsAsAdmin(
-  db: Db,
-  actor: SessionUser,
-  input: { userId: string },
-  source: AuditSource,
-): Promise<{ revoked: number }> {
+export async function revokeAllSessionsAsAdmin(db: Db, actor: SessionUser, input: { userId: string }, source: AuditSource): Promise<{ revoked: number }> {
   const revoked = await db.$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { id: input.userId }, select: { id: true } });
     if (!user) throw new AppError("NOT_FOUND", { message: `user ${input.userId} not found`, userMessage: "That user no longer exists." });

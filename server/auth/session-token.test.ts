@@ -37,9 +37,15 @@ describe("claimsFromToken", () => {
   it("rejects tokens without the portal's claims", () => {
     expect(claimsFromToken(null)).toBeNull();
     expect(claimsFromToken({ sub: "x", email: "a@b.c" })).toBeNull();
-    expect(
-      claimsFromToken({ uid: "u1", sid: "s1", role: "viewer", email: "a@b.c", name: "A", authTime: 1, lastSeen: 2 }),
-    ).toEqual({ uid: "u1", sid: "s1", role: "viewer", email: "a@b.c", name: "A", authTime: 1, lastSeen: 2 });
+    expect(claimsFromToken({ uid: "u1", sid: "s1", role: "viewer", email: "a@b.c", name: "A", authTime: 1, lastSeen: 2 })).toEqual({
+      uid: "u1",
+      sid: "s1",
+      role: "viewer",
+      email: "a@b.c",
+      name: "A",
+      authTime: 1,
+      lastSeen: 2,
+    });
   });
 
   it("refuses a token without a session id, which nothing could revoke", () => {

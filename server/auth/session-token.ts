@@ -101,10 +101,7 @@ function cookieValue(cookies: CookieSource, name: string): string | undefined {
 }
 
 /** Decodes the session cookie and returns its claims, or null when missing, invalid or expired. */
-export async function readSessionClaims(
-  headers: Headers,
-  cookies?: CookieSource,
-): Promise<{ claims: SessionClaims; token: JWT } | null> {
+export async function readSessionClaims(headers: Headers, cookies?: CookieSource): Promise<{ claims: SessionClaims; token: JWT } | null> {
   const source = cookies ?? parseCookieHeader(headers.get("cookie"));
   // next-auth splits large tokens into numbered chunks; only a single-chunk token is memoised.
   const raw = cookieValue(source, SESSION_COOKIE_NAME);

@@ -34,10 +34,7 @@ export function forgetCachedSession(sessionId: string): void {
 }
 
 /** Session for a request: null without a valid, unexpired token whose session still stands. */
-export async function getSessionFromHeaders(
-  requestHeaders: Headers,
-  requestCookies?: Parameters<typeof readSessionClaims>[1],
-): Promise<AppSession | null> {
+export async function getSessionFromHeaders(requestHeaders: Headers, requestCookies?: Parameters<typeof readSessionClaims>[1]): Promise<AppSession | null> {
   const read = await readSessionClaims(requestHeaders, requestCookies);
   if (!read) return null;
   const user = await loadLiveSession(read.claims.sid);

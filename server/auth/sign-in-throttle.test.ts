@@ -1,13 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import {
-  ACCOUNT_SOURCE_POLICY,
-  effectiveFailures,
-  lockoutMs,
-  retryAfterMs,
-  SignInThrottle,
-  type ThrottlePolicy,
-} from "@/server/auth/sign-in-throttle";
+import { ACCOUNT_SOURCE_POLICY, effectiveFailures, lockoutMs, retryAfterMs, SignInThrottle, type ThrottlePolicy } from "@/server/auth/sign-in-throttle";
 import { testDatabaseBackends, useTestDatabase } from "@/scripts/test-support/test-database";
 import { parseRateLimitedError, rateLimitedError } from "@/lib/auth/sign-in-message";
 

@@ -57,11 +57,7 @@ async function assertAnotherActiveAdmin(tx: Tx, exceptUserId: string) {
   }
 }
 
-export async function createLocalUser(
-  db: Db,
-  actor: SessionUser,
-  input: { email: string; name: string; role: Role; password: string },
-): Promise<UserListItem> {
+export async function createLocalUser(db: Db, actor: SessionUser, input: { email: string; name: string; role: Role; password: string }): Promise<UserListItem> {
   const email = input.email.trim().toLowerCase();
   const passwordHash = await hashPassword(input.password);
   return db.$transaction(async (tx) => {
@@ -97,11 +93,7 @@ export async function setUserRole(db: Db, actor: SessionUser, input: { userId: s
   return updated as UserListItem;
 }
 
-export async function setUserDisabled(
-  db: Db,
-  actor: SessionUser,
-  input: { userId: string; disabled: boolean },
-): Promise<UserListItem> {
+export async function setUserDisabled(db: Db, actor: SessionUser, input: { userId: string; disabled: boolean }): Promise<UserListItem> {
   if (input.userId === actor.id && input.disabled) {
     throw new AppError("FORBIDDEN", { message: "admin tried to disable self", userMessage: "You cannot disable your own account." });
   }
@@ -117,11 +109,7 @@ export async function setUserDisabled(
   return updated as UserListItem;
 }
 
-export async function resetUserPassword(
-  db: Db,
-  actor: SessionUser,
-  input: { userId: string; password: string },
-): Promise<UserListItem> {
+export async function resetUserPassword(db: Db, actor: SessionUser, input: { userId: string; password: string }): Promise<UserListItem> {
   const passwordHash = await hashPassword(input.password);
   const updated = await db.$transaction(async (tx) => {
     const user = await findUserOrThrow(tx, input.userId);

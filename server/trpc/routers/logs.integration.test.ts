@@ -11,6 +11,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppSession } from "@/server/auth/session";
 import type { PrismaClient } from "@/server/db/client";
+import { PEER_ADDRESS_HEADER } from "@/server/http/client-address";
 import type { LogStreamEvent, LogTarget } from "@/lib/logs/types";
 import { startSimulator, type Simulator } from "@/scripts/lib/stack";
 
@@ -103,7 +104,9 @@ afterAll(async () => {
 async function cookieFor(session: AppSession): Promise<string> {
   const { SESSION_COOKIE_NAME, encodeRefreshedToken, nowSeconds } = modules.sessionToken;
   const now = nowSeconds();
-  const token = await encodeRefreshedToken({ uid: session.user.id, role: session.user.role, email: session.user.email, name: session.user.name, authTime: now, lastSeen: now }, now);
+  // A token is accepted only while its Session row stands, so each cookie gets one.
+  const row = await db.session.create({ data: { userId: session.user.id, expiresAt: new Date((now + 3600) * 1000) } });
+  const token = await encodeRefreshedToken({ uid: session.user.id, sid: row.id, role: session.user.role, email: session.user.email, name: session.user.name, authTime: now, lastSeen: now }, now);
   return `${SESSION_COOKIE_NAME}=${token}`;
 }
 
@@ -220,7 +223,7 @@ describe("logs router", () => {
 
   it("records refused downloads, exports and cross-site mutations as denied, and exports the filtered log as CSV, itself audited", async () => {
     const since = new Date().toISOString();
-    const headers = async (session: AppSession, extra: Record<string, string> = {}) => ({ cookie: await cookieFor(session), "x-forwarded-for": "192.0.2.10", ...extra });
+    const headers = async (session: AppSession, extra: Record<string, string> = {}) => ({ cookie: await cookieFor(session), [PEER_ADDRESS_HEADER]: "192.0.2.10", ...extra });
     const download = `http://portal.test/api/logs/download?tenantId=${tenant.id}&tailLines=1`;
     expect((await modules.download.GET(new Request(download, { headers: await headers(viewer) }))).status).toBe(403);
     expect((await modules.download.GET(new Request(download, { headers: await headers(operator, { "sec-fetch-site": "cross-site" }) }))).status).toBe(403);
