@@ -56,6 +56,7 @@ const weirdValue = fc.oneof(
 );
 
 const INPUT_KEYS: Record<FuzzedProcedure, string[]> = {
+  "account.signOutEverywhere": [],
   "audit.list": ["who", "action", "target", "outcome", "from", "to", "page", "pageSize"],
   "fleet.summary": [],
   "fleet.onChange": ["lastEventId"],
@@ -71,7 +72,13 @@ const INPUT_KEYS: Record<FuzzedProcedure, string[]> = {
   "users.setRole": ["userId", "role"],
   "users.setDisabled": ["userId", "disabled"],
   "users.resetPassword": ["userId", "password"],
+  "users.sessions": ["userId"],
+  "users.revokeSession": ["userId", "sessionId"],
+  "users.revokeAllSessions": ["userId"],
 };
+
+/** Sent signed out only: signed in, it would end the admin session the rest of the run uses. */
+const SIGNED_OUT_ONLY: ReadonlySet<FuzzedProcedure> = new Set(["account.signOutEverywhere"]);
 
 /** Values a field would accept, so generated inputs also get past one check and fail at the next. */
 function plausible(key: string, tenantIds: string[]): fc.Arbitrary<unknown> {
@@ -81,6 +88,7 @@ function plausible(key: string, tenantIds: string[]): fc.Arbitrary<unknown> {
     case "tenantId":
       return tenant;
     case "userId":
+    case "sessionId":
       return uuidLike;
     case "role":
       return fc.constantFrom("admin", "operator", "pm", "viewer", "root", "");
@@ -201,8 +209,9 @@ function trpcRequests(tenantIds: string[]): fc.Arbitrary<FuzzRequest> {
   const procedure = fc.constantFrom(...(Object.keys(FUZZED_PROCEDURES) as FuzzedProcedure[]));
   return fc
     .tuple(procedure, fc.boolean(), fc.integer({ min: 0, max: 9 }), fc.jsonValue(), fc.string({ maxLength: 40 }))
-    .chain(([name, signedIn, variant, meta, garbage]) =>
+    .chain(([name, wantSignedIn, variant, meta, garbage]) =>
       procedureInput(name, tenantIds).map((input): FuzzRequest => {
+        const signedIn = wantSignedIn && !SIGNED_OUT_ONLY.has(name);
         const wire = variant === 0 ? garbage : JSON.stringify(variant === 1 ? { json: input, meta } : { json: input }) ?? "null";
         const type = FUZZED_PROCEDURES[name];
         const what = `${name} ${type} (${signedIn ? "admin" : "signed out"})`;

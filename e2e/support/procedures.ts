@@ -2,6 +2,7 @@
 // imports so the E2E suite does not load the server; server/trpc/fuzzed-procedures.test.ts
 // compares it with appRouter, so a new procedure fails that test until it is listed here.
 export const FUZZED_PROCEDURES = {
+  "account.signOutEverywhere": "mutation",
   "audit.list": "query",
   "fleet.summary": "query",
   "fleet.onChange": "subscription",
@@ -17,6 +18,9 @@ export const FUZZED_PROCEDURES = {
   "users.setRole": "mutation",
   "users.setDisabled": "mutation",
   "users.resetPassword": "mutation",
+  "users.sessions": "query",
+  "users.revokeSession": "mutation",
+  "users.revokeAllSessions": "mutation",
 } as const satisfies Record<string, "query" | "mutation" | "subscription">;
 
 export type FuzzedProcedure = keyof typeof FUZZED_PROCEDURES;
