@@ -68,6 +68,7 @@ const SKIPPED: Record<string, string> = {
   'getByRole("button", { name: "Jump to latest" })': "only while follow is paused after scrolling up (logs.spec.ts)",
   "sign-in-error": "only after a failed sign-in, which counts towards the sign-in throttle of the shared demo accounts (auth.spec.ts)",
   "access-denied": "only for a role without the page's permission (auth.spec.ts)",
+  "user-sessions": "only after opening a user's sessions, which lists and revokes real sign-ins (auth.spec.ts)",
   "logs-access-denied": "only for a role without logs:read (logs.spec.ts)",
   "log-termination": "only for a container that restarted, chosen in the picker (logs.spec.ts)",
 };
