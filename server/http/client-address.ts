@@ -1,3 +1,5 @@
+import "server-only";
+
 import { BlockList, isIP } from "node:net";
 import { subscribe } from "node:diagnostics_channel";
 import type { IncomingMessage } from "node:http";
