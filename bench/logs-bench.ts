@@ -180,7 +180,9 @@ async function main(): Promise<number> {
     // The simulator stamps each line with the time it writes it (ticks of 100 ms).
     const burstStartMs = Math.floor(Date.now() / 1000) * 1000 + 1000;
     await sleep(burstStartMs - Date.now());
-    const burst = (await sim.control("POST", `/_sim/tenants/${tenant.database_name}/log-burst`, { linesPerSecond: rate, seconds: burstSeconds })) as { pods: number };
+    const burst = (await sim.control("POST", `/_sim/tenants/${tenant.database_name}/log-burst`, { linesPerSecond: rate, seconds: burstSeconds })) as {
+      pods: number;
+    };
     if (burst.pods < 1) throw new Error("the log burst reached no pod");
     await sleep(burstSeconds * 1000 + 3_000);
     const stats = (await sim.control("GET", "/_sim/stats")) as { byVerbResource: Record<string, number> };
@@ -228,7 +230,10 @@ async function main(): Promise<number> {
     result.delayMs = allDelays;
     rows.push(
       info("requested rate", `${rate} lines/s for ${burstSeconds} s (~${expectedLines} lines)`),
-      info("lines received (first viewer)", `${first.lines} (${Math.round((first.lines / expectedLines) * 100)} % of requested), ${first.duplicates} duplicates`),
+      info(
+        "lines received (first viewer)",
+        `${first.lines} (${Math.round((first.lines / expectedLines) * 100)} % of requested), ${first.duplicates} duplicates`,
+      ),
       info("lines/s delivered (first viewer)", `${first.linesPerSecond}`),
       info("simulator ticks received / scheduled", `${perTick.size} / ${burstSeconds * 10}, ${shortTicks} with fewer than ${fullTick} lines`),
       upTo(`write → arrival p95 (${viewers} viewer${viewers > 1 ? "s" : ""})`, allDelays.p95, TARGETS.delayP95Ms, "ms"),
@@ -236,7 +241,12 @@ async function main(): Promise<number> {
     );
     if (viewers > 1) rows.push(info("lines received per viewer", viewerResults.map((v) => v.lines).join(", ")));
     rows.push(info("Kubernetes log requests", `${logRequests} for ${viewers} viewer${viewers > 1 ? "s" : ""} (one shared follow + history reads)`));
-    rows.push(info("path", flags.direct ? "direct: logs router in the bench process, tRPC standalone SSE (no Next.js)" : "portal: next start, tRPC logs.stream over SSE"));
+    rows.push(
+      info(
+        "path",
+        flags.direct ? "direct: logs router in the bench process, tRPC standalone SSE (no Next.js)" : "portal: next start, tRPC logs.stream over SSE",
+      ),
+    );
     if (stack.portalSampler) rows.push(info("portal RSS peak", `${megabytes(stack.portalSampler.peakBytes).toFixed(0)} MB`));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -45,7 +45,18 @@ const TARGETS = {
   p95MsAt: { 1: 25, 10: 60 } as Record<number, number>,
 };
 /** What the tenants page asks for with no query string (components/tenants/tenant-list-params.ts). */
-const DEFAULT_LIST: TenantListInput = { q: "", health: [], instanceType: [], billingStatus: [], odooVersion: [], problem: [], sort: "health", dir: "asc", page: 1, pageSize: 25 };
+const DEFAULT_LIST: TenantListInput = {
+  q: "",
+  health: [],
+  instanceType: [],
+  billingStatus: [],
+  odooVersion: [],
+  problem: [],
+  sort: "health",
+  dir: "asc",
+  page: 1,
+  pageSize: 25,
+};
 
 interface RequestStats {
   total: number;
@@ -149,7 +160,12 @@ async function main(): Promise<number> {
         const asked = performance.now();
         last = await client.query<FleetSummary>("fleet.summary");
         const at = performance.now() - portalStartedAt;
-        polls.push({ atMs: Math.round(at), requestMs: Math.round(performance.now() - asked), syncedKinds: last.freshness.filter((feed) => feed.synced).length, kinds: last.freshness.length });
+        polls.push({
+          atMs: Math.round(at),
+          requestMs: Math.round(performance.now() - asked),
+          syncedKinds: last.freshness.filter((feed) => feed.synced).length,
+          kinds: last.freshness.length,
+        });
         firstAnswerMs ??= at;
         const watches = last.freshness.filter((feed) => feed.kind !== "volume-stats");
         if (watchesSyncedMs === undefined && watches.every((feed) => feed.synced) && last.total >= registry.length) watchesSyncedMs = at;
@@ -170,7 +186,11 @@ async function main(): Promise<number> {
     const endpoints: { name: string; path: string; input?: TenantListInput }[] = [
       { name: "tenants.list page 1", path: "tenants.list", input: DEFAULT_LIST },
       { name: `tenants.list search "${searchTerm}"`, path: "tenants.list", input: { ...DEFAULT_LIST, q: searchTerm } },
-      { name: "tenants.list filter production+active", path: "tenants.list", input: { ...DEFAULT_LIST, instanceType: ["production"], billingStatus: ["active"] } },
+      {
+        name: "tenants.list filter production+active",
+        path: "tenants.list",
+        input: { ...DEFAULT_LIST, instanceType: ["production"], billingStatus: ["active"] },
+      },
       { name: "fleet.summary", path: "fleet.summary" },
     ];
     const levels = connectionLevels;
@@ -204,7 +224,8 @@ async function main(): Promise<number> {
             `${endpoint.name} @${level}: ${run.requestsPerSecond.toFixed(0)} req/s, p50 ${run.latencyMs.p50} / p95 ${run.latencyMs.p95} / p99 ${run.latencyMs.p99} ms` +
               (run.non2xx || run.errors ? ` (${run.non2xx} non-2xx, ${run.errors} errors)` : ""),
           );
-          if (run.non2xx > 0 || run.errors > 0) throw new Error(`${run.non2xx} non-2xx responses and ${run.errors} errors under load: ${JSON.stringify(run.statusCounts)}`);
+          if (run.non2xx > 0 || run.errors > 0)
+            throw new Error(`${run.non2xx} non-2xx responses and ${run.errors} errors under load: ${JSON.stringify(run.statusCounts)}`);
           return { ...run, connections: level, sequentialMs: summarize(sequential), resultTotal };
         });
         if (load) loads.push(load);
@@ -318,7 +339,10 @@ async function main(): Promise<number> {
     // 6. The report.
     const rows: MetricRow[] = [
       upTo("time to a warm cache (portal start → all watches synced)", warm ? warm.watchesSyncedMs / 1000 : undefined, TARGETS.warmMs / 1000, "s", 1),
-      info("  first fleet.summary answer / volume stats synced", warm ? `${seconds(warm.firstAnswerMs ?? Number.NaN)} / ${warm.volumeStatsMs === undefined ? "not synced" : seconds(warm.volumeStatsMs)}` : "n/a"),
+      info(
+        "  first fleet.summary answer / volume stats synced",
+        warm ? `${seconds(warm.firstAnswerMs ?? Number.NaN)} / ${warm.volumeStatsMs === undefined ? "not synced" : seconds(warm.volumeStatsMs)}` : "n/a",
+      ),
       upTo("portal RSS, peak (whole `next start` tree)", megabytes(portalSampler.peakBytes), TARGETS.rssMB, "MB"),
       info("  portal RSS at warm / after load / at end", [rssAtWarm, rssAfterLoad, rssFinal].map((bytes) => megabytes(bytes).toFixed(0)).join(" / ") + " MB"),
     ];
@@ -330,10 +354,18 @@ async function main(): Promise<number> {
       const isJudged = endpoint.name === "tenants.list page 1" || endpoint.name === "fleet.summary";
       if (isJudged) {
         const share = atFull && baselineAtFull ? atFull.requestsPerSecond / baselineAtFull.requestsPerSecond : undefined;
-        rows.push(atLeast(`${endpoint.name} throughput, share of the baseline's (${fullLoadLevel} conns)`, share === undefined ? undefined : share * 100, TARGETS.throughputShareOfBaseline * 100, "%"));
+        rows.push(
+          atLeast(
+            `${endpoint.name} throughput, share of the baseline's (${fullLoadLevel} conns)`,
+            share === undefined ? undefined : share * 100,
+            TARGETS.throughputShareOfBaseline * 100,
+            "%",
+          ),
+        );
         for (const [level, limit] of Object.entries(TARGETS.p95MsAt)) {
           const run = runs.find((entry) => entry.connections === Number(level));
-          if (connectionLevels.includes(Number(level))) rows.push(upTo(`${endpoint.name} p95 (${level} conn${level === "1" ? "" : "s"})`, run?.latencyMs.p95, limit, "ms"));
+          if (connectionLevels.includes(Number(level)))
+            rows.push(upTo(`${endpoint.name} p95 (${level} conn${level === "1" ? "" : "s"})`, run?.latencyMs.p95, limit, "ms"));
         }
       }
       for (const run of runs) {
@@ -350,7 +382,10 @@ async function main(): Promise<number> {
     }
     rows.push(
       ...baselines.map((entry) =>
-        info(`baseline /api/health @${entry.connections}: p50 / p95, req/s`, `${entry.latencyMs.p50.toFixed(0)} / ${entry.latencyMs.p95.toFixed(0)} ms, ${entry.requestsPerSecond.toFixed(0)} req/s`),
+        info(
+          `baseline /api/health @${entry.connections}: p50 / p95, req/s`,
+          `${entry.latencyMs.p50.toFixed(0)} / ${entry.latencyMs.p95.toFixed(0)} ms, ${entry.requestsPerSecond.toFixed(0)} req/s`,
+        ),
       ),
       {
         metric: "Kubernetes API requests per page view (non-watch, net of idle, kubelet polls apart)",
@@ -366,8 +401,14 @@ async function main(): Promise<number> {
       ),
       upTo("change → subscribed client p95", change?.delayMs.p95, TARGETS.changeP95Ms, "ms"),
       info("  p50 / max", change ? `${change.delayMs.p50.toFixed(0)} / ${change.delayMs.max.toFixed(0)} ms over ${changes} changes` : "n/a"),
-      info("simulator ready / db prepare / build", `${seconds(simReadyMs)} / ${seconds(databaseMs)} / ${flags["no-build"] ? "skipped (--no-build)" : buildMs < 1000 ? "up to date" : seconds(buildMs)}`),
-      info("machine load average (1/5/15 min) start → end", `${(result.machine as { start: { loadAverage: number[] } }).start.loadAverage.join(" ")} → ${machineLoad().loadAverage.join(" ")} (${machineLoad().cpus} CPUs)`),
+      info(
+        "simulator ready / db prepare / build",
+        `${seconds(simReadyMs)} / ${seconds(databaseMs)} / ${flags["no-build"] ? "skipped (--no-build)" : buildMs < 1000 ? "up to date" : seconds(buildMs)}`,
+      ),
+      info(
+        "machine load average (1/5/15 min) start → end",
+        `${(result.machine as { start: { loadAverage: number[] } }).start.loadAverage.join(" ")} → ${machineLoad().loadAverage.join(" ")} (${machineLoad().cpus} CPUs)`,
+      ),
     );
     printTable(`Portal benchmark: ${sim.tenants} tenants, scenario ${flags.scenario}`, rows);
     for (const problem of problems) console.log(`NOT MEASURED: ${problem}`);
@@ -376,7 +417,7 @@ async function main(): Promise<number> {
     writeResults("portal", result);
     return problems.length === 0 ? 0 : 1;
   } catch (error) {
-    console.error(`[bench] the benchmark broke: ${error instanceof Error ? error.stack ?? error.message : error}`);
+    console.error(`[bench] the benchmark broke: ${error instanceof Error ? (error.stack ?? error.message) : error}`);
     result.problems = [...problems, `broke: ${error instanceof Error ? error.message : error}`];
     writeResults("portal", result);
     return 1;

@@ -82,7 +82,10 @@ async function pageAllPods(sim: Simulator, limit: number): Promise<PagingRound> 
  * One sweep of every node's kubelet summary through the API server proxy, as the portal's volume
  * stats poll does every 30 s: wall time and the simulator CPU it costs.
  */
-async function kubeletSweep(sim: Simulator, simPid: number | undefined): Promise<{ nodes: number; totalMs: number; perNode: LatencySummary; simCpuSeconds?: number }> {
+async function kubeletSweep(
+  sim: Simulator,
+  simPid: number | undefined,
+): Promise<{ nodes: number; totalMs: number; perNode: LatencySummary; simCpuSeconds?: number }> {
   const { body } = await getJson(sim, "/api/v1/nodes");
   const names = (body.items as { metadata: { name: string } }[]).map((node) => node.metadata.name);
   const cpuBefore = simPid === undefined ? undefined : cpuSeconds(simPid);
@@ -91,7 +94,12 @@ async function kubeletSweep(sim: Simulator, simPid: number | undefined): Promise
   for (const name of names) perNode.push((await getJson(sim, `/api/v1/nodes/${encodeURIComponent(name)}/proxy/stats/summary`)).ms);
   const totalMs = performance.now() - started;
   const cpuAfter = simPid === undefined ? undefined : cpuSeconds(simPid);
-  return { nodes: names.length, totalMs, perNode: summarize(perNode), simCpuSeconds: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore };
+  return {
+    nodes: names.length,
+    totalMs,
+    perNode: summarize(perNode),
+    simCpuSeconds: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore,
+  };
 }
 
 /** Time to the response headers of a cluster-wide pod watch from the current resourceVersion. */
@@ -153,7 +161,9 @@ async function main(): Promise<number> {
     const sim = await stack.startSimulator({ tenants, scenario: flags.scenario, seed: Number(flags.seed), sampleMemoryEveryMs: 250 });
     const readyMs = performance.now() - spawnedAt;
     const atReady = simulatorProcess(sim.process.pid!);
-    console.log(`[bench:sim] ready in ${(readyMs / 1000).toFixed(1)} s (${sim.tenants} tenants), RSS ${atReady ? megabytes(atReady.rssBytes).toFixed(0) : "?"} MB`);
+    console.log(
+      `[bench:sim] ready in ${(readyMs / 1000).toFixed(1)} s (${sim.tenants} tenants), RSS ${atReady ? megabytes(atReady.rssBytes).toFixed(0) : "?"} MB`,
+    );
 
     // Controllers keep running after the ready line (pods start, jobs run): let them settle a little.
     await sleep(3000);
@@ -181,7 +191,9 @@ async function main(): Promise<number> {
       if (Number(flags["watch-samples"]) % 2 === 1) await sim.control("POST", `/_sim/tenants/${encodeURIComponent(probe)}/start`, {});
     }
     const sweep = await kubeletSweep(sim, simulatorProcess(sim.process.pid!)?.pid);
-    console.log(`[bench:sim] kubelet stats sweep: ${sweep.nodes} nodes in ${sweep.totalMs.toFixed(0)} ms, simulator CPU ${sweep.simCpuSeconds?.toFixed(1) ?? "?"} s`);
+    console.log(
+      `[bench:sim] kubelet stats sweep: ${sweep.nodes} nodes in ${sweep.totalMs.toFixed(0)} ms, simulator CPU ${sweep.simCpuSeconds?.toFixed(1) ?? "?"} s`,
+    );
     const stats = (await sim.control("GET", "/_sim/stats")) as { total: number };
     const final = simulatorProcess(sim.process.pid!);
 
@@ -194,9 +206,15 @@ async function main(): Promise<number> {
     const rows: MetricRow[] = [
       upTo("time to 'sim ready' (spawn → ready line)", readyMs / 1000, TARGETS.readyMs / 1000, "s", 1),
       upTo("simulator RSS, peak (VmHWM)", megabytes(peakRss), TARGETS.rssMB, "MB"),
-      info("simulator RSS at ready / settled / after paging", [atReady, settled, afterPaging].map((m) => (m ? `${megabytes(m.rssBytes).toFixed(0)}` : "?")).join(" / ") + " MB"),
+      info(
+        "simulator RSS at ready / settled / after paging",
+        [atReady, settled, afterPaging].map((m) => (m ? `${megabytes(m.rssBytes).toFixed(0)}` : "?")).join(" / ") + " MB",
+      ),
       info("pods listed (pages of " + limit + ")", `${median.objects} in ${median.pages} pages, largest page ${median.largestPage}`),
-      info("page through all pods (median of " + rounds + " rounds)", `${median.totalMs.toFixed(0)} ms, ${median.objectsPerSecond.toFixed(0)} objects/s, ${megabytes(median.bytes).toFixed(1)} MB`),
+      info(
+        "page through all pods (median of " + rounds + " rounds)",
+        `${median.totalMs.toFixed(0)} ms, ${median.objectsPerSecond.toFixed(0)} objects/s, ${megabytes(median.bytes).toFixed(1)} MB`,
+      ),
       upTo(`${limit}-pod page latency p95 (median round)`, median.pageMs.p95, TARGETS.pageP95Ms, "ms"),
       info(`${limit}-pod page latency p50 / p99 / max`, `${median.pageMs.p50} / ${median.pageMs.p99} / ${median.pageMs.max} ms`),
       info("cluster-wide pod watch start (to headers) p50 / max", `${watchStart.p50} / ${watchStart.max} ms`),
@@ -205,7 +223,10 @@ async function main(): Promise<number> {
         "kubelet stats/summary sweep, all nodes (portal polls every 30 s)",
         `${sweep.nodes} nodes in ${(sweep.totalMs / 1000).toFixed(1)} s (per node p50 ${sweep.perNode.p50} ms), simulator CPU ${sweep.simCpuSeconds?.toFixed(1) ?? "?"} s`,
       ),
-      info("machine load average (1/5/15 min) start → end", `${loadAtStart.loadAverage.join(" ")} → ${machineLoad().loadAverage.join(" ")} (${loadAtStart.cpus} CPUs)`),
+      info(
+        "machine load average (1/5/15 min) start → end",
+        `${loadAtStart.loadAverage.join(" ")} → ${machineLoad().loadAverage.join(" ")} (${loadAtStart.cpus} CPUs)`,
+      ),
     ];
     printTable(`Simulator benchmark: ${sim.tenants} tenants, scenario ${flags.scenario}`, rows);
 
@@ -226,7 +247,7 @@ async function main(): Promise<number> {
     });
     return 0;
   } catch (error) {
-    console.error(`[bench:sim] the benchmark broke: ${error instanceof Error ? error.stack ?? error.message : error}`);
+    console.error(`[bench:sim] the benchmark broke: ${error instanceof Error ? (error.stack ?? error.message) : error}`);
     return 1;
   } finally {
     await stack.stop();

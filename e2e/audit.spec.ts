@@ -42,7 +42,12 @@ test("[AUDIT] an admin filters the audit log and exports it as CSV", async ({ pa
 
   // The export itself is in the log.
   await page.goto("/audit?action=audit.export");
-  await expect(page.getByTestId("audit-row").filter({ hasText: demoAccount("admin") }).first()).toBeVisible();
+  await expect(
+    page
+      .getByTestId("audit-row")
+      .filter({ hasText: demoAccount("admin") })
+      .first(),
+  ).toBeVisible();
 });
 
 test("[AUDIT] a viewer has no Audit page", async ({ page }) => {

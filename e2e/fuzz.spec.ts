@@ -112,7 +112,10 @@ function plausible(key: string, tenantIds: string[]): fc.Arbitrary<unknown> {
     case "sinceTime":
     case "from":
     case "to":
-      return fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.constantFrom("+275760-09-13T00:00:00Z", "2026-13-45T99:99", "yesterday"));
+      return fc.oneof(
+        fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+        fc.constantFrom("+275760-09-13T00:00:00Z", "2026-13-45T99:99", "yesterday"),
+      );
     case "health":
     case "instanceType":
     case "billingStatus":
@@ -123,7 +126,10 @@ function plausible(key: string, tenantIds: string[]): fc.Arbitrary<unknown> {
     case "dir":
       return fc.constantFrom("name", "health", "asc", "desc", "__proto__");
     case "email":
-      return fc.oneof(fc.emailAddress(), withControl.map((s) => `${s}@fuzz.test`));
+      return fc.oneof(
+        fc.emailAddress(),
+        withControl.map((s) => `${s}@fuzz.test`),
+      );
     case "name":
     case "q":
       return fc.oneof(withControl, unicode);
@@ -161,9 +167,12 @@ function procedureInput(procedure: FuzzedProcedure, tenantIds: string[]): fc.Arb
   const shaped =
     keys.length === 0
       ? fc.constant(undefined)
-      : fc.record(Object.fromEntries(keys.map((key) => [key, fc.oneof({ weight: 3, arbitrary: plausible(key, tenantIds) }, { weight: 1, arbitrary: weirdValue })])), {
-          requiredKeys: [],
-        });
+      : fc.record(
+          Object.fromEntries(keys.map((key) => [key, fc.oneof({ weight: 3, arbitrary: plausible(key, tenantIds) }, { weight: 1, arbitrary: weirdValue })])),
+          {
+            requiredKeys: [],
+          },
+        );
   const input = fc.oneof({ weight: 6, arbitrary: shaped }, { weight: 2, arbitrary: fc.jsonValue() }, { weight: 1, arbitrary: weirdValue });
   if (procedure !== "users.create") return input;
   // A valid-looking new user always keeps one control character in the name (see the header).
@@ -191,16 +200,28 @@ const pathSegment = fc
   .array(fc.oneof(brokenEscape, fc.string({ maxLength: 8 }).map(encode), unicode.map(encode), uuidLike.map(encode)), { minLength: 1, maxLength: 5 })
   .map((parts) => parts.join(""));
 const queryString = fc
-  .array(fc.tuple(fc.oneof(fc.constantFrom("tenantId", "pod", "container", "previous", "tailLines", "sinceSeconds", "sinceTime", "follow", "q", "page"), pathSegment), pathSegment), {
-    maxLength: 5,
-  })
+  .array(
+    fc.tuple(
+      fc.oneof(fc.constantFrom("tenantId", "pod", "container", "previous", "tailLines", "sinceSeconds", "sinceTime", "follow", "q", "page"), pathSegment),
+      pathSegment,
+    ),
+    {
+      maxLength: 5,
+    },
+  )
   .map((pairs) => pairs.map(([key, value]) => `${key}=${value}`).join("&"));
 
 /** The audit filters' URL parameters, with values that are right, wrong or broken. */
 const auditQuery = fc
-  .array(fc.tuple(fc.constantFrom("who", "action", "target", "outcome", "from", "to", "page", "pageSize"), fc.oneof(pathSegment, withControl.map(encode), fc.constantFrom("denied", "2026-12-02T09:00:00Z", "1"))), {
-    maxLength: 4,
-  })
+  .array(
+    fc.tuple(
+      fc.constantFrom("who", "action", "target", "outcome", "from", "to", "page", "pageSize"),
+      fc.oneof(pathSegment, withControl.map(encode), fc.constantFrom("denied", "2026-12-02T09:00:00Z", "1")),
+    ),
+    {
+      maxLength: 4,
+    },
+  )
   .map((pairs) => pairs.map(([key, value]) => `${key}=${value}`).join("&"));
 
 // --- requests ---------------------------------------------------------------------------------------
@@ -212,7 +233,7 @@ function trpcRequests(tenantIds: string[]): fc.Arbitrary<FuzzRequest> {
     .chain(([name, wantSignedIn, variant, meta, garbage]) =>
       procedureInput(name, tenantIds).map((input): FuzzRequest => {
         const signedIn = wantSignedIn && !SIGNED_OUT_ONLY.has(name);
-        const wire = variant === 0 ? garbage : JSON.stringify(variant === 1 ? { json: input, meta } : { json: input }) ?? "null";
+        const wire = variant === 0 ? garbage : (JSON.stringify(variant === 1 ? { json: input, meta } : { json: input }) ?? "null");
         const type = FUZZED_PROCEDURES[name];
         const what = `${name} ${type} (${signedIn ? "admin" : "signed out"})`;
         if (type === "mutation") {
@@ -237,13 +258,24 @@ function otherRequests(tenantIds: string[]): fc.Arbitrary<FuzzRequest> {
       })),
       fc.tuple(pathSegment, queryString).map(([segment, query]): FuzzRequest => ({ what: "tenant page", signedIn, path: `/tenants/${segment}?${query}` })),
       fc.tuple(tenantSegment, queryString).map(([segment, query]): FuzzRequest => ({ what: "log page", signedIn, path: `/tenants/${segment}/logs?${query}` })),
-      fc.tuple(tenantSegment, queryString).map(([tenant, query]): FuzzRequest => ({ what: "log download", signedIn, path: `/api/logs/download?tenantId=${tenant}&${query}` })),
+      fc
+        .tuple(tenantSegment, queryString)
+        .map(([tenant, query]): FuzzRequest => ({ what: "log download", signedIn, path: `/api/logs/download?tenantId=${tenant}&${query}` })),
       fc.tuple(auditQuery, queryString).map(([audit, query]): FuzzRequest => ({ what: "audit export", signedIn, path: `/api/audit/export?${audit}&${query}` })),
       fc.tuple(auditQuery, queryString).map(([audit, query]): FuzzRequest => ({ what: "audit page", signedIn, path: `/audit?${audit}&${query}` })),
       fc.tuple(pathSegment, queryString).map(([segment, query]): FuzzRequest => ({ what: "auth route", signedIn, path: `/api/auth/${segment}?${query}` })),
-      fc.constantFrom("/api/auth/csrf", "/api/auth/session", "/api/auth/providers", "/api/health", "/sign-in?callbackUrl=%E0%A4%A", "/users", "/registry", "/audit").map(
-        (path): FuzzRequest => ({ what: "fixed route", signedIn, path }),
-      ),
+      fc
+        .constantFrom(
+          "/api/auth/csrf",
+          "/api/auth/session",
+          "/api/auth/providers",
+          "/api/health",
+          "/sign-in?callbackUrl=%E0%A4%A",
+          "/users",
+          "/registry",
+          "/audit",
+        )
+        .map((path): FuzzRequest => ({ what: "fixed route", signedIn, path })),
       fc.tuple(pathSegment, queryString).map(([segment, query]): FuzzRequest => ({ what: "any page", signedIn, path: `/${segment}?${query}` })),
     ),
   );
@@ -286,7 +318,13 @@ async function sendOnce(baseURL: string, cookie: string, request: FuzzRequest): 
   let status = 0;
   let body = "";
   try {
-    const response = await fetch(`${baseURL}${request.path}`, { method: request.method ?? "GET", headers, body: request.body, redirect: "manual", signal: abort.signal });
+    const response = await fetch(`${baseURL}${request.path}`, {
+      method: request.method ?? "GET",
+      headers,
+      body: request.body,
+      redirect: "manual",
+      signal: abort.signal,
+    });
     status = response.status;
     if (request.sse && response.body) {
       // The first event after "connected" says whether the stream opened; then hang up.
@@ -319,7 +357,10 @@ async function sendOnce(baseURL: string, cookie: string, request: FuzzRequest): 
 async function adminCookie(baseURL: string): Promise<string> {
   const csrfResponse = await fetch(`${baseURL}/api/auth/csrf`);
   const { csrfToken } = (await csrfResponse.json()) as { csrfToken: string };
-  const csrfCookie = csrfResponse.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const csrfCookie = csrfResponse.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const signIn = await fetch(`${baseURL}/api/auth/callback/credentials`, {
     method: "POST",
     redirect: "manual",
@@ -337,7 +378,9 @@ test.describe.configure({ mode: "serial" });
 test("[FUZZ] 10,000 generated requests get no 5xx, stack trace or internal path", async ({ baseURL }) => {
   test.setTimeout(180_000);
   const cookie = await adminCookie(baseURL!);
-  const listed = await fetch(`${baseURL}/api/trpc/tenants.list?input=${encodeURIComponent(JSON.stringify({ json: { pageSize: 20 } }))}`, { headers: { cookie } });
+  const listed = await fetch(`${baseURL}/api/trpc/tenants.list?input=${encodeURIComponent(JSON.stringify({ json: { pageSize: 20 } }))}`, {
+    headers: { cookie },
+  });
   const tenantIds = ((await listed.json()) as { result: { data: { json: { items: { id: string }[] } } } }).result.data.json.items.map((row) => row.id);
   expect(tenantIds.length).toBeGreaterThan(0);
 
@@ -356,12 +399,21 @@ test("[FUZZ] 10,000 generated requests get no 5xx, stack trace or internal path"
       while (next < requests.length && failures.length < 20) {
         const request = requests[next++];
         const problem = await send(baseURL!, cookie, request);
-        if (problem) failures.push(`${request.what} ${request.method ?? "GET"} ${request.path.slice(0, 300)}${request.body ? ` body=${request.body.slice(0, 200)}` : ""}\n    → ${problem}`);
+        if (problem)
+          failures.push(
+            `${request.what} ${request.method ?? "GET"} ${request.path.slice(0, 300)}${request.body ? ` body=${request.body.slice(0, 200)}` : ""}\n    → ${problem}`,
+          );
       }
     }),
   );
   console.log(`fuzz: ${next} requests in ${((Date.now() - started) / 1000).toFixed(1)} s (seed ${seed}), ${resent} sent again after a network failure`);
-  if (process.env.FUZZ_VERBOSE) console.log([...statuses].sort().map(([what, count]) => `  ${what}: ${count}`).join("\n"));
+  if (process.env.FUZZ_VERBOSE)
+    console.log(
+      [...statuses]
+        .sort()
+        .map(([what, count]) => `  ${what}: ${count}`)
+        .join("\n"),
+    );
   expect(failures, `seed ${seed} (replay with FUZZ_SEED=${seed}):\n${failures.join("\n")}`).toEqual([]);
   expect(next).toBeGreaterThanOrEqual(Math.round(10_000 * scale));
 });

@@ -18,7 +18,11 @@ async function openTenant(page: Page, databaseName: string): Promise<string> {
 
 async function openPodLogs(page: Page, databaseName: string): Promise<string> {
   const id = await openTenant(page, databaseName);
-  await page.getByTestId("pods-table").getByRole("link", { name: /^Logs of / }).first().click();
+  await page
+    .getByTestId("pods-table")
+    .getByRole("link", { name: /^Logs of / })
+    .first()
+    .click();
   await expect(page).toHaveURL(/\/logs\?pod=/);
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Logs");
   return id;

@@ -60,7 +60,12 @@ const STATE_OF: Record<string, StateName[]> = {
 };
 
 /** Repeated rows and lists: at least one, not exactly one. */
-const REPEATED = new Set(["audit-row", 'getByRole("columnheader", { name: /Tenant|Health|Type|Odoo|Billing|Restarts|Storage/ })', 'getByRole("meter", { name: /used/ })', "log-line"]);
+const REPEATED = new Set([
+  "audit-row",
+  'getByRole("columnheader", { name: /Tenant|Health|Type|Odoo|Billing|Restarts|Storage/ })',
+  'getByRole("meter", { name: /used/ })',
+  "log-line",
+]);
 
 /** Documented as conditional; each needs a setup this shared, admin-signed-in run does not have. */
 const SKIPPED: Record<string, string> = {
@@ -87,7 +92,12 @@ function tableRows(heading: string): string[][] {
   if (start < 0) throw new Error(`README.md has no "### ${heading}" table`);
   const lines = readme.slice(start).split("\n").slice(1);
   const table = lines.slice(lines.findIndex((line) => line.startsWith("|")));
-  const rows = table.slice(0, table.findIndex((line) => !line.startsWith("|"))).slice(2);
+  const rows = table
+    .slice(
+      0,
+      table.findIndex((line) => !line.startsWith("|")),
+    )
+    .slice(2);
   return rows.map((line) => {
     const cells: string[] = [];
     let cell = "";
@@ -113,7 +123,11 @@ function documentedSelectors(): DocumentedSelector[] {
     for (const span of codeSpans(locators)) {
       // A bare "name" after a locator is the same locator with that name (or that label, for getByLabel).
       const bare = /^".*"$/.test(span) ? previous : undefined;
-      const documented = bare ? (/name: /.test(bare) ? bare.replace(/name: (\/[^/]*\/|"[^"]*")/, `name: ${span}`) : bare.replace(/^(\w+)\("[^"]*"/, `$1(${span}`)) : span;
+      const documented = bare
+        ? /name: /.test(bare)
+          ? bare.replace(/name: (\/[^/]*\/|"[^"]*")/, `name: ${span}`)
+          : bare.replace(/^(\w+)\("[^"]*"/, `$1(${span}`)
+        : span;
       if (!documented.startsWith("getBy")) throw new Error(`README.md: "${span}" in the ${where} row is neither a locator nor a name`);
       selectors.push({ documented, code: documented, pages: where });
       previous = documented;
@@ -131,7 +145,9 @@ function statesOf(selector: DocumentedSelector): StateName[] {
   const words = selector.pages.split(/,\s*/);
   const unknown = words.filter((word) => !PAGES_BY_WORD[word]);
   if (unknown.length > 0) {
-    throw new Error(`README.md documents ${selector.documented} on "${unknown.join(", ")}", a page readme-selectors.spec.ts does not know: add it to PAGES_BY_WORD or STATE_OF`);
+    throw new Error(
+      `README.md documents ${selector.documented} on "${unknown.join(", ")}", a page readme-selectors.spec.ts does not know: add it to PAGES_BY_WORD or STATE_OF`,
+    );
   }
   return words.flatMap((word) => PAGES_BY_WORD[word]);
 }
@@ -223,7 +239,10 @@ test("[README] every documented selector finds its element", async ({ page }) =>
     for (const state of statesOf(selector)) byState.set(state, [...(byState.get(state) ?? []), selector]);
   }
   for (const documented of Object.keys({ ...SKIPPED, ...STATE_OF })) {
-    expect(selectors.map((s) => s.documented), `${documented} is listed in the spec but no longer in README.md`).toContain(documented);
+    expect(
+      selectors.map((s) => s.documented),
+      `${documented} is listed in the spec but no longer in README.md`,
+    ).toContain(documented);
   }
 
   const failures: string[] = [];

@@ -11,9 +11,7 @@ async function main(): Promise<void> {
     const result = await applyMigrations(db, { log: (line) => console.log(line) });
     const where = target.kind === "postgres" ? redactUrl(target.url) : target.label;
     if (result.unknownInDatabase.length > 0) {
-      console.warn(
-        `Note: the database records migrations this checkout does not have: ${result.unknownInDatabase.join(", ")}`,
-      );
+      console.warn(`Note: the database records migrations this checkout does not have: ${result.unknownInDatabase.join(", ")}`);
     }
     console.log(
       result.applied.length > 0

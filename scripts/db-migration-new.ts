@@ -44,7 +44,10 @@ function parseArgs(argv: string[]): Options {
     } else if (!arg.startsWith("--")) options.name = arg;
     else throw new Error(`Unknown option ${arg}`);
   }
-  options.name = options.name.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+  options.name = options.name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "");
   if (!options.name && !options.print) {
     throw new Error("Give the migration a name, e.g. `npm run db:migration:new -- add_tenant_notes`.");
   }
@@ -129,17 +132,24 @@ export default {
 };
 `,
     );
-    const from = (await hasMigrations(options.migrations))
-      ? ["--from-migrations", options.migrations]
-      : ["--from-empty"];
+    const from = (await hasMigrations(options.migrations)) ? ["--from-migrations", options.migrations] : ["--from-empty"];
     const npm = process.platform === "win32" ? "npm.cmd" : "npm";
     const { stdout } = await run(
       npm,
       [
-        "exec", "--yes",
-        `--package=prisma@${PRISMA_MIGRATE_VERSION}`, "--",
-        "prisma", "migrate", "diff", "--config", configPath,
-        ...from, "--to-schema-datamodel", schemaCopy, "--script",
+        "exec",
+        "--yes",
+        `--package=prisma@${PRISMA_MIGRATE_VERSION}`,
+        "--",
+        "prisma",
+        "migrate",
+        "diff",
+        "--config",
+        configPath,
+        ...from,
+        "--to-schema-datamodel",
+        schemaCopy,
+        "--script",
       ],
       {
         ...process.env,

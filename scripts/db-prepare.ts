@@ -10,9 +10,7 @@ async function main(): Promise<void> {
   const db = openDb(target);
   try {
     const migrations = await applyMigrations(db, { log: (line) => console.log(`[db] ${line}`) });
-    console.log(
-      `[db] ${target.label}: ${migrations.applied.length} migration(s) applied, ${migrations.alreadyApplied.length} already present`,
-    );
+    console.log(`[db] ${target.label}: ${migrations.applied.length} migration(s) applied, ${migrations.alreadyApplied.length} already present`);
     const seeded = await seedDemoUsers(db);
     if (seeded.created.length > 0) console.log(`[db] created demo users: ${seeded.created.join(", ")}`);
   } catch (error) {

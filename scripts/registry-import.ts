@@ -63,9 +63,7 @@ async function main(): Promise<number> {
       }
       return 1;
     }
-    console.log(
-      `Imported ${file} into cluster "${cluster}": ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged.`,
-    );
+    console.log(`Imported ${file} into cluster "${cluster}": ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged.`);
     return 0;
   } catch (error) {
     throw describeDatabaseError(error, target);

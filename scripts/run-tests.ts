@@ -30,9 +30,7 @@ function postgresUrl(): string | undefined {
   const started = spawnSync("bash", ["scripts/start-test-postgres.sh"], { cwd: repoRoot, encoding: "utf8" });
   const url = started.stdout?.trim().split("\n").pop();
   if (started.status === 0 && url?.startsWith("postgres")) return url;
-  console.warn(
-    `[test] PostgreSQL could not be started here, so the PostgreSQL tests are skipped:\n${started.stderr || started.stdout}`,
-  );
+  console.warn(`[test] PostgreSQL could not be started here, so the PostgreSQL tests are skipped:\n${started.stderr || started.stdout}`);
   return undefined;
 }
 

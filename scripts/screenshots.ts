@@ -17,7 +17,15 @@ async function main() {
   let portal: Awaited<ReturnType<typeof startPortal>> | undefined;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
   });
   try {
     await prepareDatabase(env, simulator);
@@ -37,7 +45,11 @@ async function main() {
     await page.waitForTimeout(1000);
     await page.screenshot({ path: join(outDir, "tenant.png") });
     // The crash-looping pod's log, previous container: the traceback an operator comes for.
-    await page.getByTestId("pods-table").getByRole("link", { name: /^Logs of / }).first().click();
+    await page
+      .getByTestId("pods-table")
+      .getByRole("link", { name: /^Logs of / })
+      .first()
+      .click();
     await page.getByRole("checkbox", { name: "Previous container" }).check();
     await page.getByRole("log", { name: "Log lines" }).getByText("Traceback").first().waitFor();
     await page.screenshot({ path: join(outDir, "logs.png") });

@@ -10,7 +10,11 @@ describe("sim CLI", () => {
     const dir = mkdtempSync(join(tmpdir(), "sim-cli-"));
     const kubeconfig = join(dir, "kubeconfig");
     const registry = join(dir, "registry.json");
-    const child = spawn(process.execPath, ["--import", "tsx", "sim/main.ts", "--tenants", "5", "--seed", "3", "--kubeconfig", kubeconfig, "--token", "cli-token", "--export-registry", registry], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "sim/main.ts", "--tenants", "5", "--seed", "3", "--kubeconfig", kubeconfig, "--token", "cli-token", "--export-registry", registry],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
     try {
       let stdout = "";
       child.stdout.on("data", (d) => (stdout += d));

@@ -38,6 +38,9 @@ export const emptyHooks: SimHooks = {
   nodeStatsSummary: () => undefined,
   podMetrics: () => [],
   nodeMetrics: () => [],
-  control: async (action) => ({ status: 404, body: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", reason: "NotFound", code: 404, message: `unknown control action ${action}` } }),
+  control: async (action) => ({
+    status: 404,
+    body: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", reason: "NotFound", code: 404, message: `unknown control action ${action}` },
+  }),
   registryExport: () => [],
 };

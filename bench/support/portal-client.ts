@@ -24,7 +24,8 @@ export class PortalClient {
     const csrfResponse = await fetch(`${this.url}/api/auth/csrf`);
     this.keepCookies(csrfResponse);
     const csrfText = await csrfResponse.text();
-    if (!csrfResponse.ok || !csrfText) throw new Error(`GET /api/auth/csrf → ${csrfResponse.status} ${JSON.stringify(Object.fromEntries(csrfResponse.headers))} ${csrfText.slice(0, 300)}`);
+    if (!csrfResponse.ok || !csrfText)
+      throw new Error(`GET /api/auth/csrf → ${csrfResponse.status} ${JSON.stringify(Object.fromEntries(csrfResponse.headers))} ${csrfText.slice(0, 300)}`);
     const { csrfToken } = JSON.parse(csrfText) as { csrfToken: string };
     const response = await fetch(`${this.url}/api/auth/callback/credentials`, {
       method: "POST",

@@ -72,7 +72,10 @@ export class TreeMemorySampler {
   readonly seenPids = new Map<number, string>();
   private timer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(private readonly rootPid: number, private readonly intervalMs = 250) {}
+  constructor(
+    private readonly rootPid: number,
+    private readonly intervalMs = 250,
+  ) {}
 
   sample(): number {
     const { processes, rssBytes } = treeMemory(this.rootPid);

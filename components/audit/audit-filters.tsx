@@ -49,7 +49,12 @@ export function AuditFilters({
   }
 
   return (
-    <form role="search" aria-label="Filter the audit log" onSubmit={submit} className="flex flex-wrap items-end gap-3 rounded-xl border border-slate-200 bg-white p-3 shadow-sm">
+    <form
+      role="search"
+      aria-label="Filter the audit log"
+      onSubmit={submit}
+      className="flex flex-wrap items-end gap-3 rounded-xl border border-slate-200 bg-white p-3 shadow-sm"
+    >
       <Field label="Who" className="w-48">
         {({ id }) => <Input id={id} type="search" placeholder="Email contains" value={draft.who} onChange={set("who")} />}
       </Field>
@@ -71,7 +76,11 @@ export function AuditFilters({
       </Field>
       <Field label="Outcome" className="w-36">
         {({ id }) => (
-          <Select id={id} value={draft.outcome ?? ""} onChange={(event) => setDraft({ ...draft, outcome: (event.target.value || undefined) as AuditOutcome | undefined })}>
+          <Select
+            id={id}
+            value={draft.outcome ?? ""}
+            onChange={(event) => setDraft({ ...draft, outcome: (event.target.value || undefined) as AuditOutcome | undefined })}
+          >
             <option value="">Any outcome</option>
             {OUTCOME_VALUES.map((outcome) => (
               <option key={outcome} value={outcome}>

@@ -6,7 +6,16 @@ import { auditListInputOf, auditListParamsToSearch, DEFAULT_AUDIT_LIST_PARAMS, p
 
 describe("audit list URL params", () => {
   it("reads every filter and round-trips through the canonical query string", () => {
-    const raw = { who: "viewer", action: "procedure.call", target: "users", outcome: "denied", from: "2026-12-02T09:00:00.000Z", to: "2026-12-02T18:00:00Z", page: "2", pageSize: "100" };
+    const raw = {
+      who: "viewer",
+      action: "procedure.call",
+      target: "users",
+      outcome: "denied",
+      from: "2026-12-02T09:00:00.000Z",
+      to: "2026-12-02T18:00:00Z",
+      page: "2",
+      pageSize: "100",
+    };
     const { params, problems } = parseAuditListParams(raw);
     expect(problems).toEqual([]);
     expect(params).toEqual({ ...raw, page: 2, pageSize: 100 });

@@ -28,7 +28,12 @@ export function AuditTable({ events, busy }: { events: AuditEventRow[]; busy: bo
     );
   }
   return (
-    <Table frameClassName="rounded-xl border border-slate-200 bg-white shadow-sm" data-testid="audit-table" aria-busy={busy} className={busy ? "opacity-60" : undefined}>
+    <Table
+      frameClassName="rounded-xl border border-slate-200 bg-white shadow-sm"
+      data-testid="audit-table"
+      aria-busy={busy}
+      className={busy ? "opacity-60" : undefined}
+    >
       <TableHead>
         <tr>
           <TableHeaderCell>Time</TableHeaderCell>

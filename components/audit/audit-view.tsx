@@ -68,7 +68,13 @@ export function AuditView() {
       )}
 
       {/* Keyed by the URL's filters, so back/forward and "Clear all" reset the form's drafts. */}
-      <AuditFilters key={auditListParamsToSearch({ ...params, page: 1 })} values={params} actions={list.actions} clearHref={filtered ? pathname : null} onApply={onApply} />
+      <AuditFilters
+        key={auditListParamsToSearch({ ...params, page: 1 })}
+        values={params}
+        actions={list.actions}
+        clearHref={filtered ? pathname : null}
+        onApply={onApply}
+      />
 
       <AuditTable events={list.events} busy={navigating} />
 

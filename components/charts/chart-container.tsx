@@ -35,9 +35,7 @@ export function ChartContainer({
 }) {
   const chartId = useId().replace(/:/g, "");
   // Series colours as CSS variables so SVG fills and HTML swatches use the same value.
-  const colourVariables = Object.fromEntries(
-    Object.entries(config).map(([key, series]) => [`--color-${key}`, series.color]),
-  ) as CSSProperties;
+  const colourVariables = Object.fromEntries(Object.entries(config).map(([key, series]) => [`--color-${key}`, series.color])) as CSSProperties;
   return (
     <ChartConfigContext.Provider value={config}>
       <figure
@@ -92,11 +90,7 @@ export function ChartTooltipContent({
           const series = config[key];
           return (
             <li key={key} className="flex items-center gap-2 text-slate-700">
-              <span
-                aria-hidden
-                className="inline-block size-2.5 rounded-sm"
-                style={{ background: series?.color ?? entry.color }}
-              />
+              <span aria-hidden className="inline-block size-2.5 rounded-sm" style={{ background: series?.color ?? entry.color }} />
               <span className="flex-1">{series?.label ?? key}</span>
               <span className="font-mono tabular-nums text-slate-900">{formatValue(entry.value)}</span>
             </li>

@@ -60,13 +60,9 @@ export function AttentionTable({ attention }: { attention: FleetSummary["attenti
             </TableRow>
           ))}
         </TableBody>
-        </Table>
+      </Table>
       {attention.length > FIRST_ROWS && (
-        <button
-          type="button"
-          onClick={() => setShowAll((shown) => !shown)}
-          className="mt-2 text-sm font-medium text-blue-700 hover:underline"
-        >
+        <button type="button" onClick={() => setShowAll((shown) => !shown)} className="mt-2 text-sm font-medium text-blue-700 hover:underline">
           {showAll ? "Show fewer" : `Show all ${attention.length} problems`}
         </button>
       )}

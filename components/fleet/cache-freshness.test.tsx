@@ -44,6 +44,8 @@ describe("CacheFreshness", () => {
     );
     expect(html).not.toContain("jobs");
     // Known stale watches stay listed while the browser reconnects.
-    expect(render([stalled("pods", "2026-11-23T10:41:10.000Z")], { state: "reconnecting", since: lostAt, offline: false })).toContain("Watch for pods is reconnecting");
+    expect(render([stalled("pods", "2026-11-23T10:41:10.000Z")], { state: "reconnecting", since: lostAt, offline: false })).toContain(
+      "Watch for pods is reconnecting",
+    );
   });
 });

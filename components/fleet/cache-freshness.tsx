@@ -100,7 +100,11 @@ export function CacheFreshness({
         Cluster data is stale
         {oldest ? (
           <>
-            {" "}since <time dateTime={oldest} title={formatAbsolute(oldest)}>{formatClock(oldest)}</time>
+            {" "}
+            since{" "}
+            <time dateTime={oldest} title={formatAbsolute(oldest)}>
+              {formatClock(oldest)}
+            </time>
           </>
         ) : null}
         . Showing the last known state.

@@ -13,12 +13,7 @@ export function FleetHealthChart({ byHealth, total }: { byHealth: Record<HealthS
   const bars = HEALTH_ORDER.map((state) => ({ state, label: HEALTH_STYLE[state].label, tenants: byHealth[state] ?? 0 }));
   const summary = bars.map((bar) => `${bar.label} ${bar.tenants}`).join(", ");
   return (
-    <ChartContainer
-      config={HEALTH_CHART_CONFIG}
-      title={`Tenants by health, ${total} in total: ${summary}`}
-      className="h-60"
-      data-testid="fleet-health-chart"
-    >
+    <ChartContainer config={HEALTH_CHART_CONFIG} title={`Tenants by health, ${total} in total: ${summary}`} className="h-60" data-testid="fleet-health-chart">
       <BarChart data={bars} margin={{ top: 20, right: 8, bottom: 0, left: 0 }} accessibilityLayer>
         <CartesianGrid vertical={false} stroke="#e2e8f0" />
         <XAxis dataKey="label" tickLine={false} axisLine={false} interval={0} tick={{ fill: "#475569", fontSize: 11 }} />

@@ -44,7 +44,11 @@ export function FleetOverview() {
 
       <Panel
         title="Needs attention now"
-        actions={<span className="text-xs text-slate-500">{fleet.attention.length} {fleet.attention.length === 1 ? "problem" : "problems"}</span>}
+        actions={
+          <span className="text-xs text-slate-500">
+            {fleet.attention.length} {fleet.attention.length === 1 ? "problem" : "problems"}
+          </span>
+        }
       >
         <AttentionTable attention={fleet.attention} />
       </Panel>

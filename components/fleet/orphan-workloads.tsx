@@ -39,6 +39,6 @@ export function OrphanWorkloads({ orphans }: { orphans: OrphanWorkload[] }) {
           </TableRow>
         ))}
       </TableBody>
-      </Table>
+    </Table>
   );
 }

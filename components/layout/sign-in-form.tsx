@@ -86,25 +86,14 @@ export function SignInForm({
         {error ? (
           <Alert tone="danger" data-testid="sign-in-error" title={error.message}>
             {error.waitSeconds !== null ? (
-              <span data-testid="sign-in-wait">
-                {locked ? `Wait ${waitLeft} s before trying again.` : "You can try again now."}
-              </span>
+              <span data-testid="sign-in-wait">{locked ? `Wait ${waitLeft} s before trying again.` : "You can try again now."}</span>
             ) : null}
           </Alert>
         ) : null}
         <form className="space-y-3" onSubmit={onSubmit}>
           <Field label="Email">
             {({ id, describedBy }) => (
-              <Input
-                id={id}
-                name="email"
-                type="email"
-                autoComplete="username"
-                required
-                autoFocus
-                aria-describedby={describedBy}
-                data-testid="sign-in-email"
-              />
+              <Input id={id} name="email" type="email" autoComplete="username" required autoFocus aria-describedby={describedBy} data-testid="sign-in-email" />
             )}
           </Field>
           <Field label="Password">
@@ -129,11 +118,7 @@ export function SignInForm({
             <div className="flex items-center gap-2 text-xs text-slate-500" aria-hidden="true">
               <span className="h-px flex-1 bg-slate-200" /> or <span className="h-px flex-1 bg-slate-200" />
             </div>
-            <Button
-              className="w-full"
-              data-testid="sign-in-oidc"
-              onClick={() => void signIn("oidc", { callbackUrl })}
-            >
+            <Button className="w-full" data-testid="sign-in-oidc" onClick={() => void signIn("oidc", { callbackUrl })}>
               Sign in with single sign-on
             </Button>
           </>

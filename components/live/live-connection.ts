@@ -12,22 +12,15 @@ export interface LiveConnection {
   lostAt?: number;
 }
 
-export type LiveConnectionEvent =
-  | { type: "stream"; open: boolean; at: number }
-  | { type: "network"; online: boolean; at: number };
+export type LiveConnectionEvent = { type: "stream"; open: boolean; at: number } | { type: "network"; online: boolean; at: number };
 
-export type LiveStatus =
-  | { state: "connecting" }
-  | { state: "live" }
-  | { state: "reconnecting"; since: number; offline: boolean };
+export type LiveStatus = { state: "connecting" } | { state: "live" } | { state: "reconnecting"; since: number; offline: boolean };
 
 export const initialLiveConnection: LiveConnection = { online: true, streamOpen: false, wasOpen: false };
 
 export function reduceLiveConnection(connection: LiveConnection, event: LiveConnectionEvent): LiveConnection {
   const next =
-    event.type === "stream"
-      ? { ...connection, streamOpen: event.open, wasOpen: connection.wasOpen || event.open }
-      : { ...connection, online: event.online };
+    event.type === "stream" ? { ...connection, streamOpen: event.open, wasOpen: connection.wasOpen || event.open } : { ...connection, online: event.online };
   const live = next.online && next.streamOpen;
   // An offline browser hears nothing, whatever the stream last said; a stream that never opened
   // while online is still connecting for the first time.

@@ -18,7 +18,11 @@ function subscribeToNetwork(onChange: () => void): () => void {
 
 /** `navigator.onLine`, following the browser's online and offline events (true while rendering on the server). */
 export function useBrowserOnline(): boolean {
-  return useSyncExternalStore(subscribeToNetwork, () => navigator.onLine, () => true);
+  return useSyncExternalStore(
+    subscribeToNetwork,
+    () => navigator.onLine,
+    () => true,
+  );
 }
 
 /**
@@ -46,10 +50,7 @@ export function useLiveConnection(streamOpen: boolean, options: { onResumed?: ()
  * the browser comes back online (the old stream may be dead without having said so) and a few
  * seconds after the link gave up on it, so a page never stays "Reconnecting…" for good.
  */
-export function useLiveSubscription(
-  subscription: { status: TRPCSubscriptionStatus; reset(): void },
-  options: { onResumed?: () => void } = {},
-): LiveStatus {
+export function useLiveSubscription(subscription: { status: TRPCSubscriptionStatus; reset(): void }, options: { onResumed?: () => void } = {}): LiveStatus {
   const { status } = subscription;
   const dialAgain = useEffectEvent(() => subscription.reset());
   const online = useBrowserOnline();

@@ -123,14 +123,7 @@ export function LogLineList({
                 className="absolute left-0 top-0 min-w-full"
                 style={{ transform: `translateY(${item.start}px)`, height: wrap ? undefined : ROW_HEIGHT, width: wrap ? "100%" : "max-content" }}
               >
-                <LogLineRow
-                  line={line}
-                  showTimestamp={showTimestamp}
-                  showSource={showSource}
-                  wrap={wrap}
-                  matcher={matcher}
-                  current={seq === currentMatchSeq}
-                />
+                <LogLineRow line={line} showTimestamp={showTimestamp} showSource={showSource} wrap={wrap} matcher={matcher} current={seq === currentMatchSeq} />
               </div>
             );
           })}

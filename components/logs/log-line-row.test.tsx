@@ -9,9 +9,7 @@ function render(text: string, query = "") {
   const buffer = new LogBuffer();
   buffer.append([{ id: "1", ts: "2026-11-23T10:00:01.123456789Z", pod: "odoo-acme-1a2b3c4d-7d9f5-x2x9q", container: "odoo", text, level: "ERROR" }]);
   const matcher = buildMatcher({ query, regex: false, caseSensitive: false });
-  return renderToStaticMarkup(
-    createElement(LogLineRow, { line: buffer.at(0)!, showTimestamp: true, showSource: true, wrap: false, matcher, current: false }),
-  );
+  return renderToStaticMarkup(createElement(LogLineRow, { line: buffer.at(0)!, showTimestamp: true, showSource: true, wrap: false, matcher, current: false }));
 }
 
 describe("LogLineRow", () => {

@@ -63,21 +63,19 @@ export const LogLineRow = memo(function LogLineRow({ line, showTimestamp, showSo
         </span>
       )}
       <span className={clsx("min-w-0", wrap && "flex-1")}>
-        {segments.length === 0 || (segments.length === 1 && segments[0].text === "") ? (
-          "\u00a0"
-        ) : (
-          segments.map((segment, index) =>
-            segment.highlighted ? (
-              <mark key={index} style={segment.style} className="rounded-sm bg-yellow-300 text-slate-950">
-                {segment.text}
-              </mark>
-            ) : (
-              <span key={index} style={segment.style}>
-                {segment.text}
-              </span>
-            ),
-          )
-        )}
+        {segments.length === 0 || (segments.length === 1 && segments[0].text === "")
+          ? "\u00a0"
+          : segments.map((segment, index) =>
+              segment.highlighted ? (
+                <mark key={index} style={segment.style} className="rounded-sm bg-yellow-300 text-slate-950">
+                  {segment.text}
+                </mark>
+              ) : (
+                <span key={index} style={segment.style}>
+                  {segment.text}
+                </span>
+              ),
+            )}
       </span>
     </div>
   );

@@ -78,8 +78,16 @@ export function LogSearchControls({
           >
             ↓
           </button>
-          <span data-testid="log-match-count" aria-live="polite" className={clsx("min-w-24 text-xs tabular-nums", searching ? "text-slate-700" : "text-slate-400")}>
-            {searching ? (matchPosition ? `${matchPosition} of ${matchCount.toLocaleString("en")}` : `${matchCount.toLocaleString("en")} ${matchCount === 1 ? "match" : "matches"}`) : ""}
+          <span
+            data-testid="log-match-count"
+            aria-live="polite"
+            className={clsx("min-w-24 text-xs tabular-nums", searching ? "text-slate-700" : "text-slate-400")}
+          >
+            {searching
+              ? matchPosition
+                ? `${matchPosition} of ${matchCount.toLocaleString("en")}`
+                : `${matchCount.toLocaleString("en")} ${matchCount === 1 ? "match" : "matches"}`
+              : ""}
           </span>
         </div>
         {searchError && (
@@ -112,7 +120,9 @@ export function LogSearchControls({
               checked={params.level.includes(level)}
               onChange={(event) =>
                 onChange({
-                  level: event.target.checked ? FILTER_LEVELS.filter((entry) => entry === level || params.level.includes(entry)) : params.level.filter((entry) => entry !== level),
+                  level: event.target.checked
+                    ? FILTER_LEVELS.filter((entry) => entry === level || params.level.includes(entry))
+                    : params.level.filter((entry) => entry !== level),
                 })
               }
             />

@@ -6,9 +6,7 @@ export interface SearchOptions {
 
 export type MatchRange = readonly [start: number, end: number];
 
-export type LineMatcher =
-  | { ok: true; active: boolean; test(text: string): boolean; ranges(text: string): MatchRange[] }
-  | { ok: false; error: string };
+export type LineMatcher = { ok: true; active: boolean; test(text: string): boolean; ranges(text: string): MatchRange[] } | { ok: false; error: string };
 
 const MAX_RANGES_PER_LINE = 200;
 

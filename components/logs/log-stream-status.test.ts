@@ -23,8 +23,14 @@ describe("shownLogStatus", () => {
 
   it("leaves a live, ended, failed or newly opening stream as it is", () => {
     expect(shownLogStatus({ state: "live" }, { state: "live" })).toEqual({ state: "live" });
-    expect(shownLogStatus({ state: "ended", message: "pod deleted" }, { state: "reconnecting", since, offline: true })).toEqual({ state: "ended", message: "pod deleted" });
-    expect(shownLogStatus({ state: "error", message: "denied" }, { state: "reconnecting", since, offline: true })).toEqual({ state: "error", message: "denied" });
+    expect(shownLogStatus({ state: "ended", message: "pod deleted" }, { state: "reconnecting", since, offline: true })).toEqual({
+      state: "ended",
+      message: "pod deleted",
+    });
+    expect(shownLogStatus({ state: "error", message: "denied" }, { state: "reconnecting", since, offline: true })).toEqual({
+      state: "error",
+      message: "denied",
+    });
     expect(shownLogStatus({ state: "connecting" }, { state: "reconnecting", since, offline: false })).toEqual({ state: "connecting" });
   });
 });

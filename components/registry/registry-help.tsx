@@ -35,8 +35,8 @@ export function RegistryHelp() {
           ))}
         </dl>
         <p className="text-slate-600">
-          JSON may use the same names or camelCase (databaseName). Rows are matched by id: a known id is updated, a new one
-          is added; instances missing from the file are left as they are.
+          JSON may use the same names or camelCase (databaseName). Rows are matched by id: a known id is updated, a new one is added; instances missing from the
+          file are left as they are.
         </p>
         <div>
           <p className="mb-1 text-xs font-medium text-slate-700">Example row</p>

@@ -150,16 +150,20 @@ export function RegistryImporter({ cluster }: { cluster: string }) {
         ) : null}
 
         {imported ? (
-          <Alert tone="success" title={`Imported ${plural(imported.created + imported.updated + imported.unchanged, "tenant")}.`} data-testid="registry-summary">
-            {imported.created.toLocaleString("en")} created, {imported.updated.toLocaleString("en")} updated,{" "}
-            {imported.unchanged.toLocaleString("en")} unchanged. The tenant pages show them now.
+          <Alert
+            tone="success"
+            title={`Imported ${plural(imported.created + imported.updated + imported.unchanged, "tenant")}.`}
+            data-testid="registry-summary"
+          >
+            {imported.created.toLocaleString("en")} created, {imported.updated.toLocaleString("en")} updated, {imported.unchanged.toLocaleString("en")}{" "}
+            unchanged. The tenant pages show them now.
           </Alert>
         ) : report && report.problemCount > 0 ? (
           <RegistryReport problems={report.problems} problemCount={report.problemCount} />
         ) : clean ? (
           <Alert tone="info" title={`The file is ready: ${plural(checked.rows, "tenant")}.`} data-testid="registry-preview-summary">
-            Importing will create {checked.created.toLocaleString("en")}, update {checked.updated.toLocaleString("en")} and
-            leave {checked.unchanged.toLocaleString("en")} unchanged.
+            Importing will create {checked.created.toLocaleString("en")}, update {checked.updated.toLocaleString("en")} and leave{" "}
+            {checked.unchanged.toLocaleString("en")} unchanged.
           </Alert>
         ) : null}
       </CardBody>

@@ -14,8 +14,7 @@ export function RegistryReport({ problems, problemCount }: { problems: RegistryP
     <div className="space-y-3" data-testid="registry-report">
       <Alert tone="danger" title={`${plural(problemCount, "problem")}: nothing was imported. Fix the file and try again.`}>
         {problemCount > problems.length ? `Showing the first ${problems.length.toLocaleString("en")}. ` : null}
-        Rows are numbered as in the file: for CSV the header is row 1, for JSON the first entry is row 1. Row 0 means the
-        whole file.
+        Rows are numbered as in the file: for CSV the header is row 1, for JSON the first entry is row 1. Row 0 means the whole file.
       </Alert>
       <Table aria-label="Problems in the file">
         <TableHead>

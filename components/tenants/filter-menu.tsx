@@ -46,8 +46,7 @@ export function FilterMenu({
     };
   }, [open]);
 
-  const toggle = (value: string, checked: boolean) =>
-    onChange(checked ? [...selected, value] : selected.filter((item) => item !== value));
+  const toggle = (value: string, checked: boolean) => onChange(checked ? [...selected, value] : selected.filter((item) => item !== value));
 
   return (
     <div ref={rootRef} className="relative">
@@ -70,7 +69,9 @@ export function FilterMenu({
             <span className="sr-only"> selected</span>
           </span>
         )}
-        <span aria-hidden className="text-slate-400">▾</span>
+        <span aria-hidden className="text-slate-400">
+          ▾
+        </span>
       </button>
       {open && (
         <fieldset
@@ -92,11 +93,7 @@ export function FilterMenu({
             </label>
           ))}
           {selected.length > 0 && (
-            <button
-              type="button"
-              onClick={() => onChange([])}
-              className="mt-1 w-full rounded px-2 py-1 text-left text-sm text-blue-700 hover:bg-slate-50"
-            >
+            <button type="button" onClick={() => onChange([])} className="mt-1 w-full rounded px-2 py-1 text-left text-sm text-blue-700 hover:bg-slate-50">
               Clear {label.toLowerCase()}
             </button>
           )}

@@ -16,13 +16,4 @@ export const HEALTH_STYLE: Record<HealthState, { label: string; color: string; b
 };
 
 /** Display order: worst first, so the eye lands on what needs attention. */
-export const HEALTH_ORDER: HealthState[] = [
-  "down",
-  "degraded",
-  "missing",
-  "provisioning",
-  "suspended",
-  "stopped",
-  "unknown",
-  "healthy",
-];
+export const HEALTH_ORDER: HealthState[] = ["down", "degraded", "missing", "provisioning", "suspended", "stopped", "unknown", "healthy"];

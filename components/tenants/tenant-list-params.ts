@@ -1,13 +1,6 @@
 import { z } from "zod";
 import { TENANT_LIST_FIELDS } from "@/lib/tenants/tenant-list";
-import {
-  BILLING_STATUSES,
-  HEALTH_STATES,
-  INSTANCE_TYPES,
-  PROBLEM_KINDS,
-  TENANT_SORT_KEYS,
-  type TenantSortKey,
-} from "@/lib/tenants/types";
+import { BILLING_STATUSES, HEALTH_STATES, INSTANCE_TYPES, PROBLEM_KINDS, TENANT_SORT_KEYS, type TenantSortKey } from "@/lib/tenants/types";
 
 /**
  * The tenants page keeps its whole state in the URL, so a link reproduces the view. Each parameter
@@ -76,7 +69,10 @@ export function parseTenantListParams(raw: RawSearchParams): { params: TenantLis
     if (value === undefined || value === "") continue;
     // Arrays arrive as repeated keys (?health=down&health=degraded) or comma lists (?health=down,degraded).
     const input = ARRAY_PARAMS.has(key)
-      ? [value].flat().flatMap((part) => part.split(",")).filter(Boolean)
+      ? [value]
+          .flat()
+          .flatMap((part) => part.split(","))
+          .filter(Boolean)
       : Array.isArray(value)
         ? value[0]
         : value;

@@ -47,13 +47,7 @@ export function TenantsPagination({
         <span>
           Page {page.toLocaleString("en-US")} of {pageCount.toLocaleString("en-US")}
         </span>
-        <button
-          type="button"
-          data-testid="pagination-next"
-          className={buttonClass}
-          disabled={page >= pageCount}
-          onClick={() => onPage(page + 1)}
-        >
+        <button type="button" data-testid="pagination-next" className={buttonClass} disabled={page >= pageCount} onClick={() => onPage(page + 1)}>
           Next<span className="sr-only"> page</span>
         </button>
       </div>

@@ -63,9 +63,7 @@ const COLUMNS = [
   }),
   column.accessor("restarts", {
     header: "Restarts",
-    cell: (info) => (
-      <span className={clsx("font-mono text-xs tabular-nums", info.getValue() > 0 && "font-semibold text-amber-700")}>{info.getValue()}</span>
-    ),
+    cell: (info) => <span className={clsx("font-mono text-xs tabular-nums", info.getValue() > 0 && "font-semibold text-amber-700")}>{info.getValue()}</span>,
   }),
   column.accessor((tenant) => tenant.storageUsedPercent, {
     id: "storage",
@@ -127,7 +125,12 @@ export function TenantsTable({
   });
 
   return (
-    <Table frameClassName="rounded-xl border border-slate-200 bg-white shadow-sm" data-testid="tenants-table" aria-busy={busy} className={clsx(busy && "opacity-60")}>
+    <Table
+      frameClassName="rounded-xl border border-slate-200 bg-white shadow-sm"
+      data-testid="tenants-table"
+      aria-busy={busy}
+      className={clsx(busy && "opacity-60")}
+    >
       <caption className="sr-only">Tenants; column headers with buttons change the sort order</caption>
       <TableHead>
         {table.getHeaderGroups().map((headerGroup) => (

@@ -76,7 +76,9 @@ export function TenantsView() {
       <div className="flex flex-wrap items-end justify-between gap-2">
         <div className="flex items-baseline gap-3">
           <h1 className="text-xl font-semibold text-slate-900">Tenants</h1>
-          <span className="text-sm text-slate-600">{list.total.toLocaleString("en-US")} {filtered ? "match" : "in total"}</span>
+          <span className="text-sm text-slate-600">
+            {list.total.toLocaleString("en-US")} {filtered ? "match" : "in total"}
+          </span>
           {navigating && (
             <span role="status" className="text-xs text-slate-500">
               Loading…
@@ -118,21 +120,11 @@ export function TenantsView() {
 
       {list.items.length === 0 ? (
         <div className="rounded-xl border border-dashed border-slate-300 bg-white p-10 text-center">
-          <p className="font-medium text-slate-900">
-            {filtered ? "No tenants match this search." : "No tenants yet."}
-          </p>
-          <p className="mt-1 text-sm text-slate-600">
-            {filtered ? "Try fewer filters or a shorter search." : "Import the tenant registry to see the fleet."}
-          </p>
+          <p className="font-medium text-slate-900">{filtered ? "No tenants match this search." : "No tenants yet."}</p>
+          <p className="mt-1 text-sm text-slate-600">{filtered ? "Try fewer filters or a shorter search." : "Import the tenant registry to see the fleet."}</p>
         </div>
       ) : (
-        <TenantsTable
-          tenants={list.items}
-          sort={shown.sort}
-          dir={shown.dir}
-          busy={navigating}
-          onSort={(sort, dir) => navigate({ sort, dir, page: 1 })}
-        />
+        <TenantsTable tenants={list.items} sort={shown.sort} dir={shown.dir} busy={navigating} onSort={(sort, dir) => navigate({ sort, dir, page: 1 })} />
       )}
 
       <TenantsPagination

@@ -6,17 +6,7 @@ export function Card({ className, ...props }: HTMLAttributes<HTMLElement>) {
   return <section className={cn("rounded-lg border border-slate-200 bg-white shadow-xs", className)} {...props} />;
 }
 
-export function CardHeader({
-  title,
-  description,
-  actions,
-  titleId,
-}: {
-  title: ReactNode;
-  description?: ReactNode;
-  actions?: ReactNode;
-  titleId?: string;
-}) {
+export function CardHeader({ title, description, actions, titleId }: { title: ReactNode; description?: ReactNode; actions?: ReactNode; titleId?: string }) {
   return (
     <header className="flex flex-wrap items-start justify-between gap-2 border-b border-slate-200 px-4 py-3">
       <div>

@@ -6,10 +6,7 @@ export function Spinner({ size = "md", label = "Loading", className }: { size?: 
     <span role={label ? "status" : undefined} className={cn("inline-flex items-center gap-2", className)}>
       <span
         aria-hidden="true"
-        className={cn(
-          "inline-block animate-spin rounded-full border-2 border-current border-r-transparent",
-          size === "sm" ? "size-3" : "size-4",
-        )}
+        className={cn("inline-block animate-spin rounded-full border-2 border-current border-r-transparent", size === "sm" ? "size-3" : "size-4")}
       />
       {label ? <span className="sr-only">{label}</span> : null}
     </span>

@@ -27,12 +27,7 @@ export function Table({
 }
 
 export function TableHead({ className, ...props }: HTMLAttributes<HTMLTableSectionElement>) {
-  return (
-    <thead
-      className={cn("text-xs tracking-wide text-slate-500 uppercase group-data-[density=comfortable]/table:bg-slate-50", className)}
-      {...props}
-    />
-  );
+  return <thead className={cn("text-xs tracking-wide text-slate-500 uppercase group-data-[density=comfortable]/table:bg-slate-50", className)} {...props} />;
 }
 
 export function TableBody({ className, ...props }: HTMLAttributes<HTMLTableSectionElement>) {

@@ -43,7 +43,11 @@ export function CreateUserForm() {
       <CardHeader titleId="create-user-title" title="Add a local user" description="They sign in with this email and password." />
       <CardBody>
         <form onSubmit={onSubmit} aria-label="Add a local user" data-testid="create-user-form" className="space-y-3">
-          {formError ? <Alert tone="danger" data-testid="create-user-error">{formError}</Alert> : null}
+          {formError ? (
+            <Alert tone="danger" data-testid="create-user-error">
+              {formError}
+            </Alert>
+          ) : null}
           {create.isSuccess ? (
             <Alert tone="success" data-testid="create-user-success">
               Created {create.data.email} ({create.data.role}).
@@ -52,12 +56,29 @@ export function CreateUserForm() {
           <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
             <Field label="Email" error={fieldErrors.email}>
               {({ id, describedBy, invalid }) => (
-                <Input id={id} name="email" type="email" required autoComplete="off" aria-invalid={invalid || undefined} aria-describedby={describedBy} data-testid="create-user-email" />
+                <Input
+                  id={id}
+                  name="email"
+                  type="email"
+                  required
+                  autoComplete="off"
+                  aria-invalid={invalid || undefined}
+                  aria-describedby={describedBy}
+                  data-testid="create-user-email"
+                />
               )}
             </Field>
             <Field label="Name" error={fieldErrors.name}>
               {({ id, describedBy, invalid }) => (
-                <Input id={id} name="name" required autoComplete="off" aria-invalid={invalid || undefined} aria-describedby={describedBy} data-testid="create-user-name" />
+                <Input
+                  id={id}
+                  name="name"
+                  required
+                  autoComplete="off"
+                  aria-invalid={invalid || undefined}
+                  aria-describedby={describedBy}
+                  data-testid="create-user-name"
+                />
               )}
             </Field>
             <Field label="Role" error={fieldErrors.role}>

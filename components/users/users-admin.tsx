@@ -22,8 +22,7 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
       <div>
         <h1 className="text-xl font-semibold">Users</h1>
         <p className="text-sm text-slate-600">
-          Who may sign in and with which role. Single sign-on users get their role from their identity-provider groups at
-          every sign-in.
+          Who may sign in and with which role. Single sign-on users get their role from their identity-provider groups at every sign-in.
         </p>
       </div>
       <Card aria-labelledby="users-list-title">

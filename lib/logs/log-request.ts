@@ -15,7 +15,6 @@ export function capTailLines(tailLines: number | undefined, max: number): number
   return tailLines === undefined || tailLines <= 0 ? max : Math.min(tailLines, max);
 }
 
-
 // Kubernetes object names: DNS-1123 labels / subdomains.
 const objectName = (what: string, maxLength: number) =>
   z
@@ -36,7 +35,12 @@ export const logSourceInput = z.object({
     .min(0, "Tail is 0 (all) or more lines")
     .transform((lines) => Math.min(lines, MAX_TAIL_LINES))
     .optional(),
-  sinceSeconds: z.number().int("Since must be whole seconds").min(1, "Since is at least 1 second").max(10 * 365 * 24 * 3600).optional(),
+  sinceSeconds: z
+    .number()
+    .int("Since must be whole seconds")
+    .min(1, "Since is at least 1 second")
+    .max(10 * 365 * 24 * 3600)
+    .optional(),
   // Any date the browser can write ("2026-11-23T10:00", with or without a zone), kept as RFC 3339 UTC.
   sinceTime: z
     .string()

@@ -17,9 +17,7 @@ export interface LogLine {
 
 export type LogStreamState = "connecting" | "live" | "reconnecting" | "ended" | "error";
 
-export type LogStreamEvent =
-  | { type: "lines"; lines: LogLine[] }
-  | { type: "status"; state: LogStreamState; message?: string };
+export type LogStreamEvent = { type: "lines"; lines: LogLine[] } | { type: "status"; state: LogStreamState; message?: string };
 
 export interface LogTargetContainer {
   name: string;

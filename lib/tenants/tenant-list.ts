@@ -15,7 +15,12 @@ export const TENANT_LIST_FIELDS = {
   health: z.array(oneOf(HEALTH_STATES, "Health")),
   instanceType: z.array(oneOf(INSTANCE_TYPES, "Instance type")),
   billingStatus: z.array(oneOf(BILLING_STATUSES, "Billing status")),
-  odooVersion: z.array(z.string().trim().regex(/^\d{1,3}\.\d{1,3}$/, "Odoo version looks like 17.0")),
+  odooVersion: z.array(
+    z
+      .string()
+      .trim()
+      .regex(/^\d{1,3}\.\d{1,3}$/, "Odoo version looks like 17.0"),
+  ),
   problem: z.array(oneOf(PROBLEM_KINDS, "Problem")),
   sort: oneOf(TENANT_SORT_KEYS, "Sort"),
   dir: oneOf(["asc", "desc"] as const, "Sort direction"),

@@ -136,7 +136,18 @@ export interface FleetSummary {
 }
 
 /** `health` ascending puts the most urgent first (down, degraded, missing, ...). */
-export const TENANT_SORT_KEYS = ["name", "databaseName", "health", "instanceType", "billingStatus", "odooVersion", "restarts", "storage", "createdAt", "updatedAt"] as const;
+export const TENANT_SORT_KEYS = [
+  "name",
+  "databaseName",
+  "health",
+  "instanceType",
+  "billingStatus",
+  "odooVersion",
+  "restarts",
+  "storage",
+  "createdAt",
+  "updatedAt",
+] as const;
 export type TenantSortKey = (typeof TENANT_SORT_KEYS)[number];
 
 export interface TenantListFacets {

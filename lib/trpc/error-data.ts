@@ -39,8 +39,7 @@ export const DEFAULT_USER_MESSAGE = {
 export const FALLBACK_USER_MESSAGE = "Something went wrong.";
 
 /** React, Next and TanStack replace a server error's message in production; this says it plainly. */
-export const REDACTED_SERVER_ERROR_MESSAGE =
-  "The server could not complete this request. Try again; if it keeps failing, tell an administrator.";
+export const REDACTED_SERVER_ERROR_MESSAGE = "The server could not complete this request. Try again; if it keeps failing, tell an administrator.";
 
 const defaultByCode: Partial<Record<TRPC_ERROR_CODE_KEY, string>> = DEFAULT_USER_MESSAGE;
 

@@ -73,12 +73,18 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const token = options.token ?? `sim-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
   const args = [
     "sim/main.ts",
-    "--tenants", String(options.tenants ?? 40),
-    "--scenario", options.scenario ?? "demo",
-    "--seed", String(options.seed ?? 1),
-    "--port", String(options.port ?? 0),
-    "--kubeconfig", kubeconfig,
-    "--token", token,
+    "--tenants",
+    String(options.tenants ?? 40),
+    "--scenario",
+    options.scenario ?? "demo",
+    "--seed",
+    String(options.seed ?? 1),
+    "--port",
+    String(options.port ?? 0),
+    "--kubeconfig",
+    kubeconfig,
+    "--token",
+    token,
     ...(options.kubectlListener ? ["--insecure-port", "0"] : []),
     ...(options.bookmarkIntervalSeconds ? ["--bookmark-interval-seconds", String(options.bookmarkIntervalSeconds)] : []),
   ];
@@ -181,7 +187,9 @@ export const PORTAL_HEAP_MB_DEFAULT = 384;
 export function portalNodeOptions(env: Readonly<Record<string, string | undefined>>): string {
   const heapMB = env.PORTAL_HEAP_MB?.trim() || String(PORTAL_HEAP_MB_DEFAULT);
   if (!/^\d+$/.test(heapMB) || Number(heapMB) < 128) {
-    throw new Error(`PORTAL_HEAP_MB must be a whole number of megabytes, at least 128 (got "${env.PORTAL_HEAP_MB}"). Unset it for the default, ${PORTAL_HEAP_MB_DEFAULT}.`);
+    throw new Error(
+      `PORTAL_HEAP_MB must be a whole number of megabytes, at least 128 (got "${env.PORTAL_HEAP_MB}"). Unset it for the default, ${PORTAL_HEAP_MB_DEFAULT}.`,
+    );
   }
   // V8 takes the last of repeated flags, so the caller's own NODE_OPTIONS come after ours.
   return [`--max-old-space-size=${heapMB}`, env.NODE_OPTIONS ?? ""].join(" ").trim();

@@ -100,10 +100,7 @@ export async function readSchemaDmmf(schemaPath: string): Promise<DmmfDatamodel>
     await writeFile(generator, DMMF_DUMP_GENERATOR);
     const schema = (await readFile(schemaPath, "utf8")).replace(/generator\s+\w+\s*\{[^}]*\}/g, "");
     const schemaCopy = path.join(workDir, "schema.prisma");
-    await writeFile(
-      schemaCopy,
-      `generator dmmf {\n  provider = "node ${generator}"\n  output   = "${path.join(workDir, "out")}"\n}\n${schema}`,
-    );
+    await writeFile(schemaCopy, `generator dmmf {\n  provider = "node ${generator}"\n  output   = "${path.join(workDir, "out")}"\n}\n${schema}`);
     await new Promise<void>((resolve, reject) => {
       execFile(
         process.execPath,
@@ -119,8 +116,7 @@ export async function readSchemaDmmf(schemaPath: string): Promise<DmmfDatamodel>
             PRISMA_HIDE_UPDATE_MESSAGE: "1",
           },
         },
-        (error, stdout, stderr) =>
-          error ? reject(new Error(`prisma generate could not read ${schemaPath}:\n${stderr || stdout}`)) : resolve(),
+        (error, stdout, stderr) => (error ? reject(new Error(`prisma generate could not read ${schemaPath}:\n${stderr || stdout}`)) : resolve()),
       );
     });
     return JSON.parse(await readFile(output, "utf8")) as DmmfDatamodel;
@@ -145,32 +141,58 @@ function nativeTypeToPostgres(name: string, args: string[]): string {
   const a = args.join(",");
   const withArgs = (base: string) => (a ? `${base}(${a})` : base);
   switch (name) {
-    case "Text": return "text";
-    case "Uuid": return "uuid";
-    case "VarChar": return withArgs("character varying");
-    case "Char": return withArgs("character");
-    case "Citext": return "citext";
-    case "Timestamptz": return `timestamp(${a || "6"}) with time zone`;
-    case "Timestamp": return `timestamp(${a || "6"}) without time zone`;
-    case "Timetz": return `time(${a || "6"}) with time zone`;
-    case "Time": return `time(${a || "6"}) without time zone`;
-    case "Date": return "date";
-    case "Integer": return "integer";
-    case "SmallInt": return "smallint";
-    case "BigInt": return "bigint";
-    case "Oid": return "oid";
-    case "DoublePrecision": return "double precision";
-    case "Real": return "real";
-    case "Decimal": return withArgs("numeric");
-    case "Money": return "money";
-    case "Boolean": return "boolean";
-    case "Json": return "json";
-    case "JsonB": return "jsonb";
-    case "ByteA": return "bytea";
-    case "Inet": return "inet";
-    case "Xml": return "xml";
-    case "Bit": return withArgs("bit");
-    case "VarBit": return withArgs("bit varying");
+    case "Text":
+      return "text";
+    case "Uuid":
+      return "uuid";
+    case "VarChar":
+      return withArgs("character varying");
+    case "Char":
+      return withArgs("character");
+    case "Citext":
+      return "citext";
+    case "Timestamptz":
+      return `timestamp(${a || "6"}) with time zone`;
+    case "Timestamp":
+      return `timestamp(${a || "6"}) without time zone`;
+    case "Timetz":
+      return `time(${a || "6"}) with time zone`;
+    case "Time":
+      return `time(${a || "6"}) without time zone`;
+    case "Date":
+      return "date";
+    case "Integer":
+      return "integer";
+    case "SmallInt":
+      return "smallint";
+    case "BigInt":
+      return "bigint";
+    case "Oid":
+      return "oid";
+    case "DoublePrecision":
+      return "double precision";
+    case "Real":
+      return "real";
+    case "Decimal":
+      return withArgs("numeric");
+    case "Money":
+      return "money";
+    case "Boolean":
+      return "boolean";
+    case "Json":
+      return "json";
+    case "JsonB":
+      return "jsonb";
+    case "ByteA":
+      return "bytea";
+    case "Inet":
+      return "inet";
+    case "Xml":
+      return "xml";
+    case "Bit":
+      return withArgs("bit");
+    case "VarBit":
+      return withArgs("bit varying");
     default:
       throw new Error(`schema-shape does not know the native type @db.${name}; add it to nativeTypeToPostgres().`);
   }
@@ -229,7 +251,7 @@ export function shapeFromDmmf(datamodel: DmmfDatamodel): SchemaShape {
       if (field.kind === "unsupported") continue;
       let type =
         field.kind === "enum"
-          ? enumDbName.get(field.type) ?? field.type
+          ? (enumDbName.get(field.type) ?? field.type)
           : field.nativeType
             ? nativeTypeToPostgres(field.nativeType[0], field.nativeType[1])
             : PRISMA_SCALAR_TYPES[field.type];
@@ -329,7 +351,15 @@ export async function shapeFromDatabase(db: PGlite, schema = "public"): Promise<
     else table.indexes.push(`${row.unique ? "unique" : "index"}(${row.columns.join(", ")})`);
   }
 
-  const fkRows = await db.query<{ table: string; definition: string; target: string; columns: string[]; targetColumns: string[]; ondelete: string; onupdate: string }>(
+  const fkRows = await db.query<{
+    table: string;
+    definition: string;
+    target: string;
+    columns: string[];
+    targetColumns: string[];
+    ondelete: string;
+    onupdate: string;
+  }>(
     `SELECT t.relname AS table, r.relname AS target,
             array(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
                     JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord)::text[] AS columns,
@@ -375,7 +405,8 @@ export function diffShapes(expected: SchemaShape, actual: SchemaShape): string[]
     else if (!want) problems.push(`enum ${name} exists after the migrations but not in schema.prisma`);
     else {
       for (const value of want.filter((v) => !have.includes(v))) problems.push(`enum ${name} value '${value}' is in schema.prisma but no migration adds it`);
-      for (const value of have.filter((v) => !want.includes(v))) problems.push(`enum ${name} value '${value}' exists after the migrations but not in schema.prisma`);
+      for (const value of have.filter((v) => !want.includes(v)))
+        problems.push(`enum ${name} value '${value}' exists after the migrations but not in schema.prisma`);
     }
   }
 
@@ -398,20 +429,28 @@ export function diffShapes(expected: SchemaShape, actual: SchemaShape): string[]
       else {
         if (w.type !== h.type) problems.push(`column ${name}.${column} is ${w.type} in schema.prisma but ${h.type} after the migrations`);
         if (w.nullable !== h.nullable) {
-          problems.push(`column ${name}.${column} is ${w.nullable ? "optional" : "required"} in schema.prisma but ${h.nullable ? "nullable" : "NOT NULL"} after the migrations`);
+          problems.push(
+            `column ${name}.${column} is ${w.nullable ? "optional" : "required"} in schema.prisma but ${h.nullable ? "nullable" : "NOT NULL"} after the migrations`,
+          );
         }
         if (w.default !== h.default) {
-          problems.push(`column ${name}.${column} defaults to ${w.default ?? "nothing"} in schema.prisma but to ${h.default ?? "nothing"} after the migrations`);
+          problems.push(
+            `column ${name}.${column} defaults to ${w.default ?? "nothing"} in schema.prisma but to ${h.default ?? "nothing"} after the migrations`,
+          );
         }
       }
     }
     if (want.primaryKey.join(",") !== have.primaryKey.join(",")) {
       problems.push(`table ${name} primary key is (${want.primaryKey.join(", ")}) in schema.prisma but (${have.primaryKey.join(", ")}) after the migrations`);
     }
-    for (const index of want.indexes.filter((i) => !have.indexes.includes(i))) problems.push(`table ${name} ${index} is in schema.prisma but no migration creates it`);
-    for (const index of have.indexes.filter((i) => !want.indexes.includes(i))) problems.push(`table ${name} ${index} exists after the migrations but not in schema.prisma`);
-    for (const fk of want.foreignKeys.filter((f) => !have.foreignKeys.includes(f))) problems.push(`table ${name} foreign key ${fk} is in schema.prisma but not after the migrations`);
-    for (const fk of have.foreignKeys.filter((f) => !want.foreignKeys.includes(f))) problems.push(`table ${name} foreign key ${fk} exists after the migrations but not in schema.prisma`);
+    for (const index of want.indexes.filter((i) => !have.indexes.includes(i)))
+      problems.push(`table ${name} ${index} is in schema.prisma but no migration creates it`);
+    for (const index of have.indexes.filter((i) => !want.indexes.includes(i)))
+      problems.push(`table ${name} ${index} exists after the migrations but not in schema.prisma`);
+    for (const fk of want.foreignKeys.filter((f) => !have.foreignKeys.includes(f)))
+      problems.push(`table ${name} foreign key ${fk} is in schema.prisma but not after the migrations`);
+    for (const fk of have.foreignKeys.filter((f) => !want.foreignKeys.includes(f)))
+      problems.push(`table ${name} foreign key ${fk} exists after the migrations but not in schema.prisma`);
   }
   return problems;
 }

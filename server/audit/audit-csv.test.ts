@@ -25,13 +25,20 @@ describe("audit CSV", () => {
     const parsed = Papa.parse<string[]>(text.trimEnd(), { newline: "\r\n" }).data;
     expect(parsed[0]).toEqual([...AUDIT_CSV_COLUMNS]);
     expect(parsed[1]).toEqual([
-      row.at, row.actorEmail, row.action, row.targetKind, row.targetId, row.outcome, row.sourceAddress,
-      'Agent "quoted", with comma', '{"permission":"users:manage"}',
+      row.at,
+      row.actorEmail,
+      row.action,
+      row.targetKind,
+      row.targetId,
+      row.outcome,
+      row.sourceAddress,
+      'Agent "quoted", with comma',
+      '{"permission":"users:manage"}',
     ]);
   });
 
   it("keeps a spreadsheet from running a cell as a formula", () => {
-    const lines = auditCsvLines([{ ...row, userAgent: "=HYPERLINK(\"http://example.invalid\")" }]);
+    const lines = auditCsvLines([{ ...row, userAgent: '=HYPERLINK("http://example.invalid")' }]);
     expect(lines).toContain(`"'=HYPERLINK(""http://example.invalid"")"`);
   });
 });

@@ -5,17 +5,7 @@ import Papa from "papaparse";
 import type { AuditEventRow } from "@/lib/audit/audit-list";
 
 /** The export's columns, in order: the Audit page's, with the details as JSON text. */
-export const AUDIT_CSV_COLUMNS = [
-  "at",
-  "actor",
-  "action",
-  "targetKind",
-  "targetId",
-  "outcome",
-  "sourceAddress",
-  "userAgent",
-  "details",
-] as const;
+export const AUDIT_CSV_COLUMNS = ["at", "actor", "action", "targetKind", "targetId", "outcome", "sourceAddress", "userAgent", "details"] as const;
 
 // A cell starting with = + - @ would run as a formula in a spreadsheet; the user agent and target
 // ids come from requests, so papaparse prefixes such cells with a quote.

@@ -22,7 +22,13 @@ describe("recordAuditEvent", () => {
   });
 
   it("drops undefined details instead of failing on them", async () => {
-    await recordAuditEvent(db, { actor: { name: "system" }, action: "test.details", targetKind: "user", targetId: "x", details: { kept: 1, dropped: undefined } });
+    await recordAuditEvent(db, {
+      actor: { name: "system" },
+      action: "test.details",
+      targetKind: "user",
+      targetId: "x",
+      details: { kept: 1, dropped: undefined },
+    });
     expect((await db.auditEvent.findFirstOrThrow()).details).toEqual({ kept: 1 });
   });
 

@@ -42,10 +42,7 @@ export interface AuditEntry {
  * the transaction of the change when there is one: an action that cannot be recorded does not happen.
  */
 export async function recordAuditEvent(txOrDb: AuditWriter, entry: AuditEntry): Promise<void> {
-  const actor =
-    "user" in entry.actor
-      ? { actorId: entry.actor.user.id, actorEmail: entry.actor.user.email }
-      : { actorId: null, actorEmail: entry.actor.name };
+  const actor = "user" in entry.actor ? { actorId: entry.actor.user.id, actorEmail: entry.actor.user.email } : { actorId: null, actorEmail: entry.actor.name };
   await txOrDb.auditEvent.create({
     data: {
       ...actor,

@@ -19,7 +19,14 @@ describe("listAuditEvents", () => {
   beforeEach(async () => {
     await record([
       { actor: { name: "alice@test.local" }, action: "logs.read", targetKind: "tenant", targetId: "odoo-acme-1" },
-      { actor: { name: "bob@test.local" }, action: "procedure.call", targetKind: "procedure", targetId: "users.list", outcome: "denied", source: { address: "203.0.113.9" } },
+      {
+        actor: { name: "bob@test.local" },
+        action: "procedure.call",
+        targetKind: "procedure",
+        targetId: "users.list",
+        outcome: "denied",
+        source: { address: "203.0.113.9" },
+      },
       { actor: { name: "Alice@Test.Local" }, action: "user.role.change", targetKind: "user", targetId: "u-2" },
       { actor: { name: "bob@test.local" }, action: "logs.read", targetKind: "tenant", targetId: "odoo-globex-2" },
     ]);

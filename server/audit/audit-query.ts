@@ -16,10 +16,7 @@ function whereOf(filter: AuditFilter): Prisma.AuditEventWhereInput {
   if (filter.action) where.push({ action: filter.action });
   if (filter.target) {
     where.push({
-      OR: [
-        { targetKind: { contains: filter.target, mode: "insensitive" } },
-        { targetId: { contains: filter.target, mode: "insensitive" } },
-      ],
+      OR: [{ targetKind: { contains: filter.target, mode: "insensitive" } }, { targetId: { contains: filter.target, mode: "insensitive" } }],
     });
   }
   if (filter.outcome) where.push({ outcome: filter.outcome });
@@ -70,9 +67,7 @@ export async function* streamAuditEvents(db: PrismaClient, filter: AuditFilter):
   let after: { at: Date; id: string } | undefined;
   for (;;) {
     const batch = await db.auditEvent.findMany({
-      where: after
-        ? { AND: [where, { OR: [{ at: { lt: after.at } }, { at: after.at, id: { lt: after.id } }] }] }
-        : where,
+      where: after ? { AND: [where, { OR: [{ at: { lt: after.at } }, { at: after.at, id: { lt: after.id } }] }] } : where,
       orderBy: NEWEST_FIRST,
       take: EXPORT_BATCH,
     });

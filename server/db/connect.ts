@@ -12,9 +12,7 @@ import { AppError } from "../errors/app-error";
 import { oncePerProcess } from "../process-singleton";
 import { PrismaClient } from "./generated/client";
 
-export type DatabaseTarget =
-  | { kind: "pglite"; dataDir: string; label: string }
-  | { kind: "postgres"; url: string; label: string };
+export type DatabaseTarget = { kind: "pglite"; dataDir: string; label: string } | { kind: "postgres"; url: string; label: string };
 
 const IN_MEMORY = "memory://";
 
@@ -39,9 +37,7 @@ export function resolveDatabaseTarget(url: string | undefined, defaultPgliteDir?
   if (/^postgres(ql)?:\/\//.test(value)) {
     return { kind: "postgres", url: value, label: `PostgreSQL at ${hostOf(value)}` };
   }
-  throw new DatabaseConfigError(
-    `DATABASE_URL must be unset, file:DIR (embedded PGlite) or postgres://... (PostgreSQL); got "${redactUrl(value)}"`,
-  );
+  throw new DatabaseConfigError(`DATABASE_URL must be unset, file:DIR (embedded PGlite) or postgres://... (PostgreSQL); got "${redactUrl(value)}"`);
 }
 
 class DatabaseConfigError extends Error {
@@ -134,7 +130,11 @@ export function describeDatabaseError(error: unknown, target?: DatabaseTarget): 
   const at = where ? ` at ${where}` : "";
   const reason = reasonOf(error);
   const wrap = (message: string) => new DatabaseUnavailableError(message, { cause: error });
-  if (/\b(P1001|P1002|P1017|DatabaseNotReachable|ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|ECONNRESET|EAI_AGAIN)\b|Can't reach database|timeout exceeded when trying to connect|Connection terminated/i.test(text)) {
+  if (
+    /\b(P1001|P1002|P1017|DatabaseNotReachable|ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|ECONNRESET|EAI_AGAIN)\b|Can't reach database|timeout exceeded when trying to connect|Connection terminated/i.test(
+      text,
+    )
+  ) {
     return wrap(`Cannot reach the database${at}: ${reason}. Is it running, and is DATABASE_URL right?`);
   }
   if (/\b(P1000|28P01|AuthenticationFailed)\b|password authentication failed|no pg_hba\.conf entry/i.test(text)) {
@@ -160,7 +160,7 @@ export function describeDatabaseError(error: unknown, target?: DatabaseTarget): 
 
 function errorText(error: unknown, depth = 0): string {
   if (depth > 4) return "";
-  if (!(error instanceof Error)) return typeof error === "object" && error ? JSON.stringify(error) ?? "" : String(error);
+  if (!(error instanceof Error)) return typeof error === "object" && error ? (JSON.stringify(error) ?? "") : String(error);
   const parts = [error.message];
   const { code, cause, meta, errors } = error as { code?: unknown; cause?: unknown; meta?: { driverAdapterError?: unknown }; errors?: unknown[] };
   if (typeof code === "string") parts.push(code);
@@ -173,7 +173,10 @@ function errorText(error: unknown, depth = 0): string {
 /** The sentence that says what went wrong: Prisma puts it after a code frame, drivers first. */
 function reasonOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  const lines = message.split("\n").map((line) => line.trim()).filter(Boolean);
+  const lines = message
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
   const isPrismaFrame = lines[0]?.startsWith("Invalid `");
   const line = (isPrismaFrame ? lines.at(-1) : lines[0]) ?? message;
   // Raw queries wrap the driver's words: "Raw query failed. Code: `N/A`. Message: `...`".

@@ -181,14 +181,17 @@ function checkHistory(files: MigrationFile[], records: MigrationRecord[]): void 
 function checksumMatches(file: MigrationFile, recorded: string): boolean {
   if (file.checksum === recorded) return true;
   // Prisma also accepts a checkout whose line endings git converted (CRLF <-> LF).
-  return (
-    migrationChecksum(file.sql.replace(/\r\n/g, "\n")) === recorded ||
-    migrationChecksum(file.sql.replace(/(?<!\r)\n/g, "\r\n")) === recorded
-  );
+  return migrationChecksum(file.sql.replace(/\r\n/g, "\n")) === recorded || migrationChecksum(file.sql.replace(/(?<!\r)\n/g, "\r\n")) === recorded;
 }
 
 function firstLine(text: string): string {
-  return text.split("\n").find((line) => line.trim())?.trim().slice(0, 200) ?? "";
+  return (
+    text
+      .split("\n")
+      .find((line) => line.trim())
+      ?.trim()
+      .slice(0, 200) ?? ""
+  );
 }
 
 function isApplied(record: MigrationRecord): boolean {
@@ -201,10 +204,7 @@ function isApplied(record: MigrationRecord): boolean {
  * file has changed or a failed migration is recorded. Safe to call at every start-up and from
  * several processes at once.
  */
-export async function applyMigrations(
-  target: PrismaClient | PGlite,
-  options: ApplyMigrationsOptions = {},
-): Promise<ApplyMigrationsResult> {
+export async function applyMigrations(target: PrismaClient | PGlite, options: ApplyMigrationsOptions = {}): Promise<ApplyMigrationsResult> {
   const files = await readMigrations(options.migrationsDir);
   const driver = await driverFor(target);
   const log = options.log ?? (() => undefined);
@@ -243,15 +243,9 @@ export async function applyMigrations(
       try {
         await session.exec(file.sql);
       } catch (error) {
-        throw new MigrationError(
-          `Migration ${file.name} failed and was rolled back, nothing of it is applied: ${messageOf(error)}`,
-          { cause: error },
-        );
+        throw new MigrationError(`Migration ${file.name} failed and was rolled back, nothing of it is applied: ${messageOf(error)}`, { cause: error });
       }
-      await session.query(
-        `UPDATE "_prisma_migrations" SET "finished_at" = clock_timestamp(), "applied_steps_count" = 1 WHERE "id" = $1`,
-        [id],
-      );
+      await session.query(`UPDATE "_prisma_migrations" SET "finished_at" = clock_timestamp(), "applied_steps_count" = 1 WHERE "id" = $1`, [id]);
       return true;
     });
     if (appliedNow) result.applied.push(file.name);
@@ -264,9 +258,7 @@ export async function applyMigrations(
 export async function listAppliedMigrations(target: PrismaClient | PGlite): Promise<MigrationRecord[]> {
   const driver = await driverFor(target);
   return driver.transaction(async (session) => {
-    const [exists] = await session.query<{ present: boolean }>(
-      `SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS present`,
-    );
+    const [exists] = await session.query<{ present: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS present`);
     return exists?.present ? appliedRecords(session) : [];
   });
 }

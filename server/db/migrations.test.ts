@@ -10,14 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { closeDb, openDb, resolveDatabaseTarget } from "./connect";
 import type { PrismaClient } from "./generated/client";
-import {
-  applyMigrations,
-  defaultMigrationsDir,
-  listAppliedMigrations,
-  migrationChecksum,
-  MigrationError,
-  readMigrations,
-} from "./migrate";
+import { applyMigrations, defaultMigrationsDir, listAppliedMigrations, migrationChecksum, MigrationError, readMigrations } from "./migrate";
 
 const testDatabaseUrl = process.env.TEST_DATABASE_URL?.trim();
 if (!testDatabaseUrl) {
@@ -176,9 +169,9 @@ describe.each(backends)("migrations on $name", (backend) => {
     await expect(db.auditEvent.update({ where: { id: event.id }, data: { outcome: "success" } })).rejects.toThrow(/append-only/);
     await expect(db.auditEvent.deleteMany({ where: { id: event.id } })).rejects.toThrow(/append-only/);
     await expect(db.$executeRawUnsafe('TRUNCATE "AuditEvent"')).rejects.toThrow(/append-only/);
-    await expect(
-      db.auditEvent.create({ data: { actorEmail: "x", action: "test", targetKind: "t", targetId: "t", outcome: "maybe" } }),
-    ).rejects.toThrow(/AuditEvent_outcome_check/);
+    await expect(db.auditEvent.create({ data: { actorEmail: "x", action: "test", targetKind: "t", targetId: "t", outcome: "maybe" } })).rejects.toThrow(
+      /AuditEvent_outcome_check/,
+    );
 
     // The foreign key's ON DELETE SET NULL is the one update allowed.
     await db.user.delete({ where: { id: user.id } });
@@ -196,9 +189,7 @@ describe.each(backends)("migrations on $name", (backend) => {
 
     const attempt = applyMigrations(db, { migrationsDir: dir });
     await expect(attempt).rejects.toBeInstanceOf(MigrationError);
-    await expect(attempt).rejects.toThrow(
-      new RegExp(`Migration ${first.name} was already applied, but its migration.sql has changed`),
-    );
+    await expect(attempt).rejects.toThrow(new RegExp(`Migration ${first.name} was already applied, but its migration.sql has changed`));
     const names = (await listAppliedMigrations(db)).map((r) => r.migration_name);
     expect(names).not.toContain("29990101000000_pending");
   });
@@ -212,14 +203,9 @@ describe.each(backends)("migrations on $name", (backend) => {
       'ALTER TABLE "Tenant" ADD COLUMN "notes" TEXT;\nCREATE INDEX "Tenant_notes_idx" ON "Tenant"("notes");\n',
     );
     await mkdir(path.join(dir, "29990102000000_broken"));
-    await writeFile(
-      path.join(dir, "29990102000000_broken", "migration.sql"),
-      'CREATE TABLE "HalfDone" ("id" INTEGER);\nSELECT no_such_function();\n',
-    );
+    await writeFile(path.join(dir, "29990102000000_broken", "migration.sql"), 'CREATE TABLE "HalfDone" ("id" INTEGER);\nSELECT no_such_function();\n');
 
-    await expect(applyMigrations(db, { migrationsDir: dir })).rejects.toThrow(
-      /Migration 29990102000000_broken failed and was rolled back/,
-    );
+    await expect(applyMigrations(db, { migrationsDir: dir })).rejects.toThrow(/Migration 29990102000000_broken failed and was rolled back/);
     const names = (await listAppliedMigrations(db)).map((r) => r.migration_name);
     expect(names).toContain("29990101000000_add_notes");
     expect(names).not.toContain("29990102000000_broken");

@@ -64,11 +64,7 @@ const plainAgent = new http.Agent({ keepAlive: true, maxSockets: 64 + env.LOG_MA
  * GET a path from the API server. Resolves with the response once headers arrived with a 2xx
  * status; any other status is read and thrown as a KubeError carrying the API's Status message.
  */
-export async function kubeGet(
-  kubeConfig: KubeConfig,
-  apiPath: string,
-  options: KubeRequestOptions = {},
-): Promise<http.IncomingMessage> {
+export async function kubeGet(kubeConfig: KubeConfig, apiPath: string, options: KubeRequestOptions = {}): Promise<http.IncomingMessage> {
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster) throw new KubeError({ kind: "unreachable", apiMessage: "the kubeconfig has no current cluster" });
   const url = new URL(cluster.server.replace(/\/$/, "") + apiPath);

@@ -34,7 +34,19 @@ const changes: CacheChange[] = [];
 
 async function startSim(kubeconfigPath: string): Promise<{ child: ChildProcess; url: string }> {
   const tsx = path.resolve("node_modules/.bin/tsx");
-  const args = ["sim/main.ts", "--port", "0", "--kubeconfig", kubeconfigPath, "--tenants", "20", "--token", TOKEN, "--bookmark-interval-seconds", String(BOOKMARK_INTERVAL_SECONDS)];
+  const args = [
+    "sim/main.ts",
+    "--port",
+    "0",
+    "--kubeconfig",
+    kubeconfigPath,
+    "--tenants",
+    "20",
+    "--token",
+    TOKEN,
+    "--bookmark-interval-seconds",
+    String(BOOKMARK_INTERVAL_SECONDS),
+  ];
   const child = spawn(tsx, args, {
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -87,7 +99,9 @@ async function startGoneProxy(target: string): Promise<GoneProxy> {
       goneAnswered.add(url.pathname);
       res.writeHead(200, { "Content-Type": "application/json" });
       const rv = url.searchParams.get("resourceVersion");
-      res.end(`${JSON.stringify({ type: "ERROR", object: { kind: "Status", apiVersion: "v1", status: "Failure", reason: "Expired", code: 410, message: `too old resource version: ${rv} (${Number(rv) + 1})` } })}\n`);
+      res.end(
+        `${JSON.stringify({ type: "ERROR", object: { kind: "Status", apiVersion: "v1", status: "Failure", reason: "Expired", code: 410, message: `too old resource version: ${rv} (${Number(rv) + 1})` } })}\n`,
+      );
       return;
     }
     if (expiring && !isWatch && goneAnswered.has(url.pathname)) listsSinceExpiry.add(url.pathname);
@@ -200,7 +214,12 @@ describe("cluster cache against the simulator", () => {
 
     expect(cache.count("namespaces")).toBeGreaterThanOrEqual(20);
     expect(cache.count("deployments")).toBeGreaterThanOrEqual(20);
-    expect(cache.freshness().filter((f) => f.kind !== "volume-stats").every((f) => f.synced && !f.stale)).toBe(true);
+    expect(
+      cache
+        .freshness()
+        .filter((f) => f.kind !== "volume-stats")
+        .every((f) => f.synced && !f.stale),
+    ).toBe(true);
     const summaries = directory.summaries();
     expect(summaries.length).toBeGreaterThan(0);
     expect(summaries.some((s) => s.health === "healthy")).toBe(true);
@@ -273,13 +292,9 @@ describe("cluster cache against the simulator", () => {
     const deploymentOf = () => cache.listForTenant("deployments", tenant.id)[0];
     expect(deploymentOf()?.spec.replicas).toBe(1);
 
-    await simCall("POST", "/_sim/watches/stall", { seconds: 3 * SILENCE_MS / 1000 });
+    await simCall("POST", "/_sim/watches/stall", { seconds: (3 * SILENCE_MS) / 1000 });
     const stallAnsweredAt = Date.now();
-    const stale = await waitFor(
-      "the deployments feed stale",
-      () => cache.freshness().find((f) => f.kind === "deployments" && f.stale),
-      SILENCE_MS + 2_000,
-    );
+    const stale = await waitFor("the deployments feed stale", () => cache.freshness().find((f) => f.kind === "deployments" && f.stale), SILENCE_MS + 2_000);
     // Stale as soon as the silence passed the timeout, dated from the last event or bookmark
     // (before the stall began), and said in words.
     expect(Date.now() - stallAnsweredAt).toBeLessThan(SILENCE_MS + 2_000);
@@ -293,7 +308,10 @@ describe("cluster cache against the simulator", () => {
     await waitFor("all feeds fresh after the stall", () => cache.freshness().every((f) => !f.stale), 30_000);
     await waitFor("the scale-down in the cache", () => deploymentOf()?.spec.replicas === 0, 10_000);
     await waitFor("stopped", () => directory.summary(tenant.id)?.health === "stopped", 20_000);
-    const direct = await simCall<{ items: { metadata: { namespace: string; name: string }; spec: { replicas: number } }[] }>("GET", "/apis/apps/v1/deployments");
+    const direct = await simCall<{ items: { metadata: { namespace: string; name: string }; spec: { replicas: number } }[] }>(
+      "GET",
+      "/apis/apps/v1/deployments",
+    );
     const replicasIn = (items: { metadata: { namespace?: string; name: string }; spec: { replicas: number } }[]) =>
       Object.fromEntries(items.map((d) => [`${d.metadata.namespace}/${d.metadata.name}`, d.spec.replicas]));
     expect(replicasIn(cache.list("deployments"))).toEqual(replicasIn(direct.items));
@@ -304,7 +322,15 @@ describe("cluster cache against the simulator", () => {
     await simCall("POST", "/_sim/faults", { refuseForSeconds: 3 });
     const down = await waitFor("stale while refused", () => cache.freshness().find((f) => f.stale && f.error?.includes("unreachable")), 5_000);
     expect(Date.parse(down.staleSince!)).toBeLessThanOrEqual(Date.now());
-    await waitFor("fresh once the API is back", () => cache.freshness().filter((f) => f.kind !== "volume-stats").every((f) => !f.stale), 25_000);
+    await waitFor(
+      "fresh once the API is back",
+      () =>
+        cache
+          .freshness()
+          .filter((f) => f.kind !== "volume-stats")
+          .every((f) => !f.stale),
+      25_000,
+    );
     expect(cache.isWarm()).toBe(true);
   }, 60_000);
 });

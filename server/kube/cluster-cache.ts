@@ -116,11 +116,10 @@ export class ClusterCache extends ClusterStore implements ClusterSource {
     const worker = async () => {
       for (let node = queue.shift(); node !== undefined; node = queue.shift()) {
         try {
-          const summary = await kubeGetJson<KubeletSummary>(
-            this.options.kubeConfig,
-            `/api/v1/nodes/${encodeURIComponent(node)}/proxy/stats/summary`,
-            { signal, timeoutMs: 10_000 },
-          );
+          const summary = await kubeGetJson<KubeletSummary>(this.options.kubeConfig, `/api/v1/nodes/${encodeURIComponent(node)}/proxy/stats/summary`, {
+            signal,
+            timeoutMs: 10_000,
+          });
           usages.push(...volumeUsageFromSummary(summary));
           reached += 1;
         } catch (error) {

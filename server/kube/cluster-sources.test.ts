@@ -24,7 +24,9 @@ describe("ClusterSources", () => {
         userMessage: 'Tenant acme runs in cluster "eu-2", which this portal is not connected to.',
       }),
     );
-    expect(() => sources.get("eu-2")).toThrow(expect.objectContaining({ code: "NOT_FOUND", userMessage: 'The portal is not connected to a cluster named "eu-2".' }));
+    expect(() => sources.get("eu-2")).toThrow(
+      expect.objectContaining({ code: "NOT_FOUND", userMessage: 'The portal is not connected to a cluster named "eu-2".' }),
+    );
   });
 
   it("refuses two clusters under one name", () => {

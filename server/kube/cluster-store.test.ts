@@ -48,7 +48,11 @@ describe("ClusterStore", () => {
     const s = store();
     const pod = raw("pods");
     const jobPod = (phase: string) =>
-      slimmers.pods({ ...pod, metadata: { ...pod.metadata, name: "odoo-backup-1-abcde", ownerReferences: [{ kind: "Job", name: "odoo-backup-1", uid: "j" }] }, status: { ...pod.status, phase } });
+      slimmers.pods({
+        ...pod,
+        metadata: { ...pod.metadata, name: "odoo-backup-1-abcde", ownerReferences: [{ kind: "Job", name: "odoo-backup-1", uid: "j" }] },
+        status: { ...pod.status, phase },
+      });
     s.apply("pods", { type: "sync", items: [slimmers.pods(pod), jobPod("Succeeded")], resourceVersion: "1" });
     expect(s.list("pods").map((p) => p.metadata.name)).toEqual([pod.metadata.name]);
     s.apply("pods", { type: "added", object: jobPod("Running"), resourceVersion: "2" });
@@ -63,7 +67,11 @@ describe("ClusterStore", () => {
     s.onChange((change) => seen.push(change));
     const pod = raw("pods");
     for (let rv = 10; rv < 20; rv++) {
-      s.apply("pods", { type: "modified", object: slimmers.pods({ ...pod, metadata: { ...pod.metadata, resourceVersion: String(rv) } }), resourceVersion: String(rv) });
+      s.apply("pods", {
+        type: "modified",
+        object: slimmers.pods({ ...pod, metadata: { ...pod.metadata, resourceVersion: String(rv) } }),
+        resourceVersion: String(rv),
+      });
     }
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(seen).toEqual([{ kind: "pods", namespace: "tenant-indexme", name: pod.metadata.name, tenantId: fixture.record.id }]);
@@ -77,7 +85,11 @@ describe("ClusterStore", () => {
     const error = new KubeError({ kind: "unreachable" });
     s.apply("pods", { type: "error", error, retryInMs: 100 }, Date.parse("2026-11-23T10:01:00Z"));
     s.apply("pods", { type: "error", error, retryInMs: 200 }, Date.parse("2026-11-23T10:02:00Z"));
-    expect(s.freshness().find((f) => f.kind === "pods")).toMatchObject({ stale: true, staleSince: "2026-11-23T10:01:00.000Z", error: "Kubernetes API unreachable" });
+    expect(s.freshness().find((f) => f.kind === "pods")).toMatchObject({
+      stale: true,
+      staleSince: "2026-11-23T10:01:00.000Z",
+      error: "Kubernetes API unreachable",
+    });
     s.apply("pods", { type: "connected", resourceVersion: "1" });
     expect(s.freshness().find((f) => f.kind === "pods")).toMatchObject({ stale: false, staleSince: undefined, error: undefined });
   });
@@ -198,7 +210,10 @@ describe("ClusterStore", () => {
     it("unlabelled objects follow their namespace to another tenant, and lose it with the namespace", () => {
       const s = store();
       const namespace = slimmers.namespaces(raw("namespaces"));
-      const relabelled = (tenantId: string) => ({ ...namespace, metadata: { ...namespace.metadata, labels: { ...namespace.metadata.labels, [TENANT_LABEL]: tenantId } } });
+      const relabelled = (tenantId: string) => ({
+        ...namespace,
+        metadata: { ...namespace.metadata, labels: { ...namespace.metadata.labels, [TENANT_LABEL]: tenantId } },
+      });
       // Two unlabelled pods and a labelled one in the same namespace.
       s.apply("pods", { type: "sync", items: [podNamed("a", {}), podNamed("b", {}), podNamed("own")], resourceVersion: "1" });
       expect(byTenant(s)).toEqual(["own"]);
@@ -255,7 +270,9 @@ describe("ClusterStore", () => {
       s.apply("persistentvolumeclaims", { type: "sync", items: [pvc], resourceVersion: "1" });
       s.flushChanges();
       seen.length = 0;
-      s.setVolumeUsage([{ namespace: ns, pvc: pvc.metadata.name, usedBytes: 1, capacityBytes: 10, observedAt: "2026-11-23T10:00:00Z" }], { replaceMissing: true });
+      s.setVolumeUsage([{ namespace: ns, pvc: pvc.metadata.name, usedBytes: 1, capacityBytes: 10, observedAt: "2026-11-23T10:00:00Z" }], {
+        replaceMissing: true,
+      });
       s.flushChanges();
       expect(seen).toEqual([{ kind: "volume-stats", namespace: ns, name: pvc.metadata.name, tenantId: tenant }]);
     });

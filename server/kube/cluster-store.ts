@@ -13,8 +13,6 @@ import type { WatchEvent } from "./watch-stream";
 import type { FeedFreshness, FeedName } from "@/lib/cluster/views";
 export type { FeedFreshness, FeedName };
 
-
-
 export interface CacheChange {
   kind: FeedName;
   /** "*" for feed-wide changes (freshness flips, full relists). */
@@ -22,7 +20,6 @@ export interface CacheChange {
   namespace?: string;
   tenantId?: string;
 }
-
 
 export interface VolumeUsage {
   namespace: string;
@@ -113,7 +110,12 @@ export class ClusterStore implements ClusterReads {
       this.volumes.set(key, usage);
       // Only a change visible at the displayed precision (0.1%) is worth recomputing a tenant for.
       if (!before || percentTenths(before) !== percentTenths(usage)) {
-        this.queueChange({ kind: "volume-stats", namespace: usage.namespace, name: usage.pvc, tenantId: this.namespaceTenant.get(usage.namespace) ?? this.tenantOfPvc(key) });
+        this.queueChange({
+          kind: "volume-stats",
+          namespace: usage.namespace,
+          name: usage.pvc,
+          tenantId: this.namespaceTenant.get(usage.namespace) ?? this.tenantOfPvc(key),
+        });
       }
     }
     if (options.replaceMissing) {

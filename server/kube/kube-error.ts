@@ -5,17 +5,7 @@ import "server-only";
  * Status.reason/message, and a sentence an operator can act on. Callers never see a bare 500.
  */
 export type KubeErrorKind =
-  | "unreachable"
-  | "timeout"
-  | "unauthorized"
-  | "forbidden"
-  | "not-found"
-  | "gone"
-  | "throttled"
-  | "unavailable"
-  | "server"
-  | "bad-response"
-  | "stalled";
+  "unreachable" | "timeout" | "unauthorized" | "forbidden" | "not-found" | "gone" | "throttled" | "unavailable" | "server" | "bad-response" | "stalled";
 
 export interface KubeErrorInit {
   kind: KubeErrorKind;
@@ -106,14 +96,9 @@ function kindForStatus(status: number): KubeErrorKind {
 }
 
 /** Builds the error from an HTTP answer whose body is (usually) a `kind: Status` object. */
-export function kubeErrorFromStatus(
-  status: number,
-  body: unknown,
-  opts: { retryAfter?: string | null; path?: string } = {},
-): KubeError {
+export function kubeErrorFromStatus(status: number, body: unknown, opts: { retryAfter?: string | null; path?: string } = {}): KubeError {
   const statusObject = isStatusObject(body) ? body : undefined;
-  const retryAfterSeconds =
-    parseRetryAfter(opts.retryAfter) ?? statusObject?.details?.retryAfterSeconds ?? undefined;
+  const retryAfterSeconds = parseRetryAfter(opts.retryAfter) ?? statusObject?.details?.retryAfterSeconds ?? undefined;
   const code = statusObject?.code && statusObject.code >= 400 ? statusObject.code : status;
   return new KubeError({
     kind: kindForStatus(code),

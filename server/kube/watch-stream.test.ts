@@ -147,7 +147,9 @@ describe("listAndWatch", () => {
     const { kubeConfig } = await fakeApi((url, res) => {
       lists++;
       if (lists === 1) {
-        res.writeHead(403).end(JSON.stringify(status(403, "Forbidden", 'pods is forbidden: User "system:serviceaccount:fleet:portal" cannot list resource "pods"')));
+        res
+          .writeHead(403)
+          .end(JSON.stringify(status(403, "Forbidden", 'pods is forbidden: User "system:serviceaccount:fleet:portal" cannot list resource "pods"')));
         return;
       }
       if (url.searchParams.get("watch") !== "true") list(res, [], "10");

@@ -156,8 +156,7 @@ export async function* listAndWatch<T>(options: ListWatchOptions<T>): AsyncGener
         yield { type: "error", error, retryInMs: 0 };
         continue;
       }
-      const retryInMs =
-        error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : backoffDelay(failures, backoff);
+      const retryInMs = error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : backoffDelay(failures, backoff);
       failures += 1;
       yield { type: "error", error, retryInMs };
       await abortableSleep(retryInMs, signal);
@@ -232,4 +231,3 @@ async function* readLines(stream: AsyncIterable<Buffer | string>): AsyncGenerato
   }
   if (buffered) yield buffered;
 }
-

@@ -44,7 +44,10 @@ describe("EventQueue", () => {
     queue.pushStatus({ type: "status", state: "reconnecting", message: "lost" });
     const events = await take(queue, 2);
     expect(Date.now() - started).toBeLessThan(1_000);
-    expect(events).toEqual([{ type: "lines", lines: lines(0, 2) }, { type: "status", state: "reconnecting", message: "lost" }]);
+    expect(events).toEqual([
+      { type: "lines", lines: lines(0, 2) },
+      { type: "status", state: "reconnecting", message: "lost" },
+    ]);
   });
 
   it("stops when the signal aborts", async () => {

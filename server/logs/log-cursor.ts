@@ -66,4 +66,3 @@ export function comparePosition(a: { sortKey: string; n: number }, b: { sortKey:
   if (a.sortKey !== b.sortKey) return a.sortKey < b.sortKey ? -1 : 1;
   return a.n - b.n;
 }
-

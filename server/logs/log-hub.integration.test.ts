@@ -104,7 +104,10 @@ beforeAll(async () => {
   let pod: string | undefined;
   const started = Date.now();
   while (!pod && Date.now() - started < 30_000) {
-    const pods = await kubeGetJson<{ items: { metadata: { name: string }; status?: { phase?: string } }[] }>(kubeConfig, `/api/v1/namespaces/${namespace}/pods`);
+    const pods = await kubeGetJson<{ items: { metadata: { name: string }; status?: { phase?: string } }[] }>(
+      kubeConfig,
+      `/api/v1/namespaces/${namespace}/pods`,
+    );
     pod = pods.items.find((p) => p.status?.phase === "Running" && !p.metadata.name.includes("backup"))?.metadata.name;
     if (!pod) await sleep(250);
   }
@@ -189,7 +192,11 @@ describe("log hub against the simulator", () => {
 
     const missing = view(hub, { single: true, containers: () => [{ ref: { ...target, pod: "no-such-pod" }, hasPrevious: false }] }, { follow: true });
     await Promise.race([missing.done, sleep(10_000)]);
-    expect(missing.events.at(-1)?.event).toEqual({ type: "status", state: "ended", message: `Pod no-such-pod does not exist (any more) in ${target.namespace}.` });
+    expect(missing.events.at(-1)?.event).toEqual({
+      type: "status",
+      state: "ended",
+      message: `Pod no-such-pod does not exist (any more) in ${target.namespace}.`,
+    });
     hub.close();
   }, 60_000);
 
@@ -201,10 +208,9 @@ describe("log hub against the simulator", () => {
     let pod: string | undefined;
     const deadline = Date.now() + 30_000;
     while (!pod && Date.now() < deadline) {
-      const pods = await kubeGetJson<{ items: { metadata: { name: string }; status?: { containerStatuses?: { state?: { waiting?: { reason?: string } } }[] } }[] }>(
-        kubeConfig,
-        `/api/v1/namespaces/${namespace}/pods`,
-      );
+      const pods = await kubeGetJson<{
+        items: { metadata: { name: string }; status?: { containerStatuses?: { state?: { waiting?: { reason?: string } } }[] } }[];
+      }>(kubeConfig, `/api/v1/namespaces/${namespace}/pods`);
       pod = pods.items.find((p) => /ImagePull|ErrImage/.test(p.status?.containerStatuses?.[0]?.state?.waiting?.reason ?? ""))?.metadata.name;
       if (!pod) await sleep(250);
     }

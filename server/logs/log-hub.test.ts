@@ -86,7 +86,10 @@ class FakeCluster implements LogSource {
     })();
   };
 
-  read = (ref: ContainerRef, options: { tailLines?: number; sinceTime?: string; resumeFrom?: { sortKey: string; count: number } }): AsyncIterable<UpstreamEvent> => {
+  read = (
+    ref: ContainerRef,
+    options: { tailLines?: number; sinceTime?: string; resumeFrom?: { sortKey: string; count: number } },
+  ): AsyncIterable<UpstreamEvent> => {
     this.readCalls += 1;
     const raws = (this.logs.get(`${ref.pod}/${ref.container}`) ?? []).map((raw) => parseKubeletLine(raw)!);
     return (async function* () {

@@ -86,7 +86,14 @@ describe("overlap removal on resume", () => {
   });
 
   it("keeps identical lines at the cursor's timestamp that were not seen yet", () => {
-    const filter = new OverlapFilter({ sortKey: normalizeTimestamp(T1)!, count: 2, textCounts: new Map([["x", 1], ["y", 1]]) });
+    const filter = new OverlapFilter({
+      sortKey: normalizeTimestamp(T1)!,
+      count: 2,
+      textCounts: new Map([
+        ["x", 1],
+        ["y", 1],
+      ]),
+    });
     expect(log.map((line) => filter.accept(line))).toEqual([false, false, false, true, true, true]);
   });
 

@@ -49,12 +49,20 @@ describe("log service over a cluster source", () => {
 
   it("reads a container's log through the cluster's hub and records the access", async () => {
     const actor = await db.user.create({ data: { email: "operator@test.local", name: "operator", role: "operator" } });
-    const opened = await openLogStream(services, actor, { tenantId: tenant.record.id, pod: pod.name, container: "odoo", follow: false }, "download", new AbortController().signal);
+    const opened = await openLogStream(
+      services,
+      actor,
+      { tenantId: tenant.record.id, pod: pod.name, container: "odoo", follow: false },
+      "download",
+      new AbortController().signal,
+    );
     const events = await readAll(opened.events);
     const lines = events.flatMap((event) => (event.type === "lines" ? event.lines.map((line) => line.text) : []));
     expect(lines).toEqual(["Odoo starting", "HTTP service running"]);
     expect(opened.databaseName).toBe("logs-service");
-    expect(await db.auditEvent.findMany()).toMatchObject([{ action: "logs.read", actorId: actor.id, targetId: tenant.record.id, details: { via: "download" } }]);
+    expect(await db.auditEvent.findMany()).toMatchObject([
+      { action: "logs.read", actorId: actor.id, targetId: tenant.record.id, details: { via: "download" } },
+    ]);
   });
 
   it("ends at once, saying so, for a pod the tenant's cluster does not have", async () => {

@@ -119,7 +119,13 @@ export async function openLogStream(
       databaseName: scope.databaseName,
       pod: request.pod ?? null,
       container: request.container ?? null,
-      options: { follow: request.follow, previous: request.previous ?? false, tailLines: request.tailLines, sinceSeconds: request.sinceSeconds, sinceTime: request.sinceTime },
+      options: {
+        follow: request.follow,
+        previous: request.previous ?? false,
+        tailLines: request.tailLines,
+        sinceSeconds: request.sinceSeconds,
+        sinceTime: request.sinceTime,
+      },
       resumed: Boolean(request.lastEventId),
     },
   });

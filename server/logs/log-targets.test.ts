@@ -2,8 +2,24 @@ import { describe, expect, it } from "vitest";
 import type { ContainerStatus, PodObject } from "@/server/kube/kinds/pod";
 import { podLogTargets } from "./log-targets";
 
-const meta = (name: string, created: string) => ({ name, namespace: "tenant-a", uid: name, resourceVersion: "1", creationTimestamp: created, labels: {}, annotations: {}, ownerReferences: [] });
-const status = (name: string, extra: Partial<ContainerStatus>): ContainerStatus => ({ name, ready: false, restartCount: 0, state: {}, lastState: {}, ...extra });
+const meta = (name: string, created: string) => ({
+  name,
+  namespace: "tenant-a",
+  uid: name,
+  resourceVersion: "1",
+  creationTimestamp: created,
+  labels: {},
+  annotations: {},
+  ownerReferences: [],
+});
+const status = (name: string, extra: Partial<ContainerStatus>): ContainerStatus => ({
+  name,
+  ready: false,
+  restartCount: 0,
+  state: {},
+  lastState: {},
+  ...extra,
+});
 
 function pod(name: string, created: string, extra: Partial<PodObject["status"]> = {}): PodObject {
   return {
@@ -49,11 +65,27 @@ describe("podLogTargets", () => {
   it("marks a sidecar, still listed as an init container so that a pod's default stays its own container", () => {
     const withSidecar = pod("odoo-d", "2026-11-23T10:00:00Z", {
       containerStatuses: [status("odoo", { state: { running: {} } })],
-      initContainerStatuses: [status("log-shipper", { ready: true, started: true, restartCount: 1, state: { running: {} }, lastState: { terminated: { reason: "Error", exitCode: 1 } } })],
+      initContainerStatuses: [
+        status("log-shipper", {
+          ready: true,
+          started: true,
+          restartCount: 1,
+          state: { running: {} },
+          lastState: { terminated: { reason: "Error", exitCode: 1 } },
+        }),
+      ],
     });
     withSidecar.spec = { ...withSidecar.spec, initContainers: [{ name: "log-shipper", image: "fluent-bit:3.1", resources: {}, restartPolicy: "Always" }] };
     expect(podLogTargets([withSidecar])[0].containers).toEqual([
-      { name: "log-shipper", init: true, sidecar: true, restartCount: 1, state: "Running", hasPrevious: true, lastTermination: { reason: "Error", exitCode: 1 } },
+      {
+        name: "log-shipper",
+        init: true,
+        sidecar: true,
+        restartCount: 1,
+        state: "Running",
+        hasPrevious: true,
+        lastTermination: { reason: "Error", exitCode: 1 },
+      },
       { name: "odoo", init: false, restartCount: 0, state: "Running", hasPrevious: false },
     ]);
   });

@@ -258,7 +258,9 @@ export class LogViewSession {
         const position = this.cursor.positions.get(feed.key);
         return this.history(
           feed,
-          position ? { after: position, tailLines: this.options.maxTailLines } : { sinceTime: start, sinceKey: normalizeTimestamp(start ?? ""), tailLines: this.options.maxTailLines },
+          position
+            ? { after: position, tailLines: this.options.maxTailLines }
+            : { sinceTime: start, sinceKey: normalizeTimestamp(start ?? ""), tailLines: this.options.maxTailLines },
         );
       }),
     );
@@ -450,7 +452,8 @@ export class LogViewSession {
     this.deliverHistory(this.resumed ? merged : merged.slice(-tail));
     if (failure && merged.length === 0) this.queue.pushStatus({ type: "status", state: "error", message: failure });
     else if (this.selection.single && endings.length > 0 && merged.length === 0) this.queue.pushStatus({ type: "status", state: "ended", message: endings[0] });
-    else if (containers.length === 0 && this.view.previous) this.queue.pushStatus({ type: "status", state: "ended", message: "No container here has restarted, so there is no previous log." });
+    else if (containers.length === 0 && this.view.previous)
+      this.queue.pushStatus({ type: "status", state: "ended", message: "No container here has restarted, so there is no previous log." });
     else this.queue.pushStatus({ type: "status", state: "ended", message: failure });
     this.queue.close();
   }
@@ -506,4 +509,3 @@ async function mapLimit<T, R>(items: T[], limit: number, work: (item: T) => Prom
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
-

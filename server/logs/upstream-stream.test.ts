@@ -27,7 +27,8 @@ class FakeKubelet {
       const url = new URL(request.url ?? "/", "http://x");
       if (!this.podExists) return this.status(response, 404, "NotFound", `pods "p" not found`);
       this.requests.push(url.searchParams);
-      if (url.searchParams.get("previous") === "true") return this.status(response, 400, "BadRequest", `previous terminated container "c" in pod "p" not found`);
+      if (url.searchParams.get("previous") === "true")
+        return this.status(response, 400, "BadRequest", `previous terminated container "c" in pod "p" not found`);
       const since = url.searchParams.get("sinceTime");
       let selected = since ? this.lines.filter((line) => line.slice(0, 19) >= since.slice(0, 19)) : this.lines;
       const tail = url.searchParams.get("tailLines");
@@ -92,7 +93,11 @@ const TUNING: UpstreamTuning = {
 
 const slimmers = createSlimmers({ labelKeys: [] });
 function slimPod(resourceVersion: string, phase: string): PodObject {
-  return slimmers.pods({ metadata: { name: "p", namespace: "ns", resourceVersion }, spec: { containers: [{ name: "c", image: "odoo:17.0" }] }, status: { phase } });
+  return slimmers.pods({
+    metadata: { name: "p", namespace: "ns", resourceVersion },
+    spec: { containers: [{ name: "c", image: "odoo:17.0" }] },
+    status: { phase },
+  });
 }
 
 let kubelet: FakeKubelet;
@@ -140,12 +145,7 @@ describe("streamContainerLog", () => {
     const abort = new AbortController();
     const events = streamContainerLog(cluster, ref, { follow: true, tailLines: 10 }, abort.signal, TUNING);
     const first = await collect(events, (lines) => lines.length === 4);
-    expect(first.lines.map((l) => l.id)).toEqual([
-      "2026-11-23T10:00:00.5Z#p/c#0",
-      `${ts}#p/c#0`,
-      `${ts}#p/c#1`,
-      `${ts}#p/c#2`,
-    ]);
+    expect(first.lines.map((l) => l.id)).toEqual(["2026-11-23T10:00:00.5Z#p/c#0", `${ts}#p/c#0`, `${ts}#p/c#1`, `${ts}#p/c#2`]);
     // The connection breaks in the middle of the next line; that line is written again in full.
     kubelet.lines.push(`${ts} same`);
     kubelet.breakMidLine(`${ts} sa`);

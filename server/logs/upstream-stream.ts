@@ -34,9 +34,7 @@ export interface UpstreamReadOptions extends LogReadOptions {
   resumeFrom?: ResumeCursor;
 }
 
-export type UpstreamEvent =
-  | { type: "lines"; lines: LogLine[] }
-  | { type: "status"; state: LogStreamState; message?: string };
+export type UpstreamEvent = { type: "lines"; lines: LogLine[] } | { type: "status"; state: LogStreamState; message?: string };
 
 export interface UpstreamTuning {
   backoff: { initialMs: number; maxMs: number };
@@ -182,7 +180,12 @@ export async function* streamContainerLog(
     live = false;
     // A container that has not started yet is not a lost connection: say what it waits for.
     if (waitingFor) yield { type: "status", state: "connecting", message: `Waiting for the container to start (${waitingFor}).` };
-    else yield { type: "status", state: "reconnecting", message: failures > 0 ? "Connection to the cluster lost; reconnecting…" : "Log stream closed; reconnecting…" };
+    else
+      yield {
+        type: "status",
+        state: "reconnecting",
+        message: failures > 0 ? "Connection to the cluster lost; reconnecting…" : "Log stream closed; reconnecting…",
+      };
     const attempts = failures + quickEnds;
     const delay = attempts === 0 ? 0 : Math.min(tuning.backoff.maxMs, tuning.backoff.initialMs * 2 ** (attempts - 1));
     await abortableSleep(delay, signal);
@@ -199,7 +202,8 @@ export function containerLogSource(source: ClusterSource, tuning: UpstreamTuning
   };
   return {
     follow: (ref: ContainerRef, sinceTime: string, signal: AbortSignal) => streamContainerLog(cluster, ref, { follow: true, sinceTime }, signal, tuning),
-    read: (ref: ContainerRef, options: UpstreamReadOptions, signal: AbortSignal) => streamContainerLog(cluster, ref, { ...options, follow: false }, signal, tuning),
+    read: (ref: ContainerRef, options: UpstreamReadOptions, signal: AbortSignal) =>
+      streamContainerLog(cluster, ref, { ...options, follow: false }, signal, tuning),
   };
 }
 
@@ -211,7 +215,13 @@ const SETTLE_POLL_MS = 100;
  * watch delivers the pod's new status, and a closed connection ends one the same way: after a
  * clean end the cache is given up to `settleMs` to change the pod, and its new state decides.
  */
-async function podEnding(cluster: UpstreamCluster, ref: ContainerRef, signal: AbortSignal, endedCleanly: boolean, settleMs: number): Promise<string | undefined> {
+async function podEnding(
+  cluster: UpstreamCluster,
+  ref: ContainerRef,
+  signal: AbortSignal,
+  endedCleanly: boolean,
+  settleMs: number,
+): Promise<string | undefined> {
   const seen = cluster.lookupPod(ref.namespace, ref.pod);
   const ending = explainEnding(seen, ref, endedCleanly);
   if (ending !== undefined || !seen || !endedCleanly) return ending;

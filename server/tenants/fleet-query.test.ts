@@ -28,7 +28,13 @@ function tenant(n: number, overrides: Partial<TenantSummary> = {}): TenantSummar
   };
 }
 
-const crash: Problem = { kind: "crash-loop", severity: "critical", title: "Odoo keeps crashing (CrashLoopBackOff, 5 restarts)", detail: "", since: "2026-11-23T09:00:00Z" };
+const crash: Problem = {
+  kind: "crash-loop",
+  severity: "critical",
+  title: "Odoo keeps crashing (CrashLoopBackOff, 5 restarts)",
+  detail: "",
+  since: "2026-11-23T09:00:00Z",
+};
 const backup: Problem = { kind: "backup-failed", severity: "warning", title: "Backup job failed", detail: "", since: "2026-11-22T02:05:00Z" };
 
 const fleet: TenantSummary[] = [
@@ -99,7 +105,15 @@ describe("summarizeFleet", () => {
   it("counts by health and lists attention, critical first, with orphans", () => {
     const summary = summarizeFleet({
       summaries: fleet,
-      orphans: [{ namespace: "tenant-old", name: "odoo-old-12345678", kind: "Deployment", instanceId: "deadbeef-0000-4000-8000-000000000000", since: "2026-10-01T00:00:00Z" }],
+      orphans: [
+        {
+          namespace: "tenant-old",
+          name: "odoo-old-12345678",
+          kind: "Deployment",
+          instanceId: "deadbeef-0000-4000-8000-000000000000",
+          since: "2026-10-01T00:00:00Z",
+        },
+      ],
       storagePressure: [],
       freshness: [],
       now: new Date("2026-11-23T12:00:00Z"),
@@ -113,7 +127,11 @@ describe("summarizeFleet", () => {
 
 describe("list rows", () => {
   it("carry each problem briefly (kind, severity, title, since); details stay on the tenant page", () => {
-    const detailed: Problem = { ...crash, detail: "Last exit: Error (exit code 1).", objectRef: { kind: "Pod", namespace: "tenant-acme", name: "odoo-acme-x" } };
+    const detailed: Problem = {
+      ...crash,
+      detail: "Last exit: Error (exit code 1).",
+      objectRef: { kind: "Pod", namespace: "tenant-acme", name: "odoo-acme-x" },
+    };
     const result = queryTenants([tenant(1, { health: "down", problems: [detailed] })], { page: 1, pageSize: 25 });
     expect(result.items[0].problems).toEqual([{ kind: "crash-loop", severity: "critical", title: crash.title, since: crash.since }]);
   });

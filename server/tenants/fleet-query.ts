@@ -37,9 +37,7 @@ const searchText = new WeakMap<TenantSummary, string>();
 function haystack(summary: TenantSummary): string {
   let text = searchText.get(summary);
   if (text === undefined) {
-    text = [summary.name, summary.databaseName, summary.customerId, summary.customerEmail, summary.id, summary.id.replace(/-/g, "")]
-      .join("\n")
-      .toLowerCase();
+    text = [summary.name, summary.databaseName, summary.customerId, summary.customerEmail, summary.id, summary.id.replace(/-/g, "")].join("\n").toLowerCase();
     searchText.set(summary, text);
   }
   return text;

@@ -108,7 +108,9 @@ describe("tenant health, one demo problem at a time", () => {
 
   it("volume at 97% is critical", () => {
     const summary = summarize(tenantFixture("fuller"), (store) =>
-      store.setVolumeUsage([{ namespace: "tenant-fuller", pvc: "odoo-filestore", usedBytes: 97, capacityBytes: 100, observedAt: NOW.toISOString() }], { replaceMissing: true }),
+      store.setVolumeUsage([{ namespace: "tenant-fuller", pvc: "odoo-filestore", usedBytes: 97, capacityBytes: 100, observedAt: NOW.toISOString() }], {
+        replaceMissing: true,
+      }),
     );
     expect(summary.problems[0].severity).toBe("critical");
   });
@@ -144,7 +146,9 @@ describe("tenant health, one demo problem at a time", () => {
   it("crash loop in a sidecar: down, although kubectl words it Init:CrashLoopBackOff, not still starting", () => {
     const sidecarCrashing: PodState = (pod) => {
       pod.spec.initContainers = [{ name: "log-shipper", image: "fluent-bit:3.1", restartPolicy: "Always" }];
-      pod.status.conditions = pod.status.conditions.map((c: Raw) => (c.type === "Ready" ? { ...c, status: "False", lastTransitionTime: "2026-11-23T11:20:00Z" } : c));
+      pod.status.conditions = pod.status.conditions.map((c: Raw) =>
+        c.type === "Ready" ? { ...c, status: "False", lastTransitionTime: "2026-11-23T11:20:00Z" } : c,
+      );
       pod.status.initContainerStatuses = [
         {
           name: "log-shipper",
@@ -174,7 +178,9 @@ describe("tenant health, one demo problem at a time", () => {
         { name: "log-shipper", ready: true, started: true, restartCount: 0, state: { running: {} }, lastState: {} },
         { name: "migrate", ready: false, started: true, restartCount: 0, state: { running: {} }, lastState: {} },
       ];
-      pod.status.containerStatuses = [{ name: "odoo", ready: false, started: false, restartCount: 0, state: { waiting: { reason: "PodInitializing" } }, lastState: {} }];
+      pod.status.containerStatuses = [
+        { name: "odoo", ready: false, started: false, restartCount: 0, state: { waiting: { reason: "PodInitializing" } }, lastState: {} },
+      ];
     };
     const summary = summarize(tenantFixture("migrating", { pod: initializing }));
     expect(summary).toMatchObject({ health: "provisioning", healthReason: "Starting: pod Init:1/2", problems: [] });
@@ -270,7 +276,11 @@ describe("registry ⨝ cluster", () => {
 
     // The same pod written again (a status heartbeat, a new resourceVersion): nothing to show.
     const pod = a.objects.find((o) => o.resource === "pods")!;
-    store.apply("pods", { type: "modified", object: slimmers.pods({ ...pod.raw, metadata: { ...pod.raw.metadata, resourceVersion: "9998" } }), resourceVersion: "9998" });
+    store.apply("pods", {
+      type: "modified",
+      object: slimmers.pods({ ...pod.raw, metadata: { ...pod.raw.metadata, resourceVersion: "9998" } }),
+      resourceVersion: "9998",
+    });
     store.flushChanges();
     directory.summaries();
     directory.orphans();

@@ -166,15 +166,15 @@ function podProblem(pod: PodView, lostNodes: ReadonlySet<string>, now: number): 
   // A failing init container or sidecar reads Init:<reason> (kubectl's words): the rules match the
   // reason. Only a sidecar's exits are in lastTermination, so only its OOM kill is named as one.
   const reason = pod.status.startsWith("Init:") ? pod.status.slice("Init:".length) : pod.status;
-  const oom =
-    pod.status === "OOMKilled" || ((reason === "CrashLoopBackOff" || reason === "OOMKilled") && pod.lastTermination?.reason === "OOMKilled");
+  const oom = pod.status === "OOMKilled" || ((reason === "CrashLoopBackOff" || reason === "OOMKilled") && pod.lastTermination?.reason === "OOMKilled");
   if (oom) {
     const limit = pod.containers.find((c) => c.name === pod.lastTermination?.container)?.limits?.memory;
     return {
       kind: "oom-killed",
       severity: "critical",
       title: `Odoo runs out of memory (OOMKilled, ${restarts})`,
-      detail: `Container ${pod.lastTermination?.container ?? "odoo"} was killed for exceeding its memory limit${limit ? ` of ${limit}` : ""}. ${lastExit}`.trim(),
+      detail:
+        `Container ${pod.lastTermination?.container ?? "odoo"} was killed for exceeding its memory limit${limit ? ` of ${limit}` : ""}. ${lastExit}`.trim(),
       since,
       objectRef: ref,
     };
@@ -190,7 +190,8 @@ function podProblem(pod: PodView, lostNodes: ReadonlySet<string>, now: number): 
       kind: "oom-killed",
       severity: pod.podReady ? "warning" : "critical",
       title: `Odoo was killed for running out of memory (OOMKilled, ${restarts})`,
-      detail: `Container ${pod.lastTermination?.container ?? "odoo"} exceeded its memory limit${limit ? ` of ${limit}` : ""} and was restarted. ${lastExit}`.trim(),
+      detail:
+        `Container ${pod.lastTermination?.container ?? "odoo"} exceeded its memory limit${limit ? ` of ${limit}` : ""} and was restarted. ${lastExit}`.trim(),
       since: pod.lastTermination?.finishedAt ?? since,
       objectRef: ref,
     };
@@ -204,11 +205,7 @@ function podProblem(pod: PodView, lostNodes: ReadonlySet<string>, now: number): 
     pod.lastTermination !== undefined &&
     pod.lastTermination.exitCode !== 0 &&
     (!pod.lastTermination.finishedAt || now - Date.parse(pod.lastTermination.finishedAt) < RECENT_CRASH_MS);
-  const crashLoop = CRASH_REASONS.has(reason)
-    ? pod.status
-    : crashedRecently
-      ? `restarting after ${pod.lastTermination!.reason ?? "an error"}`
-      : undefined;
+  const crashLoop = CRASH_REASONS.has(reason) ? pod.status : crashedRecently ? `restarting after ${pod.lastTermination!.reason ?? "an error"}` : undefined;
   if (crashLoop) {
     return {
       kind: "crash-loop",
@@ -294,7 +291,10 @@ function pvcProblems(pvc: PvcView, now: number): Problem[] {
 }
 
 function isStarting(pod: PodView): boolean {
-  return !pod.unschedulable && (STARTING_REASONS.has(pod.status) || pod.status.startsWith("Init:") || (pod.phase === "Running" && !pod.podReady && pod.restarts === 0));
+  return (
+    !pod.unschedulable &&
+    (STARTING_REASONS.has(pod.status) || pod.status.startsWith("Init:") || (pod.phase === "Running" && !pod.podReady && pod.restarts === 0))
+  );
 }
 
 function latestBackup(backups: BackupRun[]): BackupRun | undefined {

@@ -127,11 +127,7 @@ describe("importRegistry", () => {
     const harborline = await db.tenant.findUniqueOrThrow({ where: { id: "7a1c2d3e-4f50-4617-8829-3a4b5c6d7e8f" } });
     expect(harborline).toMatchObject({ billingStatus: "overdue", cluster: "eu-1", odooVersion: "16.0" });
     expect(harborline.createdAt.toISOString()).toBe("2024-04-12T14:30:00.000Z");
-    expect((await listRegistryTenants(db)).map((t) => t.databaseName)).toEqual([
-      "acme_test",
-      "brightpath-logistics",
-      "harborline-analytics",
-    ]);
+    expect((await listRegistryTenants(db)).map((t) => t.databaseName)).toEqual(["acme_test", "brightpath-logistics", "harborline-analytics"]);
     expect(await listRegistryTenants(db, { cluster: "other" })).toEqual([]);
 
     const events = await db.auditEvent.findMany({ orderBy: { at: "asc" } });
@@ -158,16 +154,13 @@ describe("importRegistry", () => {
 
   it("refuses a database_name that another instance already holds in the registry", async () => {
     await importRegistry(db, fixture("registry-good.json"), "json", importer);
-    const clash = JSON.stringify([
-      { ...JSON.parse(fixture("registry-good-instances-camel.json")).instances[0], databaseName: "brightpath-logistics" },
-    ]);
+    const clash = JSON.stringify([{ ...JSON.parse(fixture("registry-good-instances-camel.json")).instances[0], databaseName: "brightpath-logistics" }]);
     const result = await importRegistry(db, clash, "json", importer);
     expect(result.problems).toEqual([
       {
         row: 1,
         field: "database_name",
-        problem:
-          "database_name 'brightpath-logistics' already belongs to instance 3f2b8c1e-5d4a-4b6c-9e8f-0a1b2c3d4e5f in the registry",
+        problem: "database_name 'brightpath-logistics' already belongs to instance 3f2b8c1e-5d4a-4b6c-9e8f-0a1b2c3d4e5f in the registry",
       },
     ]);
     expect(await db.tenant.count()).toBe(2);

@@ -300,18 +300,11 @@ const EMPTY_RESULT = { created: 0, updated: 0, unchanged: 0 } as const;
  * outside the file) and sorts its rows into creates and updates, reading only. Both the
  * preview and the import run this, so they cannot disagree about the same registry.
  */
-async function planRegistryImport(
-  db: TenantReader,
-  parsed: ParsedRegistryFile,
-  format: RegistryFormat,
-  cluster: string,
-): Promise<RegistryImportPlan> {
+async function planRegistryImport(db: TenantReader, parsed: ParsedRegistryFile, format: RegistryFormat, cluster: string): Promise<RegistryImportPlan> {
   if (parsed.problems.length > 0) return { rows: [], toCreate: [], toUpdate: [], handOvers: [], problems: parsed.problems };
   const rowNumber = rowNumbers(format, parsed.rows);
 
-  const existing = new Map(
-    (await db.tenant.findMany({ where: { id: { in: parsed.rows.map((row) => row.id) } } })).map((tenant) => [tenant.id, tenant]),
-  );
+  const existing = new Map((await db.tenant.findMany({ where: { id: { in: parsed.rows.map((row) => row.id) } } })).map((tenant) => [tenant.id, tenant]));
   const wantedBy = new Map(parsed.rows.map((row) => [row.databaseName, row.id]));
   const idsInFile = new Set(parsed.rows.map((row) => row.id));
   const holders = await db.tenant.findMany({
@@ -384,12 +377,7 @@ export async function previewRegistryImport(
  * transaction and records an AuditEvent. With any problem nothing is written and `problems`
  * says why.
  */
-export async function importRegistry(
-  db: PrismaClient,
-  text: string,
-  format: RegistryFormat,
-  options: ImportRegistryOptions,
-): Promise<RegistryImportResult> {
+export async function importRegistry(db: PrismaClient, text: string, format: RegistryFormat, options: ImportRegistryOptions): Promise<RegistryImportResult> {
   // The file's own problems need no transaction: report them before opening one.
   const parsed = parseRegistryFile(text, format);
   if (parsed.problems.length > 0) return { ...EMPTY_RESULT, problems: parsed.problems };
@@ -434,7 +422,13 @@ export async function importRegistry(
     if ((error as { code?: string }).code === "P2002") {
       return {
         ...EMPTY_RESULT,
-        problems: [{ row: 0, field: "database_name", problem: "a database_name in the file was taken by another instance while importing; nothing was changed, try again" }],
+        problems: [
+          {
+            row: 0,
+            field: "database_name",
+            problem: "a database_name in the file was taken by another instance while importing; nothing was changed, try again",
+          },
+        ],
       };
     }
     throw error;

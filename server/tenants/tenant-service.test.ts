@@ -17,7 +17,11 @@ afterAll(() => {
 
 function crash(fixtureName: string) {
   const raw = tenantFixture(fixtureName, { pod: podStates.crashLoop(1) }).objects.find((o) => o.resource === "pods")!.raw as Raw;
-  store.apply("pods", { type: "modified", object: slimmers.pods({ ...raw, metadata: { ...raw.metadata, resourceVersion: `${Date.now()}` } }), resourceVersion: "x" });
+  store.apply("pods", {
+    type: "modified",
+    object: slimmers.pods({ ...raw, metadata: { ...raw.metadata, resourceVersion: `${Date.now()}` } }),
+    resourceVersion: "x",
+  });
 }
 
 describe("tenant service", () => {

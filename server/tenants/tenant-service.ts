@@ -132,7 +132,13 @@ export async function* watchTenantDetail(directory: TenantDirectory, id: string,
 
 /** A coalesced "something changed" tick for list and overview pages (at most every 500 ms). */
 export async function* watchFleetChanges(directory: TenantDirectory, signal: AbortSignal, minIntervalMs = 500): AsyncGenerator<{ at: string }> {
-  yield* mapTicks((notify) => directory.cluster.onChange(() => notify()), signal, minIntervalMs, () => ({ at: new Date().toISOString() }), false);
+  yield* mapTicks(
+    (notify) => directory.cluster.onChange(() => notify()),
+    signal,
+    minIntervalMs,
+    () => ({ at: new Date().toISOString() }),
+    false,
+  );
 }
 
 async function* mapTicks<T>(

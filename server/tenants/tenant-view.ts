@@ -7,15 +7,7 @@ import { pvcStatus } from "@/server/kube/kinds/persistent-volume-claim";
 import { podStatus, type PodObject } from "@/server/kube/kinds/pod";
 import type { PodView, PvcView } from "@/lib/cluster/views";
 import { assessTenantHealth, type BackupRun } from "./health";
-import type {
-  EventView,
-  OrphanWorkload,
-  Problem,
-  StoragePressureEntry,
-  TenantDetail,
-  TenantRecord,
-  TenantSummary,
-} from "@/lib/tenants/types";
+import type { EventView, OrphanWorkload, Problem, StoragePressureEntry, TenantDetail, TenantRecord, TenantSummary } from "@/lib/tenants/types";
 
 /**
  * Joins the tenant registry (the authoritative list) with the cluster cache. A TenantSummary per
@@ -36,19 +28,19 @@ function collectTenantObjects(cluster: ClusterReads, record: TenantRecord): Tena
   const namespaces = cluster.listForTenant("namespaces", record.id);
   const deployments = cluster.listForTenant("deployments", record.id);
   const deployment =
-    deployments.find((d) => d.metadata.name === record.name) ??
-    deployments.find((d) => d.spec.containers.some((c) => c.name === "odoo")) ??
-    deployments[0];
+    deployments.find((d) => d.metadata.name === record.name) ?? deployments.find((d) => d.spec.containers.some((c) => c.name === "odoo")) ?? deployments[0];
   const namespace = namespaces[0]?.metadata.name ?? deployment?.metadata.namespace;
   // Backup Job pods carry the tenant label too; they are not the instance.
   const pods = cluster.listForTenant("pods", record.id).filter((pod) => !pod.metadata.ownerReferences.some((o) => o.kind === "Job"));
-  const pvcs = cluster.listForTenant("persistentvolumeclaims", record.id).map((pvc) =>
-    pvcStatus(
-      pvc,
-      pvc.spec.storageClassName ? cluster.get("storageclasses", undefined, pvc.spec.storageClassName) : undefined,
-      cluster.volumeUsage(pvc.metadata.namespace ?? "", pvc.metadata.name),
-    ),
-  );
+  const pvcs = cluster
+    .listForTenant("persistentvolumeclaims", record.id)
+    .map((pvc) =>
+      pvcStatus(
+        pvc,
+        pvc.spec.storageClassName ? cluster.get("storageclasses", undefined, pvc.spec.storageClassName) : undefined,
+        cluster.volumeUsage(pvc.metadata.namespace ?? "", pvc.metadata.name),
+      ),
+    );
   const backups = cluster.listForTenant("jobs", record.id).filter(isBackupJob).map(backupRun);
   return { namespace, deployment, pods, pvcs, backups };
 }
@@ -77,21 +69,20 @@ function backupRun(job: JobObject): BackupRun {
 }
 
 function lostNodes(cluster: ClusterReads): Set<string> {
-  return new Set(cluster.list("nodes").filter((node) => node.status.ready !== "True").map((node) => node.metadata.name));
+  return new Set(
+    cluster
+      .list("nodes")
+      .filter((node) => node.status.ready !== "True")
+      .map((node) => node.metadata.name),
+  );
 }
 
 function pickPods(objects: TenantObjects): PodView[] {
-  return objects.pods
-    .map((pod) => podStatus(pod))
-    .sort((a, b) => (b.createdAt ?? "").localeCompare(a.createdAt ?? ""));
+  return objects.pods.map((pod) => podStatus(pod)).sort((a, b) => (b.createdAt ?? "").localeCompare(a.createdAt ?? ""));
 }
 
 /** Pure derivation of one summary from a record and the cache (exported for tests and benches). */
-export function buildTenantSummary(
-  cluster: ClusterReads,
-  record: TenantRecord,
-  context: { lostNodes: ReadonlySet<string>; now: Date },
-): TenantSummary {
+export function buildTenantSummary(cluster: ClusterReads, record: TenantRecord, context: { lostNodes: ReadonlySet<string>; now: Date }): TenantSummary {
   const objects = collectTenantObjects(cluster, record);
   const deployment = objects.deployment ? deploymentStatus(objects.deployment) : undefined;
   const pods = pickPods(objects);
@@ -155,9 +146,7 @@ export function buildTenantDetail(cluster: ClusterReads, record: TenantRecord, s
     deployment: objects.deployment ? deploymentStatus(objects.deployment, replicaSets) : undefined,
     pods: pickPods(objects),
     pvcs: objects.pvcs,
-    service: service
-      ? { name: service.metadata.name, type: service.spec.type, clusterIP: service.spec.clusterIP, ports: service.spec.ports }
-      : undefined,
+    service: service ? { name: service.metadata.name, type: service.spec.type, clusterIP: service.spec.clusterIP, ports: service.spec.ports } : undefined,
     ingressHosts: [...new Set(cluster.listForTenant("ingresses", record.id).flatMap((ingress) => ingress.spec.hosts))],
     events,
     backups: objects.backups

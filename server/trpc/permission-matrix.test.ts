@@ -18,17 +18,16 @@ interface ProcedureDef {
   meta?: { permission?: unknown };
 }
 
-const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: ProcedureDef }>).map(
-  ([path, procedure]) => ({ path, def: procedure._def }),
-);
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: ProcedureDef }>).map(([path, procedure]) => ({
+  path,
+  def: procedure._def,
+}));
 
 /** The audit rows a refusal wrote; the only thing a call may do with the database. */
 let deniedRows: { action: string; targetId: string; outcome?: string }[] = [];
 
 function fakeContext(role: Role | null): TRPCContext {
-  const session: AppSession | null = role
-    ? { user: { id: "00000000-0000-4000-8000-000000000001", email: `${role}@test.local`, name: role, role } }
-    : null;
+  const session: AppSession | null = role ? { user: { id: "00000000-0000-4000-8000-000000000001", email: `${role}@test.local`, name: role, role } } : null;
   const auditEvent = {
     create: async ({ data }: { data: (typeof deniedRows)[number] }) => {
       deniedRows.push(data);

@@ -24,10 +24,7 @@ function allowedOrigins(headers: Headers, requestUrl: string, configuredUrl?: st
   return origins;
 }
 
-export function checkStateChangingRequest(
-  request: { method: string; headers: Headers; url: string },
-  configuredUrl?: string,
-): RequestRejection | null {
+export function checkStateChangingRequest(request: { method: string; headers: Headers; url: string }, configuredUrl?: string): RequestRejection | null {
   if (request.method === "GET" || request.method === "HEAD" || request.method === "OPTIONS") return null;
 
   const contentType = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();

@@ -25,16 +25,32 @@ describe("API semantics", () => {
     new Namespace(JSON.parse(JSON.stringify(ns))).validate();
     const dep = await apps.createNamespacedDeployment({
       namespace: "schema-check",
-      body: { metadata: { name: "web" }, spec: { selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "odoo", image: "odoo:17.0" }] } } } },
+      body: {
+        metadata: { name: "web" },
+        spec: {
+          selector: { matchLabels: { app: "web" } },
+          template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "odoo", image: "odoo:17.0" }] } },
+        },
+      },
     });
     const raw = await (await c.fetch("/apis/apps/v1/namespaces/schema-check/deployments/web")).json();
     new Deployment(raw).validate();
     expect(dep.spec!.replicas).toBe(1);
     expect(dep.spec!.strategy!.type).toBe("RollingUpdate");
-    const pod = await (await c.fetch("/api/v1/namespaces/schema-check/pods", json({ apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, spec: { containers: [{ name: "c", image: "busybox" }] } }))).json();
+    const pod = await (
+      await c.fetch(
+        "/api/v1/namespaces/schema-check/pods",
+        json({ apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, spec: { containers: [{ name: "c", image: "busybox" }] } }),
+      )
+    ).json();
     new Pod(pod).validate();
     expect(pod.status.phase).toBe("Pending");
-    const svc = await (await c.fetch("/api/v1/namespaces/schema-check/services", json({ apiVersion: "v1", kind: "Service", metadata: { name: "web" }, spec: { selector: { app: "web" }, ports: [{ port: 8069 }] } }))).json();
+    const svc = await (
+      await c.fetch(
+        "/api/v1/namespaces/schema-check/services",
+        json({ apiVersion: "v1", kind: "Service", metadata: { name: "web" }, spec: { selector: { app: "web" }, ports: [{ port: 8069 }] } }),
+      )
+    ).json();
     new Service(svc).validate();
     expect(svc.spec.clusterIP).toMatch(/^10\.96\./);
   });
@@ -66,7 +82,9 @@ describe("API semantics", () => {
       c.fetch("/api/v1/namespaces/default/configmaps/applied?fieldManager=test", {
         method: "PATCH",
         headers: { "content-type": "application/apply-patch+yaml" },
-        body: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\ndata:\n${Object.entries(data).map(([k, v]) => `  ${k}: "${v}"`).join("\n")}\n`,
+        body: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\ndata:\n${Object.entries(data)
+          .map(([k, v]) => `  ${k}: "${v}"`)
+          .join("\n")}\n`,
       });
     expect((await apply({ a: "1" })).status).toBe(201);
     const second = await (await apply({ b: "2" })).json();
@@ -85,10 +103,17 @@ describe("API semantics", () => {
   it("updates status through /status without touching spec, and keeps status on main updates", async () => {
     const name = "odoo-t1-00000001";
     const current = await apps.readNamespacedDeployment({ namespace: "tenant-t1", name });
-    const updated = await apps.replaceNamespacedDeploymentStatus({ namespace: "tenant-t1", name, body: { ...current, spec: { ...current.spec!, replicas: 9 }, status: { ...current.status, observedGeneration: 1, readyReplicas: 0 } } });
+    const updated = await apps.replaceNamespacedDeploymentStatus({
+      namespace: "tenant-t1",
+      name,
+      body: { ...current, spec: { ...current.spec!, replicas: 9 }, status: { ...current.status, observedGeneration: 1, readyReplicas: 0 } },
+    });
     expect(updated.spec!.replicas).toBe(1);
     expect(updated.status!.readyReplicas).toBe(0);
-    const main = await apps.patchNamespacedDeployment({ namespace: "tenant-t1", name, body: { status: { readyReplicas: 5 } } }, setHeaderOptions("Content-Type", PatchStrategy.MergePatch));
+    const main = await apps.patchNamespacedDeployment(
+      { namespace: "tenant-t1", name, body: { status: { readyReplicas: 5 } } },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
     expect(main.status!.readyReplicas).toBe(0);
   });
 

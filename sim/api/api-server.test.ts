@@ -73,7 +73,12 @@ describe("watch", () => {
   it("streams initial ADDED, then changes, and resumes from a resourceVersion", async () => {
     const events: { type: string; name: string; rv: string }[] = [];
     const watch = new Watch(c.kubeConfig);
-    const ctrl = await watch.watch("/api/v1/namespaces/tenant-t0/configmaps", {}, (type, obj) => events.push({ type, name: obj.metadata.name, rv: obj.metadata.resourceVersion }), () => {});
+    const ctrl = await watch.watch(
+      "/api/v1/namespaces/tenant-t0/configmaps",
+      {},
+      (type, obj) => events.push({ type, name: obj.metadata.name, rv: obj.metadata.resourceVersion }),
+      () => {},
+    );
     await core.createNamespacedConfigMap({ namespace: "tenant-t0", body: { metadata: { name: "cm-a" }, data: { a: "1" } } });
     const first = await core.createNamespacedConfigMap({ namespace: "tenant-t0", body: { metadata: { name: "cm-b" } } });
     await core.deleteNamespacedConfigMap({ namespace: "tenant-t0", name: "cm-a" });
@@ -82,7 +87,12 @@ describe("watch", () => {
     expect(events.map((e) => `${e.type} ${e.name}`)).toEqual(["ADDED cm-a", "ADDED cm-b", "DELETED cm-a"]);
 
     const resumed: string[] = [];
-    const ctrl2 = await watch.watch("/api/v1/namespaces/tenant-t0/configmaps", { resourceVersion: first.metadata!.resourceVersion }, (type, obj) => resumed.push(`${type} ${obj.metadata.name}`), () => {});
+    const ctrl2 = await watch.watch(
+      "/api/v1/namespaces/tenant-t0/configmaps",
+      { resourceVersion: first.metadata!.resourceVersion },
+      (type, obj) => resumed.push(`${type} ${obj.metadata.name}`),
+      () => {},
+    );
     await waitFor(() => resumed.length >= 1);
     ctrl2.abort();
     expect(resumed).toEqual(["DELETED cm-a"]);
@@ -91,10 +101,21 @@ describe("watch", () => {
   it("applies selectors to watch events and sends bookmarks", async () => {
     const seen: string[] = [];
     const watch = new Watch(c.kubeConfig);
-    const ctrl = await watch.watch("/api/v1/namespaces/tenant-t0/configmaps", { labelSelector: "pick=yes", allowWatchBookmarks: true, resourceVersion: String(c.store.currentRv()) }, (type, obj) => seen.push(`${type} ${obj.metadata?.name ?? ""}`), () => {});
+    const ctrl = await watch.watch(
+      "/api/v1/namespaces/tenant-t0/configmaps",
+      { labelSelector: "pick=yes", allowWatchBookmarks: true, resourceVersion: String(c.store.currentRv()) },
+      (type, obj) => seen.push(`${type} ${obj.metadata?.name ?? ""}`),
+      () => {},
+    );
     await core.createNamespacedConfigMap({ namespace: "tenant-t0", body: { metadata: { name: "sel-1", labels: { pick: "no" } } } });
-    await core.patchNamespacedConfigMap({ namespace: "tenant-t0", name: "sel-1", body: { metadata: { labels: { pick: "yes" } } } }, setHeaderOptions("Content-Type", PatchStrategy.MergePatch));
-    await core.patchNamespacedConfigMap({ namespace: "tenant-t0", name: "sel-1", body: { metadata: { labels: { pick: "no" } } } }, setHeaderOptions("Content-Type", PatchStrategy.MergePatch));
+    await core.patchNamespacedConfigMap(
+      { namespace: "tenant-t0", name: "sel-1", body: { metadata: { labels: { pick: "yes" } } } },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
+    await core.patchNamespacedConfigMap(
+      { namespace: "tenant-t0", name: "sel-1", body: { metadata: { labels: { pick: "no" } } } },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
     await waitFor(() => seen.includes("BOOKMARK ") && seen.filter((s) => s !== "BOOKMARK ").length >= 2);
     ctrl.abort();
     expect(seen.filter((s) => s !== "BOOKMARK ")).toEqual(["ADDED sel-1", "DELETED sel-1"]);
@@ -106,7 +127,12 @@ describe("watch", () => {
       const cc = small.kubeConfig.makeApiClient(CoreV1Api);
       for (let i = 0; i < 6; i++) await cc.createNamespacedConfigMap({ namespace: "default", body: { metadata: { name: `c${i}` } } });
       const errors: { type: string; obj: V1Status }[] = [];
-      await new Watch(small.kubeConfig).watch("/api/v1/configmaps", { resourceVersion: "1" }, (type, obj) => errors.push({ type, obj }), () => {});
+      await new Watch(small.kubeConfig).watch(
+        "/api/v1/configmaps",
+        { resourceVersion: "1" },
+        (type, obj) => errors.push({ type, obj }),
+        () => {},
+      );
       await waitFor(() => errors.length > 0);
       expect(errors[0].type).toBe("ERROR");
       expect(errors[0].obj.code).toBe(410);
@@ -122,24 +148,45 @@ describe("writes", () => {
   it("applies each patch type", async () => {
     const ns = "tenant-t0";
     const name = "odoo-t0-00000000";
-    const merge = await apps.patchNamespacedDeployment({ namespace: ns, name, body: { metadata: { annotations: { team: "a" } } } }, setHeaderOptions("Content-Type", PatchStrategy.MergePatch));
+    const merge = await apps.patchNamespacedDeployment(
+      { namespace: ns, name, body: { metadata: { annotations: { team: "a" } } } },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
     expect(merge.metadata!.annotations!.team).toBe("a");
     const json = await apps.patchNamespacedDeployment({ namespace: ns, name, body: [{ op: "replace", path: "/metadata/annotations/team", value: "b" }] });
     expect(json.metadata!.annotations!.team).toBe("b");
     const smp = await apps.patchNamespacedDeployment(
-      { namespace: ns, name, body: { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": "now" } }, spec: { containers: [{ name: "odoo", env: [{ name: "A", value: "1" }] }] } } } } },
+      {
+        namespace: ns,
+        name,
+        body: {
+          spec: {
+            template: {
+              metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": "now" } },
+              spec: { containers: [{ name: "odoo", env: [{ name: "A", value: "1" }] }] },
+            },
+          },
+        },
+      },
       setHeaderOptions("Content-Type", PatchStrategy.StrategicMergePatch),
     );
     const container = smp.spec!.template.spec!.containers[0]!;
     expect(container.image).toBe("odoo:17.0");
     expect(container.env).toEqual([{ name: "A", value: "1" }]);
     expect(smp.metadata!.generation).toBe(2);
-    const wrongType = await c.fetch(`/apis/apps/v1/namespaces/${ns}/deployments/${name}`, { method: "PATCH", headers: { "content-type": "text/plain" }, body: "{}" });
+    const wrongType = await c.fetch(`/apis/apps/v1/namespaces/${ns}/deployments/${name}`, {
+      method: "PATCH",
+      headers: { "content-type": "text/plain" },
+      body: "{}",
+    });
     expect(wrongType.status).toBe(415);
   });
 
   it("scales through the scale subresource", async () => {
-    const scaled = await apps.patchNamespacedDeploymentScale({ namespace: "tenant-t2", name: "odoo-t2-00000002", body: { spec: { replicas: 0 } } }, setHeaderOptions("Content-Type", PatchStrategy.MergePatch));
+    const scaled = await apps.patchNamespacedDeploymentScale(
+      { namespace: "tenant-t2", name: "odoo-t2-00000002", body: { spec: { replicas: 0 } } },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
     expect(scaled.spec!.replicas).toBe(0);
     expect(scaled.status!.selector).toBe("saasodoo.instance.name=odoo-t2-00000002");
     const d = await apps.readNamespacedDeployment({ namespace: "tenant-t2", name: "odoo-t2-00000002" });
@@ -149,7 +196,10 @@ describe("writes", () => {
   it("honours dryRun on create, patch and delete", async () => {
     const rv = c.store.currentRv();
     await core.createNamespacedConfigMap({ namespace: "tenant-t3", body: { metadata: { name: "dry" } }, dryRun: "All" });
-    await core.patchNamespacedPod({ namespace: "tenant-t3", name: "odoo-t3-00000003-abc12-x3", body: { metadata: { labels: { x: "y" } } }, dryRun: "All" }, setHeaderOptions("Content-Type", PatchStrategy.MergePatch));
+    await core.patchNamespacedPod(
+      { namespace: "tenant-t3", name: "odoo-t3-00000003-abc12-x3", body: { metadata: { labels: { x: "y" } } }, dryRun: "All" },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
     await core.deleteNamespacedPod({ namespace: "tenant-t3", name: "odoo-t3-00000003-abc12-x3", dryRun: "All" });
     expect(c.store.currentRv()).toBe(rv);
     expect(c.store.get("core/configmaps", "tenant-t3", "dry")).toBeUndefined();
@@ -173,24 +223,49 @@ describe("writes", () => {
   });
 
   it("validates objects and PVC resizes like the apiserver", async () => {
-    const bad = await status(apps.createNamespacedDeployment({ namespace: "tenant-t0", body: { metadata: { name: "bad" }, spec: { selector: { matchLabels: { a: "b" } }, template: { metadata: { labels: { a: "c" } }, spec: { containers: [{ name: "x", image: "" }] } } } } }));
+    const bad = await status(
+      apps.createNamespacedDeployment({
+        namespace: "tenant-t0",
+        body: {
+          metadata: { name: "bad" },
+          spec: { selector: { matchLabels: { a: "b" } }, template: { metadata: { labels: { a: "c" } }, spec: { containers: [{ name: "x", image: "" }] } } },
+        },
+      }),
+    );
     expect(bad.code).toBe(422);
     expect(bad.body.details?.causes?.map((c) => c.field)).toEqual(["spec.template.metadata.labels", "spec.template.spec.containers[0].image"]);
     const badName = await status(core.createNamespacedConfigMap({ namespace: "tenant-t0", body: { metadata: { name: "Not_Valid" } } }));
     expect(badName.code).toBe(422);
     const merge = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
-    const shrink = await status(core.patchNamespacedPersistentVolumeClaim({ namespace: "tenant-t0", name: "odoo-filestore", body: { spec: { resources: { requests: { storage: "5Gi" } } } } }, merge));
+    const shrink = await status(
+      core.patchNamespacedPersistentVolumeClaim(
+        { namespace: "tenant-t0", name: "odoo-filestore", body: { spec: { resources: { requests: { storage: "5Gi" } } } } },
+        merge,
+      ),
+    );
     expect(shrink.code).toBe(422);
     expect(shrink.body.message).toContain("field can not be less than previous value");
-    const noExpand = await status(core.patchNamespacedPersistentVolumeClaim({ namespace: "tenant-t2", name: "odoo-filestore", body: { spec: { resources: { requests: { storage: "20Gi" } } } } }, merge));
+    const noExpand = await status(
+      core.patchNamespacedPersistentVolumeClaim(
+        { namespace: "tenant-t2", name: "odoo-filestore", body: { spec: { resources: { requests: { storage: "20Gi" } } } } },
+        merge,
+      ),
+    );
     expect(noExpand.code).toBe(403);
     expect(noExpand.body.message).toContain("only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize");
-    const grown = await core.patchNamespacedPersistentVolumeClaim({ namespace: "tenant-t0", name: "odoo-filestore", body: { spec: { resources: { requests: { storage: "20Gi" } } } } }, merge);
+    const grown = await core.patchNamespacedPersistentVolumeClaim(
+      { namespace: "tenant-t0", name: "odoo-filestore", body: { spec: { resources: { requests: { storage: "20Gi" } } } } },
+      merge,
+    );
     expect(grown.spec!.resources!.requests!.storage).toBe("20Gi");
   });
 
   it("answers bad input with the apiserver's errors", async () => {
-    const malformed = await c.fetch("/api/v1/namespaces/tenant-t0/configmaps", { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
+    const malformed = await c.fetch("/api/v1/namespaces/tenant-t0/configmaps", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{nope",
+    });
     expect(malformed.status).toBe(400);
     expect((await malformed.json()).reason).toBe("BadRequest");
     const unknown = await c.fetch("/api/v1/namespaces/tenant-t0/widgets");
@@ -207,7 +282,18 @@ describe("writes", () => {
 
 describe("logs", () => {
   it("requires a container when there are several, and reports a missing previous log", async () => {
-    c.store.create("core/pods", { apiVersion: "v1", kind: "Pod", metadata: { name: "two", namespace: "tenant-t0" }, spec: { nodeName: "node-1", containers: [{ name: "odoo", image: "odoo:17" }, { name: "sidecar", image: "busybox" }] } });
+    c.store.create("core/pods", {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "two", namespace: "tenant-t0" },
+      spec: {
+        nodeName: "node-1",
+        containers: [
+          { name: "odoo", image: "odoo:17" },
+          { name: "sidecar", image: "busybox" },
+        ],
+      },
+    });
     const res = await c.fetch("/api/v1/namespaces/tenant-t0/pods/two/log");
     expect(res.status).toBe(400);
     expect((await res.json()).message).toBe("a container name must be specified for pod two, choose one of: [odoo sidecar]");

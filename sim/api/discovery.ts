@@ -77,7 +77,13 @@ export function apiResourceList(groupVersion: string): unknown | undefined {
   if (!rs) return undefined;
   const resources: unknown[] = [];
   for (const r of rs) {
-    const entry: Record<string, unknown> = { name: r.plural, singularName: r.singular ?? r.kind.toLowerCase(), namespaced: r.namespaced, kind: r.kind, verbs: r.verbs };
+    const entry: Record<string, unknown> = {
+      name: r.plural,
+      singularName: r.singular ?? r.kind.toLowerCase(),
+      namespaced: r.namespaced,
+      kind: r.kind,
+      verbs: r.verbs,
+    };
     if (r.shortNames) entry.shortNames = r.shortNames;
     if (r.categories) entry.categories = r.categories;
     resources.push(entry);

@@ -23,7 +23,12 @@ const post = (path: string, body?: unknown) => c.fetch(path, { method: "POST", b
 describe("fault injection", () => {
   it("drops open watches", async () => {
     let done: unknown = "open";
-    await new Watch(c.kubeConfig).watch("/api/v1/configmaps", {}, () => {}, (err) => (done = err ?? null));
+    await new Watch(c.kubeConfig).watch(
+      "/api/v1/configmaps",
+      {},
+      () => {},
+      (err) => (done = err ?? null),
+    );
     await waitFor(() => c.api.watches.openCount === 1);
     const res = await (await post("/_sim/watches/drop")).json();
     expect(res.dropped).toBe(1);
@@ -32,7 +37,12 @@ describe("fault injection", () => {
 
   it("stalls watches, then delivers what was held back", async () => {
     const seen: string[] = [];
-    const ctrl = await new Watch(c.kubeConfig).watch("/api/v1/namespaces/default/configmaps", { resourceVersion: String(c.store.currentRv()) }, (type, obj) => seen.push(`${type} ${obj.metadata.name}`), () => {});
+    const ctrl = await new Watch(c.kubeConfig).watch(
+      "/api/v1/namespaces/default/configmaps",
+      { resourceVersion: String(c.store.currentRv()) },
+      (type, obj) => seen.push(`${type} ${obj.metadata.name}`),
+      () => {},
+    );
     await waitFor(() => c.api.watches.openCount === 1);
     await post("/_sim/watches/stall", { seconds: 0.5 });
     const core = c.kubeConfig.makeApiClient(CoreV1Api);

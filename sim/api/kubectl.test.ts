@@ -55,7 +55,10 @@ describe.skipIf(!KUBECTL)("kubectl against the simulator", () => {
     expect(deploys.split("\n")[0]).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE/);
     const pvcs = await kubectl("get", "pvc", "-A");
     expect(pvcs.split("\n")[0]).toMatch(/STATUS\s+VOLUME\s+CAPACITY\s+ACCESS MODES\s+STORAGECLASS/);
-    const ns = (await kubectl("get", "ns", "-o", "name")).split("\n").find((n) => n.startsWith("namespace/tenant-"))!.slice("namespace/".length);
+    const ns = (await kubectl("get", "ns", "-o", "name"))
+      .split("\n")
+      .find((n) => n.startsWith("namespace/tenant-"))!
+      .slice("namespace/".length);
     const pod = (await kubectl("get", "pods", "-n", ns, "-l", "saasodoo.instance.name", "-o", "name")).split("\n")[0]!.slice("pod/".length);
     const described = await kubectl("describe", "pod", "-n", ns, pod);
     expect(described).toContain(`Name:`);
@@ -71,15 +74,22 @@ describe.skipIf(!KUBECTL)("kubectl against the simulator", () => {
     expect(await kubectl("rollout", "restart", "-n", ns, "deploy/instance-service")).toContain("restarted");
     expect(await kubectl("rollout", "status", "-n", ns, "deploy/instance-service", "--timeout", "15s")).toContain("successfully rolled out");
     expect(await kubectl("patch", "-n", ns, "deploy", "instance-worker", "-p", '{"metadata":{"annotations":{"owner":"ops"}}}')).toContain("patched");
-    expect(await kubectl("patch", "-n", ns, "deploy", "instance-worker", "--type", "merge", "-p", '{"metadata":{"labels":{"tier":"worker"}}}')).toContain("patched");
-    expect(await kubectl("get", "deploy", "-n", ns, "instance-worker", "-o", "jsonpath={.metadata.annotations.owner} {.metadata.labels.tier} {.spec.replicas}")).toBe("ops worker 3");
+    expect(await kubectl("patch", "-n", ns, "deploy", "instance-worker", "--type", "merge", "-p", '{"metadata":{"labels":{"tier":"worker"}}}')).toContain(
+      "patched",
+    );
+    expect(
+      await kubectl("get", "deploy", "-n", ns, "instance-worker", "-o", "jsonpath={.metadata.annotations.owner} {.metadata.labels.tier} {.spec.replicas}"),
+    ).toBe("ops worker 3");
     expect(await kubectl("wait", "--for=condition=Available", "-n", ns, "deploy/instance-worker", "--timeout", "15s")).toContain("condition met");
     const pod = (await kubectl("get", "pods", "-n", ns, "-o", "name")).split("\n").find((p) => p.includes("instance-worker"))!;
     expect(await kubectl("delete", "-n", ns, pod, "--timeout", "15s")).toContain("deleted");
   });
 
   it("follows logs with logs -f", async () => {
-    const pod = (await kubectl("get", "pods", "-n", "saasodoo", "-o", "name")).split("\n").find((p) => p.includes("instance-service"))!.slice("pod/".length);
+    const pod = (await kubectl("get", "pods", "-n", "saasodoo", "-o", "name"))
+      .split("\n")
+      .find((p) => p.includes("instance-service"))!
+      .slice("pod/".length);
     const child = execFile(KUBECTL!, ["--kubeconfig", kubeconfig, "--cache-dir", join(dir, "cache"), "logs", "-f", "--tail", "1", "-n", "saasodoo", pod]);
     let out = "";
     child.stdout!.on("data", (d) => (out += d));

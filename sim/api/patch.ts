@@ -17,7 +17,11 @@ export function patchTypeOf(contentType: string | undefined): PatchType {
     case "application/apply-patch+cbor":
       return "apply";
     default:
-      throw new ApiError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
+      throw new ApiError(
+        415,
+        "UnsupportedMediaType",
+        `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
+      );
   }
 }
 
@@ -141,7 +145,8 @@ export function applyPatch(type: PatchType, target: Record<string, unknown>, pat
       throw new ApiError(422, "Invalid", `the server rejected our request due to an error in our request: ${e.message.split("\n")[0]}`);
     }
   }
-  if (!isObject(patch)) throw badRequest(`json: cannot unmarshal ${Array.isArray(patch) ? "array" : typeof patch} into Go value of type map[string]interface {}`);
+  if (!isObject(patch))
+    throw badRequest(`json: cannot unmarshal ${Array.isArray(patch) ? "array" : typeof patch} into Go value of type map[string]interface {}`);
   if (type === "merge") return mergePatch(target, patch) as Record<string, unknown>;
   return strategicMerge(target, patch) as Record<string, unknown>;
 }

@@ -65,9 +65,10 @@ export function servePodLog(
   const sinceSeconds = intParam("sinceSeconds", query.get("sinceSeconds"));
   const sinceTimeRaw = query.get("sinceTime");
   if (sinceSeconds !== undefined && sinceTimeRaw) throw badRequest("at most one of sinceTime or sinceSeconds may be specified");
-  if (sinceSeconds !== undefined && sinceSeconds < 1) throw badRequest("PodLogOptions.core \"\" is invalid: sinceSeconds: Invalid value: must be greater than 0");
-  if (tailLines !== undefined && tailLines < 0) throw badRequest("PodLogOptions.core \"\" is invalid: tailLines: Invalid value: must be greater than or equal to 0");
-  if (limitBytes !== undefined && limitBytes < 1) throw badRequest("PodLogOptions.core \"\" is invalid: limitBytes: Invalid value: must be greater than 0");
+  if (sinceSeconds !== undefined && sinceSeconds < 1) throw badRequest('PodLogOptions.core "" is invalid: sinceSeconds: Invalid value: must be greater than 0');
+  if (tailLines !== undefined && tailLines < 0)
+    throw badRequest('PodLogOptions.core "" is invalid: tailLines: Invalid value: must be greater than or equal to 0');
+  if (limitBytes !== undefined && limitBytes < 1) throw badRequest('PodLogOptions.core "" is invalid: limitBytes: Invalid value: must be greater than 0');
   let since: number | undefined;
   if (sinceTimeRaw) {
     since = Date.parse(sinceTimeRaw);

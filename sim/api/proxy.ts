@@ -32,10 +32,20 @@ export function serveServiceProxy(store: ObjectStore, namespace: string, service
     return;
   }
   if (clean === "web/login" && method === "GET") {
-    sendText(res, 200, "<!DOCTYPE html><html><head><title>Odoo</title></head><body><form action=\"/web/login\" method=\"post\"><input name=\"login\"/><input name=\"password\" type=\"password\"/></form></body></html>", "text/html; charset=utf-8");
+    sendText(
+      res,
+      200,
+      '<!DOCTYPE html><html><head><title>Odoo</title></head><body><form action="/web/login" method="post"><input name="login"/><input name="password" type="password"/></form></body></html>',
+      "text/html; charset=utf-8",
+    );
     return;
   }
-  sendText(res, 404, "<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server.</p>\n", "text/html; charset=utf-8");
+  sendText(
+    res,
+    404,
+    "<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server.</p>\n",
+    "text/html; charset=utf-8",
+  );
 }
 
 /** Node proxy to the kubelet: /stats/summary (via the fleet's hooks) and /healthz. */

@@ -63,7 +63,15 @@ function includeObjectOf(query: URLSearchParams): IncludeObject {
 /** Object JSON for a response: a table row when the client asked for `as=Table`. */
 function objectResponse(ctx: ResourceRequest, store: ObjectStore, obj: KubeObject, status = 200): void {
   if (wantsTable(ctx.req.headers.accept)) {
-    sendJsonText(ctx.res, status, tableJson(ctx.key, [obj], { includeObject: includeObjectOf(ctx.query), resourceVersion: obj.metadata.resourceVersion ?? "", objectJson: (o) => store.toJson(o) }));
+    sendJsonText(
+      ctx.res,
+      status,
+      tableJson(ctx.key, [obj], {
+        includeObject: includeObjectOf(ctx.query),
+        resourceVersion: obj.metadata.resourceVersion ?? "",
+        objectJson: (o) => store.toJson(o),
+      }),
+    );
     return;
   }
   sendJsonText(ctx.res, status, store.toJson(obj));
@@ -72,7 +80,11 @@ function objectResponse(ctx: ResourceRequest, store: ObjectStore, obj: KubeObjec
 function requireContentType(req: IncomingMessage): void {
   const ct = (req.headers["content-type"] ?? "application/json").split(";")[0]!.trim().toLowerCase();
   if (ct !== "application/json" && ct !== "application/yaml" && ct !== "*/*") {
-    throw new ApiError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
+    throw new ApiError(
+      415,
+      "UnsupportedMediaType",
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`,
+    );
   }
 }
 
@@ -117,11 +129,15 @@ function checkMetadataTypes(metadata: object): void {
   const meta = metadata as Record<string, unknown>;
   for (const field of ["name", "namespace", "generateName", "resourceVersion"] as const) {
     const v = meta[field];
-    if (v !== undefined && v !== null && typeof v !== "string") throw badRequest(`json: cannot unmarshal ${typeof v} into Go struct field ObjectMeta.metadata.${field} of type string`);
+    if (v !== undefined && v !== null && typeof v !== "string")
+      throw badRequest(`json: cannot unmarshal ${typeof v} into Go struct field ObjectMeta.metadata.${field} of type string`);
   }
   for (const field of ["labels", "annotations"] as const) {
     const v = meta[field];
-    if (v !== undefined && v !== null && (typeof v !== "object" || Array.isArray(v))) throw badRequest(`json: cannot unmarshal ${Array.isArray(v) ? "array" : typeof v} into Go struct field ObjectMeta.metadata.${field} of type map[string]string`);
+    if (v !== undefined && v !== null && (typeof v !== "object" || Array.isArray(v)))
+      throw badRequest(
+        `json: cannot unmarshal ${Array.isArray(v) ? "array" : typeof v} into Go struct field ObjectMeta.metadata.${field} of type map[string]string`,
+      );
   }
 }
 
@@ -185,7 +201,7 @@ export class ResourceHandlers {
   }
 
   private list(ctx: ResourceRequest): void {
-    const { store, } = this;
+    const { store } = this;
     const { labelSelector, fieldSelector } = this.selection(ctx);
     const limit = intParam("limit", ctx.query.get("limit"));
     const cont = ctx.query.get("continue");
@@ -195,7 +211,11 @@ export class ResourceHandlers {
     if (cont) {
       const token = decodeContinue(cont);
       if (token.rv < store.oldestRv()) {
-        throw new ApiError(410, "Expired", "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.");
+        throw new ApiError(
+          410,
+          "Expired",
+          "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.",
+        );
       }
       listRv = token.rv;
       let lo = 0;
@@ -226,7 +246,17 @@ export class ResourceHandlers {
     }
     const rv = String(listRv);
     if (wantsTable(ctx.req.headers.accept)) {
-      sendJsonText(ctx.res, 200, tableJson(ctx.key, items, { includeObject: includeObjectOf(ctx.query), resourceVersion: rv, continueToken, remainingItemCount: remaining, objectJson: (o) => store.toJson(o) }));
+      sendJsonText(
+        ctx.res,
+        200,
+        tableJson(ctx.key, items, {
+          includeObject: includeObjectOf(ctx.query),
+          resourceVersion: rv,
+          continueToken,
+          remainingItemCount: remaining,
+          objectJson: (o) => store.toJson(o),
+        }),
+      );
       return;
     }
     const meta: Record<string, unknown> = { resourceVersion: rv };
@@ -273,22 +303,30 @@ export class ResourceHandlers {
     if (body.apiVersion !== undefined && body.apiVersion !== expected && !(ctx.subresource === "scale")) {
       throw badRequest(`the API version in the data (${body.apiVersion}) does not match the expected API version (${expected})`);
     }
-    if (body.kind !== undefined && body.kind !== r.kind && ctx.subresource !== "scale") throw badRequest(`the kind in the data (${body.kind}) does not match the expected kind (${r.kind})`);
+    if (body.kind !== undefined && body.kind !== r.kind && ctx.subresource !== "scale")
+      throw badRequest(`the kind in the data (${body.kind}) does not match the expected kind (${r.kind})`);
     // Filled in below and checked by validateObject.
     body.metadata ??= {} as ObjectMeta;
-    if (typeof body.metadata !== "object" || Array.isArray(body.metadata)) throw badRequest(`json: cannot unmarshal ${Array.isArray(body.metadata) ? "array" : typeof body.metadata} into Go struct field .metadata of type v1.ObjectMeta`);
+    if (typeof body.metadata !== "object" || Array.isArray(body.metadata))
+      throw badRequest(
+        `json: cannot unmarshal ${Array.isArray(body.metadata) ? "array" : typeof body.metadata} into Go struct field .metadata of type v1.ObjectMeta`,
+      );
     checkMetadataTypes(body.metadata);
     for (const field of ["spec", "status"]) {
       const v = body[field];
       if (v !== undefined && v !== null && (typeof v !== "object" || Array.isArray(v))) {
-        throw badRequest(`json: cannot unmarshal ${Array.isArray(v) ? "array" : typeof v} into Go struct field ${r.kind}.${field} of type v1.${r.kind}${field === "spec" ? "Spec" : "Status"}`);
+        throw badRequest(
+          `json: cannot unmarshal ${Array.isArray(v) ? "array" : typeof v} into Go struct field ${r.kind}.${field} of type v1.${r.kind}${field === "spec" ? "Spec" : "Status"}`,
+        );
       }
     }
     if (r.namespaced && ctx.namespace !== undefined) {
-      if (body.metadata.namespace && body.metadata.namespace !== ctx.namespace) throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+      if (body.metadata.namespace && body.metadata.namespace !== ctx.namespace)
+        throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
       body.metadata.namespace = ctx.namespace;
     }
-    if (ctx.name && body.metadata.name && body.metadata.name !== ctx.name) throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${ctx.name})`);
+    if (ctx.name && body.metadata.name && body.metadata.name !== ctx.name)
+      throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${ctx.name})`);
     if (ctx.name) body.metadata.name ??= ctx.name;
   }
 
@@ -306,10 +344,19 @@ export class ResourceHandlers {
     for (const k of ["uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"] as const) delete meta[k];
     // Not in ObjectMeta: the store never keeps field ownership.
     delete (meta as { managedFields?: unknown }).managedFields;
-    if (!meta.name && !meta.generateName) throw invalid(ctx.resource.kind, "", [{ reason: "FieldValueRequired", message: "Required value: name or generateName is required", field: "metadata.name" }], ctx.resource.group);
+    if (!meta.name && !meta.generateName)
+      throw invalid(
+        ctx.resource.kind,
+        "",
+        [{ reason: "FieldValueRequired", message: "Required value: name or generateName is required", field: "metadata.name" }],
+        ctx.resource.group,
+      );
     body.apiVersion = apiVersionOf(ctx.resource);
     body.kind = ctx.resource.kind;
-    body.spec ??= ctx.key === "core/configmaps" || ctx.key === "core/events" || ctx.key === "core/serviceaccounts" || ctx.key === "storage.k8s.io/storageclasses" ? undefined : {};
+    body.spec ??=
+      ctx.key === "core/configmaps" || ctx.key === "core/events" || ctx.key === "core/serviceaccounts" || ctx.key === "storage.k8s.io/storageclasses"
+        ? undefined
+        : {};
     if (body.spec === undefined) delete body.spec;
     applyCreateDefaults(ctx.key, body);
     validateObject(ctx.resource, { ...body, metadata: { ...meta, name: meta.name || `${meta.generateName}xxxxx` } });
@@ -324,7 +371,12 @@ export class ResourceHandlers {
     this.checkIdentity(ctx, body);
     const current = this.existing(ctx);
     if (!body.metadata.resourceVersion) {
-      throw invalid(ctx.resource.kind, ctx.name!, [{ reason: "FieldValueInvalid", message: "Invalid value: 0x0: must be specified for an update", field: "metadata.resourceVersion" }], ctx.resource.group);
+      throw invalid(
+        ctx.resource.kind,
+        ctx.name!,
+        [{ reason: "FieldValueInvalid", message: "Invalid value: 0x0: must be specified for an update", field: "metadata.resourceVersion" }],
+        ctx.resource.group,
+      );
     }
     if (body.metadata.resourceVersion !== current.metadata.resourceVersion) throw conflict(ctx.resource.plural, ctx.name!, ctx.resource.group);
     this.commitUpdate(ctx, body, current, dryRun, subresource, 200);
@@ -359,18 +411,33 @@ export class ResourceHandlers {
     const next = applyPatch(type, cloneObject(current), patch) as KubeObject;
     if (!next || typeof next !== "object" || !next.metadata || typeof next.metadata !== "object") throw badRequest("the patch produced an invalid object");
     checkMetadataTypes(next.metadata);
-    if (next.metadata.name !== current.metadata.name) throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${current.metadata.name})`);
-    if (ctx.resource.namespaced && next.metadata.namespace !== current.metadata.namespace) throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
-    if (next.metadata.uid !== current.metadata.uid) throw conflict(ctx.resource.plural, ctx.name!, ctx.resource.group, `Precondition failed: UID in precondition: ${next.metadata.uid}, UID in object meta: ${current.metadata.uid}`);
+    if (next.metadata.name !== current.metadata.name)
+      throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${current.metadata.name})`);
+    if (ctx.resource.namespaced && next.metadata.namespace !== current.metadata.namespace)
+      throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+    if (next.metadata.uid !== current.metadata.uid)
+      throw conflict(
+        ctx.resource.plural,
+        ctx.name!,
+        ctx.resource.group,
+        `Precondition failed: UID in precondition: ${next.metadata.uid}, UID in object meta: ${current.metadata.uid}`,
+      );
     this.commitUpdate(ctx, next, current, dryRun, subresource, 200);
   }
 
   private deleteOptions(query: URLSearchParams, body: DeleteBody | undefined): DeleteOptions & { preconditions?: { uid?: string; resourceVersion?: string } } {
-    const grace = intParam("gracePeriodSeconds", query.get("gracePeriodSeconds")) ?? (typeof body?.gracePeriodSeconds === "number" ? body.gracePeriodSeconds : undefined);
+    const grace =
+      intParam("gracePeriodSeconds", query.get("gracePeriodSeconds")) ?? (typeof body?.gracePeriodSeconds === "number" ? body.gracePeriodSeconds : undefined);
     let policy = (query.get("propagationPolicy") ?? body?.propagationPolicy) as PropagationPolicy | undefined;
     if (policy === undefined && (query.get("orphanDependents") === "true" || body?.orphanDependents === true)) policy = "Orphan";
     if (policy !== undefined && !["Foreground", "Background", "Orphan"].includes(policy)) {
-      throw invalid("DeleteOptions", "", [{ reason: "FieldValueNotSupported", message: `Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`, field: "propagationPolicy" }]);
+      throw invalid("DeleteOptions", "", [
+        {
+          reason: "FieldValueNotSupported",
+          message: `Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`,
+          field: "propagationPolicy",
+        },
+      ]);
     }
     const dryRun = dryRunOf(query, body?.dryRun);
     return { gracePeriodSeconds: grace, propagationPolicy: policy, dryRun, preconditions: body?.preconditions };
@@ -387,9 +454,20 @@ export class ResourceHandlers {
     const opts = this.deleteOptions(ctx.query, body);
     const current = this.existing(ctx);
     const pre = opts.preconditions;
-    if (pre?.uid && pre.uid !== current.metadata.uid) throw conflict(ctx.resource.plural, ctx.name!, ctx.resource.group, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
+    if (pre?.uid && pre.uid !== current.metadata.uid)
+      throw conflict(
+        ctx.resource.plural,
+        ctx.name!,
+        ctx.resource.group,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`,
+      );
     if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
-      throw conflict(ctx.resource.plural, ctx.name!, ctx.resource.group, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
+      throw conflict(
+        ctx.resource.plural,
+        ctx.name!,
+        ctx.resource.group,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`,
+      );
     }
     const result = this.store.delete(ctx.key, ctx.namespace, ctx.name!, opts);
     const stillThere = opts.dryRun ? !!result.metadata.deletionTimestamp : !!this.store.get(ctx.key, ctx.namespace, ctx.name!);
@@ -464,7 +542,12 @@ export class ResourceHandlers {
     } else throw methodNotAllowed();
     const replicas = scale?.spec?.replicas ?? 0;
     if (!Number.isInteger(replicas) || replicas < 0) {
-      throw invalid("Scale", ctx.name!, [{ reason: "FieldValueInvalid", message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, field: "spec.replicas" }], "autoscaling");
+      throw invalid(
+        "Scale",
+        ctx.name!,
+        [{ reason: "FieldValueInvalid", message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, field: "spec.replicas" }],
+        "autoscaling",
+      );
     }
     const dryRun = dryRunOf(ctx.query);
     const next = cloneObject(current);

@@ -9,7 +9,25 @@ afterAll(async () => {
   await c.close();
 });
 
-const BODIES = ["", "{", "[]", "null", "42", '"x"', '{"metadata":"x"}', '{"metadata":{"name":7}}', '{"metadata":{"name":"ok","labels":[1]}}', '{"metadata":{"name":"ok"},"spec":"x"}', '{"metadata":{"name":"ok"},"spec":{"containers":"x"}}', '{"metadata":{"name":"ok"},"spec":{"containers":[null,1,{"name":5}]}}', '{"metadata":{"name":"ok"},"spec":{"selector":"x","template":5}}', '[{"op":"nope"}]', '[{"op":"add","path":"/metadata/labels/x","value":{}}]', '{"metadata":{"labels":"x"}}', "\u0000\u0001"];
+const BODIES = [
+  "",
+  "{",
+  "[]",
+  "null",
+  "42",
+  '"x"',
+  '{"metadata":"x"}',
+  '{"metadata":{"name":7}}',
+  '{"metadata":{"name":"ok","labels":[1]}}',
+  '{"metadata":{"name":"ok"},"spec":"x"}',
+  '{"metadata":{"name":"ok"},"spec":{"containers":"x"}}',
+  '{"metadata":{"name":"ok"},"spec":{"containers":[null,1,{"name":5}]}}',
+  '{"metadata":{"name":"ok"},"spec":{"selector":"x","template":5}}',
+  '[{"op":"nope"}]',
+  '[{"op":"add","path":"/metadata/labels/x","value":{}}]',
+  '{"metadata":{"labels":"x"}}',
+  "\u0000\u0001",
+];
 const PATHS = [
   "/api/v1/namespaces/tenant-t0/pods",
   "/api/v1/namespaces/tenant-t0/pods/odoo-t0-00000000-abc12-x0",
@@ -22,7 +40,14 @@ const PATHS = [
   "/_sim/faults",
   "/api/v1/namespaces/tenant-t0/pods/%E0%A4%A",
 ];
-const TYPES = ["application/json", "application/merge-patch+json", "application/json-patch+json", "application/strategic-merge-patch+json", "application/apply-patch+yaml", "text/plain"];
+const TYPES = [
+  "application/json",
+  "application/merge-patch+json",
+  "application/json-patch+json",
+  "application/strategic-merge-patch+json",
+  "application/apply-patch+yaml",
+  "text/plain",
+];
 
 describe("bad input", () => {
   it("never crashes and answers every malformed request with a client error Status", async () => {

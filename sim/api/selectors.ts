@@ -2,9 +2,7 @@ import { badRequest } from "../store/api-error";
 import type { KubeObject } from "../store/types";
 
 type Requirement =
-  | { op: "=" | "!="; key: string; value: string }
-  | { op: "in" | "notin"; key: string; values: Set<string> }
-  | { op: "exists" | "!"; key: string };
+  { op: "=" | "!="; key: string; value: string } | { op: "in" | "notin"; key: string; values: Set<string> } | { op: "exists" | "!"; key: string };
 
 export type LabelSelector = (labels: Record<string, string> | undefined) => boolean;
 
@@ -29,12 +27,18 @@ function splitTerms(s: string): string[] {
 }
 
 function checkKey(key: string): string {
-  if (!KEY.test(key) || key.length > 316) throw badRequest(`unable to parse requirement: invalid label key "${key}": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`);
+  if (!KEY.test(key) || key.length > 316)
+    throw badRequest(
+      `unable to parse requirement: invalid label key "${key}": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`,
+    );
   return key;
 }
 
 function checkValue(value: string): string {
-  if (!VALUE.test(value) || value.length > 63) throw badRequest(`unable to parse requirement: invalid label value: "${value}": at key: a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`);
+  if (!VALUE.test(value) || value.length > 63)
+    throw badRequest(
+      `unable to parse requirement: invalid label value: "${value}": at key: a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`,
+    );
   return value;
 }
 
@@ -85,7 +89,9 @@ export function parseLabelSelector(selector: string | null | undefined): LabelSe
 }
 
 /** Selector-ready label string of a Deployment/ReplicaSet matchLabels (for Scale status and kubectl). */
-export function selectorString(selector: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } | undefined): string {
+export function selectorString(
+  selector: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } | undefined,
+): string {
   if (!selector) return "";
   const parts = Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
   for (const e of selector.matchExpressions ?? []) {

@@ -193,14 +193,23 @@ export class ApiServer {
 
     let segments: string[];
     try {
-      segments = path.split("/").filter(Boolean).map((s) => decodeURIComponent(s));
+      segments = path
+        .split("/")
+        .filter(Boolean)
+        .map((s) => decodeURIComponent(s));
     } catch {
       req.resume();
       throw badRequest(`invalid URL escape in path "${path}"`);
     }
     const route = this.route(segments);
     const verb = verbOf(method, route ?? undefined, url.searchParams);
-    const resourceLabel = route ? (route.subresource ? `${route.resource.plural}/${route.subresource}` : route.resource.plural) : segments[0] === "apis" && segments[1] === METRICS_GROUP ? `${segments[segments.length - 1]}.metrics` : path;
+    const resourceLabel = route
+      ? route.subresource
+        ? `${route.resource.plural}/${route.subresource}`
+        : route.resource.plural
+      : segments[0] === "apis" && segments[1] === METRICS_GROUP
+        ? `${segments[segments.length - 1]}.metrics`
+        : path;
     this.stats.record(verb, resourceLabel, req.headers["user-agent"]);
 
     if (this.faults.latencyMs > 0) await sleep(this.faults.latencyMs);

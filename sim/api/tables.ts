@@ -21,7 +21,12 @@ const col = (name: string, type = "string", priority = 0, format = ""): Column =
   name,
   type,
   format,
-  description: name === "Name" ? "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names" : name === "Age" ? "CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata" : name,
+  description:
+    name === "Name"
+      ? "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names"
+      : name === "Age"
+        ? "CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata"
+        : name,
   priority,
 });
 
@@ -125,48 +130,152 @@ const ACCESS_MODES: Record<string, string> = { ReadWriteOnce: "RWO", ReadOnlyMan
 
 const PRINTERS: Record<string, Printer> = {
   "core/pods": {
-    columns: [col("Name"), col("Ready"), col("Status"), col("Restarts", "string"), col("Age"), col("IP", "string", 1), col("Node", "string", 1), col("Nominated Node", "string", 1), col("Readiness Gates", "string", 1)],
+    columns: [
+      col("Name"),
+      col("Ready"),
+      col("Status"),
+      col("Restarts", "string"),
+      col("Age"),
+      col("IP", "string", 1),
+      col("Node", "string", 1),
+      col("Nominated Node", "string", 1),
+      col("Readiness Gates", "string", 1),
+    ],
     cells(o, now) {
       const s = podSummary(o, now);
-      return [o.metadata.name, s.ready, s.status, s.restarts, age(o, now), o.status?.podIP || "<none>", o.spec?.nodeName || "<none>", o.status?.nominatedNodeName || "<none>", "<none>"];
+      return [
+        o.metadata.name,
+        s.ready,
+        s.status,
+        s.restarts,
+        age(o, now),
+        o.status?.podIP || "<none>",
+        o.spec?.nodeName || "<none>",
+        o.status?.nominatedNodeName || "<none>",
+        "<none>",
+      ];
     },
   },
   "apps/deployments": {
-    columns: [col("Name"), col("Ready"), col("Up-to-date", "integer"), col("Available", "integer"), col("Age"), col("Containers", "string", 1), col("Images", "string", 1), col("Selector", "string", 1)],
+    columns: [
+      col("Name"),
+      col("Ready"),
+      col("Up-to-date", "integer"),
+      col("Available", "integer"),
+      col("Age"),
+      col("Containers", "string", 1),
+      col("Images", "string", 1),
+      col("Selector", "string", 1),
+    ],
     cells(o, now) {
       const st = o.status ?? {};
       const containers: IContainer[] = o.spec?.template?.spec?.containers ?? [];
-      return [o.metadata.name, `${st.readyReplicas ?? 0}/${o.spec?.replicas ?? 1}`, st.updatedReplicas ?? 0, st.availableReplicas ?? 0, age(o, now), containers.map((c) => c.name).join(","), containers.map((c) => c.image).join(","), selectorString(o.spec?.selector) || "<none>"];
+      return [
+        o.metadata.name,
+        `${st.readyReplicas ?? 0}/${o.spec?.replicas ?? 1}`,
+        st.updatedReplicas ?? 0,
+        st.availableReplicas ?? 0,
+        age(o, now),
+        containers.map((c) => c.name).join(","),
+        containers.map((c) => c.image).join(","),
+        selectorString(o.spec?.selector) || "<none>",
+      ];
     },
   },
   "apps/replicasets": {
-    columns: [col("Name"), col("Desired", "integer"), col("Current", "integer"), col("Ready", "integer"), col("Age"), col("Containers", "string", 1), col("Images", "string", 1), col("Selector", "string", 1)],
+    columns: [
+      col("Name"),
+      col("Desired", "integer"),
+      col("Current", "integer"),
+      col("Ready", "integer"),
+      col("Age"),
+      col("Containers", "string", 1),
+      col("Images", "string", 1),
+      col("Selector", "string", 1),
+    ],
     cells(o, now) {
       const containers: IContainer[] = o.spec?.template?.spec?.containers ?? [];
-      return [o.metadata.name, o.spec?.replicas ?? 1, o.status?.replicas ?? 0, o.status?.readyReplicas ?? 0, age(o, now), containers.map((c) => c.name).join(","), containers.map((c) => c.image).join(","), selectorString(o.spec?.selector) || "<none>"];
+      return [
+        o.metadata.name,
+        o.spec?.replicas ?? 1,
+        o.status?.replicas ?? 0,
+        o.status?.readyReplicas ?? 0,
+        age(o, now),
+        containers.map((c) => c.name).join(","),
+        containers.map((c) => c.image).join(","),
+        selectorString(o.spec?.selector) || "<none>",
+      ];
     },
   },
   "apps/statefulsets": {
     columns: [col("Name"), col("Ready"), col("Age"), col("Containers", "string", 1), col("Images", "string", 1)],
     cells(o, now) {
       const containers: IContainer[] = o.spec?.template?.spec?.containers ?? [];
-      return [o.metadata.name, `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 1}`, age(o, now), containers.map((c) => c.name).join(","), containers.map((c) => c.image).join(",")];
+      return [
+        o.metadata.name,
+        `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 1}`,
+        age(o, now),
+        containers.map((c) => c.name).join(","),
+        containers.map((c) => c.image).join(","),
+      ];
     },
   },
   "core/persistentvolumeclaims": {
-    columns: [col("Name"), col("Status"), col("Volume"), col("Capacity"), col("Access Modes"), col("StorageClass"), col("VolumeAttributesClass"), col("Age"), col("VolumeMode", "string", 1)],
+    columns: [
+      col("Name"),
+      col("Status"),
+      col("Volume"),
+      col("Capacity"),
+      col("Access Modes"),
+      col("StorageClass"),
+      col("VolumeAttributesClass"),
+      col("Age"),
+      col("VolumeMode", "string", 1),
+    ],
     cells(o, now) {
       const status = o.metadata.deletionTimestamp ? "Terminating" : (o.status?.phase ?? "Pending");
       const bound = o.status?.phase === "Bound";
       const modes = bound ? (o.status?.accessModes ?? []).map((m: string) => ACCESS_MODES[m] ?? m).join(",") : "";
-      return [o.metadata.name, status, o.spec?.volumeName ?? "", bound ? (o.status?.capacity?.storage ?? "") : "", modes, o.spec?.storageClassName ?? "<unset>", o.spec?.volumeAttributesClassName ?? "<unset>", age(o, now), o.spec?.volumeMode ?? "Filesystem"];
+      return [
+        o.metadata.name,
+        status,
+        o.spec?.volumeName ?? "",
+        bound ? (o.status?.capacity?.storage ?? "") : "",
+        modes,
+        o.spec?.storageClassName ?? "<unset>",
+        o.spec?.volumeAttributesClassName ?? "<unset>",
+        age(o, now),
+        o.spec?.volumeMode ?? "Filesystem",
+      ];
     },
   },
   "core/persistentvolumes": {
-    columns: [col("Name"), col("Capacity"), col("Access Modes"), col("Reclaim Policy"), col("Status"), col("Claim"), col("StorageClass"), col("VolumeAttributesClass"), col("Reason"), col("Age")],
+    columns: [
+      col("Name"),
+      col("Capacity"),
+      col("Access Modes"),
+      col("Reclaim Policy"),
+      col("Status"),
+      col("Claim"),
+      col("StorageClass"),
+      col("VolumeAttributesClass"),
+      col("Reason"),
+      col("Age"),
+    ],
     cells(o, now) {
       const ref = o.spec?.claimRef;
-      return [o.metadata.name, o.spec?.capacity?.storage ?? "", (o.spec?.accessModes ?? []).map((m: string) => ACCESS_MODES[m] ?? m).join(","), o.spec?.persistentVolumeReclaimPolicy ?? "", o.status?.phase ?? "", ref ? `${ref.namespace}/${ref.name}` : "", o.spec?.storageClassName ?? "", "<unset>", o.status?.reason ?? "", age(o, now)];
+      return [
+        o.metadata.name,
+        o.spec?.capacity?.storage ?? "",
+        (o.spec?.accessModes ?? []).map((m: string) => ACCESS_MODES[m] ?? m).join(","),
+        o.spec?.persistentVolumeReclaimPolicy ?? "",
+        o.status?.phase ?? "",
+        ref ? `${ref.namespace}/${ref.name}` : "",
+        o.spec?.storageClassName ?? "",
+        "<unset>",
+        o.status?.reason ?? "",
+        age(o, now),
+      ];
     },
   },
   "core/namespaces": {
@@ -174,17 +283,50 @@ const PRINTERS: Record<string, Printer> = {
     cells: (o, now) => [o.metadata.name, o.status?.phase ?? "Active", age(o, now)],
   },
   "core/events": {
-    columns: [col("Last Seen"), col("Type"), col("Reason"), col("Object"), col("Subobject", "string", 1), col("Source", "string", 1), col("Message"), col("First Seen", "string", 1), col("Count", "integer", 1), col("Name", "string", 1)],
+    columns: [
+      col("Last Seen"),
+      col("Type"),
+      col("Reason"),
+      col("Object"),
+      col("Subobject", "string", 1),
+      col("Source", "string", 1),
+      col("Message"),
+      col("First Seen", "string", 1),
+      col("Count", "integer", 1),
+      col("Name", "string", 1),
+    ],
     cells(o, now) {
       const last = o.series?.lastObservedTime ?? o.lastTimestamp ?? o.eventTime ?? o.metadata.creationTimestamp;
       const first = o.firstTimestamp ?? o.eventTime ?? o.metadata.creationTimestamp;
       const io = o.involvedObject ?? {};
       const source = o.source?.component ? (o.source.host ? `${o.source.component}, ${o.source.host}` : o.source.component) : (o.reportingComponent ?? "");
-      return [since(last, now), o.type ?? "", o.reason ?? "", `${String(io.kind ?? "").toLowerCase()}/${io.name ?? ""}`, io.fieldPath ?? "", source, o.message ?? "", since(first, now), o.series?.count ?? o.count ?? 1, o.metadata.name];
+      return [
+        since(last, now),
+        o.type ?? "",
+        o.reason ?? "",
+        `${String(io.kind ?? "").toLowerCase()}/${io.name ?? ""}`,
+        io.fieldPath ?? "",
+        source,
+        o.message ?? "",
+        since(first, now),
+        o.series?.count ?? o.count ?? 1,
+        o.metadata.name,
+      ];
     },
   },
   "core/nodes": {
-    columns: [col("Name"), col("Status"), col("Roles"), col("Age"), col("Version"), col("Internal-IP", "string", 1), col("External-IP", "string", 1), col("OS-Image", "string", 1), col("Kernel-Version", "string", 1), col("Container-Runtime", "string", 1)],
+    columns: [
+      col("Name"),
+      col("Status"),
+      col("Roles"),
+      col("Age"),
+      col("Version"),
+      col("Internal-IP", "string", 1),
+      col("External-IP", "string", 1),
+      col("OS-Image", "string", 1),
+      col("Kernel-Version", "string", 1),
+      col("Container-Runtime", "string", 1),
+    ],
     cells(o, now) {
       const ready = (o.status?.conditions ?? []).find((c: INodeCondition) => c.type === "Ready");
       let status = ready?.status === "True" ? "Ready" : ready ? "NotReady" : "Unknown";
@@ -194,19 +336,41 @@ const PRINTERS: Record<string, Printer> = {
         .map((k) => k.slice("node-role.kubernetes.io/".length));
       const addr = (t: string) => (o.status?.addresses ?? []).find((a: INodeAddress) => a.type === t)?.address ?? "<none>";
       const info = o.status?.nodeInfo ?? {};
-      return [o.metadata.name, status, roles.join(",") || "<none>", age(o, now), info.kubeletVersion ?? "", addr("InternalIP"), addr("ExternalIP"), info.osImage ?? "<unknown>", info.kernelVersion ?? "<unknown>", info.containerRuntimeVersion ?? "<unknown>"];
+      return [
+        o.metadata.name,
+        status,
+        roles.join(",") || "<none>",
+        age(o, now),
+        info.kubeletVersion ?? "",
+        addr("InternalIP"),
+        addr("ExternalIP"),
+        info.osImage ?? "<unknown>",
+        info.kernelVersion ?? "<unknown>",
+        info.containerRuntimeVersion ?? "<unknown>",
+      ];
     },
   },
   "core/services": {
     columns: [col("Name"), col("Type"), col("Cluster-IP"), col("External-IP"), col("Port(s)"), col("Age"), col("Selector", "string", 1)],
     cells(o, now) {
       const ports = (o.spec?.ports ?? []).map((p: IServicePort) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ""}/${p.protocol ?? "TCP"}`).join(",");
-      const sel = Object.entries(o.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(",");
+      const sel = Object.entries(o.spec?.selector ?? {})
+        .map(([k, v]) => `${k}=${v}`)
+        .join(",");
       return [o.metadata.name, o.spec?.type ?? "ClusterIP", o.spec?.clusterIP ?? "<none>", "<none>", ports || "<none>", age(o, now), sel || "<none>"];
     },
   },
   "batch/jobs": {
-    columns: [col("Name"), col("Status"), col("Completions"), col("Duration"), col("Age"), col("Containers", "string", 1), col("Images", "string", 1), col("Selector", "string", 1)],
+    columns: [
+      col("Name"),
+      col("Status"),
+      col("Completions"),
+      col("Duration"),
+      col("Age"),
+      col("Containers", "string", 1),
+      col("Images", "string", 1),
+      col("Selector", "string", 1),
+    ],
     cells(o, now) {
       const st = o.status ?? {};
       const cond = (t: string) => (st.conditions ?? []).some((c: IJobCondition) => c.type === t && c.status === "True");
@@ -214,17 +378,38 @@ const PRINTERS: Record<string, Printer> = {
       const start = st.startTime ? Date.parse(st.startTime) : undefined;
       const end = st.completionTime ? Date.parse(st.completionTime) : now;
       const containers: IContainer[] = o.spec?.template?.spec?.containers ?? [];
-      return [o.metadata.name, status, `${st.succeeded ?? 0}/${o.spec?.completions ?? 1}`, start ? humanDuration(end - start) : "", age(o, now), containers.map((c) => c.name).join(","), containers.map((c) => c.image).join(","), selectorString(o.spec?.selector) || "<none>"];
+      return [
+        o.metadata.name,
+        status,
+        `${st.succeeded ?? 0}/${o.spec?.completions ?? 1}`,
+        start ? humanDuration(end - start) : "",
+        age(o, now),
+        containers.map((c) => c.name).join(","),
+        containers.map((c) => c.image).join(","),
+        selectorString(o.spec?.selector) || "<none>",
+      ];
     },
   },
   "batch/cronjobs": {
     columns: [col("Name"), col("Schedule"), col("TimeZone"), col("Suspend", "boolean"), col("Active", "integer"), col("Last Schedule"), col("Age")],
-    cells: (o, now) => [o.metadata.name, o.spec?.schedule ?? "", o.spec?.timeZone ?? "<none>", o.spec?.suspend ?? false, (o.status?.active ?? []).length, o.status?.lastScheduleTime ? since(o.status.lastScheduleTime, now) : "<none>", age(o, now)],
+    cells: (o, now) => [
+      o.metadata.name,
+      o.spec?.schedule ?? "",
+      o.spec?.timeZone ?? "<none>",
+      o.spec?.suspend ?? false,
+      (o.status?.active ?? []).length,
+      o.status?.lastScheduleTime ? since(o.status.lastScheduleTime, now) : "<none>",
+      age(o, now),
+    ],
   },
   "networking.k8s.io/ingresses": {
     columns: [col("Name"), col("Class"), col("Hosts"), col("Address"), col("Ports"), col("Age")],
     cells(o, now) {
-      const hosts = (o.spec?.rules ?? []).map((r: IIngressRule) => r.host).filter(Boolean).join(",") || "*";
+      const hosts =
+        (o.spec?.rules ?? [])
+          .map((r: IIngressRule) => r.host)
+          .filter(Boolean)
+          .join(",") || "*";
       const address = (o.status?.loadBalancer?.ingress ?? []).map((i: IIngressLoadBalancerIngress) => i.ip ?? i.hostname).join(",");
       return [o.metadata.name, o.spec?.ingressClassName ?? "<none>", hosts, address, o.spec?.tls?.length ? "80, 443" : "80", age(o, now)];
     },
@@ -233,7 +418,14 @@ const PRINTERS: Record<string, Printer> = {
     columns: [col("Name"), col("Provisioner"), col("ReclaimPolicy"), col("VolumeBindingMode"), col("AllowVolumeExpansion", "string"), col("Age")],
     cells(o, now) {
       const isDefault = o.metadata.annotations?.["storageclass.kubernetes.io/is-default-class"] === "true";
-      return [isDefault ? `${o.metadata.name} (default)` : o.metadata.name, o.provisioner ?? "", o.reclaimPolicy ?? "Delete", o.volumeBindingMode ?? "Immediate", String(o.allowVolumeExpansion ?? false), age(o, now)];
+      return [
+        isDefault ? `${o.metadata.name} (default)` : o.metadata.name,
+        o.provisioner ?? "",
+        o.reclaimPolicy ?? "Delete",
+        o.volumeBindingMode ?? "Immediate",
+        String(o.allowVolumeExpansion ?? false),
+        age(o, now),
+      ];
     },
   },
   "core/resourcequotas": {
@@ -283,7 +475,8 @@ export function tableJson(
     const cells = JSON.stringify(printer.cells(o, now));
     let object = "";
     if (opts.includeObject === "Object") object = `,"object":${opts.objectJson(o)}`;
-    else if (opts.includeObject === "Metadata") object = `,"object":${JSON.stringify({ kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1", metadata: o.metadata })}`;
+    else if (opts.includeObject === "Metadata")
+      object = `,"object":${JSON.stringify({ kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1", metadata: o.metadata })}`;
     return `{"cells":${cells}${object}}`;
   });
   const metadata: Record<string, unknown> = { resourceVersion: opts.resourceVersion };

@@ -37,7 +37,14 @@ function validatePodSpec(spec: IPodSpec | undefined, field: string, causes: Stat
     const f = `${field}.containers[${i}]`;
     if (!c || typeof c !== "object") return causes.push(required(f));
     if (!c.name) causes.push(required(`${f}.name`));
-    else if (!DNS1123_LABEL.test(c.name)) causes.push(invalidValue(`${f}.name`, c.name, "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"));
+    else if (!DNS1123_LABEL.test(c.name))
+      causes.push(
+        invalidValue(
+          `${f}.name`,
+          c.name,
+          "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+        ),
+      );
     else if (seen.has(c.name)) causes.push({ reason: "FieldValueDuplicate", message: `Duplicate value: "${c.name}"`, field: `${f}.name` });
     if (c.name) seen.add(c.name);
     if (!c.image || typeof c.image !== "string" || !c.image.trim()) causes.push(required(`${f}.image`));
@@ -50,7 +57,8 @@ function validateWorkload(obj: KubeObject, causes: StatusCause[], old?: KubeObje
     causes.push(required("spec"));
     return;
   }
-  if (spec.replicas !== undefined && (!Number.isInteger(spec.replicas) || spec.replicas < 0)) causes.push(invalidValue("spec.replicas", spec.replicas, "must be greater than or equal to 0"));
+  if (spec.replicas !== undefined && (!Number.isInteger(spec.replicas) || spec.replicas < 0))
+    causes.push(invalidValue("spec.replicas", spec.replicas, "must be greater than or equal to 0"));
   const sel = spec.selector;
   if (!sel || (Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0)) {
     causes.push(required("spec.selector"));
@@ -72,10 +80,22 @@ export function validateObject(resource: ResourceType, obj: KubeObject, old?: Ku
   const key = `${resource.group || "core"}/${resource.plural}`;
   for (const [k, v] of Object.entries(obj.metadata.labels ?? {})) {
     if (typeof v !== "string" || v.length > 63 || !/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v)) {
-      causes.push(invalidValue(`metadata.labels`, v, "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"));
+      causes.push(
+        invalidValue(
+          `metadata.labels`,
+          v,
+          "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+        ),
+      );
     }
     if (!/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(k)) {
-      causes.push(invalidValue("metadata.labels", k, "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"));
+      causes.push(
+        invalidValue(
+          "metadata.labels",
+          k,
+          "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+        ),
+      );
     }
   }
   for (const [k, v] of Object.entries(obj.metadata.annotations ?? {})) {
@@ -85,8 +105,15 @@ export function validateObject(resource: ResourceType, obj: KubeObject, old?: Ku
     case "core/pods":
       validatePodSpec(obj.spec, "spec", causes);
       if (old) {
-        const strip = (s: IPodSpec | undefined) => JSON.stringify({ ...s, containers: (s?.containers ?? []).map((c) => ({ ...c, image: "" })), activeDeadlineSeconds: 0, tolerations: [] });
-        if (strip(old.spec) !== strip(obj.spec)) causes.push(forbiddenField("spec", "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"));
+        const strip = (s: IPodSpec | undefined) =>
+          JSON.stringify({ ...s, containers: (s?.containers ?? []).map((c) => ({ ...c, image: "" })), activeDeadlineSeconds: 0, tolerations: [] });
+        if (strip(old.spec) !== strip(obj.spec))
+          causes.push(
+            forbiddenField(
+              "spec",
+              "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
+            ),
+          );
       }
       break;
     case "apps/deployments":
@@ -103,16 +130,26 @@ export function validateObject(resource: ResourceType, obj: KubeObject, old?: Ku
       if (!obj.spec?.jobTemplate) causes.push(required("spec.jobTemplate"));
       break;
     case "core/persistentvolumeclaims": {
-      if (!Array.isArray(obj.spec?.accessModes) || obj.spec.accessModes.length === 0) causes.push({ reason: "FieldValueRequired", message: "Required value: at least 1 access mode is required", field: "spec.accessModes" });
+      if (!Array.isArray(obj.spec?.accessModes) || obj.spec.accessModes.length === 0)
+        causes.push({ reason: "FieldValueRequired", message: "Required value: at least 1 access mode is required", field: "spec.accessModes" });
       const storage = obj.spec?.resources?.requests?.storage;
       if (storage === undefined) causes.push(required("spec.resources[storage]"));
-      else if (Number.isNaN(parseQuantity(storage))) causes.push(invalidValue("spec.resources.requests[storage]", storage, "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"));
+      else if (Number.isNaN(parseQuantity(storage)))
+        causes.push(
+          invalidValue(
+            "spec.resources.requests[storage]",
+            storage,
+            "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+          ),
+        );
       if (old) {
         const newSize = parseQuantity(storage);
         const oldSize = parseQuantity(old.spec?.resources?.requests?.storage);
         if (newSize < oldSize) causes.push(forbiddenField("spec.resources.requests.storage", "field can not be less than previous value"));
-        const rest = (s: IPersistentVolumeClaimSpec | undefined) => JSON.stringify({ ...s, resources: undefined, volumeName: undefined, volumeAttributesClassName: undefined });
-        if (rest(old.spec) !== rest(obj.spec)) causes.push(forbiddenField("spec", "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims"));
+        const rest = (s: IPersistentVolumeClaimSpec | undefined) =>
+          JSON.stringify({ ...s, resources: undefined, volumeName: undefined, volumeAttributesClassName: undefined });
+        if (rest(old.spec) !== rest(obj.spec))
+          causes.push(forbiddenField("spec", "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims"));
       }
       break;
     }
@@ -120,7 +157,8 @@ export function validateObject(resource: ResourceType, obj: KubeObject, old?: Ku
       if (!Array.isArray(obj.spec?.ports) || obj.spec.ports.length === 0) {
         if (obj.spec?.type !== "ExternalName" && obj.spec?.clusterIP !== "None") causes.push(required("spec.ports"));
       }
-      if (old?.spec?.clusterIP && obj.spec?.clusterIP && old.spec.clusterIP !== obj.spec.clusterIP) causes.push(invalidValue("spec.clusterIPs[0]", obj.spec.clusterIP, "may not change once set"));
+      if (old?.spec?.clusterIP && obj.spec?.clusterIP && old.spec.clusterIP !== obj.spec.clusterIP)
+        causes.push(invalidValue("spec.clusterIPs[0]", obj.spec.clusterIP, "may not change once set"));
       break;
   }
   if (causes.length) throw invalid(resource.kind, obj.metadata.name, causes, resource.group);
@@ -142,6 +180,10 @@ export function admit(store: ObjectStore, key: string, obj: KubeObject, old?: Ku
   if (old.status?.phase !== "Bound") return;
   const sc = old.spec?.storageClassName ? store.get("storage.k8s.io/storageclasses", undefined, old.spec.storageClassName) : undefined;
   if (!sc || sc.allowVolumeExpansion !== true) {
-    throw forbidden("persistentvolumeclaims", obj.metadata.name, "only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize");
+    throw forbidden(
+      "persistentvolumeclaims",
+      obj.metadata.name,
+      "only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize",
+    );
   }
 }

@@ -81,7 +81,9 @@ export class WatchHub {
     const store = this.store;
     const filtered = !!(wr.labelSelector || wr.fieldSelector);
     const matches = (o: KubeObject) =>
-      (wr.namespace === undefined || o.metadata.namespace === wr.namespace) && (!wr.labelSelector || wr.labelSelector(o.metadata.labels)) && (!wr.fieldSelector || wr.fieldSelector(o));
+      (wr.namespace === undefined || o.metadata.namespace === wr.namespace) &&
+      (!wr.labelSelector || wr.labelSelector(o.metadata.labels)) &&
+      (!wr.fieldSelector || wr.fieldSelector(o));
 
     let replay: StoreEvent[] | "gone" = [];
     const rvParam = wr.resourceVersion;
@@ -119,7 +121,15 @@ export class WatchHub {
 
     if (replay === "gone") {
       const oldest = store.oldestRv();
-      const status = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `too old resource version: ${rvParam} (${oldest + 1})`, reason: "Expired", code: 410 };
+      const status = {
+        kind: "Status",
+        apiVersion: "v1",
+        metadata: {},
+        status: "Failure",
+        message: `too old resource version: ${rvParam} (${oldest + 1})`,
+        reason: "Expired",
+        code: 410,
+      };
       res.end(`{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
       return;
     }

@@ -64,7 +64,14 @@ describe("controllers", () => {
     const d = await until("rollout complete", () => {
       const d = store.get("apps/deployments", ns, t.instanceName)!;
       const p = d.status.conditions?.find((c: Condition) => c.type === "Progressing");
-      return d.status.observedGeneration === d.metadata.generation && d.status.updatedReplicas === 1 && d.status.availableReplicas === 1 && d.status.replicas === 1 && p?.reason === "NewReplicaSetAvailable" && d;
+      return (
+        d.status.observedGeneration === d.metadata.generation &&
+        d.status.updatedReplicas === 1 &&
+        d.status.availableReplicas === 1 &&
+        d.status.replicas === 1 &&
+        p?.reason === "NewReplicaSetAvailable" &&
+        d
+      );
     });
     const sets = store.list("apps/replicasets", ns);
     expect(sets).toHaveLength(2);
@@ -113,7 +120,9 @@ describe("controllers", () => {
     await until("OOMKilled", () => odooPods(`tenant-${a.databaseName}`)[0]?.status.containerStatuses[0].lastState?.terminated?.reason === "OOMKilled");
     expect(odooPods(`tenant-${a.databaseName}`)[0].status.containerStatuses[0].lastState.terminated.exitCode).toBe(137);
     await fleet.hooks.control(`tenants/${b.databaseName}/bad-image`, {});
-    await until("ImagePullBackOff", () => odooPods(`tenant-${b.databaseName}`).some((p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === "ImagePullBackOff"));
+    await until("ImagePullBackOff", () =>
+      odooPods(`tenant-${b.databaseName}`).some((p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === "ImagePullBackOff"),
+    );
     // maxUnavailable 0 for one replica: the old pod keeps serving during the failed rollout.
     expect(odooPods(`tenant-${b.databaseName}`).some((p) => isPodReady(p))).toBe(true);
   });
@@ -125,7 +134,8 @@ describe("controllers", () => {
     const grown = `${ceph.storageGi + 10}Gi`;
     const seen = new Set<string>();
     store.on((ev) => {
-      if (ev.resource === "core/persistentvolumeclaims" && ev.object.metadata.namespace === ns) for (const c of ev.object.status?.conditions ?? []) seen.add(c.type);
+      if (ev.resource === "core/persistentvolumeclaims" && ev.object.metadata.namespace === ns)
+        for (const c of ev.object.status?.conditions ?? []) seen.add(c.type);
     });
     store.mutate("core/persistentvolumeclaims", ns, "odoo-filestore", (d) => void (d.spec.resources.requests.storage = grown));
     const done = await until("capacity updated", () => {
@@ -148,12 +158,19 @@ describe("controllers", () => {
   it("provisions and binds a new claim, and reports a missing storage class", async () => {
     const { store, fleet } = cluster();
     const ns = `tenant-${healthyTenant(fleet).databaseName}`;
-    const claim = (name: string, storageClassName: string): KubeObject => ({ apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name, namespace: ns }, spec: { accessModes: ["ReadWriteOnce"], storageClassName, resources: { requests: { storage: "5Gi" } } } });
+    const claim = (name: string, storageClassName: string): KubeObject => ({
+      apiVersion: "v1",
+      kind: "PersistentVolumeClaim",
+      metadata: { name, namespace: ns },
+      spec: { accessModes: ["ReadWriteOnce"], storageClassName, resources: { requests: { storage: "5Gi" } } },
+    });
     store.create("core/persistentvolumeclaims", claim("extra", "ceph-rbd"));
     store.create("core/persistentvolumeclaims", claim("broken", "nope"));
     await until("bound", () => store.get("core/persistentvolumeclaims", ns, "extra")!.status?.phase === "Bound");
     expect(store.list("core/events", ns).some((e) => e.reason === "ProvisioningSucceeded")).toBe(true);
-    await until("ProvisioningFailed", () => store.list("core/events", ns).find((e) => e.reason === "ProvisioningFailed" && e.message === 'storageclass.storage.k8s.io "nope" not found'));
+    await until("ProvisioningFailed", () =>
+      store.list("core/events", ns).find((e) => e.reason === "ProvisioningFailed" && e.message === 'storageclass.storage.k8s.io "nope" not found'),
+    );
   });
 
   it("runs backup jobs to Complete, or Failed with BackoffLimitExceeded", async () => {
@@ -162,7 +179,8 @@ describe("controllers", () => {
     const bad = DEMO_PROBLEM_TENANTS["backup-failed"];
     const okRes = (await fleet.hooks.control(`tenants/${ok.databaseName}/backup`, {})) as { body: { job: string } };
     const badRes = (await fleet.hooks.control(`tenants/${bad}/backup`, {})) as { body: { job: string } };
-    const cond = (ns: string, job: string, type: string) => store.get("batch/jobs", ns, job)?.status?.conditions?.find((c: Condition) => c.type === type && c.status === "True");
+    const cond = (ns: string, job: string, type: string) =>
+      store.get("batch/jobs", ns, job)?.status?.conditions?.find((c: Condition) => c.type === type && c.status === "True");
     await until("complete", () => cond(`tenant-${ok.databaseName}`, okRes.body.job, "Complete"));
     const failed = await until("failed", () => cond(`tenant-${bad}`, badRes.body.job, "Failed"), 10_000);
     expect(failed.reason).toBe("BackoffLimitExceeded");

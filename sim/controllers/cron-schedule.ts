@@ -50,7 +50,7 @@ export function parseCron(expression: string): CronSchedule {
   return {
     next(afterMs: number): number {
       const d = new Date(Math.floor(afterMs / 60_000) * 60_000 + 60_000);
-      for (let guard = 0; guard < 366 * 24 * 60; ) {
+      for (let guard = 0; guard < 366 * 24 * 60;) {
         if (!mon.has(d.getUTCMonth() + 1) || !dayMatches(d)) {
           d.setUTCHours(0, 0, 0, 0);
           d.setUTCDate(d.getUTCDate() + 1);

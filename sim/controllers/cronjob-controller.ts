@@ -75,7 +75,9 @@ export class CronJobController {
     const jobs = this.ctx.store.list("batch/jobs", ns).filter((j) => isOwnedBy(j, cj));
     const running = jobs.filter((j) => !isJobFinished(j));
     if (running.length && cj.spec.concurrencyPolicy === "Forbid") {
-      this.ctx.events.record(cj, "Normal", "JobAlreadyActive", "Not starting job because prior execution is running and concurrency policy is Forbid", { component: "cronjob-controller" });
+      this.ctx.events.record(cj, "Normal", "JobAlreadyActive", "Not starting job because prior execution is running and concurrency policy is Forbid", {
+        component: "cronjob-controller",
+      });
       return undefined;
     }
     if (cj.spec.concurrencyPolicy === "Replace") {
@@ -90,7 +92,17 @@ export class CronJobController {
       d.status = {
         ...(d.status ?? {}),
         lastScheduleTime: iso(scheduledMs),
-        active: [...(d.status?.active ?? []), { apiVersion: "batch/v1", kind: "Job", name: created.metadata.name, namespace: ns, uid: created.metadata.uid, resourceVersion: created.metadata.resourceVersion }],
+        active: [
+          ...(d.status?.active ?? []),
+          {
+            apiVersion: "batch/v1",
+            kind: "Job",
+            name: created.metadata.name,
+            namespace: ns,
+            uid: created.metadata.uid,
+            resourceVersion: created.metadata.resourceVersion,
+          },
+        ],
       };
     });
     return created;
@@ -108,10 +120,14 @@ export class CronJobController {
       if (!active.length) delete d.status.active;
       if (complete) d.status.lastSuccessfulTime = job.status?.completionTime ?? iso(this.ctx.clock());
     });
-    this.ctx.events.record(cj, "Normal", "SawCompletedJob", `Saw completed job: ${job.metadata.name}, status: ${complete ? "Complete" : "Failed"}`, { component: "cronjob-controller" });
+    this.ctx.events.record(cj, "Normal", "SawCompletedJob", `Saw completed job: ${job.metadata.name}, status: ${complete ? "Complete" : "Failed"}`, {
+      component: "cronjob-controller",
+    });
     const finished = this.ctx.store.list("batch/jobs", ns).filter((j) => isOwnedBy(j, cj) && isJobFinished(j));
     const prune = (list: KubeObject[], limit: number) => {
-      const sorted = [...list].sort((a, b) => (a.metadata.creationTimestamp ?? "").localeCompare(b.metadata.creationTimestamp ?? "") || a.metadata.name.localeCompare(b.metadata.name));
+      const sorted = [...list].sort(
+        (a, b) => (a.metadata.creationTimestamp ?? "").localeCompare(b.metadata.creationTimestamp ?? "") || a.metadata.name.localeCompare(b.metadata.name),
+      );
       for (const j of sorted.slice(0, Math.max(0, sorted.length - limit))) {
         try {
           this.ctx.store.delete("batch/jobs", ns, j.metadata.name, { propagationPolicy: "Background" });
@@ -123,6 +139,9 @@ export class CronJobController {
     };
     const ok = (j: KubeObject) => (j.status?.conditions ?? []).some((c: Condition) => c.type === "Complete" && c.status === "True");
     prune(finished.filter(ok), cj.spec.successfulJobsHistoryLimit ?? 3);
-    prune(finished.filter((j) => !ok(j)), cj.spec.failedJobsHistoryLimit ?? 1);
+    prune(
+      finished.filter((j) => !ok(j)),
+      cj.spec.failedJobsHistoryLimit ?? 1,
+    );
   }
 }

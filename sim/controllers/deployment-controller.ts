@@ -19,7 +19,6 @@ function resolveIntOrPercent(value: string | number | undefined, total: number, 
 const revisionOf = (rs: KubeObject) => Number(rs.metadata.annotations?.["deployment.kubernetes.io/revision"] ?? 0);
 
 export class DeploymentController extends QueuedController {
-
   protected onEvent(ev: StoreEvent): void {
     if (ev.resource === "apps/deployments" && ev.type !== "DELETED") {
       // Our own status writes need no reconcile.
@@ -42,7 +41,8 @@ export class DeploymentController extends QueuedController {
     const replicas = d.spec.replicas ?? 1;
     let newRS = all.find((rs) => rs.metadata.labels?.["pod-template-hash"] === hash);
     const maxRevision = all.reduce((m, rs) => Math.max(m, revisionOf(rs)), 0);
-    const olds = () => this.ctx.store.list("apps/replicasets", ns).filter((rs) => isOwnedBy(rs, d) && rs !== newRS && rs.metadata.labels?.["pod-template-hash"] !== hash);
+    const olds = () =>
+      this.ctx.store.list("apps/replicasets", ns).filter((rs) => isOwnedBy(rs, d) && rs !== newRS && rs.metadata.labels?.["pod-template-hash"] !== hash);
 
     if (d.spec.paused) return this.writeStatus(d, newRS, olds());
 
@@ -56,7 +56,9 @@ export class DeploymentController extends QueuedController {
       const initial = recreate ? (oldTotal > 0 ? 0 : replicas) : all.length === 0 ? replicas : Math.max(0, Math.min(replicas, replicas + maxSurge - oldTotal));
       try {
         newRS = this.ctx.store.create("apps/replicasets", replicaSetFor(d, hash, initial, maxRevision + 1));
-        this.ctx.events.record(d, "Normal", "ScalingReplicaSet", `Scaled up replica set ${newRS.metadata.name} from 0 to ${initial}`, { component: "deployment-controller" });
+        this.ctx.events.record(d, "Normal", "ScalingReplicaSet", `Scaled up replica set ${newRS.metadata.name} from 0 to ${initial}`, {
+          component: "deployment-controller",
+        });
         this.progress(d, "ReplicaSetUpdated", `Created new replica set "${newRS.metadata.name}"`, "NewReplicaSetCreated");
       } catch {
         return;
@@ -117,7 +119,9 @@ export class DeploymentController extends QueuedController {
       };
     });
     if (from !== to) {
-      this.ctx.events.record(d, "Normal", "ScalingReplicaSet", `Scaled ${to > from ? "up" : "down"} replica set ${rs.metadata.name} from ${from} to ${to}`, { component: "deployment-controller" });
+      this.ctx.events.record(d, "Normal", "ScalingReplicaSet", `Scaled ${to > from ? "up" : "down"} replica set ${rs.metadata.name} from ${from} to ${to}`, {
+        component: "deployment-controller",
+      });
     }
   }
 
@@ -126,7 +130,9 @@ export class DeploymentController extends QueuedController {
     const hash = deploymentTemplateHash(d);
     const idle = this.ctx.store
       .list("apps/replicasets", d.metadata.namespace)
-      .filter((rs) => isOwnedBy(rs, d) && rs.metadata.labels?.["pod-template-hash"] !== hash && (rs.spec.replicas ?? 0) === 0 && (rs.status?.replicas ?? 0) === 0)
+      .filter(
+        (rs) => isOwnedBy(rs, d) && rs.metadata.labels?.["pod-template-hash"] !== hash && (rs.spec.replicas ?? 0) === 0 && (rs.status?.replicas ?? 0) === 0,
+      )
       .sort((a, b) => revisionOf(a) - revisionOf(b));
     for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) {
       try {
@@ -180,15 +186,43 @@ export class DeploymentController extends QueuedController {
       );
       const progressing = conditions.find((c) => c.type === "Progressing");
       if (newRS && complete) {
-        conditions = setCondition(conditions, { type: "Progressing", status: "True", reason: "NewReplicaSetAvailable", message: `ReplicaSet "${newRS.metadata.name}" has successfully progressed.` }, now, true);
+        conditions = setCondition(
+          conditions,
+          {
+            type: "Progressing",
+            status: "True",
+            reason: "NewReplicaSetAvailable",
+            message: `ReplicaSet "${newRS.metadata.name}" has successfully progressed.`,
+          },
+          now,
+          true,
+        );
       } else if (newRS && progressing?.reason === "ProgressDeadlineExceeded") {
         // Stays timed out until the rollout completes or the template changes.
       } else if (newRS) {
-        const since = progressing?.reason === "ReplicaSetUpdated" || progressing?.reason === "NewReplicaSetCreated" ? Date.parse(progressing.lastUpdateTime ?? now) : this.ctx.clock();
+        const since =
+          progressing?.reason === "ReplicaSetUpdated" || progressing?.reason === "NewReplicaSetCreated"
+            ? Date.parse(progressing.lastUpdateTime ?? now)
+            : this.ctx.clock();
         if (this.ctx.clock() - since > deadlineMs) {
-          conditions = setCondition(conditions, { type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded", message: `ReplicaSet "${newRS.metadata.name}" has timed out progressing.` }, now, true);
+          conditions = setCondition(
+            conditions,
+            {
+              type: "Progressing",
+              status: "False",
+              reason: "ProgressDeadlineExceeded",
+              message: `ReplicaSet "${newRS.metadata.name}" has timed out progressing.`,
+            },
+            now,
+            true,
+          );
         } else if (progressing?.reason !== "ReplicaSetUpdated" && progressing?.reason !== "NewReplicaSetCreated") {
-          conditions = setCondition(conditions, { type: "Progressing", status: "True", reason: "ReplicaSetUpdated", message: `ReplicaSet "${newRS.metadata.name}" is progressing.` }, now, true);
+          conditions = setCondition(
+            conditions,
+            { type: "Progressing", status: "True", reason: "ReplicaSetUpdated", message: `ReplicaSet "${newRS.metadata.name}" is progressing.` },
+            now,
+            true,
+          );
           this.ctx.timers.after(deadlineMs + 50, () => this.queue.add(`${d.metadata.namespace}/${d.metadata.name}`));
         }
       }

@@ -31,7 +31,9 @@ export class EventRecorder {
   record(involved: KubeObject, type: "Normal" | "Warning", reason: string, message: string, source: EventSource, opts: RecordOptions = {}): void {
     const namespace = involved.metadata.namespace ?? "default";
     const fieldPath = opts.fieldPath;
-    const dedupeKey = [namespace, involved.kind, involved.metadata.name, involved.metadata.uid, fieldPath, reason, message, source.component, source.host].join("|");
+    const dedupeKey = [namespace, involved.kind, involved.metadata.name, involved.metadata.uid, fieldPath, reason, message, source.component, source.host].join(
+      "|",
+    );
     const now = opts.lastTimestamp ?? this.clock();
     const existingName = this.names.get(dedupeKey);
     if (existingName && this.store.get("core/events", namespace, existingName)) {

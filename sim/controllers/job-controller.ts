@@ -15,8 +15,10 @@ export class JobController extends QueuedController {
   private creating = new Set<string>();
 
   protected onEvent(ev: StoreEvent): void {
-    if (ev.resource === "batch/jobs" && ev.type === "ADDED" && !isJobFinished(ev.object)) this.queue.add(`${ev.object.metadata.namespace}/${ev.object.metadata.name}`);
-    else if (ev.resource === "batch/jobs" && ev.type === "MODIFIED" && !this.writing && !isJobFinished(ev.object)) this.queue.add(`${ev.object.metadata.namespace}/${ev.object.metadata.name}`);
+    if (ev.resource === "batch/jobs" && ev.type === "ADDED" && !isJobFinished(ev.object))
+      this.queue.add(`${ev.object.metadata.namespace}/${ev.object.metadata.name}`);
+    else if (ev.resource === "batch/jobs" && ev.type === "MODIFIED" && !this.writing && !isJobFinished(ev.object))
+      this.queue.add(`${ev.object.metadata.namespace}/${ev.object.metadata.name}`);
     else if (ev.resource === "core/pods") {
       const owner = controllerOf(ev.object);
       if (owner?.kind === "Job") this.queue.add(`${ev.object.metadata.namespace}/${owner.name}`);
@@ -38,15 +40,43 @@ export class JobController extends QueuedController {
     let completionTime: string | undefined;
     if (succeeded >= completions) {
       conditions.push(
-        { type: "SuccessCriteriaMet", status: "True", reason: "CompletionsReached", message: "Reached expected number of succeeded pods", lastProbeTime: now, lastTransitionTime: now },
-        { type: "Complete", status: "True", reason: "CompletionsReached", message: "Reached expected number of succeeded pods", lastProbeTime: now, lastTransitionTime: now },
+        {
+          type: "SuccessCriteriaMet",
+          status: "True",
+          reason: "CompletionsReached",
+          message: "Reached expected number of succeeded pods",
+          lastProbeTime: now,
+          lastTransitionTime: now,
+        },
+        {
+          type: "Complete",
+          status: "True",
+          reason: "CompletionsReached",
+          message: "Reached expected number of succeeded pods",
+          lastProbeTime: now,
+          lastTransitionTime: now,
+        },
       );
       completionTime = now;
       this.ctx.events.record(job, "Normal", "Completed", "Job completed", { component: "job-controller" });
     } else if (failed > backoffLimit) {
       conditions.push(
-        { type: "FailureTarget", status: "True", reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit", lastProbeTime: now, lastTransitionTime: now },
-        { type: "Failed", status: "True", reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit", lastProbeTime: now, lastTransitionTime: now },
+        {
+          type: "FailureTarget",
+          status: "True",
+          reason: "BackoffLimitExceeded",
+          message: "Job has reached the specified backoff limit",
+          lastProbeTime: now,
+          lastTransitionTime: now,
+        },
+        {
+          type: "Failed",
+          status: "True",
+          reason: "BackoffLimitExceeded",
+          message: "Job has reached the specified backoff limit",
+          lastProbeTime: now,
+          lastTransitionTime: now,
+        },
       );
       this.ctx.events.record(job, "Warning", "BackoffLimitExceeded", "Job has reached the specified backoff limit", { component: "job-controller" });
     } else if (active.length === 0) {
@@ -74,7 +104,16 @@ export class JobController extends QueuedController {
     this.writeStatus(ns, name, active, succeeded, failed, conditions, completionTime, now);
   }
 
-  private writeStatus(ns: string, name: string, active: KubeObject[], succeeded: number, failed: number, conditions: Condition[], completionTime: string | undefined, now: string): void {
+  private writeStatus(
+    ns: string,
+    name: string,
+    active: KubeObject[],
+    succeeded: number,
+    failed: number,
+    conditions: Condition[],
+    completionTime: string | undefined,
+    now: string,
+  ): void {
     this.writing = true;
     try {
       this.ctx.store.mutate("batch/jobs", ns, name, (d) => {

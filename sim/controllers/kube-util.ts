@@ -81,8 +81,7 @@ export function setCondition(conditions: Condition[], next: Condition, now: stri
   const changed = !existing || existing.status !== next.status;
   merged.lastTransitionTime = changed ? now : existing.lastTransitionTime;
   if (withUpdateTime) {
-    merged.lastUpdateTime =
-      !existing || changed || existing.reason !== next.reason || existing.message !== next.message ? now : existing.lastUpdateTime;
+    merged.lastUpdateTime = !existing || changed || existing.reason !== next.reason || existing.message !== next.message ? now : existing.lastUpdateTime;
   }
   if ("lastProbeTime" in next || (existing && "lastProbeTime" in existing)) merged.lastProbeTime = next.lastProbeTime ?? null;
   const out = conditions.filter((c) => c.type !== next.type);

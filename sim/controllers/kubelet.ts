@@ -39,7 +39,10 @@ export class Kubelet {
   private readonly logGen: OdooLogGenerator;
   private unsubscribe?: () => void;
 
-  constructor(private readonly ctx: SimContext, seed: string | number) {
+  constructor(
+    private readonly ctx: SimContext,
+    seed: string | number,
+  ) {
     this.logGen = new OdooLogGenerator(seed);
   }
 
@@ -185,7 +188,13 @@ export class Kubelet {
 
   private runtimeFromStatus(spec: IContainer, s: ReportedContainerStatus | undefined): ContainerRuntime {
     // Validation refuses a container without an image.
-    const c: ContainerRuntime = { name: spec.name, image: spec.image!, phase: { kind: "creating" }, restartCount: s?.restartCount ?? 0, imagePulled: Boolean(s?.imageID) };
+    const c: ContainerRuntime = {
+      name: spec.name,
+      image: spec.image!,
+      phase: { kind: "creating" },
+      restartCount: s?.restartCount ?? 0,
+      imagePulled: Boolean(s?.imageID),
+    };
     if (s?.lastState?.terminated) {
       const t = s.lastState.terminated;
       c.lastTermination = { exitCode: t.exitCode, reason: t.reason, startedAt: t.startedAt, finishedAt: t.finishedAt, containerID: t.containerID };
@@ -226,7 +235,14 @@ export class Kubelet {
   private publish(rt: PodRuntime): void {
     const pod = this.pod(rt);
     if (!pod) return;
-    const status = podStatusOf({ pod, containers: rt.containers, nodeIP: this.nodeIP(rt.node), podIP: rt.podIP, startTime: rt.startTime, now: iso(this.ctx.clock()) });
+    const status = podStatusOf({
+      pod,
+      containers: rt.containers,
+      nodeIP: this.nodeIP(rt.node),
+      podIP: rt.podIP,
+      startTime: rt.startTime,
+      now: iso(this.ctx.clock()),
+    });
     this.ctx.store.mutate("core/pods", rt.namespace, rt.name, (d) => {
       d.status = status;
     });
@@ -240,7 +256,14 @@ export class Kubelet {
   private event(rt: PodRuntime, type: "Normal" | "Warning", reason: string, message: string, container?: string): void {
     const pod = this.pod(rt);
     if (!pod) return;
-    this.ctx.events.record(pod, type, reason, message, { component: "kubelet", host: rt.node }, container ? { fieldPath: `spec.containers{${container}}` } : {});
+    this.ctx.events.record(
+      pod,
+      type,
+      reason,
+      message,
+      { component: "kubelet", host: rt.node },
+      container ? { fieldPath: `spec.containers{${container}}` } : {},
+    );
   }
 
   private beginCreate(rt: PodRuntime): void {
@@ -259,9 +282,19 @@ export class Kubelet {
       this.event(rt, "Normal", "Pulling", `Pulling image "${c.image}"`, c.name);
       this.at(rt, c.name, this.delay(900), () => {
         const ref = c.image.includes("/") ? c.image : `docker.io/library/${c.image}`;
-        this.event(rt, "Warning", "Failed", `Failed to pull image "${c.image}": rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`, c.name);
+        this.event(
+          rt,
+          "Warning",
+          "Failed",
+          `Failed to pull image "${c.image}": rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`,
+          c.name,
+        );
         this.event(rt, "Warning", "Failed", "Error: ErrImagePull", c.name);
-        c.phase = { kind: "waiting", reason: "ErrImagePull", message: `rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found` };
+        c.phase = {
+          kind: "waiting",
+          reason: "ErrImagePull",
+          message: `rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`,
+        };
         this.publish(rt);
         const key = `pull:${c.name}`;
         const backoff = Math.min(300_000 * this.ctx.speed.backoff, (rt.backoffMs.get(key) ?? 5_000 * this.ctx.speed.backoff) * 2);
@@ -286,7 +319,7 @@ export class Kubelet {
     this.at(rt, c.name, pullMs, () => {
       this.seedImage(rt.node, c.image);
       const took = (pullMs / this.ctx.speed.lifecycle / 1000).toFixed(3);
-      const size = 400_000_000 + (this.ctx.rng.int(0, 250_000_000));
+      const size = 400_000_000 + this.ctx.rng.int(0, 250_000_000);
       this.event(rt, "Normal", "Pulled", `Successfully pulled image "${c.image}" in ${took}s (${took}s including waiting). Image size: ${size} bytes.`, c.name);
       c.imagePulled = true;
       this.createAndStart(rt, c);
@@ -334,8 +367,16 @@ export class Kubelet {
     if (behaviour === "crash") {
       this.at(rt, c.name, this.delay(1200), () => {
         const info = this.tenantInfo(rt);
-        if (info) for (const l of this.logGen.databaseConnectionFailure(info.databaseName, this.ctx.clock(), BAD_DB_HOST)) this.ctx.logs.append(rt.namespace, rt.name, c.name, l.text, new Date(l.at));
-        this.event(rt, "Warning", "Unhealthy", `Readiness probe failed: Get "http://${rt.podIP}:8069/web/health": dial tcp ${rt.podIP}:8069: connect: connection refused`, c.name);
+        if (info)
+          for (const l of this.logGen.databaseConnectionFailure(info.databaseName, this.ctx.clock(), BAD_DB_HOST))
+            this.ctx.logs.append(rt.namespace, rt.name, c.name, l.text, new Date(l.at));
+        this.event(
+          rt,
+          "Warning",
+          "Unhealthy",
+          `Readiness probe failed: Get "http://${rt.podIP}:8069/web/health": dial tcp ${rt.podIP}:8069: connect: connection refused`,
+          c.name,
+        );
         this.exitContainer(rt, c, 1, "Error");
       });
       return;
@@ -350,8 +391,16 @@ export class Kubelet {
     if (behaviour === "oom") {
       this.at(rt, c.name, this.delay(5000) + 2000 * this.ctx.speed.lifecycle * this.ctx.rng.next(), () => {
         const info = this.tenantInfo(rt);
-        if (info) for (const l of this.logGen.memoryPressure(info.databaseName, this.ctx.clock())) this.ctx.logs.append(rt.namespace, rt.name, c.name, l.text, new Date(Math.min(l.at, this.ctx.clock())));
-        this.event(rt, "Warning", "Unhealthy", `Liveness probe failed: Get "http://${rt.podIP}:8069/web/health": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`, c.name);
+        if (info)
+          for (const l of this.logGen.memoryPressure(info.databaseName, this.ctx.clock()))
+            this.ctx.logs.append(rt.namespace, rt.name, c.name, l.text, new Date(Math.min(l.at, this.ctx.clock())));
+        this.event(
+          rt,
+          "Warning",
+          "Unhealthy",
+          `Liveness probe failed: Get "http://${rt.podIP}:8069/web/health": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`,
+          c.name,
+        );
         this.exitContainer(rt, c, 137, "OOMKilled");
       });
       return;
@@ -376,7 +425,9 @@ export class Kubelet {
     const failed = this.ctx.backupFailures.has(rt.namespace);
     const info = this.tenantInfo(rt);
     const now = this.ctx.clock();
-    if (info) for (const l of this.logGen.backup(info.databaseName, now - 1500, failed)) this.ctx.logs.append(rt.namespace, rt.name, c.name, l.text, new Date(Math.min(l.at, now)));
+    if (info)
+      for (const l of this.logGen.backup(info.databaseName, now - 1500, failed))
+        this.ctx.logs.append(rt.namespace, rt.name, c.name, l.text, new Date(Math.min(l.at, now)));
     c.phase = { kind: "terminated", exitCode: failed ? 1 : 0, reason: failed ? "Error" : "Completed", startedAt: c.phase.startedAt, finishedAt: iso(now) };
     this.publish(rt);
   }
@@ -389,7 +440,11 @@ export class Kubelet {
     const backoff = rt.backoffMs.has(c.name) ? Math.min(300_000 * this.ctx.speed.backoff, rt.backoffMs.get(c.name)! * 2) : 10_000 * this.ctx.speed.backoff;
     rt.backoffMs.set(c.name, backoff);
     const shown = goDuration(backoff / this.ctx.speed.backoff);
-    c.phase = { kind: "waiting", reason: "CrashLoopBackOff", message: `back-off ${shown} restarting failed container=${c.name} pod=${rt.name}_${rt.namespace}(${rt.uid})` };
+    c.phase = {
+      kind: "waiting",
+      reason: "CrashLoopBackOff",
+      message: `back-off ${shown} restarting failed container=${c.name} pod=${rt.name}_${rt.namespace}(${rt.uid})`,
+    };
     this.publish(rt);
     this.event(rt, "Warning", "BackOff", `Back-off restarting failed container ${c.name} in pod ${rt.name}_${rt.namespace}(${rt.uid})`, c.name);
     this.at(rt, c.name, backoff, () => this.restart(rt, c));
@@ -436,7 +491,8 @@ export class Kubelet {
     for (const c of rt.containers) {
       if (c.phase.kind !== "running") continue;
       this.event(rt, "Normal", "Killing", `Stopping container ${c.name}`, c.name);
-      if (info && this.isOdoo(c)) for (const l of this.logGen.shutdown(info.databaseName, now)) this.ctx.logs.append(rt.namespace, rt.name, c.name, l.text, new Date(now));
+      if (info && this.isOdoo(c))
+        for (const l of this.logGen.shutdown(info.databaseName, now)) this.ctx.logs.append(rt.namespace, rt.name, c.name, l.text, new Date(now));
     }
     const grace = (pod.metadata.deletionGracePeriodSeconds ?? 30) * 1000;
     this.at(rt, "remove", Math.min(grace, 1000 * this.ctx.speed.lifecycle), () => {

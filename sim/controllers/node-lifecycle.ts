@@ -10,7 +10,10 @@ import type { TimerHandle } from "./timer-queue";
 export class NodeLifecycle {
   private evictions = new Map<string, TimerHandle>();
 
-  constructor(private readonly ctx: SimContext, private readonly kubelet: Kubelet) {}
+  constructor(
+    private readonly ctx: SimContext,
+    private readonly kubelet: Kubelet,
+  ) {}
 
   down(name: string): boolean {
     const node = this.ctx.store.get("core/nodes", undefined, name);
@@ -19,7 +22,10 @@ export class NodeLifecycle {
     this.kubelet.pauseNode(name);
     const now = iso(this.ctx.clock());
     this.ctx.store.mutate("core/nodes", undefined, name, (d) => {
-      d.status.conditions = nodeConditions(false, now).map((c) => ({ ...c, lastHeartbeatTime: (d.status.conditions ?? []).find((x: Condition) => x.type === c.type)?.lastHeartbeatTime ?? now }));
+      d.status.conditions = nodeConditions(false, now).map((c) => ({
+        ...c,
+        lastHeartbeatTime: (d.status.conditions ?? []).find((x: Condition) => x.type === c.type)?.lastHeartbeatTime ?? now,
+      }));
       d.spec.taints = [
         { key: "node.kubernetes.io/unreachable", effect: "NoSchedule", timeAdded: now },
         { key: "node.kubernetes.io/unreachable", effect: "NoExecute", timeAdded: now },
@@ -29,7 +35,9 @@ export class NodeLifecycle {
     for (const pod of this.ctx.store.list("core/pods")) {
       if (pod.spec?.nodeName !== name || pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") continue;
       this.ctx.store.mutate("core/pods", pod.metadata.namespace, pod.metadata.name, (d) => {
-        d.status.conditions = (d.status.conditions ?? []).map((c: Condition) => (c.type === "Ready" ? { ...c, status: "False", lastTransitionTime: now, reason: undefined, message: undefined } : c));
+        d.status.conditions = (d.status.conditions ?? []).map((c: Condition) =>
+          c.type === "Ready" ? { ...c, status: "False", lastTransitionTime: now, reason: undefined, message: undefined } : c,
+        );
         for (const c of d.status.conditions) {
           if (c.reason === undefined) delete c.reason;
           if (c.message === undefined) delete c.message;
@@ -42,7 +50,9 @@ export class NodeLifecycle {
       this.ctx.timers.after(300_000 * this.ctx.speed.slow, () => {
         for (const pod of this.ctx.store.list("core/pods")) {
           if (pod.spec?.nodeName !== name || pod.metadata.deletionTimestamp || pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") continue;
-          this.ctx.events.record(pod, "Normal", "TaintManagerEviction", `Marking for deletion Pod ${pod.metadata.namespace}/${pod.metadata.name}`, { component: "taint-eviction-controller" });
+          this.ctx.events.record(pod, "Normal", "TaintManagerEviction", `Marking for deletion Pod ${pod.metadata.namespace}/${pod.metadata.name}`, {
+            component: "taint-eviction-controller",
+          });
           try {
             this.ctx.store.delete("core/pods", pod.metadata.namespace, pod.metadata.name);
           } catch {

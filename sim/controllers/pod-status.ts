@@ -114,8 +114,7 @@ export interface PodStatusInput {
   now: string;
 }
 
-const prior = (pod: KubeObject, type: string): Condition | undefined =>
-  (pod.status?.conditions ?? []).find((c: Condition) => c.type === type);
+const prior = (pod: KubeObject, type: string): Condition | undefined => (pod.status?.conditions ?? []).find((c: Condition) => c.type === type);
 
 function cond(pod: KubeObject, type: string, status: Condition["status"], now: string, extra: Partial<Condition> = {}): Condition {
   const existing = prior(pod, type);

@@ -10,7 +10,12 @@ function formatCpu(millis: number): string {
 }
 
 function formatBytes(bytes: number): string {
-  for (const [unit, size] of [["Gi", 2 ** 30], ["Mi", 2 ** 20], ["Ki", 2 ** 10]] as const) if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
+  for (const [unit, size] of [
+    ["Gi", 2 ** 30],
+    ["Mi", 2 ** 20],
+    ["Ki", 2 ** 10],
+  ] as const)
+    if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
   return String(bytes);
 }
 
@@ -18,7 +23,10 @@ function formatBytes(bytes: number): string {
 export function quotaStatus(store: ObjectStore, ns: string, hard: Record<string, string>): { hard: Record<string, string>; used: Record<string, string> } {
   const pods = store.list("core/pods", ns).filter((p) => !isPodTerminal(p));
   const pvcs = store.list("core/persistentvolumeclaims", ns);
-  let reqCpu = 0, reqMem = 0, limCpu = 0, limMem = 0;
+  let reqCpu = 0,
+    reqMem = 0,
+    limCpu = 0,
+    limMem = 0;
   for (const p of pods) {
     for (const c of p.spec?.containers ?? []) {
       reqCpu += cpuMillis(c.resources?.requests?.cpu ?? c.resources?.limits?.cpu);
@@ -45,7 +53,6 @@ export function quotaStatus(store: ObjectStore, ns: string, hard: Record<string,
 }
 
 export class QuotaController extends QueuedController {
-
   syncAll(): void {
     for (const q of this.ctx.store.list("core/resourcequotas")) this.sync(q.metadata.namespace!);
   }

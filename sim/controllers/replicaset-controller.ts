@@ -7,7 +7,6 @@ import { podFor } from "./workloads";
 import { QueuedController } from "./queued-controller";
 
 export class ReplicaSetController extends QueuedController {
-
   protected onEvent(ev: StoreEvent): void {
     if (ev.resource === "apps/replicasets" && ev.type !== "DELETED") {
       this.queue.add(`${ev.object.metadata.namespace}/${ev.object.metadata.name}`);
@@ -69,7 +68,9 @@ export class ReplicaSetController extends QueuedController {
         this.ctx.store.create("core/pods", podFor(rs, rs.spec.template, name));
         this.ctx.events.record(rs, "Normal", "SuccessfulCreate", `Created pod: ${name}`, { component: "replicaset-controller" });
       } catch (err) {
-        this.ctx.events.record(rs, "Warning", "FailedCreate", `Error creating: ${err instanceof Error ? err.message : String(err)}`, { component: "replicaset-controller" });
+        this.ctx.events.record(rs, "Warning", "FailedCreate", `Error creating: ${err instanceof Error ? err.message : String(err)}`, {
+          component: "replicaset-controller",
+        });
       }
       return;
     }

@@ -57,7 +57,8 @@ export class Scheduler {
         if (this.wantsScheduling(ev.object) && ev.type === "ADDED") this.queue.add(podKey(ev.object.metadata.namespace, ev.object.metadata.name));
       }
     } else if (ev.resource === "core/persistentvolumeclaims" && ev.object.status?.phase === "Bound") {
-      for (const pod of this.ctx.store.list("core/pods", ev.object.metadata.namespace)) if (this.wantsScheduling(pod)) this.queue.add(podKey(pod.metadata.namespace, pod.metadata.name));
+      for (const pod of this.ctx.store.list("core/pods", ev.object.metadata.namespace))
+        if (this.wantsScheduling(pod)) this.queue.add(podKey(pod.metadata.namespace, pod.metadata.name));
     } else if (ev.resource === "core/nodes" && ev.type !== "DELETED") {
       this.retrySoon();
     }
@@ -205,6 +206,8 @@ export class Scheduler {
     });
     if (!bound) return;
     this.account(bound);
-    this.ctx.events.record(bound, "Normal", "Scheduled", `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`, { component: "default-scheduler" });
+    this.ctx.events.record(bound, "Normal", "Scheduled", `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`, {
+      component: "default-scheduler",
+    });
   }
 }

@@ -10,7 +10,8 @@ export class StatefulSetController extends QueuedController {
   private writing = false;
 
   protected onEvent(ev: StoreEvent): void {
-    if (ev.resource === "apps/statefulsets" && ev.type !== "DELETED" && !this.writing) this.queue.add(`${ev.object.metadata.namespace}/${ev.object.metadata.name}`);
+    if (ev.resource === "apps/statefulsets" && ev.type !== "DELETED" && !this.writing)
+      this.queue.add(`${ev.object.metadata.namespace}/${ev.object.metadata.name}`);
     else if (ev.resource === "core/pods") {
       const owner = controllerOf(ev.object);
       if (owner?.kind === "StatefulSet") this.queue.add(`${ev.object.metadata.namespace}/${owner.name}`);
@@ -41,12 +42,17 @@ export class StatefulSetController extends QueuedController {
           spec: structuredClone(vct.spec),
           status: { phase: "Pending" },
         });
-        this.ctx.events.record(sts, "Normal", "SuccessfulCreate", `create Claim ${claim} Pod ${podName} in StatefulSet ${name} success`, { component: "statefulset-controller" });
+        this.ctx.events.record(sts, "Normal", "SuccessfulCreate", `create Claim ${claim} Pod ${podName} in StatefulSet ${name} success`, {
+          component: "statefulset-controller",
+        });
       }
       const template = structuredClone(sts.spec.template);
       template.spec.volumes = [
         ...(template.spec.volumes ?? []),
-        ...(sts.spec.volumeClaimTemplates ?? []).map((v: { metadata: { name: string } }) => ({ name: v.metadata.name, persistentVolumeClaim: { claimName: `${v.metadata.name}-${podName}` } })),
+        ...(sts.spec.volumeClaimTemplates ?? []).map((v: { metadata: { name: string } }) => ({
+          name: v.metadata.name,
+          persistentVolumeClaim: { claimName: `${v.metadata.name}-${podName}` },
+        })),
       ];
       const pod = podFor(sts, template, podName, {
         hostname: podName,
@@ -54,14 +60,18 @@ export class StatefulSetController extends QueuedController {
       });
       pod.metadata.ownerReferences = [ownerRef(sts)];
       this.ctx.store.create("core/pods", pod);
-      this.ctx.events.record(sts, "Normal", "SuccessfulCreate", `create Pod ${podName} in StatefulSet ${name} successful`, { component: "statefulset-controller" });
+      this.ctx.events.record(sts, "Normal", "SuccessfulCreate", `create Pod ${podName} in StatefulSet ${name} successful`, {
+        component: "statefulset-controller",
+      });
       break;
     }
     for (const pod of pods) {
       const ordinal = Number(pod.metadata.name.slice(name.length + 1));
       if (ordinal >= replicas && !pod.metadata.deletionTimestamp) {
         this.ctx.store.delete("core/pods", ns, pod.metadata.name);
-        this.ctx.events.record(sts, "Normal", "SuccessfulDelete", `delete Pod ${pod.metadata.name} in StatefulSet ${name} successful`, { component: "statefulset-controller" });
+        this.ctx.events.record(sts, "Normal", "SuccessfulDelete", `delete Pod ${pod.metadata.name} in StatefulSet ${name} successful`, {
+          component: "statefulset-controller",
+        });
       }
     }
     const current = this.ctx.store.list("core/pods", ns).filter((p) => isOwnedBy(p, sts) && !p.metadata.deletionTimestamp);

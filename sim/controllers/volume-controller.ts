@@ -20,13 +20,28 @@ export function persistentVolumeFor(pvc: KubeObject, storageClass: KubeObject, c
     metadata: {
       name,
       ...(createdAt ? { creationTimestamp: createdAt } : {}),
-      annotations: { "pv.kubernetes.io/provisioned-by": storageClass.provisioner, ...(csi ? { "volume.kubernetes.io/provisioner-deletion-secret-name": "csi-rbd-secret", "volume.kubernetes.io/provisioner-deletion-secret-namespace": "ceph-csi-rbd" } : {}) },
+      annotations: {
+        "pv.kubernetes.io/provisioned-by": storageClass.provisioner,
+        ...(csi
+          ? {
+              "volume.kubernetes.io/provisioner-deletion-secret-name": "csi-rbd-secret",
+              "volume.kubernetes.io/provisioner-deletion-secret-namespace": "ceph-csi-rbd",
+            }
+          : {}),
+      },
       finalizers: ["kubernetes.io/pv-protection", ...(csi ? ["external-provisioner.volume.kubernetes.io/finalizer"] : [])],
     },
     spec: {
       accessModes: [...(pvc.spec.accessModes ?? ["ReadWriteOnce"])],
       capacity: { storage: pvc.spec.resources?.requests?.storage },
-      claimRef: { apiVersion: "v1", kind: "PersistentVolumeClaim", name: pvc.metadata.name, namespace: pvc.metadata.namespace, uid: pvc.metadata.uid, resourceVersion: pvc.metadata.resourceVersion },
+      claimRef: {
+        apiVersion: "v1",
+        kind: "PersistentVolumeClaim",
+        name: pvc.metadata.name,
+        namespace: pvc.metadata.namespace,
+        uid: pvc.metadata.uid,
+        resourceVersion: pvc.metadata.resourceVersion,
+      },
       persistentVolumeReclaimPolicy: storageClass.reclaimPolicy ?? "Delete",
       storageClassName: storageClass.metadata.name,
       volumeMode: pvc.spec.volumeMode ?? "Filesystem",
@@ -36,7 +51,13 @@ export function persistentVolumeFor(pvc: KubeObject, storageClass: KubeObject, c
               driver: CSI_DRIVER,
               fsType: "ext4",
               volumeHandle: `0001-0024-${CEPH_CLUSTER_ID}-0000000000000002-${image}`,
-              volumeAttributes: { clusterID: CEPH_CLUSTER_ID, imageFeatures: "layering", imageName: `csi-vol-${image}`, journalPool: "kubernetes", pool: "kubernetes" },
+              volumeAttributes: {
+                clusterID: CEPH_CLUSTER_ID,
+                imageFeatures: "layering",
+                imageName: `csi-vol-${image}`,
+                journalPool: "kubernetes",
+                pool: "kubernetes",
+              },
             },
           }
         : { hostPath: { path: `/opt/local-path-provisioner/${name}_${pvc.metadata.namespace}_${pvc.metadata.name}`, type: "DirectoryOrCreate" } }),
@@ -62,15 +83,18 @@ export class VolumeController extends QueuedController {
 
   start(): void {
     super.start();
-    for (const pvc of this.ctx.store.list("core/persistentvolumeclaims")) if (pvc.status?.phase !== "Bound") this.queue.add(`${pvc.metadata.namespace}/${pvc.metadata.name}`);
+    for (const pvc of this.ctx.store.list("core/persistentvolumeclaims"))
+      if (pvc.status?.phase !== "Bound") this.queue.add(`${pvc.metadata.namespace}/${pvc.metadata.name}`);
   }
 
   protected onEvent(ev: StoreEvent): void {
     if (ev.resource === "core/persistentvolumeclaims" && ev.type !== "DELETED") this.queue.add(`${ev.object.metadata.namespace}/${ev.object.metadata.name}`);
     else if (ev.resource === "core/pods" && (ev.type === "DELETED" || isPodTerminal(ev.object))) {
-      for (const v of ev.object.spec?.volumes ?? []) if (v.persistentVolumeClaim) this.queue.add(`${ev.object.metadata.namespace}/${v.persistentVolumeClaim.claimName}`);
+      for (const v of ev.object.spec?.volumes ?? [])
+        if (v.persistentVolumeClaim) this.queue.add(`${ev.object.metadata.namespace}/${v.persistentVolumeClaim.claimName}`);
     } else if (ev.resource === "storage.k8s.io/storageclasses" && ev.type === "ADDED") {
-      for (const pvc of this.ctx.store.list("core/persistentvolumeclaims")) if (pvc.status?.phase === "Pending") this.queue.add(`${pvc.metadata.namespace}/${pvc.metadata.name}`);
+      for (const pvc of this.ctx.store.list("core/persistentvolumeclaims"))
+        if (pvc.status?.phase === "Pending") this.queue.add(`${pvc.metadata.namespace}/${pvc.metadata.name}`);
     } else if (ev.resource === "core/persistentvolumes" && ev.object.metadata.deletionTimestamp) {
       const pv = ev.object;
       setImmediate(() => this.releasePv(pv.metadata.name));
@@ -87,7 +111,9 @@ export class VolumeController extends QueuedController {
     if (pvc.status?.phase !== "Bound") {
       if (this.busy.has(key)) return;
       if (!sc) {
-        this.ctx.events.record(pvc, "Warning", "ProvisioningFailed", `storageclass.storage.k8s.io "${className}" not found`, { component: "persistentvolume-controller" });
+        this.ctx.events.record(pvc, "Warning", "ProvisioningFailed", `storageclass.storage.k8s.io "${className}" not found`, {
+          component: "persistentvolume-controller",
+        });
         this.busy.add(key);
         // The controller retries with back-off; the event count grows as on a real cluster.
         this.ctx.timers.after(15_000 * Math.max(0.2, this.ctx.speed.lifecycle), () => {
@@ -98,7 +124,13 @@ export class VolumeController extends QueuedController {
       }
       this.busy.add(key);
       const source = { component: `${sc.provisioner}_${PROVISIONER_POD}_${this.ctx.rng.hex(8)}-${this.ctx.rng.hex(4)}` };
-      this.ctx.events.record(pvc, "Normal", "ExternalProvisioning", `Waiting for a volume to be created either by the external provisioner '${sc.provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`, { component: "persistentvolume-controller" });
+      this.ctx.events.record(
+        pvc,
+        "Normal",
+        "ExternalProvisioning",
+        `Waiting for a volume to be created either by the external provisioner '${sc.provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`,
+        { component: "persistentvolume-controller" },
+      );
       this.ctx.events.record(pvc, "Normal", "Provisioning", `External provisioner is provisioning volume for claim "${ns}/${name}"`, source);
       this.ctx.timers.after(800 * this.ctx.speed.lifecycle, () => {
         this.busy.delete(key);
@@ -126,7 +158,13 @@ export class VolumeController extends QueuedController {
     const name = pvc.metadata.name;
     if (!sc?.allowVolumeExpansion) {
       // The API server normally refuses this; if it got through, the resizer cannot act on it.
-      this.ctx.events.record(pvc, "Warning", "ExternalExpanding", `Ignoring the PVC: didn't find a plugin capable of expanding the volume; waiting for an external controller to process this PVC.`, { component: "volume_expand" });
+      this.ctx.events.record(
+        pvc,
+        "Warning",
+        "ExternalExpanding",
+        `Ignoring the PVC: didn't find a plugin capable of expanding the volume; waiting for an external controller to process this PVC.`,
+        { component: "volume_expand" },
+      );
       return;
     }
     this.busy.add(key);
@@ -147,21 +185,42 @@ export class VolumeController extends QueuedController {
       this.ctx.store.mutate("core/persistentvolumeclaims", ns, name, (d) => {
         d.status.allocatedResourceStatuses = { storage: "NodeResizePending" };
         d.status.conditions = [
-          { type: "FileSystemResizePending", status: "True", lastProbeTime: null, lastTransitionTime: now(), message: "Waiting for user to (re-)start a pod to finish file system resize of volume on node." },
+          {
+            type: "FileSystemResizePending",
+            status: "True",
+            lastProbeTime: null,
+            lastTransitionTime: now(),
+            message: "Waiting for user to (re-)start a pod to finish file system resize of volume on node.",
+          },
         ];
       });
       this.ctx.timers.after(step, () => {
         this.busy.delete(key);
         const fresh = this.ctx.store.get("core/persistentvolumeclaims", ns, name);
         if (!fresh) return;
-        const pod = this.ctx.store.list("core/pods", ns).find((p) => (p.spec?.volumes ?? []).some((v: IVolume) => v.persistentVolumeClaim?.claimName === name) && p.spec?.nodeName);
+        const pod = this.ctx.store
+          .list("core/pods", ns)
+          .find((p) => (p.spec?.volumes ?? []).some((v: IVolume) => v.persistentVolumeClaim?.claimName === name) && p.spec?.nodeName);
         this.ctx.store.mutate("core/persistentvolumeclaims", ns, name, (d) => {
           d.status.capacity = { storage: size };
           delete d.status.conditions;
           delete d.status.allocatedResourceStatuses;
         });
-        this.ctx.events.record(fresh, "Normal", "FileSystemResizeSuccessful", `MountVolume.NodeExpandVolume succeeded for volume "${pvName}"${pod ? ` ${pod.spec.nodeName}` : ""}`, { component: "kubelet", host: pod?.spec?.nodeName });
-        if (pod) this.ctx.events.record(pod, "Normal", "FileSystemResizeSuccessful", `MountVolume.NodeExpandVolume succeeded for volume "${pvName}" ${pod.spec.nodeName}`, { component: "kubelet", host: pod.spec.nodeName });
+        this.ctx.events.record(
+          fresh,
+          "Normal",
+          "FileSystemResizeSuccessful",
+          `MountVolume.NodeExpandVolume succeeded for volume "${pvName}"${pod ? ` ${pod.spec.nodeName}` : ""}`,
+          { component: "kubelet", host: pod?.spec?.nodeName },
+        );
+        if (pod)
+          this.ctx.events.record(
+            pod,
+            "Normal",
+            "FileSystemResizeSuccessful",
+            `MountVolume.NodeExpandVolume succeeded for volume "${pvName}" ${pod.spec.nodeName}`,
+            { component: "kubelet", host: pod.spec.nodeName },
+          );
         this.queue.add(key);
       });
     });
@@ -169,7 +228,9 @@ export class VolumeController extends QueuedController {
 
   private releaseClaim(pvc: KubeObject): void {
     const ns = pvc.metadata.namespace!;
-    const inUse = this.ctx.store.list("core/pods", ns).some((p) => !isPodTerminal(p) && (p.spec?.volumes ?? []).some((v: IVolume) => v.persistentVolumeClaim?.claimName === pvc.metadata.name));
+    const inUse = this.ctx.store
+      .list("core/pods", ns)
+      .some((p) => !isPodTerminal(p) && (p.spec?.volumes ?? []).some((v: IVolume) => v.persistentVolumeClaim?.claimName === pvc.metadata.name));
     if (inUse) return;
     const pvName = pvc.spec?.volumeName;
     this.ctx.store.mutate("core/persistentvolumeclaims", ns, pvc.metadata.name, (d) => {

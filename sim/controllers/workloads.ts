@@ -41,7 +41,12 @@ export function replicaSetFor(deployment: KubeObject, hash: string, replicas: nu
 }
 
 /** A pod from an owner's template (ReplicaSet, Job, StatefulSet), as the owning controller makes it. */
-export function podFor(owner: KubeObject, template: IPodTemplateSpec, name: string, extra: { labels?: Record<string, string>; createdAt?: string; hostname?: string } = {}): KubeObject {
+export function podFor(
+  owner: KubeObject,
+  template: IPodTemplateSpec,
+  name: string,
+  extra: { labels?: Record<string, string>; createdAt?: string; hostname?: string } = {},
+): KubeObject {
   const spec = structuredClone(template.spec ?? { containers: [] });
   spec.tolerations = [...(spec.tolerations ?? []), ...DEFAULT_TOLERATIONS];
   spec.serviceAccountName ??= "default";
@@ -75,7 +80,10 @@ export function podFor(owner: KubeObject, template: IPodTemplateSpec, name: stri
   ];
   spec.containers = (spec.containers ?? []).map((c) => ({
     ...c,
-    volumeMounts: [...(c.volumeMounts ?? []), { name: `kube-api-access-${name.slice(-5)}`, mountPath: "/var/run/secrets/kubernetes.io/serviceaccount", readOnly: true }],
+    volumeMounts: [
+      ...(c.volumeMounts ?? []),
+      { name: `kube-api-access-${name.slice(-5)}`, mountPath: "/var/run/secrets/kubernetes.io/serviceaccount", readOnly: true },
+    ],
   }));
   return {
     apiVersion: "v1",
@@ -115,7 +123,12 @@ export function jobFor(cronJob: KubeObject, scheduledMs: number, createdAt?: str
 /** Job controller defaults and selector (the API server fills these on create). */
 export function withJobDefaults(job: KubeObject): KubeObject {
   const uid = job.metadata.uid!;
-  const labels = { "batch.kubernetes.io/controller-uid": uid, "batch.kubernetes.io/job-name": job.metadata.name, "controller-uid": uid, "job-name": job.metadata.name };
+  const labels = {
+    "batch.kubernetes.io/controller-uid": uid,
+    "batch.kubernetes.io/job-name": job.metadata.name,
+    "controller-uid": uid,
+    "job-name": job.metadata.name,
+  };
   job.spec.completions ??= 1;
   job.spec.parallelism ??= 1;
   job.spec.backoffLimit ??= 6;

@@ -37,7 +37,8 @@ export class FaultState {
     if (s.latencyMs !== undefined) this.latencyMs = Math.max(0, Number(s.latencyMs) || 0);
     if (s.errorRate !== undefined) this.errorRate = Math.min(1, Math.max(0, Number(s.errorRate) || 0));
     if (s.errorStatus !== undefined) this.errorStatus = Number(s.errorStatus) || 500;
-    if (s.throttle !== undefined) this.throttle = s.throttle ? { rate: Number(s.throttle.rate) || 0, retryAfterSeconds: Number(s.throttle.retryAfterSeconds ?? 1) } : undefined;
+    if (s.throttle !== undefined)
+      this.throttle = s.throttle ? { rate: Number(s.throttle.rate) || 0, retryAfterSeconds: Number(s.throttle.retryAfterSeconds ?? 1) } : undefined;
   }
 
   clear(): void {

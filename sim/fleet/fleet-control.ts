@@ -43,7 +43,11 @@ export class FleetControl {
   }
 
   async handle(action: string, body: unknown): Promise<ControlResult> {
-    const parts = action.replace(/^\/?(_sim\/)?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+    const parts = action
+      .replace(/^\/?(_sim\/)?/, "")
+      .split("/")
+      .filter(Boolean)
+      .map(decodeURIComponent);
     const args = (body && typeof body === "object" ? body : {}) as Record<string, unknown>;
     if (parts[0] === "nodes" && parts.length === 3) {
       const ok = parts[2] === "down" ? this.nodes.down(parts[1]) : parts[2] === "up" ? this.nodes.up(parts[1]) : undefined;
@@ -52,10 +56,15 @@ export class FleetControl {
       return { status: 200, body: { node: parts[1], action: parts[2] } };
     }
     if (parts[0] !== "tenants" || parts.length !== 3) return status(404, "NotFound", `unknown control path "${action}"`);
-    const tenant = this.tenants.find((t) => t.databaseName === parts[1] || t.instanceId === parts[1] || t.instanceName === parts[1] || tenantNamespace(t.databaseName) === parts[1]);
+    const tenant = this.tenants.find(
+      (t) => t.databaseName === parts[1] || t.instanceId === parts[1] || t.instanceName === parts[1] || tenantNamespace(t.databaseName) === parts[1],
+    );
     if (!tenant) return status(404, "NotFound", `tenant "${parts[1]}" not found`);
     const ns = tenantNamespace(tenant.databaseName);
-    const result = (extra: Record<string, unknown> = {}): ControlResult => ({ status: 200, body: { tenant: tenant.databaseName, namespace: ns, instanceId: tenant.instanceId, action: parts[2], ...extra } });
+    const result = (extra: Record<string, unknown> = {}): ControlResult => ({
+      status: 200,
+      body: { tenant: tenant.databaseName, namespace: ns, instanceId: tenant.instanceId, action: parts[2], ...extra },
+    });
     const setReplicas = (n: number) => this.ctx.store.mutate("apps/deployments", ns, tenant.instanceName, (d) => void (d.spec.replicas = n));
 
     switch (parts[2]) {
@@ -88,7 +97,11 @@ export class FleetControl {
         this.setBilling(tenant, ns, "suspended");
         this.ctx.store.mutate("apps/deployments", ns, tenant.instanceName, (d) => {
           d.spec.replicas = 0;
-          d.metadata.annotations = { ...(d.metadata.annotations ?? {}), "saasodoo.io/suspended-at": new Date(this.ctx.clock()).toISOString().replace(/\.\d{3}Z$/, "Z"), "saasodoo.io/suspension-reason": String(args.reason ?? "billing: suspended by operator") };
+          d.metadata.annotations = {
+            ...(d.metadata.annotations ?? {}),
+            "saasodoo.io/suspended-at": new Date(this.ctx.clock()).toISOString().replace(/\.\d{3}Z$/, "Z"),
+            "saasodoo.io/suspension-reason": String(args.reason ?? "billing: suspended by operator"),
+          };
         });
         return result({ billingStatus: "suspended" });
       case "resume":
@@ -170,7 +183,9 @@ export class FleetControl {
   }
 
   private logBurst(tenant: TenantPlan, ns: string, rate: number, seconds: number): number {
-    const pods = this.ctx.store.list("core/pods", ns).filter((p) => p.status?.phase === "Running" && (p.spec?.containers ?? []).some((c: IContainer) => c.name === "odoo"));
+    const pods = this.ctx.store
+      .list("core/pods", ns)
+      .filter((p) => p.status?.phase === "Running" && (p.spec?.containers ?? []).some((c: IContainer) => c.name === "odoo"));
     const tickMs = 100;
     const perTick = rate / (1000 / tickMs);
     const end = this.ctx.clock() + seconds * 1000;

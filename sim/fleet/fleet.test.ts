@@ -67,7 +67,15 @@ describe("demo fleet", () => {
     const id = ns.metadata.labels!["saasodoo.instance.id"];
     const name = ns.metadata.labels!["saasodoo.instance.name"];
     expect(name).toBe(`odoo-${DEMO_PROBLEM_TENANTS["crash-loop"]}-${id.replace(/-/g, "").slice(0, 8)}`);
-    expect(Object.keys(ns.metadata.annotations!)).toEqual(expect.arrayContaining(["saasodoo.io/display-name", "saasodoo.io/customer-email", "saasodoo.io/instance-type", "saasodoo.io/odoo-version", "saasodoo.io/billing-status"]));
+    expect(Object.keys(ns.metadata.annotations!)).toEqual(
+      expect.arrayContaining([
+        "saasodoo.io/display-name",
+        "saasodoo.io/customer-email",
+        "saasodoo.io/instance-type",
+        "saasodoo.io/odoo-version",
+        "saasodoo.io/billing-status",
+      ]),
+    );
     for (const key of ["apps/deployments", "core/services", "networking.k8s.io/ingresses", "core/persistentvolumeclaims", "batch/cronjobs", "core/pods"]) {
       for (const obj of store.list(key, ns.metadata.name)) expect(obj.metadata.labels?.["saasodoo.instance.id"], `${key} ${obj.metadata.name}`).toBe(id);
     }
@@ -104,7 +112,9 @@ describe("demo fleet", () => {
       expect(store.list("apps/deployments", `tenant-${db}`)[0].spec.replicas).toBe(0);
       expect(podOf(db)).toBeUndefined();
     }
-    expect(store.get("core/namespaces", undefined, `tenant-${DEMO_PROBLEM_TENANTS.suspended}`)!.metadata.annotations!["saasodoo.io/billing-status"]).toBe("suspended");
+    expect(store.get("core/namespaces", undefined, `tenant-${DEMO_PROBLEM_TENANTS.suspended}`)!.metadata.annotations!["saasodoo.io/billing-status"]).toBe(
+      "suspended",
+    );
 
     const orphanId = store.get("core/namespaces", undefined, `tenant-${DEMO_PROBLEM_TENANTS.orphaned}`)!.metadata.labels!["saasodoo.instance.id"];
     expect((fleet.hooks.registryExport() as { id: string }[]).some((r) => r.id === orphanId)).toBe(false);
@@ -114,7 +124,9 @@ describe("demo fleet", () => {
     expect(latest.status.conditions.find((c: Condition) => c.type === "Failed")).toMatchObject({ status: "True", reason: "BackoffLimitExceeded" });
 
     const full = podOf(DEMO_PROBLEM_TENANTS["volume-full"])!;
-    const summary = fleet.hooks.nodeStatsSummary(full.spec.nodeName) as { pods: { podRef: { name: string }; volume: { pvcRef: unknown; usedBytes: number; capacityBytes: number }[] }[] };
+    const summary = fleet.hooks.nodeStatsSummary(full.spec.nodeName) as {
+      pods: { podRef: { name: string }; volume: { pvcRef: unknown; usedBytes: number; capacityBytes: number }[] }[];
+    };
     const volume = summary.pods.find((p) => p.podRef.name === full.metadata.name)!.volume[0];
     expect(volume.pvcRef).toEqual({ name: "odoo-filestore", namespace: full.metadata.namespace });
     expect(volume.usedBytes / volume.capacityBytes).toBeGreaterThan(0.9);
@@ -141,7 +153,9 @@ describe("demo fleet", () => {
     const lines = logs.lines(healthy.metadata.namespace!, healthy.metadata.name, "odoo", { previous: false })!;
     expect(lines.length).toBeGreaterThan(10);
     expect(lines[0].text).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} 1 INFO \? odoo: Odoo version/);
-    expect(lines.some((l) => /INFO atlas-archives werkzeug: [\d.]+ - - \[\d\d\/\w{3}\/\d{4} [\d:]+\] "GET \/web\/health HTTP\/1.1" 200 -/.test(l.text))).toBe(true);
+    expect(lines.some((l) => /INFO atlas-archives werkzeug: [\d.]+ - - \[\d\d\/\w{3}\/\d{4} [\d:]+\] "GET \/web\/health HTTP\/1.1" 200 -/.test(l.text))).toBe(
+      true,
+    );
   });
 
   it("generates 10,000 tenants", () => {

@@ -273,7 +273,12 @@ export function cronJobOf(t: TenantPlan, createdAt: string): KubeObject {
   return {
     apiVersion: "batch/v1",
     kind: "CronJob",
-    metadata: { name: "odoo-backup", namespace: tenantNamespace(t.databaseName), creationTimestamp: createdAt, labels: { "app.kubernetes.io/name": "odoo-backup", ...tenantLabels(t) } },
+    metadata: {
+      name: "odoo-backup",
+      namespace: tenantNamespace(t.databaseName),
+      creationTimestamp: createdAt,
+      labels: { "app.kubernetes.io/name": "odoo-backup", ...tenantLabels(t) },
+    },
     spec: {
       schedule: t.backupSchedule,
       timeZone: "Etc/UTC",
@@ -391,9 +396,30 @@ export function nodeConditions(ready: boolean, since: string): Record<string, un
     return [unknown("MemoryPressure"), unknown("DiskPressure"), unknown("PIDPressure"), unknown("Ready")];
   }
   return [
-    { type: "MemoryPressure", status: "False", lastHeartbeatTime: hb, lastTransitionTime: since, reason: "KubeletHasSufficientMemory", message: "kubelet has sufficient memory available" },
-    { type: "DiskPressure", status: "False", lastHeartbeatTime: hb, lastTransitionTime: since, reason: "KubeletHasNoDiskPressure", message: "kubelet has no disk pressure" },
-    { type: "PIDPressure", status: "False", lastHeartbeatTime: hb, lastTransitionTime: since, reason: "KubeletHasSufficientPID", message: "kubelet has sufficient PID available" },
+    {
+      type: "MemoryPressure",
+      status: "False",
+      lastHeartbeatTime: hb,
+      lastTransitionTime: since,
+      reason: "KubeletHasSufficientMemory",
+      message: "kubelet has sufficient memory available",
+    },
+    {
+      type: "DiskPressure",
+      status: "False",
+      lastHeartbeatTime: hb,
+      lastTransitionTime: since,
+      reason: "KubeletHasNoDiskPressure",
+      message: "kubelet has no disk pressure",
+    },
+    {
+      type: "PIDPressure",
+      status: "False",
+      lastHeartbeatTime: hb,
+      lastTransitionTime: since,
+      reason: "KubeletHasSufficientPID",
+      message: "kubelet has sufficient PID available",
+    },
     { type: "Ready", status: "True", lastHeartbeatTime: hb, lastTransitionTime: since, reason: "KubeletReady", message: "kubelet is posting ready status" },
   ];
 }
@@ -426,7 +452,15 @@ export function platformObjects(createdAt: string): { key: string; obj: KubeObje
               ],
               ...(port ? { ports: [{ name: "http", containerPort: port, protocol: "TCP" }] } : {}),
               ...(port
-                ? { readinessProbe: { httpGet: { path: "/health", port, scheme: "HTTP" }, periodSeconds: 10, timeoutSeconds: 2, successThreshold: 1, failureThreshold: 3 } }
+                ? {
+                    readinessProbe: {
+                      httpGet: { path: "/health", port, scheme: "HTTP" },
+                      periodSeconds: 10,
+                      timeoutSeconds: 2,
+                      successThreshold: 1,
+                      failureThreshold: 3,
+                    },
+                  }
                 : {}),
               resources: { requests: { cpu: "200m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } },
               terminationMessagePath: "/dev/termination-log",
@@ -456,7 +490,11 @@ export function platformObjects(createdAt: string): { key: string; obj: KubeObje
     },
     {
       key: "core/serviceaccounts",
-      obj: { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "instance-service", namespace: ns, creationTimestamp: createdAt, labels: appLabels("instance-service") } },
+      obj: {
+        apiVersion: "v1",
+        kind: "ServiceAccount",
+        metadata: { name: "instance-service", namespace: ns, creationTimestamp: createdAt, labels: appLabels("instance-service") },
+      },
     },
     {
       key: "core/services",
@@ -523,7 +561,13 @@ export function platformObjects(createdAt: string): { key: string; obj: KubeObje
                   ports: [{ name: "postgres", containerPort: 5432, protocol: "TCP" }],
                   env: [{ name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" }],
                   resources: { requests: { cpu: "2", memory: "8Gi" }, limits: { cpu: "4", memory: "16Gi" } },
-                  readinessProbe: { exec: { command: ["pg_isready", "-U", "postgres"] }, periodSeconds: 10, timeoutSeconds: 5, successThreshold: 1, failureThreshold: 3 },
+                  readinessProbe: {
+                    exec: { command: ["pg_isready", "-U", "postgres"] },
+                    periodSeconds: 10,
+                    timeoutSeconds: 5,
+                    successThreshold: 1,
+                    failureThreshold: 3,
+                  },
                   volumeMounts: [{ name: "data", mountPath: "/var/lib/postgresql/data" }],
                   terminationMessagePath: "/dev/termination-log",
                   terminationMessagePolicy: "File",

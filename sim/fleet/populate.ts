@@ -86,7 +86,14 @@ export class FleetPopulator {
     const nodeCount = nodeCountFor(this.plan.tenants.length);
     for (let i = 0; i < nodeCount; i++) {
       const node = this.create("core/nodes", nodeOf(i, iso(this.now - (30 + i) * DAY), this.uid()));
-      this.nodes.push({ name: node.metadata.name, index: i, ip: nodeIpOf(i), cpuFree: cpuMillis(node.status.allocatable.cpu), memFree: parseQuantity(node.status.allocatable.memory), nextIp: 2 });
+      this.nodes.push({
+        name: node.metadata.name,
+        index: i,
+        ip: nodeIpOf(i),
+        cpuFree: cpuMillis(node.status.allocatable.cpu),
+        memFree: parseQuantity(node.status.allocatable.memory),
+        nextIp: 2,
+      });
     }
     this.populatePlatform(clusterBirth);
     for (const t of this.plan.tenants) this.populateTenant(t);
@@ -109,7 +116,15 @@ export class FleetPopulator {
   }
 
   /** A pod that was created at `createdAt` and is in the state `containers` describe. */
-  private runningPod(owner: KubeObject, template: IPodTemplateSpec, name: string, createdAt: number, containers: ContainerRuntime[], extra: Parameters<typeof podFor>[3] = {}, adjust?: (pod: KubeObject) => void): KubeObject {
+  private runningPod(
+    owner: KubeObject,
+    template: IPodTemplateSpec,
+    name: string,
+    createdAt: number,
+    containers: ContainerRuntime[],
+    extra: Parameters<typeof podFor>[3] = {},
+    adjust?: (pod: KubeObject) => void,
+  ): KubeObject {
     const pod = podFor(owner, template, name, { ...extra, createdAt: iso(createdAt) });
     pod.metadata.uid = this.uid();
     const node = this.place(pod);
@@ -117,7 +132,9 @@ export class FleetPopulator {
     const start = iso(createdAt + 1000);
     pod.status = podStatusOf({ pod, containers, nodeIP: node.ip, podIP: this.podIp(node), startTime: start, now: iso(createdAt + 20_000) });
     const conditions = pod.status.conditions as Condition[];
-    for (const c of conditions) if (c.type === "PodScheduled" || c.type === "Initialized" || c.type === "PodReadyToStartContainers") c.lastTransitionTime = iso(createdAt + (c.type === "PodScheduled" ? 0 : 2000));
+    for (const c of conditions)
+      if (c.type === "PodScheduled" || c.type === "Initialized" || c.type === "PodReadyToStartContainers")
+        c.lastTransitionTime = iso(createdAt + (c.type === "PodScheduled" ? 0 : 2000));
     adjust?.(pod);
     return this.create("core/pods", pod);
   }
@@ -142,7 +159,14 @@ export class FleetPopulator {
     const pvc: KubeObject = {
       apiVersion: "v1",
       kind: "PersistentVolumeClaim",
-      metadata: { name: claimName, namespace: ns, uid: this.uid(), creationTimestamp: iso(startedAt - MIN), labels: { ...sts.spec.selector.matchLabels }, finalizers: ["kubernetes.io/pvc-protection"] },
+      metadata: {
+        name: claimName,
+        namespace: ns,
+        uid: this.uid(),
+        creationTimestamp: iso(startedAt - MIN),
+        labels: { ...sts.spec.selector.matchLabels },
+        finalizers: ["kubernetes.io/pvc-protection"],
+      },
       spec: structuredClone(sts.spec.volumeClaimTemplates[0].spec),
       status: {},
     };
@@ -159,7 +183,17 @@ export class FleetPopulator {
       labels: { "apps.kubernetes.io/pod-index": "0", "controller-revision-hash": revision, "statefulset.kubernetes.io/pod-name": podName },
     });
     this.store.mutate("apps/statefulsets", ns, sts.metadata.name, (d) => {
-      d.status = { observedGeneration: 1, replicas: 1, readyReplicas: 1, availableReplicas: 1, currentReplicas: 1, updatedReplicas: 1, currentRevision: revision, updateRevision: revision, collisionCount: 0 };
+      d.status = {
+        observedGeneration: 1,
+        replicas: 1,
+        readyReplicas: 1,
+        availableReplicas: 1,
+        currentReplicas: 1,
+        updatedReplicas: 1,
+        currentRevision: revision,
+        updateRevision: revision,
+        collisionCount: 0,
+      };
     });
   }
 
@@ -182,18 +216,51 @@ export class FleetPopulator {
     const rs = replicaSetFor(d, hash, replicas, 1, iso(podCreatedAt - 500));
     rs.metadata.uid = this.uid();
     const ready = state === "healthy" ? replicas : 0;
-    rs.status = { replicas, ...(replicas ? { fullyLabeledReplicas: replicas } : {}), ...(ready ? { readyReplicas: ready, availableReplicas: ready } : {}), observedGeneration: 1 };
+    rs.status = {
+      replicas,
+      ...(replicas ? { fullyLabeledReplicas: replicas } : {}),
+      ...(ready ? { readyReplicas: ready, availableReplicas: ready } : {}),
+      observedGeneration: 1,
+    };
     const readyAt = iso(podCreatedAt + 25_000);
     const created = d.metadata.creationTimestamp!;
     d.metadata.annotations = { ...(d.metadata.annotations ?? {}), "deployment.kubernetes.io/revision": "1" };
     const available =
       ready >= replicas
-        ? { type: "Available", status: "True", lastUpdateTime: readyAt, lastTransitionTime: readyAt, reason: "MinimumReplicasAvailable", message: "Deployment has minimum availability." }
-        : { type: "Available", status: "False", lastUpdateTime: iso(podCreatedAt), lastTransitionTime: iso(podCreatedAt), reason: "MinimumReplicasUnavailable", message: "Deployment does not have minimum availability." };
+        ? {
+            type: "Available",
+            status: "True",
+            lastUpdateTime: readyAt,
+            lastTransitionTime: readyAt,
+            reason: "MinimumReplicasAvailable",
+            message: "Deployment has minimum availability.",
+          }
+        : {
+            type: "Available",
+            status: "False",
+            lastUpdateTime: iso(podCreatedAt),
+            lastTransitionTime: iso(podCreatedAt),
+            reason: "MinimumReplicasUnavailable",
+            message: "Deployment does not have minimum availability.",
+          };
     const progressing =
       ready >= replicas
-        ? { type: "Progressing", status: "True", lastUpdateTime: readyAt, lastTransitionTime: created, reason: "NewReplicaSetAvailable", message: `ReplicaSet "${rs.metadata.name}" has successfully progressed.` }
-        : { type: "Progressing", status: "False", lastUpdateTime: iso(podCreatedAt + 600_000), lastTransitionTime: iso(podCreatedAt + 600_000), reason: "ProgressDeadlineExceeded", message: `ReplicaSet "${rs.metadata.name}" has timed out progressing.` };
+        ? {
+            type: "Progressing",
+            status: "True",
+            lastUpdateTime: readyAt,
+            lastTransitionTime: created,
+            reason: "NewReplicaSetAvailable",
+            message: `ReplicaSet "${rs.metadata.name}" has successfully progressed.`,
+          }
+        : {
+            type: "Progressing",
+            status: "False",
+            lastUpdateTime: iso(podCreatedAt + 600_000),
+            lastTransitionTime: iso(podCreatedAt + 600_000),
+            reason: "ProgressDeadlineExceeded",
+            message: `ReplicaSet "${rs.metadata.name}" has timed out progressing.`,
+          };
     d.status = {
       observedGeneration: 1,
       ...(replicas ? { replicas, updatedReplicas: replicas } : {}),
@@ -236,7 +303,11 @@ export class FleetPopulator {
     if (t.problem === "backup-failed") this.ctx.backupFailures.add(ns);
 
     this.create("core/namespaces", namespaceOf(t, createdAt));
-    this.create("core/serviceaccounts", { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default", namespace: ns, creationTimestamp: createdAt } });
+    this.create("core/serviceaccounts", {
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: { name: "default", namespace: ns, creationTimestamp: createdAt },
+    });
 
     // Filestore claim, bound to its provisioned volume (or stuck on a missing class).
     const pvc = pvcOf(t, iso(created + 2000));
@@ -252,7 +323,14 @@ export class FleetPopulator {
       this.ctx.volumeUsage.set(`${ns}/odoo-filestore`, t.volumeUsedFraction);
     } else {
       const stored = this.create("core/persistentvolumeclaims", pvc);
-      this.events.record(stored, "Warning", "ProvisioningFailed", `storageclass.storage.k8s.io "${pvc.spec.storageClassName}" not found`, { component: "persistentvolume-controller" }, { count: 61, firstTimestamp: this.now - 15 * MIN, lastTimestamp: this.now - 12_000 });
+      this.events.record(
+        stored,
+        "Warning",
+        "ProvisioningFailed",
+        `storageclass.storage.k8s.io "${pvc.spec.storageClassName}" not found`,
+        { component: "persistentvolume-controller" },
+        { count: 61, firstTimestamp: this.now - 15 * MIN, lastTimestamp: this.now - 12_000 },
+      );
     }
 
     const stopped = t.problem === "stopped" || t.problem === "suspended";
@@ -275,22 +353,41 @@ export class FleetPopulator {
         const since = this.now - rng.int(2, 5) * HOUR;
         const restarts = rng.int(28, 55);
         const lastExit = this.now - rng.int(20, 90) * 1000;
-        const [pod] = this.materializeDeployment(d, since, "problem", () => [
-          {
-            name: "odoo",
-            image,
-            imagePulled: true,
-            restartCount: restarts,
-            lastTermination: { exitCode: 1, reason: "Error", startedAt: iso(lastExit - 2200), finishedAt: iso(lastExit), containerID: "" },
-            phase: { kind: "waiting", reason: "CrashLoopBackOff", message: "" },
-          },
-        ], undefined, (p) => this.fixCrashStatus(p, lastExit));
+        const [pod] = this.materializeDeployment(
+          d,
+          since,
+          "problem",
+          () => [
+            {
+              name: "odoo",
+              image,
+              imagePulled: true,
+              restartCount: restarts,
+              lastTermination: { exitCode: 1, reason: "Error", startedAt: iso(lastExit - 2200), finishedAt: iso(lastExit), containerID: "" },
+              phase: { kind: "waiting", reason: "CrashLoopBackOff", message: "" },
+            },
+          ],
+          undefined,
+          (p) => this.fixCrashStatus(p, lastExit),
+        );
         const e = (reason: string, type: "Normal" | "Warning", msg: string, count: number) =>
-          this.events.record(pod, type, reason, msg, { component: "kubelet", host: pod.spec.nodeName }, { fieldPath: "spec.containers{odoo}", count, firstTimestamp: this.now - 55 * MIN, lastTimestamp: lastExit });
+          this.events.record(
+            pod,
+            type,
+            reason,
+            msg,
+            { component: "kubelet", host: pod.spec.nodeName },
+            { fieldPath: "spec.containers{odoo}", count, firstTimestamp: this.now - 55 * MIN, lastTimestamp: lastExit },
+          );
         e("Pulled", "Normal", `Container image "${image}" already present on machine`, 11);
         e("Created", "Normal", "Created container: odoo", 11);
         e("Started", "Normal", "Started container odoo", 11);
-        e("Unhealthy", "Warning", `Readiness probe failed: Get "http://${pod.status.podIP}:8069/web/health": dial tcp ${pod.status.podIP}:8069: connect: connection refused`, 11);
+        e(
+          "Unhealthy",
+          "Warning",
+          `Readiness probe failed: Get "http://${pod.status.podIP}:8069/web/health": dial tcp ${pod.status.podIP}:8069: connect: connection refused`,
+          11,
+        );
         e("BackOff", "Warning", `Back-off restarting failed container odoo in pod ${pod.metadata.name}_${ns}(${pod.metadata.uid})`, 247);
         this.crashLogs(ns, pod.metadata.name, t, lastExit);
         break;
@@ -299,34 +396,80 @@ export class FleetPopulator {
         const since = this.now - rng.int(6, 20) * HOUR;
         const restarts = rng.int(6, 14);
         const lastExit = this.now - rng.int(60, 240) * 1000;
-        const [pod] = this.materializeDeployment(d, since, "healthy", () => [
-          {
-            name: "odoo",
-            image,
-            imagePulled: true,
-            restartCount: restarts,
-            lastTermination: { exitCode: 137, reason: "OOMKilled", startedAt: iso(lastExit - 35 * MIN), finishedAt: iso(lastExit), containerID: "" },
-            phase: { kind: "running", startedAt: iso(lastExit + 10_000), ready: true },
-          },
-        ], undefined, (p) => this.fixLastContainerId(p));
-        this.events.record(pod, "Warning", "Unhealthy", `Liveness probe failed: Get "http://${pod.status.podIP}:8069/web/health": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`, { component: "kubelet", host: pod.spec.nodeName }, { fieldPath: "spec.containers{odoo}", count: 3, firstTimestamp: this.now - 50 * MIN, lastTimestamp: lastExit - 2000 });
-        this.events.record(pod, "Normal", "Pulled", `Container image "${image}" already present on machine`, { component: "kubelet", host: pod.spec.nodeName }, { fieldPath: "spec.containers{odoo}", count: 2, firstTimestamp: this.now - 50 * MIN, lastTimestamp: lastExit + 8000 });
-        const prev = [...this.logGen.startup(t.databaseName, t.odooVersion, pod.metadata.name, lastExit - 35 * MIN), ...this.logGen.history(t.databaseName, lastExit - 34 * MIN, lastExit - 5000, this.historyLines), ...this.logGen.memoryPressure(t.databaseName, lastExit - 3000)];
+        const [pod] = this.materializeDeployment(
+          d,
+          since,
+          "healthy",
+          () => [
+            {
+              name: "odoo",
+              image,
+              imagePulled: true,
+              restartCount: restarts,
+              lastTermination: { exitCode: 137, reason: "OOMKilled", startedAt: iso(lastExit - 35 * MIN), finishedAt: iso(lastExit), containerID: "" },
+              phase: { kind: "running", startedAt: iso(lastExit + 10_000), ready: true },
+            },
+          ],
+          undefined,
+          (p) => this.fixLastContainerId(p),
+        );
+        this.events.record(
+          pod,
+          "Warning",
+          "Unhealthy",
+          `Liveness probe failed: Get "http://${pod.status.podIP}:8069/web/health": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`,
+          { component: "kubelet", host: pod.spec.nodeName },
+          { fieldPath: "spec.containers{odoo}", count: 3, firstTimestamp: this.now - 50 * MIN, lastTimestamp: lastExit - 2000 },
+        );
+        this.events.record(
+          pod,
+          "Normal",
+          "Pulled",
+          `Container image "${image}" already present on machine`,
+          { component: "kubelet", host: pod.spec.nodeName },
+          { fieldPath: "spec.containers{odoo}", count: 2, firstTimestamp: this.now - 50 * MIN, lastTimestamp: lastExit + 8000 },
+        );
+        const prev = [
+          ...this.logGen.startup(t.databaseName, t.odooVersion, pod.metadata.name, lastExit - 35 * MIN),
+          ...this.logGen.history(t.databaseName, lastExit - 34 * MIN, lastExit - 5000, this.historyLines),
+          ...this.logGen.memoryPressure(t.databaseName, lastExit - 3000),
+        ];
         this.writeLogs(ns, pod.metadata.name, "odoo", prev);
         this.logs.rotate(ns, pod.metadata.name, "odoo");
-        this.writeLogs(ns, pod.metadata.name, "odoo", [...this.logGen.startup(t.databaseName, t.odooVersion, pod.metadata.name, lastExit + 10_000), ...this.logGen.history(t.databaseName, lastExit + 30_000, this.now, 10)]);
+        this.writeLogs(ns, pod.metadata.name, "odoo", [
+          ...this.logGen.startup(t.databaseName, t.odooVersion, pod.metadata.name, lastExit + 10_000),
+          ...this.logGen.history(t.databaseName, lastExit + 30_000, this.now, 10),
+        ]);
         break;
       }
       case "image-pull": {
         const since = this.now - rng.int(40, 180) * MIN;
         const [pod] = this.materializeDeployment(d, since, "problem", () => [
-          { name: "odoo", image, imagePulled: false, restartCount: 0, phase: { kind: "waiting", reason: "ImagePullBackOff", message: `Back-off pulling image "${image}"` } },
+          {
+            name: "odoo",
+            image,
+            imagePulled: false,
+            restartCount: 0,
+            phase: { kind: "waiting", reason: "ImagePullBackOff", message: `Back-off pulling image "${image}"` },
+          },
         ]);
         const ref = `docker.io/library/${image}`;
         const e = (reason: string, type: "Normal" | "Warning", msg: string, count: number) =>
-          this.events.record(pod, type, reason, msg, { component: "kubelet", host: pod.spec.nodeName }, { fieldPath: "spec.containers{odoo}", count, firstTimestamp: this.now - 58 * MIN, lastTimestamp: this.now - rng.int(5, 60) * 1000 });
+          this.events.record(
+            pod,
+            type,
+            reason,
+            msg,
+            { component: "kubelet", host: pod.spec.nodeName },
+            { fieldPath: "spec.containers{odoo}", count, firstTimestamp: this.now - 58 * MIN, lastTimestamp: this.now - rng.int(5, 60) * 1000 },
+          );
         e("Pulling", "Normal", `Pulling image "${image}"`, 14);
-        e("Failed", "Warning", `Failed to pull image "${image}": rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`, 14);
+        e(
+          "Failed",
+          "Warning",
+          `Failed to pull image "${image}": rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`,
+          14,
+        );
         e("Failed", "Warning", "Error: ErrImagePull", 14);
         e("BackOff", "Normal", `Back-off pulling image "${image}"`, 236);
         e("Failed", "Warning", "Error: ImagePullBackOff", 236);
@@ -343,7 +486,14 @@ export class FleetPopulator {
         const [pod] = this.materializeDeployment(d, since, "problem", undefined, (p) => {
           p.status = unschedulableStatus(p, message, iso(since));
         });
-        this.events.record(pod, "Warning", "FailedScheduling", message, { component: "default-scheduler" }, { count: 12, firstTimestamp: this.now - 56 * MIN, lastTimestamp: this.now - rng.int(5, 120) * 1000 });
+        this.events.record(
+          pod,
+          "Warning",
+          "FailedScheduling",
+          message,
+          { component: "default-scheduler" },
+          { count: 12, firstTimestamp: this.now - 56 * MIN, lastTimestamp: this.now - rng.int(5, 120) * 1000 },
+        );
         break;
       }
       case "stopped":
@@ -352,7 +502,14 @@ export class FleetPopulator {
         const at = t.problem === "suspended" ? this.now - 3 * DAY : this.now - rng.int(10, 50) * MIN;
         if (this.now - at < HOUR) {
           const rsName = `${d.metadata.name}-${deploymentTemplateHash(d)}`;
-          this.events.record(d, "Normal", "ScalingReplicaSet", `Scaled down replica set ${rsName} from 1 to 0`, { component: "deployment-controller" }, { firstTimestamp: at, lastTimestamp: at });
+          this.events.record(
+            d,
+            "Normal",
+            "ScalingReplicaSet",
+            `Scaled down replica set ${rsName} from 1 to 0`,
+            { component: "deployment-controller" },
+            { firstTimestamp: at, lastTimestamp: at },
+          );
         }
         break;
       }
@@ -381,7 +538,12 @@ export class FleetPopulator {
   private fixCrashStatus(d: KubeObject, lastExit: number): void {
     {
       const s = d.status.containerStatuses[0];
-      s.state = { waiting: { reason: "CrashLoopBackOff", message: `back-off 5m0s restarting failed container=odoo pod=${d.metadata.name}_${d.metadata.namespace}(${d.metadata.uid})` } };
+      s.state = {
+        waiting: {
+          reason: "CrashLoopBackOff",
+          message: `back-off 5m0s restarting failed container=odoo pod=${d.metadata.name}_${d.metadata.namespace}(${d.metadata.uid})`,
+        },
+      };
       s.lastState.terminated.containerID = `containerd://${this.rng.hex(64)}`;
       s.containerID = s.lastState.terminated.containerID;
       for (const c of d.status.conditions) if (c.type === "Ready" || c.type === "ContainersReady") c.lastTransitionTime = iso(lastExit);
@@ -389,7 +551,10 @@ export class FleetPopulator {
   }
 
   private crashLogs(ns: string, pod: string, t: TenantPlan, lastExit: number): void {
-    const run = (start: number) => [...this.logGen.startup(t.databaseName, t.odooVersion, pod, start, { badDbHost: BAD_DB_HOST }), ...this.logGen.databaseConnectionFailure(t.databaseName, start + 1800, BAD_DB_HOST)];
+    const run = (start: number) => [
+      ...this.logGen.startup(t.databaseName, t.odooVersion, pod, start, { badDbHost: BAD_DB_HOST }),
+      ...this.logGen.databaseConnectionFailure(t.databaseName, start + 1800, BAD_DB_HOST),
+    ];
     this.writeLogs(ns, pod, "odoo", run(lastExit - 5 * MIN - 2200));
     this.logs.rotate(ns, pod, "odoo");
     this.writeLogs(ns, pod, "odoo", run(lastExit - 2200));
@@ -409,7 +574,8 @@ export class FleetPopulator {
       if (fire > t.createdAt.getTime() && fire <= this.now) fires.push(fire);
     }
     let lastSuccess: string | undefined;
-    for (const fire of fires) if (!(t.problem === "backup-failed" && fire === fires[fires.length - 1])) lastSuccess = iso(fire + 40_000 + (t.index % 97) * 1000);
+    for (const fire of fires)
+      if (!(t.problem === "backup-failed" && fire === fires[fires.length - 1])) lastSuccess = iso(fire + 40_000 + (t.index % 97) * 1000);
     if (fires.length) cj.status = { lastScheduleTime: iso(fires[fires.length - 1]), ...(lastSuccess ? { lastSuccessfulTime: lastSuccess } : {}) };
     this.create("batch/cronjobs", cj);
     fires.forEach((fire, i) => {
@@ -426,8 +592,22 @@ export class FleetPopulator {
           terminating: 0,
           uncountedTerminatedPods: {},
           conditions: [
-            { type: "FailureTarget", status: "True", reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit", lastProbeTime: iso(fire + 45_000), lastTransitionTime: iso(fire + 45_000) },
-            { type: "Failed", status: "True", reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit", lastProbeTime: iso(fire + 45_000), lastTransitionTime: iso(fire + 45_000) },
+            {
+              type: "FailureTarget",
+              status: "True",
+              reason: "BackoffLimitExceeded",
+              message: "Job has reached the specified backoff limit",
+              lastProbeTime: iso(fire + 45_000),
+              lastTransitionTime: iso(fire + 45_000),
+            },
+            {
+              type: "Failed",
+              status: "True",
+              reason: "BackoffLimitExceeded",
+              message: "Job has reached the specified backoff limit",
+              lastProbeTime: iso(fire + 45_000),
+              lastTransitionTime: iso(fire + 45_000),
+            },
           ],
         };
       } else {
@@ -440,8 +620,22 @@ export class FleetPopulator {
           terminating: 0,
           uncountedTerminatedPods: {},
           conditions: [
-            { type: "SuccessCriteriaMet", status: "True", reason: "CompletionsReached", message: "Reached expected number of succeeded pods", lastProbeTime: done, lastTransitionTime: done },
-            { type: "Complete", status: "True", reason: "CompletionsReached", message: "Reached expected number of succeeded pods", lastProbeTime: done, lastTransitionTime: done },
+            {
+              type: "SuccessCriteriaMet",
+              status: "True",
+              reason: "CompletionsReached",
+              message: "Reached expected number of succeeded pods",
+              lastProbeTime: done,
+              lastTransitionTime: done,
+            },
+            {
+              type: "Complete",
+              status: "True",
+              reason: "CompletionsReached",
+              message: "Reached expected number of succeeded pods",
+              lastProbeTime: done,
+              lastTransitionTime: done,
+            },
           ],
         };
       }
@@ -461,13 +655,34 @@ export class FleetPopulator {
           nodeIP: node.ip,
           startTime: iso(start + 500),
           now: iso(end),
-          containers: [{ name: "backup", image: "postgres:16.4", imagePulled: true, restartCount: 0, phase: { kind: "terminated", exitCode: failed ? 1 : 0, reason: failed ? "Error" : "Completed", startedAt: iso(start + 1500), finishedAt: iso(end) } }],
+          containers: [
+            {
+              name: "backup",
+              image: "postgres:16.4",
+              imagePulled: true,
+              restartCount: 0,
+              phase: {
+                kind: "terminated",
+                exitCode: failed ? 1 : 0,
+                reason: failed ? "Error" : "Completed",
+                startedAt: iso(start + 1500),
+                finishedAt: iso(end),
+              },
+            },
+          ],
         });
         this.create("core/pods", pod);
         this.writeLogs(ns, name, "backup", this.logGen.backup(t.databaseName, start + 1600, failed));
       }
       if (failed && this.now - fire < HOUR) {
-        this.events.record(created, "Warning", "BackoffLimitExceeded", "Job has reached the specified backoff limit", { component: "job-controller" }, { firstTimestamp: fire + 45_000, lastTimestamp: fire + 45_000 });
+        this.events.record(
+          created,
+          "Warning",
+          "BackoffLimitExceeded",
+          "Job has reached the specified backoff limit",
+          { component: "job-controller" },
+          { firstTimestamp: fire + 45_000, lastTimestamp: fire + 45_000 },
+        );
       }
     });
   }

@@ -34,7 +34,10 @@ export function createRng(seed: string | number, stream = ""): Rng {
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
   const hex = (length: number) => {
     let out = "";
-    while (out.length < length) out += Math.floor(next() * 0x10000).toString(16).padStart(4, "0");
+    while (out.length < length)
+      out += Math.floor(next() * 0x10000)
+        .toString(16)
+        .padStart(4, "0");
     return out.slice(0, length);
   };
   return {
@@ -76,7 +79,7 @@ export function safeEncode(value: number, length: number): string {
   let v = value >>> 0;
   for (let i = 0; i < length; i++) {
     out += SAFE_ALPHABET[v % SAFE_ALPHABET.length];
-    v = Math.floor(v / SAFE_ALPHABET.length) ^ Math.imul(v, 2654435761) >>> 7;
+    v = Math.floor(v / SAFE_ALPHABET.length) ^ (Math.imul(v, 2654435761) >>> 7);
   }
   return out;
 }

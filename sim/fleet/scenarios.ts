@@ -92,10 +92,20 @@ export function planScenario(scenario: ScenarioName, tenantCount: number): Scena
       return { namedProblems, randomProblemRate, includeMissingRecord: true, liveLogShare: Math.min(1, 200 / Math.max(1, tenantCount)) };
     }
     case "scale":
-      return { namedProblems: spreadNamedProblems(tenantCount), randomProblemRate: 0, includeMissingRecord: true, liveLogShare: Math.min(1, 100 / Math.max(1, tenantCount)) };
+      return {
+        namedProblems: spreadNamedProblems(tenantCount),
+        randomProblemRate: 0,
+        includeMissingRecord: true,
+        liveLogShare: Math.min(1, 100 / Math.max(1, tenantCount)),
+      };
     case "demo":
     default:
-      return { namedProblems: spreadNamedProblems(tenantCount), randomProblemRate: 0, includeMissingRecord: true, liveLogShare: Math.min(1, 200 / Math.max(1, tenantCount)) };
+      return {
+        namedProblems: spreadNamedProblems(tenantCount),
+        randomProblemRate: 0,
+        includeMissingRecord: true,
+        liveLogShare: Math.min(1, 200 / Math.max(1, tenantCount)),
+      };
   }
 }
 

@@ -45,7 +45,17 @@ describe("fleet plan", () => {
     const names = rows.map((r) => r.database_name);
     expect(names).not.toContain(DEMO_PROBLEM_TENANTS.orphaned);
     expect(names).toContain(DEMO_MISSING_TENANT);
-    expect(Object.keys(rows[0]).sort()).toEqual(["admin_email", "billing_status", "created_at", "customer_id", "database_name", "id", "instance_type", "name", "odoo_version"]);
+    expect(Object.keys(rows[0]).sort()).toEqual([
+      "admin_email",
+      "billing_status",
+      "created_at",
+      "customer_id",
+      "database_name",
+      "id",
+      "instance_type",
+      "name",
+      "odoo_version",
+    ]);
     expect(rows.find((r) => r.database_name === DEMO_PROBLEM_TENANTS.suspended)?.billing_status).toBe("suspended");
   });
 

@@ -1,14 +1,7 @@
 // The fleet as the instance service knows it: one plan per tenant, derived from the seed only.
 import { companyFromDatabaseName, pickCompany, pickContactEmail } from "./company-names";
 import { createRng } from "./prng";
-import {
-  DEMO_MISSING_TENANT,
-  DEMO_PROBLEM_TENANTS,
-  RANDOM_PROBLEMS,
-  planScenario,
-  type ScenarioName,
-  type TenantProblem,
-} from "./scenarios";
+import { DEMO_MISSING_TENANT, DEMO_PROBLEM_TENANTS, RANDOM_PROBLEMS, planScenario, type ScenarioName, type TenantProblem } from "./scenarios";
 
 export type InstanceType = "development" | "staging" | "production";
 export type BillingStatus = "active" | "trial" | "suspended" | "overdue";
@@ -129,8 +122,7 @@ export function planFleet(opts: { seed: string | number; tenants: number; scenar
     if (problem === "suspended") billingStatus = "suspended";
     const ageDays = billingStatus === "trial" ? rng.int(1, 28) : rng.int(35, 900);
     const createdAt = new Date(now.getTime() - ageDays * DAY - rng.int(0, DAY - 1));
-    const storageGi =
-      instanceType === "production" ? rng.pick([20, 30, 40, 50]) : instanceType === "staging" ? rng.pick([10, 20]) : 10;
+    const storageGi = instanceType === "production" ? rng.pick([20, 30, 40, 50]) : instanceType === "staging" ? rng.pick([10, 20]) : 10;
     const podAgeMs = Math.min(now.getTime() - createdAt.getTime(), rng.int(2, 40 * 24) * 3_600_000);
 
     tenants.push({

@@ -6,7 +6,13 @@ describe("LogStore", () => {
     const logs = new LogStore({ maxLinesPerContainer: 3 });
     const seen: string[] = [];
     let ended = false;
-    logs.subscribe("t", "p", "odoo", (l) => seen.push(l.text), () => (ended = true));
+    logs.subscribe(
+      "t",
+      "p",
+      "odoo",
+      (l) => seen.push(l.text),
+      () => (ended = true),
+    );
     for (let i = 0; i < 6; i++) logs.append("t", "p", "odoo", `line ${i}`, new Date(Date.UTC(2026, 0, 1, 0, 0, i)));
     expect(seen).toHaveLength(6);
     expect(logs.lines("t", "p", "odoo", { previous: false })!.map((l) => l.text)).toEqual(["line 3", "line 4", "line 5"]);

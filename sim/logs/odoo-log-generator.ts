@@ -55,7 +55,7 @@ const WARNINGS: [string, string][] = [
   ["odoo.addons.base.models.ir_cron", "Skipping database because of modules to install/upgrade/remove."],
   ["odoo.models", "The model account.move.line has no _description"],
   ["odoo.addons.base.models.res_lang", "Couldn't set locale for de_DE, falling back to C."],
-  ["py.warnings", "/usr/lib/python3/dist-packages/odoo/fields.py:591: DeprecationWarning: Since 17.0, the \"attrs\" attribute is no longer used."],
+  ["py.warnings", '/usr/lib/python3/dist-packages/odoo/fields.py:591: DeprecationWarning: Since 17.0, the "attrs" attribute is no longer used.'],
 ];
 
 const CLIENT_IPS = ["10.42.0.1", "10.42.1.1", "10.42.2.1"];
@@ -96,7 +96,13 @@ export class OdooLogGenerator {
 
   healthCheck(db: string, at: number, clientIp = "10.42.0.1"): string {
     const rng = this.rngFor("health", db, at);
-    return odooLine(at, "INFO", db, "werkzeug", `${clientIp} - - [${werkzeugTimestamp(at)}] "GET /web/health HTTP/1.1" 200 - ${rng.int(1, 3)} 0.00${rng.int(1, 4)} 0.00${rng.int(2, 9)}`);
+    return odooLine(
+      at,
+      "INFO",
+      db,
+      "werkzeug",
+      `${clientIp} - - [${werkzeugTimestamp(at)}] "GET /web/health HTTP/1.1" 200 - ${rng.int(1, 3)} 0.00${rng.int(1, 4)} 0.00${rng.int(2, 9)}`,
+    );
   }
 
   /** One line of ordinary traffic: mostly HTTP requests, sometimes a cron or a warning. */
@@ -116,7 +122,13 @@ export class OdooLogGenerator {
     const status = rng.next() < 0.97 ? 200 : rng.pick([303, 404, 500]);
     const queries = rng.int(2, 60);
     return [
-      odooLine(at, "INFO", db, "werkzeug", `${ip} - - [${werkzeugTimestamp(at)}] "${method} ${path} HTTP/1.1" ${status} - ${queries} ${(rng.next() * 0.05).toFixed(3)} ${(rng.next() * 0.4).toFixed(3)}`),
+      odooLine(
+        at,
+        "INFO",
+        db,
+        "werkzeug",
+        `${ip} - - [${werkzeugTimestamp(at)}] "${method} ${path} HTTP/1.1" ${status} - ${queries} ${(rng.next() * 0.05).toFixed(3)} ${(rng.next() * 0.4).toFixed(3)}`,
+      ),
     ];
   }
 
@@ -166,7 +178,13 @@ export class OdooLogGenerator {
     const rss = rng.int(1900, 2040);
     const lines = [
       odooLine(at, "WARNING", db, "odoo.service.server", `Server memory limit (${rss * 1048576} > 2147483648) reached.`),
-      odooLine(at + 400, "INFO", db, "werkzeug", `10.42.1.${rng.int(2, 250)} - - [${werkzeugTimestamp(at + 400)}] "POST /web/dataset/call_kw/account.move/action_export_xlsx HTTP/1.1" 500 - 1843 8.412 41.220`),
+      odooLine(
+        at + 400,
+        "INFO",
+        db,
+        "werkzeug",
+        `10.42.1.${rng.int(2, 250)} - - [${werkzeugTimestamp(at + 400)}] "POST /web/dataset/call_kw/account.move/action_export_xlsx HTTP/1.1" 500 - 1843 8.412 41.220`,
+      ),
       odooLine(at + 401, "ERROR", db, "odoo.http", "Exception during request handling."),
       "Traceback (most recent call last):",
       '  File "/usr/lib/python3/dist-packages/odoo/http.py", line 2252, in __call__',
@@ -181,14 +199,20 @@ export class OdooLogGenerator {
   }
 
   shutdown(db: string, at: number): TimedLine[] {
-    return [{ at, text: odooLine(at, "INFO", db, "odoo.service.server", "Initiating shutdown") }, { at: at + 5, text: odooLine(at + 5, "INFO", db, "odoo.service.server", "Hit CTRL-C again or send a second signal to force the shutdown.") }];
+    return [
+      { at, text: odooLine(at, "INFO", db, "odoo.service.server", "Initiating shutdown") },
+      { at: at + 5, text: odooLine(at + 5, "INFO", db, "odoo.service.server", "Hit CTRL-C again or send a second signal to force the shutdown.") },
+    ];
   }
 
   backup(db: string, at: number, failed: boolean): TimedLine[] {
     const stamp = new Date(at).toISOString().replace(/[-:T]/g, "").slice(0, 12);
     if (failed) {
       return [
-        { at, text: `pg_dump: error: connection to server at "postgres.saasodoo.svc.cluster.local" (10.42.0.12), port 5432 failed: FATAL:  remaining connection slots are reserved for roles with the SUPERUSER attribute` },
+        {
+          at,
+          text: `pg_dump: error: connection to server at "postgres.saasodoo.svc.cluster.local" (10.42.0.12), port 5432 failed: FATAL:  remaining connection slots are reserved for roles with the SUPERUSER attribute`,
+        },
       ];
     }
     return [

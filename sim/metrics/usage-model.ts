@@ -26,7 +26,7 @@ export function containerUsage(ctx: SimContext, pod: KubeObject, now: number): C
     const phase = (seed % 1000) / 159;
     const busy = 0.15 + 0.85 * wave(5 * 60_000, phase) * wave(47_000, phase * 3);
     let cpuMilli = reqCpu * (0.08 + 0.5 * busy);
-    let mem = limitMem * (0.32 + 0.18 * ((seed >>> 8) % 100) / 100 + 0.04 * wave(10 * 60_000, phase));
+    let mem = limitMem * (0.32 + (0.18 * ((seed >>> 8) % 100)) / 100 + 0.04 * wave(10 * 60_000, phase));
     const behaviour = spec.name === "odoo" ? behaviourOf(ctx, pod.metadata.namespace!) : "healthy";
     const uptime = now - Date.parse(running.startedAt);
     if (behaviour === "crash") {

@@ -51,7 +51,12 @@ export function alreadyExists(plural: string, name: string, group = ""): ApiErro
   return new ApiError(409, "AlreadyExists", `${qualified(group, plural)} "${name}" already exists`, { name, group: group || undefined, kind: plural });
 }
 
-export function conflict(plural: string, name: string, group = "", why = "the object has been modified; please apply your changes to the latest version and try again"): ApiError {
+export function conflict(
+  plural: string,
+  name: string,
+  group = "",
+  why = "the object has been modified; please apply your changes to the latest version and try again",
+): ApiError {
   return new ApiError(409, "Conflict", `Operation cannot be fulfilled on ${qualified(group, plural)} "${name}": ${why}`, {
     name,
     group: group || undefined,
@@ -95,7 +100,11 @@ export function unauthorized(): ApiError {
 }
 
 export function unsupportedMediaType(contentType: string): ApiError {
-  return new ApiError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml (got ${contentType})`);
+  return new ApiError(
+    415,
+    "UnsupportedMediaType",
+    `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml (got ${contentType})`,
+  );
 }
 
 export function internalError(message: string): ApiError {

@@ -114,7 +114,10 @@ describe("ObjectStore", () => {
     expect(store.get("core/pods", "t", "p2")).toBeUndefined();
 
     const rs2 = store.create("apps/replicasets", { apiVersion: "apps/v1", kind: "ReplicaSet", metadata: { name: "rs2", namespace: "t" }, spec: {} });
-    store.create("core/pods", { ...pod("p3", "t"), metadata: { name: "p3", namespace: "t", ownerReferences: [{ ...owner[0]!, name: "rs2", uid: rs2.metadata.uid! }] } });
+    store.create("core/pods", {
+      ...pod("p3", "t"),
+      metadata: { name: "p3", namespace: "t", ownerReferences: [{ ...owner[0]!, name: "rs2", uid: rs2.metadata.uid! }] },
+    });
     store.delete("apps/replicasets", "t", "rs2", { propagationPolicy: "Orphan" });
     await new Promise((r) => setImmediate(r));
     expect(store.get("core/pods", "t", "p3")?.metadata.ownerReferences).toBeUndefined();
@@ -133,7 +136,12 @@ describe("ObjectStore", () => {
 
   it("removes an object marked for deletion once its finalizers are cleared", () => {
     const store = new ObjectStore();
-    store.create("core/persistentvolumeclaims", { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "data", namespace: "t", finalizers: ["kubernetes.io/pvc-protection"] }, spec: {} });
+    store.create("core/persistentvolumeclaims", {
+      apiVersion: "v1",
+      kind: "PersistentVolumeClaim",
+      metadata: { name: "data", namespace: "t", finalizers: ["kubernetes.io/pvc-protection"] },
+      spec: {},
+    });
     const marked = store.delete("core/persistentvolumeclaims", "t", "data");
     expect(marked.metadata.deletionTimestamp).toBeDefined();
     store.mutate("core/persistentvolumeclaims", "t", "data", (d) => {

@@ -565,11 +565,24 @@ export class ObjectStore {
     } else {
       const rule =
         r.plural === "namespaces"
-          ? { re: DNS1123_LABEL, max: 63, text: "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')" }
+          ? {
+              re: DNS1123_LABEL,
+              max: 63,
+              text: "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+            }
           : r.plural === "services"
-            ? { re: DNS1035_LABEL, max: 63, text: "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')" }
-            : { re: DNS1123_SUBDOMAIN, max: 253, text: "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')" };
-      if (name.length > rule.max) causes.push({ reason: "FieldValueInvalid", message: `Invalid value: "${name}": must be no more than ${rule.max} characters`, field: "metadata.name" });
+            ? {
+                re: DNS1035_LABEL,
+                max: 63,
+                text: "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
+              }
+            : {
+                re: DNS1123_SUBDOMAIN,
+                max: 253,
+                text: "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+              };
+      if (name.length > rule.max)
+        causes.push({ reason: "FieldValueInvalid", message: `Invalid value: "${name}": must be no more than ${rule.max} characters`, field: "metadata.name" });
       else if (!rule.re.test(name)) causes.push({ reason: "FieldValueInvalid", message: `Invalid value: "${name}": ${rule.text}`, field: "metadata.name" });
     }
     if (causes.length) throw invalid(r.kind, name ?? "", causes, r.group);

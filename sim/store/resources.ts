@@ -2,14 +2,7 @@ import type { ResourceType } from "./types";
 
 const ALL_VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
-function resource(
-  group: string,
-  version: string,
-  plural: string,
-  kind: string,
-  namespaced: boolean,
-  extra: Partial<ResourceType> = {},
-): ResourceType {
+function resource(group: string, version: string, plural: string, kind: string, namespaced: boolean, extra: Partial<ResourceType> = {}): ResourceType {
   return { group, version, plural, kind, namespaced, verbs: ALL_VERBS, ...extra };
 }
 

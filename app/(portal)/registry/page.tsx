@@ -20,8 +20,8 @@ export default async function RegistryPage() {
       <div>
         <h1 className="text-xl font-semibold">Tenant registry</h1>
         <p className="text-sm text-slate-600">
-          The authoritative list of tenants, loaded from the instance service&apos;s export. A file with any problem changes
-          nothing; the report says which row and field to fix.
+          The authoritative list of tenants, loaded from the instance service&apos;s export. A file with any problem changes nothing; the report says which row
+          and field to fix.
         </p>
       </div>
       <RegistryImporter cluster={env.FLEETDECK_CLUSTER_NAME} />

@@ -27,9 +27,7 @@ export function EventsTable({ events }: { events: TenantDetail["events"] }) {
           <TableBody>
             {events.map((event, index) => (
               <TableRow key={`${event.object.kind}/${event.object.name}/${event.reason}/${index}`}>
-                <TableCell className={clsx("text-xs font-medium", event.type === "Warning" ? "text-amber-700" : "text-slate-600")}>
-                  {event.type}
-                </TableCell>
+                <TableCell className={clsx("text-xs font-medium", event.type === "Warning" ? "text-amber-700" : "text-slate-600")}>{event.type}</TableCell>
                 <TableCell className="font-medium">{event.reason}</TableCell>
                 <TableCell className="font-mono text-xs text-slate-600">
                   {event.object.kind.toLowerCase()}/{event.object.name}
@@ -42,7 +40,7 @@ export function EventsTable({ events }: { events: TenantDetail["events"] }) {
               </TableRow>
             ))}
           </TableBody>
-          </Table>
+        </Table>
       )}
     </Panel>
   );

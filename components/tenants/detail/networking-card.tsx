@@ -15,7 +15,12 @@ export function NetworkingCard({ tenant }: { tenant: TenantDetail }) {
               <span className="font-mono text-xs">
                 {service.name}
                 {service.ports.map((port) => ` :${port.port}${port.targetPort ? `→${port.targetPort}` : ""}`).join("")}
-                {service.clusterIP && <span className="text-slate-500"> ({service.type ?? "ClusterIP"} {service.clusterIP})</span>}
+                {service.clusterIP && (
+                  <span className="text-slate-500">
+                    {" "}
+                    ({service.type ?? "ClusterIP"} {service.clusterIP})
+                  </span>
+                )}
               </span>
             ) : (
               <span className="text-amber-700">No Service</span>
@@ -51,9 +56,7 @@ export function NetworkingCard({ tenant }: { tenant: TenantDetail }) {
                 {backups.slice(0, 5).map((backup) => (
                   <li key={backup.name} className="flex gap-2 text-xs">
                     <span
-                      className={
-                        backup.status === "failed" ? "font-medium text-red-700" : backup.status === "running" ? "text-blue-700" : "text-green-700"
-                      }
+                      className={backup.status === "failed" ? "font-medium text-red-700" : backup.status === "running" ? "text-blue-700" : "text-green-700"}
                     >
                       {backup.status}
                     </span>

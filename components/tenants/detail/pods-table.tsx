@@ -9,7 +9,14 @@ import { PodStatusBadge } from "./pod-status-badge";
 /** `logsHref`: the tenant's log viewer when the user may read logs; each pod links to its own view. */
 export function PodsTable({ pods, logsHref }: { pods: TenantDetail["pods"]; logsHref?: string }) {
   return (
-    <Panel title="Pods" actions={<span className="text-xs text-slate-500">{pods.length} {pods.length === 1 ? "pod" : "pods"}</span>}>
+    <Panel
+      title="Pods"
+      actions={
+        <span className="text-xs text-slate-500">
+          {pods.length} {pods.length === 1 ? "pod" : "pods"}
+        </span>
+      }
+    >
       {pods.length === 0 ? (
         <p data-testid="pods-table" className="text-sm text-slate-600">
           No pods are running for this tenant.
@@ -48,7 +55,7 @@ export function PodsTable({ pods, logsHref }: { pods: TenantDetail["pods"]; logs
                 </TableCell>
                 <TableCell>{pod.phase}</TableCell>
                 <TableCell className={clsx("font-mono text-xs tabular-nums", !pod.podReady && "text-amber-700")}>{pod.ready}</TableCell>
-                <TableCell className={clsx("font-mono text-xs tabular-nums", pod.restarts> 0 && "font-semibold text-amber-700")}>
+                <TableCell className={clsx("font-mono text-xs tabular-nums", pod.restarts > 0 && "font-semibold text-amber-700")}>
                   {pod.restarts}
                   {pod.lastRestartAt && (
                     <span className="font-sans font-normal text-slate-500">
@@ -91,7 +98,7 @@ export function PodsTable({ pods, logsHref }: { pods: TenantDetail["pods"]; logs
               </TableRow>
             ))}
           </TableBody>
-          </Table>
+        </Table>
       )}
     </Panel>
   );

@@ -52,7 +52,7 @@ export function PvcsTable({ pvcs }: { pvcs: TenantDetail["pvcs"] }) {
               </TableRow>
             ))}
           </TableBody>
-          </Table>
+        </Table>
       )}
     </Panel>
   );

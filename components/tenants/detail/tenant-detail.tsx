@@ -19,9 +19,7 @@ import { TenantNotFound } from "./tenant-not-found";
 /** `canReadLogs` only hides the Logs links; the logs procedures check the permission themselves. */
 export function TenantDetail({ id, canReadLogs = false }: { id: string; canReadLogs?: boolean }) {
   return (
-    <QueryErrorBoundary
-      fallback={({ error, retry }) => (isMissingTenant(error) ? <TenantNotFound id={id} /> : <ErrorPanel error={error} retry={retry} />)}
-    >
+    <QueryErrorBoundary fallback={({ error, retry }) => (isMissingTenant(error) ? <TenantNotFound id={id} /> : <ErrorPanel error={error} retry={retry} />)}>
       <TenantDetailLive id={id} canReadLogs={canReadLogs} />
     </QueryErrorBoundary>
   );

@@ -6,12 +6,33 @@ import { HealthBadge } from "../health-badge";
 
 export function TenantHeader({ tenant, canReadLogs = false }: { tenant: TenantDetail; canReadLogs?: boolean }) {
   const facts: [string, React.ReactNode, string?][] = [
-    ["Database", <span key="db" className="font-mono">{tenant.databaseName}</span>],
-    ["Instance type", <span key="type" className="capitalize">{tenant.instanceType}</span>],
+    [
+      "Database",
+      <span key="db" className="font-mono">
+        {tenant.databaseName}
+      </span>,
+    ],
+    [
+      "Instance type",
+      <span key="type" className="capitalize">
+        {tenant.instanceType}
+      </span>,
+    ],
     ["Odoo", tenant.odooVersion],
-    ["Billing", <span key="billing" className="capitalize">{tenant.billingStatus}</span>],
+    [
+      "Billing",
+      <span key="billing" className="capitalize">
+        {tenant.billingStatus}
+      </span>,
+    ],
     ["Customer", tenant.customerEmail || tenant.customerId, `${tenant.customerEmail} (customer ${tenant.customerId})`],
-    ["Instance id", <span key="id" className="font-mono text-xs">{tenant.id}</span>, tenant.id],
+    [
+      "Instance id",
+      <span key="id" className="font-mono text-xs">
+        {tenant.id}
+      </span>,
+      tenant.id,
+    ],
   ];
   return (
     <header className="space-y-3">

@@ -2,7 +2,17 @@ import "server-only";
 
 import type { RawObject } from "../watch-stream";
 import type { ReplicaSetObject } from "./replica-set";
-import { interned, REVISION_ANNOTATION, slimConditions, slimContainers, type CachedKind, type ContainerSpec, type MetadataSlimmer, type ObjectMeta, type Raw } from "./slimming";
+import {
+  interned,
+  REVISION_ANNOTATION,
+  slimConditions,
+  slimContainers,
+  type CachedKind,
+  type ContainerSpec,
+  type MetadataSlimmer,
+  type ObjectMeta,
+  type Raw,
+} from "./slimming";
 import type { Condition, DeploymentView } from "@/lib/cluster/views";
 
 export interface DeploymentObject {
@@ -89,7 +99,9 @@ function baseStatus(deployment: DeploymentObject): DeploymentView {
 /** Status plus the last rollout, read from the ReplicaSet carrying the deployment's revision. */
 export function deploymentStatus(deployment: DeploymentObject, replicaSets: ReplicaSetObject[] = []): DeploymentView {
   const view = baseStatus(deployment);
-  const owned = replicaSets.filter((rs) => rs.metadata.ownerReferences.some((o) => o.uid === deployment.metadata.uid || (o.kind === "Deployment" && o.name === deployment.metadata.name)));
+  const owned = replicaSets.filter((rs) =>
+    rs.metadata.ownerReferences.some((o) => o.uid === deployment.metadata.uid || (o.kind === "Deployment" && o.name === deployment.metadata.name)),
+  );
   if (owned.length === 0) return view;
   const current =
     owned.find((rs) => rs.metadata.annotations[REVISION_ANNOTATION] === view.revision) ??

@@ -5,7 +5,9 @@ import { createSlimmers, slimmers } from "./index";
 // The cache holds ~90,000 slimmed objects at 10,000 tenants: these pin what is kept to what the
 // readers (status derivation, health, tenant view, logs) use, so a field does not creep back.
 function rawOf(resource: string, options: Parameters<typeof tenantFixture>[1] = {}) {
-  return tenantFixture("slim", options).objects.filter((o) => o.resource === resource).map((o) => structuredClone(o.raw) as Raw);
+  return tenantFixture("slim", options)
+    .objects.filter((o) => o.resource === resource)
+    .map((o) => structuredClone(o.raw) as Raw);
 }
 
 const tenantId = tenantFixture("slim").record.id;
@@ -84,7 +86,13 @@ describe("slimmed objects keep exactly what readers use", () => {
       { name: "log-shipper", image: "fluent-bit:3.1", resources: {}, restartPolicy: "Always" },
     ]);
     expect(slim.status.initContainerStatuses).toEqual([
-      { name: "migrate", ready: false, restartCount: 0, state: { terminated: { reason: "Completed", exitCode: 0, signal: undefined, finishedAt: undefined } }, lastState: {} },
+      {
+        name: "migrate",
+        ready: false,
+        restartCount: 0,
+        state: { terminated: { reason: "Completed", exitCode: 0, signal: undefined, finishedAt: undefined } },
+        lastState: {},
+      },
       { name: "log-shipper", ready: true, started: true, restartCount: 0, state: { running: {} }, lastState: {} },
     ]);
     // Absent, not undefined: an undefined property still costs its slot on every object.
@@ -94,8 +102,17 @@ describe("slimmed objects keep exactly what readers use", () => {
 
   it("backup jobs: owner kind, a True Complete as type/status, a True Failed with its reason, message and time", () => {
     const [succeeded, failed] = rawOf("jobs", { backupFailed: true });
-    succeeded.status.conditions.unshift({ type: "SuccessCriteriaMet", status: "True", reason: "CompletionsReached", message: "Reached expected number of succeeded pods" });
-    Object.assign(succeeded.status.conditions[1], { reason: "CompletionsReached", message: "Reached expected number of succeeded pods", lastTransitionTime: "2026-11-21T02:03:00Z" });
+    succeeded.status.conditions.unshift({
+      type: "SuccessCriteriaMet",
+      status: "True",
+      reason: "CompletionsReached",
+      message: "Reached expected number of succeeded pods",
+    });
+    Object.assign(succeeded.status.conditions[1], {
+      reason: "CompletionsReached",
+      message: "Reached expected number of succeeded pods",
+      lastTransitionTime: "2026-11-21T02:03:00Z",
+    });
     expect(slimmers.jobs(succeeded)).toEqual({
       kind: "Job",
       metadata: {
@@ -107,11 +124,29 @@ describe("slimmed objects keep exactly what readers use", () => {
         annotations: {},
         ownerReferences: [{ kind: "CronJob" }],
       },
-      status: { active: 0, succeeded: 1, failed: 0, startTime: "2026-11-21T02:00:00Z", completionTime: "2026-11-21T02:03:00Z", conditions: [{ type: "Complete", status: "True" }] },
+      status: {
+        active: 0,
+        succeeded: 1,
+        failed: 0,
+        startTime: "2026-11-21T02:00:00Z",
+        completionTime: "2026-11-21T02:03:00Z",
+        conditions: [{ type: "Complete", status: "True" }],
+      },
     });
-    failed.status.conditions.unshift({ type: "FailureTarget", status: "True", reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit" });
+    failed.status.conditions.unshift({
+      type: "FailureTarget",
+      status: "True",
+      reason: "BackoffLimitExceeded",
+      message: "Job has reached the specified backoff limit",
+    });
     expect(slimmers.jobs(failed).status.conditions).toEqual([
-      { type: "Failed", status: "True", reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit", lastTransitionTime: "2026-11-22T02:05:00Z" },
+      {
+        type: "Failed",
+        status: "True",
+        reason: "BackoffLimitExceeded",
+        message: "Job has reached the specified backoff limit",
+        lastTransitionTime: "2026-11-22T02:05:00Z",
+      },
     ]);
   });
 

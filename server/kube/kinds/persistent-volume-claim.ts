@@ -26,7 +26,11 @@ function slimPvc(raw: RawObject, slimMetadata: MetadataSlimmer): PvcObject {
       storageClassName: interned(r.spec?.storageClassName) ?? undefined,
       requestedStorage: interned(r.spec?.resources?.requests?.storage),
     },
-    status: { phase: interned(r.status?.phase), capacity: interned(r.status?.capacity?.storage), conditions: slimConditionsOf(r.status?.conditions, PVC_CONDITIONS, { onlyTrue: true }) },
+    status: {
+      phase: interned(r.status?.phase),
+      capacity: interned(r.status?.capacity?.storage),
+      conditions: slimConditionsOf(r.status?.conditions, PVC_CONDITIONS, { onlyTrue: true }),
+    },
   };
 }
 
@@ -47,8 +51,7 @@ function baseStatus(pvc: PvcObject) {
 
 export function pvcStatus(pvc: PvcObject, storageClass: StorageClassObject | undefined, usage: VolumeUsage | undefined): PvcView {
   const base = baseStatus(pvc);
-  const usedPercent =
-    usage && usage.capacityBytes > 0 ? Math.round((usage.usedBytes / usage.capacityBytes) * 1000) / 10 : undefined;
+  const usedPercent = usage && usage.capacityBytes > 0 ? Math.round((usage.usedBytes / usage.capacityBytes) * 1000) / 10 : undefined;
   return {
     ...base,
     storageClassExists: base.storageClass ? storageClass !== undefined : true,

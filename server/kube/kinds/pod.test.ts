@@ -73,7 +73,9 @@ describe("pod status, as kubectl prints it", () => {
       pod(undefined, (raw) => {
         raw.spec.initContainers = [{ name: "migrate", image: "odoo:17.0" }];
         raw.status.conditions = raw.status.conditions.map((c: Raw) => (c.type === "Initialized" ? { ...c, status: "False" } : c));
-        raw.status.initContainerStatuses = [{ name: "migrate", ready: false, restartCount: 2, state: { waiting: { reason: "CrashLoopBackOff" } }, lastState: {} }];
+        raw.status.initContainerStatuses = [
+          { name: "migrate", ready: false, restartCount: 2, state: { waiting: { reason: "CrashLoopBackOff" } }, lastState: {} },
+        ];
       }),
     );
     expect(waiting).toMatchObject({ status: "Init:CrashLoopBackOff", restarts: 2 });
@@ -99,12 +101,22 @@ describe("pod status, as kubectl prints it", () => {
 // A sidecar is an init container with restartPolicy Always (Kubernetes 1.29+): kubectl counts it
 // with the containers once started. The fixture pod gains one, declared before any other init container.
 const SIDECAR = { name: "log-shipper", image: "fluent-bit:3.1", restartPolicy: "Always" };
-const sidecarStatus = (extra: Record<string, unknown> = {}) => ({ name: "log-shipper", ready: true, started: true, restartCount: 0, state: { running: {} }, lastState: {}, ...extra });
+const sidecarStatus = (extra: Record<string, unknown> = {}) => ({
+  name: "log-shipper",
+  ready: true,
+  started: true,
+  restartCount: 0,
+  state: { running: {} },
+  lastState: {},
+  ...extra,
+});
 
 function initializing(raw: Raw) {
   raw.status.phase = "Pending";
   raw.status.conditions = raw.status.conditions.map((c: Raw) => (c.type === "Initialized" || c.type === "Ready" ? { ...c, status: "False" } : c));
-  raw.status.containerStatuses = [{ name: "odoo", ready: false, started: false, restartCount: 0, state: { waiting: { reason: "PodInitializing" } }, lastState: {} }];
+  raw.status.containerStatuses = [
+    { name: "odoo", ready: false, started: false, restartCount: 0, state: { waiting: { reason: "PodInitializing" } }, lastState: {} },
+  ];
 }
 
 describe("pod status with a sidecar, as kubectl prints it since 1.29", () => {
@@ -127,7 +139,13 @@ describe("pod status with a sidecar, as kubectl prints it since 1.29", () => {
       pod(undefined, (raw) => {
         raw.spec.initContainers = [{ name: "migrate", image: "odoo:17.0" }, SIDECAR];
         raw.status.initContainerStatuses = [
-          { name: "migrate", ready: false, restartCount: 1, state: { terminated: { reason: "Completed", exitCode: 0 } }, lastState: { terminated: { reason: "Error", exitCode: 1, finishedAt: "2026-11-23T09:59:00Z" } } },
+          {
+            name: "migrate",
+            ready: false,
+            restartCount: 1,
+            state: { terminated: { reason: "Completed", exitCode: 0 } },
+            lastState: { terminated: { reason: "Error", exitCode: 1, finishedAt: "2026-11-23T09:59:00Z" } },
+          },
           sidecarStatus({ restartCount: 3, lastState: { terminated: { reason: "Error", exitCode: 1, finishedAt: "2026-11-23T11:50:00Z" } } }),
         ];
       }),
@@ -141,7 +159,10 @@ describe("pod status with a sidecar, as kubectl prints it since 1.29", () => {
       pod(undefined, (raw) => {
         initializing(raw);
         raw.spec.initContainers = [SIDECAR, { name: "migrate", image: "odoo:17.0" }];
-        raw.status.initContainerStatuses = [sidecarStatus(), { name: "migrate", ready: false, started: true, restartCount: 0, state: { running: {} }, lastState: {} }];
+        raw.status.initContainerStatuses = [
+          sidecarStatus(),
+          { name: "migrate", ready: false, started: true, restartCount: 0, state: { running: {} }, lastState: {} },
+        ];
       }),
     );
     expect(view).toMatchObject({ status: "Init:1/2", ready: "1/2", phase: "Pending", podReady: false });

@@ -1,7 +1,18 @@
 import "server-only";
 
 import type { RawObject } from "../watch-stream";
-import { interned, slimConditionsOf, slimContainer, slimContainers, slimList, type CachedKind, type ContainerSpec, type MetadataSlimmer, type ObjectMeta, type Raw } from "./slimming";
+import {
+  interned,
+  slimConditionsOf,
+  slimContainer,
+  slimContainers,
+  slimList,
+  type CachedKind,
+  type ContainerSpec,
+  type MetadataSlimmer,
+  type ObjectMeta,
+  type Raw,
+} from "./slimming";
 import type { Condition, PodView } from "@/lib/cluster/views";
 
 export interface ContainerState {
@@ -65,7 +76,12 @@ function slimState(s: Raw | undefined): ContainerState {
   if (s.waiting) out.waiting = { reason: interned(s.waiting.reason), message: interned(s.waiting.message) };
   if (s.running) out.running = RUNNING;
   if (s.terminated) {
-    out.terminated = { reason: interned(s.terminated.reason), exitCode: s.terminated.exitCode ?? 0, signal: s.terminated.signal, finishedAt: interned(s.terminated.finishedAt) };
+    out.terminated = {
+      reason: interned(s.terminated.reason),
+      exitCode: s.terminated.exitCode ?? 0,
+      signal: s.terminated.signal,
+      finishedAt: interned(s.terminated.finishedAt),
+    };
   }
   return out;
 }
@@ -156,7 +172,11 @@ export function podStatus(pod: PodObject): PodView {
       continue;
     }
     if (terminated) {
-      reason = terminated.reason ? `Init:${terminated.reason}` : terminated.signal ? `Init:Signal:${terminated.signal}` : `Init:ExitCode:${terminated.exitCode}`;
+      reason = terminated.reason
+        ? `Init:${terminated.reason}`
+        : terminated.signal
+          ? `Init:Signal:${terminated.signal}`
+          : `Init:ExitCode:${terminated.exitCode}`;
     } else if (waiting?.reason && waiting.reason !== "PodInitializing") {
       reason = `Init:${waiting.reason}`;
       message = waiting.message;

@@ -17,7 +17,12 @@ function slimService(raw: RawObject, slimMetadata: MetadataSlimmer): ServiceObje
     spec: {
       type: interned(r.spec?.type),
       clusterIP: r.spec?.clusterIP,
-      ports: ((r.spec?.ports ?? []) as Raw[]).map((p) => ({ name: interned(p.name), port: p.port, targetPort: interned(p.targetPort), protocol: interned(p.protocol) })),
+      ports: ((r.spec?.ports ?? []) as Raw[]).map((p) => ({
+        name: interned(p.name),
+        port: p.port,
+        targetPort: interned(p.targetPort),
+        protocol: interned(p.protocol),
+      })),
     },
   };
 }

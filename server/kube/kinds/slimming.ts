@@ -160,11 +160,12 @@ export function slimMetadata(raw: RawObject, labelKeys: readonly string[], optio
     creationTimestamp: interned(m.creationTimestamp),
     labels: keptLabels(m.labels, labelKeys),
     annotations,
-    ownerReferences: !owners?.length || !options.owners
-      ? EMPTY_LIST
-      : options.owners === "kind"
-        ? ownerKinds(owners)
-        : owners.map((o) => ({ kind: interned(o.kind), name: interned(o.name), uid: o.uid })),
+    ownerReferences:
+      !owners?.length || !options.owners
+        ? EMPTY_LIST
+        : options.owners === "kind"
+          ? ownerKinds(owners)
+          : owners.map((o) => ({ kind: interned(o.kind), name: interned(o.name), uid: o.uid })),
   };
   // Added only when kept or set: an absent property costs nothing, an undefined one a slot.
   if (options.deployment) {
@@ -205,7 +206,11 @@ function trueCondition(type: string): Condition {
  * Only the listed condition types; while a condition is True its reason, message and time are
  * dropped unless `detailWhenTrue` (no reader of those kinds looks past `status === "True"`).
  */
-export function slimConditionsOf(list: unknown, types: ReadonlySet<string>, options: { onlyTrue?: boolean; detailWhenTrue?: ReadonlySet<string> } = {}): readonly Condition[] {
+export function slimConditionsOf(
+  list: unknown,
+  types: ReadonlySet<string>,
+  options: { onlyTrue?: boolean; detailWhenTrue?: ReadonlySet<string> } = {},
+): readonly Condition[] {
   const out: Condition[] = [];
   for (const c of (list ?? []) as Raw[]) {
     if (!types.has(c.type)) continue;

@@ -106,7 +106,10 @@ async function cookieFor(session: AppSession): Promise<string> {
   const now = nowSeconds();
   // A token is accepted only while its Session row stands, so each cookie gets one.
   const row = await db.session.create({ data: { userId: session.user.id, expiresAt: new Date((now + 3600) * 1000) } });
-  const token = await encodeRefreshedToken({ uid: session.user.id, sid: row.id, role: session.user.role, email: session.user.email, name: session.user.name, authTime: now, lastSeen: now }, now);
+  const token = await encodeRefreshedToken(
+    { uid: session.user.id, sid: row.id, role: session.user.role, email: session.user.email, name: session.user.name, authTime: now, lastSeen: now },
+    now,
+  );
   return `${SESSION_COOKIE_NAME}=${token}`;
 }
 
@@ -139,8 +142,10 @@ describe("logs router", () => {
   it("follows one container with line ids as event ids, and records the access", async () => {
     const pod = await runningPod();
     const since = new Date();
-    const events = await read(operator, { tenantId: tenant.id, pod: pod.pod, container: "odoo", follow: true, tailLines: 5 }, (seen) =>
-      seen.some((e) => e.data.type === "status" && e.data.state === "live") && lines(seen).length >= 5,
+    const events = await read(
+      operator,
+      { tenantId: tenant.id, pod: pod.pod, container: "odoo", follow: true, tailLines: 5 },
+      (seen) => seen.some((e) => e.data.type === "status" && e.data.state === "live") && lines(seen).length >= 5,
     );
     const received = lines(events);
     expect(received).toHaveLength(5);
@@ -151,7 +156,13 @@ describe("logs router", () => {
     const audit = await db.auditEvent.findMany({ where: { action: "logs.read", at: { gte: since } } });
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actorId: operator.user.id, actorEmail: operator.user.email, targetKind: "tenant", targetId: tenant.id });
-    expect(audit[0].details).toMatchObject({ via: "stream", databaseName: tenant.databaseName, pod: pod.pod, container: "odoo", options: { follow: true, tailLines: 5 } });
+    expect(audit[0].details).toMatchObject({
+      via: "stream",
+      databaseName: tenant.databaseName,
+      pod: pod.pod,
+      container: "odoo",
+      options: { follow: true, tailLines: 5 },
+    });
   });
 
   it("streams a whole tenant with a merged cursor, and ends with a sentence for a pod that does not exist", async () => {
@@ -170,7 +181,9 @@ describe("logs router", () => {
     const before = await runningPod();
     const abort = new AbortController();
     const events: { id: string; data: LogStreamEvent }[] = [];
-    const iterable = (await caller(operator, abort.signal).stream({ tenantId: tenant.id, follow: true, tailLines: 10 })) as unknown as AsyncIterable<[string, LogStreamEvent]>;
+    const iterable = (await caller(operator, abort.signal).stream({ tenantId: tenant.id, follow: true, tailLines: 10 })) as unknown as AsyncIterable<
+      [string, LogStreamEvent]
+    >;
     const reading = (async () => {
       try {
         for await (const [id, data] of iterable) events.push({ id, data });
@@ -179,7 +192,8 @@ describe("logs router", () => {
       }
     })();
     const deadline = Date.now() + 30_000;
-    while (!events.some((e) => e.data.type === "status" && e.data.state === "live") && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (!events.some((e) => e.data.type === "status" && e.data.state === "live") && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     const patched = await fetch(`${sim.url}/apis/apps/v1/namespaces/tenant-${tenant.databaseName}/deployments/${tenant.name}`, {
       method: "PATCH",
       headers: { authorization: `Bearer ${sim.token}`, "content-type": "application/merge-patch+json" },
@@ -190,7 +204,10 @@ describe("logs router", () => {
     while (!fromNewPod().some((line) => line.text.includes("Odoo version")) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     abort.abort();
     await reading;
-    expect(fromNewPod().some((line) => line.text.includes("Odoo version")), "the new pod's start-up lines").toBe(true);
+    expect(
+      fromNewPod().some((line) => line.text.includes("Odoo version")),
+      "the new pod's start-up lines",
+    ).toBe(true);
     const ids = lines(events).map((line) => line.id);
     expect(new Set(ids).size).toBe(ids.length);
   }, 60_000);
@@ -203,14 +220,18 @@ describe("logs router", () => {
     const response = await modules.download.GET(new Request(url, { headers: { cookie: await cookieFor(operator) } }));
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/plain; charset=utf-8");
-    expect(response.headers.get("content-disposition")).toMatch(new RegExp(`^attachment; filename="${tenant.databaseName}_${pod.pod}_odoo_\\d{8}-\\d{6}\\.log"$`));
+    expect(response.headers.get("content-disposition")).toMatch(
+      new RegExp(`^attachment; filename="${tenant.databaseName}_${pod.pod}_odoo_\\d{8}-\\d{6}\\.log"$`),
+    );
     const body = (await response.text()).split("\n").filter(Boolean);
     expect(body).toHaveLength(10);
     for (const line of body) expect(line).toMatch(new RegExp(`^\\d{4}-\\d{2}-\\d{2}T\\S+Z ${pod.pod}/odoo `));
     const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "logs.read", at: { gte: since } } });
     expect(audit.details).toMatchObject({ via: "download", pod: pod.pod, container: "odoo", options: { follow: false, tailLines: 10 } });
 
-    const whole = await modules.download.GET(new Request(`http://portal.test/api/logs/download?tenantId=${tenant.id}&tailLines=3`, { headers: { cookie: await cookieFor(operator) } }));
+    const whole = await modules.download.GET(
+      new Request(`http://portal.test/api/logs/download?tenantId=${tenant.id}&tailLines=3`, { headers: { cookie: await cookieFor(operator) } }),
+    );
     expect(whole.headers.get("content-disposition")).toMatch(new RegExp(`filename="${tenant.databaseName}_all-pods_\\d{8}-\\d{6}\\.log"`));
     expect((await whole.text()).split("\n").filter(Boolean)).toHaveLength(3);
 
@@ -223,32 +244,50 @@ describe("logs router", () => {
 
   it("records refused downloads, exports and cross-site mutations as denied, and exports the filtered log as CSV, itself audited", async () => {
     const since = new Date().toISOString();
-    const headers = async (session: AppSession, extra: Record<string, string> = {}) => ({ cookie: await cookieFor(session), [PEER_ADDRESS_HEADER]: "192.0.2.10", ...extra });
+    const headers = async (session: AppSession, extra: Record<string, string> = {}) => ({
+      cookie: await cookieFor(session),
+      [PEER_ADDRESS_HEADER]: "192.0.2.10",
+      ...extra,
+    });
     const download = `http://portal.test/api/logs/download?tenantId=${tenant.id}&tailLines=1`;
     expect((await modules.download.GET(new Request(download, { headers: await headers(viewer) }))).status).toBe(403);
     expect((await modules.download.GET(new Request(download, { headers: await headers(operator, { "sec-fetch-site": "cross-site" }) }))).status).toBe(403);
     const exportUrl = (query: string) => `http://portal.test/api/audit/export?${query}`;
     expect((await modules.auditExport.GET(new Request(exportUrl(""), { headers: await headers(viewer) }))).status).toBe(403);
-    expect((await modules.auditExport.GET(new Request(exportUrl(""), { headers: await headers(operator, { "sec-fetch-site": "cross-site" }) }))).status).toBe(403);
+    expect((await modules.auditExport.GET(new Request(exportUrl(""), { headers: await headers(operator, { "sec-fetch-site": "cross-site" }) }))).status).toBe(
+      403,
+    );
     expect((await modules.auditExport.GET(new Request(exportUrl("outcome=maybe"), { headers: await headers(operator) }))).status).toBe(400);
     const crossSiteMutation = async (session: AppSession | null) =>
       new Request("http://portal.test/api/trpc/users.setDisabled", {
         method: "POST",
-        headers: { ...(session ? await headers(session) : {}), "content-type": "application/json", origin: "https://attacker.example", "sec-fetch-site": "cross-site" },
+        headers: {
+          ...(session ? await headers(session) : {}),
+          "content-type": "application/json",
+          origin: "https://attacker.example",
+          "sec-fetch-site": "cross-site",
+        },
         body: "{}",
       });
     expect((await modules.trpcRoute.POST(await crossSiteMutation(viewer))).status).toBe(403);
     // Without a session the forged request reaches nothing and names nobody: refused, not recorded.
     expect((await modules.trpcRoute.POST(await crossSiteMutation(null))).status).toBe(403);
 
-    const response = await modules.auditExport.GET(new Request(exportUrl(`outcome=denied&from=${encodeURIComponent(since)}`), { headers: await headers(operator) }));
+    const response = await modules.auditExport.GET(
+      new Request(exportUrl(`outcome=denied&from=${encodeURIComponent(since)}`), { headers: await headers(operator) }),
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="audit-log_\d{8}-\d{6}\.csv"$/);
     const [header, ...rows] = (await response.text()).trimEnd().split("\r\n");
     expect(header).toBe("at,actor,action,targetKind,targetId,outcome,sourceAddress,userAgent,details");
     // Newest first; rows written in the same millisecond may come in either order.
-    expect(rows.map((row) => row.split(",")[0])).toEqual(rows.map((row) => row.split(",")[0]).sort().reverse());
+    expect(rows.map((row) => row.split(",")[0])).toEqual(
+      rows
+        .map((row) => row.split(",")[0])
+        .sort()
+        .reverse(),
+    );
     expect(rows.map((row) => row.split(",").slice(1, 7).join(",")).sort()).toEqual([
       "operator@test.local,route.call,route,/api/audit/export,denied,192.0.2.10",
       "operator@test.local,route.call,route,/api/logs/download,denied,192.0.2.10",

@@ -47,7 +47,9 @@ export const registryRouter = createTRPCRouter({
     if (result.problems.length === 0) {
       // The rows are committed; a failed refresh must not report the import as failed. The
       // directory reloads the registry on its own schedule anyway.
-      await runtime().invalidateRegistry().catch((error: unknown) => console.error("registry import: refreshing the tenant directory failed:", error));
+      await runtime()
+        .invalidateRegistry()
+        .catch((error: unknown) => console.error("registry import: refreshing the tenant directory failed:", error));
     }
     return withReport(result);
   }),

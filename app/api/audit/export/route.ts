@@ -29,13 +29,27 @@ export async function GET(request: Request): Promise<Response> {
   const { db } = runtime();
   const { user } = session;
   if (!can(user.role, "audit:read")) {
-    await recordDenial(db, { user, action: "route.call", targetKind: "route", targetId: ROUTE, details: { permission: "audit:read", role: user.role }, headers: request.headers });
+    await recordDenial(db, {
+      user,
+      action: "route.call",
+      targetKind: "route",
+      targetId: ROUTE,
+      details: { permission: "audit:read", role: user.role },
+      headers: request.headers,
+    });
     return text(403, `The ${user.role} role does not have the audit:read permission.`);
   }
   // As for log downloads: a link on another site must not make a signed-in browser export the log.
   const site = request.headers.get("sec-fetch-site");
   if (site && site !== "same-origin" && site !== "none") {
-    await recordDenial(db, { user, action: "route.call", targetKind: "route", targetId: ROUTE, details: { reason: `cross-site request (Sec-Fetch-Site: ${site})` }, headers: request.headers });
+    await recordDenial(db, {
+      user,
+      action: "route.call",
+      targetKind: "route",
+      targetId: ROUTE,
+      details: { reason: `cross-site request (Sec-Fetch-Site: ${site})` },
+      headers: request.headers,
+    });
     return text(403, "Audit exports start from the portal itself: open the Audit page and use Export CSV.");
   }
 
