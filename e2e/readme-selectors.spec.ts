@@ -76,6 +76,7 @@ const SKIPPED: Record<string, string> = {
   "user-sessions": "only after opening a user's sessions, which lists and revokes real sign-ins (auth.spec.ts)",
   "logs-access-denied": "only for a role without logs:read (logs.spec.ts)",
   "log-termination": "only for a container that restarted, chosen in the picker (logs.spec.ts)",
+  "live-data-age": "only while a page is reconnecting, which needs the browser offline or a stalled stream (live.spec.ts)",
 };
 
 interface DocumentedSelector {
