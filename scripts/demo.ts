@@ -17,6 +17,8 @@ const { values } = parseArgs({
 
 const dataDir = dataDirOf(process.env);
 const portalLog = join(dataDir, "logs", "portal.log");
+/** A path under the repository relative to it, any other as it is. */
+const shown = (path: string) => (path.startsWith(`${repoRoot}/`) ? relative(repoRoot, path) : path);
 mkdirSync(dataDir, { recursive: true });
 
 async function main() {
@@ -69,14 +71,14 @@ async function main() {
   ]) {
     console.log(`    ${email.padEnd(28)} ${role}`);
   }
-  console.log(`\n  Portal log:        ${relative(repoRoot, portalLog) || portalLog} (also printed here, prefixed [portal])`);
+  console.log(`\n  Portal log:        ${shown(portalLog)} (also printed here, prefixed [portal])`);
   if (!simulator) {
     console.log("\n  The cluster comes from KUBECONFIG, so no demo registry was imported. Import your tenant registry");
     console.log(`  (the instance service's CSV or JSON export) as admin on ${portal.url}/registry, or, with the`);
     console.log("  demo stopped: npx tsx scripts/registry-import.ts <export.csv|export.json>");
   }
   if (simulator) {
-    console.log(`\n  Simulated cluster: ${simulator.url} (the portal's kubeconfig: ${relative(repoRoot, simulator.kubeconfig)})`);
+    console.log(`\n  Simulated cluster: ${simulator.url} (the portal's kubeconfig: ${shown(simulator.kubeconfig)})`);
     if (simulator.kubectlUrl) console.log(`  kubectl:           kubectl --server ${simulator.kubectlUrl} get pods -A`);
   }
   console.log(`\n  Press Ctrl-C to stop.\n${line}`);

@@ -27,7 +27,11 @@ export function UserSessions({ user, onDone }: { user: UserListItem; onDone: (me
   const error = sessions.error ?? revoke.error ?? revokeAll.error;
 
   return (
-    <section aria-label={`Sessions of ${user.email}`} data-testid="user-sessions" className="mt-2 space-y-2 text-left">
+    <section
+      aria-label={`Sessions of ${user.email}`}
+      data-testid="user-sessions"
+      className="mt-2 ml-auto w-96 max-w-full space-y-2 text-left whitespace-normal"
+    >
       {error ? <Alert tone="danger">{userMessageOf(error)}</Alert> : null}
       {sessions.isPending ? <Spinner /> : null}
       {sessions.data?.length === 0 ? <p className="text-sm text-slate-600">No active sessions.</p> : null}

@@ -87,7 +87,7 @@ export function UsersTable({ users, currentUserId }: { users: UserListItem[]; cu
                       data-testid="user-role-select"
                       value={user.role}
                       disabled={busy}
-                      className="w-32 py-1"
+                      className="w-32 min-w-32 py-1"
                       onChange={(event) => setRole.mutate({ userId: user.id, role: event.target.value as Role })}
                     >
                       {ROLES.map((role) => (
