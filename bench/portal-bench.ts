@@ -6,6 +6,7 @@
 // portal-latest.json. A missed target is a finding (exit 0); exit 1 means something could not be measured.
 import { parseArgs } from "node:util";
 import { buildPortalIfStale } from "../scripts/lib/stack";
+import { DEFAULT_TENANT_LIST_PARAMS } from "../components/tenants/tenant-list-params";
 import type { TenantListInput } from "../lib/tenants/tenant-list";
 import type { FleetSummary, TenantListResult } from "../lib/tenants/types";
 import { BenchStack } from "./support/bench-stack";
@@ -44,19 +45,8 @@ const TARGETS = {
   throughputShareOfBaseline: 0.75,
   p95MsAt: { 1: 25, 10: 60 } as Record<number, number>,
 };
-/** What the tenants page asks for with no query string (components/tenants/tenant-list-params.ts). */
-const DEFAULT_LIST: TenantListInput = {
-  q: "",
-  health: [],
-  instanceType: [],
-  billingStatus: [],
-  odooVersion: [],
-  problem: [],
-  sort: "health",
-  dir: "asc",
-  page: 1,
-  pageSize: 25,
-};
+/** What the tenants page asks for with no query string. */
+const DEFAULT_LIST: TenantListInput = DEFAULT_TENANT_LIST_PARAMS;
 
 interface RequestStats {
   total: number;
