@@ -9,16 +9,18 @@ describe("role -> permission matrix", () => {
 
   it("matches the agreed matrix for the other roles", () => {
     expect([...ROLE_PERMISSIONS.operator].sort()).toEqual(
-      ["account:self", "audit:read", "fleet:read", "logs:read", "migration:read", "runbook:run", "tenants:read"].sort(),
+      ["account:self", "audit:read", "fleet:read", "logs:read", "migration:read", "runbook:read", "runbook:run", "tenants:read"].sort(),
     );
-    expect([...ROLE_PERMISSIONS.pm].sort()).toEqual(["account:self", "fleet:read", "migration:edit", "migration:read", "tenants:read"].sort());
-    expect([...ROLE_PERMISSIONS.viewer].sort()).toEqual(["account:self", "fleet:read", "migration:read", "tenants:read"].sort());
+    expect([...ROLE_PERMISSIONS.pm].sort()).toEqual(["account:self", "fleet:read", "migration:edit", "migration:read", "runbook:read", "tenants:read"].sort());
+    expect([...ROLE_PERMISSIONS.viewer].sort()).toEqual(["account:self", "fleet:read", "migration:read", "runbook:read", "tenants:read"].sort());
   });
 
-  it("keeps user management and registry import for admins only", () => {
+  it("keeps user management, registry import, approvals and force-deletion for admins only", () => {
     for (const role of ROLES.filter((r) => r !== "admin")) {
       expect(can(role, "users:manage")).toBe(false);
       expect(can(role, "registry:import")).toBe(false);
+      expect(can(role, "runbook:approve")).toBe(false);
+      expect(can(role, "runbook:force")).toBe(false);
     }
   });
 

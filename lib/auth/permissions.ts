@@ -9,7 +9,13 @@ export const PERMISSIONS = [
   "registry:import",
   "users:manage",
   "logs:read",
+  /** The Runs page and a tenant's recent runs; every role sees the history. */
+  "runbook:read",
   "runbook:run",
+  /** Approve or reject another person's high-risk run. */
+  "runbook:approve",
+  /** Force-delete a pod (grace 0, skipping PodDisruptionBudgets). */
+  "runbook:force",
   "migration:read",
   "migration:edit",
   "audit:read",
@@ -21,9 +27,9 @@ export type Permission = (typeof PERMISSIONS)[number];
 /** The single role -> permission matrix. Every server-side check reads this table. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: PERMISSIONS,
-  operator: ["fleet:read", "tenants:read", "logs:read", "runbook:run", "migration:read", "audit:read", "account:self"],
-  pm: ["fleet:read", "tenants:read", "migration:read", "migration:edit", "account:self"],
-  viewer: ["fleet:read", "tenants:read", "migration:read", "account:self"],
+  operator: ["fleet:read", "tenants:read", "logs:read", "runbook:read", "runbook:run", "migration:read", "audit:read", "account:self"],
+  pm: ["fleet:read", "tenants:read", "runbook:read", "migration:read", "migration:edit", "account:self"],
+  viewer: ["fleet:read", "tenants:read", "runbook:read", "migration:read", "account:self"],
 };
 
 export function can(role: Role | null | undefined, permission: Permission): boolean {

@@ -6,6 +6,7 @@ import type { ClusterSource } from "./cluster-source";
 import { ClusterStore, type FeedName, type VolumeUsage } from "./cluster-store";
 import { KubeError, toKubeError } from "./kube-error";
 import { createSlimmers, RESOURCE_NAMES, RESOURCE_PATHS, type ResourceName } from "./kinds";
+import type { KubeMutation, MutateOptions, MutationOutcome } from "./mutations";
 import { openPodLog, type PodLogOptions } from "./pod-logs";
 import { listAndWatch, type RawObject } from "./watch-stream";
 
@@ -66,6 +67,19 @@ export class ClusterCache extends ClusterStore implements ClusterSource {
 
   openPodLog(namespace: string, pod: string, options: PodLogOptions, request?: { signal?: AbortSignal; timeoutMs?: number }): Promise<Readable> {
     return openPodLog(this.options.kubeConfig, namespace, pod, options, request);
+  }
+
+  // The write side (server/kube/mutations.ts); implemented with the runbooks (issue: runbooks).
+  mutate(mutation: KubeMutation, _options: MutateOptions): Promise<MutationOutcome> {
+    return Promise.reject(new KubeError({ kind: "bad-response", apiMessage: `${mutation.type} is not implemented yet` }));
+  }
+
+  getObject(apiPath: string): Promise<RawObject> {
+    return Promise.reject(new KubeError({ kind: "bad-response", apiMessage: `GET ${apiPath} is not implemented yet` }));
+  }
+
+  listObjects(apiPath: string): Promise<RawObject[]> {
+    return Promise.reject(new KubeError({ kind: "bad-response", apiMessage: `GET ${apiPath} is not implemented yet` }));
   }
 
   private async feed(resource: ResourceName, signal: AbortSignal): Promise<void> {

@@ -3,6 +3,7 @@ import "server-only";
 import type { Readable } from "node:stream";
 import type { CacheChange, FeedFreshness, VolumeUsage } from "./cluster-store";
 import type { CachedObject, ObjectByResource, ResourceName } from "./kinds";
+import type { ClusterWrites } from "./mutations";
 import type { PodLogOptions } from "./pod-logs";
 
 /**
@@ -38,7 +39,7 @@ export interface ClusterReads {
  * KubeConfig or client-node object crosses this line. ClusterCache is the implementation; tests
  * pass a fixture.
  */
-export interface ClusterSource extends ClusterReads {
+export interface ClusterSource extends ClusterReads, ClusterWrites {
   readonly name: string;
   /**
    * Opens a pod's log (GET .../pods/{pod}/log) and resolves once the API answered 2xx, with the
@@ -46,6 +47,4 @@ export interface ClusterSource extends ClusterReads {
    * message). Destroying the stream closes the connection.
    */
   openPodLog(namespace: string, pod: string, options: PodLogOptions, request?: { signal?: AbortSignal; timeoutMs?: number }): Promise<Readable>;
-  // The typed mutations (scale, restart, patch) join here with the runbooks that use them, each
-  // failing with a KubeError like openPodLog; until a runbook needs one, none is declared.
 }

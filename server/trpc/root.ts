@@ -6,6 +6,7 @@ import { accountRouter } from "@/server/trpc/routers/account";
 import { fleetRouter } from "@/server/trpc/routers/fleet";
 import { logsRouter } from "@/server/trpc/routers/logs";
 import { registryRouter } from "@/server/trpc/routers/registry";
+import { runbooksRouter } from "@/server/trpc/routers/runbooks";
 import { tenantsRouter } from "@/server/trpc/routers/tenants";
 import { usersRouter } from "@/server/trpc/routers/users";
 
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   fleet: fleetRouter,
   logs: logsRouter,
   registry: registryRouter,
+  runbooks: runbooksRouter,
   tenants: tenantsRouter,
   users: usersRouter,
 });
