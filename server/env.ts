@@ -40,6 +40,12 @@ const rawSchema = z
     // at two, one late bookmark is tolerated and a watch that sends nothing is caught within 2 min.
     WATCH_SILENCE_TIMEOUT_SECONDS: positiveInt(120),
     LOG_MAX_UPSTREAM_STREAMS: positiveInt(200),
+    /** The largest size the "Expand a volume" runbook may request, a binary quantity. */
+    RUNBOOK_MAX_VOLUME_SIZE: optionalString
+      .default("200Gi")
+      .pipe(z.string().regex(/^[1-9][0-9]{0,5}(Mi|Gi|Ti)$/, "must be a quantity like 200Gi (Mi, Gi or Ti)")),
+    /** A diagnostics archive stops (with a note inside) once its compressed size passes this many MiB. */
+    DIAGNOSTICS_MAX_MIB: positiveInt(64),
     NEXTAUTH_SECRET: optionalString.refine((secret) => secret === undefined || secret.length >= 32, "must be at least 32 characters"),
     NEXTAUTH_URL: optionalString.pipe(z.url().optional()),
     SESSION_IDLE_MINUTES: positiveInt(60),
@@ -132,6 +138,8 @@ function envSchema(options: ParseEnvOptions) {
       WATCH_SILENCE_TIMEOUT_SECONDS: raw.WATCH_SILENCE_TIMEOUT_SECONDS,
       /** Live log streams the portal holds open to Kubernetes at once (one per followed container, shared by all viewers). */
       LOG_MAX_UPSTREAM_STREAMS: raw.LOG_MAX_UPSTREAM_STREAMS,
+      RUNBOOK_MAX_VOLUME_SIZE: raw.RUNBOOK_MAX_VOLUME_SIZE,
+      DIAGNOSTICS_MAX_MIB: raw.DIAGNOSTICS_MAX_MIB,
       NEXTAUTH_SECRET: raw.NEXTAUTH_SECRET ?? loadOrCreateSecret(dataDir, options.persistSecret ?? true),
       NEXTAUTH_URL: raw.NEXTAUTH_URL,
       SESSION_IDLE_MINUTES: raw.SESSION_IDLE_MINUTES,
