@@ -1,7 +1,7 @@
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server";
 
 /** What domain code throws AppError with (server/errors/app-error.ts). */
-export type AppErrorCode = "NOT_FOUND" | "BAD_REQUEST" | "FORBIDDEN" | "CONFLICT" | "UNAVAILABLE" | "INTERNAL";
+export type AppErrorCode = "NOT_FOUND" | "BAD_REQUEST" | "FORBIDDEN" | "CONFLICT" | "UNPROCESSABLE" | "UNAVAILABLE" | "INTERNAL";
 
 /** zod's flatten() of an input the server rejected. */
 export interface InputFieldErrors {

@@ -64,23 +64,62 @@ const plainAgent = new http.Agent({ keepAlive: true, maxSockets: 64 + env.LOG_MA
  * GET a path from the API server. Resolves with the response once headers arrived with a 2xx
  * status; any other status is read and thrown as a KubeError carrying the API's Status message.
  */
-export async function kubeGet(kubeConfig: KubeConfig, apiPath: string, options: KubeRequestOptions = {}): Promise<http.IncomingMessage> {
+export function kubeGet(kubeConfig: KubeConfig, apiPath: string, options: KubeRequestOptions = {}): Promise<http.IncomingMessage> {
+  return send(kubeConfig, "GET", apiPath, options);
+}
+
+export interface KubeWriteOptions extends KubeRequestOptions {
+  body?: unknown;
+  /** Content-Type of the JSON body (a PATCH names its patch type). */
+  contentType?: string;
+}
+
+/**
+ * A mutating request (PATCH, POST, DELETE) with a JSON body; resolves with the status and the
+ * parsed answer, rejects like kubeGet. `timeoutMs` covers the whole exchange.
+ */
+export async function kubeWrite(
+  kubeConfig: KubeConfig,
+  method: "PATCH" | "POST" | "DELETE" | "PUT",
+  apiPath: string,
+  options: KubeWriteOptions = {},
+): Promise<{ status: number; body: unknown }> {
+  const response = await send(kubeConfig, method, apiPath, options);
+  let text: string;
+  try {
+    text = await readBody(response);
+  } catch (error) {
+    if (options.signal?.aborted) throw options.signal.reason ?? error;
+    throw toKubeError(error, apiPath);
+  }
+  try {
+    return { status: response.statusCode ?? 0, body: text ? JSON.parse(text) : undefined };
+  } catch (cause) {
+    throw new KubeError({ kind: "bad-response", apiMessage: "body is not JSON", path: apiPath, cause });
+  }
+}
+
+async function send(kubeConfig: KubeConfig, method: string, apiPath: string, options: KubeWriteOptions): Promise<http.IncomingMessage> {
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster) throw new KubeError({ kind: "unreachable", apiMessage: "the kubeconfig has no current cluster" });
   const url = new URL(cluster.server.replace(/\/$/, "") + apiPath);
   for (const [key, value] of Object.entries(options.query ?? {})) {
     if (value !== undefined) url.searchParams.set(key, String(value));
   }
-  const requestOptions: https.RequestOptions = {
-    headers: { Accept: "application/json", "User-Agent": "fleetdeck-portal" },
-  };
+  const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
+  const headers: Record<string, string> = { Accept: "application/json", "User-Agent": "fleetdeck-portal" };
+  if (payload) {
+    headers["Content-Type"] = options.contentType ?? "application/json";
+    headers["Content-Length"] = String(payload.length);
+  }
+  const requestOptions: https.RequestOptions = { headers };
   await kubeConfig.applyToHTTPSOptions(requestOptions);
   const isHttps = url.protocol === "https:";
   if (!isHttps) requestOptions.agent = plainAgent;
   const transport = isHttps ? https : http;
 
   return new Promise((resolve, reject) => {
-    const request = transport.request(url, { ...requestOptions, method: "GET", signal: options.signal });
+    const request = transport.request(url, { ...requestOptions, method, signal: options.signal });
     const timer = options.timeoutMs
       ? setTimeout(() => {
           request.destroy(Object.assign(new Error("request timed out"), { name: "TimeoutError" }));
@@ -92,12 +131,15 @@ export async function kubeGet(kubeConfig: KubeConfig, apiPath: string, options: 
       else reject(toKubeError(error, apiPath));
     });
     request.on("response", (response) => {
-      clearTimeout(timer);
+      // A GET's caller streams the body under its own timer; a write reads it under this one.
+      if (method === "GET") clearTimeout(timer);
+      else response.on("close", () => clearTimeout(timer));
       const status = response.statusCode ?? 0;
       if (status >= 200 && status < 300) {
         resolve(response);
         return;
       }
+      clearTimeout(timer);
       readBody(response)
         .then((text) => {
           let body: unknown;
@@ -111,7 +153,7 @@ export async function kubeGet(kubeConfig: KubeConfig, apiPath: string, options: 
         })
         .catch((error) => reject(toKubeError(error, apiPath)));
     });
-    request.end();
+    request.end(payload);
   });
 }
 

@@ -6,7 +6,8 @@ import type { ClusterSource } from "./cluster-source";
 import { ClusterStore, type FeedName, type VolumeUsage } from "./cluster-store";
 import { KubeError, toKubeError } from "./kube-error";
 import { createSlimmers, RESOURCE_NAMES, RESOURCE_PATHS, type ResourceName } from "./kinds";
-import type { KubeMutation, MutateOptions, MutationOutcome } from "./mutations";
+import { createClusterWrites } from "./cluster-writes";
+import type { ClusterWrites, KubeMutation, MutateOptions, MutationOutcome } from "./mutations";
 import { openPodLog, type PodLogOptions } from "./pod-logs";
 import { listAndWatch, type RawObject } from "./watch-stream";
 
@@ -33,6 +34,7 @@ export class ClusterCache extends ClusterStore implements ClusterSource {
   private abort: AbortController | undefined;
   private readonly loops: Promise<void>[] = [];
   private statsTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly writes: ClusterWrites;
 
   constructor(options: ClusterCacheOptions) {
     const resources = options.resources ?? RESOURCE_NAMES;
@@ -41,6 +43,7 @@ export class ClusterCache extends ClusterStore implements ClusterSource {
     this.options = options;
     this.resources = resources;
     this.slimmers = createSlimmers({ labelKeys: [options.settings.tenantLabelKey] });
+    this.writes = createClusterWrites(options.kubeConfig);
   }
 
   get running(): boolean {
@@ -69,17 +72,17 @@ export class ClusterCache extends ClusterStore implements ClusterSource {
     return openPodLog(this.options.kubeConfig, namespace, pod, options, request);
   }
 
-  // The write side (server/kube/mutations.ts); implemented with the runbooks (issue: runbooks).
-  mutate(mutation: KubeMutation, _options: MutateOptions): Promise<MutationOutcome> {
-    return Promise.reject(new KubeError({ kind: "bad-response", apiMessage: `${mutation.type} is not implemented yet` }));
+  // The write side (server/kube/mutations.ts): requests, never cached.
+  mutate(mutation: KubeMutation, options: MutateOptions): Promise<MutationOutcome> {
+    return this.writes.mutate(mutation, options);
   }
 
-  getObject(apiPath: string): Promise<RawObject> {
-    return Promise.reject(new KubeError({ kind: "bad-response", apiMessage: `GET ${apiPath} is not implemented yet` }));
+  getObject(apiPath: string, request?: { signal?: AbortSignal; timeoutMs?: number }): Promise<RawObject> {
+    return this.writes.getObject(apiPath, request);
   }
 
-  listObjects(apiPath: string): Promise<RawObject[]> {
-    return Promise.reject(new KubeError({ kind: "bad-response", apiMessage: `GET ${apiPath} is not implemented yet` }));
+  listObjects(apiPath: string, request?: { signal?: AbortSignal; timeoutMs?: number }): Promise<RawObject[]> {
+    return this.writes.listObjects(apiPath, request);
   }
 
   private async feed(resource: ResourceName, signal: AbortSignal): Promise<void> {

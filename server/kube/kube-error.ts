@@ -5,7 +5,19 @@ import "server-only";
  * Status.reason/message, and a sentence an operator can act on. Callers never see a bare 500.
  */
 export type KubeErrorKind =
-  "unreachable" | "timeout" | "unauthorized" | "forbidden" | "not-found" | "gone" | "throttled" | "unavailable" | "server" | "bad-response" | "stalled";
+  | "unreachable"
+  | "timeout"
+  | "unauthorized"
+  | "forbidden"
+  | "not-found"
+  | "conflict"
+  | "invalid"
+  | "gone"
+  | "throttled"
+  | "unavailable"
+  | "server"
+  | "bad-response"
+  | "stalled";
 
 export interface KubeErrorInit {
   kind: KubeErrorKind;
@@ -60,9 +72,16 @@ function describe(init: KubeErrorInit): string {
     case "unauthorized":
       return `Kubernetes API refused the portal's credentials (401)${api}`;
     case "forbidden":
-      return `Kubernetes RBAC forbids this (403)${api}`;
+      // RBAC's own message names the user and the verb; admission refusals (quota, resize) do not.
+      return init.apiMessage && !/\bcannot \w+ resource\b/.test(init.apiMessage)
+        ? `Kubernetes refused this (403)${api}`
+        : `Kubernetes RBAC forbids this (403)${api}`;
     case "not-found":
       return `Not found in Kubernetes (404)${api}`;
+    case "conflict":
+      return `Kubernetes refused the change (${init.status ?? 409})${api}`;
+    case "invalid":
+      return `Kubernetes refused the request as invalid (${init.status ?? 422})${api}`;
     case "gone":
       return `Watch history expired (410 Gone)${api}`;
     case "throttled":
@@ -89,6 +108,8 @@ function kindForStatus(status: number): KubeErrorKind {
   if (status === 401) return "unauthorized";
   if (status === 403) return "forbidden";
   if (status === 404) return "not-found";
+  if (status === 409) return "conflict";
+  if (status === 400 || status === 422) return "invalid";
   if (status === 410) return "gone";
   if (status === 429) return "throttled";
   if (status === 503 || status === 502 || status === 504) return "unavailable";
@@ -100,11 +121,18 @@ export function kubeErrorFromStatus(status: number, body: unknown, opts: { retry
   const statusObject = isStatusObject(body) ? body : undefined;
   const retryAfterSeconds = parseRetryAfter(opts.retryAfter) ?? statusObject?.details?.retryAfterSeconds ?? undefined;
   const code = statusObject?.code && statusObject.code >= 400 ? statusObject.code : status;
+  // An eviction's 429 names the disruption budget only in its causes; a 422 lists the fields.
+  const causes = (statusObject?.details?.causes ?? [])
+    .map((cause) => cause.message)
+    .filter((message): message is string => typeof message === "string" && message.length > 0 && !statusObject?.message?.includes(message));
+  const apiMessage = [statusObject?.message, ...causes].filter(Boolean).join(" ") || undefined;
+  // A 429 that is a disruption budget's refusal is not throttling: retrying soon will not help.
+  const budget = code === 429 && (statusObject?.details?.causes ?? []).some((cause) => cause.reason === "DisruptionBudget");
   return new KubeError({
-    kind: kindForStatus(code),
+    kind: budget ? "conflict" : kindForStatus(code),
     status: code,
     reason: statusObject?.reason,
-    apiMessage: statusObject?.message,
+    apiMessage,
     retryAfterSeconds,
     path: opts.path,
   });
@@ -115,7 +143,7 @@ interface StatusObject {
   code?: number;
   reason?: string;
   message?: string;
-  details?: { retryAfterSeconds?: number };
+  details?: { retryAfterSeconds?: number; causes?: { reason?: string; message?: string; field?: string }[] };
 }
 
 export function isStatusObject(value: unknown): value is StatusObject {
