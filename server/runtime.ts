@@ -13,6 +13,7 @@ import { ClusterSources } from "@/server/kube/cluster-sources";
 import { LogHub } from "@/server/logs/log-hub";
 import { containerLogSource } from "@/server/logs/upstream-stream";
 import { oncePerProcess } from "@/server/process-singleton";
+import { RunbookEngine } from "@/server/runbooks/engine/engine";
 import { loadRegistryRecords } from "@/server/tenants/tenant-service";
 import { TenantDirectory } from "@/server/tenants/tenant-view";
 
@@ -30,6 +31,7 @@ class Runtime {
   private clusterSources: ClusterSources | undefined;
   private directory: TenantDirectory | undefined;
   private readonly logHubs = new Map<string, LogHub>();
+  private engine: RunbookEngine | undefined;
   readonly liveSessions = new LiveSessions();
   readonly signInThrottle = new SignInThrottle();
 
@@ -80,6 +82,27 @@ class Runtime {
   }
 
   /**
+   * The runbook engine: runs are rows in the database, so any process may show them; this one
+   * executes the runs it confirms and takes over those a stopped process left (the sweep).
+   */
+  get runbooks(): RunbookEngine {
+    if (!this.engine) {
+      const engine = new RunbookEngine({
+        db: this.db,
+        tenantRecord: async (tenantId) => {
+          await this.tenants.ready({ warmTimeoutMs: 5_000 });
+          return this.tenants.record(tenantId);
+        },
+        clusterFor: (record) => this.clusters.forTenant(record),
+        settings: { maxVolumeSize: env.RUNBOOK_MAX_VOLUME_SIZE, backupCronJobName: env.BACKUP_CRONJOB_NAME },
+      });
+      engine.start();
+      this.engine = engine;
+    }
+    return this.engine;
+  }
+
+  /**
    * The hub holding `cluster`'s log streams, one per cluster (a ContainerRef names no cluster).
    * Each caps its own follows at LOG_MAX_UPSTREAM_STREAMS.
    */
@@ -103,6 +126,8 @@ class Runtime {
   /** Starts the tenant directory and the watches under it now, so the first page view finds them warm. */
   start(): void {
     this.tenants.start();
+    // Resumes (or closes) runs a stopped process left behind.
+    void this.runbooks;
   }
 
   /**
@@ -110,6 +135,8 @@ class Runtime {
    * use starts afresh; for benches and tests that end with the process still running.
    */
   async stop(): Promise<void> {
+    this.engine?.dispose();
+    this.engine = undefined;
     for (const hub of this.logHubs.values()) hub.close();
     this.logHubs.clear();
     this.directory?.stop();

@@ -4,7 +4,7 @@
  * A small proxy sits between the cache and the simulator so the test can answer one watch per
  * resource with 410 Gone (what a compacted etcd history does) without 50k events of churn.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -13,7 +13,7 @@ import path from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TenantDirectory } from "@/server/tenants/tenant-view";
-import type { TenantRecord } from "@/lib/tenants/types";
+import { startSimProcess, waitFor, type SimProcess } from "@/scripts/test-support/sim-process";
 import { ClusterCache } from "./cluster-cache";
 import type { CacheChange } from "./cluster-store";
 import { RESOURCE_NAMES } from "./kinds";
@@ -25,6 +25,7 @@ const BOOKMARK_INTERVAL_SECONDS = 2;
 const SILENCE_MS = 2 * BOOKMARK_INTERVAL_SECONDS * 1000;
 
 let sim: ChildProcess;
+let simProcess: SimProcess;
 let simUrl: string;
 let workDir: string;
 let proxy: GoneProxy;
@@ -32,51 +33,8 @@ let cache: ClusterCache;
 let directory: TenantDirectory;
 const changes: CacheChange[] = [];
 
-async function startSim(kubeconfigPath: string): Promise<{ child: ChildProcess; url: string }> {
-  const tsx = path.resolve("node_modules/.bin/tsx");
-  const args = [
-    "sim/main.ts",
-    "--port",
-    "0",
-    "--kubeconfig",
-    kubeconfigPath,
-    "--tenants",
-    "20",
-    "--token",
-    TOKEN,
-    "--bookmark-interval-seconds",
-    String(BOOKMARK_INTERVAL_SECONDS),
-  ];
-  const child = spawn(tsx, args, {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = "";
-    const timer = setTimeout(() => reject(new Error(`simulator did not start:\n${output}`)), 45_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /sim ready (\S+) kubeconfig=/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.on("exit", (code) => reject(new Error(`simulator exited with ${code}:\n${output}`)));
-  });
-  return { child, url };
-}
-
 async function simCall<T = unknown>(method: string, route: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${simUrl}${route}`, {
-    method,
-    headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${route} -> ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
+  return simProcess.call<T>(method, route, body);
 }
 
 interface GoneProxy {
@@ -132,32 +90,11 @@ async function startGoneProxy(target: string): Promise<GoneProxy> {
   };
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-interface RegistryRow {
-  id: string;
-  name: string;
-  database_name: string;
-  customer_id: string;
-  admin_email: string;
-  instance_type: TenantRecord["instanceType"];
-  odoo_version: string;
-  billing_status: TenantRecord["billingStatus"];
-  created_at: string;
-}
-
 beforeAll(async () => {
   workDir = mkdtempSync(path.join(tmpdir(), "fleetdeck-cache-"));
   const kubeconfigPath = path.join(workDir, "kubeconfig");
-  ({ child: sim, url: simUrl } = await startSim(kubeconfigPath));
+  simProcess = await startSimProcess({ kubeconfigPath, token: TOKEN, args: ["--bookmark-interval-seconds", String(BOOKMARK_INTERVAL_SECONDS)] });
+  ({ child: sim, url: simUrl } = simProcess);
   proxy = await startGoneProxy(simUrl);
   const fromSim = new KubeConfig();
   fromSim.loadFromFile(kubeconfigPath);
@@ -178,20 +115,7 @@ beforeAll(async () => {
   cache.onChange((change) => changes.push(change));
   directory = new TenantDirectory({
     cluster: cache,
-    loadRegistry: async () =>
-      (await simCall<RegistryRow[]>("GET", "/_sim/registry")).map((row) => ({
-        id: row.id,
-        name: row.name,
-        databaseName: row.database_name,
-        customerId: row.customer_id,
-        customerEmail: row.admin_email,
-        instanceType: row.instance_type,
-        odooVersion: row.odoo_version,
-        billingStatus: row.billing_status,
-        cluster: "default",
-        createdAt: row.created_at,
-        updatedAt: row.created_at,
-      })),
+    loadRegistry: () => simProcess.registry(),
   });
 }, 60_000);
 

@@ -32,6 +32,8 @@ export interface RunbookContext {
 export interface RunbookSettings {
   /** The largest size a volume may be expanded to (RUNBOOK_MAX_VOLUME_SIZE, a quantity like "200Gi"). */
   maxVolumeSize: string;
+  /** The CronJob whose job template "Back up now" runs (BACKUP_CRONJOB_NAME). */
+  backupCronJobName: string;
 }
 
 /** What the engine hands verification: the plan as it was sent, and what the API answered. */

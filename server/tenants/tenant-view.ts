@@ -23,8 +23,11 @@ interface TenantObjects {
   backups: BackupRun[];
 }
 
-/** Registry row → cluster state, for one tenant. */
-function collectTenantObjects(cluster: ClusterReads, record: TenantRecord): TenantObjects {
+/** The tenant's namespace, its Odoo Deployment and the instance's pods (not its Job pods). */
+export function instanceObjects(
+  cluster: ClusterReads,
+  record: Pick<TenantRecord, "id" | "name">,
+): { namespace?: string; deployment?: DeploymentObject; pods: PodObject[] } {
   const namespaces = cluster.listForTenant("namespaces", record.id);
   const deployments = cluster.listForTenant("deployments", record.id);
   const deployment =
@@ -32,6 +35,12 @@ function collectTenantObjects(cluster: ClusterReads, record: TenantRecord): Tena
   const namespace = namespaces[0]?.metadata.name ?? deployment?.metadata.namespace;
   // Backup Job pods carry the tenant label too; they are not the instance.
   const pods = cluster.listForTenant("pods", record.id).filter((pod) => !pod.metadata.ownerReferences.some((o) => o.kind === "Job"));
+  return { namespace, deployment, pods };
+}
+
+/** Registry row → cluster state, for one tenant. */
+function collectTenantObjects(cluster: ClusterReads, record: TenantRecord): TenantObjects {
+  const { namespace, deployment, pods } = instanceObjects(cluster, record);
   const pvcs = cluster
     .listForTenant("persistentvolumeclaims", record.id)
     .map((pvc) =>
@@ -283,6 +292,11 @@ export class TenantDirectory {
   summary(id: string): TenantSummary | undefined {
     this.flush();
     return this.summariesById.get(id);
+  }
+
+  /** The registry record of a tenant (as last loaded). */
+  record(id: string): TenantRecord | undefined {
+    return this.records.get(id);
   }
 
   detail(id: string): TenantDetail | undefined {

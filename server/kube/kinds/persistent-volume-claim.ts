@@ -14,8 +14,9 @@ export interface PvcObject {
   status: { phase?: string; capacity?: string; conditions: readonly Condition[] };
 }
 
-// pvcStatus reads whether one of these is True.
-const PVC_CONDITIONS = new Set(["Resizing", "FileSystemResizePending"]);
+// pvcStatus reads whether one of these is True; the expand runbook reads the resize errors' messages.
+const PVC_CONDITIONS = new Set(["Resizing", "FileSystemResizePending", "ControllerResizeError", "NodeResizeError"]);
+const PVC_DETAIL_WHEN_TRUE = new Set(["ControllerResizeError", "NodeResizeError"]);
 
 function slimPvc(raw: RawObject, slimMetadata: MetadataSlimmer): PvcObject {
   const r = raw as Raw;
@@ -29,7 +30,7 @@ function slimPvc(raw: RawObject, slimMetadata: MetadataSlimmer): PvcObject {
     status: {
       phase: interned(r.status?.phase),
       capacity: interned(r.status?.capacity?.storage),
-      conditions: slimConditionsOf(r.status?.conditions, PVC_CONDITIONS, { onlyTrue: true }),
+      conditions: slimConditionsOf(r.status?.conditions, PVC_CONDITIONS, { onlyTrue: true, detailWhenTrue: PVC_DETAIL_WHEN_TRUE }),
     },
   };
 }

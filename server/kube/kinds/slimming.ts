@@ -70,6 +70,8 @@ export interface CachedKind<T> {
 // cost memory and can leak: last-applied-configuration can embed whole manifests, secrets included.
 // (StorageClass's is-default-class is read from the raw object by its slimmer.)
 export const REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
+/** Set by the stop runbook on the Deployment: the replicas to start it with again. */
+export const REPLICAS_BEFORE_STOP_ANNOTATION = "fleetdeck.io/replicas-before-stop";
 
 // Parsed JSON gives every occurrence its own string: the tenant id on each of a tenant's objects,
 // one name shared by its Deployment, Service and Ingress, "odoo-filestore" on every PVC, condition
@@ -151,7 +153,14 @@ function ownerKinds(owners: Raw[]): readonly OwnerReference[] {
 export function slimMetadata(raw: RawObject, labelKeys: readonly string[], options: MetaOptions): ObjectMeta {
   const m: Raw = raw.metadata ?? {};
   const revision = m.annotations?.[REVISION_ANNOTATION];
-  const annotations = typeof revision === "string" ? { [REVISION_ANNOTATION]: intern(revision) } : EMPTY_RECORD;
+  // A stopped instance's remembered replica count (the start runbook reads it); rare, so no cost.
+  const remembered = options.deployment ? m.annotations?.[REPLICAS_BEFORE_STOP_ANNOTATION] : undefined;
+  const annotations =
+    typeof remembered === "string"
+      ? { ...(typeof revision === "string" ? { [REVISION_ANNOTATION]: intern(revision) } : {}), [REPLICAS_BEFORE_STOP_ANNOTATION]: remembered }
+      : typeof revision === "string"
+        ? { [REVISION_ANNOTATION]: intern(revision) }
+        : EMPTY_RECORD;
   const owners = m.ownerReferences as Raw[] | undefined;
   const meta: ObjectMeta = {
     name: (options.uniqueName ? m.name : interned(m.name)) ?? "",

@@ -1,6 +1,6 @@
 import "server-only";
 
-import { TRPCError } from "@trpc/server";
+import { tracked } from "@trpc/server";
 
 import {
   runbookActionsInputSchema,
@@ -11,57 +11,66 @@ import {
   runRejectInputSchema,
   tenantRunsInputSchema,
 } from "@/lib/runbooks/runbook-requests";
-import { runListInputSchema, type RunbookActionView, type RunbookPreviewView, type RunListResult, type RunView } from "@/lib/runbooks/run-views";
+import type { RunbookRequest } from "@/lib/runbooks/runbook-inputs";
+import { runListInputSchema } from "@/lib/runbooks/run-views";
+import { auditSourceOf } from "@/server/audit/request-source";
+import { runtime } from "@/server/runtime";
 import { createTRPCRouter, requirePermission } from "@/server/trpc/init";
 
-// The contract the Actions menu, the dialog, the run view and the Runs page are built on; the
-// engine (server/runbooks/engine) fills each in. Until then every call says so.
-function notYet(): never {
-  throw new TRPCError({ code: "NOT_IMPLEMENTED", message: "Runbooks are being built." });
-}
+// The engine (server/runbooks/engine) does the work; the router validates, checks the base
+// permission (a runbook may need more: force-deletion needs runbook:force) and passes the caller.
+const engine = () => runtime().runbooks;
 
 export const runbooksRouter = createTRPCRouter({
   /** The tenant's Actions menu for the caller's role: offered or greyed with the reason. */
   actions: requirePermission("runbook:read")
     .input(runbookActionsInputSchema)
-    .query((): RunbookActionView[] => notYet()),
+    .query(({ ctx, input }) => engine().actions(ctx.session.user, input.tenantId)),
   /** The dry-run preview: preconditions, the API server's diff, risk, planHash. Lists nothing. */
   preview: requirePermission("runbook:run")
     .input(runbookPreviewInputSchema)
-    .mutation((): RunbookPreviewView => notYet()),
+    .mutation(({ ctx, input, signal }) => engine().preview(ctx.session.user, input as RunbookRequest & { tenantId: string }, signal)),
   /** Starts (or, high risk, asks approval for) the previewed plan; at-most-once per idempotencyKey. */
   confirm: requirePermission("runbook:run")
     .input(runbookConfirmInputSchema)
-    .mutation((): RunView => notYet()),
+    .mutation(({ ctx, input }) =>
+      engine().confirm(ctx.session.user, input as RunbookRequest & { tenantId: string; planHash: string; idempotencyKey: string }, auditSourceOf(ctx.headers)),
+    ),
   approve: requirePermission("runbook:approve")
     .input(runDecisionInputSchema)
-    .mutation((): RunView => notYet()),
+    .mutation(({ ctx, input }) => engine().approve(ctx.session.user, input.runId, input.comment || undefined, auditSourceOf(ctx.headers))),
   reject: requirePermission("runbook:approve")
     .input(runRejectInputSchema)
-    .mutation((): RunView => notYet()),
+    .mutation(({ ctx, input }) => engine().reject(ctx.session.user, input.runId, input.comment, auditSourceOf(ctx.headers))),
   /** Withdraws a run still awaiting approval (the requester or an approver). */
   cancel: requirePermission("runbook:run")
     .input(runIdInputSchema)
-    .mutation((): RunView => notYet()),
+    .mutation(({ ctx, input }) => engine().cancel(ctx.session.user, input.runId, auditSourceOf(ctx.headers))),
   run: requirePermission("runbook:read")
     .input(runIdInputSchema)
-    .query((): RunView => notYet()),
+    .query(({ input }) => engine().run(input.runId)),
   /** The Runs page (filters URL-held). */
   list: requirePermission("runbook:read")
     .input(runListInputSchema)
-    .query((): RunListResult => notYet()),
+    .query(({ input }) => engine().list(input)),
   /** A tenant page's recent runs. */
   tenantRuns: requirePermission("runbook:read")
     .input(tenantRunsInputSchema)
-    .query((): RunView[] => notYet()),
-  /** One run as it changes (tracked by its updatedAt), until it ends. */
+    .query(({ input }) => engine().tenantRuns(input.tenantId, input.limit)),
+  /** One run as it changes, until it ends (first value: the run now). */
   onRun: requirePermission("runbook:read")
     .input(runIdInputSchema)
-    .subscription(async function* (): AsyncGenerator<RunView> {
-      yield notYet();
+    .subscription(async ({ input, signal }) => {
+      // An unknown run fails here, before the stream opens, as NOT_FOUND (inside the generator it would be INTERNAL).
+      await engine().run(input.runId);
+      return (async function* () {
+        let sequence = 0;
+        for await (const view of engine().watchRun(input.runId, signal ?? new AbortController().signal)) {
+          sequence += 1;
+          yield tracked(`${Date.now()}-${sequence}`, view);
+        }
+      })();
     }),
   /** Any run of the fleet changed (the Runs page and tenant pages refetch). */
-  onRunsChanged: requirePermission("runbook:read").subscription(async function* (): AsyncGenerator<{ runId: string; tenantId: string }> {
-    yield notYet();
-  }),
+  onRunsChanged: requirePermission("runbook:read").subscription(({ signal }) => engine().watchRuns(signal ?? new AbortController().signal)),
 });

@@ -1,0 +1,331 @@
+/**
+ * The runbook engine against the simulator (a child process speaking the real API) and a real
+ * database: every request the engine makes is an HTTP request, and the simulator's request
+ * counters prove how many changes reached the cluster.
+ */
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import { KubeConfig } from "@kubernetes/client-node";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+
+import type { TenantRecord } from "@/lib/tenants/types";
+import type { RunView } from "@/lib/runbooks/run-views";
+import type { RunbookRequest } from "@/lib/runbooks/runbook-inputs";
+import { startSimProcess, waitFor, type SimProcess } from "@/scripts/test-support/sim-process";
+import { useTestDatabase } from "@/scripts/test-support/test-database";
+import { ClusterCache } from "@/server/kube/cluster-cache";
+import { RunbookEngine, type RunbookEngineOptions } from "./engine";
+
+const TOKEN = "t";
+const db = useTestDatabase();
+
+let sim: SimProcess;
+let workDir: string;
+let cache: ClusterCache;
+let records: TenantRecord[];
+const engines: RunbookEngine[] = [];
+
+const users = {
+  operator: { id: randomUUID(), email: "operator@example.com", role: "operator" as const },
+  operator2: { id: randomUUID(), email: "second.operator@example.com", role: "operator" as const },
+  admin: { id: randomUUID(), email: "admin@example.com", role: "admin" as const },
+};
+
+function engine(options: Partial<RunbookEngineOptions> = {}): RunbookEngine {
+  const made = new RunbookEngine({
+    db,
+    tenantRecord: async (id) => records.find((record) => record.id === id),
+    clusterFor: () => cache,
+    settings: { maxVolumeSize: "200Gi", backupCronJobName: "odoo-backup" },
+    sweepIntervalMs: 0,
+    verifyPollMs: 200,
+    watchPollMs: 100,
+    ...options,
+  });
+  engines.push(made);
+  return made;
+}
+
+function tenant(databaseName: string): TenantRecord {
+  const record = records.find((candidate) => candidate.databaseName === databaseName);
+  if (!record) throw new Error(`no tenant ${databaseName}`);
+  return record;
+}
+
+/** A healthy tenant of the requested instance type not used by another test yet. */
+const used = new Set<string>();
+function healthyTenant(type?: TenantRecord["instanceType"]): TenantRecord {
+  const record = records.find((candidate) => {
+    if (used.has(candidate.id) || (type && candidate.instanceType !== type)) return false;
+    const deployment = cache.listForTenant("deployments", candidate.id)[0];
+    const pods = cache.listForTenant("pods", candidate.id).filter((pod) => !pod.metadata.ownerReferences.some((o) => o.kind === "Job"));
+    return (
+      deployment &&
+      deployment.spec.replicas > 0 &&
+      deployment.status.availableReplicas >= deployment.spec.replicas &&
+      pods.length === deployment.spec.replicas &&
+      !deployment.spec.paused
+    );
+  });
+  if (!record) throw new Error(`no healthy ${type ?? ""} tenant left`);
+  used.add(record.id);
+  return record;
+}
+
+async function stats(): Promise<Record<string, number>> {
+  return (await sim.call<{ byVerbResource: Record<string, number> }>("GET", "/_sim/stats")).byVerbResource;
+}
+
+async function ended(subject: RunbookEngine, runId: string, timeoutMs = 60_000): Promise<RunView> {
+  return waitFor(
+    `run ${runId} to end`,
+    async () => {
+      const view = await subject.run(runId);
+      return ["succeeded", "failed", "timed-out", "cancelled", "rejected", "interrupted"].includes(view.state) ? view : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+async function previewAndConfirm(
+  subject: RunbookEngine,
+  user: (typeof users)[keyof typeof users],
+  tenantId: string,
+  request: RunbookRequest,
+  key = randomUUID(),
+) {
+  const preview = await subject.preview(user, { tenantId, ...request });
+  expect(preview.canConfirm, JSON.stringify(preview.preconditions) + (preview.refusal ?? "")).toBe(true);
+  return { preview, run: await subject.confirm(user, { tenantId, ...request, planHash: preview.planHash, idempotencyKey: key }) };
+}
+
+beforeAll(async () => {
+  workDir = mkdtempSync(path.join(tmpdir(), "fleetdeck-runbooks-"));
+  const kubeconfigPath = path.join(workDir, "kubeconfig");
+  sim = await startSimProcess({ kubeconfigPath, token: TOKEN, tenants: 24 });
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(kubeconfigPath);
+  cache = new ClusterCache({
+    name: "default",
+    kubeConfig,
+    settings: { tenantLabelKey: "saasodoo.instance.id", watchSilenceTimeoutMs: 20_000 },
+    volumeStatsIntervalMs: 60_000,
+    backoff: { initialMs: 100, maxMs: 1_000 },
+  });
+  cache.start();
+  records = await sim.registry();
+  expect(await cache.whenWarm(30_000)).toBe(true);
+  for (const user of Object.values(users)) await db.user.create({ data: { id: user.id, email: user.email, name: user.email, role: user.role } });
+}, 90_000);
+
+afterAll(async () => {
+  for (const made of engines) made.dispose();
+  await cache?.stop();
+  sim?.stop();
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  await sim.call("POST", "/_sim/stats/reset");
+});
+
+describe("restart the instance", () => {
+  it("previews with the API server's dry run (no list), runs once, and verifies the new pods", async () => {
+    const subject = engine();
+    const record = healthyTenant();
+    const preview = await subject.preview(users.operator, { tenantId: record.id, runbookId: "restart-instance", input: {} });
+    expect(preview.preconditions.every((p) => p.ok)).toBe(true);
+    expect(preview.changes).toHaveLength(1);
+    expect(preview.changes[0].diff).toContain("+        kubectl.kubernetes.io/restartedAt:");
+    expect(preview.changes[0].request).toMatch(/^PATCH \/apis\/apps\/v1\/namespaces\/.+\/deployments\/.+ \(strategic merge\)$/);
+    const previewStats = await stats();
+    expect(previewStats["list deployments"] ?? 0).toBe(0);
+    expect(previewStats["patch deployments"]).toBe(1); // the dry run
+
+    await sim.call("POST", "/_sim/stats/reset");
+    const key = randomUUID();
+    const run = await subject.confirm(users.operator, {
+      tenantId: record.id,
+      runbookId: "restart-instance",
+      input: {},
+      planHash: preview.planHash,
+      idempotencyKey: key,
+    });
+    expect(run.state).toBe("running");
+    const done = await ended(subject, run.id);
+    expect(done.state, done.message).toBe("succeeded");
+    expect(done.message).toMatch(/Restarted: 1 new pod ready, no old pod left/);
+    expect(done.steps.map((s) => [s.title.split(" ")[0], s.state])).toEqual([
+      ["Restart", "succeeded"],
+      ["Verify", "succeeded"],
+    ]);
+    expect((await stats())["patch deployments"]).toBe(1);
+
+    // A retry with the same key returns the run; the same key with another payload is refused (422).
+    expect(
+      (
+        await subject.confirm(users.operator, {
+          tenantId: record.id,
+          runbookId: "restart-instance",
+          input: {},
+          planHash: preview.planHash,
+          idempotencyKey: key,
+        })
+      ).id,
+    ).toBe(run.id);
+    await expect(
+      subject.confirm(users.operator, { tenantId: record.id, runbookId: "stop-instance", input: {}, planHash: preview.planHash, idempotencyKey: key }),
+    ).rejects.toMatchObject({ code: "UNPROCESSABLE" });
+    expect((await stats())["patch deployments"]).toBe(1);
+
+    const audit = await db.auditEvent.findMany({ where: { targetId: record.id }, orderBy: { at: "asc" } });
+    expect(audit.map((event) => event.action)).toEqual(["runbook.request", "runbook.run", "runbook.outcome"]);
+  }, 90_000);
+
+  it(
+    "20 confirmations with one key and a second operator at once make exactly one change",
+    () => oneChangeFromConcurrentConfirmations(engine(), engine()),
+    90_000,
+  );
+
+  it("refuses a confirmation when the Deployment changed since the preview (409), and sends nothing", async () => {
+    const subject = engine();
+    const record = healthyTenant();
+    const preview = await subject.preview(users.operator, { tenantId: record.id, runbookId: "restart-instance", input: {} });
+    const deployment = cache.listForTenant("deployments", record.id)[0];
+    const before = deployment.metadata.resourceVersion;
+    await sim.call(
+      "PATCH",
+      `/apis/apps/v1/namespaces/${deployment.metadata.namespace}/deployments/${deployment.metadata.name}`,
+      { metadata: { annotations: { "example.com/touched": "yes" } } },
+      { "Content-Type": "application/merge-patch+json" },
+    );
+    await waitFor("the cache to see the change", () => cache.listForTenant("deployments", record.id)[0]?.metadata.resourceVersion !== before);
+    await sim.call("POST", "/_sim/stats/reset");
+    await expect(
+      subject.confirm(users.operator, {
+        tenantId: record.id,
+        runbookId: "restart-instance",
+        input: {},
+        planHash: preview.planHash,
+        idempotencyKey: randomUUID(),
+      }),
+    ).rejects.toMatchObject({ code: "CONFLICT", userMessage: expect.stringMatching(/changed since the preview/) });
+    expect((await stats())["patch deployments"] ?? 0).toBe(0);
+  }, 60_000);
+
+  it("a restart of the crash-looping tenant ends failed verification with the reason", async () => {
+    const subject = engine();
+    const record = tenant("brightpath-logistics");
+    const { run } = await previewAndConfirm(subject, users.operator, record.id, { runbookId: "restart-instance", input: {} });
+    const done = await ended(subject, run.id, 120_000);
+    expect(done.state).toBe("failed");
+    expect(done.message).toMatch(/does not come up\. Pod .+ is (CrashLoopBackOff|Error)/);
+  }, 150_000);
+});
+
+describe.runIf(process.env.TEST_DATABASE_URL?.trim())("on PostgreSQL", () => {
+  const pg = useTestDatabase({ postgresUrl: process.env.TEST_DATABASE_URL?.trim() });
+  beforeAll(async () => {
+    for (const user of Object.values(users)) await pg.user.create({ data: { id: user.id, email: user.email, name: user.email, role: user.role } });
+  });
+  it(
+    "20 confirmations with one key and a second operator at once make exactly one change",
+    () => oneChangeFromConcurrentConfirmations(engine({ db: pg }), engine({ db: pg })),
+    90_000,
+  );
+});
+
+describe("stop and start", () => {
+  it("stopping a production tenant waits for a second person; the requester cannot approve; Undo starts it again", async () => {
+    const subject = engine();
+    const record = healthyTenant("production");
+    const { preview, run } = await previewAndConfirm(subject, users.operator, record.id, { runbookId: "stop-instance", input: { reason: "customer asked" } });
+    expect(preview.needsApproval).toBe(true);
+    expect(run.state).toBe("awaiting-approval");
+    expect((await stats())["patch deployments/scale"] ?? 0).toBe(1); // the dry run only
+    await expect(subject.approve(users.operator, run.id, undefined)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const approved = await subject.approve(users.admin, run.id, "ok");
+    expect(approved.approval).toMatchObject({ decision: "approved", byEmail: users.admin.email });
+    const stopped = await ended(subject, run.id);
+    expect(stopped.state, stopped.message).toBe("succeeded");
+    expect(stopped.undo).toEqual({ runbookId: "start-instance", input: {} });
+    expect(cache.listForTenant("deployments", record.id)[0].spec.replicas).toBe(0);
+
+    const { run: start } = await previewAndConfirm(subject, users.operator, record.id, { runbookId: "start-instance", input: {} });
+    const started = await ended(subject, start.id);
+    expect(started.state, started.message).toBe("succeeded");
+    expect(cache.listForTenant("deployments", record.id)[0].spec.replicas).toBeGreaterThan(0);
+    expect(cache.listForTenant("deployments", record.id)[0].metadata.annotations["fleetdeck.io/replicas-before-stop"]).toBeUndefined();
+  }, 120_000);
+
+  it("a rejected run changes nothing and says who rejected it", async () => {
+    const subject = engine();
+    const record = healthyTenant("production");
+    const { run } = await previewAndConfirm(subject, users.operator, record.id, { runbookId: "stop-instance", input: {} });
+    await sim.call("POST", "/_sim/stats/reset");
+    const rejected = await subject.reject(users.admin, run.id, "not during business hours");
+    expect(rejected.state).toBe("rejected");
+    expect(rejected.message).toBe("Rejected by admin@example.com: not during business hours");
+    expect((await stats())["patch deployments/scale"] ?? 0).toBe(0);
+  }, 60_000);
+});
+
+describe("durability", () => {
+  it("a portal stopped mid-run never re-sends: another process resumes the verification", async () => {
+    const first = engine({ leaseMs: 1_500 });
+    const record = healthyTenant();
+    const { run } = await previewAndConfirm(first, users.operator, record.id, { runbookId: "restart-instance", input: {} });
+    await waitFor("the restart to be sent", async () => (await first.run(run.id)).state === "verifying", 30_000);
+    first.dispose();
+    const second = engine({ leaseMs: 1_500 });
+    await waitFor(
+      "the lease to lapse and the run to be taken over",
+      async () => {
+        await second.recover();
+        return (await second.run(run.id)).state === "succeeded";
+      },
+      60_000,
+    );
+    // The preview's dry run and the one restart: the second process sent nothing.
+    expect((await stats())["patch deployments"]).toBe(2);
+  }, 90_000);
+
+  it("verification waits while the API is down and concludes once it is back", async () => {
+    const subject = engine();
+    const record = healthyTenant();
+    const { run } = await previewAndConfirm(subject, users.operator, record.id, { runbookId: "restart-instance", input: {} });
+    await waitFor("verifying", async () => (await subject.run(run.id)).state === "verifying", 30_000);
+    await sim.call("POST", "/_sim/faults", { refuseForSeconds: 3 });
+    const done = await ended(subject, run.id, 90_000);
+    expect(done.state, done.message).toBe("succeeded");
+  }, 120_000);
+});
+
+/** 20 confirmations with one key plus a second operator's own: one run, one patch in the cluster. */
+async function oneChangeFromConcurrentConfirmations(subject: RunbookEngine, other: RunbookEngine): Promise<void> {
+  const record = healthyTenant();
+  const request = { runbookId: "restart-instance", input: {} } as const;
+  const mine = await subject.preview(users.operator, { tenantId: record.id, ...request });
+  const theirs = await other.preview(users.operator2, { tenantId: record.id, ...request });
+  await sim.call("POST", "/_sim/stats/reset");
+  const key = randomUUID();
+  const results = await Promise.allSettled([
+    ...Array.from({ length: 20 }, () => subject.confirm(users.operator, { tenantId: record.id, ...request, planHash: mine.planHash, idempotencyKey: key })),
+    other.confirm(users.operator2, { tenantId: record.id, ...request, planHash: theirs.planHash, idempotencyKey: randomUUID() }),
+  ]);
+  const runs = results.flatMap((result) => (result.status === "fulfilled" ? [result.value.id] : []));
+  const refusals = results.flatMap((result) => (result.status === "rejected" ? [String((result.reason as { userMessage?: string }).userMessage)] : []));
+  expect(new Set(runs).size).toBe(1);
+  // Whoever confirmed first holds the tenant: the other operator, or all 20 copies of the key, are refused.
+  expect([1, 20]).toContain(refusals.length);
+  for (const refusal of refusals) expect(refusal).toMatch(/(second\.)?operator@example\.com is running Restart the instance since \d\d:\d\d UTC/);
+  const done = await ended(subject, runs[0]);
+  expect(done.state, done.message).toBe("succeeded");
+  await subject.idle();
+  await other.idle();
+  expect((await stats())["patch deployments"]).toBe(1);
+}
