@@ -319,6 +319,21 @@ describe("diagnostics archive", () => {
     expect(readme).toContain("poddisruptionbudgets: this cluster does not serve the kind (404)");
   });
 
+  it("notes a kind RBAC refuses as left out, and a kind that failed to list under errors", async () => {
+    const source = new FakeSource(healthyLogs);
+    const list = source.listObjects.bind(source);
+    source.listObjects = async (apiPath: string) => {
+      if (apiPath.endsWith("/configmaps"))
+        throw new KubeError({ kind: "forbidden", status: 403, apiMessage: 'configmaps is forbidden: User "fleetdeck" cannot list resource "configmaps"' });
+      if (apiPath.endsWith("/cronjobs")) throw new KubeError({ kind: "server", status: 500, apiMessage: "etcdserver: request timed out" });
+      return list(apiPath);
+    };
+    const { files, readme } = await build(source);
+    expect([...files.keys()].some((name) => name.startsWith("objects/configmaps/"))).toBe(false);
+    expect(readme).toContain('configmaps: the portal may not read the kind (403): configmaps is forbidden: User "fleetdeck" cannot list resource "configmaps"');
+    expect(readme.slice(readme.indexOf("## Errors"))).toContain("- listing cronjobs: etcdserver: request timed out");
+  });
+
   it("notes a log that failed to read as an error, and a missing previous log as no error", async () => {
     const source = new FakeSource({
       "odoo-7d9f-abcde/wait-db": "ok\n",

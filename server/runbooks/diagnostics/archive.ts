@@ -49,8 +49,8 @@ export interface DiagnosticsOptions {
   signal?: AbortSignal;
 }
 
-export const DEFAULT_PER_LOG_BYTES = 4 * 1024 * 1024;
-export const DEFAULT_TAIL_LINES = 20_000;
+const DEFAULT_PER_LOG_BYTES = 4 * 1024 * 1024;
+const DEFAULT_TAIL_LINES = 20_000;
 const DEFAULT_LOG_TIMEOUT_MS = 30_000;
 /** Room kept for the README, which is written last and says what the cap left out. */
 const README_RESERVE_BYTES = 256 * 1024;
@@ -68,7 +68,7 @@ export function diagnosticsFileName(databaseName: string, at: Date): string {
 }
 
 /** The registry's fields of the tenant (the detail adds the cluster's, and its updatedAt is the summary's). */
-export function registryRecordOf(tenant: TenantDetail): Omit<TenantRecord, "updatedAt"> {
+function registryRecordOf(tenant: TenantDetail): Omit<TenantRecord, "updatedAt"> {
   const { id, name, databaseName, customerId, customerEmail, instanceType, odooVersion, billingStatus, cluster, createdAt } = tenant;
   return { id, name, databaseName, customerId, customerEmail, instanceType, odooVersion, billingStatus, cluster, createdAt };
 }
@@ -115,7 +115,7 @@ function objectFileName(object: RawObject, index: number): string {
 export interface DiagnosticsArchive {
   /** The .tar.gz bytes; destroying it stops the collection. */
   stream: Readable;
-  /** Resolves with what went in once the last byte was written; rejects if the collection failed or was cancelled. */
+  /** Resolves with what went in once the last entry is in the tar (gzip may still be flushing); rejects if the collection failed or was cancelled. */
   finished: Promise<ArchiveReport & { bytes: number }>;
 }
 

@@ -22,7 +22,7 @@ interface EventFields {
 }
 
 /** When an event was last seen, by the first time field it has (newer events fill only eventTime or series). */
-export function lastSeen(event: RawObject): string | undefined {
+function lastSeen(event: RawObject): string | undefined {
   const e = event as EventFields;
   return e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp ?? undefined;
 }

@@ -11,7 +11,7 @@ import type { RawObject } from "@/server/kube/watch-stream";
  * the archive lists them. Secrets are not among them and never will be: the archive leaves a
  * portal operator's hands, and cluster-writes refuses a Secrets path anyway.
  */
-export const DIAGNOSTIC_KINDS = [
+const DIAGNOSTIC_KINDS = [
   { resource: "deployments", group: "apps/v1" },
   { resource: "replicasets", group: "apps/v1" },
   { resource: "pods", group: "" },
@@ -28,7 +28,7 @@ export const DIAGNOSTIC_KINDS = [
 
 export type DiagnosticKind = (typeof DIAGNOSTIC_KINDS)[number]["resource"];
 
-export function collectionPath(kind: (typeof DIAGNOSTIC_KINDS)[number], namespace: string): string {
+function collectionPath(kind: (typeof DIAGNOSTIC_KINDS)[number], namespace: string): string {
   const root = kind.group ? `/apis/${kind.group}` : "/api/v1";
   return `${root}/namespaces/${encodeURIComponent(namespace)}/${kind.resource}`;
 }

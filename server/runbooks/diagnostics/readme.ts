@@ -117,13 +117,8 @@ export function renderReadme(input: ReadmeInput): string {
     "  refer to one (env `valueFrom.secretKeyRef`, volumes) show only the reference. ConfigMaps are included",
     "  with their values: in this setup they hold no secrets.",
   );
-  for (const skipped of report.skippedKinds) {
-    const why =
-      skipped.why === "not-served"
-        ? "this cluster does not serve the kind (404)"
-        : skipped.why === "forbidden"
-          ? "the portal may not read the kind (403)"
-          : "reading failed";
+  for (const skipped of report.skippedKinds.filter((kind) => kind.why !== "error")) {
+    const why = skipped.why === "not-served" ? "this cluster does not serve the kind (404)" : "the portal may not read the kind (403)";
     lines.push(`- ${skipped.kind}: ${why}: ${message(skipped.message)}`);
   }
   if (report.truncatedLogs.length) {
@@ -140,7 +135,11 @@ export function renderReadme(input: ReadmeInput): string {
   }
 
   lines.push("", "## Errors", "");
-  if (report.errors.length === 0) lines.push("None: everything listed above was read.");
-  else lines.push(...listed(report.errors, (error) => `- ${error.what}: ${message(error.message)}`));
+  const errors = [
+    ...report.skippedKinds.filter((kind) => kind.why === "error").map((kind) => ({ what: `listing ${kind.kind}`, message: kind.message })),
+    ...report.errors,
+  ];
+  if (errors.length === 0) lines.push("None: everything listed above was read.");
+  else lines.push(...listed(errors, (error) => `- ${error.what}: ${message(error.message)}`));
   return `${lines.join("\n")}\n`;
 }
