@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 
@@ -354,6 +355,24 @@ describe("diagnostics archive", () => {
     const unreachable = await planDiagnostics(source, tenant()).catch((error: unknown) => error);
     expect(isClusterDown(unreachable)).toBe(true);
     await expect(planDiagnostics(new FakeSource(healthyLogs), tenant({ namespace: undefined }))).rejects.toMatchObject({ code: "CONFLICT" });
+  });
+
+  it("reads the next log only as the consumer takes the archive (backpressure, no archive in memory)", async () => {
+    // Random bytes: gzip would shrink a repeated pattern to nothing, and nothing would ever push back.
+    const log = randomBytes(300 * 1024);
+    const pods = Array.from({ length: 10 }, (_, i) => ({
+      ...objects.pods[0],
+      metadata: { name: `odoo-${i}`, namespace: NS },
+      status: { phase: "Running", containerStatuses: [{ name: "odoo", restartCount: 0 }] },
+      spec: { containers: [{ name: "odoo" }] },
+    }));
+    const source = new FakeSource(Object.fromEntries(pods.map((pod) => [`${pod.metadata.name}/odoo`, log])), { ...objects, pods });
+    const archive = streamDiagnostics(source, await planDiagnostics(source, tenant()), options);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(source.logRequests.length).toBeLessThanOrEqual(2);
+    const files = await untar(archive.stream);
+    expect(source.logRequests.length).toBe(10);
+    expect(files.get("logs/odoo-9/odoo.log")!.length).toBe(300 * 1024);
   });
 
   it("stops reading when the download is cancelled", async () => {
