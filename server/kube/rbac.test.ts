@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
+import { requestFor } from "./cluster-writes";
 import { RESOURCE_PATHS } from "./kinds";
+import type { KubeMutation } from "./mutations";
 
 interface PolicyRule {
   apiGroups: string[];
@@ -10,35 +12,93 @@ interface PolicyRule {
 }
 
 const documents = parseAllDocuments(readFileSync(new URL("./rbac.yaml", import.meta.url), "utf8")).map((d) => d.toJS());
-const clusterRole = documents.find((d) => d.kind === "ClusterRole");
-const rules: PolicyRule[] = clusterRole.rules;
+const roles = documents.filter((d) => d.kind === "ClusterRole");
+const reader = roles.find((d) => d.metadata.name === "fleetdeck-reader");
+const runbooks = roles.find((d) => d.metadata.name === "fleetdeck-runbooks");
 
-function allows(group: string, resource: string, verb: string) {
+function allows(rules: PolicyRule[], group: string, resource: string, verb: string) {
   return rules.some((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb));
 }
 
-// The shipped ClusterRole must keep up with what the cache watches, and stay read-only.
+/** The (group, resource, verb) an API request needs, as the apiserver's authorizer names them. */
+function attributesOf(method: string, path: string): { group: string; resource: string; verb: string } {
+  const parts = path.split("/").filter(Boolean);
+  const core = parts[0] === "api";
+  const group = core ? "" : parts[1];
+  const rest = parts.slice(core ? 2 : 3); // namespaces/<ns>/<resource>/<name>/<subresource>
+  const verb = { PATCH: "patch", POST: "create", DELETE: "delete", GET: "get" }[method] ?? method;
+  return { group, resource: rest[4] ? `${rest[2]}/${rest[4]}` : rest[2], verb };
+}
+
+const SAMPLES: Exclude<KubeMutation, { type: "create-job-from-cronjob" }>[] = [
+  { type: "restart-deployment", namespace: "t", name: "d", restartedAt: "2026-01-01T00:00:00Z" },
+  { type: "annotate-deployment", namespace: "t", name: "d", annotations: { a: "b" } },
+  { type: "scale-deployment", namespace: "t", name: "d", replicas: 0 },
+  { type: "evict-pod", namespace: "t", name: "p", uid: "u" },
+  { type: "force-delete-pod", namespace: "t", name: "p", uid: "u" },
+  { type: "expand-volume", namespace: "t", name: "v", storage: "20Gi" },
+];
+
 describe("least-privilege RBAC manifest", () => {
-  it.each(Object.entries(RESOURCE_PATHS))("grants list and watch on %s", (resource, path) => {
+  it.each(Object.entries(RESOURCE_PATHS))("the reader may get, list and watch %s", (resource, path) => {
     const group = path.startsWith("/api/v1") ? "" : path.split("/")[2];
-    for (const verb of ["get", "list", "watch"]) expect(allows(group, resource, verb), `${verb} ${resource}`).toBe(true);
+    for (const verb of ["get", "list", "watch"]) expect(allows(reader.rules, group, resource, verb), `${verb} ${resource}`).toBe(true);
   });
 
-  it("grants get on nodes/proxy for the kubelet's volume stats", () => {
-    expect(allows("", "nodes/proxy", "get")).toBe(true);
-  });
-
-  it("grants nothing on Secrets and no write verb", () => {
-    for (const rule of rules) {
-      expect(rule.resources).not.toContain("secrets");
-      expect(rule.resources).not.toContain("*");
-      expect(rule.verbs.filter((v) => !["get", "list", "watch"].includes(v))).toEqual([]);
+  it("the reader may read the kubelet's volume stats, pod logs and what the diagnostics archive lists", () => {
+    expect(allows(reader.rules, "", "nodes/proxy", "get")).toBe(true);
+    expect(allows(reader.rules, "", "pods/log", "get")).toBe(true);
+    for (const [group, resource] of [
+      ["", "configmaps"],
+      ["batch", "cronjobs"],
+      ["policy", "poddisruptionbudgets"],
+      ["", "resourcequotas"],
+    ]) {
+      expect(allows(reader.rules, group, resource, "list"), resource).toBe(true);
     }
   });
 
-  it("binds the role to the portal's service account", () => {
-    const binding = documents.find((d) => d.kind === "ClusterRoleBinding");
-    expect(binding.roleRef.name).toBe(clusterRole.metadata.name);
-    expect(binding.subjects).toContainEqual({ kind: "ServiceAccount", name: "fleetdeck", namespace: "fleetdeck" });
+  it("the reader writes nothing", () => {
+    for (const rule of reader.rules as PolicyRule[]) expect(rule.verbs.filter((v) => !["get", "list", "watch"].includes(v))).toEqual([]);
+  });
+
+  it.each(SAMPLES)("the runbooks role allows the request of $type", (mutation) => {
+    const { request } = requestFor(mutation);
+    const { group, resource, verb } = attributesOf(request.method, request.path);
+    expect(allows(runbooks.rules, group, resource, verb), `${verb} ${group}/${resource}`).toBe(true);
+  });
+
+  it("the runbooks role allows back up now: get the CronJob (reader), create the Job", () => {
+    expect(allows(reader.rules, "batch", "cronjobs", "get")).toBe(true);
+    expect(allows(runbooks.rules, "batch", "jobs", "create")).toBe(true);
+  });
+
+  it("the runbooks role grants only what the mutations need", () => {
+    const needed = new Set(
+      [...SAMPLES.map((m) => requestFor(m).request).map((r) => attributesOf(r.method, r.path)), { group: "batch", resource: "jobs", verb: "create" }].map(
+        (a) => `${a.verb} ${a.group}/${a.resource}`,
+      ),
+    );
+    const granted = new Set(
+      (runbooks.rules as PolicyRule[]).flatMap((r) => r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v) => `${v} ${g}/${res}`)))),
+    );
+    expect([...granted].sort()).toEqual([...needed].sort());
+  });
+
+  it("grants nothing on Secrets and no wildcard", () => {
+    for (const role of roles) {
+      for (const rule of role.rules as PolicyRule[]) {
+        expect(rule.resources).not.toContain("secrets");
+        expect(rule.resources).not.toContain("*");
+        expect(rule.verbs).not.toContain("*");
+      }
+    }
+  });
+
+  it("binds both roles to the portal's service account", () => {
+    for (const role of roles) {
+      const binding = documents.find((d) => d.kind === "ClusterRoleBinding" && d.roleRef.name === role.metadata.name);
+      expect(binding?.subjects).toContainEqual({ kind: "ServiceAccount", name: "fleetdeck", namespace: "fleetdeck" });
+    }
   });
 });
