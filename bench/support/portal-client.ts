@@ -51,6 +51,18 @@ export class PortalClient {
     return (JSON.parse(text) as { result: { data: { json: T } } }).result.data.json;
   }
 
+  /** A tRPC mutation as the browser's client sends it (POST, same Origin). */
+  async mutation<T>(path: string, input: unknown): Promise<T> {
+    const response = await fetch(`${this.url}/api/trpc/${path}`, {
+      method: "POST",
+      headers: { cookie: this.cookieHeader, "content-type": "application/json", origin: this.url },
+      body: JSON.stringify({ json: input }),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`tRPC ${path} → ${response.status}: ${text.slice(0, 400)}`);
+    return (JSON.parse(text) as { result: { data: { json: T } } }).result.data.json;
+  }
+
   /** A page as the browser loads it; redirects are failures (a redirect means the session is gone). */
   async page(path: string): Promise<{ status: number; bytes: number }> {
     const response = await fetch(`${this.url}${path}`, { headers: { cookie: this.cookieHeader, accept: "text/html" }, redirect: "manual" });

@@ -91,7 +91,7 @@ describe("restart the instance", () => {
   });
 
   it("fails, with the reason, when a new pod crash-loops", () => {
-    const { context } = setup({ pod: podStates.crashLoop() });
+    const { context } = setup({ pod: podStates.crashLoop(4) });
     const result = restart.verify(
       sent({}, context, () => restart.plan({}, context), { metadata: { generation: 1 } }, new Date("2020-01-01T00:00:00Z")),
       context,
