@@ -274,6 +274,26 @@ describe("stop and start", () => {
   }, 60_000);
 });
 
+describe("remove a stuck pod", () => {
+  it("evicts a pod through the Eviction API and verifies its replacement; force-deletion is for admins only", async () => {
+    const subject = engine();
+    const record = healthyTenant();
+    const pod = cache.listForTenant("pods", record.id).find((candidate) => !candidate.metadata.ownerReferences.some((o) => o.kind === "Job"))!.metadata.name;
+    await expect(subject.preview(users.operator, { tenantId: record.id, runbookId: "remove-stuck-pod", input: { pod, force: true, reason: "stuck for an hour" } })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      userMessage: "Only admins may force-delete a pod.",
+    });
+    const denied = await db.auditEvent.findFirst({ where: { action: "runbook.request", outcome: "denied", targetId: "remove-stuck-pod" } });
+    expect(denied?.actorEmail).toBe(users.operator.email);
+
+    const { preview, run } = await previewAndConfirm(subject, users.operator, record.id, { runbookId: "remove-stuck-pod", input: { pod, force: false } });
+    expect(preview.changes[0]).toMatchObject({ effect: "removes", request: expect.stringMatching(/^POST \/api\/v1\/namespaces\/.+\/pods\/.+\/eviction$/) });
+    const done = await ended(subject, run.id);
+    expect(done.state, done.message).toBe("succeeded");
+    expect(done.message).toMatch(new RegExp(`Pod ${pod} is gone and 1 pod of the instance is ready`));
+  }, 90_000);
+});
+
 describe("durability", () => {
   it("a portal stopped mid-run never re-sends: another process resumes the verification", async () => {
     const first = engine({ leaseMs: 1_500 });

@@ -139,14 +139,23 @@ export class RunbookEngine {
     return RUNBOOKS[runbookId];
   }
 
-  private requirePermission(user: Actor, definition: RunbookDefinition<unknown>, input: unknown): void {
+  /** The runbook's own permission for this input (force-deletion needs more); a refusal is audited. */
+  private async requirePermission(user: Actor, definition: RunbookDefinition<unknown>, input: unknown, source: AuditSource): Promise<void> {
     const permission = definition.permission(input);
-    if (!can(user.role, permission)) {
-      throw new AppError("FORBIDDEN", {
-        message: `${user.email} (${user.role}) lacks ${permission} for ${definition.id}`,
-        userMessage: permission === "runbook:force" ? "Only admins may force-delete a pod." : "Your role does not allow running this runbook.",
-      });
-    }
+    if (can(user.role, permission)) return;
+    await recordAuditEvent(this.db, {
+      actor: { user },
+      action: "runbook.request",
+      outcome: "denied",
+      targetKind: "runbook",
+      targetId: definition.id,
+      details: { permission, role: user.role, input },
+      source,
+    });
+    throw new AppError("FORBIDDEN", {
+      message: `${user.email} (${user.role}) lacks ${permission} for ${definition.id}`,
+      userMessage: permission === "runbook:force" ? "Only admins may force-delete a pod." : "Your role does not allow running this runbook.",
+    });
   }
 
   // ---------------------------------------------------------------------------------- reads
@@ -275,9 +284,9 @@ export class RunbookEngine {
 
   // ---------------------------------------------------------------------------------- preview
 
-  async preview(user: Actor, request: RunbookRequest & { tenantId: string }, signal?: AbortSignal): Promise<RunbookPreviewView> {
+  async preview(user: Actor, request: RunbookRequest & { tenantId: string }, signal?: AbortSignal, audit: AuditSource = {}): Promise<RunbookPreviewView> {
     const definition = this.definition(request.runbookId);
-    this.requirePermission(user, definition, request.input);
+    await this.requirePermission(user, definition, request.input, audit);
     const now = new Date();
     const { context, source } = await this.context(request.tenantId, now);
     const input = definition.inputSchema.parse(request.input);
@@ -342,7 +351,7 @@ export class RunbookEngine {
     source: AuditSource = {},
   ): Promise<RunView> {
     const definition = this.definition(request.runbookId);
-    this.requirePermission(user, definition, request.input);
+    await this.requirePermission(user, definition, request.input, source);
     const input = definition.inputSchema.parse(request.input);
     const fingerprint = sha256(canonicalJson({ tenantId: request.tenantId, runbookId: request.runbookId, input, planHash: request.planHash }));
 
@@ -617,6 +626,14 @@ export class RunbookEngine {
       });
     }
     if (row.requestedById === user.id) {
+      await recordAuditEvent(this.db, {
+        actor: { user },
+        action: "runbook.approve",
+        outcome: "denied",
+        targetKind: "tenant",
+        targetId: row.tenantId,
+        details: { runId: row.id, runbookId: row.runbookId, reason: "self-approval" },
+      });
       throw new AppError("FORBIDDEN", {
         message: `${user.email} tried to decide their own run ${runId}`,
         userMessage: `You requested this run, so you cannot approve or reject it. ${SECOND_PERSON}`,

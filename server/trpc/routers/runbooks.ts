@@ -29,7 +29,9 @@ export const runbooksRouter = createTRPCRouter({
   /** The dry-run preview: preconditions, the API server's diff, risk, planHash. Lists nothing. */
   preview: requirePermission("runbook:run")
     .input(runbookPreviewInputSchema)
-    .mutation(({ ctx, input, signal }) => engine().preview(ctx.session.user, input as RunbookRequest & { tenantId: string }, signal)),
+    .mutation(({ ctx, input, signal }) =>
+      engine().preview(ctx.session.user, input as RunbookRequest & { tenantId: string }, signal, auditSourceOf(ctx.headers)),
+    ),
   /** Starts (or, high risk, asks approval for) the previewed plan; at-most-once per idempotencyKey. */
   confirm: requirePermission("runbook:run")
     .input(runbookConfirmInputSchema)
