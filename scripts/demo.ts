@@ -65,6 +65,7 @@ async function main() {
   console.log("  Demo sign-ins (password: fleetdeck-demo)");
   for (const [email, role] of [
     ["admin@fleetdeck.local", "admin: everything, manages users"],
+    ["approver@fleetdeck.local", "admin: a second person to approve high-risk runs"],
     ["operator@fleetdeck.local", "operator: fleet, tenants, logs, runbooks"],
     ["pm@fleetdeck.local", "pm: fleet, tenants, migration tracking"],
     ["viewer@fleetdeck.local", "viewer: read-only fleet and tenants"],

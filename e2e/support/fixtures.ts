@@ -1,7 +1,8 @@
 import { test as base, expect, type Page } from "@playwright/test";
 import { readStack } from "./stack-file";
 
-export type Role = "admin" | "operator" | "pm" | "viewer";
+/** A demo sign-in by its name: the role, or "approver" (the second admin). */
+export type Role = "admin" | "approver" | "operator" | "pm" | "viewer";
 
 export const demoPassword = process.env.FLEETDECK_E2E_PASSWORD ?? "fleetdeck-demo";
 export const demoAccount = (role: Role) => `${role}@fleetdeck.local`;
