@@ -294,6 +294,38 @@ describe("remove a stuck pod", () => {
   }, 90_000);
 });
 
+describe("expand a volume and back up now", () => {
+  it("expands a Bound volume on an expandable class and verifies the new capacity", async () => {
+    const subject = engine();
+    const record = healthyTenant();
+    const pvc = cache.listForTenant("persistentvolumeclaims", record.id)[0];
+    const size = `${Math.round((Number(/^(\d+)Gi$/.exec(pvc.status.capacity ?? "")?.[1]) || 10) * 2)}Gi`;
+    const { preview, run } = await previewAndConfirm(subject, users.operator, record.id, { runbookId: "expand-volume", input: { volume: pvc.metadata.name, size } });
+    expect(preview.changes[0].diff).toContain(`+      storage: ${size}`);
+    const done = await ended(subject, run.id, 60_000);
+    expect(done.state, done.message).toBe("succeeded");
+    expect(done.message).toBe(`Volume ${pvc.metadata.name} now has ${size}.`);
+  }, 90_000);
+
+  it("backs up now with a Job from the backup CronJob, as kubectl create job --from makes it, with its log tail", async () => {
+    const subject = engine();
+    const record = healthyTenant();
+    const { preview, run } = await previewAndConfirm(subject, users.operator, record.id, { runbookId: "back-up-now", input: {} });
+    expect(preview.changes[0]).toMatchObject({ effect: "creates", title: expect.stringMatching(/^Job .+\/odoo-backup-manual-\d{14}$/) });
+    expect(preview.changes[0].diff).toContain("+    cronjob.kubernetes.io/instantiate: manual");
+    const done = await ended(subject, run.id, 120_000);
+    expect(done.state, done.message).toBe("succeeded");
+    const job = await sim.call<{ metadata: { annotations: Record<string, string>; ownerReferences: Record<string, unknown>[] } }>(
+      "GET",
+      `/apis/batch/v1/namespaces/${preview.changes[0].title.split(" ")[1].split("/")[0]}/jobs/${preview.changes[0].title.split("/")[1]}`,
+    );
+    expect(job.metadata.annotations["cronjob.kubernetes.io/instantiate"]).toBe("manual");
+    expect(job.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: "CronJob", name: "odoo-backup", controller: true })]);
+    expect(job.metadata.ownerReferences[0].blockOwnerDeletion).toBeUndefined();
+    expect(done.steps.at(-1)).toMatchObject({ title: "Collect the output", state: "succeeded", output: expect.stringMatching(/^Last 40 lines of /) });
+  }, 150_000);
+});
+
 describe("durability", () => {
   it("a portal stopped mid-run never re-sends: another process resumes the verification", async () => {
     const first = engine({ leaseMs: 1_500 });
