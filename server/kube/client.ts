@@ -84,19 +84,9 @@ export async function kubeWrite(
   apiPath: string,
   options: KubeWriteOptions = {},
 ): Promise<{ status: number; body: unknown }> {
+  const started = Date.now();
   const response = await send(kubeConfig, method, apiPath, options);
-  let text: string;
-  try {
-    text = await readBody(response);
-  } catch (error) {
-    if (options.signal?.aborted) throw options.signal.reason ?? error;
-    throw toKubeError(error, apiPath);
-  }
-  try {
-    return { status: response.statusCode ?? 0, body: text ? JSON.parse(text) : undefined };
-  } catch (cause) {
-    throw new KubeError({ kind: "bad-response", apiMessage: "body is not JSON", path: apiPath, cause });
-  }
+  return { status: response.statusCode ?? 0, body: await readJson(response, apiPath, options, started) };
 }
 
 async function send(kubeConfig: KubeConfig, method: string, apiPath: string, options: KubeWriteOptions): Promise<http.IncomingMessage> {
@@ -131,15 +121,13 @@ async function send(kubeConfig: KubeConfig, method: string, apiPath: string, opt
       else reject(toKubeError(error, apiPath));
     });
     request.on("response", (response) => {
-      // A GET's caller streams the body under its own timer; a write reads it under this one.
-      if (method === "GET") clearTimeout(timer);
-      else response.on("close", () => clearTimeout(timer));
+      // The caller reads the body under a timer of its own (readJson, or a stream's).
+      clearTimeout(timer);
       const status = response.statusCode ?? 0;
       if (status >= 200 && status < 300) {
         resolve(response);
         return;
       }
-      clearTimeout(timer);
       readBody(response)
         .then((text) => {
           let body: unknown;
@@ -161,6 +149,11 @@ async function send(kubeConfig: KubeConfig, method: string, apiPath: string, opt
 export async function kubeGetJson<T>(kubeConfig: KubeConfig, apiPath: string, options: KubeRequestOptions = {}): Promise<T> {
   const started = Date.now();
   const response = await kubeGet(kubeConfig, apiPath, options);
+  return (await readJson(response, apiPath, options, started)) as T;
+}
+
+/** Reads and parses a JSON body within what is left of `timeoutMs`; an empty body is undefined. */
+async function readJson(response: http.IncomingMessage, apiPath: string, options: KubeRequestOptions, started: number): Promise<unknown> {
   const remaining = options.timeoutMs ? Math.max(1, options.timeoutMs - (Date.now() - started)) : undefined;
   const timer = remaining
     ? setTimeout(() => response.destroy(Object.assign(new Error("response body timed out"), { name: "TimeoutError" })), remaining)
@@ -174,8 +167,9 @@ export async function kubeGetJson<T>(kubeConfig: KubeConfig, apiPath: string, op
   } finally {
     clearTimeout(timer);
   }
+  if (!text) return undefined;
   try {
-    return JSON.parse(text) as T;
+    return JSON.parse(text);
   } catch (cause) {
     throw new KubeError({ kind: "bad-response", apiMessage: "body is not JSON", path: apiPath, cause });
   }
