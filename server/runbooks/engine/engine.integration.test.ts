@@ -57,9 +57,9 @@ function tenant(databaseName: string): TenantRecord {
 
 /** A healthy tenant of the requested instance type not used by another test yet. */
 const used = new Set<string>();
-function healthyTenant(type?: TenantRecord["instanceType"]): TenantRecord {
+function healthyTenant(type?: TenantRecord["instanceType"], also: (record: TenantRecord) => boolean = () => true): TenantRecord {
   const record = records.find((candidate) => {
-    if (used.has(candidate.id) || (type && candidate.instanceType !== type)) return false;
+    if (used.has(candidate.id) || (type && candidate.instanceType !== type) || !also(candidate)) return false;
     const deployment = cache.listForTenant("deployments", candidate.id)[0];
     const pods = cache.listForTenant("pods", candidate.id).filter((pod) => !pod.metadata.ownerReferences.some((o) => o.kind === "Job"));
     return (
@@ -279,7 +279,9 @@ describe("remove a stuck pod", () => {
     const subject = engine();
     const record = healthyTenant();
     const pod = cache.listForTenant("pods", record.id).find((candidate) => !candidate.metadata.ownerReferences.some((o) => o.kind === "Job"))!.metadata.name;
-    await expect(subject.preview(users.operator, { tenantId: record.id, runbookId: "remove-stuck-pod", input: { pod, force: true, reason: "stuck for an hour" } })).rejects.toMatchObject({
+    await expect(
+      subject.preview(users.operator, { tenantId: record.id, runbookId: "remove-stuck-pod", input: { pod, force: true, reason: "stuck for an hour" } }),
+    ).rejects.toMatchObject({
       code: "FORBIDDEN",
       userMessage: "Only admins may force-delete a pod.",
     });
@@ -297,10 +299,17 @@ describe("remove a stuck pod", () => {
 describe("expand a volume and back up now", () => {
   it("expands a Bound volume on an expandable class and verifies the new capacity", async () => {
     const subject = engine();
-    const record = healthyTenant();
+    const expandable = (record: TenantRecord) => {
+      const className = cache.listForTenant("persistentvolumeclaims", record.id)[0]?.spec.storageClassName;
+      return Boolean(className && cache.get("storageclasses", undefined, className)?.allowVolumeExpansion);
+    };
+    const record = healthyTenant(undefined, expandable);
     const pvc = cache.listForTenant("persistentvolumeclaims", record.id)[0];
     const size = `${Math.round((Number(/^(\d+)Gi$/.exec(pvc.status.capacity ?? "")?.[1]) || 10) * 2)}Gi`;
-    const { preview, run } = await previewAndConfirm(subject, users.operator, record.id, { runbookId: "expand-volume", input: { volume: pvc.metadata.name, size } });
+    const { preview, run } = await previewAndConfirm(subject, users.operator, record.id, {
+      runbookId: "expand-volume",
+      input: { volume: pvc.metadata.name, size },
+    });
     expect(preview.changes[0].diff).toContain(`+      storage: ${size}`);
     const done = await ended(subject, run.id, 60_000);
     expect(done.state, done.message).toBe("succeeded");
@@ -344,6 +353,41 @@ describe("durability", () => {
     );
     // The preview's dry run and the one restart: the second process sent nothing.
     expect((await stats())["patch deployments"]).toBe(2);
+  }, 90_000);
+
+  it("a portal stopped while sending the first of two mutations marks the run interrupted and never sends the second", async () => {
+    // The stop's annotation never returns in the first process (as if it died while sending it).
+    const hanging = new Proxy(cache, {
+      get(target, property, receiver) {
+        if (property === "mutate") {
+          return (mutation: Parameters<ClusterCache["mutate"]>[0], options: Parameters<ClusterCache["mutate"]>[1]) =>
+            mutation.type === "annotate-deployment" && !options.dryRun ? new Promise(() => undefined) : target.mutate(mutation, options);
+        }
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const first = engine({ leaseMs: 1_500, clusterFor: () => hanging });
+    const record = healthyTenant("staging");
+    const { run } = await previewAndConfirm(first, users.operator, record.id, { runbookId: "stop-instance", input: {} });
+    await waitFor("the annotation step to be marked sent", async () => (await first.run(run.id)).steps[0]?.state === "running", 30_000);
+    first.dispose();
+    const second = engine({ leaseMs: 1_500 });
+    const interrupted = await waitFor(
+      "the run to be taken over",
+      async () => {
+        await second.recover();
+        await second.idle();
+        const view = await second.run(run.id);
+        return view.state === "interrupted" ? view : undefined;
+      },
+      60_000,
+    );
+    expect(interrupted.message).toMatch(/^The portal stopped after step 1 of 2; the rest was not sent and will not be\. The cluster shows: /);
+    expect(interrupted.steps.map((step) => step.state)).toEqual(["failed", "skipped", "skipped"]);
+    // Only the preview's dry runs reached the cluster.
+    expect(await stats()).toMatchObject({ "patch deployments": 1, "patch deployments/scale": 1 });
+    expect(await db.tenantRunLease.findUnique({ where: { tenantId: record.id } })).toBeNull();
   }, 90_000);
 
   it("verification waits while the API is down and concludes once it is back", async () => {

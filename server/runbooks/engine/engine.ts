@@ -78,6 +78,7 @@ function isUniqueViolation(error: unknown): boolean {
 export class RunbookEngine {
   private readonly options: Required<Omit<RunbookEngineOptions, "tenantRecord" | "clusterFor" | "settings" | "db">> & RunbookEngineOptions;
   private readonly executing = new Map<string, AbortController>();
+  private readonly heartbeats = new Set<ReturnType<typeof setInterval>>();
   private sweepTimer: ReturnType<typeof setInterval> | undefined;
   private disposed = false;
 
@@ -113,6 +114,9 @@ export class RunbookEngine {
     clearInterval(this.sweepTimer);
     for (const abort of this.executing.values()) abort.abort();
     this.executing.clear();
+    // A request in flight may never settle; its lease must lapse all the same.
+    for (const heartbeat of this.heartbeats) clearInterval(heartbeat);
+    this.heartbeats.clear();
   }
 
   // ---------------------------------------------------------------------------------- context
@@ -716,6 +720,7 @@ export class RunbookEngine {
       Math.max(250, Math.floor(this.options.leaseMs / 3)),
     );
     heartbeat.unref?.();
+    this.heartbeats.add(heartbeat);
     try {
       const { context, source } = await this.context(row.tenantId);
       const mutations = row.plan as unknown as KubeMutation[];
@@ -731,6 +736,13 @@ export class RunbookEngine {
           const message = anySent
             ? `The portal stopped after step ${mutationSteps.length - unsent.length} of ${mutationSteps.length}; the rest was not sent and will not be.${shows}`
             : "The portal stopped before anything was sent; nothing changed.";
+          for (const step of mutationSteps.filter((s) => s.state === "running")) {
+            await updateStep(this.db, runId, step.index, {
+              state: "failed",
+              endedAt: new Date(),
+              output: "The portal stopped while sending this; whether it reached the cluster is not known, and it is not sent again.",
+            });
+          }
           return await this.finish(row, "interrupted", message, undefined);
         }
         for (const step of mutationSteps.filter((s) => s.state === "running")) {
@@ -807,6 +819,7 @@ export class RunbookEngine {
       await this.finish(row, "failed", `The run could not continue: ${message}`, undefined);
     } finally {
       clearInterval(heartbeat);
+      this.heartbeats.delete(heartbeat);
     }
   }
 
