@@ -63,7 +63,7 @@ export class FleetPopulator {
     private readonly store: ObjectStore,
     private readonly logs: LogStore,
     private readonly events: EventRecorder,
-    private readonly ctx: Pick<SimContext, "volumeUsage" | "behaviour" | "backupFailures" | "tenants">,
+    private readonly ctx: Pick<SimContext, "volumeUsage" | "behaviour" | "backupFailures" | "tenants" | "stuckPods">,
   ) {
     this.rng = createRng(plan.seed, "populate");
     this.logGen = new OdooLogGenerator(plan.seed);
