@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { withJobDefaults } from "../controllers/workloads";
 import { ApiError, badRequest, conflict, forbidden, invalid, methodNotAllowed, notFound } from "../store/api-error";
 import { cloneObject, type ObjectStore } from "../store/object-store";
 import type { DeleteOptions, KubeObject, ObjectMeta, PropagationPolicy, ResourceType } from "../store/types";
@@ -364,6 +366,11 @@ export class ResourceHandlers {
         : {};
     if (body.spec === undefined) delete body.spec;
     applyCreateDefaults(ctx.key, body);
+    if (ctx.key === "batch/jobs" && body.spec?.template && typeof body.spec.template === "object") {
+      // The job's selector and pod labels carry its uid (controller-uid, job-name), set on create.
+      meta.uid = randomUUID();
+      withJobDefaults(body);
+    }
     validateObject(ctx.resource, { ...body, metadata: { ...meta, name: meta.name || `${meta.generateName}xxxxx` } });
     admit(this.store, ctx.key, body);
     const created = this.store.create(ctx.key, body, { dryRun });
