@@ -17,8 +17,7 @@ export interface EvictionDeleteOptions {
 /** The 409 kube-apiserver's rest.BeforeDelete answers for a stale uid or resourceVersion precondition. */
 export function deletePreconditionError(kind: string, current: KubeObject, pre: EvictionDeleteOptions["preconditions"]): ApiError | undefined {
   const name = current.metadata.name;
-  const conflict = (why: string) =>
-    new ApiError(409, "Conflict", `Operation cannot be fulfilled on ${kind} "${name}": ${why}`, { name, kind });
+  const conflict = (why: string) => new ApiError(409, "Conflict", `Operation cannot be fulfilled on ${kind} "${name}": ${why}`, { name, kind });
   if (pre?.uid && pre.uid !== current.metadata.uid)
     return conflict(
       `the UID in the precondition (${pre.uid}) does not match the UID in record (${current.metadata.uid}). The object might have been deleted and then recreated`,
@@ -40,7 +39,14 @@ const canIgnorePdb = (pod: KubeObject) =>
   pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed" || pod.status?.phase === "Pending" || !!pod.metadata.deletionTimestamp;
 
 /** Runs one eviction. Throws the API's error; returns once the pod is deleted (or would be, on dry-run). */
-export function evictPod(store: ObjectStore, namespace: string, name: string, options: EvictionDeleteOptions, dryRun: boolean, clock: () => number = Date.now): void {
+export function evictPod(
+  store: ObjectStore,
+  namespace: string,
+  name: string,
+  options: EvictionDeleteOptions,
+  dryRun: boolean,
+  clock: () => number = Date.now,
+): void {
   const pod = store.get("core/pods", namespace, name);
   if (!pod) throw notFound("pods", name);
   const preconditionError = deletePreconditionError("Pod", pod, options.preconditions);
@@ -51,7 +57,14 @@ export function evictPod(store: ObjectStore, namespace: string, name: string, op
       store.mutate("core/pods", namespace, name, (d) => {
         const now = iso(clock());
         const conditions: Condition[] = (d.status?.conditions ?? []).filter((c: Condition) => c.type !== "DisruptionTarget");
-        conditions.push({ type: "DisruptionTarget", status: "True", reason: "EvictionByEvictionAPI", message: "Eviction API: evicting", lastProbeTime: null, lastTransitionTime: now });
+        conditions.push({
+          type: "DisruptionTarget",
+          status: "True",
+          reason: "EvictionByEvictionAPI",
+          message: "Eviction API: evicting",
+          lastProbeTime: null,
+          lastTransitionTime: now,
+        });
         d.status = { ...(d.status ?? {}), conditions };
       });
     store.delete("core/pods", namespace, name, { gracePeriodSeconds: options.gracePeriodSeconds, propagationPolicy: options.propagationPolicy, dryRun });
@@ -80,7 +93,9 @@ export function evictPod(store: ObjectStore, namespace: string, name: string, op
       kind: "poddisruptionbudgets",
     });
   if (allowed === 0)
-    throw budgetViolation(`The disruption budget ${pdb.metadata.name} needs ${status.desiredHealthy ?? 0} healthy pods and has ${status.currentHealthy ?? 0} currently`);
+    throw budgetViolation(
+      `The disruption budget ${pdb.metadata.name} needs ${status.desiredHealthy ?? 0} healthy pods and has ${status.currentHealthy ?? 0} currently`,
+    );
 
   if (!dryRun)
     store.mutate("policy/poddisruptionbudgets", namespace, pdb.metadata.name, (d) => {

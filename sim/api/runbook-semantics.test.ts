@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LogStore } from "../logs/log-store";
 import { ObjectStore } from "../store/object-store";
-import type { KubeObject } from "../store/types";
 import { startFleet, type RunningFleet } from "../fleet/index";
 import { RUNBOOK_PROBLEM_TENANTS, DEMO_PROBLEM_TENANTS, RESIZE_INFEASIBLE_STORAGE_CLASS } from "../fleet/scenarios";
 import { isPodReady, type Condition } from "../controllers/kube-util";
@@ -42,7 +41,12 @@ async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs
 const nsOf = (db: string) => `tenant-${db}`;
 const tenantOf = (db: string) => fleet.plan.tenants.find((t) => t.databaseName === db)!;
 const odooPods = (ns: string) => store.list("core/pods", ns).filter((p) => p.metadata.labels?.["app.kubernetes.io/name"] === "odoo");
-const eviction = (name: string, deleteOptions?: unknown) => ({ apiVersion: "policy/v1", kind: "Eviction", metadata: { name }, ...(deleteOptions ? { deleteOptions } : {}) });
+const eviction = (name: string, deleteOptions?: unknown) => ({
+  apiVersion: "policy/v1",
+  kind: "Eviction",
+  metadata: { name },
+  ...(deleteOptions ? { deleteOptions } : {}),
+});
 
 describe("runbook API semantics", () => {
   it("serves policy/v1 poddisruptionbudgets with discovery, table columns and controller status", async () => {
@@ -53,7 +57,9 @@ describe("runbook API semantics", () => {
     expect(v1.resources.find((r) => r.name === "pods/eviction")).toMatchObject({ kind: "Eviction", group: "policy", version: "v1", verbs: ["create"] });
 
     const ns = nsOf(RUNBOOK_PROBLEM_TENANTS["eviction-blocked"]);
-    const table = (await (await call(`/apis/policy/v1/namespaces/${ns}/poddisruptionbudgets`, { headers: { accept: "application/json;as=Table;v=v1;g=meta.k8s.io" } })).json()) as {
+    const table = (await (
+      await call(`/apis/policy/v1/namespaces/${ns}/poddisruptionbudgets`, { headers: { accept: "application/json;as=Table;v=v1;g=meta.k8s.io" } })
+    ).json()) as {
       columnDefinitions: { name: string }[];
       rows: { cells: unknown[] }[];
     };
@@ -125,7 +131,10 @@ describe("runbook API semantics", () => {
     expect(store.get("core/pods", ns, name)!.metadata.resourceVersion).toBe(rv);
     expect(store.get("policy/poddisruptionbudgets", ns, "odoo-pdb")!.status.disruptionsAllowed).toBe(1);
 
-    const stale = await post(`/api/v1/namespaces/${ns}/pods/${name}/eviction`, eviction(name, { preconditions: { uid: "00000000-0000-0000-0000-000000000000" } }));
+    const stale = await post(
+      `/api/v1/namespaces/${ns}/pods/${name}/eviction`,
+      eviction(name, { preconditions: { uid: "00000000-0000-0000-0000-000000000000" } }),
+    );
     expect(stale.status).toBe(409);
     expect(((await stale.json()) as { message: string }).message).toBe(
       `Operation cannot be fulfilled on Pod "${name}": the UID in the precondition (00000000-0000-0000-0000-000000000000) does not match the UID in record (${pod.metadata.uid}). The object might have been deleted and then recreated`,
@@ -180,7 +189,11 @@ describe("runbook API semantics", () => {
     // Raising the quota lets the controller's retry succeed, and the condition goes.
     store.mutate("core/resourcequotas", ns, "tenant-quota", (q) => void (q.spec.hard.pods = "10"));
     await until("pod created", () => odooPods(ns).length === 1, 10_000);
-    await until("condition cleared", () => !(store.get("apps/deployments", ns, t.instanceName)!.status.conditions ?? []).some((c: Condition) => c.type === "ReplicaFailure"), 10_000);
+    await until(
+      "condition cleared",
+      () => !(store.get("apps/deployments", ns, t.instanceName)!.status.conditions ?? []).some((c: Condition) => c.type === "ReplicaFailure"),
+      10_000,
+    );
   });
 
   it("expands a 95% full volume through the resize statuses, and the stats summary follows", async () => {
@@ -189,9 +202,11 @@ describe("runbook API semantics", () => {
     expect(pvc0.spec.storageClassName).toBe("ceph-rbd");
     const pod = odooPods(ns).find((p) => p.spec.nodeName)!;
     const summary = async () =>
-      ((await (await call(`/api/v1/nodes/${pod.spec.nodeName}/proxy/stats/summary`)).json()) as {
-        pods: { podRef: { namespace: string }; volume?: { pvcRef?: { name: string }; capacityBytes: number; usedBytes: number }[] }[];
-      }).pods
+      (
+        (await (await call(`/api/v1/nodes/${pod.spec.nodeName}/proxy/stats/summary`)).json()) as {
+          pods: { podRef: { namespace: string }; volume?: { pvcRef?: { name: string }; capacityBytes: number; usedBytes: number }[] }[];
+        }
+      ).pods
         .find((p) => p.podRef.namespace === ns)!
         .volume!.find((v) => v.pvcRef?.name === "odoo-filestore")!;
     const before = await summary();
@@ -283,10 +298,14 @@ describe("runbook API semantics", () => {
         spec: cj.spec.jobTemplate.spec,
       });
       expect(res.status).toBe(201);
-      const job = await until(`job ${name} finished`, () => {
-        const j = store.get("batch/jobs", ns, name)!;
-        return (j.status?.conditions ?? []).some((c: Condition) => (c.type === "Complete" || c.type === "Failed") && c.status === "True") && j;
-      }, 10_000);
+      const job = await until(
+        `job ${name} finished`,
+        () => {
+          const j = store.get("batch/jobs", ns, name)!;
+          return (j.status?.conditions ?? []).some((c: Condition) => (c.type === "Complete" || c.type === "Failed") && c.status === "True") && j;
+        },
+        10_000,
+      );
       expect(job.metadata.labels["job-name"]).toBe(name);
       const pod = store.list("core/pods", ns).find((p) => p.metadata.ownerReferences?.[0]?.uid === job.metadata.uid)!;
       const log = await (await call(`/api/v1/namespaces/${ns}/pods/${pod.metadata.name}/log?container=backup`)).text();

@@ -162,10 +162,7 @@ export class VolumeController extends QueuedController {
     const capacity = parseQuantity(pvc.status?.capacity?.storage);
     if (!(requested > capacity) || this.busy.has(key)) return;
     // An infeasible request is not retried until the claim asks for another size.
-    if (
-      pvc.status?.allocatedResourceStatuses?.storage === "ControllerResizeInfeasible" &&
-      parseQuantity(pvc.status?.allocatedResources?.storage) === requested
-    )
+    if (pvc.status?.allocatedResourceStatuses?.storage === "ControllerResizeInfeasible" && parseQuantity(pvc.status?.allocatedResources?.storage) === requested)
       return;
     const ns = pvc.metadata.namespace!;
     const name = pvc.metadata.name;
@@ -257,10 +254,16 @@ export class VolumeController extends QueuedController {
       { component: "kubelet", host: pod?.spec?.nodeName },
     );
     if (pod)
-      this.ctx.events.record(pod, "Normal", "FileSystemResizeSuccessful", `MountVolume.NodeExpandVolume succeeded for volume "${pvName}" ${pod.spec.nodeName}`, {
-        component: "kubelet",
-        host: pod.spec.nodeName,
-      });
+      this.ctx.events.record(
+        pod,
+        "Normal",
+        "FileSystemResizeSuccessful",
+        `MountVolume.NodeExpandVolume succeeded for volume "${pvName}" ${pod.spec.nodeName}`,
+        {
+          component: "kubelet",
+          host: pod.spec.nodeName,
+        },
+      );
     this.queue.add(key);
   }
 

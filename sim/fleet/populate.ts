@@ -574,7 +574,9 @@ export class FleetPopulator {
         desiredHealthy: 1,
         expectedPods: 1,
         observedGeneration: 1,
-        conditions: [{ type: "DisruptionAllowed", status: "False", reason: "InsufficientPods", message: "", observedGeneration: 1, lastTransitionTime: createdAt }],
+        conditions: [
+          { type: "DisruptionAllowed", status: "False", reason: "InsufficientPods", message: "", observedGeneration: 1, lastTransitionTime: createdAt },
+        ],
       },
     };
   }

@@ -135,8 +135,7 @@ export function planFleet(opts: { seed: string | number; tenants: number; scenar
     // Drawn in the same order for every tenant, so the runbook problems leave the others' draws alone.
     const adminEmail = pickContactEmail(rng, company.domain);
     const drawnClass = rng.chance(0.9) ? "ceph-rbd" : "local-path";
-    const storageClass =
-      problem === "resize-infeasible" ? RESIZE_INFEASIBLE_STORAGE_CLASS : problem === "volume-expandable" ? "ceph-rbd" : drawnClass;
+    const storageClass = problem === "resize-infeasible" ? RESIZE_INFEASIBLE_STORAGE_CLASS : problem === "volume-expandable" ? "ceph-rbd" : drawnClass;
     const volumeUsedFraction =
       problem === "volume-full" ? 0.93 + rng.int(0, 40) / 1000 : problem === "volume-expandable" ? 0.95 + 0 * rng.next() : 0.05 + rng.next() * 0.6;
 
