@@ -85,6 +85,9 @@ export function applyCreateDefaults(key: string, obj: KubeObject): void {
       obj.spec.volumeMode ??= "Filesystem";
       obj.status = { phase: "Pending" };
       break;
+    case "policy/poddisruptionbudgets":
+      obj.status = { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 };
+      break;
     case "core/events":
       obj.count ??= 1;
       break;

@@ -1,8 +1,11 @@
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { withJobDefaults } from "../controllers/workloads";
 import { ApiError, badRequest, conflict, forbidden, invalid, methodNotAllowed, notFound } from "../store/api-error";
 import { cloneObject, type ObjectStore } from "../store/object-store";
 import type { DeleteOptions, KubeObject, ObjectMeta, PropagationPolicy, ResourceType } from "../store/types";
 import { applyCreateDefaults } from "./defaults";
+import { deletePreconditionError, evictPod, parseEviction } from "./eviction";
 import { boolParam, intParam, parseJsonBody, readBody, sendJson, sendJsonText } from "./http-util";
 import { applyPatch, parsePatchBody, patchTypeOf } from "./patch";
 import { parseFieldSelector, parseLabelSelector, selectorString } from "./selectors";
@@ -164,6 +167,10 @@ export class ResourceHandlers {
       throw methodNotAllowed();
     }
     if (subresource === "scale") return this.scale(ctx);
+    if (subresource === "eviction" && ctx.key === "core/pods") {
+      if (method !== "POST") throw methodNotAllowed();
+      return this.evict(ctx);
+    }
     if (subresource) throw new ApiError(404, "NotFound", "the server could not find the requested resource");
     switch (method) {
       case "GET":
@@ -359,6 +366,11 @@ export class ResourceHandlers {
         : {};
     if (body.spec === undefined) delete body.spec;
     applyCreateDefaults(ctx.key, body);
+    if (ctx.key === "batch/jobs" && body.spec?.template && typeof body.spec.template === "object") {
+      // The job's selector and pod labels carry its uid (controller-uid, job-name), set on create.
+      meta.uid = randomUUID();
+      withJobDefaults(body);
+    }
     validateObject(ctx.resource, { ...body, metadata: { ...meta, name: meta.name || `${meta.generateName}xxxxx` } });
     admit(this.store, ctx.key, body);
     const created = this.store.create(ctx.key, body, { dryRun });
@@ -453,22 +465,8 @@ export class ResourceHandlers {
     const body = await this.readDeleteBody(ctx);
     const opts = this.deleteOptions(ctx.query, body);
     const current = this.existing(ctx);
-    const pre = opts.preconditions;
-    if (pre?.uid && pre.uid !== current.metadata.uid)
-      throw conflict(
-        ctx.resource.plural,
-        ctx.name!,
-        ctx.resource.group,
-        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`,
-      );
-    if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
-      throw conflict(
-        ctx.resource.plural,
-        ctx.name!,
-        ctx.resource.group,
-        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`,
-      );
-    }
+    const preconditionError = deletePreconditionError(ctx.resource.kind, current, opts.preconditions);
+    if (preconditionError) throw preconditionError;
     const result = this.store.delete(ctx.key, ctx.namespace, ctx.name!, opts);
     const stillThere = opts.dryRun ? !!result.metadata.deletionTimestamp : !!this.store.get(ctx.key, ctx.namespace, ctx.name!);
     if (ctx.key === "core/pods" || ctx.key === "core/namespaces" || stillThere) {
@@ -482,6 +480,17 @@ export class ResourceHandlers {
       status: "Success",
       details: { name: ctx.name, group: ctx.resource.group || undefined, kind: ctx.resource.plural, uid: current.metadata.uid },
     });
+  }
+
+  private async evict(ctx: ResourceRequest): Promise<void> {
+    requireContentType(ctx.req);
+    const raw = await readBody(ctx.req);
+    const { deleteOptions } = parseEviction(raw.trim() ? parseJsonBody(raw, "Eviction") : {}, ctx.name!);
+    const dryRun = dryRunOf(ctx.query, deleteOptions.dryRun);
+    const opts = this.deleteOptions(new URLSearchParams(), deleteOptions as DeleteBody);
+    evictPod(this.store, ctx.namespace!, ctx.name!, { ...opts, preconditions: deleteOptions.preconditions }, dryRun);
+    // The create handler fills in the code of a Status result: 201, as for any create.
+    sendJson(ctx.res, 201, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 });
   }
 
   private async deleteCollection(ctx: ResourceRequest): Promise<void> {

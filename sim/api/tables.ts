@@ -438,6 +438,16 @@ const PRINTERS: Record<string, Printer> = {
       return [o.metadata.name, age(o, now), fmt(keys.filter((k) => !k.startsWith("limits."))), fmt(keys.filter((k) => k.startsWith("limits.")))];
     },
   },
+  "policy/poddisruptionbudgets": {
+    columns: [col("Name"), col("Min Available"), col("Max Unavailable"), col("Allowed Disruptions", "integer"), col("Age")],
+    cells: (o, now) => [
+      o.metadata.name,
+      o.spec?.minAvailable !== undefined ? String(o.spec.minAvailable) : "N/A",
+      o.spec?.maxUnavailable !== undefined ? String(o.spec.maxUnavailable) : "N/A",
+      o.status?.disruptionsAllowed ?? 0,
+      age(o, now),
+    ],
+  },
   "core/configmaps": {
     columns: [col("Name"), col("Data", "integer"), col("Age")],
     cells: (o, now) => [o.metadata.name, Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length, age(o, now)],

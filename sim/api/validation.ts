@@ -1,5 +1,6 @@
 import type { IContainer, IPersistentVolumeClaimSpec, IPodSpec } from "kubernetes-models/v1";
 import { forbidden, invalid, type StatusCause } from "../store/api-error";
+import { podQuotaError } from "../controllers/quota-controller";
 import type { ObjectStore } from "../store/object-store";
 import type { KubeObject, ResourceType } from "../store/types";
 import { parseQuantity } from "./quantity";
@@ -153,6 +154,10 @@ export function validateObject(resource: ResourceType, obj: KubeObject, old?: Ku
       }
       break;
     }
+    case "policy/poddisruptionbudgets":
+      if (obj.spec?.minAvailable !== undefined && obj.spec?.maxUnavailable !== undefined)
+        causes.push(invalidValue("spec", obj.spec, "minAvailable and maxUnavailable cannot be both set"));
+      break;
     case "core/services":
       if (!Array.isArray(obj.spec?.ports) || obj.spec.ports.length === 0) {
         if (obj.spec?.type !== "ExternalName" && obj.spec?.clusterIP !== "None") causes.push(required("spec.ports"));
@@ -164,8 +169,13 @@ export function validateObject(resource: ResourceType, obj: KubeObject, old?: Ku
   if (causes.length) throw invalid(resource.kind, obj.metadata.name, causes, resource.group);
 }
 
-/** Mutating/validating admission the simulator reproduces: DefaultStorageClass and PersistentVolumeClaimResize. */
+/** Mutating/validating admission the simulator reproduces: DefaultStorageClass, PersistentVolumeClaimResize and ResourceQuota (pods). */
 export function admit(store: ObjectStore, key: string, obj: KubeObject, old?: KubeObject): void {
+  if (key === "core/pods" && !old) {
+    const err = podQuotaError(store, obj);
+    if (err) throw err;
+    return;
+  }
   if (key !== "core/persistentvolumeclaims") return;
   if (!old) {
     if (obj.spec && obj.spec.storageClassName === undefined) {

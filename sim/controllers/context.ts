@@ -42,6 +42,8 @@ export interface SimContext {
   tenants: Map<string, TenantRuntimeInfo>;
   /** nodes whose kubelet is unreachable */
   downNodes: Set<string>;
+  /** uids of pods whose kubelet never finishes a graceful deletion (they stay Terminating until force-deleted) */
+  stuckPods: Set<string>;
 }
 
 export const behaviourOf = (ctx: SimContext, namespace: string): ContainerBehaviour => ctx.behaviour.get(namespace) ?? "healthy";

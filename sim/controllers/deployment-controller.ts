@@ -226,6 +226,11 @@ export class DeploymentController extends QueuedController {
           this.ctx.timers.after(deadlineMs + 50, () => this.queue.add(`${d.metadata.namespace}/${d.metadata.name}`));
         }
       }
+      // A ReplicaSet that cannot create its pods (quota, admission) shows on the Deployment, as getReplicaFailures does.
+      const failure = sets.map((rs) => (rs.status?.conditions ?? []).find((c: Condition) => c.type === "ReplicaFailure" && c.status === "True")).find(Boolean);
+      conditions = failure
+        ? setCondition(conditions, { type: "ReplicaFailure", status: "True", reason: failure.reason, message: failure.message }, now, true)
+        : conditions.filter((c) => c.type !== "ReplicaFailure");
       // kubectl shows Available first, then Progressing.
       conditions.sort((a, b) => (a.type === "Available" ? -1 : b.type === "Available" ? 1 : 0));
       s.observedGeneration = d.metadata.generation ?? 1;

@@ -4,6 +4,7 @@ import { randomSuffix } from "../fleet/prng";
 import type { KubeObject, StoreEvent } from "../store/types";
 import { controllerOf, isOwnedBy, iso, type Condition } from "./kube-util";
 import { splitKey } from "./work-queue";
+import { podQuotaError } from "./quota-controller";
 import { podFor } from "./workloads";
 import { QueuedController } from "./queued-controller";
 
@@ -92,10 +93,15 @@ export class JobController extends QueuedController {
         try {
           const pod = podFor(fresh, fresh.spec.template, podName);
           pod.metadata.generateName = `${name}-`;
+          const quotaError = podQuotaError(this.ctx.store, pod);
+          if (quotaError) throw quotaError;
           this.ctx.store.create("core/pods", pod);
           this.ctx.events.record(fresh, "Normal", "SuccessfulCreate", `Created pod: ${podName}`, { component: "job-controller" });
-        } catch {
+        } catch (err) {
           // Quota or a name clash: the next sync retries.
+          this.ctx.events.record(fresh, "Warning", "FailedCreate", `Error creating: ${err instanceof Error ? err.message : String(err)}`, {
+            component: "job-controller",
+          });
         }
       };
       if (delay === 0) create();

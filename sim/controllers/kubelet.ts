@@ -494,6 +494,8 @@ export class Kubelet {
       if (info && this.isOdoo(c))
         for (const l of this.logGen.shutdown(info.databaseName, now)) this.ctx.logs.append(rt.namespace, rt.name, c.name, l.text, new Date(now));
     }
+    // A wedged container runtime: the pod stays Terminating until someone force-deletes it.
+    if (this.ctx.stuckPods.has(rt.uid)) return;
     const grace = (pod.metadata.deletionGracePeriodSeconds ?? 30) * 1000;
     this.at(rt, "remove", Math.min(grace, 1000 * this.ctx.speed.lifecycle), () => {
       this.ctx.store.remove("core/pods", rt.namespace, rt.name);

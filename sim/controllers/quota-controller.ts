@@ -1,7 +1,8 @@
 // resourcequota-controller: recomputes status.used of each namespace's quotas from its pods
 // and claims (batched per namespace, so a busy namespace costs one recompute per tick).
+import { forbidden, type ApiError } from "../store/api-error";
 import type { ObjectStore } from "../store/object-store";
-import type { StoreEvent } from "../store/types";
+import type { KubeObject, StoreEvent } from "../store/types";
 import { cpuMillis, isPodTerminal, parseQuantity } from "./kube-util";
 import { QueuedController } from "./queued-controller";
 
@@ -17,6 +18,63 @@ function formatBytes(bytes: number): string {
   ] as const)
     if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
   return String(bytes);
+}
+
+/** What one pod adds to each tracked resource, in base units (cpu in millicores). */
+function podUsage(pod: KubeObject): Record<string, number> {
+  let reqCpu = 0,
+    reqMem = 0,
+    limCpu = 0,
+    limMem = 0;
+  for (const c of pod.spec?.containers ?? []) {
+    reqCpu += cpuMillis(c.resources?.requests?.cpu ?? c.resources?.limits?.cpu);
+    reqMem += parseQuantity(c.resources?.requests?.memory ?? c.resources?.limits?.memory);
+    limCpu += cpuMillis(c.resources?.limits?.cpu);
+    limMem += parseQuantity(c.resources?.limits?.memory);
+  }
+  return {
+    pods: 1,
+    "count/pods": 1,
+    "requests.cpu": reqCpu,
+    cpu: reqCpu,
+    "limits.cpu": limCpu,
+    "requests.memory": reqMem,
+    memory: reqMem,
+    "limits.memory": limMem,
+  };
+}
+
+const isCpu = (key: string) => key === "cpu" || key.endsWith(".cpu");
+const amountOf = (key: string, value: string | undefined) => (isCpu(key) ? cpuMillis(value) : parseQuantity(value));
+const formatAmount = (key: string, n: number) => (isCpu(key) ? formatCpu(n) : key === "pods" || key.startsWith("count/") ? String(n) : formatBytes(n));
+
+/**
+ * The ResourceQuota admission plugin for a pod create (also on dry-run): the first quota the pod
+ * would exceed, as the 403 Forbidden kube-apiserver answers ("exceeded quota: <name>, requested:
+ * pods=1, used: pods=2, limited: pods=2", resources sorted and comma-joined). Usage is counted
+ * live rather than read from status.used, which the quota controller may not have caught up on.
+ */
+export function podQuotaError(store: ObjectStore, pod: KubeObject): ApiError | undefined {
+  const ns = pod.metadata.namespace;
+  if (!ns) return undefined;
+  const quotas = store.list("core/resourcequotas", ns);
+  if (!quotas.length) return undefined;
+  const requested = podUsage(pod);
+  for (const q of quotas) {
+    const hard: Record<string, string> = q.spec?.hard ?? {};
+    const used = quotaStatus(store, ns, hard).used;
+    const exceeded = Object.keys(hard)
+      .filter((k) => (requested[k] ?? 0) > 0 && amountOf(k, used[k]) + requested[k]! > amountOf(k, hard[k]))
+      .sort();
+    if (!exceeded.length) continue;
+    const list = (value: (k: string) => string) => exceeded.map((k) => `${k}=${value(k)}`).join(",");
+    return forbidden(
+      "pods",
+      pod.metadata.name || pod.metadata.generateName || "",
+      `exceeded quota: ${q.metadata.name}, requested: ${list((k) => formatAmount(k, requested[k]!))}, used: ${list((k) => used[k] ?? "0")}, limited: ${list((k) => hard[k]!)}`,
+    );
+  }
+  return undefined;
 }
 
 /** status of a quota with `hard` limits in namespace `ns`, from the pods and claims there now. */
@@ -42,6 +100,7 @@ export function quotaStatus(store: ObjectStore, ns: string, hard: Record<string,
     "limits.cpu": formatCpu(limCpu),
     "limits.memory": formatBytes(limMem),
     pods: String(pods.length),
+    "count/pods": String(pods.length),
     persistentvolumeclaims: String(pvcs.length),
     "requests.storage": formatBytes(storage),
     cpu: formatCpu(reqCpu),

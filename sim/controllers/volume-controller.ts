@@ -10,6 +10,13 @@ import { QueuedController } from "./queued-controller";
 
 const PROVISIONER_POD = "csi-rbdplugin-provisioner-6d8f7c9b5d-x7k2p";
 
+/**
+ * A StorageClass annotated with this (value "infeasible") advertises allowVolumeExpansion but its
+ * CSI driver refuses every expansion: the resize ends ControllerResizeInfeasible, as when a pool
+ * quota or a backend maximum is hit.
+ */
+export const RESIZE_ANNOTATION = "sim.fleetdeck.io/resize";
+
 export function persistentVolumeFor(pvc: KubeObject, storageClass: KubeObject, createdAt?: string): KubeObject {
   const name = `pvc-${pvc.metadata.uid}`;
   const csi = storageClass.provisioner === CSI_DRIVER;
@@ -154,6 +161,9 @@ export class VolumeController extends QueuedController {
     const requested = parseQuantity(pvc.spec.resources?.requests?.storage);
     const capacity = parseQuantity(pvc.status?.capacity?.storage);
     if (!(requested > capacity) || this.busy.has(key)) return;
+    // An infeasible request is not retried until the claim asks for another size.
+    if (pvc.status?.allocatedResourceStatuses?.storage === "ControllerResizeInfeasible" && parseQuantity(pvc.status?.allocatedResources?.storage) === requested)
+      return;
     const ns = pvc.metadata.namespace!;
     const name = pvc.metadata.name;
     if (!sc?.allowVolumeExpansion) {
@@ -178,7 +188,22 @@ export class VolumeController extends QueuedController {
       d.status.allocatedResourceStatuses = { storage: "ControllerResizeInProgress" };
       d.status.conditions = [{ type: "Resizing", status: "True", lastProbeTime: null, lastTransitionTime: now() }];
     });
-    const step = 1500 * Math.max(0.05, this.ctx.speed.slow * 20);
+    // Three steps of about 0.6 s at the default speed: controller resize, node resize, done.
+    const step = 600 * Math.max(0.05, this.ctx.speed.slow * 20);
+    if (sc.metadata.annotations?.[RESIZE_ANNOTATION] === "infeasible") {
+      this.ctx.timers.after(step, () => {
+        this.busy.delete(key);
+        const fresh = this.ctx.store.get("core/persistentvolumeclaims", ns, name);
+        if (!fresh) return;
+        const message = `resize volume "${pvName}" by resizer "${sc.provisioner}" failed: rpc error: code = OutOfRange desc = requested size ${size} exceeds the maximum volume size allowed by the storage pool`;
+        this.ctx.store.mutate("core/persistentvolumeclaims", ns, name, (d) => {
+          d.status.allocatedResourceStatuses = { storage: "ControllerResizeInfeasible" };
+          d.status.conditions = [{ type: "ControllerResizeError", status: "True", lastProbeTime: null, lastTransitionTime: now(), message }];
+        });
+        this.ctx.events.record(fresh, "Warning", "VolumeResizeFailed", message, resizer);
+      });
+      return;
+    }
     this.ctx.timers.after(step, () => {
       if (pvName) this.ctx.store.mutate("core/persistentvolumes", undefined, pvName, (d) => void (d.spec.capacity = { storage: size }));
       this.ctx.events.record(pvc, "Normal", "FileSystemResizeRequired", "Require file system resize of volume on node", resizer);
@@ -195,35 +220,51 @@ export class VolumeController extends QueuedController {
         ];
       });
       this.ctx.timers.after(step, () => {
-        this.busy.delete(key);
-        const fresh = this.ctx.store.get("core/persistentvolumeclaims", ns, name);
-        if (!fresh) return;
-        const pod = this.ctx.store
-          .list("core/pods", ns)
-          .find((p) => (p.spec?.volumes ?? []).some((v: IVolume) => v.persistentVolumeClaim?.claimName === name) && p.spec?.nodeName);
+        // The kubelet picks the node-side resize up (online expansion: the pod keeps running).
         this.ctx.store.mutate("core/persistentvolumeclaims", ns, name, (d) => {
-          d.status.capacity = { storage: size };
-          delete d.status.conditions;
-          delete d.status.allocatedResourceStatuses;
+          if (d.status.allocatedResourceStatuses) d.status.allocatedResourceStatuses = { storage: "NodeResizeInProgress" };
         });
-        this.ctx.events.record(
-          fresh,
-          "Normal",
-          "FileSystemResizeSuccessful",
-          `MountVolume.NodeExpandVolume succeeded for volume "${pvName}"${pod ? ` ${pod.spec.nodeName}` : ""}`,
-          { component: "kubelet", host: pod?.spec?.nodeName },
-        );
-        if (pod)
-          this.ctx.events.record(
-            pod,
-            "Normal",
-            "FileSystemResizeSuccessful",
-            `MountVolume.NodeExpandVolume succeeded for volume "${pvName}" ${pod.spec.nodeName}`,
-            { component: "kubelet", host: pod.spec.nodeName },
-          );
-        this.queue.add(key);
+        this.ctx.timers.after(step, () => this.finishResize(key, ns, name, size, pvName));
       });
     });
+  }
+
+  private finishResize(key: string, ns: string, name: string, size: string, pvName: string | undefined): void {
+    this.busy.delete(key);
+    const fresh = this.ctx.store.get("core/persistentvolumeclaims", ns, name);
+    if (!fresh) return;
+    const pod = this.ctx.store
+      .list("core/pods", ns)
+      .find((p) => (p.spec?.volumes ?? []).some((v: IVolume) => v.persistentVolumeClaim?.claimName === name) && p.spec?.nodeName);
+    // The files on the volume stay the same size: the used share shrinks with the larger volume.
+    const usageKey = `${ns}/${name}`;
+    const oldCapacity = parseQuantity(fresh.status?.capacity?.storage);
+    const usage = this.ctx.volumeUsage.get(usageKey);
+    if (usage !== undefined && oldCapacity > 0) this.ctx.volumeUsage.set(usageKey, (usage * oldCapacity) / parseQuantity(size));
+    this.ctx.store.mutate("core/persistentvolumeclaims", ns, name, (d) => {
+      d.status.capacity = { storage: size };
+      delete d.status.conditions;
+      delete d.status.allocatedResourceStatuses;
+    });
+    this.ctx.events.record(
+      fresh,
+      "Normal",
+      "FileSystemResizeSuccessful",
+      `MountVolume.NodeExpandVolume succeeded for volume "${pvName}"${pod ? ` ${pod.spec.nodeName}` : ""}`,
+      { component: "kubelet", host: pod?.spec?.nodeName },
+    );
+    if (pod)
+      this.ctx.events.record(
+        pod,
+        "Normal",
+        "FileSystemResizeSuccessful",
+        `MountVolume.NodeExpandVolume succeeded for volume "${pvName}" ${pod.spec.nodeName}`,
+        {
+          component: "kubelet",
+          host: pod.spec.nodeName,
+        },
+      );
+    this.queue.add(key);
   }
 
   private releaseClaim(pvc: KubeObject): void {

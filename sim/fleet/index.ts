@@ -6,6 +6,7 @@ import type { ObjectStore } from "../store/object-store";
 import { DEFAULT_SPEED, type SimContext, type SimSpeed } from "../controllers/context";
 import { CronJobController } from "../controllers/cronjob-controller";
 import { DeploymentController } from "../controllers/deployment-controller";
+import { DisruptionController } from "../controllers/disruption-controller";
 import { EventRecorder } from "../controllers/event-recorder";
 import { JobController } from "../controllers/job-controller";
 import { Kubelet } from "../controllers/kubelet";
@@ -65,6 +66,7 @@ export function startFleet(opts: StartFleetOptions): RunningFleet {
     volumeUsage: new Map(),
     tenants: new Map(),
     downNodes: new Set(),
+    stuckPods: new Set(),
   };
 
   new FleetPopulator(plan, opts.store, opts.logs, events, ctx).run();
@@ -81,6 +83,7 @@ export function startFleet(opts: StartFleetOptions): RunningFleet {
     new JobController(ctx),
     cronJobs,
     new VolumeController(ctx),
+    new DisruptionController(ctx),
     quotas,
     scheduler,
     kubelet,

@@ -13,7 +13,8 @@ import { BAD_DB_HOST } from "../controllers/kubelet";
 import { quotaStatus } from "../controllers/quota-controller";
 import { iso, parseQuantity, podRequests, cpuMillis, type Condition } from "../controllers/kube-util";
 import { podStatusOf, unschedulableStatus, type ContainerRuntime } from "../controllers/pod-status";
-import { boundClaim, persistentVolumeFor } from "../controllers/volume-controller";
+import { boundClaim, persistentVolumeFor, RESIZE_ANNOTATION } from "../controllers/volume-controller";
+import { RESIZE_INFEASIBLE_STORAGE_CLASS } from "./scenarios";
 import { deploymentTemplateHash, jobFor, podFor, replicaSetFor, withJobDefaults } from "../controllers/workloads";
 import {
   cronJobOf,
@@ -27,6 +28,7 @@ import {
   platformObjects,
   pvcOf,
   quotaOf,
+  tenantLabels,
   serviceOf,
   storageClasses,
   tenantNamespace,
@@ -63,7 +65,7 @@ export class FleetPopulator {
     private readonly store: ObjectStore,
     private readonly logs: LogStore,
     private readonly events: EventRecorder,
-    private readonly ctx: Pick<SimContext, "volumeUsage" | "behaviour" | "backupFailures" | "tenants">,
+    private readonly ctx: Pick<SimContext, "volumeUsage" | "behaviour" | "backupFailures" | "tenants" | "stuckPods">,
   ) {
     this.rng = createRng(plan.seed, "populate");
     this.logGen = new OdooLogGenerator(plan.seed);
@@ -83,6 +85,15 @@ export class FleetPopulator {
   run(): PopulateResult {
     const clusterBirth = iso(this.now - 420 * DAY);
     for (const sc of storageClasses(clusterBirth)) this.create("storage.k8s.io/storageclasses", sc);
+    if (this.plan.tenants.some((t) => t.problem === "resize-infeasible")) {
+      // Claims the driver can never grow: the pool behind it is at its size limit.
+      const ceph = this.store.get("storage.k8s.io/storageclasses", undefined, "ceph-rbd")!;
+      this.create("storage.k8s.io/storageclasses", {
+        ...ceph,
+        metadata: { name: RESIZE_INFEASIBLE_STORAGE_CLASS, creationTimestamp: clusterBirth, annotations: { [RESIZE_ANNOTATION]: "infeasible" } },
+        parameters: { ...ceph.parameters, pool: "kubernetes-capped" },
+      });
+    }
     const nodeCount = nodeCountFor(this.plan.tenants.length);
     for (let i = 0; i < nodeCount; i++) {
       const node = this.create("core/nodes", nodeOf(i, iso(this.now - (30 + i) * DAY), this.uid()));
@@ -333,7 +344,7 @@ export class FleetPopulator {
       );
     }
 
-    const stopped = t.problem === "stopped" || t.problem === "suspended";
+    const stopped = t.problem === "stopped" || t.problem === "suspended" || t.problem === "quota-blocked";
     const deployment = deploymentOf(t, createdAt, stopped ? 0 : 1);
     if (t.problem === "suspended") {
       deployment.metadata.annotations = {
@@ -497,7 +508,8 @@ export class FleetPopulator {
         break;
       }
       case "stopped":
-      case "suspended": {
+      case "suspended":
+      case "quota-blocked": {
         this.materializeDeployment(d, podCreated, "healthy");
         const at = t.problem === "suspended" ? this.now - 3 * DAY : this.now - rng.int(10, 50) * MIN;
         if (this.now - at < HOUR) {
@@ -519,6 +531,8 @@ export class FleetPopulator {
           ...this.logGen.startup(t.databaseName, t.odooVersion, pod.metadata.name, podCreated + 3000),
           ...this.logGen.history(t.databaseName, podCreated + 60_000, this.now, this.historyLines),
         ]);
+        if (t.problem === "stuck-terminating") this.stuckPod(pod);
+        if (t.problem === "eviction-blocked") this.create("policy/poddisruptionbudgets", this.pdbFor(d, t, createdAt));
       }
     }
 
@@ -526,8 +540,45 @@ export class FleetPopulator {
     cj.metadata.uid = this.uid();
     this.populateBackups(t, cj, pvName !== undefined);
     const quota = quotaOf(t, createdAt);
+    if (t.problem === "quota-blocked") quota.spec.hard.pods = "0";
     quota.status = quotaStatus(this.store, ns, quota.spec.hard);
     this.create("core/resourcequotas", quota);
+  }
+
+  /** The pod the replacement took over from: deleted 20 minutes ago, its kubelet never confirmed the stop. */
+  private stuckPod(running: KubeObject): void {
+    const pod = structuredClone(running) as KubeObject;
+    const rsName = pod.metadata.generateName!.replace(/-$/, "");
+    pod.metadata.name = `${rsName}-${randomSuffix(this.rng)}`;
+    pod.metadata.uid = this.uid();
+    pod.metadata.creationTimestamp = iso(this.now - 3 * DAY);
+    delete pod.metadata.resourceVersion;
+    this.ctx.stuckPods.add(pod.metadata.uid);
+    this.create("core/pods", pod);
+    // Creation clears deletion metadata, as the apiserver does: the deletion is a second write.
+    this.store.mutate("core/pods", pod.metadata.namespace, pod.metadata.name, (d) => {
+      d.metadata.deletionTimestamp = iso(this.now - 20 * MIN + 30_000);
+      d.metadata.deletionGracePeriodSeconds = 30;
+    });
+  }
+
+  private pdbFor(d: KubeObject, t: TenantPlan, createdAt: string): KubeObject {
+    return {
+      apiVersion: "policy/v1",
+      kind: "PodDisruptionBudget",
+      metadata: { name: "odoo-pdb", namespace: d.metadata.namespace, creationTimestamp: createdAt, labels: tenantLabels(t), generation: 1 },
+      spec: { minAvailable: 1, selector: { matchLabels: { ...d.spec.selector.matchLabels } } },
+      status: {
+        disruptionsAllowed: 0,
+        currentHealthy: 1,
+        desiredHealthy: 1,
+        expectedPods: 1,
+        observedGeneration: 1,
+        conditions: [
+          { type: "DisruptionAllowed", status: "False", reason: "InsufficientPods", message: "", observedGeneration: 1, lastTransitionTime: createdAt },
+        ],
+      },
+    };
   }
 
   private fixLastContainerId(d: KubeObject): void {

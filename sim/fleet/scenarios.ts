@@ -14,7 +14,13 @@ export type TenantProblem =
   | "stopped" // instance stopped by its owner: 0 replicas
   | "suspended" // billing suspended: 0 replicas + saasodoo.io/suspended-* annotations
   | "orphaned" // workload whose instance id has no record in the registry
-  | "backup-failed"; // latest odoo-backup Job failed with BackoffLimitExceeded
+  | "backup-failed" // latest odoo-backup Job failed with BackoffLimitExceeded
+  // Runbook problems (placed only in fleets of RUNBOOK_PROBLEMS_MIN_TENANTS or more):
+  | "stuck-terminating" // an old pod Terminating that its kubelet never removes (until force-deleted)
+  | "volume-expandable" // filestore 95% used on ceph-rbd, which allows expansion
+  | "eviction-blocked" // PodDisruptionBudget odoo-pdb (minAvailable 1) on its single replica
+  | "quota-blocked" // stopped, and tenant-quota allows 0 pods: scaling up fails with FailedCreate
+  | "resize-infeasible"; // healthy, filestore on ceph-rbd-capped: every expansion ends ControllerResizeInfeasible
 
 /**
  * Database names of the demo scenario's problem tenants.
@@ -35,7 +41,7 @@ export type TenantProblem =
  * The registry export also holds `quartz-consulting` (DEMO_MISSING_TENANT): a record with no
  * workload in the cluster at all.
  */
-export const DEMO_PROBLEM_TENANTS: Readonly<Record<TenantProblem, string>> = {
+export const DEMO_PROBLEM_TENANTS: Readonly<Record<ClassicProblem, string>> = {
   "crash-loop": "brightpath-logistics",
   "oom-killed": "harborline-analytics",
   "image-pull": "cedarwood-dental",
@@ -47,6 +53,35 @@ export const DEMO_PROBLEM_TENANTS: Readonly<Record<TenantProblem, string>> = {
   orphaned: "oldfield-legal",
   "backup-failed": "riverside-clinic",
 };
+
+export type RunbookProblem = "stuck-terminating" | "volume-expandable" | "eviction-blocked" | "quota-blocked" | "resize-infeasible";
+export type ClassicProblem = Exclude<TenantProblem, RunbookProblem>;
+
+/**
+ * Database names of the runbook problem tenants (demo, degraded and scale, with at least
+ * RUNBOOK_PROBLEMS_MIN_TENANTS tenants). The backup failure runbooks use riverside-clinic above.
+ *
+ * | problem           | database name          | what the cluster shows                                                   |
+ * |-------------------|------------------------|--------------------------------------------------------------------------|
+ * | stuck-terminating | granite-hardware       | a second odoo pod Terminating for 20 min (kubelet never finishes it), next to the Running replacement |
+ * | volume-expandable | bluefin-media          | filestore 95% used on ceph-rbd (allowVolumeExpansion): expansion succeeds |
+ * | eviction-blocked  | copperleaf-accounting  | PDB odoo-pdb minAvailable 1, 1 replica: disruptionsAllowed 0, eviction 429 |
+ * | quota-blocked     | willow-pharmacy        | replicas 0, ResourceQuota tenant-quota pods: "0": scale up -> FailedCreate |
+ * | resize-infeasible | ironbridge-studios     | healthy, filestore on ceph-rbd-capped: expansion ends ControllerResizeInfeasible |
+ */
+export const RUNBOOK_PROBLEM_TENANTS: Readonly<Record<RunbookProblem, string>> = {
+  "stuck-terminating": "granite-hardware",
+  "volume-expandable": "bluefin-media",
+  "eviction-blocked": "copperleaf-accounting",
+  "quota-blocked": "willow-pharmacy",
+  "resize-infeasible": "ironbridge-studios",
+};
+
+/** Smaller fleets (unit tests use 12 tenants) keep only the classic problems, and their healthy tenants. */
+export const RUNBOOK_PROBLEMS_MIN_TENANTS = 30;
+
+/** Every named problem tenant's database name. */
+export const NAMED_PROBLEM_TENANTS: Readonly<Record<TenantProblem, string>> = { ...DEMO_PROBLEM_TENANTS, ...RUNBOOK_PROBLEM_TENANTS };
 
 export const DEMO_MISSING_TENANT = "quartz-consulting";
 
@@ -63,7 +98,8 @@ export interface ScenarioPlan {
   liveLogShare: number;
 }
 
-const ALL_PROBLEMS = Object.keys(DEMO_PROBLEM_TENANTS) as TenantProblem[];
+const ALL_PROBLEMS = Object.keys(DEMO_PROBLEM_TENANTS) as ClassicProblem[];
+const RUNBOOK_PROBLEMS = Object.keys(RUNBOOK_PROBLEM_TENANTS) as RunbookProblem[];
 
 function spreadNamedProblems(tenantCount: number): Map<number, TenantProblem> {
   const slots = new Map<number, TenantProblem>();
@@ -77,6 +113,16 @@ function spreadNamedProblems(tenantCount: number): Map<number, TenantProblem> {
     used.add(index);
     slots.set(index, problem);
   });
+  // Runbook problems sit next to the classic ones, which keep the slots they always had.
+  if (tenantCount >= RUNBOOK_PROBLEMS_MIN_TENANTS) {
+    const classic = [...slots.keys()];
+    RUNBOOK_PROBLEMS.forEach((problem, k) => {
+      let index = (classic[k]! + 1) % tenantCount;
+      while (used.has(index)) index = (index + 1) % tenantCount;
+      used.add(index);
+      slots.set(index, problem);
+    });
+  }
   return slots;
 }
 
@@ -111,6 +157,8 @@ export function planScenario(scenario: ScenarioName, tenantCount: number): Scena
 
 /** Problems a random degraded tenant may get (never another orphan: one is enough to show). */
 export const RANDOM_PROBLEMS: readonly TenantProblem[] = ALL_PROBLEMS.filter((p) => p !== "orphaned");
+
+export const RESIZE_INFEASIBLE_STORAGE_CLASS = "ceph-rbd-capped";
 
 export function isScenarioName(value: string): value is ScenarioName {
   return (SCENARIO_NAMES as readonly string[]).includes(value);

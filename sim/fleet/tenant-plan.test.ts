@@ -35,7 +35,8 @@ describe("fleet plan", () => {
     for (const [problem, db] of Object.entries(DEMO_PROBLEM_TENANTS)) {
       expect(plan.tenants.find((t) => t.databaseName === db)?.problem).toBe(problem);
     }
-    expect(plan.tenants.filter((t) => t.problem)).toHaveLength(10);
+    // The classic ten plus the five runbook problems (fleets of 30 tenants or more).
+    expect(plan.tenants.filter((t) => t.problem)).toHaveLength(15);
   });
 
   it("exports registry rows for every tenant except the orphan, plus the missing one", () => {
@@ -63,6 +64,7 @@ describe("fleet plan", () => {
     const plan = planFleet({ seed: 1, tenants: 10_000, scenario: "scale", now });
     expect(plan.tenants).toHaveLength(10_000);
     expect(new Set(plan.tenants.map((t) => t.databaseName)).size).toBe(10_000);
-    expect(plan.tenants.filter((t) => t.problem)).toHaveLength(10);
+    // The classic ten plus the five runbook problems (fleets of 30 tenants or more).
+    expect(plan.tenants.filter((t) => t.problem)).toHaveLength(15);
   });
 });

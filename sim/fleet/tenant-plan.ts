@@ -1,7 +1,15 @@
 // The fleet as the instance service knows it: one plan per tenant, derived from the seed only.
 import { companyFromDatabaseName, pickCompany, pickContactEmail } from "./company-names";
 import { createRng } from "./prng";
-import { DEMO_MISSING_TENANT, DEMO_PROBLEM_TENANTS, RANDOM_PROBLEMS, planScenario, type ScenarioName, type TenantProblem } from "./scenarios";
+import {
+  DEMO_MISSING_TENANT,
+  NAMED_PROBLEM_TENANTS,
+  RANDOM_PROBLEMS,
+  RESIZE_INFEASIBLE_STORAGE_CLASS,
+  planScenario,
+  type ScenarioName,
+  type TenantProblem,
+} from "./scenarios";
 
 export type InstanceType = "development" | "staging" | "production";
 export type BillingStatus = "active" | "trial" | "suspended" | "overdue";
@@ -80,7 +88,7 @@ export function planFleet(opts: { seed: string | number; tenants: number; scenar
   const seed = String(opts.seed);
   const now = opts.now ?? new Date();
   const scenario = planScenario(opts.scenario, opts.tenants);
-  const taken = new Set<string>([...Object.values(DEMO_PROBLEM_TENANTS), DEMO_MISSING_TENANT]);
+  const taken = new Set<string>([...Object.values(NAMED_PROBLEM_TENANTS), DEMO_MISSING_TENANT]);
   const tenants: TenantPlan[] = [];
   const customers: { id: string; databaseName: string; domain: string }[] = [];
 
@@ -97,7 +105,7 @@ export function planFleet(opts: { seed: string | number; tenants: number; scenar
     let company;
     let customerId: string;
     if (named) {
-      company = companyFromDatabaseName(DEMO_PROBLEM_TENANTS[named], rng);
+      company = companyFromDatabaseName(NAMED_PROBLEM_TENANTS[named], rng);
       customerId = rng.uuid();
     } else if (sibling && !taken.has(`${sibling.databaseName}-staging`)) {
       const databaseName = `${sibling.databaseName}-staging`;
@@ -124,6 +132,12 @@ export function planFleet(opts: { seed: string | number; tenants: number; scenar
     const createdAt = new Date(now.getTime() - ageDays * DAY - rng.int(0, DAY - 1));
     const storageGi = instanceType === "production" ? rng.pick([20, 30, 40, 50]) : instanceType === "staging" ? rng.pick([10, 20]) : 10;
     const podAgeMs = Math.min(now.getTime() - createdAt.getTime(), rng.int(2, 40 * 24) * 3_600_000);
+    // Drawn in the same order for every tenant, so the runbook problems leave the others' draws alone.
+    const adminEmail = pickContactEmail(rng, company.domain);
+    const drawnClass = rng.chance(0.9) ? "ceph-rbd" : "local-path";
+    const storageClass = problem === "resize-infeasible" ? RESIZE_INFEASIBLE_STORAGE_CLASS : problem === "volume-expandable" ? "ceph-rbd" : drawnClass;
+    const volumeUsedFraction =
+      problem === "volume-full" ? 0.93 + rng.int(0, 40) / 1000 : problem === "volume-expandable" ? 0.95 + 0 * rng.next() : 0.05 + rng.next() * 0.6;
 
     tenants.push({
       index,
@@ -133,7 +147,7 @@ export function planFleet(opts: { seed: string | number; tenants: number; scenar
       databaseName: company.databaseName,
       instanceName: instanceNameOf(company.databaseName, instanceId),
       displayName: company.displayName,
-      adminEmail: pickContactEmail(rng, company.domain),
+      adminEmail,
       instanceType,
       odooVersion,
       billingStatus,
@@ -141,8 +155,8 @@ export function planFleet(opts: { seed: string | number; tenants: number; scenar
       problem,
       resources: problem === "unschedulable" ? UNSCHEDULABLE_RESOURCES : RESOURCES[instanceType],
       storageGi,
-      storageClass: rng.chance(0.9) ? "ceph-rbd" : "local-path",
-      volumeUsedFraction: problem === "volume-full" ? 0.93 + rng.int(0, 40) / 1000 : 0.05 + rng.next() * 0.6,
+      storageClass,
+      volumeUsedFraction,
       backupSchedule: `${rng.int(0, 59)} ${rng.int(1, 4)} * * *`,
       liveLogs: problem !== undefined || rng.chance(scenario.liveLogShare),
       podStartedAt: new Date(now.getTime() - podAgeMs),

@@ -1,7 +1,8 @@
 export interface StatusCause {
   reason: string;
   message: string;
-  field: string;
+  /** absent on causes that name no field (an eviction's DisruptionBudget) */
+  field?: string;
 }
 
 export interface StatusDetails {

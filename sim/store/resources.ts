@@ -16,7 +16,7 @@ export const RESOURCES: ResourceType[] = [
   resource("", "v1", "pods", "Pod", true, {
     shortNames: ["po"],
     categories: ["all"],
-    subresources: ["status", "log", "proxy"],
+    subresources: ["status", "log", "proxy", "eviction"],
   }),
   resource("", "v1", "services", "Service", true, {
     shortNames: ["svc"],
@@ -58,6 +58,7 @@ export const RESOURCES: ResourceType[] = [
     categories: ["all"],
     subresources: ["status"],
   }),
+  resource("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true, { shortNames: ["pdb"], subresources: ["status"] }),
   resource("networking.k8s.io", "v1", "ingresses", "Ingress", true, { shortNames: ["ing"], subresources: ["status"] }),
   resource("storage.k8s.io", "v1", "storageclasses", "StorageClass", false, { shortNames: ["sc"] }),
   resource("coordination.k8s.io", "v1", "leases", "Lease", true),
