@@ -55,7 +55,11 @@ export function ObjectChangeList({ changes }: { changes: ObjectChangeView[] }) {
             <span
               className={cn(
                 "rounded px-1.5 py-0.5 text-xs font-medium",
-                change.effect === "removes" ? "bg-red-100 text-red-800" : change.effect === "creates" ? "bg-emerald-100 text-emerald-800" : "bg-blue-100 text-blue-800",
+                change.effect === "removes"
+                  ? "bg-red-100 text-red-800"
+                  : change.effect === "creates"
+                    ? "bg-emerald-100 text-emerald-800"
+                    : "bg-blue-100 text-blue-800",
               )}
             >
               {EFFECT_LABEL[change.effect]}

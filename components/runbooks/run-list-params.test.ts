@@ -8,7 +8,14 @@ const TENANT = "7d0c5a3e-8f1b-4c1e-9a55-0f3b2a1c9d11";
 
 describe("parseRunListParams", () => {
   it("keeps valid filters and round-trips them through the URL", () => {
-    const raw = { tenantId: TENANT, runbookId: "expand-volume", requestedBy: "ops@", state: "failed", from: "2026-12-01T08:00:00.000Z", to: "2026-12-02T08:00:00Z" };
+    const raw = {
+      tenantId: TENANT,
+      runbookId: "expand-volume",
+      requestedBy: "ops@",
+      state: "failed",
+      from: "2026-12-01T08:00:00.000Z",
+      to: "2026-12-02T08:00:00Z",
+    };
     const { filters, problems } = parseRunListParams(raw);
     expect(problems).toEqual([]);
     expect(filters).toEqual(raw);

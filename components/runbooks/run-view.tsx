@@ -10,7 +10,7 @@ import { useLiveSubscription } from "@/components/live/use-live-connection";
 import { LiveDataAge } from "@/components/live/live-data-age";
 import { Panel } from "@/components/tenants/panel";
 import { RelativeTime } from "@/components/tenants/relative-time";
-import { formatAbsolute, formatDuration } from "@/components/tenants/time-format";
+import { formatAbsolute } from "@/components/tenants/time-format";
 import { useTRPC } from "@/components/trpc/client";
 import { userMessageOf } from "@/components/trpc/error-message";
 import { Alert } from "@/components/ui/alert";
@@ -21,6 +21,7 @@ import type { RunView as Run } from "@/lib/runbooks/run-views";
 
 import { ObjectChangeList } from "./object-changes";
 import { RiskBadge, RunStateBadge, StepStateBadge } from "./run-badges";
+import { runDuration } from "./run-duration";
 import { isTerminal, RUN_STATE_STYLE } from "./run-style";
 import { RunbookDialog } from "./runbook-dialog";
 import { canApprove, canRunRunbooks, isRequester, type RunbookViewer } from "./viewer";
@@ -33,11 +34,6 @@ function Timestamp({ iso }: { iso: string | undefined }) {
       {new Date(iso).toLocaleTimeString("en-GB")}
     </time>
   );
-}
-
-export function runDuration(run: Pick<Run, "startedAt" | "endedAt">, now = Date.now()): string | undefined {
-  if (!run.startedAt) return undefined;
-  return formatDuration((run.endedAt ? Date.parse(run.endedAt) : now) - Date.parse(run.startedAt));
 }
 
 /**
@@ -262,7 +258,11 @@ function ApprovalPanel({ run, viewer, onChanged }: { run: Run; viewer: RunbookVi
   }
 
   return (
-    <section aria-labelledby={`${commentId}-title`} data-testid="run-approval" className="space-y-3 rounded-xl border border-amber-300 bg-amber-50 p-4 text-amber-950">
+    <section
+      aria-labelledby={`${commentId}-title`}
+      data-testid="run-approval"
+      className="space-y-3 rounded-xl border border-amber-300 bg-amber-50 p-4 text-amber-950"
+    >
       <h2 id={`${commentId}-title`} className="text-sm font-semibold text-amber-950">
         Waiting for approval
       </h2>

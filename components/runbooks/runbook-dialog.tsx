@@ -4,7 +4,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState } from "react";
-import { useForm, type Resolver } from "react-hook-form";
+import { useForm, useWatch, type Resolver } from "react-hook-form";
 
 import { errorCodeOf } from "@/components/tenants/query-error-boundary";
 import { useTRPC } from "@/components/trpc/client";
@@ -80,7 +80,8 @@ export function RunbookDialog({
   const titleId = useId();
   const descriptionId = useId();
   const [idempotencyKey] = useState(newIdempotencyKey);
-  const [previewed, setPreviewed] = useState<{ input: Record<string, unknown>; view: RunbookPreviewView } | null>(null);
+  /** `formKey`: the form as it was previewed; the preview shows only while the form still says the same. */
+  const [previewed, setPreviewed] = useState<{ input: Record<string, unknown>; formKey: string; view: RunbookPreviewView } | null>(null);
   const [conflict, setConflict] = useState<string | null>(null);
   const confirming = useRef(false);
 
@@ -92,31 +93,14 @@ export function RunbookDialog({
     defaultValues: defaultsFor(runbookId, initialInput),
   });
   const errors = form.formState.errors;
-  const force = form.watch("force");
+  const values = useWatch({ control: form.control });
+  const force = values.force === true;
 
   const preview = useMutation(trpc.runbooks.preview.mutationOptions());
-  const runPreview = (input: Record<string, unknown>) =>
-    preview.mutate({ tenantId, runbookId, input }, { onSuccess: (view) => setPreviewed({ input, view }) });
+  const runPreview = (input: Record<string, unknown>, formKey: string) =>
+    preview.mutate({ tenantId, runbookId, input }, { onSuccess: (view) => setPreviewed({ input, formKey, view }) });
 
-  const confirm = useMutation(
-    trpc.runbooks.confirm.mutationOptions({
-      onSuccess: (run) => {
-        void queryClient.invalidateQueries(trpc.runbooks.pathFilter());
-        onClose();
-        router.push(`/runs/${run.id}`);
-      },
-      onError: (error, request) => {
-        // The plan changed since the preview (or lapsed): show why, and what would happen now.
-        if (errorCodeOf(error) === "CONFLICT") {
-          setConflict(userMessageOf(error));
-          runPreview(request.input as Record<string, unknown>);
-        }
-      },
-      onSettled: () => {
-        confirming.current = false;
-      },
-    }),
-  );
+  const confirm = useMutation(trpc.runbooks.confirm.mutationOptions());
 
   useEffect(() => {
     const dialog = dialogRef.current;
@@ -124,33 +108,48 @@ export function RunbookDialog({
     return () => dialog?.close();
   }, []);
 
-  // A preview is of one input: editing the form after it asks for a new one.
-  useEffect(() => {
-    const subscription = form.watch(() => {
-      setPreviewed(null);
-      setConflict(null);
-    });
-    return () => subscription.unsubscribe();
-  }, [form]);
-
-  const onPreview = form.handleSubmit((values) => {
+  const onPreview = form.handleSubmit((parsed) => {
     setConflict(null);
     confirm.reset();
-    runPreview(inputOf(values));
+    runPreview(inputOf(parsed), JSON.stringify(form.getValues()));
   });
 
+  // Editing the form after a preview hides it (and its Confirm) until the new input is previewed.
+  const shown = previewed && previewed.formKey === JSON.stringify(values) ? previewed : null;
+  const shownConflict = shown || preview.isPending ? conflict : null;
+
   function onConfirm() {
-    if (!previewed || confirming.current) return;
+    if (!shown || confirming.current) return;
     confirming.current = true;
     setConflict(null);
-    confirm.mutate({ tenantId, runbookId, input: previewed.input, planHash: previewed.view.planHash, idempotencyKey });
+    const { input, formKey, view } = shown;
+    confirm.mutate(
+      { tenantId, runbookId, input, planHash: view.planHash, idempotencyKey },
+      {
+        onSuccess: (run) => {
+          void queryClient.invalidateQueries(trpc.runbooks.pathFilter());
+          onClose();
+          router.push(`/runs/${run.id}`);
+        },
+        onError: (error) => {
+          // The plan changed since the preview (or lapsed): say why, and show what would happen now.
+          if (errorCodeOf(error) === "CONFLICT") {
+            setConflict(userMessageOf(error));
+            runPreview(input, formKey);
+          }
+        },
+        onSettled: () => {
+          confirming.current = false;
+        },
+      },
+    );
   }
 
   const title = action?.title ?? runbookLabel(runbookId);
   const targets = action?.targets ?? [];
   const fieldErrors = { ...fieldErrorsOf(preview.error), ...fieldErrorsOf(confirm.error) };
   const confirmError = confirm.error && errorCodeOf(confirm.error) !== "CONFLICT" ? userMessageOf(confirm.error) : null;
-  const needsApproval = previewed?.view.needsApproval ?? false;
+  const needsApproval = shown?.view.needsApproval ?? false;
 
   return (
     <dialog
@@ -173,7 +172,7 @@ export function RunbookDialog({
               <h2 id={titleId} className="text-lg font-semibold text-slate-900">
                 {title}
               </h2>
-              {action ? <RiskBadge risk={previewed?.view.risk ?? action.risk} /> : null}
+              {action ? <RiskBadge risk={shown?.view.risk ?? action.risk} /> : null}
             </div>
             <p id={descriptionId} className="text-sm text-slate-700">
               {action ? action.description : actions.isPending ? <Spinner size="sm" label="Loading the runbook" /> : null}
@@ -189,7 +188,13 @@ export function RunbookDialog({
           {runbookId === "stop-instance" && (
             <Field label="Reason (optional)" hint="Kept with the run and in the audit log." error={errors.reason?.message ?? fieldErrors.reason}>
               {({ id, describedBy, invalid }) => (
-                <Input id={id} {...form.register("reason")} aria-describedby={describedBy} aria-invalid={invalid || undefined} data-testid="runbook-input-reason" />
+                <Input
+                  id={id}
+                  {...form.register("reason")}
+                  aria-describedby={describedBy}
+                  aria-invalid={invalid || undefined}
+                  data-testid="runbook-input-reason"
+                />
               )}
             </Field>
           )}
@@ -224,7 +229,13 @@ export function RunbookDialog({
                 error={errors.reason?.message ?? fieldErrors.reason}
               >
                 {({ id, describedBy, invalid }) => (
-                  <Input id={id} {...form.register("reason")} aria-describedby={describedBy} aria-invalid={invalid || undefined} data-testid="runbook-input-reason" />
+                  <Input
+                    id={id}
+                    {...form.register("reason")}
+                    aria-describedby={describedBy}
+                    aria-invalid={invalid || undefined}
+                    data-testid="runbook-input-reason"
+                  />
                 )}
               </Field>
             </>
@@ -233,7 +244,13 @@ export function RunbookDialog({
             <div className="grid gap-3 sm:grid-cols-2">
               <Field label="Volume" error={errors.volume?.message}>
                 {({ id, describedBy, invalid }) => (
-                  <Select id={id} {...form.register("volume")} aria-describedby={describedBy} aria-invalid={invalid || undefined} data-testid="runbook-input-volume">
+                  <Select
+                    id={id}
+                    {...form.register("volume")}
+                    aria-describedby={describedBy}
+                    aria-invalid={invalid || undefined}
+                    data-testid="runbook-input-volume"
+                  >
                     <option value="">Choose a volume</option>
                     {[...new Set([...targets, ...(initialInput.volume ? [text(initialInput.volume)] : [])])].map((volume) => (
                       <option key={volume} value={volume}>
@@ -260,7 +277,9 @@ export function RunbookDialog({
               </Field>
             </div>
           )}
-          {!["stop-instance", "remove-stuck-pod", "expand-volume"].includes(runbookId) && <p className="text-sm text-slate-600">This runbook takes no input.</p>}
+          {!["stop-instance", "remove-stuck-pod", "expand-volume"].includes(runbookId) && (
+            <p className="text-sm text-slate-600">This runbook takes no input.</p>
+          )}
 
           {preview.error ? (
             <Alert tone="danger" data-testid="runbook-preview-error">
@@ -270,44 +289,51 @@ export function RunbookDialog({
 
           <div className="flex flex-wrap justify-end gap-2">
             <Button type="submit" pending={preview.isPending} disabled={confirm.isPending} data-testid="preview-run">
-              {previewed ? "Preview again" : "Preview"}
+              {shown ? "Preview again" : "Preview"}
             </Button>
           </div>
         </form>
 
-        {conflict ? (
+        {shownConflict ? (
           <Alert tone="warning" title="The plan changed since the preview" data-testid="runbook-conflict">
-            <p>{conflict}</p>
-            <p className="mt-1 text-xs">{preview.isPending ? "Previewing again…" : "The preview below is the current plan; confirm it if it is still what you want."}</p>
+            <p>{shownConflict}</p>
+            <p className="mt-1 text-xs">
+              {preview.isPending ? "Previewing again…" : "The preview below is the current plan; confirm it if it is still what you want."}
+            </p>
           </Alert>
         ) : null}
 
-        {previewed ? (
-          <section aria-label="Preview" data-testid="runbook-preview" aria-busy={preview.isPending || undefined} className="space-y-4 border-t border-slate-200 pt-4">
+        {shown ? (
+          <section
+            aria-label="Preview"
+            data-testid="runbook-preview"
+            aria-busy={preview.isPending || undefined}
+            className="space-y-4 border-t border-slate-200 pt-4"
+          >
             <div className="flex flex-wrap items-center gap-2">
               <h3 className="text-sm font-semibold">Preview</h3>
-              <RiskBadge risk={previewed.view.risk} />
+              <RiskBadge risk={shown.view.risk} />
               {needsApproval ? (
                 <span className="text-xs font-medium text-amber-900" data-testid="runbook-needs-approval">
                   Needs approval by a second person before it runs.
                 </span>
               ) : null}
               <span className="ml-auto text-xs text-slate-500">
-                Dry run at <time dateTime={previewed.view.plannedAt}>{new Date(previewed.view.plannedAt).toLocaleTimeString("en-GB")}</time>
+                Dry run at <time dateTime={shown.view.plannedAt}>{new Date(shown.view.plannedAt).toLocaleTimeString("en-GB")}</time>
               </span>
             </div>
             <div className="space-y-1.5">
               <h4 className="text-xs font-medium tracking-wide text-slate-500 uppercase">Preconditions</h4>
-              <PreconditionList preconditions={previewed.view.preconditions} />
+              <PreconditionList preconditions={shown.view.preconditions} />
             </div>
-            {previewed.view.refusal ? (
+            {shown.view.refusal ? (
               <Alert tone="danger" title="The API server refused the dry run" data-testid="runbook-refusal">
-                <p className="font-mono text-xs break-words whitespace-pre-wrap">{previewed.view.refusal}</p>
+                <p className="font-mono text-xs break-words whitespace-pre-wrap">{shown.view.refusal}</p>
               </Alert>
             ) : null}
             <div className="space-y-1.5">
               <h4 className="text-xs font-medium tracking-wide text-slate-500 uppercase">What changes</h4>
-              <ObjectChangeList changes={previewed.view.changes} />
+              <ObjectChangeList changes={shown.view.changes} />
             </div>
           </section>
         ) : null}
@@ -319,17 +345,17 @@ export function RunbookDialog({
         ) : null}
 
         <footer className="flex flex-wrap items-center justify-end gap-2 border-t border-slate-200 pt-3">
-          {previewed && !previewed.view.canConfirm ? (
+          {shown && !shown.view.canConfirm ? (
             <p className="mr-auto text-xs text-slate-600">Confirm is disabled: a precondition fails or the dry run was refused.</p>
           ) : null}
-          {!previewed ? <p className="mr-auto text-xs text-slate-600">Preview first: nothing changes until you confirm.</p> : null}
+          {!shown ? <p className="mr-auto text-xs text-slate-600">Preview first: nothing changes until you confirm.</p> : null}
           <Button onClick={() => dialogRef.current?.close()} disabled={confirm.isPending}>
             Cancel
           </Button>
           <Button
-            variant={previewed?.view.risk === "high" ? "danger" : "primary"}
+            variant={shown?.view.risk === "high" ? "danger" : "primary"}
             onClick={onConfirm}
-            disabled={!previewed?.view.canConfirm || preview.isPending}
+            disabled={!shown?.view.canConfirm || preview.isPending}
             pending={confirm.isPending}
             data-testid="confirm-run"
           >

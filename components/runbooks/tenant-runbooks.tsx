@@ -24,7 +24,7 @@ interface TenantRunbooks {
   tenantId: string;
   viewer: RunbookViewer | undefined;
   canRun: boolean;
-  actions: UseQueryResult<RunbookActionView[]>;
+  actions: UseQueryResult<RunbookActionView[], unknown>;
   open: (runbookId: RunbookId, input?: Record<string, unknown>, hint?: string) => void;
 }
 
