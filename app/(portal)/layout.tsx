@@ -1,6 +1,7 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
+import { Toaster } from "sonner";
 
 import { AppShell } from "@/components/layout/app-shell";
 import { getServerAuthSession } from "@/server/auth/session";
@@ -17,8 +18,12 @@ export default async function PortalLayout({ children, banner }: { children: Rea
     redirect(`/sign-in?callbackUrl=${encodeURIComponent(here)}&error=SessionEnded`);
   }
   return (
-    <AppShell user={session.user} banner={banner}>
-      {children}
-    </AppShell>
+    <>
+      <AppShell user={session.user} banner={banner}>
+        {children}
+      </AppShell>
+      {/* One toaster for the signed-in pages (a watched run ending). */}
+      <Toaster position="top-right" richColors closeButton theme="light" />
+    </>
   );
 }

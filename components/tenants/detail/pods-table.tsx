@@ -1,4 +1,5 @@
 import clsx from "clsx";
+import type { ReactNode } from "react";
 import Link from "next/link";
 import type { TenantDetail } from "@/lib/tenants/types";
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table";
@@ -6,8 +7,19 @@ import { Panel } from "../panel";
 import { RelativeTime } from "../relative-time";
 import { PodStatusBadge } from "./pod-status-badge";
 
-/** `logsHref`: the tenant's log viewer when the user may read logs; each pod links to its own view. */
-export function PodsTable({ pods, logsHref }: { pods: TenantDetail["pods"]; logsHref?: string }) {
+/**
+ * `logsHref`: the tenant's log viewer when the user may read logs; each pod links to its own view.
+ * `rowActions`: a pod's Actions menu (it renders nothing for roles that may not run runbooks).
+ */
+export function PodsTable({
+  pods,
+  logsHref,
+  rowActions,
+}: {
+  pods: TenantDetail["pods"];
+  logsHref?: string;
+  rowActions?: (pod: TenantDetail["pods"][number]) => ReactNode;
+}) {
   return (
     <Panel
       title="Pods"
@@ -37,6 +49,11 @@ export function PodsTable({ pods, logsHref }: { pods: TenantDetail["pods"]; logs
               {logsHref && (
                 <TableHeaderCell>
                   <span className="sr-only">Logs</span>
+                </TableHeaderCell>
+              )}
+              {rowActions && (
+                <TableHeaderCell>
+                  <span className="sr-only">Actions</span>
                 </TableHeaderCell>
               )}
             </tr>
@@ -95,6 +112,7 @@ export function PodsTable({ pods, logsHref }: { pods: TenantDetail["pods"]; logs
                     </Link>
                   </TableCell>
                 )}
+                {rowActions && <TableCell className="text-right">{rowActions(pod)}</TableCell>}
               </TableRow>
             ))}
           </TableBody>

@@ -1,11 +1,13 @@
 import clsx from "clsx";
+import type { ReactNode } from "react";
 import type { TenantDetail } from "@/lib/tenants/types";
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table";
 import { Panel } from "../panel";
 import { formatBytes } from "../time-format";
 import { UsageBar } from "../usage-bar";
 
-export function PvcsTable({ pvcs }: { pvcs: TenantDetail["pvcs"] }) {
+/** `rowActions`: a claim's Actions menu (it renders nothing for roles that may not run runbooks). */
+export function PvcsTable({ pvcs, rowActions }: { pvcs: TenantDetail["pvcs"]; rowActions?: (pvc: TenantDetail["pvcs"][number]) => ReactNode }) {
   return (
     <Panel title="Volumes (PVCs)">
       {pvcs.length === 0 ? (
@@ -23,6 +25,11 @@ export function PvcsTable({ pvcs }: { pvcs: TenantDetail["pvcs"] }) {
               <TableHeaderCell>Storage class</TableHeaderCell>
               <TableHeaderCell>Expandable</TableHeaderCell>
               <TableHeaderCell>Used</TableHeaderCell>
+              {rowActions && (
+                <TableHeaderCell>
+                  <span className="sr-only">Actions</span>
+                </TableHeaderCell>
+              )}
             </tr>
           </TableHead>
           <TableBody>
@@ -49,6 +56,7 @@ export function PvcsTable({ pvcs }: { pvcs: TenantDetail["pvcs"] }) {
                     </p>
                   )}
                 </TableCell>
+                {rowActions && <TableCell className="text-right">{rowActions(pvc)}</TableCell>}
               </TableRow>
             ))}
           </TableBody>

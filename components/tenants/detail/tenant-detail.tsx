@@ -5,6 +5,10 @@ import { useSubscription } from "@trpc/tanstack-react-query";
 import type { LiveStatus } from "@/components/live/live-connection";
 import { LiveDataAge } from "@/components/live/live-data-age";
 import { useLiveSubscription } from "@/components/live/use-live-connection";
+import { RowActionsMenu, TenantActionsMenu } from "@/components/runbooks/actions-menu";
+import { TenantRunbooksProvider } from "@/components/runbooks/tenant-runbooks";
+import { TenantRuns } from "@/components/runbooks/tenant-runs";
+import type { RunbookViewer } from "@/components/runbooks/viewer";
 import { useTRPC } from "@/components/trpc/client";
 import { ErrorPanel, errorCodeOf, QueryErrorBoundary } from "../query-error-boundary";
 import { DeploymentCard } from "./deployment-card";
@@ -16,11 +20,16 @@ import { PvcsTable } from "./pvcs-table";
 import { TenantHeader } from "./tenant-header";
 import { TenantNotFound } from "./tenant-not-found";
 
-/** `canReadLogs` only hides the Logs links; the logs procedures check the permission themselves. */
-export function TenantDetail({ id, canReadLogs = false }: { id: string; canReadLogs?: boolean }) {
+/**
+ * `canReadLogs` only hides the Logs links and `viewer`'s role the Actions menus; the procedures
+ * check the permissions themselves.
+ */
+export function TenantDetail({ id, canReadLogs = false, viewer }: { id: string; canReadLogs?: boolean; viewer?: RunbookViewer }) {
   return (
     <QueryErrorBoundary fallback={({ error, retry }) => (isMissingTenant(error) ? <TenantNotFound id={id} /> : <ErrorPanel error={error} retry={retry} />)}>
-      <TenantDetailLive id={id} canReadLogs={canReadLogs} />
+      <TenantRunbooksProvider tenantId={id} viewer={viewer}>
+        <TenantDetailLive id={id} canReadLogs={canReadLogs} />
+      </TenantRunbooksProvider>
     </QueryErrorBoundary>
   );
 }
@@ -44,15 +53,25 @@ function TenantDetailLive({ id, canReadLogs }: { id: string; canReadLogs: boolea
 
   return (
     <div className="space-y-4">
-      <TenantHeader tenant={tenant} canReadLogs={canReadLogs} />
+      <TenantHeader tenant={tenant} canReadLogs={canReadLogs} actions={<TenantActionsMenu />} />
       <TenantLiveStatus connection={connection} />
       <ProblemsList problems={tenant.problems} />
       <div className="grid gap-4 lg:grid-cols-2">
         <DeploymentCard deployment={tenant.deployment} />
         <NetworkingCard tenant={tenant} />
       </div>
-      <PodsTable pods={tenant.pods} logsHref={canReadLogs ? `/tenants/${tenant.id}/logs` : undefined} />
-      <PvcsTable pvcs={tenant.pvcs} />
+      <PodsTable
+        pods={tenant.pods}
+        logsHref={canReadLogs ? `/tenants/${tenant.id}/logs` : undefined}
+        rowActions={(pod) => <RowActionsMenu scope="pod" target={pod.name} />}
+      />
+      <PvcsTable
+        pvcs={tenant.pvcs}
+        rowActions={(pvc) => (
+          <RowActionsMenu scope="volume" target={pvc.name} hint={pvc.capacity || pvc.requested ? `Now ${pvc.capacity ?? pvc.requested}.` : undefined} />
+        )}
+      />
+      <TenantRuns tenantId={tenant.id} />
       <EventsTable events={tenant.events} />
     </div>
   );

@@ -1,10 +1,10 @@
 import Link from "next/link";
 import { buttonClassName } from "@/components/ui/button";
-import { cn } from "@/components/ui/cn";
 import type { TenantDetail } from "@/lib/tenants/types";
 import { HealthBadge } from "../health-badge";
 
-export function TenantHeader({ tenant, canReadLogs = false }: { tenant: TenantDetail; canReadLogs?: boolean }) {
+/** `actions`: the runbooks menu (it renders nothing for roles that may not run runbooks). */
+export function TenantHeader({ tenant, canReadLogs = false, actions }: { tenant: TenantDetail; canReadLogs?: boolean; actions?: React.ReactNode }) {
   const facts: [string, React.ReactNode, string?][] = [
     [
       "Database",
@@ -48,16 +48,19 @@ export function TenantHeader({ tenant, canReadLogs = false }: { tenant: TenantDe
             <HealthBadge health={tenant.health} />
             <span className="text-sm text-slate-700">{tenant.healthReason}</span>
           </div>
-          {canReadLogs && (
-            <Link
-              href={`/tenants/${tenant.id}/logs`}
-              data-testid="tenant-logs-link"
-              className={cn(buttonClassName({ size: "sm" }), "ml-auto")}
-              title="All pods and containers of this tenant, interleaved by time"
-            >
-              Logs
-            </Link>
-          )}
+          <div className="ml-auto flex items-center gap-2">
+            {canReadLogs && (
+              <Link
+                href={`/tenants/${tenant.id}/logs`}
+                data-testid="tenant-logs-link"
+                className={buttonClassName({ size: "sm" })}
+                title="All pods and containers of this tenant, interleaved by time"
+              >
+                Logs
+              </Link>
+            )}
+            {actions}
+          </div>
         </div>
         <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-3 lg:grid-cols-6">
           {facts.map(([term, value, full]) => (

@@ -23,7 +23,11 @@ export default async function TenantPage({ params }: { params: Promise<{ id: str
   return (
     <HydrateClient>
       <Suspense fallback={<TenantDetailSkeleton />}>
-        <TenantDetail id={id} canReadLogs={can(session?.user.role, "logs:read")} />
+        <TenantDetail
+          id={id}
+          canReadLogs={can(session?.user.role, "logs:read")}
+          viewer={session ? { email: session.user.email, role: session.user.role } : undefined}
+        />
       </Suspense>
     </HydrateClient>
   );

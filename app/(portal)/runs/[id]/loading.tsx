@@ -1,0 +1,5 @@
+import { RunViewSkeleton } from "@/components/runbooks/skeletons";
+
+export default function RunLoading() {
+  return <RunViewSkeleton />;
+}

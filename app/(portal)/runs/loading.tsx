@@ -1,0 +1,5 @@
+import { TenantsListSkeleton } from "@/components/tenants/skeletons";
+
+export default function RunsLoading() {
+  return <TenantsListSkeleton />;
+}
