@@ -151,8 +151,9 @@ describe("GET /api/tenants/<id>/diagnostics", () => {
     const readme = files.get("README.md")!;
     expect(readme).toContain("by The operator <operator@test.local>");
     expect(readme).toContain("Cluster: default");
-    // The simulator serves no PodDisruptionBudgets: the kind is skipped, not an error.
-    expect(readme).toMatch(/poddisruptionbudgets: this cluster does not serve the kind \(404\)/);
+    // Every kind the archive lists is served (PodDisruptionBudgets and ResourceQuotas included).
+    expect(readme).not.toMatch(/does not serve the kind/);
+    expect(names.some((name) => name.startsWith("objects/resourcequotas/"))).toBe(true);
     expect(readme.slice(readme.indexOf("## Errors"))).toContain("None: everything listed above was read.");
     expect(files.get("describe.txt")).toMatch(/Last termination: OOMKilled/);
     expect(files.get("events.txt")).toMatch(/^LAST SEEN/);
