@@ -92,7 +92,7 @@ test("[RUNBOOKS] an operator expands the 95 % volume and backs up now, each veri
   const tenant = await tenantByDatabaseName(page, "bluefin-media");
   await page.goto(`/tenants/${tenant.id}`);
   await page.getByTestId("volume-actions-odoo-filestore").click();
-  await page.getByTestId("action-expand-volume").click();
+  await page.locator('[data-testid="action-expand-volume"]:visible').click();
   const expanded = await previewAndConfirm(page, async () => {
     await page.getByTestId("runbook-input-size").fill("150Gi");
   });
@@ -115,7 +115,7 @@ test("[RUNBOOKS] a disruption budget refuses an eviction in the preview; an admi
   const guarded = await tenantByDatabaseName(page, "copperleaf-accounting");
   await page.goto(`/tenants/${guarded.id}`);
   await page.locator('[data-testid^="pod-actions-"]').first().click();
-  await page.getByTestId("action-remove-stuck-pod").click();
+  await page.locator('[data-testid="action-remove-stuck-pod"]:visible').click();
   const dialog = page.getByTestId("runbook-dialog");
   await dialog.getByTestId("preview-run").click();
   await expect(dialog.getByTestId("runbook-refusal")).toContainText("disruption budget odoo-pdb", { timeout: 20_000 });
@@ -129,7 +129,7 @@ test("[RUNBOOKS] a disruption budget refuses an eviction in the preview; an admi
   const terminating = page.getByTestId("pods-table").locator("tr", { hasText: "Terminating" });
   await expect(terminating).toHaveCount(1, { timeout: 20_000 });
   await terminating.locator('[data-testid^="pod-actions-"]').click();
-  await page.getByTestId("action-remove-stuck-pod").click();
+  await page.locator('[data-testid="action-remove-stuck-pod"]:visible').click();
   const run = await previewAndConfirm(page, async () => {
     await page.getByTestId("runbook-input-force").check();
     await page.getByTestId("runbook-input-reason").fill("stuck terminating for 20 minutes");

@@ -48,21 +48,6 @@ export function Menu({
   const listRef = useRef<HTMLDivElement>(null);
   const [open, setOpen] = useState(false);
 
-  // A fixed list would drift away from its button: scrolling or resizing closes it instead.
-  useEffect(() => {
-    if (!open) return;
-    const close = (event: Event) => {
-      if (event.target instanceof Node && listRef.current?.contains(event.target)) return;
-      if (listRef.current?.matches(":popover-open")) listRef.current.hidePopover();
-    };
-    window.addEventListener("scroll", close, true);
-    window.addEventListener("resize", close);
-    return () => {
-      window.removeEventListener("scroll", close, true);
-      window.removeEventListener("resize", close);
-    };
-  }, [open]);
-
   const items = () => [...(listRef.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
 
   const place = useCallback(() => {
@@ -78,13 +63,51 @@ export function Menu({
     list.style.maxHeight = `${Math.max(160, window.innerHeight - rect.bottom - 16)}px`;
   }, []);
 
+  // Near the bottom of the window the list opens above its button instead (once it has a height).
+  const flipIfNeeded = useCallback(() => {
+    const button = buttonRef.current;
+    const list = listRef.current;
+    if (!button || !list) return;
+    const rect = button.getBoundingClientRect();
+    const height = list.scrollHeight;
+    if (rect.bottom + 4 + height + 8 <= window.innerHeight || rect.top < window.innerHeight - rect.bottom) return;
+    const room = rect.top - 12;
+    list.style.maxHeight = `${Math.max(160, room)}px`;
+    list.style.top = `${Math.max(8, rect.top - 4 - Math.min(height, room))}px`;
+  }, []);
+
+  // The list is fixed in the top layer: it follows its button when the page scrolls or resizes
+  // (a scroll can also arrive just after the click that opened it), and closes once the button is
+  // out of sight.
+  useEffect(() => {
+    if (!open) return;
+    const follow = (event: Event) => {
+      if (event.target instanceof Node && listRef.current?.contains(event.target)) return;
+      const rect = buttonRef.current?.getBoundingClientRect();
+      if (!rect || rect.bottom < 0 || rect.top > window.innerHeight) {
+        if (listRef.current?.matches(":popover-open")) listRef.current.hidePopover();
+        return;
+      }
+      place();
+      flipIfNeeded();
+    };
+    window.addEventListener("scroll", follow, true);
+    window.addEventListener("resize", follow);
+    return () => {
+      window.removeEventListener("scroll", follow, true);
+      window.removeEventListener("resize", follow);
+    };
+  }, [open, place, flipIfNeeded]);
+
   function show(focus: "first" | "last") {
     const list = listRef.current;
     if (!list) return;
     place();
     list.showPopover();
+    flipIfNeeded();
     const all = items();
-    (focus === "first" ? all[0] : all[all.length - 1])?.focus();
+    // The list is fixed in the top layer: focusing must not scroll the page (which closes it).
+    (focus === "first" ? all[0] : all[all.length - 1])?.focus({ preventScroll: true });
   }
 
   function hide(returnFocus: boolean) {
@@ -95,7 +118,7 @@ export function Menu({
   function onListKeyDown(event: KeyboardEvent<HTMLDivElement>) {
     const all = items();
     const at = all.indexOf(document.activeElement as HTMLElement);
-    const move = (index: number) => all[(index + all.length) % all.length]?.focus();
+    const move = (index: number) => all[(index + all.length) % all.length]?.focus({ preventScroll: true });
     if (event.key === "ArrowDown") move(at + 1);
     else if (event.key === "ArrowUp") move(at - 1);
     else if (event.key === "Home") move(0);

@@ -11,6 +11,16 @@ describe("describeError", () => {
     expect(describeError(error)).toEqual({ userMessage: "That email is taken.", appCode: "CONFLICT", zodError: null });
   });
 
+  it("recognises an AppError made by another copy of the module (another Next bundle)", async () => {
+    const { vi } = await import("vitest");
+    vi.resetModules();
+    const other = await import("@/server/errors/app-error");
+    expect(other.AppError).not.toBe(AppError);
+    const foreign = new other.AppError("FORBIDDEN", { message: "x", userMessage: "No." });
+    expect(foreign instanceof AppError).toBe(true);
+    expect(new Error("plain") instanceof AppError).toBe(false);
+  });
+
   it("maps UNAVAILABLE to 503", () => {
     expect(toTRPCError(new AppError("UNAVAILABLE", { message: "x" })).code).toBe("SERVICE_UNAVAILABLE");
   });

@@ -10,12 +10,24 @@ import { DEFAULT_USER_MESSAGE, defaultUserMessage, type AppErrorCode, type Forma
  * Domain code throws this; the tRPC errorFormatter converts it once. `message` is for logs,
  * `userMessage` is what the UI may show as is.
  */
+const APP_ERROR = Symbol.for("fleetdeck.AppError");
+
 export class AppError extends Error {
   readonly code: AppErrorCode;
   readonly userMessage: string;
 
+  /**
+   * Next evaluates server modules once per bundle (instrumentation, each route), and the process's
+   * runtime objects are shared between them: an AppError thrown by code of another bundle is an
+   * AppError all the same, so `instanceof` reads a process-wide brand instead of the class.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[APP_ERROR] === true;
+  }
+
   constructor(code: AppErrorCode, options: { message: string; userMessage?: string; cause?: unknown }) {
     super(options.message, { cause: options.cause });
+    Object.defineProperty(this, APP_ERROR, { value: true });
     this.name = "AppError";
     this.code = code;
     this.userMessage = options.userMessage ?? options.message;
