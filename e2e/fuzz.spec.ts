@@ -273,6 +273,11 @@ function otherRequests(tenantIds: string[]): fc.Arbitrary<FuzzRequest> {
         .tuple(tenantSegment, queryString)
         .map(([tenant, query]): FuzzRequest => ({ what: "log download", signedIn, path: `/api/logs/download?tenantId=${tenant}&${query}` })),
       fc.tuple(auditQuery, queryString).map(([audit, query]): FuzzRequest => ({ what: "audit export", signedIn, path: `/api/audit/export?${audit}&${query}` })),
+      fc
+        .tuple(pathSegment, queryString)
+        .map(([segment, query]): FuzzRequest => ({ what: "diagnostics download", signedIn, path: `/api/tenants/${segment}/diagnostics?${query}` })),
+      fc.tuple(pathSegment, queryString).map(([segment, query]): FuzzRequest => ({ what: "run page", signedIn, path: `/runs/${segment}?${query}` })),
+      fc.tuple(auditQuery, queryString).map(([filters, query]): FuzzRequest => ({ what: "runs page", signedIn, path: `/runs?${filters}&${query}` })),
       fc.tuple(auditQuery, queryString).map(([audit, query]): FuzzRequest => ({ what: "audit page", signedIn, path: `/audit?${audit}&${query}` })),
       fc.tuple(pathSegment, queryString).map(([segment, query]): FuzzRequest => ({ what: "auth route", signedIn, path: `/api/auth/${segment}?${query}` })),
       fc
