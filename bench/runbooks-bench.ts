@@ -100,7 +100,12 @@ async function main(): Promise<void> {
       info("click → change accepted (p50)", `${verified.length ? change.p50 : "-"} ms`),
       upTo("click → verified (p95)", verified.length ? done.p95 : undefined, TARGETS.verifiedP95Ms, "ms"),
       info("click → verified (p50)", `${verified.length ? done.p50 : "-"} ms`),
-      upTo("list requests made by previews", lists, TARGETS.previewLists, "requests"),
+      {
+        metric: "list requests made by previews",
+        value: `${lists} requests over ${previewRequests.length} previews`,
+        target: `${TARGETS.previewLists}`,
+        verdict: previewRequests.length === 0 ? "n/a" : lists === TARGETS.previewLists ? "PASS" : "FAIL",
+      },
       info("API requests per preview", formatRequests(perPreview)),
       info("API requests per run", formatRequests(perRun)),
       info("machine load (start → end)", `${loadAtStart.loadAverage.join(" ")} → ${machineLoad().loadAverage.join(" ")} (${loadAtStart.cpus} CPUs)`),
