@@ -64,7 +64,8 @@ export function changeView(outcome: MutationOutcome): ObjectChangeView {
   const { target } = outcome;
   const effect = outcome.removes ? "removes" : outcome.before ? "changes" : "creates";
   return {
-    title: `${target.kind} ${target.namespace}/${target.name}`,
+    // The scale subresource answers (and the diff shows) a Scale, not the whole Deployment.
+    title: `${outcome.request.path.endsWith("/scale") ? "Scale of " : ""}${target.kind} ${target.namespace}/${target.name}`,
     request: requestLine(outcome),
     diff: outcome.removes ? objectDiff(outcome.before, undefined).split("\n").slice(0, 40).join("\n") : objectDiff(outcome.before, outcome.after),
     effect,
