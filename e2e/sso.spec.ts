@@ -136,13 +136,29 @@ test.describe("single sign-on", () => {
     await expect(row.getByTestId("role-badge")).toHaveText("admin");
   });
 
-  test("[SSO] a user in no mapped group is refused with a message", async ({ page }) => {
-    await signInWithSso(page, ssoUser("guest", ["some-other-team"]));
+  test("[SSO] a user in no mapped group is refused with a message, and the refusal is audited", async ({ page }) => {
+    const guest = ssoUser("guest", ["some-other-team"]);
+    await signInWithSso(page, guest);
 
     await expect(page).toHaveURL(/\/sign-in\?error=OidcNoRole/);
     await expect(page.getByTestId("sign-in-error")).toContainText("not in any group that grants access");
     await page.goto(url("/"));
     await expect(page).toHaveURL(/\/sign-in\?callbackUrl=/);
+
+    // An admin finds the refused attempt in the audit log, with the reason.
+    await page.goto(url("/sign-in"));
+    await page.getByLabel("Email").fill("admin@fleetdeck.local");
+    await page.getByLabel("Password").fill(demoPassword);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect(page.getByTestId("current-user-email")).toHaveText("admin@fleetdeck.local");
+    const input = encodeURIComponent(JSON.stringify({ json: { action: "auth.sign-in", who: guest.email } }));
+    const answer = await page.request.get(url(`/api/trpc/audit.list?input=${input}`));
+    expect(answer.ok()).toBe(true);
+    const events = ((await answer.json()) as { result: { data: { json: { events: { outcome: string; details: Record<string, unknown> }[] } } } }).result.data
+      .json.events;
+    expect(events).toEqual([
+      expect.objectContaining({ outcome: "denied", details: expect.objectContaining({ provider: "oidc", reason: "OidcNoRole", subject: guest.sub }) }),
+    ]);
   });
 
   test("[SSO] an identity with a local account's email does not take that account over", async ({ page }) => {

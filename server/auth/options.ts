@@ -138,8 +138,21 @@ export const authOptions: NextAuthOptions = {
   callbacks: {
     async signIn({ account, profile }) {
       if (account?.provider !== OIDC_PROVIDER_ID) return true;
-      const problem = await syncOidcUser((profile ?? {}) as Record<string, unknown>);
-      return problem ? `/sign-in?error=${problem}` : true;
+      const claims = (profile ?? {}) as Record<string, unknown>;
+      const problem = await syncOidcUser(claims);
+      if (!problem) return true;
+      // A refused single sign-on is audited like a refused password: who tried, and why.
+      const email = typeof claims.email === "string" && claims.email.trim() ? claims.email.trim().toLowerCase() : undefined;
+      await recordAuditEvent(runtime().db, {
+        actor: { name: email ?? "(no email claim)" },
+        action: "auth.sign-in",
+        targetKind: "email",
+        targetId: email ?? "",
+        details: { provider: "oidc", reason: problem, subject: typeof claims.sub === "string" ? claims.sub : undefined },
+        outcome: problem === "Configuration" ? "failure" : "denied",
+        source: await authRequestSource(),
+      });
+      return `/sign-in?error=${problem}`;
     },
 
     async jwt({ token, user, account }) {
