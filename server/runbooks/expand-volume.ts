@@ -15,7 +15,8 @@ function claimsOf(context: RunbookContext) {
  * Grows a Bound claim on a StorageClass that allows expansion, up to RUNBOOK_MAX_VOLUME_SIZE. The
  * CSI driver resizes the volume, the kubelet the file system; verified when the claim's capacity
  * reached the request with no resize condition left. An infeasible or failing resize is reported
- * with the controller's own message.
+ * with the controller's own message. The engine previews the patch with a dry run (dryRun=All),
+ * so an admission refusal (a class that cannot grow, a shrink) shows before anything is sent.
  */
 export const expandVolume: RunbookDefinition<Input> = {
   id: "expand-volume",

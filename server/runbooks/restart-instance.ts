@@ -10,6 +10,9 @@ type Input = RunbookInput<"restart-instance">;
  * `kubectl rollout restart`: a new restartedAt on the pod template makes the Deployment roll every
  * pod. Verified as Argo CD judges a Deployment healthy: the controller saw the new generation,
  * every replica is updated and available, and no pod of the old ReplicaSet is left.
+ *
+ * Its mutations are previewed by the engine with a dry run (dryRun=All) and confirmed against
+ * that preview (server/runbooks/engine/preview.ts).
  */
 export const restartInstance: RunbookDefinition<Input> = {
   id: "restart-instance",

@@ -13,7 +13,12 @@ function rememberedReplicas(context: RunbookContext): number {
   return Number.isInteger(remembered) && remembered > 0 && remembered <= 50 ? remembered : 1;
 }
 
-/** Scales a stopped instance back to the replica count "Stop" remembered (1 if none). */
+/**
+ * Scales a stopped instance back to the replica count "Stop" remembered (1 if none).
+ *
+ * Its mutations are previewed by the engine with a dry run (dryRun=All) and confirmed against
+ * that preview (server/runbooks/engine/preview.ts).
+ */
 export const startInstance: RunbookDefinition<Input> = {
   id: "start-instance",
   title: "Start the instance",

@@ -11,6 +11,9 @@ type Input = RunbookInput<"stop-instance">;
  * Scales the instance to 0 through the scale subresource, after writing the replica count on the
  * Deployment so "Start" brings back as many. Stopping a production tenant takes it offline for its
  * customer: high risk, a second person approves.
+ *
+ * Its mutations are previewed by the engine with a dry run (dryRun=All) and confirmed against
+ * that preview (server/runbooks/engine/preview.ts).
  */
 export const stopInstance: RunbookDefinition<Input> = {
   id: "stop-instance",

@@ -7,6 +7,8 @@ import type { Prisma, PrismaClient } from "@/server/db/generated/client";
 /**
  * The run rows as the engine reads and writes them, and their views. Everything shared between
  * portal processes lives here: the run and its steps, the per-tenant lease, the idempotency key.
+ * A dry-run preview is a row too (state "planned", its pinned plan and diff), which a
+ * confirmation moves on; nothing reaches the cluster without that preview.
  */
 
 export type Db = PrismaClient | Prisma.TransactionClient;
