@@ -12,6 +12,7 @@ import { AuditFilters, type AuditFilterValues } from "./audit-filters";
 import { auditFilterOf, auditListInputOf, auditListParamsToSearch, parseAuditListParams, type AuditListParams } from "./audit-list-params";
 import { AuditPagination } from "./audit-pagination";
 import { AuditTable } from "./audit-table";
+import { LinkProblems } from "@/components/ui/link-problems";
 
 export function AuditView() {
   const trpc = useTRPC();
@@ -56,16 +57,7 @@ export function AuditView() {
         </a>
       </div>
 
-      {problems.length > 0 && (
-        <div role="alert" className="rounded-lg border border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900">
-          <p className="font-medium">Part of this link could not be used.</p>
-          <ul className="list-disc pl-5">
-            {problems.map((problem) => (
-              <li key={problem}>{problem}</li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <LinkProblems problems={problems} />
 
       {/* Keyed by the URL's filters, so back/forward and "Clear all" reset the form's drafts. */}
       <AuditFilters

@@ -151,6 +151,11 @@ export function RunbookDialog({
   const confirmError = confirm.error && errorCodeOf(confirm.error) !== "CONFLICT" ? userMessageOf(confirm.error) : null;
   const needsApproval = shown?.view.needsApproval ?? false;
 
+  // One reason field, for stop-instance and remove-stuck-pod (labels and hints differ).
+  const reasonInput = ({ id, describedBy, invalid }: { id: string; describedBy?: string; invalid: boolean }) => (
+    <Input id={id} {...form.register("reason")} aria-describedby={describedBy} aria-invalid={invalid || undefined} data-testid="runbook-input-reason" />
+  );
+
   return (
     <dialog
       ref={dialogRef}
@@ -187,15 +192,7 @@ export function RunbookDialog({
         <form onSubmit={onPreview} noValidate className="space-y-3" aria-label={`${title} input`}>
           {runbookId === "stop-instance" && (
             <Field label="Reason (optional)" hint="Kept with the run and in the audit log." error={errors.reason?.message ?? fieldErrors.reason}>
-              {({ id, describedBy, invalid }) => (
-                <Input
-                  id={id}
-                  {...form.register("reason")}
-                  aria-describedby={describedBy}
-                  aria-invalid={invalid || undefined}
-                  data-testid="runbook-input-reason"
-                />
-              )}
+              {reasonInput}
             </Field>
           )}
           {runbookId === "remove-stuck-pod" && (
@@ -228,15 +225,7 @@ export function RunbookDialog({
                 hint={force ? "Say why the pod must be force-deleted." : undefined}
                 error={errors.reason?.message ?? fieldErrors.reason}
               >
-                {({ id, describedBy, invalid }) => (
-                  <Input
-                    id={id}
-                    {...form.register("reason")}
-                    aria-describedby={describedBy}
-                    aria-invalid={invalid || undefined}
-                    data-testid="runbook-input-reason"
-                  />
-                )}
+                {reasonInput}
               </Field>
             </>
           )}

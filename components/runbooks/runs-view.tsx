@@ -15,6 +15,7 @@ import { Button } from "@/components/ui/button";
 import { parseRunListParams, runListInputOf, runListParamsToSearch, type RunListFilters } from "./run-list-params";
 import { RunsFilters } from "./runs-filters";
 import { RunsTable } from "./runs-table";
+import { LinkProblems } from "@/components/ui/link-problems";
 
 /** The Runs page: URL-held filters, newest first, "Load more" by cursor, refetched when any run changes. */
 export function RunsView() {
@@ -53,16 +54,7 @@ export function RunsView() {
         </span>
       </div>
 
-      {problems.length > 0 && (
-        <div role="alert" className="rounded-lg border border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900">
-          <p className="font-medium">Part of this link could not be used.</p>
-          <ul className="list-disc pl-5">
-            {problems.map((problem) => (
-              <li key={problem}>{problem}</li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <LinkProblems problems={problems} />
 
       {/* Keyed by the URL's filters, so back/forward and "Clear all" reset the form's drafts. */}
       <RunsFilters key={runListParamsToSearch(filters)} values={filters} tenantName={tenantName} clearHref={filtered ? pathname : null} onApply={onApply} />

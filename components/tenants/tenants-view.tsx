@@ -15,6 +15,7 @@ import { FilterMenu, type FilterOption } from "./filter-menu";
 import { TenantsPagination } from "./tenants-pagination";
 import { TenantsSearch } from "./tenants-search";
 import { TenantsTable } from "./tenants-table";
+import { LinkProblems } from "@/components/ui/link-problems";
 import {
   BILLING_STATUS_VALUES,
   FILTER_LABELS,
@@ -88,16 +89,7 @@ export function TenantsView() {
         <CacheFreshness freshness={list.freshness} receivedAt={dataUpdatedAt} connection={connection} />
       </div>
 
-      {notices.length > 0 && (
-        <div role="alert" className="rounded-lg border border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900">
-          <p className="font-medium">Part of this link could not be used.</p>
-          <ul className="list-disc pl-5">
-            {notices.map((notice) => (
-              <li key={notice}>{notice}</li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <LinkProblems problems={notices} />
 
       <div className="flex flex-wrap items-center gap-2" role="search" aria-label="Search and filter tenants">
         <TenantsSearch value={params.q} onSearch={onSearch} />
