@@ -5,8 +5,10 @@ import { auditRouter } from "@/server/trpc/routers/audit";
 import { accountRouter } from "@/server/trpc/routers/account";
 import { fleetRouter } from "@/server/trpc/routers/fleet";
 import { logsRouter } from "@/server/trpc/routers/logs";
+import { migrationRouter } from "@/server/trpc/routers/migration";
 import { registryRouter } from "@/server/trpc/routers/registry";
 import { runbooksRouter } from "@/server/trpc/routers/runbooks";
+import { serviceTokensRouter } from "@/server/trpc/routers/service-tokens";
 import { tenantsRouter } from "@/server/trpc/routers/tenants";
 import { usersRouter } from "@/server/trpc/routers/users";
 
@@ -20,8 +22,10 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   fleet: fleetRouter,
   logs: logsRouter,
+  migration: migrationRouter,
   registry: registryRouter,
   runbooks: runbooksRouter,
+  serviceTokens: serviceTokensRouter,
   tenants: tenantsRouter,
   users: usersRouter,
 });

@@ -1,0 +1,100 @@
+import "server-only";
+
+import {
+  checkTransition,
+  NATIVE_STATE,
+  type TenantMigrationState,
+  type TenantMigrationStateOrNative,
+  type TransitionActor,
+} from "@/lib/migration/tenant-states";
+import { recordAuditEvent, type AuditActor, type AuditSource } from "@/server/audit/audit-log";
+import type { Prisma, PrismaClient } from "@/server/db/generated/client";
+import { AppError } from "@/server/errors/app-error";
+
+type Db = PrismaClient | Prisma.TransactionClient;
+
+export interface TenantTransition {
+  tenantId: string;
+  to: TenantMigrationState;
+  /** Who records it: a person, a service token (the migration scripts) or a wave's run. */
+  via: TransitionActor | "import";
+  actor: AuditActor;
+  tokenId?: string;
+  waveId?: string | null;
+  runId?: string;
+  reason?: string;
+  evidence?: string;
+  /** When given, the change only happens from this state (a wave's compare-and-set). */
+  expectFrom?: TenantMigrationStateOrNative;
+  source?: AuditSource;
+}
+
+export async function tenantMigrationState(db: Db, tenantId: string): Promise<TenantMigrationStateOrNative> {
+  const row = await db.tenantMigration.findUnique({ where: { tenantId }, select: { state: true } });
+  return (row?.state as TenantMigrationState | undefined) ?? NATIVE_STATE;
+}
+
+/**
+ * Moves one tenant along its migration, in `tx` (the caller's transaction, so the state, its event
+ * and the audit row commit together). Illegal steps are refused with the reason
+ * (lib/migration/tenant-states.ts); "import" may set any state (the registry knows best).
+ */
+export async function transitionTenant(
+  tx: Prisma.TransactionClient,
+  change: TenantTransition,
+): Promise<{ from: TenantMigrationStateOrNative; to: TenantMigrationState }> {
+  const from = await tenantMigrationState(tx, change.tenantId);
+  if (change.expectFrom !== undefined && change.expectFrom !== from) {
+    throw new AppError("CONFLICT", {
+      message: `tenant ${change.tenantId} is ${from}, expected ${change.expectFrom}`,
+      userMessage: `The tenant's migration moved on meanwhile (it is now “${from}”). Reload and try again.`,
+    });
+  }
+  if (change.via !== "import") {
+    const check = checkTransition(from, change.to, change.via);
+    if (!check.ok) throw new AppError("UNPROCESSABLE", { message: `illegal migration step ${from} → ${change.to}`, userMessage: check.reason });
+  }
+  if (change.to === "rolled-back" && !change.reason) {
+    throw new AppError("BAD_REQUEST", { message: "rollback without reason", userMessage: "Say why the tenant is rolled back." });
+  }
+  const actorEmail = "user" in change.actor ? change.actor.user.email : change.actor.name;
+  const actorId = "user" in change.actor ? change.actor.user.id : null;
+  const waveUpdate = change.to === "on-swarm" ? { waveId: null } : change.waveId !== undefined ? { waveId: change.waveId } : {};
+  await tx.tenantMigration.upsert({
+    where: { tenantId: change.tenantId },
+    create: { tenantId: change.tenantId, state: change.to, reason: change.reason ?? null, updatedByEmail: actorEmail, waveId: change.waveId ?? null },
+    update: { state: change.to, reason: change.reason ?? null, updatedByEmail: actorEmail, ...waveUpdate },
+  });
+  await tx.tenantMigrationEvent.create({
+    data: {
+      tenantId: change.tenantId,
+      fromState: from,
+      toState: change.to,
+      actorId,
+      actorEmail,
+      via: change.via,
+      tokenId: change.tokenId ?? null,
+      waveId: change.waveId ?? null,
+      runId: change.runId ?? null,
+      reason: change.reason ?? null,
+      evidence: change.evidence ?? null,
+    },
+  });
+  await recordAuditEvent(tx, {
+    actor: change.actor,
+    action: "migration.tenant-step",
+    targetKind: "tenant",
+    targetId: change.tenantId,
+    details: {
+      from,
+      to: change.to,
+      via: change.via,
+      ...(change.tokenId ? { tokenId: change.tokenId } : {}),
+      ...(change.waveId ? { waveId: change.waveId } : {}),
+      ...(change.runId ? { runId: change.runId } : {}),
+      ...(change.reason ? { reason: change.reason } : {}),
+    },
+    source: change.source,
+  });
+  return { from, to: change.to };
+}

@@ -1,0 +1,5 @@
+import "server-only";
+
+import { createTRPCRouter } from "@/server/trpc/init";
+
+export const migrationWavesRouter = createTRPCRouter({});
