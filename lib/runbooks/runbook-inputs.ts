@@ -12,6 +12,7 @@ export const RUNBOOK_IDS = [
   "remove-stuck-pod",
   "expand-volume",
   "back-up-now",
+  "verify-instance",
   "collect-diagnostics",
 ] as const;
 export type RunbookId = (typeof RUNBOOK_IDS)[number];
@@ -51,6 +52,7 @@ export const RUNBOOK_INPUT_SCHEMAS = {
     })
     .strict(),
   "back-up-now": z.object({}).strict(),
+  "verify-instance": z.object({}).strict(),
   "collect-diagnostics": z.object({}).strict(),
 } satisfies Record<RunbookId, z.ZodType>;
 

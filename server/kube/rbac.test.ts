@@ -1,3 +1,4 @@
+import { odooHealthProxyPath } from "@/server/runbooks/verify-instance";
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
@@ -75,9 +76,12 @@ describe("least-privilege RBAC manifest", () => {
 
   it("the runbooks role grants only what the mutations need", () => {
     const needed = new Set(
-      [...SAMPLES.map((m) => requestFor(m).request).map((r) => attributesOf(r.method, r.path)), { group: "batch", resource: "jobs", verb: "create" }].map(
-        (a) => `${a.verb} ${a.group}/${a.resource}`,
-      ),
+      [
+        ...SAMPLES.map((m) => requestFor(m).request).map((r) => attributesOf(r.method, r.path)),
+        { group: "batch", resource: "jobs", verb: "create" },
+        // verify-instance's probe (a GET through the service proxy, not a mutation).
+        attributesOf("GET", odooHealthProxyPath("t", "odoo:http")),
+      ].map((a) => `${a.verb} ${a.group}/${a.resource}`),
     );
     const granted = new Set(
       (runbooks.rules as PolicyRule[]).flatMap((r) => r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v) => `${v} ${g}/${res}`)))),

@@ -8,6 +8,7 @@ import { restartInstance } from "./restart-instance";
 import type { RunbookDefinition } from "./runbook";
 import { startInstance } from "./start-instance";
 import { stopInstance } from "./stop-instance";
+import { verifyInstance } from "./verify-instance";
 
 export type MutatingRunbookId = Exclude<RunbookId, "collect-diagnostics">;
 
@@ -23,6 +24,7 @@ export const RUNBOOKS: Record<MutatingRunbookId, RunbookDefinition<any>> = {
   "remove-stuck-pod": removeStuckPod,
   "expand-volume": expandVolume,
   "back-up-now": backUpNow,
+  "verify-instance": verifyInstance,
 };
 
 export function isMutatingRunbook(id: RunbookId): id is MutatingRunbookId {

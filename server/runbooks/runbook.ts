@@ -76,6 +76,16 @@ export interface RunbookDefinition<Input = unknown> {
   /** Called on every cache change of the tenant until done or `verifyTimeoutMs` passed. */
   verify(sent: SentPlan<Input>, context: RunbookContext): VerificationResult;
   verifyTimeoutMs: number;
+  /**
+   * A check that changes nothing (its plan is empty): confirmed and recorded like any run, it only
+   * verifies. The tenant lock still holds it, so no change of another run races the check.
+   */
+  checkOnly?: boolean;
+  /**
+   * Asked once `verify` succeeded: a look through the API server (the service proxy) that the
+   * cache cannot give. Not ok fails the run; the engine retries a few times before it gives up.
+   */
+  probe?(sent: SentPlan<Input>, context: RunbookContext & { source: ClusterSource; signal: AbortSignal }): Promise<VerificationResult>;
   /** Text added to the run's output once verification ended (the backup Job's log tail). */
   output?(sent: SentPlan<Input>, context: RunbookContext & { source: ClusterSource }): Promise<string | undefined>;
   /** The run that undoes a succeeded run of this one, where there is one (stop ↔ start). */

@@ -318,3 +318,55 @@ describe("back up now", () => {
     });
   });
 });
+
+describe("verify the instance", () => {
+  const verify = RUNBOOKS["verify-instance"];
+  const check = (context: RunbookContext) =>
+    verify.verify(
+      sent({}, context, () => []),
+      context,
+    );
+
+  it("changes nothing and passes a running instance with an ingress host and a Service", () => {
+    const { context } = setup();
+    expect(verify.checkOnly).toBe(true);
+    expect(verify.plan({}, context)).toEqual([]);
+    expect(verify.preconditions({}, context).every((p) => p.ok)).toBe(true);
+    expect(check(context)).toMatchObject({ done: true, ok: true });
+  });
+
+  it("fails a stopped instance, one without an ingress host, and one that crash-loops; waits while pods start", () => {
+    expect(check(setup({ replicas: 0, pod: null }).context)).toMatchObject({ done: true, ok: false, message: expect.stringContaining("stopped") });
+    const noIngress = setup({}, (objects) =>
+      objects.splice(
+        objects.findIndex((o) => o.resource === "ingresses"),
+        1,
+      ),
+    ).context;
+    expect(check(noIngress)).toMatchObject({ done: true, ok: false, message: expect.stringContaining("ingress") });
+    expect(check(setup({ pod: podStates.crashLoop(5) }).context)).toMatchObject({ done: true, ok: false });
+    expect(check(setup({ pod: podStates.containerCreating() }).context)).toMatchObject({ done: false });
+  });
+
+  it("asks Odoo's health endpoint through the service proxy, and fails with the API's answer", async () => {
+    const { context } = setup();
+    const paths: string[] = [];
+    const answering = { getObject: async (path: string) => (paths.push(path), { status: "pass" }) };
+    const ok = await verify.probe!(
+      sent({}, context, () => []),
+      { ...context, source: answering as never, signal: new AbortController().signal },
+    );
+    expect(ok).toMatchObject({ done: true, ok: true });
+    expect(paths[0]).toMatch(/^\/api\/v1\/namespaces\/tenant-acme\/services\/[^/]+\/proxy\/web\/health$/);
+    const refusing = {
+      getObject: async () => {
+        throw Object.assign(new Error('no endpoints available for service "x"'), { statusCode: 503 });
+      },
+    };
+    const failed = await verify.probe!(
+      sent({}, context, () => []),
+      { ...context, source: refusing as never, signal: new AbortController().signal },
+    );
+    expect(failed).toMatchObject({ done: true, ok: false, message: expect.stringContaining("does not answer") });
+  });
+});

@@ -163,7 +163,7 @@ CREATE TABLE "ServiceToken" (
     "name" TEXT NOT NULL,
     "prefix" TEXT NOT NULL,
     "secretHash" TEXT NOT NULL,
-    "scopes" TEXT[],
+    "scopes" TEXT[] NOT NULL,
     "createdById" UUID,
     "createdByEmail" TEXT NOT NULL,
     "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,

@@ -308,7 +308,7 @@ export class RunbookEngine {
         ]
       : plan.preconditions;
     const risk = definition.risk(input, context);
-    const canConfirm = preconditions.every((p) => p.ok) && !plan.refusal && plan.mutations.length > 0;
+    const canConfirm = preconditions.every((p) => p.ok) && !plan.refusal && (plan.mutations.length > 0 || Boolean(definition.checkOnly));
     if (canConfirm) {
       // Old previews nobody confirmed go when a new one is made.
       await this.db.runbookRun.deleteMany({ where: { state: "planned", plannedAt: { lt: new Date(now.getTime() - this.options.previewTtlMs * 4) } } });
@@ -434,6 +434,30 @@ export class RunbookEngine {
     }
     if (!high) this.execute(planned.id);
     return this.run(planned.id);
+  }
+
+  /**
+   * Preview and confirmation in one, for work a person started over many tenants (a migration
+   * wave's step): each run is theirs (permission, lock, audit, approval as for a click) and keyed,
+   * so asking again with the same key returns the run it made, never a second one.
+   */
+  async request(
+    user: Actor,
+    request: RunbookRequest & { tenantId: string },
+    idempotencyKey: string,
+    source: AuditSource = {},
+  ): Promise<{ run: RunView; refused?: undefined } | { refused: string; run?: undefined }> {
+    const existing = await this.db.runbookRun.findUnique({
+      where: { requestedById_idempotencyKey: { requestedById: user.id, idempotencyKey } },
+      select: { id: true },
+    });
+    if (existing) return { run: await this.run(existing.id) };
+    const preview = await this.preview(user, request, undefined, source);
+    if (!preview.canConfirm) {
+      const failed = preview.preconditions.filter((p) => !p.ok).map((p) => p.reason ?? p.label);
+      return { refused: preview.refusal ?? (failed.join(" ") || "The runbook has nothing to do for this tenant.") };
+    }
+    return { run: await this.confirm(user, { ...request, planHash: preview.planHash, idempotencyKey }, source) };
   }
 
   private async byIdempotencyKey(userId: string, key: string, fingerprint: string): Promise<RunView | undefined> {
@@ -789,6 +813,12 @@ export class RunbookEngine {
         if (verifyStep) await updateStep(this.db, runId, verifyStep.index, { output: progress });
       });
       if (signal.aborted) return;
+      if (result.state === "succeeded" && definition.probe) {
+        const probed = await this.probe(definition, sent, context, source, signal);
+        if (signal.aborted) return;
+        if (!probed.ok) Object.assign(result, { state: "failed", message: probed.message });
+        else result.message = `${result.message} ${probed.message}`;
+      }
       if (verifyStep) {
         await updateStep(this.db, runId, verifyStep.index, {
           state: result.state === "succeeded" ? "succeeded" : "failed",
@@ -821,6 +851,23 @@ export class RunbookEngine {
       clearInterval(heartbeat);
       this.heartbeats.delete(heartbeat);
     }
+  }
+
+  /** The runbook's look through the API server, tried up to three times a second apart. */
+  private async probe(
+    definition: RunbookDefinition<unknown>,
+    sent: SentPlan<unknown>,
+    context: RunbookContext,
+    source: ClusterSource,
+    signal: AbortSignal,
+  ): Promise<{ ok: boolean; message: string }> {
+    let last: VerificationResult = { done: false, progress: "" };
+    for (let attempt = 0; attempt < 3 && !signal.aborted; attempt++) {
+      if (attempt > 0) await sleep(this.options.verifyPollMs);
+      last = await definition.probe!(sent, { ...context, now: new Date(), source, signal });
+      if (last.done && last.ok) return { ok: true, message: last.message };
+    }
+    return { ok: false, message: last.done ? last.message : last.progress };
   }
 
   /** Reads the cache on each change of the tenant's objects (and every second) until done or the deadline. */
