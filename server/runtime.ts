@@ -13,7 +13,10 @@ import { ClusterSources } from "@/server/kube/cluster-sources";
 import { LogHub } from "@/server/logs/log-hub";
 import { containerLogSource } from "@/server/logs/upstream-stream";
 import { oncePerProcess } from "@/server/process-singleton";
+import { WaveDriver } from "@/server/migration/waves/wave-driver";
+import { WaveService } from "@/server/migration/waves/wave-service";
 import { RunbookEngine } from "@/server/runbooks/engine/engine";
+import { quantityBytes } from "@/server/runbooks/quantity";
 import { loadRegistryRecords } from "@/server/tenants/tenant-service";
 import { TenantDirectory } from "@/server/tenants/tenant-view";
 
@@ -32,6 +35,8 @@ class Runtime {
   private directory: TenantDirectory | undefined;
   private readonly logHubs = new Map<string, LogHub>();
   private engine: RunbookEngine | undefined;
+  private waveService: WaveService | undefined;
+  private waveDriver: WaveDriver | undefined;
   readonly liveSessions = new LiveSessions();
   readonly signInThrottle = new SignInThrottle();
 
@@ -102,6 +107,33 @@ class Runtime {
     return this.engine;
   }
 
+  /** Migration waves: created and steered by people, their cluster steps run by the driver below. */
+  get waves(): WaveService {
+    this.waveService ??= new WaveService({
+      db: this.db,
+      fleet: {
+        summaries: () => this.tenants.summaries(),
+        summary: (tenantId) => this.tenants.summary(tenantId),
+        largestVolumeBytes: (tenantId) => {
+          const record = this.tenants.record(tenantId);
+          if (!record) return undefined;
+          const sizes = this.clusters
+            .forTenant(record)
+            .listForTenant("persistentvolumeclaims", tenantId)
+            .map((pvc) => quantityBytes(pvc.spec.requestedStorage) ?? 0);
+          return sizes.length > 0 ? Math.max(...sizes) : undefined;
+        },
+      },
+    });
+    return this.waveService;
+  }
+
+  /** Runs the waves' steps; every process runs one, and a lease in the database gives each wave one driver at a time. */
+  get wavesDriver(): WaveDriver {
+    this.waveDriver ??= new WaveDriver({ db: this.db, runbooks: this.runbooks, waves: this.waves });
+    return this.waveDriver;
+  }
+
   /**
    * The hub holding `cluster`'s log streams, one per cluster (a ContainerRef names no cluster).
    * Each caps its own follows at LOG_MAX_UPSTREAM_STREAMS.
@@ -135,6 +167,9 @@ class Runtime {
    * use starts afresh; for benches and tests that end with the process still running.
    */
   async stop(): Promise<void> {
+    await this.waveDriver?.stop();
+    this.waveDriver = undefined;
+    this.waveService = undefined;
     this.engine?.dispose();
     this.engine = undefined;
     for (const hub of this.logHubs.values()) hub.close();

@@ -98,3 +98,85 @@ export async function transitionTenant(
   });
   return { from, to: change.to };
 }
+
+export interface BulkTenantTransition {
+  tenantIds: readonly string[];
+  to: TenantMigrationState;
+  via: TransitionActor;
+  actor: AuditActor;
+  waveId?: string | null;
+  reason?: string;
+  evidence?: string;
+  source?: AuditSource;
+  /** The audit row's action and target: one row for the whole change (the events hold each tenant). */
+  audit: { action: string; targetKind: string; targetId: string; details?: Record<string, unknown> };
+}
+
+export interface BulkTransitionResult {
+  moved: string[];
+  refused: { tenantId: string; reason: string }[];
+}
+
+/**
+ * Moves many tenants to the same state in `tx` (a wave's scheduling, a PM's attestation for a
+ * whole wave): each tenant's step is checked like transitionTenant's, legal ones move with one
+ * event each, and one audit row records the change with its counts. Tenants without a row are
+ * native (never on Swarm) and are refused.
+ */
+export async function transitionTenants(tx: Prisma.TransactionClient, change: BulkTenantTransition): Promise<BulkTransitionResult> {
+  const rows = await tx.tenantMigration.findMany({ where: { tenantId: { in: [...change.tenantIds] } }, select: { tenantId: true, state: true } });
+  const stateOf = new Map(rows.map((row) => [row.tenantId, row.state as TenantMigrationState]));
+  const moved: { tenantId: string; from: TenantMigrationState }[] = [];
+  const refused: BulkTransitionResult["refused"] = [];
+  for (const tenantId of change.tenantIds) {
+    const from = stateOf.get(tenantId) ?? NATIVE_STATE;
+    const check = checkTransition(from, change.to, change.via);
+    if (!check.ok) refused.push({ tenantId, reason: check.reason });
+    else if (from !== NATIVE_STATE) moved.push({ tenantId, from });
+  }
+  if (change.to === "rolled-back" && !change.reason && moved.length > 0) {
+    throw new AppError("BAD_REQUEST", { message: "rollback without reason", userMessage: "Say why the tenants are rolled back." });
+  }
+  const actorEmail = "user" in change.actor ? change.actor.user.email : change.actor.name;
+  const actorId = "user" in change.actor ? change.actor.user.id : null;
+  const byFrom = new Map<TenantMigrationState, string[]>();
+  for (const { tenantId, from } of moved) byFrom.set(from, [...(byFrom.get(from) ?? []), tenantId]);
+  const waveUpdate = change.to === "on-swarm" ? { waveId: null } : change.waveId !== undefined ? { waveId: change.waveId } : {};
+  for (const [from, tenantIds] of byFrom) {
+    // The state in the filter is the compare-and-set: a tenant that moved meanwhile is not touched.
+    const updated = await tx.tenantMigration.updateMany({
+      where: { tenantId: { in: tenantIds }, state: from },
+      data: { state: change.to, reason: change.reason ?? null, updatedByEmail: actorEmail, ...waveUpdate },
+    });
+    if (updated.count !== tenantIds.length) {
+      throw new AppError("CONFLICT", {
+        message: `${tenantIds.length - updated.count} tenants left ${from} during a bulk step`,
+        userMessage: "Some tenants' migration moved on meanwhile. Reload and try again.",
+      });
+    }
+  }
+  if (moved.length > 0) {
+    await tx.tenantMigrationEvent.createMany({
+      data: moved.map(({ tenantId, from }) => ({
+        tenantId,
+        fromState: from,
+        toState: change.to,
+        actorId,
+        actorEmail,
+        via: change.via,
+        waveId: change.waveId ?? null,
+        reason: change.reason ?? null,
+        evidence: change.evidence ?? null,
+      })),
+    });
+  }
+  await recordAuditEvent(tx, {
+    actor: change.actor,
+    action: change.audit.action,
+    targetKind: change.audit.targetKind,
+    targetId: change.audit.targetId,
+    details: { to: change.to, via: change.via, moved: moved.length, refused: refused.length, ...(change.audit.details ?? {}) },
+    source: change.source,
+  });
+  return { moved: moved.map((m) => m.tenantId), refused };
+}

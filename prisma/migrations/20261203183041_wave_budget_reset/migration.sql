@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "MigrationWave" ADD COLUMN     "budgetResetAt" TIMESTAMPTZ(3);
+
