@@ -1,0 +1,35 @@
+"use client";
+
+import { useSuspenseQuery } from "@tanstack/react-query";
+import { CartesianGrid, Line, LineChart, XAxis, YAxis } from "recharts";
+
+import { ChartContainer, ChartTooltip, ChartTooltipContent, type ChartSeriesConfig } from "@/components/charts/chart-container";
+import { useTRPC } from "@/components/trpc/client";
+
+const CONFIG: ChartSeriesConfig = {
+  migrated: { label: "Tenants migrated (verified)", color: "#047857" },
+  planned: { label: "Planned by the waves", color: "#64748b" },
+};
+
+/** Tenants migrated over time against the waves' plan (a wave counts on its window's end). */
+export function MigrationProgressChart() {
+  const trpc = useTRPC();
+  const { data } = useSuspenseQuery(trpc.migration.waves.progress.queryOptions(undefined, { refetchInterval: 10_000 }));
+  const last = data.at(-1);
+  const title = `Tenants migrated over time: ${last?.migrated ?? 0} migrated of ${last?.planned ?? 0} planned`;
+  return (
+    <div>
+      <ChartContainer config={CONFIG} title={title} className="h-48" data-testid="migration-progress-chart">
+        <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: -16 }}>
+          <CartesianGrid vertical={false} stroke="#e2e8f0" />
+          <XAxis dataKey="day" tickLine={false} axisLine={false} minTickGap={24} />
+          <YAxis allowDecimals={false} tickLine={false} axisLine={false} />
+          <ChartTooltip content={<ChartTooltipContent />} />
+          <Line type="stepAfter" dataKey="planned" stroke="var(--color-planned)" strokeDasharray="4 3" dot={false} isAnimationActive={false} />
+          <Line type="stepAfter" dataKey="migrated" stroke="var(--color-migrated)" strokeWidth={2} dot={false} isAnimationActive={false} />
+        </LineChart>
+      </ChartContainer>
+      <p className="mt-1 text-xs text-slate-600">{title}.</p>
+    </div>
+  );
+}
