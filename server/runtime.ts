@@ -11,6 +11,7 @@ import { ClusterCache } from "@/server/kube/cluster-cache";
 import type { ClusterSource } from "@/server/kube/cluster-source";
 import { ClusterSources } from "@/server/kube/cluster-sources";
 import { LogHub } from "@/server/logs/log-hub";
+import { createGateMonitor, type GateMonitor } from "@/server/migration/gates/gate-monitor";
 import { containerLogSource } from "@/server/logs/upstream-stream";
 import { oncePerProcess } from "@/server/process-singleton";
 import { RunbookEngine } from "@/server/runbooks/engine/engine";
@@ -32,6 +33,7 @@ class Runtime {
   private directory: TenantDirectory | undefined;
   private readonly logHubs = new Map<string, LogHub>();
   private engine: RunbookEngine | undefined;
+  private gateMonitor: GateMonitor | undefined;
   readonly liveSessions = new LiveSessions();
   readonly signInThrottle = new SignInThrottle();
 
@@ -102,6 +104,16 @@ class Runtime {
     return this.engine;
   }
 
+  /** The migration gates of the portal's own cluster, evaluated continuously from first use. */
+  get gates(): GateMonitor {
+    if (!this.gateMonitor) {
+      const monitor = createGateMonitor(this.tenants, this.db);
+      monitor.start();
+      this.gateMonitor = monitor;
+    }
+    return this.gateMonitor;
+  }
+
   /**
    * The hub holding `cluster`'s log streams, one per cluster (a ContainerRef names no cluster).
    * Each caps its own follows at LOG_MAX_UPSTREAM_STREAMS.
@@ -135,6 +147,8 @@ class Runtime {
    * use starts afresh; for benches and tests that end with the process still running.
    */
   async stop(): Promise<void> {
+    this.gateMonitor?.stop();
+    this.gateMonitor = undefined;
     this.engine?.dispose();
     this.engine = undefined;
     for (const hub of this.logHubs.values()) hub.close();
