@@ -19,7 +19,7 @@ export function GateBadge({ gate }: { gate?: GateResultView }) {
   const text = label(gate);
   const name = gate ? `Gate ${gate.title}: ${text}. ${gate.summary}` : `Gate: ${text}`;
   return (
-    <Badge tone={TONE[state]} role="status" aria-label={name} title={gate?.summary} data-testid="gate-badge" data-gate={gate?.key} data-state={state}>
+    <Badge tone={TONE[state]} role="img" aria-label={name} title={gate?.summary} data-testid="gate-badge" data-gate={gate?.key} data-state={state}>
       <span aria-hidden className="mr-1">
         {state === "pass" ? "✓" : state === "fail" ? "✗" : "?"}
       </span>
