@@ -89,7 +89,7 @@ describe("tenant timeline merge", () => {
     expect(failedRun).toMatchObject({ title: "Back up now: failed", detail: "The backup failed", tone: "danger", href: "/runs/run-2" });
     expect(backOff).toMatchObject({ title: "BackOff on Pod/odoo-acme-1", detail: "BackOff happened (4 times)", tone: "warning", actor: "kubelet" });
     expect(restart).toMatchObject({ tone: "success", actor: "operator@fleetdeck.local" });
-    expect(timeline.entries.at(-1)).toMatchObject({ title: "Added to the tenant registry" });
+    expect(timeline.entries.at(-1)).toMatchObject({ title: "Instance created (registry)" });
     expect(new Set(timeline.entries.map((entry) => entry.id)).size).toBe(timeline.entries.length);
   });
 

@@ -35,7 +35,7 @@ export interface TimelineMigrationStep {
 export interface TimelineRegistryChange {
   id: string;
   at: Date;
-  /** "created" (the instance appeared in the registry) or "updated" (its record changed). */
+  /** "created" (the instance's creation time in the registry) or "updated" (its record was last written). */
   change: "created" | "updated";
   actor?: string;
   detail?: string;
@@ -111,7 +111,7 @@ function registryEntries(changes: TimelineRegistryChange[]): TimelineEntry[] {
     id: `registry:${change.id}`,
     kind: "registry",
     at: change.at.toISOString(),
-    title: change.change === "created" ? "Added to the tenant registry" : "Registry record updated",
+    title: change.change === "created" ? "Instance created (registry)" : "Registry record last changed",
     detail: change.detail,
     actor: change.actor,
     tone: "normal",
