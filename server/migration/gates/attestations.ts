@@ -16,6 +16,7 @@ interface Person {
 }
 
 const DAY_MS = 24 * 60 * 60_000;
+const MAX_EXPIRY_DAYS = 10 * 365;
 
 type AttestationRow = {
   id: string;
@@ -60,6 +61,10 @@ export async function currentAttestations(db: PrismaClient, now = new Date()): P
 export async function attestTask(db: PrismaClient, person: Person, input: AttestTaskInput, source?: AuditSource, now = new Date()): Promise<AttestationView> {
   if (input.expiresAt && input.expiresAt.getTime() <= now.getTime()) {
     throw new AppError("BAD_REQUEST", { message: "attestation expiry in the past", userMessage: "The expiry must be in the future." });
+  }
+  // Beyond what a timestamp column holds, and beyond any sensible review cycle.
+  if (input.expiresAt && input.expiresAt.getTime() > now.getTime() + MAX_EXPIRY_DAYS * DAY_MS) {
+    throw new AppError("BAD_REQUEST", { message: "attestation expiry too far", userMessage: `Choose an expiry within ${MAX_EXPIRY_DAYS / 365} years.` });
   }
   return db.$transaction(async (tx) => {
     const task = await tx.migrationTask.findUnique({ where: { id: input.taskId }, select: { id: true, title: true, attestationDays: true } });

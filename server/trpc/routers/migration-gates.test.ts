@@ -74,6 +74,7 @@ describe("migration gates router: attestations", () => {
     const { caller } = await callerAs("admin");
     expect(await refusal(caller.attest({ taskId, note: "   " }))).toBe("BAD_REQUEST");
     expect(await refusal(caller.attest({ taskId, note: "x", expiresAt: new Date(Date.now() - 60_000) }))).toBe("BAD_REQUEST");
+    expect(await refusal(caller.attest({ taskId, note: "x", expiresAt: new Date("+275760-09-13T00:00:00Z") }))).toBe("BAD_REQUEST");
     expect(await refusal(caller.attest({ taskId: "00000000-0000-4000-8000-000000000000", note: "x" }))).toBe("NOT_FOUND");
   });
 
