@@ -28,7 +28,8 @@ type StateName =
   | "logs with a bad regular expression"
   | "users"
   | "registry"
-  | "audit";
+  | "audit"
+  | "migration gates";
 
 const SIGNED_IN_PAGES: StateName[] = ["overview", "tenants", "tenant", "logs", "users", "registry", "audit"];
 
@@ -45,6 +46,7 @@ const PAGES_BY_WORD: Record<string, StateName[]> = {
   tenants: ["tenants"],
   tenant: ["tenant"],
   logs: ["logs"],
+  "migration gates": ["migration gates"],
 };
 
 /** Locators whose element appears only in a particular state of their page. */
@@ -65,6 +67,10 @@ const REPEATED = new Set([
   'getByRole("columnheader", { name: /Tenant|Health|Type|Odoo|Billing|Restarts|Storage/ })',
   'getByRole("meter", { name: /used/ })',
   "log-line",
+  'getByRole("img", { name: /^Gate / })',
+  "gate-badge",
+  "gate-summary",
+  "timeline-entry",
 ]);
 
 /** Documented as conditional; each needs a setup this shared, admin-signed-in run does not have. */
@@ -77,7 +83,13 @@ const SKIPPED: Record<string, string> = {
   "logs-access-denied": "only for a role without logs:read (logs.spec.ts)",
   "log-termination": "only for a container that restarted, chosen in the picker (logs.spec.ts)",
   "live-data-age": "only while a page is reconnecting, which needs the browser offline or a stalled stream (live.spec.ts)",
+  "gate-failing": "only while a gate fails, which depends on what other specs healed (migration-gates.spec.ts)",
+  "timeline-empty": "only when no entry matches the filter (migration-gates.spec.ts)",
 };
+
+/** The README's tables of each kind, the main ones first, then each feature's own. */
+const ROLE_TABLES = ["Roles and accessible names", "Migration gates: roles and accessible names"];
+const TEST_ID_TABLES = ["Test ids", "Migration gates: test ids"];
 
 interface DocumentedSelector {
   /** As the README writes it (placeholders included): the key of the maps above. */
@@ -119,7 +131,7 @@ const codeSpans = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((match)
 
 function documentedSelectors(): DocumentedSelector[] {
   const selectors: DocumentedSelector[] = [];
-  for (const [where, locators] of tableRows("Roles and accessible names")) {
+  for (const [where, locators] of ROLE_TABLES.flatMap(tableRows)) {
     let previous: string | undefined;
     for (const span of codeSpans(locators)) {
       // A bare "name" after a locator is the same locator with that name (or that label, for getByLabel).
@@ -134,7 +146,7 @@ function documentedSelectors(): DocumentedSelector[] {
       previous = documented;
     }
   }
-  for (const [ids, pages] of tableRows("Test ids")) {
+  for (const [ids, pages] of TEST_ID_TABLES.flatMap(tableRows)) {
     for (const id of codeSpans(ids)) selectors.push({ documented: id, code: `getByTestId(${JSON.stringify(id)})`, pages });
   }
   return selectors;
@@ -214,6 +226,10 @@ async function open(page: Page, state: StateName, ids: { tenant: string; crashLo
       await page.goto("/audit");
       await expect(page.getByTestId("audit-row").first()).toBeVisible();
       return {};
+    case "migration gates":
+      await page.goto("/migration/gates");
+      await expect(page.getByTestId("gates-panel")).toBeVisible();
+      return { gateKey: "cluster-access" };
   }
 }
 

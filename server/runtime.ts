@@ -11,6 +11,7 @@ import { ClusterCache } from "@/server/kube/cluster-cache";
 import type { ClusterSource } from "@/server/kube/cluster-source";
 import { ClusterSources } from "@/server/kube/cluster-sources";
 import { LogHub } from "@/server/logs/log-hub";
+import { createGateMonitor, type GateMonitor } from "@/server/migration/gates/gate-monitor";
 import { containerLogSource } from "@/server/logs/upstream-stream";
 import { oncePerProcess } from "@/server/process-singleton";
 import { WaveDriver } from "@/server/migration/waves/wave-driver";
@@ -37,6 +38,7 @@ class Runtime {
   private engine: RunbookEngine | undefined;
   private waveService: WaveService | undefined;
   private waveDriver: WaveDriver | undefined;
+  private gateMonitor: GateMonitor | undefined;
   readonly liveSessions = new LiveSessions();
   readonly signInThrottle = new SignInThrottle();
 
@@ -134,6 +136,16 @@ class Runtime {
     return this.waveDriver;
   }
 
+  /** The migration gates of the portal's own cluster, evaluated continuously from first use. */
+  get gates(): GateMonitor {
+    if (!this.gateMonitor) {
+      const monitor = createGateMonitor(this.tenants, this.db);
+      monitor.start();
+      this.gateMonitor = monitor;
+    }
+    return this.gateMonitor;
+  }
+
   /**
    * The hub holding `cluster`'s log streams, one per cluster (a ContainerRef names no cluster).
    * Each caps its own follows at LOG_MAX_UPSTREAM_STREAMS.
@@ -160,6 +172,8 @@ class Runtime {
     this.tenants.start();
     // Resumes (or closes) runs a stopped process left behind.
     void this.runbooks;
+    // Carries on the waves' running steps (a lease in the database gives each wave one driver).
+    this.wavesDriver.start();
   }
 
   /**
@@ -170,6 +184,8 @@ class Runtime {
     await this.waveDriver?.stop();
     this.waveDriver = undefined;
     this.waveService = undefined;
+    this.gateMonitor?.stop();
+    this.gateMonitor = undefined;
     this.engine?.dispose();
     this.engine = undefined;
     for (const hub of this.logHubs.values()) hub.close();

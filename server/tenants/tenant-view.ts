@@ -54,11 +54,11 @@ function collectTenantObjects(cluster: ClusterReads, record: TenantRecord): Tena
   return { namespace, deployment, pods, pvcs, backups };
 }
 
-function isBackupJob(job: JobObject): boolean {
+export function isBackupJob(job: JobObject): boolean {
   return job.metadata.ownerReferences.some((o) => o.kind === "CronJob") || job.metadata.name.includes("backup");
 }
 
-function backupRun(job: JobObject): BackupRun {
+export function backupRun(job: JobObject): BackupRun {
   const failed = job.status.conditions.find((c) => c.type === "Failed" && c.status === "True");
   const complete = job.status.conditions.find((c) => c.type === "Complete" && c.status === "True");
   const status: BackupRun["status"] = failed

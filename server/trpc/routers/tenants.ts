@@ -7,6 +7,8 @@ import { runtime } from "@/server/runtime";
 import { getTenantDetail, listTenants, watchTenantDetail } from "@/server/tenants/tenant-service";
 import { tenantIdSchema } from "@/lib/tenants/tenant-id";
 import { tenantListInputSchema } from "@/lib/tenants/tenant-list";
+import { tenantTimelineInputSchema } from "@/lib/tenants/timeline";
+import { getTenantTimeline } from "@/server/tenants/timeline-service";
 import { createTRPCRouter, requirePermission } from "@/server/trpc/init";
 
 export const tenantsRouter = createTRPCRouter({
@@ -17,6 +19,11 @@ export const tenantsRouter = createTRPCRouter({
   get: requirePermission("tenants:read")
     .input(z.object({ id: tenantIdSchema }))
     .query(({ input }) => getTenantDetail(runtime().tenants, input.id)),
+
+  /** Kubernetes events, runbook runs, migration steps and registry changes, newest first. */
+  timeline: requirePermission("tenants:read")
+    .input(tenantTimelineInputSchema)
+    .query(({ ctx, input }) => getTenantTimeline(runtime().tenants, ctx.db, input)),
 
   /** The tenant's fresh detail whenever its cluster objects change (first value: current state). */
   onChange: requirePermission("tenants:read")

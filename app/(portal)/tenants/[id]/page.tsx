@@ -3,6 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { TenantDetail } from "@/components/tenants/detail/tenant-detail";
 import { TenantNotFound } from "@/components/tenants/detail/tenant-not-found";
 import { TenantDetailSkeleton } from "@/components/tenants/skeletons";
+import { TenantTimeline } from "@/components/tenants/tenant-timeline";
 import { can } from "@/lib/auth/permissions";
 import { getServerAuthSession } from "@/server/auth/session";
 import { getQueryClient, HydrateClient, trpc } from "@/server/trpc/server";
@@ -29,6 +30,7 @@ export default async function TenantPage({ params }: { params: Promise<{ id: str
           viewer={session ? { email: session.user.email, role: session.user.role } : undefined}
         />
       </Suspense>
+      <TenantTimeline id={id} />
     </HydrateClient>
   );
 }
