@@ -29,7 +29,8 @@ type StateName =
   | "users"
   | "registry"
   | "audit"
-  | "migration gates";
+  | "migration gates"
+  | "migration waves";
 
 const SIGNED_IN_PAGES: StateName[] = ["overview", "tenants", "tenant", "logs", "users", "registry", "audit"];
 
@@ -47,6 +48,7 @@ const PAGES_BY_WORD: Record<string, StateName[]> = {
   tenant: ["tenant"],
   logs: ["logs"],
   "migration gates": ["migration gates"],
+  "migration waves": ["migration waves"],
 };
 
 /** Locators whose element appears only in a particular state of their page. */
@@ -85,11 +87,36 @@ const SKIPPED: Record<string, string> = {
   "live-data-age": "only while a page is reconnecting, which needs the browser offline or a stalled stream (live.spec.ts)",
   "gate-failing": "only while a gate fails, which depends on what other specs healed (migration-gates.spec.ts)",
   "timeline-empty": "only when no entry matches the filter (migration-gates.spec.ts)",
+  'getByRole("form", { name: "New wave" })': "only once New wave is clicked (migration-waves.spec.ts)",
+  'getByLabel("Name")': "in the new-wave form (migration-waves.spec.ts)",
+  'getByLabel("Tenant ids")': "in the new-wave form (migration-waves.spec.ts)",
+  'getByLabel("Customer")': "in the new-wave form (migration-waves.spec.ts)",
+  'getByLabel("Odoo versions")': "in the new-wave form (migration-waves.spec.ts)",
+  'getByLabel("At most")': "in the new-wave form (migration-waves.spec.ts)",
+  'getByLabel("Batch size")': "in the new-wave form (migration-waves.spec.ts)",
+  'getByLabel("Concurrency")': "in the new-wave form (migration-waves.spec.ts)",
+  'getByLabel("Failure budget")': "in the new-wave form (migration-waves.spec.ts)",
+  'getByLabel("Exit gate (hours)")': "in the new-wave form (migration-waves.spec.ts)",
+  'getByRole("group", { name: "Wave steps" })': "on a wave's board, which needs a wave (migration-waves.spec.ts)",
+  'getByRole("form", { name: "Record a step" })': "on a wave's board (migration-waves.spec.ts)",
+  'getByRole("combobox", { name: "Step to record" })': "on a wave's board (migration-waves.spec.ts)",
+  'getByRole("textbox", { name: "Evidence" })': "on a wave's board (migration-waves.spec.ts)",
+  'getByRole("button", { name: "Record step" })': "on a wave's board (migration-waves.spec.ts)",
+  'getByRole("button", { name: "Roll back <tenant name>" })': "on a wave's board, for a tenant on Kubernetes (migration-waves.spec.ts)",
+  "wave-row": "only once a wave exists (migration-waves.spec.ts)",
+  "wave-selection-preview": "in the new-wave form (migration-waves.spec.ts)",
+  "wave-board": "on a wave's board (migration-waves.spec.ts)",
+  "wave-state": "on a wave's board (migration-waves.spec.ts)",
+  "wave-column": "on a wave's board (migration-waves.spec.ts)",
+  "wave-tenant": "on a wave's board (migration-waves.spec.ts)",
+  "wave-confirm": "on a wave's board after a step is clicked (migration-waves.spec.ts)",
+  "wave-paused": "on a paused wave's board (migration-waves.spec.ts)",
+  "wave-exit-gate": "on a wave's board (migration-waves.spec.ts)",
 };
 
 /** The README's tables of each kind, the main ones first, then each feature's own. */
-const ROLE_TABLES = ["Roles and accessible names", "Migration gates: roles and accessible names"];
-const TEST_ID_TABLES = ["Test ids", "Migration gates: test ids"];
+const ROLE_TABLES = ["Roles and accessible names", "Migration gates: roles and accessible names", "Migration waves: roles and accessible names"];
+const TEST_ID_TABLES = ["Test ids", "Migration gates: test ids", "Migration waves: test ids"];
 
 interface DocumentedSelector {
   /** As the README writes it (placeholders included): the key of the maps above. */
@@ -225,6 +252,10 @@ async function open(page: Page, state: StateName, ids: { tenant: string; crashLo
     case "audit":
       await page.goto("/audit");
       await expect(page.getByTestId("audit-row").first()).toBeVisible();
+      return {};
+    case "migration waves":
+      await page.goto("/migration/waves");
+      await expect(page.getByRole("heading", { level: 1, name: "Migration waves" })).toBeVisible();
       return {};
     case "migration gates":
       await page.goto("/migration/gates");
