@@ -6,6 +6,7 @@ import type { ChecklistTaskView } from "./checklist-service";
 
 const base: ChecklistTaskView = {
   id: "11111111-1111-4111-8111-111111111111",
+  seedKey: "w2-test",
   week: 2,
   workstream: "testing",
   title: '=HYPERLINK("http://evil")',

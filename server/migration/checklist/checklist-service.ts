@@ -29,6 +29,8 @@ export interface TaskOwnerView {
 
 export interface ChecklistTaskView {
   id: string;
+  /** The plan's key of a seeded task (stable across databases), null for a task added by hand. */
+  seedKey: string | null;
   week: number;
   workstream: Workstream;
   title: string;
@@ -87,6 +89,7 @@ function taskView(row: TaskRow): ChecklistTaskView {
   const gateId = (row.gateId as GateId | null) ?? null;
   return {
     id: row.id,
+    seedKey: row.seedKey,
     week: row.week,
     workstream: row.workstream as Workstream,
     title: row.title,
