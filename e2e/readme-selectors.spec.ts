@@ -28,9 +28,11 @@ type StateName =
   | "logs with a bad regular expression"
   | "users"
   | "registry"
-  | "audit";
+  | "audit"
+  | "migration"
+  | "migration task";
 
-const SIGNED_IN_PAGES: StateName[] = ["overview", "tenants", "tenant", "logs", "users", "registry", "audit"];
+const SIGNED_IN_PAGES: StateName[] = ["overview", "tenants", "tenant", "logs", "users", "registry", "audit", "migration"];
 
 /** The README's "where" / "page" words, and the states they mean. */
 const PAGES_BY_WORD: Record<string, StateName[]> = {
@@ -45,6 +47,8 @@ const PAGES_BY_WORD: Record<string, StateName[]> = {
   tenants: ["tenants"],
   tenant: ["tenant"],
   logs: ["logs"],
+  migration: ["migration"],
+  "migration task": ["migration task"],
 };
 
 /** Locators whose element appears only in a particular state of their page. */
@@ -65,6 +69,8 @@ const REPEATED = new Set([
   'getByRole("columnheader", { name: /Tenant|Health|Type|Odoo|Billing|Restarts|Storage/ })',
   'getByRole("meter", { name: /used/ })',
   "log-line",
+  'getByRole("progressbar", { name: /progress$/ })',
+  "migration-task-status",
 ]);
 
 /** Documented as conditional; each needs a setup this shared, admin-signed-in run does not have. */
@@ -213,6 +219,15 @@ async function open(page: Page, state: StateName, ids: { tenant: string; crashLo
     case "audit":
       await page.goto("/audit");
       await expect(page.getByTestId("audit-row").first()).toBeVisible();
+      return {};
+    case "migration":
+      await page.goto("/migration");
+      await expect(page.getByTestId("migration-burn-up")).toBeVisible();
+      return { week: "7", seedKey: "w7-test-lifecycle-runbook" };
+    case "migration task":
+      await page.goto("/migration");
+      await page.getByTestId("migration-task-w7-test-lifecycle-runbook").getByRole("link").click();
+      await expect(page.getByRole("dialog")).toBeVisible();
       return {};
   }
 }

@@ -131,7 +131,7 @@ function TaskDetail({ taskId, canEdit, owners, gates }: { taskId: string; canEdi
           </p>
         )}
       </div>
-      <Section title="Details">{canEdit ? <TaskEditForm key={task.updatedAt} task={task} owners={owners} /> : <TaskFields task={task} />}</Section>
+      <Section title="Details">{canEdit ? <TaskEditForm task={task} owners={owners} /> : <TaskFields task={task} />}</Section>
       <Section title="Evidence">
         <EvidenceList task={task} canEdit={canEdit} />
         {canEdit && <EvidenceForm taskId={task.id} />}
