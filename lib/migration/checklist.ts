@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { hasControlCharacters, noControlCharactersMessage } from "@/lib/text/control-characters";
+
 /**
  * The migration checklist's contract, shared by the router, the URL of the Migration page, the
  * forms and the export: the 10-week plan's workstreams, priorities and task statuses.
@@ -64,6 +66,11 @@ export type ChecklistFilter = z.infer<typeof checklistFilterSchema>;
 
 export const BLOCKED_REASON_MAX = 500;
 
+/** A one-line text a person typed: no control characters (PostgreSQL refuses NUL outright). */
+const oneLine = (what: string) => z.string().refine((text) => !hasControlCharacters(text), noControlCharactersMessage(what));
+// eslint-disable-next-line no-control-regex -- a note may hold line breaks and tabs, never NUL or other controls
+const NOTE_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
 export const taskUpdateSchema = z
   .object({
     taskId: taskIdSchema,
@@ -76,6 +83,7 @@ export const taskUpdateSchema = z
       .string("Enter why the task is blocked.")
       .trim()
       .max(BLOCKED_REASON_MAX, `A reason has at most ${BLOCKED_REASON_MAX} characters.`)
+      .pipe(oneLine("Reasons"))
       .optional(),
   })
   .refine((update) => update.status !== "blocked" || (update.blockedReason ?? "").length > 0, {
@@ -88,9 +96,10 @@ const httpUrl = z
   .string("Enter a link.")
   .trim()
   .max(2_000, "A link has at most 2,000 characters.")
+  .pipe(oneLine("Links"))
   .pipe(z.url({ protocol: /^https?$/, error: "Enter a link that starts with http:// or https://." }));
 
-const evidenceTitle = z.string().trim().max(200, "A title has at most 200 characters.");
+const evidenceTitle = z.string().trim().max(200, "A title has at most 200 characters.").pipe(oneLine("Titles"));
 
 export const evidenceAddSchema = z.discriminatedUnion(
   "kind",
@@ -100,14 +109,19 @@ export const evidenceAddSchema = z.discriminatedUnion(
       kind: z.literal("note"),
       taskId: taskIdSchema,
       title: evidenceTitle.optional(),
-      note: z.string("Write the note.").trim().min(1, "Write the note.").max(10_000, "A note has at most 10,000 characters."),
+      note: z
+        .string("Write the note.")
+        .trim()
+        .min(1, "Write the note.")
+        .max(10_000, "A note has at most 10,000 characters.")
+        .refine((text) => !NOTE_CONTROLS.test(text), "Notes cannot contain control characters (such as NUL); remove them and try again."),
     }),
     z.object({
       kind: z.literal("file"),
       taskId: taskIdSchema,
       title: evidenceTitle.optional(),
-      fileName: z.string("Choose a file.").trim().min(1, "Choose a file.").max(255, "A file name has at most 255 characters."),
-      contentType: z.string().trim().max(200).optional(),
+      fileName: z.string("Choose a file.").trim().min(1, "Choose a file.").max(255, "A file name has at most 255 characters.").pipe(oneLine("File names")),
+      contentType: z.string().trim().max(200).pipe(oneLine("Content types")).optional(),
       // 4/3 of the byte limit plus padding: a larger text cannot hold an allowed file, so it is
       // refused before decoding (the domain checks the decoded size again).
       contentBase64: z
