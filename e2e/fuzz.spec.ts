@@ -284,6 +284,17 @@ function otherRequests(tenantIds: string[]): fc.Arbitrary<FuzzRequest> {
         .tuple(pathSegment, queryString)
         .map(([segment, query]): FuzzRequest => ({ what: "diagnostics download", signedIn, path: `/api/tenants/${segment}/diagnostics?${query}` })),
       fc.tuple(pathSegment, queryString).map(([segment, query]): FuzzRequest => ({ what: "run page", signedIn, path: `/runs/${segment}?${query}` })),
+      fc.tuple(queryString, fc.constantFrom("csv", "md", "xml", "")).map(([query, format]): FuzzRequest => ({
+        what: "checklist export",
+        signedIn,
+        path: `/api/migration/checklist/export?format=${format}&${query}`,
+      })),
+      fc
+        .tuple(pathSegment, queryString)
+        .map(([segment, query]): FuzzRequest => ({ what: "evidence download", signedIn, path: `/api/migration/checklist/evidence/${segment}?${query}` })),
+      fc
+        .tuple(queryString, uuidLike.map(encode))
+        .map(([query, task]): FuzzRequest => ({ what: "migration page", signedIn, path: `/migration?task=${task}&${query}` })),
       fc.tuple(auditQuery, queryString).map(([filters, query]): FuzzRequest => ({ what: "runs page", signedIn, path: `/runs?${filters}&${query}` })),
       fc.tuple(auditQuery, queryString).map(([audit, query]): FuzzRequest => ({ what: "audit page", signedIn, path: `/audit?${audit}&${query}` })),
       fc.tuple(pathSegment, queryString).map(([segment, query]): FuzzRequest => ({ what: "auth route", signedIn, path: `/api/auth/${segment}?${query}` })),

@@ -20,7 +20,8 @@ export default async function MigrationPage({ searchParams }: { searchParams: Pr
   prefetch(trpc.migration.checklist.burnUp.queryOptions());
   prefetch(trpc.migration.checklist.list.queryOptions(params.filter));
   prefetch(trpc.migration.checklist.owners.queryOptions());
-  if (params.task) prefetch(trpc.migration.checklist.get.queryOptions({ taskId: params.task }));
+  // The open task (?task=) is fetched by the drawer in the browser: a link to a task that no longer
+  // exists then says so in the drawer, and the server render never waits on it.
   return (
     <HydrateClient>
       <QueryErrorBoundary>

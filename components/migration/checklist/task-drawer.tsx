@@ -1,11 +1,10 @@
 "use client";
 
 import Link from "next/link";
-import { Suspense, useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
-import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { GateBadge } from "@/components/migration/gate-badge";
-import { QueryErrorBoundary } from "@/components/tenants/query-error-boundary";
 import { formatAbsolute, formatBytes } from "@/components/tenants/time-format";
 import { useTRPC } from "@/components/trpc/client";
 import { userMessageOf } from "@/components/trpc/error-message";
@@ -69,26 +68,7 @@ export function TaskDrawer({
             Close
           </Link>
         </div>
-        <QueryErrorBoundary
-          fallback={({ error }) => (
-            <div className="p-4">
-              <Alert tone="danger" title="This task could not be loaded.">
-                {userMessageOf(error)}
-              </Alert>
-            </div>
-          )}
-        >
-          <Suspense
-            fallback={
-              <div aria-busy="true" className="space-y-2 p-4">
-                <Skeleton className="h-6" />
-                <Skeleton className="h-24" />
-              </div>
-            }
-          >
-            <TaskDetail taskId={taskId} canEdit={canEdit} owners={owners} gates={gates} />
-          </Suspense>
-        </QueryErrorBoundary>
+        <TaskDetail taskId={taskId} canEdit={canEdit} owners={owners} gates={gates} />
       </div>
     </div>
   );
@@ -105,7 +85,27 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 
 function TaskDetail({ taskId, canEdit, owners, gates }: { taskId: string; canEdit: boolean; owners: TaskOwnerView[]; gates?: Record<string, GateResultView> }) {
   const trpc = useTRPC();
-  const { data: task } = useSuspenseQuery(trpc.migration.checklist.get.queryOptions({ taskId }));
+  // Not a suspense query: a link to a task that no longer exists shows its message in the drawer
+  // instead of failing the page's server render.
+  const query = useQuery(trpc.migration.checklist.get.queryOptions({ taskId }));
+  if (query.isError) {
+    return (
+      <div className="p-4">
+        <Alert tone="danger" title="This task could not be loaded.">
+          {userMessageOf(query.error)}
+        </Alert>
+      </div>
+    );
+  }
+  if (!query.data) {
+    return (
+      <div aria-busy="true" className="space-y-2 p-4">
+        <Skeleton className="h-6" />
+        <Skeleton className="h-24" />
+      </div>
+    );
+  }
+  const task = query.data;
   return (
     <div className="pb-6">
       <div className="space-y-2 px-4 py-3">
