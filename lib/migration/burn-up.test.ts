@@ -85,6 +85,12 @@ describe("computeBurnUp", () => {
     expect(result.pacePerDay).toBe(0);
   });
 
+  it("starts the chart on the plan's first day when that comes before the tasks were created", () => {
+    const result = computeBurnUp([task({ dueDate: "2027-01-10" })], { now: new Date("2027-01-02T00:00:00Z"), startDay: "2026-12-28" });
+    expect(result.points[0]).toEqual({ day: "2026-12-28", done: 0, scope: 0, planned: 0 });
+    expect(result.points.find((point) => point.day === "2027-01-01")).toMatchObject({ scope: 1 });
+  });
+
   it("with no tasks at all shows one empty day", () => {
     const result = computeBurnUp([], { now: new Date("2027-01-01T00:00:00Z") });
     expect(result).toMatchObject({ total: 0, done: 0, forecastDate: null, targetDate: null, workstreams: [] });
