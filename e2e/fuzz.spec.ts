@@ -78,6 +78,13 @@ const INPUT_KEYS: Record<FuzzedProcedure, string[]> = {
   "migration.waves.act": ["waveId", "action"],
   "migration.waves.cancel": ["waveId"],
   "migration.waves.rollback": ["waveId", "tenantId", "reason"],
+  "migration.checklist.list": ["week", "workstream", "status", "owner", "priority"],
+  "migration.checklist.get": ["taskId"],
+  "migration.checklist.owners": [],
+  "migration.checklist.burnUp": [],
+  "migration.checklist.update": ["taskId", "ownerId", "dueDate", "status", "blockedReason"],
+  "migration.checklist.addEvidence": ["kind", "taskId", "title", "url", "note", "fileName", "contentType", "contentBase64"],
+  "migration.checklist.removeEvidence": ["evidenceId"],
   "registry.preview": ["text", "format", "cluster"],
   "registry.import": ["text", "format", "cluster"],
   "runbooks.actions": ["tenantId"],
@@ -294,6 +301,17 @@ function otherRequests(tenantIds: string[]): fc.Arbitrary<FuzzRequest> {
         .tuple(pathSegment, queryString)
         .map(([segment, query]): FuzzRequest => ({ what: "diagnostics download", signedIn, path: `/api/tenants/${segment}/diagnostics?${query}` })),
       fc.tuple(pathSegment, queryString).map(([segment, query]): FuzzRequest => ({ what: "run page", signedIn, path: `/runs/${segment}?${query}` })),
+      fc.tuple(queryString, fc.constantFrom("csv", "md", "xml", "")).map(([query, format]): FuzzRequest => ({
+        what: "checklist export",
+        signedIn,
+        path: `/api/migration/checklist/export?format=${format}&${query}`,
+      })),
+      fc
+        .tuple(pathSegment, queryString)
+        .map(([segment, query]): FuzzRequest => ({ what: "evidence download", signedIn, path: `/api/migration/checklist/evidence/${segment}?${query}` })),
+      fc
+        .tuple(queryString, uuidLike.map(encode))
+        .map(([query, task]): FuzzRequest => ({ what: "migration page", signedIn, path: `/migration?task=${task}&${query}` })),
       fc.tuple(auditQuery, queryString).map(([filters, query]): FuzzRequest => ({ what: "runs page", signedIn, path: `/runs?${filters}&${query}` })),
       fc.tuple(auditQuery, queryString).map(([audit, query]): FuzzRequest => ({ what: "audit page", signedIn, path: `/audit?${audit}&${query}` })),
       fc.tuple(pathSegment, queryString).map(([segment, query]): FuzzRequest => ({ what: "auth route", signedIn, path: `/api/auth/${segment}?${query}` })),

@@ -30,9 +30,11 @@ type StateName =
   | "registry"
   | "audit"
   | "migration gates"
-  | "migration waves";
+  | "migration waves"
+  | "migration"
+  | "migration task";
 
-const SIGNED_IN_PAGES: StateName[] = ["overview", "tenants", "tenant", "logs", "users", "registry", "audit"];
+const SIGNED_IN_PAGES: StateName[] = ["overview", "tenants", "tenant", "logs", "users", "registry", "audit", "migration"];
 
 /** The README's "where" / "page" words, and the states they mean. */
 const PAGES_BY_WORD: Record<string, StateName[]> = {
@@ -49,6 +51,8 @@ const PAGES_BY_WORD: Record<string, StateName[]> = {
   logs: ["logs"],
   "migration gates": ["migration gates"],
   "migration waves": ["migration waves"],
+  migration: ["migration"],
+  "migration task": ["migration task"],
 };
 
 /** Locators whose element appears only in a particular state of their page. */
@@ -73,6 +77,8 @@ const REPEATED = new Set([
   "gate-badge",
   "gate-summary",
   "timeline-entry",
+  'getByRole("progressbar", { name: /progress$/ })',
+  "migration-task-status",
 ]);
 
 /** Documented as conditional; each needs a setup this shared, admin-signed-in run does not have. */
@@ -261,6 +267,15 @@ async function open(page: Page, state: StateName, ids: { tenant: string; crashLo
       await page.goto("/migration/gates");
       await expect(page.getByTestId("gates-panel")).toBeVisible();
       return { gateKey: "cluster-access" };
+    case "migration":
+      await page.goto("/migration");
+      await expect(page.getByTestId("migration-burn-up")).toBeVisible();
+      return { week: "7", seedKey: "w7-test-lifecycle-runbook" };
+    case "migration task":
+      await page.goto("/migration");
+      await page.getByTestId("migration-task-w7-test-lifecycle-runbook").getByRole("link").click();
+      await expect(page.getByRole("dialog")).toBeVisible();
+      return {};
   }
 }
 

@@ -1,8 +1,9 @@
 // Makes the database ready for the portal: applies pending migrations, then creates the demo
-// sign-ins that do not exist yet. `npm run demo` runs it before starting the portal.
+// sign-ins and the migration checklist tasks that do not exist yet. `npm run demo` runs it before starting the portal.
 import { closeDb, describeDatabaseError, openDb, resolveDatabaseTarget } from "@/server/db/connect";
 import { applyMigrations } from "@/server/db/migrate";
 import { seedDemoUsers } from "@/server/db/seed";
+import { seedMigrationChecklist } from "@/server/migration/checklist/seed-checklist";
 import { env } from "@/server/env";
 
 async function main(): Promise<void> {
@@ -13,6 +14,8 @@ async function main(): Promise<void> {
     console.log(`[db] ${target.label}: ${migrations.applied.length} migration(s) applied, ${migrations.alreadyApplied.length} already present`);
     const seeded = await seedDemoUsers(db);
     if (seeded.created.length > 0) console.log(`[db] created demo users: ${seeded.created.join(", ")}`);
+    const checklist = await seedMigrationChecklist(db, { planStart: env.MIGRATION_PLAN_START });
+    if (checklist.created.length > 0) console.log(`[db] seeded ${checklist.created.length} migration checklist task(s), plan start ${checklist.planStart}`);
   } catch (error) {
     throw describeDatabaseError(error, target);
   } finally {

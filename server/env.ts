@@ -71,6 +71,14 @@ const rawSchema = z
     OIDC_ROLE_CLAIM: optionalString.default("groups"),
     OIDC_ROLE_MAP: optionalString.default(""),
     FLEETDECK_DEMO: optionalString.transform((value) => value === "1" || value === "true"),
+    /** The migration plan's first day (YYYY-MM-DD): week N of the checklist is due 7·N days later. Unset: the day it is first seeded. */
+    MIGRATION_PLAN_START: optionalString.pipe(
+      z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date like 2027-01-04")
+        .refine((day) => !Number.isNaN(Date.parse(`${day}T00:00:00Z`)), "must be a real date")
+        .optional(),
+    ),
   })
   .superRefine((raw, ctx) => {
     const oidcKeys = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const;
@@ -159,6 +167,7 @@ function envSchema(options: ParseEnvOptions) {
             }
           : undefined,
       FLEETDECK_DEMO: raw.FLEETDECK_DEMO,
+      MIGRATION_PLAN_START: raw.MIGRATION_PLAN_START,
     };
   });
 }

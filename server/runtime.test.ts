@@ -34,7 +34,11 @@ describe("runtime", () => {
     expect(once).toBe(again);
     // PGlite keeps its cluster under FLEETDECK_DATA_DIR/pglite.
     expect(existsSync(path.join(dataDir, "pglite", "PG_VERSION"))).toBe(true);
+    // No demo users on a production start, but the migration checklist is seeded, once.
     expect(await db.user.count()).toBe(0);
+    const { CHECKLIST_SEED_TASKS } = await import("./migration/checklist/checklist-seed-data");
+    expect(await db.migrationTask.count()).toBe(CHECKLIST_SEED_TASKS.length);
+    expect(await db.auditEvent.count({ where: { action: "migration.checklist-seed" } })).toBe(1);
     await first.runtime().stop();
     // A new on-disk PGlite runs initdb: seconds alone, much longer next to other suites on 2 cores.
   }, 120_000);

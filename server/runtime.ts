@@ -13,6 +13,7 @@ import { ClusterSources } from "@/server/kube/cluster-sources";
 import { LogHub } from "@/server/logs/log-hub";
 import { createGateMonitor, type GateMonitor } from "@/server/migration/gates/gate-monitor";
 import { containerLogSource } from "@/server/logs/upstream-stream";
+import { seedMigrationChecklist } from "@/server/migration/checklist/seed-checklist";
 import { oncePerProcess } from "@/server/process-singleton";
 import { WaveDriver } from "@/server/migration/waves/wave-driver";
 import { WaveService } from "@/server/migration/waves/wave-service";
@@ -49,14 +50,22 @@ class Runtime {
   /**
    * Applies pending migrations once per process, for the start-up hook (instrumentation.ts), so a
    * deployment on PostgreSQL migrates itself the way `npm run demo` does through
-   * scripts/db-prepare.ts. Safe next to other replicas (advisory lock); after a failure the next
-   * call tries again.
+   * scripts/db-prepare.ts, then seeds the migration checklist's missing tasks. Safe next to other
+   * replicas (advisory lock, seeding by unique seedKey); after a failure the next call tries again.
    */
   migrateDb(): Promise<ApplyMigrationsResult> {
-    this.migration ??= migratePortalDb(this.openDatabase()).catch((error: unknown) => {
-      this.migration = undefined;
-      throw error;
-    });
+    this.migration ??= migratePortalDb(this.openDatabase())
+      .then(async (result) => {
+        // The migration checklist is product data, not demo data: a fresh production database gets it too.
+        await seedMigrationChecklist(this.db, { planStart: env.MIGRATION_PLAN_START }).catch((error: unknown) =>
+          console.error("[fleetdeck] seeding the migration checklist failed:", error),
+        );
+        return result;
+      })
+      .catch((error: unknown) => {
+        this.migration = undefined;
+        throw error;
+      });
     return this.migration;
   }
 
