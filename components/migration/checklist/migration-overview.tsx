@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useMemo, useTransition } from "react";
-import { useSuspenseQuery } from "@tanstack/react-query";
+import { useQuery, useSuspenseQuery } from "@tanstack/react-query";
 
 import { BurnUpChart } from "@/components/migration/burn-up/burn-up-chart";
 import { BurnUpTiles, WorkstreamProgress } from "@/components/migration/burn-up/burn-up-tiles";
@@ -35,6 +35,9 @@ export function MigrationOverview({ canEdit }: { canEdit: boolean }) {
   const { data: burnUp } = useSuspenseQuery(trpc.migration.checklist.burnUp.queryOptions());
   const { data: tasks } = useSuspenseQuery(trpc.migration.checklist.list.queryOptions(params.filter));
   const { data: owners } = useSuspenseQuery(trpc.migration.checklist.owners.queryOptions());
+  // The tasks' automatic checks: not awaited with the page (a gate may take a moment to evaluate), re-read every 5 s.
+  const { data: gateResults } = useQuery(trpc.migration.gates.list.queryOptions(undefined, { refetchInterval: 5_000 }));
+  const gates = Object.fromEntries((gateResults?.gates ?? []).map((gate) => [gate.key, gate]));
 
   const navigate = useCallback(
     (next: ChecklistParams) => startNavigation(() => router.push(`${pathname}${checklistParamsToSearch(next)}`, { scroll: false })),
@@ -69,6 +72,9 @@ export function MigrationOverview({ canEdit }: { canEdit: boolean }) {
         <div className="flex flex-wrap gap-2">
           <Link href="/migration/waves" className={buttonClassName()}>
             Waves
+          </Link>
+          <Link href="/migration/gates" className={buttonClassName()}>
+            Gates
           </Link>
           {/* Plain links: the browser downloads the file and sends Sec-Fetch-Site: same-origin. */}
           <a href={`/api/migration/checklist/export${exportSearch("csv")}`} download className={buttonClassName()}>
@@ -111,10 +117,10 @@ export function MigrationOverview({ canEdit }: { canEdit: boolean }) {
           onChange={onFilter}
           clearHref={filtered ? `${pathname}${checklistParamsToSearch({ filter: {}, task: params.task })}` : null}
         />
-        <ChecklistWeeks tasks={tasks} today={burnUp.today} hrefOf={(taskId) => `${pathname}${listSearch(taskId)}`} />
+        <ChecklistWeeks tasks={tasks} today={burnUp.today} gates={gates} hrefOf={(taskId) => `${pathname}${listSearch(taskId)}`} />
       </section>
 
-      {params.task && <TaskDrawer taskId={params.task} closeHref={`${pathname}${listSearch(undefined)}`} canEdit={canEdit} owners={owners} />}
+      {params.task && <TaskDrawer taskId={params.task} closeHref={`${pathname}${listSearch(undefined)}`} canEdit={canEdit} owners={owners} gates={gates} />}
     </div>
   );
 }
