@@ -31,6 +31,10 @@ export type InstanceType = (typeof INSTANCE_TYPES)[number];
 export const BILLING_STATUSES = ["active", "trial", "suspended", "overdue"] as const;
 export type BillingStatus = (typeof BILLING_STATUSES)[number];
 
+/** Where the instance service runs a tenant (the registry export's optional `platform`). */
+export const PLATFORMS = ["kubernetes", "swarm"] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
 export interface ObjectRef {
   kind: string;
   namespace?: string;
