@@ -12,6 +12,7 @@ import type { ClusterSource } from "@/server/kube/cluster-source";
 import { ClusterSources } from "@/server/kube/cluster-sources";
 import { LogHub } from "@/server/logs/log-hub";
 import { containerLogSource } from "@/server/logs/upstream-stream";
+import { loadTenantMigrationStates, onTenantMigrationWrite } from "@/server/migration/tenant-migration";
 import { oncePerProcess } from "@/server/process-singleton";
 import { RunbookEngine } from "@/server/runbooks/engine/engine";
 import { loadRegistryRecords } from "@/server/tenants/tenant-service";
@@ -30,6 +31,7 @@ class Runtime {
   private caches: ClusterCache[] | undefined;
   private clusterSources: ClusterSources | undefined;
   private directory: TenantDirectory | undefined;
+  private stopMigrationWrites: (() => void) | undefined;
   private readonly logHubs = new Map<string, LogHub>();
   private engine: RunbookEngine | undefined;
   readonly liveSessions = new LiveSessions();
@@ -74,7 +76,10 @@ class Runtime {
       const directory = new TenantDirectory({
         cluster: this.clusters.get(env.FLEETDECK_CLUSTER_NAME),
         loadRegistry: () => loadRegistryRecords(this.db),
+        loadMigrationStates: () => loadTenantMigrationStates(this.db),
       });
+      // transitionTenant (and the import) tell this process's directory as they write.
+      this.stopMigrationWrites = onTenantMigrationWrite((changes) => directory.migrationStatesWritten(changes));
       directory.start();
       this.directory = directory;
     }
@@ -139,6 +144,8 @@ class Runtime {
     this.engine = undefined;
     for (const hub of this.logHubs.values()) hub.close();
     this.logHubs.clear();
+    this.stopMigrationWrites?.();
+    this.stopMigrationWrites = undefined;
     this.directory?.stop();
     this.directory = undefined;
     const caches = this.caches ?? [];
