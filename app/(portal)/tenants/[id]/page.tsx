@@ -1,5 +1,6 @@
 import { Suspense } from "react";
 import { TRPCError } from "@trpc/server";
+import { TenantMigrationPanel } from "@/components/migration/tenant-migration-panel";
 import { TenantDetail } from "@/components/tenants/detail/tenant-detail";
 import { TenantNotFound } from "@/components/tenants/detail/tenant-not-found";
 import { TenantDetailSkeleton } from "@/components/tenants/skeletons";
@@ -29,6 +30,9 @@ export default async function TenantPage({ params }: { params: Promise<{ id: str
           viewer={session ? { email: session.user.email, role: session.user.role } : undefined}
         />
       </Suspense>
+      <div className="mt-4">
+        <TenantMigrationPanel tenantId={id} canEdit={can(session?.user.role, "migration:edit")} />
+      </div>
     </HydrateClient>
   );
 }
