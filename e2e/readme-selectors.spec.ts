@@ -14,6 +14,8 @@ const readme = readFileSync(new URL("README.md", import.meta.url), "utf8");
 const TENANT = "harborline-analytics";
 const CRASH_LOOPING = "brightpath-logistics";
 const OTHER_USER = "operator@fleetdeck.local";
+/** A demo tenant still on Swarm (DEMO_SWARM_TENANTS); migration-tenants.spec moves alder-books, not this one. */
+const ON_SWARM = "tidewater-wines";
 
 type StateName =
   | "sign-in"
@@ -28,7 +30,9 @@ type StateName =
   | "logs with a bad regular expression"
   | "users"
   | "registry"
-  | "audit";
+  | "audit"
+  | "on-swarm tenant"
+  | "tokens";
 
 const SIGNED_IN_PAGES: StateName[] = ["overview", "tenants", "tenant", "logs", "users", "registry", "audit"];
 
@@ -45,6 +49,8 @@ const PAGES_BY_WORD: Record<string, StateName[]> = {
   tenants: ["tenants"],
   tenant: ["tenant"],
   logs: ["logs"],
+  "on-swarm tenant": ["on-swarm tenant"],
+  tokens: ["tokens"],
 };
 
 /** Locators whose element appears only in a particular state of their page. */
@@ -65,6 +71,7 @@ const REPEATED = new Set([
   'getByRole("columnheader", { name: /Tenant|Health|Type|Odoo|Billing|Restarts|Storage/ })',
   'getByRole("meter", { name: /used/ })',
   "log-line",
+  "migration-event",
 ]);
 
 /** Documented as conditional; each needs a setup this shared, admin-signed-in run does not have. */
@@ -77,6 +84,10 @@ const SKIPPED: Record<string, string> = {
   "logs-access-denied": "only for a role without logs:read (logs.spec.ts)",
   "log-termination": "only for a container that restarted, chosen in the picker (logs.spec.ts)",
   "live-data-age": "only while a page is reconnecting, which needs the browser offline or a stalled stream (live.spec.ts)",
+  "tokens-table": "only once a service token exists (migration-tenants.spec.ts creates and revokes one)",
+  "token-row": "only once a service token exists (migration-tenants.spec.ts)",
+  "revoke-token": "only on an active token's row (migration-tenants.spec.ts)",
+  "token-secret": "only right after creating a token (migration-tenants.spec.ts)",
 };
 
 interface DocumentedSelector {
@@ -160,7 +171,7 @@ async function tenantId(page: Page, databaseName: string): Promise<string> {
 }
 
 /** Opens a state and says what its placeholders stand for. */
-async function open(page: Page, state: StateName, ids: { tenant: string; crashLooping: string }): Promise<Record<string, string>> {
+async function open(page: Page, state: StateName, ids: { tenant: string; crashLooping: string; onSwarm: string }): Promise<Record<string, string>> {
   const suffixOf = async (prefix: string) => {
     const first = page.locator(`[data-testid^="${prefix}"]`).first();
     await expect(first).toBeVisible();
@@ -214,6 +225,14 @@ async function open(page: Page, state: StateName, ids: { tenant: string; crashLo
       await page.goto("/audit");
       await expect(page.getByTestId("audit-row").first()).toBeVisible();
       return {};
+    case "on-swarm tenant":
+      await page.goto(`/tenants/${ids.onSwarm}`);
+      await expect(page.getByTestId("migration-event").first()).toBeVisible();
+      return {};
+    case "tokens":
+      await page.goto("/tokens");
+      await expect(page.getByTestId("create-token-form")).toBeVisible();
+      return {};
   }
 }
 
@@ -264,12 +283,12 @@ test("[README] every documented selector finds its element", async ({ page }) =>
     }
   };
 
-  await open(page, "sign-in", { tenant: "", crashLooping: "" });
+  await open(page, "sign-in", { tenant: "", crashLooping: "", onSwarm: "" });
   await hydrated(page);
   await check(page, "sign-in", {});
 
   await signIn(page, "admin");
-  const ids = { tenant: await tenantId(page, TENANT), crashLooping: await tenantId(page, CRASH_LOOPING) };
+  const ids = { tenant: await tenantId(page, TENANT), crashLooping: await tenantId(page, CRASH_LOOPING), onSwarm: await tenantId(page, ON_SWARM) };
   for (const state of byState.keys()) {
     if (state === "sign-in") continue;
     const placeholders = await open(page, state, ids);
