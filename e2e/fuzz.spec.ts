@@ -281,6 +281,17 @@ function otherRequests(tenantIds: string[]): fc.Arbitrary<FuzzRequest> {
       fc
         .tuple(pathSegment, queryString)
         .map(([segment, query]): FuzzRequest => ({ what: "diagnostics download", signedIn, path: `/api/tenants/${segment}/diagnostics?${query}` })),
+      // The migration scripts' API: never a valid token here, so nothing moves (each refusal is audited).
+      fc
+        .tuple(tenantSegment, fc.jsonValue(), fc.constantFrom("", "Bearer", "Bearer fdt_not-a-token", "Basic YWRtaW46YWRtaW4=", `Bearer ${"x".repeat(300)}`))
+        .map(([segment, body, authorization]): FuzzRequest => ({
+          what: "migration step report",
+          signedIn,
+          path: `/api/migration/v1/tenants/${segment}/steps`,
+          method: "POST",
+          body: JSON.stringify(body),
+          headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) },
+        })),
       fc.tuple(pathSegment, queryString).map(([segment, query]): FuzzRequest => ({ what: "run page", signedIn, path: `/runs/${segment}?${query}` })),
       fc.tuple(auditQuery, queryString).map(([filters, query]): FuzzRequest => ({ what: "runs page", signedIn, path: `/runs?${filters}&${query}` })),
       fc.tuple(auditQuery, queryString).map(([audit, query]): FuzzRequest => ({ what: "audit page", signedIn, path: `/audit?${audit}&${query}` })),
@@ -295,6 +306,7 @@ function otherRequests(tenantIds: string[]): fc.Arbitrary<FuzzRequest> {
           "/users",
           "/registry",
           "/audit",
+          "/tokens",
         )
         .map((path): FuzzRequest => ({ what: "fixed route", signedIn, path })),
       fc.tuple(pathSegment, queryString).map(([segment, query]): FuzzRequest => ({ what: "any page", signedIn, path: `/${segment}?${query}` })),
