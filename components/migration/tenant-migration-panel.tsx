@@ -34,10 +34,12 @@ export function TenantMigrationPanel({ tenantId, canEdit }: { tenantId: string; 
   const liveState = tenant?.migrationState;
   const seen = useRef(liveState);
   useEffect(() => {
-    if (liveState !== seen.current) {
-      seen.current = liveState;
-      void queryClient.invalidateQueries(trpc.migration.tenants.get.queryFilter({ tenantId }));
-    }
+    if (liveState === seen.current) return;
+    seen.current = liveState;
+    // The directory hears of a step as it is written, a moment before its transaction commits:
+    // reading the history right away could still miss it.
+    const timer = setTimeout(() => void queryClient.invalidateQueries(trpc.migration.tenants.get.queryFilter({ tenantId })), 500);
+    return () => clearTimeout(timer);
   }, [liveState, queryClient, tenantId, trpc]);
 
   if (migration.isPending) {
