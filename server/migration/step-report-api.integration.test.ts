@@ -145,7 +145,7 @@ describe("POST /api/migration/v1/tenants/<id>/steps", () => {
     const badState = await report(secret, { to: "teleported" });
     expect(badState.status).toBe(400);
     expect((await badState.json()).error).toMatch(/^to: /);
-    const badId = await report(secret, { to: "backed-up" }, "not-a-tenant");
+    const badId = await report(secret, { to: "backed-up" }, "not-a-tenant\u0000\ud800");
     expect(badId.status).toBe(400);
     const unknownTenant = await report(secret, { to: "backed-up" }, "00000000-0000-4000-8000-000000000000");
     expect(unknownTenant.status).toBe(404);
@@ -159,6 +159,8 @@ describe("POST /api/migration/v1/tenants/<id>/steps", () => {
       ["failure", 404],
       ["failure", 413],
     ]);
+    // A NUL or a lone surrogate in the segment cannot go into a text column: the row says U+FFFD.
+    expect((await apiAudit())[2]!.targetId).toBe("not-a-tenant\uFFFD\uFFFD");
     expect(await state()).toBe("scheduled");
   });
 });

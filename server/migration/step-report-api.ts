@@ -21,6 +21,15 @@ function answer(status: number, body: Record<string, unknown>): Response {
   return Response.json(body, { status, headers: { "cache-control": "no-store" } });
 }
 
+/**
+ * The tenant segment as the audit row can hold it: PostgreSQL text refuses NUL, and a lone
+ * surrogate is no UTF-8. Only a malformed id (answered 400) has either.
+ */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
+}
+
 /** zod's issues as one sentence per field, for a script's log. */
 function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message)).join("; ");
@@ -34,7 +43,7 @@ function describeIssues(error: z.ZodError): string {
  */
 export async function handleStepReport(db: PrismaClient, request: Request, rawTenantId: string): Promise<Response> {
   const source = auditSourceOf(request.headers);
-  const targetId = rawTenantId.slice(0, 100);
+  const targetId = printable(rawTenantId.slice(0, 100));
   const audit = (actor: AuditActor, outcome: AuditOutcome, details: Record<string, unknown>) =>
     recordAuditEvent(db, { actor, action: ACTION, targetKind: "tenant", targetId, outcome, details, source });
 
