@@ -68,6 +68,8 @@ const INPUT_KEYS: Record<FuzzedProcedure, string[]> = {
   // A generated taskId names no task (NOT_FOUND), so no attestation is ever written.
   "migration.gates.attest": ["taskId", "note", "expiresAt"],
   "migration.gates.revokeAttestation": ["attestationId", "reason"],
+  "migration.tenants.get": ["tenantId"],
+  "migration.tenants.recordStep": ["tenantId", "to", "reason", "evidence", "expectFrom"],
   "logs.stream": ["tenantId", "pod", "container", "previous", "tailLines", "sinceSeconds", "sinceTime", "follow", "lastEventId"],
   "migration.waves.list": [],
   "migration.waves.board": ["waveId"],
@@ -98,6 +100,9 @@ const INPUT_KEYS: Record<FuzzedProcedure, string[]> = {
   "runbooks.tenantRuns": ["tenantId", "limit"],
   "runbooks.onRun": ["runId", "lastEventId"],
   "runbooks.onRunsChanged": ["lastEventId"],
+  "serviceTokens.list": [],
+  "serviceTokens.create": ["name", "scopes", "expiresInDays"],
+  "serviceTokens.revoke": ["tokenId"],
   "tenants.list": ["q", "health", "instanceType", "billingStatus", "odooVersion", "problem", "sort", "dir", "page", "pageSize"],
   "tenants.get": ["id"],
   "tenants.onChange": ["id", "lastEventId"],
@@ -300,6 +305,17 @@ function otherRequests(tenantIds: string[]): fc.Arbitrary<FuzzRequest> {
       fc
         .tuple(pathSegment, queryString)
         .map(([segment, query]): FuzzRequest => ({ what: "diagnostics download", signedIn, path: `/api/tenants/${segment}/diagnostics?${query}` })),
+      // The migration scripts' API: never a valid token here, so nothing moves (each refusal is audited).
+      fc
+        .tuple(tenantSegment, fc.jsonValue(), fc.constantFrom("", "Bearer", "Bearer fdt_not-a-token", "Basic YWRtaW46YWRtaW4=", `Bearer ${"x".repeat(300)}`))
+        .map(([segment, body, authorization]): FuzzRequest => ({
+          what: "migration step report",
+          signedIn,
+          path: `/api/migration/v1/tenants/${segment}/steps`,
+          method: "POST",
+          body: JSON.stringify(body),
+          headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) },
+        })),
       fc.tuple(pathSegment, queryString).map(([segment, query]): FuzzRequest => ({ what: "run page", signedIn, path: `/runs/${segment}?${query}` })),
       fc.tuple(queryString, fc.constantFrom("csv", "md", "xml", "")).map(([query, format]): FuzzRequest => ({
         what: "checklist export",
@@ -325,6 +341,7 @@ function otherRequests(tenantIds: string[]): fc.Arbitrary<FuzzRequest> {
           "/users",
           "/registry",
           "/audit",
+          "/tokens",
         )
         .map((path): FuzzRequest => ({ what: "fixed route", signedIn, path })),
       fc.tuple(pathSegment, queryString).map(([segment, query]): FuzzRequest => ({ what: "any page", signedIn, path: `/${segment}?${query}` })),

@@ -14,6 +14,8 @@ const readme = readFileSync(new URL("README.md", import.meta.url), "utf8");
 const TENANT = "harborline-analytics";
 const CRASH_LOOPING = "brightpath-logistics";
 const OTHER_USER = "operator@fleetdeck.local";
+/** A demo tenant still on Swarm (DEMO_SWARM_TENANTS); migration-tenants.spec moves alder-books, not this one. */
+const ON_SWARM = "tidewater-wines";
 
 type StateName =
   | "sign-in"
@@ -32,7 +34,9 @@ type StateName =
   | "migration gates"
   | "migration waves"
   | "migration"
-  | "migration task";
+  | "migration task"
+  | "on-swarm tenant"
+  | "tokens";
 
 const SIGNED_IN_PAGES: StateName[] = ["overview", "tenants", "tenant", "logs", "users", "registry", "audit", "migration"];
 
@@ -53,6 +57,8 @@ const PAGES_BY_WORD: Record<string, StateName[]> = {
   "migration waves": ["migration waves"],
   migration: ["migration"],
   "migration task": ["migration task"],
+  "on-swarm tenant": ["on-swarm tenant"],
+  tokens: ["tokens"],
 };
 
 /** Locators whose element appears only in a particular state of their page. */
@@ -79,6 +85,7 @@ const REPEATED = new Set([
   "timeline-entry",
   'getByRole("progressbar", { name: /progress$/ })',
   "migration-task-status",
+  "migration-event",
 ]);
 
 /** Documented as conditional; each needs a setup this shared, admin-signed-in run does not have. */
@@ -118,6 +125,10 @@ const SKIPPED: Record<string, string> = {
   "wave-confirm": "on a wave's board after a step is clicked (migration-waves.spec.ts)",
   "wave-paused": "on a paused wave's board (migration-waves.spec.ts)",
   "wave-exit-gate": "on a wave's board (migration-waves.spec.ts)",
+  "tokens-table": "only once a service token exists (migration-tenants.spec.ts creates and revokes one)",
+  "token-row": "only once a service token exists (migration-tenants.spec.ts)",
+  "revoke-token": "only on an active token's row (migration-tenants.spec.ts)",
+  "token-secret": "only right after creating a token (migration-tenants.spec.ts)",
 };
 
 /** The README's tables of each kind, the main ones first, then each feature's own. */
@@ -205,7 +216,7 @@ async function tenantId(page: Page, databaseName: string): Promise<string> {
 }
 
 /** Opens a state and says what its placeholders stand for. */
-async function open(page: Page, state: StateName, ids: { tenant: string; crashLooping: string }): Promise<Record<string, string>> {
+async function open(page: Page, state: StateName, ids: { tenant: string; crashLooping: string; onSwarm: string }): Promise<Record<string, string>> {
   const suffixOf = async (prefix: string) => {
     const first = page.locator(`[data-testid^="${prefix}"]`).first();
     await expect(first).toBeVisible();
@@ -276,6 +287,14 @@ async function open(page: Page, state: StateName, ids: { tenant: string; crashLo
       await page.getByTestId("migration-task-w7-test-lifecycle-runbook").getByRole("link").click();
       await expect(page.getByRole("dialog")).toBeVisible();
       return {};
+    case "on-swarm tenant":
+      await page.goto(`/tenants/${ids.onSwarm}`);
+      await expect(page.getByTestId("migration-event").first()).toBeVisible();
+      return {};
+    case "tokens":
+      await page.goto("/tokens");
+      await expect(page.getByTestId("create-token-form")).toBeVisible();
+      return {};
   }
 }
 
@@ -326,12 +345,12 @@ test("[README] every documented selector finds its element", async ({ page }) =>
     }
   };
 
-  await open(page, "sign-in", { tenant: "", crashLooping: "" });
+  await open(page, "sign-in", { tenant: "", crashLooping: "", onSwarm: "" });
   await hydrated(page);
   await check(page, "sign-in", {});
 
   await signIn(page, "admin");
-  const ids = { tenant: await tenantId(page, TENANT), crashLooping: await tenantId(page, CRASH_LOOPING) };
+  const ids = { tenant: await tenantId(page, TENANT), crashLooping: await tenantId(page, CRASH_LOOPING), onSwarm: await tenantId(page, ON_SWARM) };
   for (const state of byState.keys()) {
     if (state === "sign-in") continue;
     const placeholders = await open(page, state, ids);

@@ -63,7 +63,9 @@ async function main(): Promise<number> {
       }
       return 1;
     }
-    console.log(`Imported ${file} into cluster "${cluster}": ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged.`);
+    console.log(
+      `Imported ${file} into cluster "${cluster}": ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged${result.onSwarm ? `, ${result.onSwarm} on Swarm now tracked as "On Swarm"` : ""}.`,
+    );
     return 0;
   } catch (error) {
     throw describeDatabaseError(error, target);

@@ -14,6 +14,7 @@ import { LogHub } from "@/server/logs/log-hub";
 import { createGateMonitor, type GateMonitor } from "@/server/migration/gates/gate-monitor";
 import { containerLogSource } from "@/server/logs/upstream-stream";
 import { seedMigrationChecklist } from "@/server/migration/checklist/seed-checklist";
+import { loadTenantMigrationStates, onTenantMigrationWrite } from "@/server/migration/tenant-migration";
 import { oncePerProcess } from "@/server/process-singleton";
 import { WaveDriver } from "@/server/migration/waves/wave-driver";
 import { WaveService } from "@/server/migration/waves/wave-service";
@@ -35,6 +36,7 @@ class Runtime {
   private caches: ClusterCache[] | undefined;
   private clusterSources: ClusterSources | undefined;
   private directory: TenantDirectory | undefined;
+  private stopMigrationWrites: (() => void) | undefined;
   private readonly logHubs = new Map<string, LogHub>();
   private engine: RunbookEngine | undefined;
   private waveService: WaveService | undefined;
@@ -90,7 +92,10 @@ class Runtime {
       const directory = new TenantDirectory({
         cluster: this.clusters.get(env.FLEETDECK_CLUSTER_NAME),
         loadRegistry: () => loadRegistryRecords(this.db),
+        loadMigrationStates: () => loadTenantMigrationStates(this.db),
       });
+      // transitionTenant (and the import) tell this process's directory as they write.
+      this.stopMigrationWrites = onTenantMigrationWrite((changes) => directory.migrationStatesWritten(changes));
       directory.start();
       this.directory = directory;
     }
@@ -199,6 +204,8 @@ class Runtime {
     this.engine = undefined;
     for (const hub of this.logHubs.values()) hub.close();
     this.logHubs.clear();
+    this.stopMigrationWrites?.();
+    this.stopMigrationWrites = undefined;
     this.directory?.stop();
     this.directory = undefined;
     const caches = this.caches ?? [];

@@ -14,6 +14,7 @@ function navFor(user: SessionUser): NavItem[] {
   if (can(user.role, "tenants:read")) items.push({ href: "/tenants", label: "Tenants", testId: "nav-tenants" });
   if (can(user.role, "registry:import")) items.push({ href: "/registry", label: "Registry", testId: "nav-registry" });
   if (can(user.role, "users:manage")) items.push({ href: "/users", label: "Users", testId: "nav-users" });
+  if (can(user.role, "users:manage")) items.push({ href: "/tokens", label: "Tokens", testId: "nav-tokens" });
   if (can(user.role, "runbook:read")) items.push({ href: "/runs", label: "Runs", testId: "nav-runs" });
   if (can(user.role, "migration:read")) items.push({ href: "/migration", label: "Migration", testId: "nav-migration" });
   if (can(user.role, "audit:read")) items.push({ href: "/audit", label: "Audit", testId: "nav-audit" });

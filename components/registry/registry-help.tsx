@@ -10,11 +10,12 @@ const COLUMNS: { name: string; rule: string }[] = [
   { name: "odoo_version", rule: "such as 17.0 (17 is read as 17.0)" },
   { name: "billing_status", rule: "active, trial, suspended or overdue" },
   { name: "created_at", rule: "optional; a date such as 2024-03-01T09:00:00Z" },
+  { name: "platform", rule: "optional; kubernetes (the default) or swarm: a tenant on Swarm is tracked as “On Swarm” until it is migrated" },
 ];
 
 const EXAMPLE_ROW =
   "3f2b8c1e-5d4a-4b6c-9e8f-0a1b2c3d4e5f,odoo-brightpath-logistics-3f2b8c1e,brightpath-logistics," +
-  "0d9e8f7a-6b5c-4d3e-8f1a-2b3c4d5e6f70,admin@brightpath.com,production,17.0,active,2024-03-01T09:00:00Z";
+  "0d9e8f7a-6b5c-4d3e-8f1a-2b3c4d5e6f70,admin@brightpath.com,production,17.0,active,2024-03-01T09:00:00Z,kubernetes";
 
 /** What the file must hold: the instance service's export columns, as the importer checks them. */
 export function RegistryHelp() {

@@ -156,14 +156,15 @@ export function RegistryImporter({ cluster }: { cluster: string }) {
             data-testid="registry-summary"
           >
             {imported.created.toLocaleString("en")} created, {imported.updated.toLocaleString("en")} updated, {imported.unchanged.toLocaleString("en")}{" "}
-            unchanged. The tenant pages show them now.
+            unchanged{imported.onSwarm > 0 ? `; ${plural(imported.onSwarm, "tenant")} on Swarm now tracked as “On Swarm”` : ""}. The tenant pages show them now.
           </Alert>
         ) : report && report.problemCount > 0 ? (
           <RegistryReport problems={report.problems} problemCount={report.problemCount} />
         ) : clean ? (
           <Alert tone="info" title={`The file is ready: ${plural(checked.rows, "tenant")}.`} data-testid="registry-preview-summary">
             Importing will create {checked.created.toLocaleString("en")}, update {checked.updated.toLocaleString("en")} and leave{" "}
-            {checked.unchanged.toLocaleString("en")} unchanged.
+            {checked.unchanged.toLocaleString("en")} unchanged
+            {checked.onSwarm > 0 ? `; ${plural(checked.onSwarm, "tenant")} on Swarm will be tracked as “On Swarm”` : ""}.
           </Alert>
         ) : null}
       </CardBody>

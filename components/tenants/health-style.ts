@@ -12,8 +12,9 @@ export const HEALTH_STYLE: Record<HealthState, { label: string; color: string; b
   suspended: { label: "Suspended", color: "#9333ea", badge: "bg-purple-50 text-purple-800 ring-purple-600/30", dot: "bg-purple-600" },
   provisioning: { label: "Provisioning", color: "#2563eb", badge: "bg-blue-50 text-blue-800 ring-blue-600/30", dot: "bg-blue-600" },
   missing: { label: "Missing", color: "#6b7280", badge: "bg-gray-100 text-gray-700 ring-gray-500/30", dot: "bg-gray-500" },
+  "on-swarm": { label: "On Swarm", color: "#0891b2", badge: "bg-cyan-50 text-cyan-800 ring-cyan-600/30", dot: "bg-cyan-600" },
   unknown: { label: "Unknown", color: "#9ca3af", badge: "bg-gray-50 text-gray-600 ring-gray-400/30", dot: "bg-gray-400" },
 };
 
 /** Display order: worst first, so the eye lands on what needs attention. */
-export const HEALTH_ORDER: HealthState[] = ["down", "degraded", "missing", "provisioning", "suspended", "stopped", "unknown", "healthy"];
+export const HEALTH_ORDER: HealthState[] = ["down", "degraded", "missing", "provisioning", "suspended", "stopped", "unknown", "on-swarm", "healthy"];

@@ -3,10 +3,12 @@
  * travel through tRPC and into client components. Shared by the server and the browser bundle.
  */
 import type { DeploymentView, FeedFreshness, PodView, PvcView } from "@/lib/cluster/views";
+import type { TenantMigrationStateOrNative } from "@/lib/migration/tenant-states";
 
 export type { DeploymentView, FeedFreshness, PodView, PvcView };
 
-export const HEALTH_STATES = ["healthy", "degraded", "down", "stopped", "suspended", "provisioning", "missing", "unknown"] as const;
+/** "on-swarm": still served by Docker Swarm (or mid-migration); its Kubernetes workload is not expected to run yet. */
+export const HEALTH_STATES = ["healthy", "degraded", "down", "stopped", "suspended", "provisioning", "missing", "on-swarm", "unknown"] as const;
 export type HealthState = (typeof HEALTH_STATES)[number];
 
 export const PROBLEM_KINDS = [
@@ -30,6 +32,10 @@ export type InstanceType = (typeof INSTANCE_TYPES)[number];
 
 export const BILLING_STATUSES = ["active", "trial", "suspended", "overdue"] as const;
 export type BillingStatus = (typeof BILLING_STATUSES)[number];
+
+/** Where the instance service runs a tenant (the registry export's optional `platform`). */
+export const PLATFORMS = ["kubernetes", "swarm"] as const;
+export type Platform = (typeof PLATFORMS)[number];
 
 export interface ObjectRef {
   kind: string;
@@ -74,6 +80,8 @@ export interface TenantSummary extends TenantRecord {
   desiredReplicas: number;
   restarts: number;
   storageUsedPercent?: number;
+  /** Its migration from Swarm ("native": provisioned on Kubernetes, nothing to migrate). */
+  migrationState: TenantMigrationStateOrNative;
   /** When this summary last changed (a cluster object or the registry row). */
   updatedAt: string;
 }

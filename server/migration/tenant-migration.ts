@@ -29,6 +29,69 @@ export interface TenantTransition {
   source?: AuditSource;
 }
 
+/** A committed-or-about-to-commit change of tenants' migration states, for in-memory readers. */
+export type TenantMigrationWrite = { tenantId: string; state: TenantMigrationState }[];
+type WriteListener = (changes: TenantMigrationWrite) => void;
+
+// Process-wide, like the runtime: whoever keeps migration states in memory (the tenant directory)
+// listens here instead of querying per request. Told as the write is made, inside its
+// transaction: a listener treats it as a hint and re-reads the rows shortly after (a transaction
+// that rolls back is corrected then, and by the listener's periodic reload).
+// Kept on globalThis: Next evaluates a server module once per bundle, and a write made from a route
+// handler's bundle must reach the directory the runtime (oncePerProcess) registered from another.
+const LISTENERS_KEY = Symbol.for("fleetdeck.tenantMigrationWriteListeners");
+const writeListeners: Set<WriteListener> = ((globalThis as { [LISTENERS_KEY]?: Set<WriteListener> })[LISTENERS_KEY] ??= new Set<WriteListener>());
+
+/** Called with every state transitionTenant (or an import) writes in this process. */
+export function onTenantMigrationWrite(listener: WriteListener): () => void {
+  writeListeners.add(listener);
+  return () => writeListeners.delete(listener);
+}
+
+function notifyWrite(changes: TenantMigrationWrite): void {
+  if (changes.length === 0) return;
+  for (const listener of writeListeners) {
+    try {
+      listener(changes);
+    } catch (error) {
+      console.error("[migration] a tenant-state listener failed", error);
+    }
+  }
+}
+
+/** Every tenant's migration state (tenants without a row are "native"), for the tenant directory. */
+export async function loadTenantMigrationStates(db: Db): Promise<Map<string, TenantMigrationState>> {
+  const rows = await db.tenantMigration.findMany({ select: { tenantId: true, state: true } });
+  return new Map(rows.map((row) => [row.tenantId, row.state as TenantMigrationState]));
+}
+
+/**
+ * The registry import's part: tenants the instance service runs on Swarm and that have no
+ * migration row get one in "on-swarm", with an event each (via "import"). An existing row is
+ * never overwritten. One audit row covers them: the import's own ("registry.import", with the count).
+ */
+export async function recordImportedOnSwarm(tx: Prisma.TransactionClient, tenantIds: string[], actor: AuditActor): Promise<number> {
+  if (tenantIds.length === 0) return 0;
+  const actorEmail = "user" in actor ? actor.user.email : actor.name;
+  const actorId = "user" in actor ? actor.user.id : null;
+  let created = 0;
+  for (let start = 0; start < tenantIds.length; start += 1000) {
+    const batch = tenantIds.slice(start, start + 1000);
+    const existing = new Set(
+      (await tx.tenantMigration.findMany({ where: { tenantId: { in: batch } }, select: { tenantId: true } })).map((row) => row.tenantId),
+    );
+    const fresh = batch.filter((id) => !existing.has(id));
+    if (fresh.length === 0) continue;
+    await tx.tenantMigration.createMany({ data: fresh.map((tenantId) => ({ tenantId, state: "on-swarm", updatedByEmail: actorEmail })) });
+    await tx.tenantMigrationEvent.createMany({
+      data: fresh.map((tenantId) => ({ tenantId, fromState: NATIVE_STATE, toState: "on-swarm", actorId, actorEmail, via: "import" })),
+    });
+    created += fresh.length;
+    notifyWrite(fresh.map((tenantId) => ({ tenantId, state: "on-swarm" })));
+  }
+  return created;
+}
+
 export async function tenantMigrationState(db: Db, tenantId: string): Promise<TenantMigrationStateOrNative> {
   const row = await db.tenantMigration.findUnique({ where: { tenantId }, select: { state: true } });
   return (row?.state as TenantMigrationState | undefined) ?? NATIVE_STATE;
@@ -96,6 +159,7 @@ export async function transitionTenant(
     },
     source: change.source,
   });
+  notifyWrite([{ tenantId: change.tenantId, state: change.to }]);
   return { from, to: change.to };
 }
 
@@ -178,5 +242,6 @@ export async function transitionTenants(tx: Prisma.TransactionClient, change: Bu
     details: { to: change.to, via: change.via, moved: moved.length, refused: refused.length, ...(change.audit.details ?? {}) },
     source: change.source,
   });
+  notifyWrite(moved.map(({ tenantId }) => ({ tenantId, state: change.to })));
   return { moved: moved.map((m) => m.tenantId), refused };
 }

@@ -22,6 +22,7 @@ function tenant(n: number, overrides: Partial<TenantSummary> = {}): TenantSummar
     desiredReplicas: 1,
     restarts: n % 5,
     storageUsedPercent: n % 100,
+    migrationState: "native",
     createdAt: new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString(),
     updatedAt: "2026-11-23T10:00:00.000Z",
     ...overrides,

@@ -29,7 +29,8 @@ const HEALTH_RANK: Record<HealthState, number> = {
   unknown: 4,
   suspended: 5,
   stopped: 6,
-  healthy: 7,
+  "on-swarm": 7,
+  healthy: 8,
 };
 
 const searchText = new WeakMap<TenantSummary, string>();

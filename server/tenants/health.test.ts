@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { NOW, clusterBasics, podStates, tenantFixture, warmStore, type PodState, type TenantFixture, type Raw } from "@/scripts/test-support/cluster-fixtures";
 import { ClusterStore } from "@/server/kube/cluster-store";
+import type { TenantMigrationState, TenantMigrationStateOrNative } from "@/lib/migration/tenant-states";
+import { summarizeFleet } from "./fleet-query";
 import { TenantDirectory, buildTenantDetail, buildTenantSummary } from "./tenant-view";
 
 function summarize(fixture: TenantFixture, prepare?: (store: ClusterStore) => void) {
@@ -291,6 +293,84 @@ describe("registry ⨝ cluster", () => {
     store.flushChanges();
     directory.summaries();
     expect(directory.version).toBeGreaterThan(version);
+    directory.stop();
+  });
+});
+
+describe("the On Swarm rule: a tenant Swarm still serves is not a Kubernetes problem", () => {
+  const at = (fixture: TenantFixture, migrationState: TenantMigrationStateOrNative) =>
+    buildTenantSummary(warmStore([...clusterBasics(), ...fixture.objects]), fixture.record, { lostNodes: new Set(), now: NOW, migrationState });
+
+  it("its Deployment at 0 replicas (prepared by the migration scripts) is On Swarm, not stopped", () => {
+    const summary = at(tenantFixture("swarmy", { replicas: 0 }), "on-swarm");
+    expect(summary).toMatchObject({
+      health: "on-swarm",
+      healthReason: "On Swarm: served by Docker Swarm, not migrated yet",
+      problems: [],
+      migrationState: "on-swarm",
+    });
+  });
+
+  it("no workload at all is On Swarm too, never a critical missing workload; mid-migration says so", () => {
+    const ghost = tenantFixture("swarm-ghost", { noWorkload: true });
+    expect(at(ghost, "scheduled")).toMatchObject({ health: "on-swarm", problems: [] });
+    expect(at(ghost, "stopped-on-swarm").healthReason).toMatch(/^Migrating: stopped on Swarm/);
+    expect(at(ghost, "data-restored").healthReason).toMatch(/^Migrating: data restored/);
+    expect(at(ghost, "rolled-back").health).toBe("on-swarm");
+  });
+
+  it("from started on Kubernetes on (and for native tenants) the ordinary rules apply", () => {
+    expect(at(tenantFixture("moved", { replicas: 0 }), "started-on-kubernetes").health).toBe("stopped");
+    expect(at(tenantFixture("moved-ghost", { noWorkload: true }), "verified").health).toBe("missing");
+    expect(at(tenantFixture("native", { replicas: 0 }), "native").health).toBe("stopped");
+    expect(at(tenantFixture("done"), "done").health).toBe("healthy");
+  });
+
+  it("what the cluster does hold is still checked: a prepared volume that is pending shows", () => {
+    const summary = at(tenantFixture("swarm-pending", { replicas: 0, pvcPending: true, storageClass: "ceph-ssd" }), "backed-up");
+    expect(summary.health).toBe("on-swarm");
+    expect(summary.problems.map((p) => p.kind)).toEqual(["pvc-pending"]);
+  });
+
+  it("the directory holds the states in memory: loaded with the registry, changed when told, and the fleet counts know it", async () => {
+    const swarm = tenantFixture("swarm-one", { replicas: 0 });
+    const native = tenantFixture("native-one", { replicas: 0 });
+    const store = warmStore([...clusterBasics(), ...swarm.objects, ...native.objects], { coalesceMs: 0 });
+    let loads = 0;
+    const states = new Map<string, TenantMigrationState>([[swarm.record.id, "on-swarm"]]);
+    const directory = new TenantDirectory({
+      cluster: store,
+      loadRegistry: async () => [swarm.record, native.record],
+      loadMigrationStates: async () => {
+        loads++;
+        return new Map(states);
+      },
+      now: () => NOW,
+    });
+    await directory.ready();
+    expect(directory.summary(swarm.record.id)).toMatchObject({ health: "on-swarm", migrationState: "on-swarm" });
+    expect(directory.summary(native.record.id)).toMatchObject({ health: "stopped", migrationState: "native" });
+    const fleet = summarizeFleet({ summaries: directory.summaries(), orphans: [], storagePressure: [], freshness: [], now: NOW });
+    expect(fleet.byHealth).toMatchObject({ "on-swarm": 1, stopped: 1, missing: 0 });
+    expect(fleet.attention).toEqual([]);
+
+    // Reading summaries never queries: only the load at start so far.
+    directory.summaries();
+    directory.summary(swarm.record.id);
+    expect(loads).toBe(1);
+
+    const changed: string[] = [];
+    directory.onTenantChange((id) => changed.push(id));
+    const version = directory.version;
+    directory.migrationStatesWritten([{ tenantId: swarm.record.id, state: "started-on-kubernetes" }]);
+    expect(changed).toEqual([swarm.record.id]);
+    expect(directory.summary(swarm.record.id)).toMatchObject({ health: "stopped", migrationState: "started-on-kubernetes" });
+    expect(directory.version).toBeGreaterThan(version);
+
+    // Another process rolled it back: the periodic re-read brings it.
+    states.set(swarm.record.id, "rolled-back");
+    await directory.reloadMigrationStates();
+    expect(directory.summary(swarm.record.id)).toMatchObject({ health: "on-swarm", migrationState: "rolled-back" });
     directory.stop();
   });
 });

@@ -6,6 +6,7 @@ import "server-only";
  * rule is tested case by case with fixtures.
  */
 import type { DeploymentView, PodView, PvcView } from "@/lib/cluster/views";
+import { NATIVE_STATE, runsOnKubernetes, TENANT_MIGRATION_STATE_LABELS, type TenantMigrationStateOrNative } from "@/lib/migration/tenant-states";
 import type { BillingStatus, HealthState, Problem } from "@/lib/tenants/types";
 
 export interface BackupRun {
@@ -30,6 +31,8 @@ export interface TenantHealthInput {
   backups: BackupRun[];
   /** Nodes whose Ready condition is not True. */
   lostNodes: ReadonlySet<string>;
+  /** Where the tenant is in its move from Swarm (no migration row: "native", on Kubernetes from the start). */
+  migrationState?: TenantMigrationStateOrNative;
   now: Date;
 }
 
@@ -56,9 +59,32 @@ const CRASH_REASONS = new Set(["CrashLoopBackOff", "Error", "RunContainerError",
 const IMAGE_REASONS = new Set(["ImagePullBackOff", "ErrImagePull", "InvalidImageName", "ErrImageNeverPull"]);
 const STARTING_REASONS = new Set(["ContainerCreating", "PodInitializing", "Pending"]);
 
+/** What a tenant still served by Swarm (or between the two platforms) is doing, in plain words. */
+function swarmReason(state: TenantMigrationStateOrNative): string {
+  switch (state) {
+    case "stopped-on-swarm":
+      return "Migrating: stopped on Swarm, its data is being copied to Kubernetes";
+    case "data-restored":
+      return "Migrating: data restored on Kubernetes, waiting to be started there";
+    case "rolled-back":
+      return "On Swarm: the migration was rolled back";
+    case "on-swarm":
+      return "On Swarm: served by Docker Swarm, not migrated yet";
+    default:
+      return `On Swarm: served by Docker Swarm (migration: ${TENANT_MIGRATION_STATE_LABELS[state]})`;
+  }
+}
+
 export function assessTenantHealth(input: TenantHealthInput): TenantHealth {
   if (!input.clusterSynced) {
     return { health: "unknown", healthReason: "Waiting for the cluster cache to load", problems: [] };
+  }
+  // Until the migration starts it on Kubernetes, Swarm serves the tenant: its Kubernetes workload
+  // missing or at 0 replicas is expected, not a problem. What the cluster does hold (the prepared
+  // PVC, a pod someone started by hand) is still checked.
+  const migrationState = input.migrationState ?? NATIVE_STATE;
+  if (!runsOnKubernetes(migrationState)) {
+    return { health: "on-swarm", healthReason: swarmReason(migrationState), problems: sortProblems(detectProblems(input)) };
   }
   const { deployment } = input;
   if (!deployment) {

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/scripts/test-support/test-database";
 
 import { listRegistryTenants } from "./registry";
-import { importRegistry, parseRegistryFile } from "./registry-import";
+import { importRegistry, parseRegistryFile, previewRegistryImport } from "./registry-import";
 
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, "__fixtures__", name), "utf8");
 const importer = { cluster: "eu-1", actor: { name: "admin@fleetdeck.local" } };
@@ -100,16 +100,38 @@ describe("parseRegistryFile", () => {
     expect(odd[1]).toEqual({ row: 2, field: "name", problem: "name is missing; every row needs one" });
     expect(odd).toHaveLength(8);
   });
+
+  it("reads the optional platform column: absent or blank means kubernetes, swarm is kept, anything else is a problem", () => {
+    const instances = JSON.parse(fixture("registry-good.json")) as Record<string, unknown>[];
+    const { rows, problems } = parseRegistryFile(
+      JSON.stringify([
+        { ...instances[0], platform: "Swarm" },
+        { ...instances[1], platform: "" },
+      ]),
+      "json",
+    );
+    expect(problems).toEqual([]);
+    expect(rows[0].platform).toBe("swarm");
+    expect(rows[1]).not.toHaveProperty("platform");
+    expect(parseRegistryFile(fixture("registry-good.csv"), "csv").rows.every((row) => row.platform === undefined)).toBe(true);
+
+    const csv = fixture("registry-good.csv").trim().split("\n");
+    const withColumn = [`${csv[0]},platform`, `${csv[1]},kubernetes`, `${csv[2]},swarm`, `${csv[3]},docker`].join("\n");
+    const parsed = parseRegistryFile(withColumn, "csv");
+    expect(parsed.problems).toEqual([{ row: 4, field: "platform", problem: "platform 'docker' must be one of kubernetes, swarm (or empty for kubernetes)" }]);
+    expect(parsed.rows.map((row) => row.platform)).toEqual(["kubernetes", "swarm"]);
+  });
 });
 
 describe("importRegistry", () => {
-  const db = useTestDatabase({ emptyBeforeEach: ["auditEvent", "tenant"] });
+  const db = useTestDatabase({ emptyBeforeEach: ["auditEvent", "tenantMigrationEvent", "tenantMigration", "tenant"] });
 
   it("creates, then reports unchanged, then updates by id; records an audit event each time", async () => {
     expect(await importRegistry(db, fixture("registry-good.csv"), "csv", importer)).toEqual({
       created: 3,
       updated: 0,
       unchanged: 0,
+      onSwarm: 0,
       problems: [],
     });
     expect(await importRegistry(db, fixture("registry-good.csv"), "csv", importer)).toMatchObject({
@@ -164,5 +186,36 @@ describe("importRegistry", () => {
       },
     ]);
     expect(await db.tenant.count()).toBe(2);
+  });
+
+  it("tracks a tenant on Swarm as “on-swarm” (with an import event) and never overwrites an existing migration row", async () => {
+    const instances = JSON.parse(fixture("registry-good.json")) as Record<string, unknown>[];
+    const [first, second] = instances.map((row) => String(row.id ?? row.instance_id));
+    const onSwarm = JSON.stringify(instances.map((row) => ({ ...row, platform: "swarm" })));
+
+    // The preview says so and writes nothing.
+    expect(await previewRegistryImport(db, onSwarm, "json", { cluster: "eu-1" })).toMatchObject({ created: 2, onSwarm: 2, problems: [] });
+    expect(await db.tenantMigration.count()).toBe(0);
+
+    // One of them already has a migration under way (a wave moved it on).
+    await db.tenantMigration.create({ data: { tenantId: second, state: "backed-up", updatedByEmail: "pm@fleetdeck.local" } });
+    expect(await importRegistry(db, onSwarm, "json", importer)).toMatchObject({ created: 2, onSwarm: 1, problems: [] });
+
+    expect(await db.tenantMigration.findUniqueOrThrow({ where: { tenantId: first } })).toMatchObject({
+      state: "on-swarm",
+      updatedByEmail: "admin@fleetdeck.local",
+    });
+    expect(await db.tenantMigration.findUniqueOrThrow({ where: { tenantId: second } })).toMatchObject({ state: "backed-up" });
+    expect(await db.tenantMigrationEvent.findMany({ select: { tenantId: true, fromState: true, toState: true, via: true } })).toEqual([
+      { tenantId: first, fromState: "native", toState: "on-swarm", via: "import" },
+    ]);
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "registry.import" } });
+    expect(audit.details).toMatchObject({ created: 2, onSwarm: 1 });
+
+    // Importing the same file again changes nothing; a file without the column leaves the rows alone.
+    expect(await importRegistry(db, onSwarm, "json", importer)).toMatchObject({ unchanged: 2, onSwarm: 0 });
+    expect(await importRegistry(db, fixture("registry-good.json"), "json", importer)).toMatchObject({ onSwarm: 0 });
+    expect(await db.tenantMigration.count()).toBe(2);
+    expect(await db.tenantMigrationEvent.count()).toBe(1);
   });
 });

@@ -7,15 +7,20 @@ import Papa from "papaparse";
 import { z } from "zod";
 
 import { recordAuditEvent, type AuditActor } from "@/server/audit/audit-log";
+import { recordImportedOnSwarm } from "@/server/migration/tenant-migration";
 import type { BillingStatus, InstanceType, PrismaClient } from "@/server/db/generated/client";
-import { BILLING_STATUSES, INSTANCE_TYPES, type TenantRecord } from "@/lib/tenants/types";
+import { BILLING_STATUSES, INSTANCE_TYPES, PLATFORMS, type Platform, type TenantRecord } from "@/lib/tenants/types";
 import { CANONICAL_UUID, EXAMPLE_TENANT_ID } from "@/lib/tenants/tenant-id";
 import { hasControlCharacters } from "@/lib/text/control-characters";
 
 export type RegistryFormat = "csv" | "json";
 
-/** A registry row as the export gives it: the record without cluster and bookkeeping, createdAt if the export says. */
-export type TenantRecordInput = Omit<TenantRecord, "cluster" | "createdAt" | "updatedAt"> & { createdAt?: Date };
+/**
+ * A registry row as the export gives it: the record without cluster and bookkeeping, createdAt if
+ * the export says, and where the instance service runs it (absent: Kubernetes). The platform is
+ * not stored on the tenant: a tenant on Swarm gets a migration row "on-swarm" (see importRegistry).
+ */
+export type TenantRecordInput = Omit<TenantRecord, "cluster" | "createdAt" | "updatedAt"> & { createdAt?: Date; platform?: Platform };
 
 export interface RegistryProblem {
   /** CSV: the line in the file (the header is line 1). JSON: the 1-based position in the array. 0: the whole file. */
@@ -34,6 +39,8 @@ export interface RegistryImportResult {
   created: number;
   updated: number;
   unchanged: number;
+  /** Tenants on Swarm (platform swarm) without a migration yet: they get one in "on-swarm". */
+  onSwarm: number;
   problems: RegistryProblem[];
 }
 
@@ -48,6 +55,7 @@ const FIELDS = {
   odooVersion: ["odoo_version"],
   billingStatus: ["billing_status"],
   createdAt: ["created_at"],
+  platform: ["platform", "runs_on"],
 } as const satisfies Record<keyof TenantRecordInput, readonly string[]>;
 
 type FieldKey = keyof typeof FIELDS;
@@ -135,6 +143,14 @@ function fieldSchemas(label: (key: FieldKey) => string) {
         error: (issue) => `${label("createdAt")} ${quote(issue.input)} must be a date such as 2024-05-01T10:00:00Z`,
       })
       .transform((value) => (value === "" ? undefined : new Date(value))),
+    // Optional: a blank cell (or no column) means Kubernetes, where every tenant ends up.
+    platform: z
+      .unknown()
+      .transform((value) => (value === null || value === undefined ? "" : String(value).trim().toLowerCase()))
+      .refine((value) => value === "" || (PLATFORMS as readonly string[]).includes(value), {
+        error: (issue) => `${label("platform")} ${quote(issue.input)} must be one of ${PLATFORMS.join(", ")} (or empty for kubernetes)`,
+      })
+      .transform((value) => (value === "" ? undefined : (value as Platform))),
   } satisfies Record<FieldKey, z.ZodType>;
 }
 
@@ -257,6 +273,7 @@ export function parseRegistryFile(text: string, format: RegistryFormat): ParsedR
     firstRowOfId.set(tenant.id, raw.row);
     firstRowOfDatabase.set(tenant.databaseName, raw.row);
     if (tenant.createdAt === undefined) delete tenant.createdAt;
+    if (tenant.platform === undefined) delete tenant.platform;
     rows.push(tenant);
   }
   problems.sort((a, b) => a.row - b.row);
@@ -282,18 +299,20 @@ interface RegistryImportPlan {
   toUpdate: TenantRecordInput[];
   /** Ids of tenants (all in toUpdate) whose current database_name another row of the file takes. */
   handOvers: string[];
+  /** Ids of tenants the file says run on Swarm and that have no migration row yet. */
+  onSwarm: string[];
   /** Non-empty: the file must not be imported, and the row lists are empty. */
   problems: RegistryProblem[];
 }
 
-/** Both a PrismaClient and the client inside $transaction: planning only reads tenants. */
-type TenantReader = Pick<PrismaClient, "tenant">;
+/** Both a PrismaClient and the client inside $transaction: planning only reads tenants and their migration rows. */
+type TenantReader = Pick<PrismaClient, "tenant" | "tenantMigration">;
 
 // A row that differs from the registry in any of these (or in cluster, or in a createdAt the
 // file states) is an update; otherwise it is unchanged and not written.
 const COMPARED = ["name", "databaseName", "customerId", "customerEmail", "instanceType", "odooVersion", "billingStatus"] as const;
 
-const EMPTY_RESULT = { created: 0, updated: 0, unchanged: 0 } as const;
+const EMPTY_RESULT = { created: 0, updated: 0, unchanged: 0, onSwarm: 0 } as const;
 
 /**
  * Checks a file against itself and against the registry (database names held by instances
@@ -301,7 +320,7 @@ const EMPTY_RESULT = { created: 0, updated: 0, unchanged: 0 } as const;
  * preview and the import run this, so they cannot disagree about the same registry.
  */
 async function planRegistryImport(db: TenantReader, parsed: ParsedRegistryFile, format: RegistryFormat, cluster: string): Promise<RegistryImportPlan> {
-  if (parsed.problems.length > 0) return { rows: [], toCreate: [], toUpdate: [], handOvers: [], problems: parsed.problems };
+  if (parsed.problems.length > 0) return { rows: [], toCreate: [], toUpdate: [], handOvers: [], onSwarm: [], problems: parsed.problems };
   const rowNumber = rowNumbers(format, parsed.rows);
 
   const existing = new Map((await db.tenant.findMany({ where: { id: { in: parsed.rows.map((row) => row.id) } } })).map((tenant) => [tenant.id, tenant]));
@@ -329,7 +348,7 @@ async function planRegistryImport(db: TenantReader, parsed: ParsedRegistryFile, 
   }
   if (problems.length > 0) {
     problems.sort((a, b) => a.row - b.row);
-    return { rows: [], toCreate: [], toUpdate: [], handOvers: [], problems };
+    return { rows: [], toCreate: [], toUpdate: [], handOvers: [], onSwarm: [], problems };
   }
 
   const toCreate: TenantRecordInput[] = [];
@@ -345,7 +364,15 @@ async function planRegistryImport(db: TenantReader, parsed: ParsedRegistryFile, 
       toUpdate.push(row);
     }
   }
-  return { rows: parsed.rows, toCreate, toUpdate, handOvers, problems: [] };
+  // A tenant's migration row, once there, is the migration's: the file never overwrites it.
+  const swarmIds = parsed.rows.filter((row) => row.platform === "swarm").map((row) => row.id);
+  const tracked = new Set(
+    swarmIds.length === 0
+      ? []
+      : (await db.tenantMigration.findMany({ where: { tenantId: { in: swarmIds } }, select: { tenantId: true } })).map((row) => row.tenantId),
+  );
+  const onSwarm = swarmIds.filter((id) => !tracked.has(id));
+  return { rows: parsed.rows, toCreate, toUpdate, handOvers, onSwarm, problems: [] };
 }
 
 function countsOf(plan: RegistryImportPlan): Omit<RegistryImportResult, "problems"> {
@@ -353,6 +380,7 @@ function countsOf(plan: RegistryImportPlan): Omit<RegistryImportResult, "problem
     created: plan.toCreate.length,
     updated: plan.toUpdate.length,
     unchanged: plan.rows.length - plan.toCreate.length - plan.toUpdate.length,
+    onSwarm: plan.onSwarm.length,
   };
 }
 
@@ -397,12 +425,13 @@ export async function importRegistry(db: PrismaClient, text: string, format: Reg
 
         for (let start = 0; start < plan.toCreate.length; start += 1000) {
           await tx.tenant.createMany({
-            data: plan.toCreate.slice(start, start + 1000).map((row) => ({ ...row, cluster: options.cluster })),
+            data: plan.toCreate.slice(start, start + 1000).map((row) => ({ ...tenantData(row), cluster: options.cluster })),
           });
         }
         for (const row of plan.toUpdate) {
-          await tx.tenant.update({ where: { id: row.id }, data: { ...row, cluster: options.cluster } });
+          await tx.tenant.update({ where: { id: row.id }, data: { ...tenantData(row), cluster: options.cluster } });
         }
+        await recordImportedOnSwarm(tx, plan.onSwarm, options.actor);
 
         const counts = countsOf(plan);
         await recordAuditEvent(tx, {
@@ -433,6 +462,12 @@ export async function importRegistry(db: PrismaClient, text: string, format: Reg
     }
     throw error;
   }
+}
+
+/** The tenant row's columns (the platform is not one). */
+function tenantData(row: TenantRecordInput): Omit<TenantRecordInput, "platform"> {
+  const { platform: _platform, ...data } = row;
+  return data;
 }
 
 /** id -> its row number; only called for a file without problems, so no row was dropped. */

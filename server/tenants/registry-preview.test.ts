@@ -34,7 +34,7 @@ describe("previewRegistryImport", () => {
 
     // Against the JSON: brightpath is identical, harborline is trial instead of overdue, acme is new.
     const { preview, result } = await previewThenImport(fixture("registry-good.csv"), "csv");
-    expect(preview).toEqual({ rows: 3, created: 1, updated: 1, unchanged: 1, problems: [] });
+    expect(preview).toEqual({ rows: 3, created: 1, updated: 1, unchanged: 1, onSwarm: 0, problems: [] });
     expect({ rows: 3, ...result }).toEqual(preview);
 
     // The preview of the same file now sees the import's work.
@@ -43,6 +43,7 @@ describe("previewRegistryImport", () => {
       created: 0,
       updated: 0,
       unchanged: 3,
+      onSwarm: 0,
       problems: [],
     });
   });
@@ -51,7 +52,7 @@ describe("previewRegistryImport", () => {
     await importRegistry(db, fixture("registry-good.csv"), "csv", importer);
     const { preview, result } = await previewThenImport(fixture("registry-good.csv"), "csv", "us-2");
     expect(preview).toMatchObject({ created: 0, updated: 3, unchanged: 0 });
-    expect(result).toEqual({ created: 0, updated: 3, unchanged: 0, problems: [] });
+    expect(result).toEqual({ created: 0, updated: 3, unchanged: 0, onSwarm: 0, problems: [] });
   });
 
   it("reports the same problems as the import for a bad file, and neither writes", async () => {
@@ -82,8 +83,8 @@ describe("previewRegistryImport", () => {
 
     const renamed = { ...brightpath, database_name: "brightpath-archive" };
     const handOver = await previewThenImport(JSON.stringify([renamed, newcomer]), "json");
-    expect(handOver.preview).toEqual({ rows: 2, created: 1, updated: 1, unchanged: 0, problems: [] });
-    expect(handOver.result).toEqual({ created: 1, updated: 1, unchanged: 0, problems: [] });
+    expect(handOver.preview).toEqual({ rows: 2, created: 1, updated: 1, unchanged: 0, onSwarm: 0, problems: [] });
+    expect(handOver.result).toEqual({ created: 1, updated: 1, unchanged: 0, onSwarm: 0, problems: [] });
     expect((await db.tenant.findMany({ orderBy: { databaseName: "asc" } })).map((t) => [t.databaseName, t.id])).toEqual([
       ["brightpath-archive", brightpath.id],
       ["brightpath-logistics", newcomer.id],
@@ -100,8 +101,8 @@ describe("previewRegistryImport", () => {
     ];
 
     const { preview, result } = await previewThenImport(JSON.stringify(swapped), "json");
-    expect(preview).toEqual({ rows: 2, created: 0, updated: 2, unchanged: 0, problems: [] });
-    expect(result).toEqual({ created: 0, updated: 2, unchanged: 0, problems: [] });
+    expect(preview).toEqual({ rows: 2, created: 0, updated: 2, unchanged: 0, onSwarm: 0, problems: [] });
+    expect(result).toEqual({ created: 0, updated: 2, unchanged: 0, onSwarm: 0, problems: [] });
     expect(await previewRegistryImport(db, JSON.stringify(swapped), "json", importer)).toMatchObject({ unchanged: 2 });
   });
 });

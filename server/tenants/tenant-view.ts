@@ -6,6 +6,7 @@ import type { JobObject } from "@/server/kube/kinds/job";
 import { pvcStatus } from "@/server/kube/kinds/persistent-volume-claim";
 import { podStatus, type PodObject } from "@/server/kube/kinds/pod";
 import type { PodView, PvcView } from "@/lib/cluster/views";
+import { NATIVE_STATE, type TenantMigrationState, type TenantMigrationStateOrNative } from "@/lib/migration/tenant-states";
 import { assessTenantHealth, type BackupRun } from "./health";
 import type { EventView, OrphanWorkload, Problem, StoragePressureEntry, TenantDetail, TenantRecord, TenantSummary } from "@/lib/tenants/types";
 
@@ -91,7 +92,12 @@ function pickPods(objects: TenantObjects): PodView[] {
 }
 
 /** Pure derivation of one summary from a record and the cache (exported for tests and benches). */
-export function buildTenantSummary(cluster: ClusterReads, record: TenantRecord, context: { lostNodes: ReadonlySet<string>; now: Date }): TenantSummary {
+export function buildTenantSummary(
+  cluster: ClusterReads,
+  record: TenantRecord,
+  context: { lostNodes: ReadonlySet<string>; now: Date; migrationState?: TenantMigrationStateOrNative },
+): TenantSummary {
+  const migrationState = context.migrationState ?? NATIVE_STATE;
   const objects = collectTenantObjects(cluster, record);
   const deployment = objects.deployment ? deploymentStatus(objects.deployment) : undefined;
   const pods = pickPods(objects);
@@ -105,6 +111,7 @@ export function buildTenantSummary(cluster: ClusterReads, record: TenantRecord, 
     pvcs: objects.pvcs,
     backups: objects.backups,
     lostNodes: context.lostNodes,
+    migrationState,
     now: context.now,
   });
   const usages = objects.pvcs.map((pvc) => pvc.usedPercent).filter((p): p is number => p !== undefined);
@@ -126,6 +133,7 @@ export function buildTenantSummary(cluster: ClusterReads, record: TenantRecord, 
     desiredReplicas: deployment?.desired ?? 0,
     restarts: pods.reduce((sum, pod) => sum + pod.restarts, 0),
     storageUsedPercent: usages.length > 0 ? Math.max(...usages) : undefined,
+    migrationState,
     createdAt: record.createdAt,
     updatedAt: context.now.toISOString(),
   };
@@ -169,6 +177,13 @@ export interface TenantDirectoryOptions {
   cluster: ClusterSource;
   loadRegistry: () => Promise<TenantRecord[]>;
   registryRefreshMs?: number;
+  /**
+   * Every tenant's migration state (tenants without a row are "native"). Loaded with the registry,
+   * then again every `migrationRefreshMs` (another process may have moved a tenant) and shortly after
+   * this process tells the directory of a write (migrationStatesWritten).
+   */
+  loadMigrationStates?: () => Promise<ReadonlyMap<string, TenantMigrationState>>;
+  migrationRefreshMs?: number;
   /** Grace periods (not ready, provisioning, pending volume) need a periodic recompute of unsettled tenants. */
   recomputeAllMs?: number;
   now?: () => Date;
@@ -180,6 +195,8 @@ export class TenantDirectory {
   private readonly options: TenantDirectoryOptions;
   readonly cluster: ClusterSource;
   private records = new Map<string, TenantRecord>();
+  private migrationStates = new Map<string, TenantMigrationState>();
+  private migrationRecheck: ReturnType<typeof setTimeout> | undefined;
   private readonly summariesById = new Map<string, TenantSummary>();
   private readonly dirty = new Set<string>();
   private allDirty = true;
@@ -224,22 +241,75 @@ export class TenantDirectory {
     void this.invalidateRegistry();
     const refresh = setInterval(() => void this.invalidateRegistry(), this.options.registryRefreshMs ?? 60_000);
     const recompute = setInterval(() => this.markUnsettledDirty(), this.options.recomputeAllMs ?? 30_000);
+    const migrations = setInterval(() => void this.reloadMigrationStates(), this.options.migrationRefreshMs ?? 15_000);
     refresh.unref?.();
     recompute.unref?.();
-    this.timers.push(refresh, recompute);
+    migrations.unref?.();
+    this.timers.push(refresh, recompute, migrations);
   }
 
   stop(): void {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     for (const timer of this.timers.splice(0)) clearInterval(timer);
+    if (this.migrationRecheck) clearTimeout(this.migrationRecheck);
+    this.migrationRecheck = undefined;
   }
 
-  /** Reloads the registry rows (after an import, or on the refresh interval). */
+  /** A tenant's migration state as last loaded or written in this process ("native": no migration row). */
+  migrationState(id: string): TenantMigrationStateOrNative {
+    return this.migrationStates.get(id) ?? NATIVE_STATE;
+  }
+
+  /**
+   * Told by the one writer of migration states (server/migration/tenant-migration.ts, wired in
+   * server/runtime.ts) as it writes, inside the writer's transaction: the new states show at once,
+   * and a re-read shortly after corrects a transaction that rolled back.
+   */
+  migrationStatesWritten(changes: readonly { tenantId: string; state: TenantMigrationState }[]): void {
+    // In place: a wave writes one tenant at a time, and copying 10,000 states per write adds up.
+    for (const { tenantId, state } of changes) {
+      if (this.migrationStates.get(tenantId) === state) continue;
+      this.migrationStates.set(tenantId, state);
+      this.tenantMigrationChanged(tenantId);
+    }
+    if (this.migrationRecheck) clearTimeout(this.migrationRecheck);
+    this.migrationRecheck = setTimeout(() => {
+      this.migrationRecheck = undefined;
+      void this.reloadMigrationStates();
+    }, 2_000);
+    this.migrationRecheck.unref?.();
+  }
+
+  /** Re-reads every tenant's migration state (periodically: another process may have written one). */
+  async reloadMigrationStates(): Promise<void> {
+    if (!this.options.loadMigrationStates) return;
+    try {
+      this.applyMigrationStates(await this.options.loadMigrationStates());
+    } catch (error) {
+      console.error("[tenants] migration states load failed", error);
+    }
+  }
+
+  private applyMigrationStates(next: ReadonlyMap<string, TenantMigrationState>): void {
+    const before = this.migrationStates;
+    this.migrationStates = new Map(next);
+    const changed = new Set<string>();
+    for (const [id, state] of next) if (before.get(id) !== state) changed.add(id);
+    for (const id of before.keys()) if (!next.has(id)) changed.add(id);
+    for (const id of changed) this.tenantMigrationChanged(id);
+  }
+
+  private tenantMigrationChanged(id: string): void {
+    if (!this.records.has(id)) return;
+    this.dirty.add(id);
+    for (const listener of this.tenantListeners) listener(id);
+  }
+
+  /** Reloads the registry rows (after an import, or on the refresh interval), and the migration states with them. */
   invalidateRegistry(): Promise<void> {
-    const load = this.options
-      .loadRegistry()
-      .then((rows) => {
+    const load = Promise.all([this.options.loadRegistry(), this.reloadMigrationStates()])
+      .then(([rows]) => {
         const next = new Map(rows.filter((row) => row.cluster === this.cluster.name).map((row) => [row.id, row]));
         const changed = [...next.keys()].filter((id) => JSON.stringify(next.get(id)) !== JSON.stringify(this.records.get(id)));
         const removed = [...this.records.keys()].filter((id) => !next.has(id));
@@ -381,7 +451,9 @@ export class TenantDirectory {
   /** Healthy, stopped and suspended tenants have no time-based rule pending; the rest may. */
   private markUnsettledDirty(): void {
     for (const summary of this.summariesById.values()) {
-      if (summary.health !== "healthy" && summary.health !== "stopped" && summary.health !== "suspended") this.dirty.add(summary.id);
+      if (summary.health !== "healthy" && summary.health !== "stopped" && summary.health !== "suspended" && summary.health !== "on-swarm") {
+        this.dirty.add(summary.id);
+      }
     }
   }
 
@@ -399,13 +471,12 @@ export class TenantDirectory {
     this.allDirty = false;
     this.dirty.clear();
     const now = this.options.now?.() ?? new Date();
-    const context = { lostNodes: this.lostNodeNames, now };
     let changed = false;
     for (const id of ids) {
       const record = this.records.get(id);
       if (!record) continue;
       const before = this.summariesById.get(id);
-      const next = buildTenantSummary(this.cluster, record, context);
+      const next = buildTenantSummary(this.cluster, record, { lostNodes: this.lostNodeNames, now, migrationState: this.migrationState(id) });
       next.problems = next.problems.map((problem) => this.withSince(id, problem, now));
       this.forgetResolved(id, next.problems);
       if (before && sameSummary(before, next)) continue;

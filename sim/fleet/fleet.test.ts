@@ -165,6 +165,7 @@ describe("demo fleet", () => {
     expect(store.list("core/namespaces").filter((n) => n.metadata.name.startsWith("tenant-"))).toHaveLength(10_000);
     expect(store.count("apps/deployments")).toBe(10_002);
     expect(store.count("core/nodes")).toBe(167);
-    expect(store.count("core/pods")).toBeGreaterThan(19_000);
+    // Tenants still on Swarm (about 15 % of the untroubled ones) have their Deployment at 0: no pod.
+    expect(store.count("core/pods")).toBeGreaterThan(17_500);
   }, 120_000);
 });

@@ -24,7 +24,7 @@ import { createRng } from "./prng";
 import { isScenarioName, type ScenarioName } from "./scenarios";
 import { planFleet, registryExportOf, type FleetPlan, type RegistryRecord } from "./tenant-plan";
 
-export { DEMO_MISSING_TENANT, DEMO_PROBLEM_TENANTS, SCENARIO_NAMES } from "./scenarios";
+export { DEMO_MISSING_TENANT, DEMO_PROBLEM_TENANTS, DEMO_SWARM_TENANTS, SCENARIO_NAMES } from "./scenarios";
 
 export interface StartFleetOptions {
   store: ObjectStore;

@@ -344,7 +344,9 @@ export class FleetPopulator {
       );
     }
 
-    const stopped = t.problem === "stopped" || t.problem === "suspended" || t.problem === "quota-blocked";
+    // A tenant on Swarm: the migration scripts prepared its namespace, PVC, Service and Ingress; the
+    // Deployment waits at 0 replicas until the wave starts it on Kubernetes.
+    const stopped = t.problem === "stopped" || t.problem === "suspended" || t.problem === "quota-blocked" || t.platform === "swarm";
     const deployment = deploymentOf(t, createdAt, stopped ? 0 : 1);
     if (t.problem === "suspended") {
       deployment.metadata.annotations = {
@@ -526,6 +528,11 @@ export class FleetPopulator {
         break;
       }
       default: {
+        if (t.platform === "swarm") {
+          // Its ReplicaSet at 0: no pod, no logs until the tenant is started on Kubernetes.
+          this.materializeDeployment(d, podCreated, "healthy");
+          break;
+        }
         const [pod] = this.materializeDeployment(d, podCreated, "healthy");
         this.writeLogs(ns, pod.metadata.name, "odoo", [
           ...this.logGen.startup(t.databaseName, t.odooVersion, pod.metadata.name, podCreated + 3000),

@@ -85,6 +85,17 @@ export const NAMED_PROBLEM_TENANTS: Readonly<Record<TenantProblem, string>> = { 
 
 export const DEMO_MISSING_TENANT = "quartz-consulting";
 
+/**
+ * Tenants still served by Docker Swarm (the migration to Kubernetes has not reached them): the
+ * registry export says `platform: "swarm"`, and the "migration scripts" prepared their namespace,
+ * PVC, Service and Ingress with the Deployment at 0 replicas. Only in fleets of SWARM_MIN_TENANTS
+ * or more (smaller test fleets keep their counts) of the demo, degraded and scale scenarios; these
+ * named ones come first, then about SWARM_SHARE of the other tenants without a problem.
+ */
+export const DEMO_SWARM_TENANTS = ["nimbus-freight", "tidewater-wines", "alder-books"] as const;
+export const SWARM_MIN_TENANTS = 30;
+export const SWARM_SHARE = 0.15;
+
 export const BAD_IMAGE_TAG_SUFFIX = ".1"; // odoo:17.0.1 does not exist on Docker Hub
 export const MISSING_STORAGE_CLASS = "ceph-ssd";
 
@@ -96,6 +107,10 @@ export interface ScenarioPlan {
   includeMissingRecord: boolean;
   /** share of tenants whose pods write live log lines (health checks, requests) */
   liveLogShare: number;
+  /** index in the fleet -> DEMO_SWARM_TENANTS name: tenants on Swarm by name */
+  namedSwarm: Map<number, string>;
+  /** probability that any other tenant without a problem is on Swarm */
+  swarmShare: number;
 }
 
 const ALL_PROBLEMS = Object.keys(DEMO_PROBLEM_TENANTS) as ClassicProblem[];
@@ -126,7 +141,26 @@ function spreadNamedProblems(tenantCount: number): Map<number, TenantProblem> {
   return slots;
 }
 
+/** The named Swarm tenants sit in free slots counted from the end of the fleet. */
+function placeNamedSwarm(tenantCount: number, problems: Map<number, TenantProblem>): Map<number, string> {
+  const slots = new Map<number, string>();
+  if (tenantCount < SWARM_MIN_TENANTS) return slots;
+  let index = tenantCount - 2;
+  for (const name of DEMO_SWARM_TENANTS) {
+    while (problems.has(index) || slots.has(index)) index--;
+    slots.set(index, name);
+    index -= 3;
+  }
+  return slots;
+}
+
 export function planScenario(scenario: ScenarioName, tenantCount: number): ScenarioPlan {
+  const plan = planProblems(scenario, tenantCount);
+  if (scenario === "healthy" || tenantCount < SWARM_MIN_TENANTS) return { ...plan, namedSwarm: new Map(), swarmShare: 0 };
+  return { ...plan, namedSwarm: placeNamedSwarm(tenantCount, plan.namedProblems), swarmShare: SWARM_SHARE };
+}
+
+function planProblems(scenario: ScenarioName, tenantCount: number): Omit<ScenarioPlan, "namedSwarm" | "swarmShare"> {
   switch (scenario) {
     case "healthy":
       return { namedProblems: new Map(), randomProblemRate: 0, includeMissingRecord: false, liveLogShare: Math.min(1, 200 / Math.max(1, tenantCount)) };

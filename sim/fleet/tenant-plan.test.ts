@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEMO_MISSING_TENANT, DEMO_PROBLEM_TENANTS } from "./scenarios";
+import { DEMO_MISSING_TENANT, DEMO_PROBLEM_TENANTS, DEMO_SWARM_TENANTS, NAMED_PROBLEM_TENANTS, SWARM_MIN_TENANTS } from "./scenarios";
 import { planFleet, registryExportOf } from "./tenant-plan";
 
 const now = new Date("2026-11-23T10:00:00Z");
@@ -39,6 +39,30 @@ describe("fleet plan", () => {
     expect(plan.tenants.filter((t) => t.problem)).toHaveLength(15);
   });
 
+  it("marks the named Swarm tenants and some other untroubled ones platform swarm, never a problem tenant or a small fleet", () => {
+    const plan = planFleet({ seed: 1, tenants: 40, scenario: "demo", now });
+    const swarm = plan.tenants.filter((t) => t.platform === "swarm");
+    expect(swarm.map((t) => t.databaseName)).toEqual(expect.arrayContaining([...DEMO_SWARM_TENANTS]));
+    expect(swarm.length).toBeGreaterThan(DEMO_SWARM_TENANTS.length);
+    expect(swarm.length).toBeLessThan(12);
+    expect(swarm.every((t) => !t.problem && !Object.values(NAMED_PROBLEM_TENANTS).includes(t.databaseName))).toBe(true);
+    const rows = registryExportOf(plan);
+    expect(rows.filter((r) => r.platform === "swarm").map((r) => r.id)).toEqual(swarm.map((t) => t.instanceId));
+
+    const big = planFleet({ seed: 2, tenants: 2000, scenario: "scale", now });
+    const share = big.tenants.filter((t) => t.platform === "swarm").length / big.tenants.filter((t) => !t.problem).length;
+    expect(share).toBeGreaterThan(0.1);
+    expect(share).toBeLessThan(0.3);
+
+    for (const [scenario, tenants] of [
+      ["demo", SWARM_MIN_TENANTS - 1],
+      ["demo", 12],
+      ["healthy", 200],
+    ] as const) {
+      expect(planFleet({ seed: 1, tenants, scenario, now }).tenants.some((t) => t.platform === "swarm")).toBe(false);
+    }
+  });
+
   it("exports registry rows for every tenant except the orphan, plus the missing one", () => {
     const plan = planFleet({ seed: 1, tenants: 40, scenario: "demo", now });
     const rows = registryExportOf(plan);
@@ -56,6 +80,7 @@ describe("fleet plan", () => {
       "instance_type",
       "name",
       "odoo_version",
+      "platform",
     ]);
     expect(rows.find((r) => r.database_name === DEMO_PROBLEM_TENANTS.suspended)?.billing_status).toBe("suspended");
   });

@@ -3,6 +3,7 @@ import { companyFromDatabaseName, pickCompany, pickContactEmail } from "./compan
 import { createRng } from "./prng";
 import {
   DEMO_MISSING_TENANT,
+  DEMO_SWARM_TENANTS,
   NAMED_PROBLEM_TENANTS,
   RANDOM_PROBLEMS,
   RESIZE_INFEASIBLE_STORAGE_CLASS,
@@ -14,6 +15,8 @@ import {
 export type InstanceType = "development" | "staging" | "production";
 export type BillingStatus = "active" | "trial" | "suspended" | "overdue";
 export type OdooVersion = "16.0" | "17.0" | "18.0";
+/** Where the instance service runs the tenant: Docker Swarm (not migrated yet) or Kubernetes. */
+export type Platform = "kubernetes" | "swarm";
 
 export interface ResourceSpec {
   requests: { cpu: string; memory: string };
@@ -34,6 +37,8 @@ export interface TenantPlan {
   billingStatus: BillingStatus;
   createdAt: Date;
   problem?: TenantProblem;
+  /** "swarm": served by Swarm; its Kubernetes Deployment waits at 0 replicas for the migration */
+  platform: Platform;
   resources: ResourceSpec;
   storageGi: number;
   storageClass: string;
@@ -55,6 +60,7 @@ export interface RegistryRecord {
   odoo_version: OdooVersion;
   billing_status: BillingStatus;
   created_at: string;
+  platform: Platform;
 }
 
 export interface FleetPlan {
@@ -88,24 +94,25 @@ export function planFleet(opts: { seed: string | number; tenants: number; scenar
   const seed = String(opts.seed);
   const now = opts.now ?? new Date();
   const scenario = planScenario(opts.scenario, opts.tenants);
-  const taken = new Set<string>([...Object.values(NAMED_PROBLEM_TENANTS), DEMO_MISSING_TENANT]);
+  const taken = new Set<string>([...Object.values(NAMED_PROBLEM_TENANTS), DEMO_MISSING_TENANT, ...DEMO_SWARM_TENANTS]);
   const tenants: TenantPlan[] = [];
   const customers: { id: string; databaseName: string; domain: string }[] = [];
 
   for (let index = 0; index < opts.tenants; index++) {
     const rng = createRng(seed, `tenant:${index}`);
     const named = scenario.namedProblems.get(index);
+    const namedSwarm = named ? undefined : scenario.namedSwarm.get(index);
     let problem: TenantProblem | undefined = named;
     if (!problem && scenario.randomProblemRate > 0 && rng.chance(scenario.randomProblemRate)) {
       problem = rng.pick(RANDOM_PROBLEMS);
     }
 
     // Some customers run a second (staging) instance next to their production one.
-    const sibling = !named && customers.length > 3 && rng.chance(0.08) ? rng.pick(customers) : undefined;
+    const sibling = !named && !namedSwarm && customers.length > 3 && rng.chance(0.08) ? rng.pick(customers) : undefined;
     let company;
     let customerId: string;
-    if (named) {
-      company = companyFromDatabaseName(NAMED_PROBLEM_TENANTS[named], rng);
+    if (named || namedSwarm) {
+      company = companyFromDatabaseName(named ? NAMED_PROBLEM_TENANTS[named] : namedSwarm!, rng);
       customerId = rng.uuid();
     } else if (sibling && !taken.has(`${sibling.databaseName}-staging`)) {
       const databaseName = `${sibling.databaseName}-staging`;
@@ -153,6 +160,9 @@ export function planFleet(opts: { seed: string | number; tenants: number; scenar
       billingStatus,
       createdAt,
       problem,
+      // A draw of its own, so choosing the platform leaves every other draw of the fleet alone.
+      platform:
+        !problem && (namedSwarm || (scenario.swarmShare > 0 && createRng(seed, `platform:${index}`).chance(scenario.swarmShare))) ? "swarm" : "kubernetes",
       resources: problem === "unschedulable" ? UNSCHEDULABLE_RESOURCES : RESOURCES[instanceType],
       storageGi,
       storageClass,
@@ -178,6 +188,7 @@ export function planFleet(opts: { seed: string | number; tenants: number; scenar
       odoo_version: "17.0",
       billing_status: "active",
       created_at: new Date(now.getTime() - 12 * DAY).toISOString(),
+      platform: "kubernetes",
     });
   }
 
@@ -195,6 +206,7 @@ export function registryRecordOf(tenant: TenantPlan): RegistryRecord {
     odoo_version: tenant.odooVersion,
     billing_status: tenant.billingStatus,
     created_at: tenant.createdAt.toISOString(),
+    platform: tenant.platform,
   };
 }
 

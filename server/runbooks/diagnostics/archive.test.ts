@@ -28,6 +28,7 @@ function tenant(overrides: Partial<TenantDetail> = {}): TenantDetail {
     instanceType: "production",
     odooVersion: "17.0",
     billingStatus: "active",
+    migrationState: "native",
     cluster: "default",
     createdAt: "2026-01-01T00:00:00.000Z",
     updatedAt: "2026-12-03T09:00:00.000Z",

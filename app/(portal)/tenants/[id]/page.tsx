@@ -1,5 +1,6 @@
 import { Suspense } from "react";
 import { TRPCError } from "@trpc/server";
+import { TenantMigrationPanel } from "@/components/migration/tenant-migration-panel";
 import { TenantDetail } from "@/components/tenants/detail/tenant-detail";
 import { TenantNotFound } from "@/components/tenants/detail/tenant-not-found";
 import { TenantDetailSkeleton } from "@/components/tenants/skeletons";
@@ -31,6 +32,9 @@ export default async function TenantPage({ params }: { params: Promise<{ id: str
         />
       </Suspense>
       <TenantTimeline id={id} />
+      <div className="mt-4">
+        <TenantMigrationPanel tenantId={id} canEdit={can(session?.user.role, "migration:edit")} />
+      </div>
     </HydrateClient>
   );
 }
