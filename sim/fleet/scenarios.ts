@@ -92,7 +92,9 @@ export const DEMO_MISSING_TENANT = "quartz-consulting";
  * or more (smaller test fleets keep their counts) of the demo, degraded and scale scenarios; these
  * named ones come first, then about SWARM_SHARE of the other tenants without a problem.
  */
-export const DEMO_SWARM_TENANTS = ["nimbus-freight", "tidewater-wines", "alder-books"] as const;
+export const DEMO_SWARM_TENANTS = ["nimbus-freight", "tidewater-wines", "alder-books", "juniper-optics", "marlow-textiles", "pinecrest-dairy"] as const;
+/** The named Swarm tenants migration-waves.spec.ts moves to Kubernetes (the others stay on Swarm for their specs). */
+export const DEMO_WAVE_TENANTS = ["juniper-optics", "marlow-textiles", "pinecrest-dairy"] as const;
 export const SWARM_MIN_TENANTS = 30;
 export const SWARM_SHARE = 0.15;
 
