@@ -11,11 +11,20 @@ const CONFIG: ChartSeriesConfig = {
   planned: { label: "Planned by the waves", color: "#64748b" },
 };
 
+function previousDay(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+}
+
 /** Tenants migrated over time against the waves' plan (a wave counts on its window's end). */
 export function MigrationProgressChart() {
   const trpc = useTRPC();
-  const { data } = useSuspenseQuery(trpc.migration.waves.progress.queryOptions(undefined, { refetchInterval: 10_000 }));
-  const last = data.at(-1);
+  const { data: days } = useSuspenseQuery(trpc.migration.waves.progress.queryOptions(undefined, { refetchInterval: 10_000 }));
+  const last = days.at(-1);
+  if (!last || (last.migrated === 0 && last.planned === 0)) {
+    return <p className="text-sm text-slate-600">No tenant is planned in a wave or migrated yet: the chart starts with the first wave.</p>;
+  }
+  // One day alone draws no line: start from the day before, at nothing.
+  const data = days.length > 1 ? days : [{ day: previousDay(days[0].day), migrated: 0, planned: 0 }, ...days];
   const title = `Tenants migrated over time: ${last?.migrated ?? 0} migrated of ${last?.planned ?? 0} planned`;
   return (
     <div>

@@ -34,8 +34,16 @@ const RUN_LABEL: Record<WaveRunView["state"], string> = {
   interrupted: "Interrupted",
 };
 
+const STEP_SHORT: Record<WaveRunView["step"], string> = { start: "Start", verify: "Verify", rollback: "Rollback" };
+
+/** "Start: succeeded", "Verify: failed (attempt 2)": the tenant's newest run in the wave. */
 export function WaveRunBadge({ run }: { run: WaveRunView }) {
-  return <Badge tone={RUN_TONE[run.state]}>{RUN_LABEL[run.state]}</Badge>;
+  return (
+    <Badge tone={RUN_TONE[run.state]}>
+      {STEP_SHORT[run.step]}: {RUN_LABEL[run.state].toLowerCase()}
+      {run.attempt > 1 ? ` (attempt ${run.attempt})` : ""}
+    </Badge>
+  );
 }
 
 /** "12 of 20 verified" as a bar with its numbers, readable without the colour. */

@@ -12,6 +12,7 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { cn } from "@/components/ui/cn";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { TENANT_MIGRATION_STATE_LABELS, TENANT_MIGRATION_STATES, type TenantMigrationStateOrNative } from "@/lib/migration/tenant-states";
@@ -67,12 +68,10 @@ function TenantCard({ tenant, canRun, waveId }: { tenant: WaveTenantView; canRun
               className="inline-flex items-center gap-1 hover:underline"
               aria-label={`${WAVE_STEP_LABELS[tenant.run.step]} run of ${tenant.name}`}
             >
-              <span className="text-slate-600">{WAVE_STEP_LABELS[tenant.run.step]}:</span> <WaveRunBadge run={tenant.run} />
+              <WaveRunBadge run={tenant.run} />
             </Link>
           ) : (
-            <span className="inline-flex items-center gap-1">
-              <span className="text-slate-600">{WAVE_STEP_LABELS[tenant.run.step]}:</span> <WaveRunBadge run={tenant.run} />
-            </span>
+            <WaveRunBadge run={tenant.run} />
           )
         ) : null}
       </div>
@@ -137,6 +136,9 @@ function StepActions({ wave, canRun, canEdit }: { wave: WaveBoardView; canRun: b
           description: result.refused.length > 0 ? `${result.refused.length} not ready for it.` : undefined,
         });
         setEvidence("");
+        // The next step is the likely next record.
+        const next = WAVE_ATTESTED_STEPS[WAVE_ATTESTED_STEPS.indexOf(attestTo) + 1];
+        if (next) setAttestTo(next);
         refresh();
       },
     }),
@@ -322,19 +324,20 @@ export function WaveBoard({ waveId, canRun, canEdit }: { waveId: string; canRun:
             </span>
           }
         />
-        <CardBody className="overflow-x-auto">
-          <div className="flex min-w-max gap-3">
+        <CardBody className="md:overflow-x-auto">
+          {/* Stacked on a phone; side by side (scrolling inside the card) from md up. Empty stages stay narrow. */}
+          <div className="flex flex-col gap-2 md:min-w-max md:flex-row md:items-start md:gap-3">
             {columns.map((state) => {
               const tenants = byState.get(state) ?? [];
               return (
                 <section
                   key={state}
                   aria-label={`${TENANT_MIGRATION_STATE_LABELS[state]}: ${tenants.length}`}
-                  className="w-48 shrink-0 rounded-md bg-slate-50 p-2"
+                  className={cn("shrink-0 rounded-md bg-slate-50 p-2", tenants.length > 0 ? "md:w-52" : "md:w-32")}
                   data-testid="wave-column"
                   data-state={state}
                 >
-                  <h3 className="mb-2 flex justify-between text-xs font-semibold text-slate-700">
+                  <h3 className={cn("flex justify-between gap-2 text-xs font-semibold", tenants.length > 0 ? "mb-2 text-slate-700" : "text-slate-400")}>
                     {TENANT_MIGRATION_STATE_LABELS[state]} <span data-testid="wave-column-count">{tenants.length}</span>
                   </h3>
                   <ul className="space-y-2">

@@ -172,7 +172,7 @@ function NewWaveForm({ onCreated }: { onCreated: (waveId: string) => void }) {
           {({ id, describedBy }) => (
             <textarea
               id={id}
-              rows={2}
+              rows={3}
               value={tenantIds}
               onChange={(e) => setTenantIds(e.target.value)}
               aria-describedby={describedBy}
