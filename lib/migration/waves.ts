@@ -177,4 +177,8 @@ export interface WaveSelectionPreview {
   sample: { tenantId: string; name: string; instanceType: string; odooVersion: string }[];
   /** Why some matching tenants cannot join, counted by reason. */
   excluded: { reason: string; count: number }[];
+  /** Production tenants among those that join. */
+  production: number;
+  /** No wave has completed yet: this one should be the canary (internal and demo tenants). */
+  canaryFirst: boolean;
 }

@@ -192,6 +192,12 @@ function NewWaveForm({ onCreated }: { onCreated: (waveId: string) => void }) {
             "Counting the tenants that match…"
           )}
         </p>
+        {preview.data?.canaryFirst && preview.data.production > 0 ? (
+          <Alert tone="warning" title="No wave has completed yet: make this one the canary." data-testid="wave-canary-warning">
+            The plan starts with internal and demo tenants (development and staging) to learn on; this selection has {preview.data.production} production tenant
+            {preview.data.production === 1 ? "" : "s"}. Tick Development and Staging to leave them for a later wave.
+          </Alert>
+        ) : null}
       </fieldset>
 
       <div className="grid gap-3 sm:grid-cols-2 md:grid-cols-4">

@@ -41,7 +41,7 @@ describe("choosing a wave's tenants", () => {
       candidate(6, { customerEmail: "ops@brightpath.example" }),
     ];
     const all = selectWaveTenants(fleet, waveSelectionSchema.parse({}));
-    expect(all.preview).toMatchObject({ matching: 6, eligible: 6 });
+    expect(all.preview).toMatchObject({ matching: 6, eligible: 6, production: 5 });
     expect(all.tenantIds[0]).toBe(fleet[1].record.id); // odoo-tenant-01 first
     expect(selectWaveTenants(fleet, waveSelectionSchema.parse({ instanceTypes: ["staging"] })).tenantIds).toEqual([fleet[2].record.id]);
     expect(selectWaveTenants(fleet, waveSelectionSchema.parse({ odooVersions: ["16.0"] })).tenantIds).toEqual([fleet[3].record.id]);

@@ -73,6 +73,8 @@ export function selectWaveTenants(candidates: readonly SelectionCandidate[], sel
         odooVersion: record.odooVersion,
       })),
       excluded: [...excluded].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count),
+      production: joining.filter((candidate) => candidate.record.instanceType === "production").length,
+      canaryFirst: false,
     },
   };
 }

@@ -149,7 +149,11 @@ export class WaveService {
 
   /** Which tenants a selection would take, before the wave exists. */
   async previewSelection(selection: WaveSelection): Promise<WaveSelectionPreview> {
-    return selectWaveTenants(await this.candidates(), selection).preview;
+    const [{ preview }, completed] = await Promise.all([
+      this.candidates().then((candidates) => selectWaveTenants(candidates, selection)),
+      this.db.migrationWave.count({ where: { state: "completed" } }),
+    ]);
+    return { ...preview, canaryFirst: completed === 0 };
   }
 
   /** Creates the wave and schedules its tenants (on Swarm → scheduled), in batches of batchSize. */
