@@ -4,6 +4,7 @@
 import { mkdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
+import { demoBanner } from "./lib/demo-banner";
 import { buildPortalIfStale, dataDirOf, prepareDatabase, repoRoot, startPortal, startSimulator, type Simulator } from "./lib/stack";
 
 const { values } = parseArgs({
@@ -60,29 +61,12 @@ async function main() {
   // The portal's own lines (server errors included) go to this terminal and, as JSON lines, to a file.
   portal = await startPortal(env, Number(values.port), values.host, { logFile: portalLog });
 
-  const line = "─".repeat(64);
-  console.log(`\n${line}\n  Fleetdeck is running at ${portal.url}\n`);
-  console.log("  Demo sign-ins (password: fleetdeck-demo)");
-  for (const [email, role] of [
-    ["admin@fleetdeck.local", "admin: everything, manages users"],
-    ["approver@fleetdeck.local", "admin: a second person to approve high-risk runs"],
-    ["operator@fleetdeck.local", "operator: fleet, tenants, logs, runbooks"],
-    ["pm@fleetdeck.local", "pm: fleet, tenants, migration tracking"],
-    ["viewer@fleetdeck.local", "viewer: read-only fleet and tenants"],
-  ]) {
-    console.log(`    ${email.padEnd(28)} ${role}`);
-  }
-  console.log(`\n  Portal log:        ${shown(portalLog)} (also printed here, prefixed [portal])`);
-  if (!simulator) {
-    console.log("\n  The cluster comes from KUBECONFIG, so no demo registry was imported. Import your tenant registry");
-    console.log(`  (the instance service's CSV or JSON export) as admin on ${portal.url}/registry, or, with the`);
-    console.log("  demo stopped: npx tsx scripts/registry-import.ts <export.csv|export.json>");
-  }
-  if (simulator) {
-    console.log(`\n  Simulated cluster: ${simulator.url} (the portal's kubeconfig: ${shown(simulator.kubeconfig)})`);
-    if (simulator.kubectlUrl) console.log(`  kubectl:           kubectl --server ${simulator.kubectlUrl} get pods -A`);
-  }
-  console.log(`\n  Press Ctrl-C to stop.\n${line}`);
+  const banner = demoBanner({
+    portalUrl: portal.url,
+    portalLog: shown(portalLog),
+    simulator: simulator ? { url: simulator.url, kubeconfig: shown(simulator.kubeconfig), kubectlUrl: simulator.kubectlUrl } : undefined,
+  });
+  console.log(`\n${banner.join("\n")}`);
 
   portal.process.on("exit", (code) => {
     if (stopping) return;

@@ -202,6 +202,32 @@ export interface PortalOutput {
   logFile?: string;
 }
 
+/**
+ * The portal's stdout and stderr, line by line: to this terminal prefixed "[portal]" (unless
+ * quiet) and appended to `logFile` as JSON lines `{ time, stream, line }`. Keeps the last 8 KB for
+ * the error a failed start reports.
+ */
+export function relayPortalOutput(
+  streams: { stdout: NodeJS.ReadableStream; stderr: NodeJS.ReadableStream },
+  output: PortalOutput,
+  terminal: (text: string) => void = (text) => void process.stderr.write(text),
+): { recent(): string; close(): Promise<void> } {
+  let recent = "";
+  if (output.logFile) mkdirSync(dirname(output.logFile), { recursive: true });
+  const logFile = output.logFile ? createWriteStream(output.logFile, { flags: "a" }) : undefined;
+  for (const stream of ["stdout", "stderr"] as const) {
+    createInterface({ input: streams[stream], crlfDelay: Infinity }).on("line", (line) => {
+      recent = `${recent}${line}\n`.slice(-8000);
+      if (!output.quiet) terminal(`[portal] ${line}\n`);
+      logFile?.write(`${JSON.stringify({ time: new Date().toISOString(), stream, line })}\n`);
+    });
+  }
+  return {
+    recent: () => recent,
+    close: () => new Promise<void>((resolve) => (logFile ? logFile.end(resolve) : resolve())),
+  };
+}
+
 export async function startPortal(env: NodeJS.ProcessEnv, port: number, host = "127.0.0.1", output: PortalOutput = {}): Promise<Portal> {
   const url = `http://${host}:${port}`;
   const nodeOptions = portalNodeOptions(env);
@@ -210,20 +236,12 @@ export async function startPortal(env: NodeJS.ProcessEnv, port: number, host = "
     env: { ...env, NODE_OPTIONS: nodeOptions, NEXTAUTH_URL: env.NEXTAUTH_URL ?? url, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let recent = "";
-  if (output.logFile) mkdirSync(dirname(output.logFile), { recursive: true });
-  const logFile = output.logFile ? createWriteStream(output.logFile, { flags: "a" }) : undefined;
-  for (const stream of ["stdout", "stderr"] as const) {
-    createInterface({ input: child[stream]!, crlfDelay: Infinity }).on("line", (line) => {
-      recent = `${recent}${line}\n`.slice(-8000);
-      if (!output.quiet) process.stderr.write(`[portal] ${line}\n`);
-      logFile?.write(`${JSON.stringify({ time: new Date().toISOString(), stream, line })}\n`);
-    });
-  }
-  child.on("exit", () => logFile?.end());
+  const relay = relayPortalOutput({ stdout: child.stdout!, stderr: child.stderr! }, output);
+  child.on("exit", () => relay.close());
+  const recentOutput = () => relay.recent();
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`The portal exited with code ${child.exitCode}:\n${recent}`);
+    if (child.exitCode !== null) throw new Error(`The portal exited with code ${child.exitCode}:\n${recentOutput()}`);
     try {
       const response = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2000) });
       if (response.status < 500) break;
@@ -235,7 +253,7 @@ export async function startPortal(env: NodeJS.ProcessEnv, port: number, host = "
   if (Date.now() >= deadline) {
     // The caller never gets a handle on a portal that did not come up, so stop it here.
     await stopChild(child);
-    throw new Error(`The portal did not answer within 120 s:\n${recent}`);
+    throw new Error(`The portal did not answer within 120 s:\n${recentOutput()}`);
   }
   return { url, process: child, stop: () => stopChild(child) };
 }
