@@ -59,6 +59,7 @@ const INPUT_KEYS: Record<FuzzedProcedure, string[]> = {
   "account.signOutEverywhere": [],
   "audit.list": ["who", "action", "target", "outcome", "from", "to", "page", "pageSize"],
   "fleet.summary": [],
+  "fleet.diagnostics": [],
   "fleet.onChange": ["lastEventId"],
   "logs.targets": ["tenantId"],
   "migration.gates.list": [],

@@ -110,6 +110,35 @@ test.describe("a silent watch", () => {
     await expect(page).toHaveURL(`${portal!.url}/`);
   }
 
+  test("[LIVE] while a watch is silent an admin's Diagnostics page shows the connection and the full error; a viewer may not open it", async ({
+    page,
+    browser,
+  }) => {
+    await page.goto(`${portal!.url}/sign-in`);
+    await page.getByLabel("Email").fill(demoAccount("admin"));
+    await page.getByLabel("Password").fill(demoPassword);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect(page).toHaveURL(`${portal!.url}/`);
+    await page.getByTestId("nav-diagnostics").click();
+    await expect(page.getByRole("heading", { level: 1, name: "Diagnostics" })).toBeVisible();
+    const cluster = page.getByTestId("cluster-diagnostics");
+    await expect(cluster).toContainText(new URL(simulator!.url).host);
+    const deployments = cluster.getByTestId("feed-deployments");
+    await expect(deployments).toHaveAttribute("data-stale", "false", { timeout: 20_000 });
+    await simulator!.control("POST", "/_sim/watches/stall", { seconds: 3 * SILENCE_SECONDS });
+    await expect(deployments).toHaveAttribute("data-stale", "true", { timeout: (SILENCE_SECONDS + 8) * 1000 });
+    await expect(deployments).toContainText(/No event or bookmark for \d+ s, so the watch was restarted \(\/apis\/apps\/v1\/deployments/);
+    await expect(deployments).toHaveAttribute("data-stale", "false", { timeout: 30_000 });
+
+    const viewerContext = await browser.newContext();
+    const viewer = await viewerContext.newPage();
+    await signInHere(viewer);
+    await expect(viewer.getByTestId("nav-diagnostics")).toHaveCount(0);
+    await viewer.goto(`${portal!.url}/diagnostics`);
+    await expect(viewer.getByTestId("access-denied")).toBeVisible();
+    await viewerContext.close();
+  });
+
   test("[LIVE] a silent watch turns the banner stale and recovers", async ({ page }) => {
     const [tenant] = (await simulator!.control("GET", "/_sim/registry")) as { database_name: string }[];
     await signInHere(page);

@@ -18,6 +18,7 @@ function navFor(user: SessionUser): NavItem[] {
   if (can(user.role, "runbook:read")) items.push({ href: "/runs", label: "Runs", testId: "nav-runs" });
   if (can(user.role, "migration:read")) items.push({ href: "/migration", label: "Migration", testId: "nav-migration" });
   if (can(user.role, "audit:read")) items.push({ href: "/audit", label: "Audit", testId: "nav-audit" });
+  if (can(user.role, "users:manage")) items.push({ href: "/diagnostics", label: "Diagnostics", testId: "nav-diagnostics" });
   return items;
 }
 

@@ -5,6 +5,7 @@ export const FUZZED_PROCEDURES = {
   "account.signOutEverywhere": "mutation",
   "audit.list": "query",
   "fleet.summary": "query",
+  "fleet.diagnostics": "query",
   "fleet.onChange": "subscription",
   "logs.targets": "query",
   "migration.gates.list": "query",

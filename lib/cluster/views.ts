@@ -38,6 +38,15 @@ export interface FeedFreshness {
   error?: string;
 }
 
+/** A cluster connection as the admins' diagnostics page shows it, errors in full. */
+export interface ClusterDiagnosticsView {
+  name: string;
+  context?: string;
+  server?: string;
+  warm: boolean;
+  feeds: (FeedFreshness & { detail?: string })[];
+}
+
 /** What the portal shows for a pod (plain JSON). */
 export interface PodView {
   name: string;

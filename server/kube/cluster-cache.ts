@@ -46,6 +46,12 @@ export class ClusterCache extends ClusterStore implements ClusterSource {
     this.writes = createClusterWrites(options.kubeConfig);
   }
 
+  /** Where this cache connects (the kubeconfig's current context and server): for the admins' diagnostics page. */
+  connection(): { context?: string; server?: string } {
+    const kubeConfig = this.options.kubeConfig;
+    return { context: kubeConfig.getCurrentContext() || undefined, server: kubeConfig.getCurrentCluster()?.server };
+  }
+
   get running(): boolean {
     return this.abort !== undefined;
   }

@@ -25,6 +25,8 @@ export interface ClusterReads {
   volumeUsage(namespace: string, pvc: string): VolumeUsage | undefined;
   allVolumeUsage(): VolumeUsage[];
   freshness(): FeedFreshness[];
+  /** freshness() with each error's full text (addresses, socket errors): only for admins' eyes. */
+  feedDiagnostics(): (FeedFreshness & { detail?: string })[];
   /** Every resource feed has listed once. */
   isWarm(): boolean;
   /** Resolves true once warm, false when the timeout passes first. */
@@ -41,6 +43,8 @@ export interface ClusterReads {
  */
 export interface ClusterSource extends ClusterReads, ClusterWrites {
   readonly name: string;
+  /** Where it connects, when it is a real connection (a fixture has none). */
+  connection?(): { context?: string; server?: string };
   /**
    * Opens a pod's log (GET .../pods/{pod}/log) and resolves once the API answered 2xx, with the
    * body as chunks; any other answer rejects with a KubeError (its kind, status and the API's own

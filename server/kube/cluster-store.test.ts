@@ -124,6 +124,11 @@ describe("ClusterStore", () => {
     expect(feeds.find((f) => f.kind === "pods")?.error).toBe("Kubernetes API unreachable");
     expect(feeds.find((f) => f.kind === "jobs")?.error).toBe("Kubernetes RBAC forbids this (403)");
     expect(JSON.stringify(feeds)).not.toMatch(/10\.96|ECONNREFUSED|serviceaccount/);
+    // The admins' diagnostics page has the full text.
+    const diagnostics = s.feedDiagnostics();
+    expect(diagnostics.find((f) => f.kind === "pods")?.detail).toBe("Kubernetes API unreachable (connect ECONNREFUSED 10.96.0.1:443)");
+    expect(diagnostics.find((f) => f.kind === "jobs")?.detail).toContain('User "system:serviceaccount:fleet:portal" cannot list');
+    expect(diagnostics.find((f) => f.kind === "deployments")?.detail).toBeUndefined();
     expect(refused.message).toContain("ECONNREFUSED");
   });
 

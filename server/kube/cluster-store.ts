@@ -34,6 +34,8 @@ interface FeedState {
   lastEventAt?: number;
   staleSince?: number;
   error?: string;
+  /** The error's full text (the API address, the socket error, the API's message): for admins only. */
+  detail?: string;
 }
 
 const EVENTS_KEPT_PER_NAMESPACE = 50;
@@ -137,6 +139,7 @@ export class ClusterStore implements ClusterReads {
     // watchdog noticed the silence a whole timeout later.
     feed.staleSince ??= error.kind === "stalled" ? (feed.lastEventAt ?? now) : now;
     feed.error = error.summary;
+    feed.detail = error.path && !error.message.includes(error.path) ? `${error.message} (${error.path})` : error.message;
     if (!wasStale) this.queueChange({ kind, name: "*" });
   }
 
@@ -197,6 +200,14 @@ export class ClusterStore implements ClusterReads {
       staleSince: state.staleSince ? new Date(state.staleSince).toISOString() : undefined,
       error: state.error,
     }));
+  }
+
+  /**
+   * Each feed's freshness with its last error's full text. Not for viewers (freshness() is): the
+   * detail names the API server's address, socket errors and the API's own message.
+   */
+  feedDiagnostics(): (FeedFreshness & { detail?: string })[] {
+    return this.freshness().map((feed) => ({ ...feed, ...(feed.error ? { detail: this.feeds.get(feed.kind)?.detail } : {}) }));
   }
 
   isSynced(kind: FeedName): boolean {
@@ -268,6 +279,7 @@ export class ClusterStore implements ClusterReads {
     if (feed.staleSince !== undefined) {
       feed.staleSince = undefined;
       feed.error = undefined;
+      feed.detail = undefined;
       this.queueChange({ kind, name: "*" });
     }
   }
