@@ -111,3 +111,32 @@ test("[MIGRATION] a viewer sees the checklist and cannot edit it", async ({ page
   const crossSite = await page.request.get("/api/migration/checklist/export?format=csv", { headers: { "sec-fetch-site": "cross-site" } });
   expect(crossSite.status()).toBe(403);
 });
+
+test("[MIGRATION] a PM attests a manual check with evidence, sees it hold, and revokes it", async ({ page }) => {
+  await signIn(page, "pm");
+  await page.goto("/migration");
+  await hydrated(page);
+  const row = page.getByTestId("migration-task-w5-db-downtime");
+  await row.getByRole("link").click();
+  const drawer = page.getByRole("dialog", { name: "Migration approach and downtime estimate agreed" });
+  await expect(drawer).toBeVisible();
+  const checks = drawer.getByTestId("task-attestations");
+  const form = checks.getByRole("form", { name: "Attest this task" });
+  await expect(form.getByRole("button", { name: "Attest" })).toBeDisabled();
+  await form.getByLabel("What you checked").fill("Downtime estimate reviewed with ops: 3 h per batch of 30 (ticket MIG-12).");
+  await form.getByRole("button", { name: "Attest" }).click();
+  const attestation = checks.getByTestId("task-attestation").first();
+  await expect(attestation).toHaveAttribute("data-active", "true");
+  await expect(attestation).toContainText("Holds");
+  await expect(attestation).toContainText("pm@fleetdeck.local");
+  // The task's own default (30 days) sets the expiry.
+  await expect(attestation).toContainText("until");
+  await drawer.getByRole("link", { name: "Close" }).click();
+  await expect(row.getByText("Attested", { exact: true })).toBeVisible();
+
+  await row.getByRole("link").click();
+  await drawer.getByTestId("task-attestation").first().getByRole("button", { name: "Revoke" }).click();
+  await expect(drawer.getByTestId("task-attestation").first()).toHaveAttribute("data-active", "false");
+  await expect(drawer.getByTestId("task-attestation").first()).toContainText("Revoked");
+  await expect(drawer.getByTestId("migration-task-history")).toContainText("attestation");
+});

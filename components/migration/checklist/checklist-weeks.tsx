@@ -16,12 +16,15 @@ export function ChecklistWeeks({
   today,
   hrefOf,
   gates,
+  attested,
 }: {
   tasks: ChecklistTaskView[];
   today: string;
   hrefOf: (taskId: string) => string;
   /** The gates' current results by gate key (from the gates work); a task's badge shows its own. */
   gates?: Record<string, GateResultView>;
+  /** Tasks with a manual check that holds now, with who attested it. */
+  attested?: Map<string, string>;
 }) {
   if (tasks.length === 0) {
     return <p className="rounded-lg border border-slate-200 bg-white px-4 py-6 text-center text-sm text-slate-600">No task matches these filters.</p>;
@@ -68,6 +71,11 @@ export function ChecklistWeeks({
                       </Badge>
                       <Badge tone={PRIORITY_TONE[task.priority]}>{PRIORITY_LABELS[task.priority]}</Badge>
                       {task.gateKey && <GateBadge gate={gates?.[task.gateKey]} />}
+                      {attested?.has(task.id) && (
+                        <Badge tone="success" title={attested.get(task.id)}>
+                          Attested
+                        </Badge>
+                      )}
                       <span className="text-slate-700">{task.owner ? task.owner.name || task.owner.email : "No owner"}</span>
                       <span className={overdue ? "font-medium text-red-700" : "text-slate-600"}>
                         {task.dueDate ? `Due ${task.dueDate}` : "No due date"}

@@ -38,6 +38,8 @@ export function MigrationOverview({ canEdit }: { canEdit: boolean }) {
   // The tasks' automatic checks: not awaited with the page (a gate may take a moment to evaluate), re-read every 5 s.
   const { data: gateResults } = useQuery(trpc.migration.gates.list.queryOptions(undefined, { refetchInterval: 5_000 }));
   const gates = Object.fromEntries((gateResults?.gates ?? []).map((gate) => [gate.key, gate]));
+  const { data: attestations } = useQuery(trpc.migration.gates.currentAttestations.queryOptions(undefined, { refetchInterval: 30_000 }));
+  const attested = new Map((attestations ?? []).map((a) => [a.taskId, `Attested by ${a.attestedByEmail}`]));
 
   const navigate = useCallback(
     (next: ChecklistParams) => startNavigation(() => router.push(`${pathname}${checklistParamsToSearch(next)}`, { scroll: false })),
@@ -117,7 +119,7 @@ export function MigrationOverview({ canEdit }: { canEdit: boolean }) {
           onChange={onFilter}
           clearHref={filtered ? `${pathname}${checklistParamsToSearch({ filter: {}, task: params.task })}` : null}
         />
-        <ChecklistWeeks tasks={tasks} today={burnUp.today} gates={gates} hrefOf={(taskId) => `${pathname}${listSearch(taskId)}`} />
+        <ChecklistWeeks tasks={tasks} today={burnUp.today} gates={gates} attested={attested} hrefOf={(taskId) => `${pathname}${listSearch(taskId)}`} />
       </section>
 
       {params.task && <TaskDrawer taskId={params.task} closeHref={`${pathname}${listSearch(undefined)}`} canEdit={canEdit} owners={owners} gates={gates} />}

@@ -26,6 +26,7 @@ import {
 import { GATE_TITLES, type GateResultView } from "@/lib/migration/gates";
 import type { ChecklistTaskDetail, TaskOwnerView } from "@/server/migration/checklist/checklist-service";
 
+import { TaskAttestations } from "./task-attestations";
 import { PRIORITY_TONE, STATUS_TONE } from "./task-style";
 
 type Notice = { tone: "success" | "danger"; text: string } | null;
@@ -132,6 +133,9 @@ function TaskDetail({ taskId, canEdit, owners, gates }: { taskId: string; canEdi
         )}
       </div>
       <Section title="Details">{canEdit ? <TaskEditForm task={task} owners={owners} /> : <TaskFields task={task} />}</Section>
+      <Section title="Manual check">
+        <TaskAttestations taskId={task.id} canEdit={canEdit} />
+      </Section>
       <Section title="Evidence">
         <EvidenceList task={task} canEdit={canEdit} />
         {canEdit && <EvidenceForm taskId={task.id} />}
