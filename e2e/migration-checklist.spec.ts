@@ -138,5 +138,7 @@ test("[MIGRATION] a PM attests a manual check with evidence, sees it hold, and r
   await drawer.getByTestId("task-attestation").first().getByRole("button", { name: "Revoke" }).click();
   await expect(drawer.getByTestId("task-attestation").first()).toHaveAttribute("data-active", "false");
   await expect(drawer.getByTestId("task-attestation").first()).toContainText("Revoked");
-  await expect(drawer.getByTestId("migration-task-history")).toContainText("attestation");
+  const history = drawer.getByTestId("migration-task-history");
+  await expect(history).toContainText("revoked the attestation");
+  await expect(history).toContainText("attested the task until");
 });

@@ -28,7 +28,11 @@ export function TaskAttestations({ taskId, canEdit }: { taskId: string; canEdit:
   const list = useQuery(trpc.migration.gates.attestations.queryOptions({ taskId }));
   const [note, setNote] = useState("");
   const [until, setUntil] = useState("");
-  const refresh = () => void queryClient.invalidateQueries(trpc.migration.gates.pathFilter());
+  // The task's history records each attestation too.
+  const refresh = () => {
+    void queryClient.invalidateQueries(trpc.migration.gates.pathFilter());
+    void queryClient.invalidateQueries(trpc.migration.checklist.pathFilter());
+  };
   const attest = useMutation(
     trpc.migration.gates.attest.mutationOptions({
       onSuccess: () => {

@@ -429,11 +429,15 @@ function TaskHistory({ task }: { task: ChecklistTaskDetail }) {
       {task.changes.map((change) => (
         <li key={change.id} className="text-slate-700">
           <span className="font-medium text-slate-900">{change.actorEmail}</span>{" "}
-          {change.field === "evidence"
-            ? change.toValue
-              ? `added evidence ${change.toValue}`
-              : `removed evidence ${change.fromValue ?? ""}`
-            : `changed ${FIELD_LABELS[change.field] ?? change.field} from ${show(change.field, change.fromValue)} to ${show(change.field, change.toValue)}`}
+          {change.field === "attestation"
+            ? change.toValue === "revoked"
+              ? "revoked the attestation"
+              : `attested the task${change.toValue?.startsWith("attested until ") ? ` until ${formatAbsolute(change.toValue.slice("attested until ".length))}` : ""}`
+            : change.field === "evidence"
+              ? change.toValue
+                ? `added evidence ${change.toValue}`
+                : `removed evidence ${change.fromValue ?? ""}`
+              : `changed ${FIELD_LABELS[change.field] ?? change.field} from ${show(change.field, change.fromValue)} to ${show(change.field, change.toValue)}`}
           <span className="block text-xs text-slate-500">{formatAbsolute(change.at)}</span>
         </li>
       ))}
