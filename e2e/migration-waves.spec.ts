@@ -26,11 +26,13 @@ function column(page: Page, state: string) {
   return page.getByTestId("wave-column").and(page.locator(`[data-state="${state}"]`));
 }
 
-async function recordStep(page: Page, label: string) {
+/** Records an attested step for the wave and waits until every tenant shows it. */
+async function recordStep(page: Page, label: string, state: string, count: number) {
   const form = page.getByRole("form", { name: "Record a step" });
   await form.getByRole("combobox", { name: "Step to record" }).selectOption({ label });
   await form.getByRole("textbox", { name: "Evidence" }).fill(`e2e: ${label}`);
   await form.getByRole("button", { name: "Record step" }).click();
+  await expect(column(page, state).getByTestId("wave-tenant")).toHaveCount(count);
 }
 
 async function confirmStep(page: Page, name: string) {
@@ -62,8 +64,9 @@ test("[MIGRATION] a PM creates a wave, an operator runs it and watches the board
   await expect(column(page, "scheduled").getByTestId("wave-tenant")).toHaveCount(tenants.length);
 
   // The steps outside the cluster, attested for the whole wave.
-  for (const step of ["Backed up", "Stopped on Swarm", "Data restored"]) await recordStep(page, step);
-  await expect(column(page, "data-restored").getByTestId("wave-tenant")).toHaveCount(tenants.length);
+  await recordStep(page, "Backed up", "backed-up", tenants.length);
+  await recordStep(page, "Stopped on Swarm", "stopped-on-swarm", tenants.length);
+  await recordStep(page, "Data restored", "data-restored", tenants.length);
   // A PM does not run runbooks: no step buttons.
   await expect(page.getByRole("group", { name: "Wave steps" })).toHaveCount(0);
 

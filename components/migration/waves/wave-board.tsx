@@ -131,14 +131,14 @@ function StepActions({ wave, canRun, canEdit }: { wave: WaveBoardView; canRun: b
   const cancel = useMutation(trpc.migration.waves.cancel.mutationOptions({ onSuccess: () => (setConfirming(undefined), refresh()) }));
   const attest = useMutation(
     trpc.migration.waves.attest.mutationOptions({
-      onSuccess: (result) => {
-        toast.success(`${TENANT_MIGRATION_STATE_LABELS[attestTo]} recorded for ${result.moved.length} tenant${result.moved.length === 1 ? "" : "s"}`, {
+      onSuccess: (result, variables) => {
+        toast.success(`${TENANT_MIGRATION_STATE_LABELS[variables.to]} recorded for ${result.moved.length} tenant${result.moved.length === 1 ? "" : "s"}`, {
           description: result.refused.length > 0 ? `${result.refused.length} not ready for it.` : undefined,
         });
         setEvidence("");
-        // The next step is the likely next record.
-        const next = WAVE_ATTESTED_STEPS[WAVE_ATTESTED_STEPS.indexOf(attestTo) + 1];
-        if (next) setAttestTo(next);
+        // The next step is the likely next record, unless the person already chose another meanwhile.
+        const next = WAVE_ATTESTED_STEPS[WAVE_ATTESTED_STEPS.indexOf(variables.to) + 1];
+        if (next) setAttestTo((chosen) => (chosen === variables.to ? next : chosen));
         refresh();
       },
     }),
