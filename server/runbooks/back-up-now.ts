@@ -25,6 +25,9 @@ function runningBackups(context: RunbookContext) {
 /**
  * A Job from the tenant's backup CronJob, exactly as `kubectl create job --from=cronjob/<name>`
  * makes it; verified when the Job completes, with its log tail as the run's output.
+ *
+ * Its mutation is previewed by the engine with a dry run (dryRun=All: the API server instantiates
+ * the Job without creating it) and confirmed against that preview (server/runbooks/engine/preview.ts).
  */
 export const backUpNow: RunbookDefinition<Input> = {
   id: "back-up-now",

@@ -6,6 +6,9 @@ import { podStatus, type PodObject } from "@/server/kube/kinds/pod";
 import { instanceObjects } from "@/server/tenants/tenant-view";
 import type { RunbookContext } from "./runbook";
 
+// Read-only helpers of the instance runbooks: they plan no mutation (the runbooks' mutations are
+// previewed by the engine's dry run, server/runbooks/engine/preview.ts).
+
 /** What the instance runbooks read of a tenant: its Deployment and its pods, from the cache. */
 export function instanceOf(context: RunbookContext): { deployment?: DeploymentObject; pods: PodObject[] } {
   const { deployment, pods } = instanceObjects(context.cluster, context.tenant);

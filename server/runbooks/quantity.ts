@@ -1,5 +1,7 @@
 import "server-only";
 
+// Pure arithmetic for expand-volume's plan; the mutation itself is previewed by the engine's dry run.
+
 /** Kubernetes storage quantities ("20Gi", "500M", "1.5Ti") in bytes; undefined when unreadable. */
 const UNITS: Record<string, number> = {
   "": 1,

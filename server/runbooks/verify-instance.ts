@@ -28,6 +28,9 @@ function ingressHosts(context: RunbookContext): string[] {
  * Checks that an instance serves: the Deployment available, every pod Ready, an ingress host, and
  * Odoo's health endpoint answering through the API server's service proxy. It changes nothing; a
  * migration wave runs it after "start on Kubernetes" to record the tenant verified.
+ *
+ * Its plan is empty, so the engine's dry-run preview (dryRun=All) has nothing to send; the probe is
+ * a read (a GET through the service proxy) and runs only after the run is confirmed.
  */
 export const verifyInstance: RunbookDefinition<Input> = {
   id: "verify-instance",

@@ -6,6 +6,8 @@ import type { ClusterSource } from "@/server/kube/cluster-source";
 import { toKubeError } from "@/server/kube/kube-error";
 import type { RawObject } from "@/server/kube/watch-stream";
 
+// Reads only (pod logs for the diagnostics archive): no mutation, so no dry-run preview applies.
+
 /** One log file of the archive: a container's current log, or its previous instance's. */
 export interface LogFileTarget {
   pod: string;
