@@ -1,6 +1,7 @@
 import "server-only";
 import type { PrismaClient } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
+import { coalescedTicks } from "@/server/coalesced-ticks";
 import { intern } from "@/server/kube/kinds/slimming";
 import { queryTenants, summarizeFleet } from "./fleet-query";
 import { listRegistryTenants } from "./registry";
@@ -121,7 +122,7 @@ export async function getTenantDetail(directory: TenantDirectory, id: string): P
 export async function* watchTenantDetail(directory: TenantDirectory, id: string, signal: AbortSignal, minIntervalMs = 100): AsyncGenerator<TenantDetail> {
   await whenReady(directory);
   if (!directory.hasTenant(id)) await getTenantDetail(directory, id);
-  yield* mapTicks(
+  yield* coalescedTicks(
     (notify) => directory.onTenantChange((changed) => changed === id && notify()),
     signal,
     minIntervalMs,
@@ -132,52 +133,11 @@ export async function* watchTenantDetail(directory: TenantDirectory, id: string,
 
 /** A coalesced "something changed" tick for list and overview pages (at most every 500 ms). */
 export async function* watchFleetChanges(directory: TenantDirectory, signal: AbortSignal, minIntervalMs = 500): AsyncGenerator<{ at: string }> {
-  yield* mapTicks(
+  yield* coalescedTicks(
     (notify) => directory.cluster.onChange(() => notify()),
     signal,
     minIntervalMs,
     () => ({ at: new Date().toISOString() }),
     false,
   );
-}
-
-async function* mapTicks<T>(
-  subscribe: (notify: () => void) => () => void,
-  signal: AbortSignal,
-  minIntervalMs: number,
-  read: () => T | undefined,
-  emitInitial: boolean,
-): AsyncGenerator<T> {
-  let pending = emitInitial;
-  let wake: (() => void) | undefined;
-  const notify = () => {
-    pending = true;
-    wake?.();
-  };
-  const unsubscribe = subscribe(notify);
-  const onAbort = () => wake?.();
-  signal.addEventListener("abort", onAbort, { once: true });
-  try {
-    while (!signal.aborted) {
-      if (!pending) await new Promise<void>((resolve) => (wake = resolve));
-      wake = undefined;
-      if (signal.aborted) return;
-      pending = false;
-      const value = read();
-      if (value !== undefined) yield value;
-      // Changes arriving during this pause are folded into the next value.
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, minIntervalMs);
-        wake = () => {
-          if (signal.aborted) {
-            clearTimeout(timer);
-            resolve();
-          }
-        };
-      });
-    }
-  } finally {
-    unsubscribe();
-    signal.removeEventListener("abort", onAbort);
-  }
 }

@@ -1,5 +1,7 @@
 import "server-only";
 
+import { coalescedTicks } from "@/server/coalesced-ticks";
+
 import type { GateResultView } from "@/lib/migration/gates";
 import type { PrismaClient } from "@/server/db/client";
 import type { TenantDirectory } from "@/server/tenants/tenant-view";
@@ -122,33 +124,11 @@ export function createGateMonitor(directory: TenantDirectory, db: PrismaClient):
  * the signal aborts; the first value comes at once.
  */
 export async function* watchGateChanges(monitor: GateMonitor, signal: AbortSignal, minIntervalMs = 500): AsyncGenerator<{ version: number }> {
-  let pending = true;
-  let wake: (() => void) | undefined;
-  const unsubscribe = monitor.onChange(() => {
-    pending = true;
-    wake?.();
-  });
-  const onAbort = () => wake?.();
-  signal.addEventListener("abort", onAbort, { once: true });
-  try {
-    while (!signal.aborted) {
-      if (!pending) await new Promise<void>((resolve) => (wake = resolve));
-      wake = undefined;
-      if (signal.aborted) return;
-      pending = false;
-      yield { version: monitor.version };
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, minIntervalMs);
-        wake = () => {
-          if (signal.aborted) {
-            clearTimeout(timer);
-            resolve();
-          }
-        };
-      });
-    }
-  } finally {
-    unsubscribe();
-    signal.removeEventListener("abort", onAbort);
-  }
+  yield* coalescedTicks(
+    (notify) => monitor.onChange(notify),
+    signal,
+    minIntervalMs,
+    () => ({ version: monitor.version }),
+    true,
+  );
 }
