@@ -9,13 +9,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { TenantRecord } from "@/lib/tenants/types";
+import { simClusterCache } from "@/scripts/test-support/sim-cluster-cache";
 import { startSimProcess, waitFor, type SimProcess } from "@/scripts/test-support/sim-process";
 import { useTestDatabase } from "@/scripts/test-support/test-database";
-import { ClusterCache } from "@/server/kube/cluster-cache";
+import type { ClusterCache } from "@/server/kube/cluster-cache";
 import { RunbookEngine } from "@/server/runbooks/engine/engine";
 import { TenantDirectory } from "@/server/tenants/tenant-view";
 import { WaveDriver } from "./wave-driver";
@@ -101,16 +101,7 @@ beforeAll(async () => {
   workDir = mkdtempSync(path.join(tmpdir(), "fleetdeck-waves-"));
   const kubeconfigPath = path.join(workDir, "kubeconfig");
   sim = await startSimProcess({ kubeconfigPath, token: TOKEN, tenants: 30, args: ["--scenario", "healthy"] });
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromFile(kubeconfigPath);
-  cache = new ClusterCache({
-    name: "default",
-    kubeConfig,
-    settings: { tenantLabelKey: "saasodoo.instance.id", watchSilenceTimeoutMs: 20_000 },
-    volumeStatsIntervalMs: 60_000,
-    backoff: { initialMs: 100, maxMs: 1_000 },
-  });
-  cache.start();
+  cache = simClusterCache(kubeconfigPath);
   records = await sim.registry();
   directory = new TenantDirectory({ cluster: cache, loadRegistry: async () => records });
   directory.start();

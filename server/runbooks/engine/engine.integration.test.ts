@@ -8,15 +8,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import type { TenantRecord } from "@/lib/tenants/types";
 import type { RunView } from "@/lib/runbooks/run-views";
 import type { RunbookRequest } from "@/lib/runbooks/runbook-inputs";
+import { simClusterCache } from "@/scripts/test-support/sim-cluster-cache";
 import { startSimProcess, waitFor, type SimProcess } from "@/scripts/test-support/sim-process";
 import { useTestDatabase } from "@/scripts/test-support/test-database";
-import { ClusterCache } from "@/server/kube/cluster-cache";
+import type { ClusterCache } from "@/server/kube/cluster-cache";
 import { RunbookEngine, type RunbookEngineOptions } from "./engine";
 
 const TOKEN = "t";
@@ -106,16 +106,7 @@ beforeAll(async () => {
   workDir = mkdtempSync(path.join(tmpdir(), "fleetdeck-runbooks-"));
   const kubeconfigPath = path.join(workDir, "kubeconfig");
   sim = await startSimProcess({ kubeconfigPath, token: TOKEN, tenants: 24 });
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromFile(kubeconfigPath);
-  cache = new ClusterCache({
-    name: "default",
-    kubeConfig,
-    settings: { tenantLabelKey: "saasodoo.instance.id", watchSilenceTimeoutMs: 20_000 },
-    volumeStatsIntervalMs: 60_000,
-    backoff: { initialMs: 100, maxMs: 1_000 },
-  });
-  cache.start();
+  cache = simClusterCache(kubeconfigPath);
   records = await sim.registry();
   expect(await cache.whenWarm(30_000)).toBe(true);
   for (const user of Object.values(users)) await db.user.create({ data: { id: user.id, email: user.email, name: user.email, role: user.role } });
