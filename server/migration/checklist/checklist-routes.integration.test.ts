@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { AppSession } from "@/server/auth/session";
 import type { PrismaClient } from "@/server/db/client";
+import { sessionCookieFor } from "@/scripts/test-support/session-cookie";
 
 let workDir: string;
 let db: PrismaClient;
@@ -50,15 +51,8 @@ afterAll(async () => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
-async function cookieFor(session: AppSession): Promise<string> {
-  const { SESSION_COOKIE_NAME, encodeRefreshedToken, nowSeconds } = modules.sessionToken;
-  const now = nowSeconds();
-  const row = await db.session.create({ data: { userId: session.user.id, expiresAt: new Date((now + 3600) * 1000) } });
-  const token = await encodeRefreshedToken(
-    { uid: session.user.id, sid: row.id, role: session.user.role, email: session.user.email, name: session.user.name, authTime: now, lastSeen: now },
-    now,
-  );
-  return `${SESSION_COOKIE_NAME}=${token}`;
+function cookieFor(session: AppSession): Promise<string> {
+  return sessionCookieFor(db, modules.sessionToken, session);
 }
 
 const exportUrl = (query: string) => `http://portal.test/api/migration/checklist/export?${query}`;

@@ -14,6 +14,7 @@ import type { PrismaClient } from "@/server/db/client";
 import { PEER_ADDRESS_HEADER } from "@/server/http/client-address";
 import type { LogStreamEvent, LogTarget } from "@/lib/logs/types";
 import { startSimulator, type Simulator } from "@/scripts/lib/stack";
+import { sessionCookieFor } from "@/scripts/test-support/session-cookie";
 
 let sim: Simulator;
 let workDir: string;
@@ -101,16 +102,8 @@ afterAll(async () => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
-async function cookieFor(session: AppSession): Promise<string> {
-  const { SESSION_COOKIE_NAME, encodeRefreshedToken, nowSeconds } = modules.sessionToken;
-  const now = nowSeconds();
-  // A token is accepted only while its Session row stands, so each cookie gets one.
-  const row = await db.session.create({ data: { userId: session.user.id, expiresAt: new Date((now + 3600) * 1000) } });
-  const token = await encodeRefreshedToken(
-    { uid: session.user.id, sid: row.id, role: session.user.role, email: session.user.email, name: session.user.name, authTime: now, lastSeen: now },
-    now,
-  );
-  return `${SESSION_COOKIE_NAME}=${token}`;
+function cookieFor(session: AppSession): Promise<string> {
+  return sessionCookieFor(db, modules.sessionToken, session);
 }
 
 async function runningPod(): Promise<LogTarget> {
