@@ -13,7 +13,7 @@ import type { Prisma, PrismaClient } from "@/server/db/generated/client";
 import { AppError } from "@/server/errors/app-error";
 import { transitionTenant } from "@/server/migration/tenant-migration";
 import { countedFailures, type WaveService } from "./wave-service";
-import { WAVE_STEP_DEFINITIONS } from "./wave-steps";
+import { WAVE_STEP_DEFINITIONS, waveRunKey } from "./wave-steps";
 
 type WaveRow = Prisma.MigrationWaveGetPayload<object>;
 type WaveRunRow = Prisma.MigrationWaveRunGetPayload<object>;
@@ -227,7 +227,7 @@ export class WaveDriver {
           step,
           attempt: 1,
           runbookId: WAVE_STEP_DEFINITIONS[step].request().runbookId,
-          idempotencyKey: `wave:${wave.id}:${step}:${tenantId}:1`,
+          idempotencyKey: waveRunKey(wave.id, step, tenantId, 1),
         },
       });
     } catch (error) {

@@ -23,7 +23,7 @@ import type { Prisma, PrismaClient } from "@/server/db/generated/client";
 import { AppError } from "@/server/errors/app-error";
 import { transitionTenants, type BulkTransitionResult } from "@/server/migration/tenant-migration";
 import { batchOf, selectWaveTenants, tenantSize, type SelectionCandidate } from "./wave-selection";
-import { VERIFIED_OR_LATER, WAVE_STEP_DEFINITIONS } from "./wave-steps";
+import { VERIFIED_OR_LATER, WAVE_STEP_DEFINITIONS, waveRunKey } from "./wave-steps";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 type WaveRow = Prisma.MigrationWaveGetPayload<object>;
@@ -276,9 +276,9 @@ export class WaveService {
   async board(waveId: string): Promise<WaveBoardView> {
     const wave = await this.wave(waveId);
     const [summary] = await this.summaries([waveId]);
-    const [members, states, runs] = await Promise.all([
-      this.db.migrationWaveTenant.findMany({ where: { waveId }, orderBy: { position: "asc" } }),
-      this.db.tenantMigration.findMany({ where: { tenantId: { in: await this.memberIds(waveId) } }, select: { tenantId: true, state: true } }),
+    const members = await this.db.migrationWaveTenant.findMany({ where: { waveId }, orderBy: { position: "asc" } });
+    const [states, runs] = await Promise.all([
+      this.db.tenantMigration.findMany({ where: { tenantId: { in: members.map((m) => m.tenantId) } }, select: { tenantId: true, state: true } }),
       this.db.migrationWaveRun.findMany({ where: { waveId } }),
     ]);
     const stateOf = new Map(states.map((row) => [row.tenantId, row.state as TenantMigrationState]));
@@ -394,7 +394,7 @@ export class WaveService {
             step,
             attempt: run.attempt + 1,
             runbookId: run.runbookId,
-            idempotencyKey: `wave:${waveId}:${step}:${run.tenantId}:${run.attempt + 1}`,
+            idempotencyKey: waveRunKey(waveId, step, run.tenantId, run.attempt + 1),
           })),
           skipDuplicates: true,
         });
@@ -495,7 +495,7 @@ export class WaveService {
           step: "rollback",
           attempt,
           runbookId: "stop-instance",
-          idempotencyKey: `wave:${input.waveId}:rollback:${input.tenantId}:${attempt}`,
+          idempotencyKey: waveRunKey(input.waveId, "rollback", input.tenantId, attempt),
           message: input.reason,
         },
       });
