@@ -18,6 +18,8 @@ import { loadTenantMigrationStates, onTenantMigrationWrite } from "@/server/migr
 import { oncePerProcess } from "@/server/process-singleton";
 import { WaveDriver } from "@/server/migration/waves/wave-driver";
 import { WaveService } from "@/server/migration/waves/wave-service";
+import { RunbookBatchDriver } from "@/server/runbooks/batches/batch-driver";
+import { RunbookBatchService } from "@/server/runbooks/batches/batch-service";
 import { RunbookEngine } from "@/server/runbooks/engine/engine";
 import { quantityBytes } from "@/server/runbooks/quantity";
 import { loadRegistryRecords } from "@/server/tenants/tenant-service";
@@ -41,6 +43,8 @@ class Runtime {
   private engine: RunbookEngine | undefined;
   private waveService: WaveService | undefined;
   private waveDriver: WaveDriver | undefined;
+  private batchService: RunbookBatchService | undefined;
+  private batchDriver: RunbookBatchDriver | undefined;
   private gateMonitor: GateMonitor | undefined;
   readonly liveSessions = new LiveSessions();
   readonly signInThrottle = new SignInThrottle();
@@ -150,6 +154,26 @@ class Runtime {
     return this.waveDriver;
   }
 
+  /** Runs over a selection of tenants (the tenants list's "Run over selection"). */
+  get runbookBatches(): RunbookBatchService {
+    this.batchService ??= new RunbookBatchService({
+      db: this.db,
+      summaries: async () => {
+        await this.tenants.ready({ warmTimeoutMs: 5_000 });
+        return this.tenants.summaries();
+      },
+      assess: (user, request, tenantIds, source) => this.runbooks.assess(user, request, tenantIds, source),
+      approvalSize: env.RUNBOOK_BATCH_APPROVAL_SIZE,
+    });
+    return this.batchService;
+  }
+
+  /** Starts and follows the selections' runs; a lease in the database gives each batch one driver at a time. */
+  get runbookBatchesDriver(): RunbookBatchDriver {
+    this.batchDriver ??= new RunbookBatchDriver({ db: this.db, runbooks: this.runbooks });
+    return this.batchDriver;
+  }
+
   /** The migration gates of the portal's own cluster, evaluated continuously from first use. */
   get gates(): GateMonitor {
     if (!this.gateMonitor) {
@@ -188,6 +212,7 @@ class Runtime {
     void this.runbooks;
     // Carries on the waves' running steps (a lease in the database gives each wave one driver).
     this.wavesDriver.start();
+    this.runbookBatchesDriver.start();
   }
 
   /**
@@ -197,6 +222,9 @@ class Runtime {
   async stop(): Promise<void> {
     await this.waveDriver?.stop();
     this.waveDriver = undefined;
+    await this.batchDriver?.stop();
+    this.batchDriver = undefined;
+    this.batchService = undefined;
     this.waveService = undefined;
     this.gateMonitor?.stop();
     this.gateMonitor = undefined;

@@ -77,6 +77,21 @@ function compareBy(key: TenantSortKey): (a: TenantSummary, b: TenantSummary) => 
   }
 }
 
+function sortTenants(matched: TenantSummary[], input: TenantListInput): void {
+  const direction = input.dir === "desc" ? -1 : 1;
+  const compare = compareBy(input.sort ?? "health");
+  const byName = compareBy("name");
+  matched.sort((a, b) => direction * compare(a, b) || byName(a, b));
+}
+
+/** Every tenant the list's search and filters match, in its sort order, unpaged (a run over a selection). */
+export function selectTenants(summaries: TenantSummary[], input: TenantListInput): TenantSummary[] {
+  const words = (input.q ?? "").trim().toLowerCase().split(/\s+/).filter(Boolean);
+  const matched = summaries.filter((s) => (words.length === 0 || matchesQuery(s, words)) && passes(s, input));
+  sortTenants(matched, input);
+  return matched;
+}
+
 export function queryTenants(summaries: TenantSummary[], input: TenantListInput, freshness: FeedFreshness[] = []): TenantListResult {
   const words = (input.q ?? "").trim().toLowerCase().split(/\s+/).filter(Boolean);
   const searched = words.length ? summaries.filter((s) => matchesQuery(s, words)) : summaries;
@@ -93,11 +108,7 @@ export function queryTenants(summaries: TenantSummary[], input: TenantListInput,
     if (passes(summary, input)) matched.push(summary);
   }
 
-  const sort = input.sort ?? "health";
-  const direction = input.dir === "desc" ? -1 : 1;
-  const compare = compareBy(sort);
-  const byName = compareBy("name");
-  matched.sort((a, b) => direction * compare(a, b) || byName(a, b));
+  sortTenants(matched, input);
 
   const pageSize = Math.min(Math.max(input.pageSize ?? 25, 1), 500);
   const lastPage = Math.max(1, Math.ceil(matched.length / pageSize));

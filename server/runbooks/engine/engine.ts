@@ -61,6 +61,14 @@ export interface RunbookEngineOptions {
 
 type Actor = Pick<SessionUser, "id" | "email" | "role">;
 
+/** One tenant of a selection, as `assess` sees it: would its run start now, and how risky is it. */
+export interface RunAssessment {
+  tenantId: string;
+  ok: boolean;
+  reason?: string;
+  risk: "low" | "high";
+}
+
 const SECOND_PERSON = "A second person with the runbook:approve permission (an admin) must approve it.";
 
 function hhmm(date: Date | null | undefined): string {
@@ -458,6 +466,37 @@ export class RunbookEngine {
       return { refused: preview.refusal ?? (failed.join(" ") || "The runbook has nothing to do for this tenant.") };
     }
     return { run: await this.confirm(user, { ...request, planHash: preview.planHash, idempotencyKey }, source) };
+  }
+
+  /**
+   * What one runbook would do over many tenants, from the cache alone (no dry run, nothing stored):
+   * for each tenant, whether its preconditions pass now, and the run's risk. A run over a
+   * selection shows this before anyone confirms; each run is still previewed when it starts.
+   */
+  async assess(user: Actor, request: RunbookRequest, tenantIds: readonly string[], source: AuditSource = {}): Promise<RunAssessment[]> {
+    const definition = this.definition(request.runbookId);
+    await this.requirePermission(user, definition, request.input, source);
+    const input = definition.inputSchema.parse(request.input);
+    const now = new Date();
+    const assessments: RunAssessment[] = [];
+    for (const tenantId of tenantIds) {
+      let context: RunbookContext;
+      try {
+        context = (await this.context(tenantId, now)).context;
+      } catch (error) {
+        assessments.push({ tenantId, ok: false, reason: error instanceof AppError ? error.userMessage : (error as Error).message, risk: "low" });
+        continue;
+      }
+      const failing = definition.preconditions(input, context).find((p) => !p.ok);
+      const empty = !failing && !definition.checkOnly && definition.plan(input, context).length === 0;
+      assessments.push({
+        tenantId,
+        ok: !failing && !empty,
+        reason: failing ? (failing.reason ?? failing.label) : empty ? "Nothing to do for this tenant." : undefined,
+        risk: definition.risk(input, context),
+      });
+    }
+    return assessments;
   }
 
   private async byIdempotencyKey(userId: string, key: string, fingerprint: string): Promise<RunView | undefined> {

@@ -14,6 +14,7 @@ import {
 import type { RunbookRequest } from "@/lib/runbooks/runbook-inputs";
 import { runListInputSchema } from "@/lib/runbooks/run-views";
 import { auditSourceOf } from "@/server/audit/request-source";
+import { runbookBatchesRouter } from "@/server/trpc/routers/runbook-batches";
 import { runtime } from "@/server/runtime";
 import { createTRPCRouter, requirePermission } from "@/server/trpc/init";
 
@@ -22,6 +23,8 @@ import { createTRPCRouter, requirePermission } from "@/server/trpc/init";
 const engine = () => runtime().runbooks;
 
 export const runbooksRouter = createTRPCRouter({
+  /** Runs over a selection of tenants (the tenants list's "Run over selection"). */
+  batches: runbookBatchesRouter,
   /** The tenant's Actions menu for the caller's role: offered or greyed with the reason. */
   actions: requirePermission("runbook:read")
     .input(runbookActionsInputSchema)

@@ -1,0 +1,250 @@
+import "server-only";
+
+import { randomUUID } from "node:crypto";
+
+import { can, type Role } from "@/lib/auth/permissions";
+import type { BatchRunbookRequest } from "@/lib/runbooks/runbook-batches";
+import { TERMINAL_RUN_STATES, type RunView } from "@/lib/runbooks/run-views";
+import { abortableSleep } from "@/server/abortable-sleep";
+import { recordAuditEvent } from "@/server/audit/audit-log";
+import type { Prisma, PrismaClient } from "@/server/db/generated/client";
+import { AppError } from "@/server/errors/app-error";
+import { countedBatchFailures, type BatchUser } from "./batch-service";
+
+type BatchRow = Prisma.RunbookBatchGetPayload<object>;
+type ItemRow = Prisma.RunbookBatchItemGetPayload<object>;
+
+/** What the driver needs of the runbook engine. */
+export interface BatchRunbooks {
+  request(
+    user: BatchUser,
+    request: BatchRunbookRequest & { tenantId: string },
+    idempotencyKey: string,
+  ): Promise<{ run: RunView; refused?: undefined } | { refused: string; run?: undefined }>;
+  run(runId: string): Promise<RunView>;
+  approve(user: BatchUser, runId: string, comment: string | undefined): Promise<RunView>;
+}
+
+export interface BatchDriverOptions {
+  db: PrismaClient;
+  runbooks: BatchRunbooks;
+  holder?: string;
+  tickMs?: number;
+  /** How long a driver's hold on a batch lasts unless renewed (another process takes over after). */
+  leaseMs?: number;
+  /** A tenant whose lock stays held (another run) fails after this long. */
+  launchPatienceMs?: number;
+  now?(): Date;
+}
+
+function isTerminal(view: RunView): boolean {
+  return TERMINAL_RUN_STATES.includes(view.state);
+}
+
+/**
+ * Runs each tenant of a run over a selection through the runbook engine, in list order, at most
+ * `concurrency` at a time, as the person who asked for it (their permission, the tenant's lock,
+ * the run's idempotency key `selection:<batch>:<tenant>:<attempt>`, the audit). All it knows is in
+ * the database: a restarted process, or another replica once the lease lapses, goes on where it
+ * stopped, and a run's key finds the run it started before, so no tenant runs twice.
+ */
+export class RunbookBatchDriver {
+  private readonly holder: string;
+  private controller: AbortController | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly options: BatchDriverOptions) {
+    this.holder = options.holder ?? `portal-${process.pid}-${randomUUID().slice(0, 8)}`;
+  }
+
+  private get db(): PrismaClient {
+    return this.options.db;
+  }
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  start(): void {
+    if (this.loop) return;
+    const controller = new AbortController();
+    this.controller = controller;
+    this.loop = (async () => {
+      while (!controller.signal.aborted) {
+        try {
+          await this.tick();
+        } catch (error) {
+          console.error("[runbook batches] driver tick failed:", error instanceof Error ? error.message : error);
+        }
+        await abortableSleep(this.options.tickMs ?? 1_000, controller.signal);
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.controller?.abort();
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  /** One pass over every batch with work: follow its runs, pause on the budget, start the next, end it. */
+  async tick(): Promise<void> {
+    const batches = await this.db.runbookBatch.findMany({
+      where: { OR: [{ state: "running" }, { items: { some: { state: "running" } } }] },
+      orderBy: { createdAt: "asc" },
+    });
+    for (const batch of batches) {
+      if (await this.lease(batch.id)) await this.drive(batch);
+    }
+  }
+
+  private async lease(batchId: string): Promise<boolean> {
+    const now = this.now();
+    const taken = await this.db.runbookBatch.updateMany({
+      where: { id: batchId, OR: [{ driverHolder: null }, { driverHolder: this.holder }, { driverExpiresAt: { lt: now } }] },
+      data: { driverHolder: this.holder, driverExpiresAt: new Date(now.getTime() + (this.options.leaseMs ?? 15_000)) },
+    });
+    return taken.count === 1;
+  }
+
+  /** An active user with the role's permission, or undefined (they were disabled or demoted meanwhile). */
+  private async user(id: string | null, permission: "runbook:run" | "runbook:approve"): Promise<BatchUser | undefined> {
+    if (!id) return undefined;
+    const user = await this.db.user.findUnique({ where: { id }, select: { id: true, email: true, role: true, disabled: true } });
+    if (!user || user.disabled || !can(user.role as Role, permission)) return undefined;
+    return { id: user.id, email: user.email, role: user.role as Role };
+  }
+
+  private async drive(batch: BatchRow): Promise<void> {
+    // 1. Follow the runs in flight; a high-risk run the approver already covered is approved in their name.
+    const running = await this.db.runbookBatchItem.findMany({ where: { batchId: batch.id, state: "running" } });
+    const approver = batch.decidedById ? await this.user(batch.decidedById, "runbook:approve") : undefined;
+    for (const item of running) {
+      if (!item.runId) continue;
+      let view = await this.options.runbooks.run(item.runId);
+      if (view.state === "awaiting-approval" && approver) view = await this.approveRun(batch, item, view, approver);
+      if (isTerminal(view)) await this.settle(item, view);
+    }
+
+    const current = await this.db.runbookBatch.findUniqueOrThrow({ where: { id: batch.id } });
+    if (current.state !== "running") return;
+    const items = await this.db.runbookBatchItem.findMany({
+      where: { batchId: batch.id },
+      select: { id: true, state: true, endedAt: true, position: true },
+      orderBy: { position: "asc" },
+    });
+
+    // 2. The failure budget.
+    const failures = countedBatchFailures(current, items);
+    if (failures >= current.failureBudget) {
+      await this.pause(
+        current,
+        `Failure budget reached: ${failures} failed ${failures === 1 ? "run" : "runs"} (budget ${current.failureBudget}). Look at the failed tenants, then retry them or resume.`,
+      );
+      return;
+    }
+
+    // 3. Start the next tenants, in list order.
+    const inFlight = items.filter((item) => item.state === "running").length;
+    const pending = items.filter((item) => item.state === "pending");
+    if (pending.length === 0 && inFlight === 0) return this.complete(current);
+    if (pending.length === 0) return;
+    const requester = await this.user(current.requestedById, "runbook:run");
+    if (!requester) {
+      await this.pause(current, `${current.requestedByEmail} can no longer run runbooks, so no more runs start. Cancel it, or ask them to be given the role back.`);
+      return;
+    }
+    for (const { id } of pending.slice(0, Math.max(0, current.concurrency - inFlight))) {
+      const item = await this.db.runbookBatchItem.findUniqueOrThrow({ where: { id } });
+      await this.launch(current, item, requester);
+    }
+  }
+
+  private async approveRun(batch: BatchRow, item: ItemRow, view: RunView, approver: BatchUser): Promise<RunView> {
+    try {
+      return await this.options.runbooks.approve(approver, view.id, `Approved with the run over a selection ${batch.id}.`);
+    } catch (error) {
+      // The tenant is busy with another run: try again on the next tick.
+      if (error instanceof AppError && error.code === "CONFLICT" && !(await this.runEnded(view.id))) return view;
+      await this.finish(item, "failed", error instanceof AppError ? error.userMessage : (error as Error).message);
+      return view;
+    }
+  }
+
+  private async runEnded(runId: string): Promise<boolean> {
+    return isTerminal(await this.options.runbooks.run(runId));
+  }
+
+  /** Asks the engine for the tenant's run: preview and confirmation, or the run this key made before. */
+  private async launch(batch: BatchRow, item: ItemRow, requester: BatchUser): Promise<void> {
+    const request = { tenantId: item.tenantId, runbookId: batch.runbookId, input: batch.input } as BatchRunbookRequest & { tenantId: string };
+    const claimed = await this.db.runbookBatchItem.updateMany({
+      where: { id: item.id, state: "pending" },
+      data: { startedAt: item.startedAt ?? this.now() },
+    });
+    if (claimed.count !== 1) return;
+    let outcome: Awaited<ReturnType<BatchRunbooks["request"]>>;
+    try {
+      outcome = await this.options.runbooks.request(requester, request, item.idempotencyKey);
+    } catch (error) {
+      const started = (item.startedAt ?? this.now()).getTime();
+      const patient = this.now().getTime() - started < (this.options.launchPatienceMs ?? 120_000);
+      if (error instanceof AppError && error.code === "CONFLICT" && patient) return; // busy: the next tick tries again
+      await this.finish(item, "failed", error instanceof AppError ? error.userMessage : `The run could not be started: ${(error as Error).message}`);
+      return;
+    }
+    if (outcome.refused !== undefined) {
+      // Its preconditions fail now (already stopped, nothing to do): passed over, not a failure.
+      await this.finish(item, "skipped", outcome.refused);
+      return;
+    }
+    await this.db.runbookBatchItem.updateMany({ where: { id: item.id, state: "pending" }, data: { runId: outcome.run.id, state: "running" } });
+    if (isTerminal(outcome.run)) await this.settle({ ...item, runId: outcome.run.id, state: "running" }, outcome.run);
+  }
+
+  private async finish(item: Pick<ItemRow, "id">, state: "failed" | "skipped", message: string): Promise<void> {
+    await this.db.runbookBatchItem.updateMany({
+      where: { id: item.id, state: { in: ["pending", "running"] } },
+      data: { state, message, endedAt: this.now() },
+    });
+  }
+
+  private async settle(item: ItemRow, view: RunView): Promise<void> {
+    // A run a stopped portal left half-done is not the tenant's failure: it does not spend the budget.
+    const state = view.state === "succeeded" ? "succeeded" : view.state === "interrupted" ? "interrupted" : "failed";
+    await this.db.runbookBatchItem.updateMany({
+      where: { id: item.id, state: "running" },
+      data: { state, endedAt: this.now(), message: state === "succeeded" ? (view.message ?? null) : (view.message ?? `The run ended ${view.state}.`) },
+    });
+  }
+
+  private async pause(batch: BatchRow, reason: string): Promise<void> {
+    await this.db.$transaction(async (tx) => {
+      const moved = await tx.runbookBatch.updateMany({ where: { id: batch.id, state: "running" }, data: { state: "paused", pausedReason: reason } });
+      if (moved.count === 1) {
+        await recordAuditEvent(tx, {
+          actor: { name: "selection driver" },
+          action: "runbook.batch-pause",
+          targetKind: "runbook-batch",
+          targetId: batch.id,
+          details: { runbookId: batch.runbookId, reason },
+        });
+      }
+    });
+  }
+
+  private async complete(batch: BatchRow): Promise<void> {
+    await this.db.$transaction(async (tx) => {
+      const moved = await tx.runbookBatch.updateMany({ where: { id: batch.id, state: "running" }, data: { state: "completed", endedAt: this.now() } });
+      if (moved.count !== 1) return;
+      const counts = await tx.runbookBatchItem.groupBy({ by: ["state"], where: { batchId: batch.id }, _count: { _all: true } });
+      await recordAuditEvent(tx, {
+        actor: { name: "selection driver" },
+        action: "runbook.batch-complete",
+        targetKind: "runbook-batch",
+        targetId: batch.id,
+        details: { runbookId: batch.runbookId, ...Object.fromEntries(counts.map((row) => [row.state, row._count._all])) },
+      });
+    });
+  }
+}
