@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { queryTenants, summarizeFleet } from "./fleet-query";
+import { queryTenants, selectTenants, summarizeFleet } from "./fleet-query";
 import type { HealthState, Problem, TenantSummary } from "@/lib/tenants/types";
 
 function tenant(n: number, overrides: Partial<TenantSummary> = {}): TenantSummary {
@@ -135,5 +135,17 @@ describe("list rows", () => {
     };
     const result = queryTenants([tenant(1, { health: "down", problems: [detailed] })], { page: 1, pageSize: 25 });
     expect(result.items[0].problems).toEqual([{ kind: "crash-loop", severity: "critical", title: crash.title, since: crash.since }]);
+  });
+});
+
+describe("selectTenants", () => {
+  it("returns every match unpaged, in the list's sort order, so a run over a selection covers all pages", () => {
+    const all = selectTenants(fleet, { odooVersion: ["17.0"] });
+    expect(all).toHaveLength(queryTenants(fleet, { odooVersion: ["17.0"] }).total);
+    expect(all.length).toBeGreaterThan(25);
+    const firstPage = queryTenants(fleet, { odooVersion: ["17.0"], sort: "restarts", dir: "desc" }).items.map((t) => t.id);
+    expect(selectTenants(fleet, { odooVersion: ["17.0"], sort: "restarts", dir: "desc" }).slice(0, 25).map((t) => t.id)).toEqual(firstPage);
+    expect(selectTenants(fleet, { q: "acme", health: ["down"] }).map((t) => t.databaseName)).toEqual(["acme"]);
+    expect(selectTenants(fleet, { q: "acme", health: ["healthy"] })).toEqual([]);
   });
 });
