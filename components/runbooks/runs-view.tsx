@@ -13,6 +13,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 
 import { parseRunListParams, runListInputOf, runListParamsToSearch, type RunListFilters } from "./run-list-params";
+import { RecentBatches } from "./batches/recent-batches";
 import { RunsFilters } from "./runs-filters";
 import { RunsTable } from "./runs-table";
 import { LinkProblems } from "@/components/ui/link-problems";
@@ -55,6 +56,8 @@ export function RunsView() {
       </div>
 
       <LinkProblems problems={problems} />
+
+      {!filtered && <RecentBatches />}
 
       {/* Keyed by the URL's filters, so back/forward and "Clear all" reset the form's drafts. */}
       <RunsFilters key={runListParamsToSearch(filters)} values={filters} tenantName={tenantName} clearHref={filtered ? pathname : null} onApply={onApply} />

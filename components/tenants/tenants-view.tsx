@@ -2,10 +2,13 @@
 
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useMemo, useOptimistic, useTransition } from "react";
+import { useCallback, useMemo, useOptimistic, useState, useTransition } from "react";
 import { useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { CacheFreshness } from "@/components/fleet/cache-freshness";
+import { BatchDialog } from "@/components/runbooks/batches/batch-dialog";
+import { canRunRunbooks, type RunbookViewer } from "@/components/runbooks/viewer";
+import { Button } from "@/components/ui/button";
 import { useLiveSubscription } from "@/components/live/use-live-connection";
 import { useTRPC } from "@/components/trpc/client";
 import type { TenantListFacets } from "@/lib/tenants/types";
@@ -29,7 +32,7 @@ import {
   type TenantListParams,
 } from "./tenant-list-params";
 
-export function TenantsView() {
+export function TenantsView({ viewer }: { viewer?: RunbookViewer }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
@@ -60,6 +63,7 @@ export function TenantsView() {
     [shown, showOptimistically, pathname, router],
   );
   const onSearch = useCallback((q: string) => navigate({ q, page: 1 }), [navigate]);
+  const [selecting, setSelecting] = useState(false);
 
   const filterOptions: Record<TenantFilterName, FilterOption[]> = {
     health: HEALTH_FILTER_VALUES.map((value) => ({ value, label: HEALTH_STYLE[value].label, count: facetCount(list.facets, "health", value) })),
@@ -108,7 +112,29 @@ export function TenantsView() {
             Clear all
           </Link>
         )}
+        {canRunRunbooks(viewer) && list.total > 0 && (
+          <Button className="ml-auto" onClick={() => setSelecting(true)} data-testid="run-over-selection">
+            Run over {filtered ? `these ${list.total.toLocaleString("en-US")}` : `all ${list.total.toLocaleString("en-US")}`}…
+          </Button>
+        )}
       </div>
+      {selecting && (
+        <BatchDialog
+          selection={{
+            filter: {
+              q: params.q,
+              health: params.health,
+              instanceType: params.instanceType,
+              billingStatus: params.billingStatus,
+              odooVersion: params.odooVersion,
+              problem: params.problem,
+              sort: params.sort,
+              dir: params.dir,
+            },
+          }}
+          onClose={() => setSelecting(false)}
+        />
+      )}
 
       {list.items.length === 0 ? (
         <div className="rounded-xl border border-dashed border-slate-300 bg-white p-10 text-center">

@@ -3,19 +3,20 @@ import { QueryErrorBoundary } from "@/components/tenants/query-error-boundary";
 import { TenantsListSkeleton } from "@/components/tenants/skeletons";
 import { parseTenantListParams, type RawSearchParams } from "@/components/tenants/tenant-list-params";
 import { TenantsView } from "@/components/tenants/tenants-view";
+import { getServerAuthSession } from "@/server/auth/session";
 import { HydrateClient, prefetch, trpc } from "@/server/trpc/server";
 
 export const metadata = { title: "Tenants · Fleetdeck" };
 
 export default async function TenantsPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   // Parsed exactly as the client parses them, so the prefetched query is the one the table reads.
-  const { params } = parseTenantListParams(await searchParams);
+  const [{ params }, session] = await Promise.all([searchParams.then(parseTenantListParams), getServerAuthSession()]);
   prefetch(trpc.tenants.list.queryOptions(params));
   return (
     <HydrateClient>
       <QueryErrorBoundary>
         <Suspense fallback={<TenantsListSkeleton />}>
-          <TenantsView />
+          <TenantsView viewer={session ? { email: session.user.email, role: session.user.role } : undefined} />
         </Suspense>
       </QueryErrorBoundary>
     </HydrateClient>
