@@ -117,6 +117,28 @@ const SKIPPED: Record<string, string> = {
   'getByRole("button", { name: "Record step" })': "on a wave's board (migration-waves.spec.ts)",
   'getByRole("button", { name: "Roll back <tenant name>" })': "on a wave's board, for a tenant on Kubernetes (migration-waves.spec.ts)",
   "wave-row": "only once a wave exists (migration-waves.spec.ts)",
+  'getByRole("img", { name: /^Tenants migrated over time/ })':
+    "only once a wave plans tenants, which this spec must not depend on running first (migration-waves.spec.ts)",
+  "batch-dialog": "only once Run over … is clicked (runbook-batches.spec.ts)",
+  "batch-preview-summary": "in the batch dialog (runbook-batches.spec.ts)",
+  "batch-needs-approval": "in the batch dialog, for a large selection (runbook-batches.spec.ts)",
+  "batch-create": "in the batch dialog (runbook-batches.spec.ts)",
+  "batch-view": "on a selection's page, which needs one (runbook-batches.spec.ts)",
+  "batch-state": "on a selection's page (runbook-batches.spec.ts)",
+  "batch-progress": "on a selection's page (runbook-batches.spec.ts)",
+  "batch-awaiting-approval": "on a selection's page while it awaits approval (runbook-batches.spec.ts)",
+  "batch-paused-reason": "on a paused selection's page (server/runbooks/batches/batch-driver.integration.test.ts)",
+  "batch-decision": "on a decided selection's page (runbook-batches.spec.ts)",
+  "batch-approve": "on a selection awaiting approval, for an approver (runbook-batches.spec.ts)",
+  "batch-reject": "on a selection awaiting approval, for an approver (runbook-batches.spec.ts)",
+  "batch-reject-confirm": "once Reject… is clicked (runbook-batches.spec.ts)",
+  "batch-pause": "on a running selection (server/runbooks/batches/batch-driver.integration.test.ts)",
+  "batch-resume": "on a paused selection (server/runbooks/batches/batch-driver.integration.test.ts)",
+  "batch-retry": "on a selection with failed tenants (server/runbooks/batches/batch-driver.integration.test.ts)",
+  "batch-cancel": "on an open selection (runbook-batches.spec.ts)",
+  "batch-filter-<state>": "on a selection's page (runbook-batches.spec.ts)",
+  "batch-item": "on a selection's page (runbook-batches.spec.ts)",
+  "recent-batches": "on the Runs page once a selection exists (runbook-batches.spec.ts)",
   "wave-selection-preview": "in the new-wave form (migration-waves.spec.ts)",
   "wave-board": "on a wave's board (migration-waves.spec.ts)",
   "wave-state": "on a wave's board (migration-waves.spec.ts)",
@@ -133,7 +155,7 @@ const SKIPPED: Record<string, string> = {
 
 /** The README's tables of each kind, the main ones first, then each feature's own. */
 const ROLE_TABLES = ["Roles and accessible names", "Migration gates: roles and accessible names", "Migration waves: roles and accessible names"];
-const TEST_ID_TABLES = ["Test ids", "Migration gates: test ids", "Migration waves: test ids"];
+const TEST_ID_TABLES = ["Test ids", "Migration gates: test ids", "Migration waves: test ids", "Runs over a selection: test ids"];
 
 interface DocumentedSelector {
   /** As the README writes it (placeholders included): the key of the maps above. */

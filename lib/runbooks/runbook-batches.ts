@@ -46,7 +46,13 @@ export const RUNBOOK_BATCH_ITEM_STATE_LABELS: Record<RunbookBatchItemState, stri
  * The runbooks that make sense over many tenants at once: those acting on the tenant as a whole.
  * A pod's or a volume's runbook needs a target only one tenant has.
  */
-export const BATCH_RUNBOOK_IDS = ["restart-instance", "stop-instance", "start-instance", "back-up-now", "verify-instance"] as const satisfies readonly RunbookId[];
+export const BATCH_RUNBOOK_IDS = [
+  "restart-instance",
+  "stop-instance",
+  "start-instance",
+  "back-up-now",
+  "verify-instance",
+] as const satisfies readonly RunbookId[];
 export type BatchRunbookId = (typeof BATCH_RUNBOOK_IDS)[number];
 
 /** The tenants list's filters (search and facets, in its sort order) or hand-picked tenants. */

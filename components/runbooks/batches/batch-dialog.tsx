@@ -23,7 +23,6 @@ import {
 import { newIdempotencyKey } from "../idempotency-key";
 import { runbookLabel } from "../run-style";
 
-
 function requestOf(runbookId: BatchRunbookId, reason: string): BatchRunbookRequest {
   if (runbookId === "stop-instance") return { runbookId, input: reason.trim() ? { reason: reason.trim() } : {} };
   return { runbookId, input: {} } as BatchRunbookRequest;
@@ -98,8 +97,7 @@ export function BatchDialog({ selection, onClose }: { selection: RunbookBatchSel
               Run over selection
             </h2>
             <p className="text-sm text-slate-700">
-              One run per tenant of <span className="font-medium">{describeSelection(selection)}</span>, each with its own lock, preview and audit
-              entry.
+              One run per tenant of <span className="font-medium">{describeSelection(selection)}</span>, each with its own lock, preview and audit entry.
             </p>
           </div>
           <Button variant="ghost" size="sm" aria-label="Close" onClick={() => dialogRef.current?.close()} disabled={create.isPending}>
@@ -152,7 +150,12 @@ export function BatchDialog({ selection, onClose }: { selection: RunbookBatchSel
           </Field>
         </div>
 
-        <section aria-label="Preview" data-testid="batch-preview" aria-busy={preview.isFetching || undefined} className="space-y-3 border-t border-slate-200 pt-4">
+        <section
+          aria-label="Preview"
+          data-testid="batch-preview"
+          aria-busy={preview.isFetching || undefined}
+          className="space-y-3 border-t border-slate-200 pt-4"
+        >
           {preview.error ? (
             <Alert tone="danger" data-testid="batch-preview-error">
               {userMessageOf(preview.error)}

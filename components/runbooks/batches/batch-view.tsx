@@ -90,8 +90,8 @@ export function BatchView({ batchId, viewer }: { batchId: string; viewer: Runboo
           </Badge>
         </div>
         <p className="text-sm text-slate-600">
-          {batch.selectionLabel} · asked by {batch.requestedBy.email} <RelativeTime iso={batch.createdAt} /> · {batch.concurrency} at once · pauses
-          after {batch.failureBudget} {batch.failureBudget === 1 ? "failure" : "failures"}
+          {batch.selectionLabel} · asked by {batch.requestedBy.email} <RelativeTime iso={batch.createdAt} /> · {batch.concurrency} at once · pauses after{" "}
+          {batch.failureBudget} {batch.failureBudget === 1 ? "failure" : "failures"}
           {typeof batch.input.reason === "string" ? ` · reason: ${batch.input.reason}` : ""}
         </p>
       </div>
@@ -147,7 +147,9 @@ export function BatchView({ batchId, viewer }: { batchId: string; viewer: Runboo
           </div>
           <div className="flex h-2.5 overflow-hidden rounded-full bg-slate-100" role="img" aria-label={`${ended} of ${batch.size} tenants done`}>
             {BATCH_ITEM_ORDER.filter((key) => key !== "pending").map((key) =>
-              batch.counts[key] > 0 ? <div key={key} className={BATCH_ITEM_STYLE[key].bar} style={{ width: `${(batch.counts[key] / batch.size) * 100}%` }} /> : null,
+              batch.counts[key] > 0 ? (
+                <div key={key} className={BATCH_ITEM_STYLE[key].bar} style={{ width: `${(batch.counts[key] / batch.size) * 100}%` }} />
+              ) : null,
             )}
           </div>
           <div className="flex flex-wrap gap-1.5" role="group" aria-label="Show tenants by state">

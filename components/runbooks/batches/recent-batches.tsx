@@ -28,7 +28,7 @@ export function RecentBatches() {
           return (
             <li key={batch.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 py-1.5 text-sm">
               <Link href={`/runs/batches/${batch.id}`} className="font-medium text-blue-700 hover:underline">
-                {batch.title} · {batch.size.toLocaleString("en-US")} tenants
+                {batch.title} · {batch.size.toLocaleString("en-US")} {batch.size === 1 ? "tenant" : "tenants"}
               </Link>
               <Badge tone={BATCH_STATE_STYLE[batch.state].tone} data-state={batch.state}>
                 {BATCH_STATE_STYLE[batch.state].label}

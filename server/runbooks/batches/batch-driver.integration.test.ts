@@ -247,7 +247,10 @@ describe("a run over a selection", () => {
     const batches = service(runbooks, 25);
     driver("portal-d", runbooks);
     const production = records.slice(12, 20).find((record) => record.instanceType === "production")!;
-    const others = records.slice(12, 20).filter((record) => record.instanceType !== "production").slice(0, 2);
+    const others = records
+      .slice(12, 20)
+      .filter((record) => record.instanceType !== "production")
+      .slice(0, 2);
     expect(production).toBeDefined();
     const selection = { tenantIds: [production.id, ...others.map((t) => t.id)] };
     const request = { runbookId: "stop-instance" as const, input: { reason: "customer asked for a pause" } };
@@ -257,11 +260,9 @@ describe("a run over a selection", () => {
     const created = await batches.create(operator, { request, selection, concurrency: 2, failureBudget: 3, idempotencyKey: randomUUID() });
     expect(created.state).toBe("awaiting-approval");
     await batches.approve(admin, created.id, "");
-    await waitFor(
-      "the selection to complete",
-      async () => ((await batchState(created.id)).state === "completed" ? true : undefined),
-      120_000,
-    ).catch(dump(created.id));
+    await waitFor("the selection to complete", async () => ((await batchState(created.id)).state === "completed" ? true : undefined), 120_000).catch(
+      dump(created.id),
+    );
     const runs = await db.runbookRun.findMany({ where: { idempotencyKey: { startsWith: `selection:${created.id}:` } } });
     expect(runs.map((run) => run.state)).toEqual(["succeeded", "succeeded", "succeeded"]);
     const highRisk = runs.find((run) => run.tenantId === production.id)!;

@@ -151,7 +151,10 @@ export class RunbookBatchDriver {
     if (pending.length === 0) return;
     const requester = await this.user(current.requestedById, "runbook:run");
     if (!requester) {
-      await this.pause(current, `${current.requestedByEmail} can no longer run runbooks, so no more runs start. Cancel it, or ask them to be given the role back.`);
+      await this.pause(
+        current,
+        `${current.requestedByEmail} can no longer run runbooks, so no more runs start. Cancel it, or ask them to be given the role back.`,
+      );
       return;
     }
     for (const { id } of pending.slice(0, Math.max(0, current.concurrency - inFlight))) {

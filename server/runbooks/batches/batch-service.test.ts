@@ -55,6 +55,8 @@ describe("runs over a selection", () => {
     expect(runbookBatchCreateInputSchema.safeParse({ ...base, concurrency: 0 }).error?.issues[0].message).toBe("Run at least 1 at a time.");
     expect(runbookBatchCreateInputSchema.safeParse({ ...base, concurrency: 5 }).success).toBe(true);
     // A pod's runbook needs a target only one tenant has: not offered over a selection.
-    expect(runbookBatchCreateInputSchema.safeParse({ ...base, concurrency: 5, request: { runbookId: "remove-stuck-pod", input: { pod: "x" } } }).success).toBe(false);
+    expect(runbookBatchCreateInputSchema.safeParse({ ...base, concurrency: 5, request: { runbookId: "remove-stuck-pod", input: { pod: "x" } } }).success).toBe(
+      false,
+    );
   });
 });

@@ -122,7 +122,12 @@ export class RunbookBatchService {
         userMessage: "No tenant matches this selection. Change the search or the filters on the tenants list.",
       });
     }
-    const assessments = await this.options.assess(user, input.request, tenants.map((tenant) => tenant.id), source);
+    const assessments = await this.options.assess(
+      user,
+      input.request,
+      tenants.map((tenant) => tenant.id),
+      source,
+    );
     const runnable = assessments.filter((a) => a.ok);
     const highRisk = runnable.filter((a) => a.risk === "high").length;
     const title = RUNBOOKS[input.request.runbookId].title;
@@ -404,15 +409,8 @@ export class RunbookBatchService {
     const open: RunbookBatchState[] = ["awaiting-approval", "running", "paused"];
     if (!open.includes(row.state as RunbookBatchState)) this.refuse(row, `This run over a selection is ${row.state} already.`);
     const now = this.now();
-    return this.transition(
-      user,
-      row,
-      open,
-      { state: "cancelled", endedAt: now, pausedReason: null },
-      "runbook.batch-cancel",
-      {},
-      source,
-      (tx) => this.cancelPending(tx, row.id, `Cancelled by ${user.email}.`).then(() => undefined),
+    return this.transition(user, row, open, { state: "cancelled", endedAt: now, pausedReason: null }, "runbook.batch-cancel", {}, source, (tx) =>
+      this.cancelPending(tx, row.id, `Cancelled by ${user.email}.`).then(() => undefined),
     );
   }
 
