@@ -144,7 +144,11 @@ describe("selectTenants", () => {
     expect(all).toHaveLength(queryTenants(fleet, { odooVersion: ["17.0"] }).total);
     expect(all.length).toBeGreaterThan(25);
     const firstPage = queryTenants(fleet, { odooVersion: ["17.0"], sort: "restarts", dir: "desc" }).items.map((t) => t.id);
-    expect(selectTenants(fleet, { odooVersion: ["17.0"], sort: "restarts", dir: "desc" }).slice(0, 25).map((t) => t.id)).toEqual(firstPage);
+    expect(
+      selectTenants(fleet, { odooVersion: ["17.0"], sort: "restarts", dir: "desc" })
+        .slice(0, 25)
+        .map((t) => t.id),
+    ).toEqual(firstPage);
     expect(selectTenants(fleet, { q: "acme", health: ["down"] }).map((t) => t.databaseName)).toEqual(["acme"]);
     expect(selectTenants(fleet, { q: "acme", health: ["healthy"] })).toEqual([]);
   });
