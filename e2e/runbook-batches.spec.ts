@@ -28,7 +28,7 @@ test("[BATCH] an operator verifies the tenants a search matches and watches the 
   const dialog = page.getByTestId("batch-dialog");
   await expect(dialog).toBeVisible();
   await dialog.getByTestId("batch-runbook").selectOption("verify-instance");
-  await expect(dialog.getByTestId("batch-preview-summary")).toContainText("1 of 1 tenant would run verify the instance");
+  await expect(dialog.getByTestId("batch-preview-summary")).toContainText("Verify the instance: 1 of 1 tenant would run it");
   await expect(dialog.getByTestId("batch-needs-approval")).toHaveCount(0);
   // A bad setting is named before anything is sent.
   await dialog.getByTestId("batch-concurrency").fill("0");

@@ -165,9 +165,9 @@ export function BatchDialog({ selection, onClose }: { selection: RunbookBatchSel
           ) : (
             <>
               <p className="text-sm" data-testid="batch-preview-summary">
-                <span className="font-semibold">{view.runnable.toLocaleString("en-US")}</span> of {view.size.toLocaleString("en-US")}{" "}
-                {view.size === 1 ? "tenant" : "tenants"} would run {view.title.toLowerCase()}
-                {view.highRisk > 0 ? `; ${view.highRisk} of the runs are high risk` : ""}.
+                {view.title}: <span className="font-semibold">{view.runnable.toLocaleString("en-US")}</span> of {view.size.toLocaleString("en-US")}{" "}
+                {view.size === 1 ? "tenant" : "tenants"} would run it
+                {view.highRisk > 0 ? `, ${view.highRisk} of them at high risk` : ""}.
               </p>
               {view.sample.length > 0 && (
                 <p className="text-xs text-slate-600">

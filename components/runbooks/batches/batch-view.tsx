@@ -176,10 +176,10 @@ export function BatchView({ batchId, viewer }: { batchId: string; viewer: Runboo
       <Table aria-label="Tenants of the selection" frameClassName="rounded-xl border border-slate-200 bg-white" data-testid="batch-items">
         <TableHead>
           <TableRow>
-            <TableHeaderCell>Tenant</TableHeaderCell>
+            <TableHeaderCell className="min-w-48">Tenant</TableHeaderCell>
             <TableHeaderCell>State</TableHeaderCell>
             <TableHeaderCell>Run</TableHeaderCell>
-            <TableHeaderCell className="min-w-64">Message</TableHeaderCell>
+            <TableHeaderCell className="hidden min-w-64 sm:table-cell">Message</TableHeaderCell>
           </TableRow>
         </TableHead>
         <TableBody>
@@ -189,6 +189,7 @@ export function BatchView({ batchId, viewer }: { batchId: string; viewer: Runboo
                 <Link href={`/tenants/${item.tenantId}`} className="text-blue-700 hover:underline">
                   {item.tenantName}
                 </Link>
+                {item.message ? <p className="mt-0.5 text-xs font-normal break-words text-slate-600 sm:hidden">{item.message}</p> : null}
               </TableCell>
               <TableCell>
                 <Badge tone={BATCH_ITEM_STYLE[item.state].tone} data-state={item.state}>
@@ -196,16 +197,21 @@ export function BatchView({ batchId, viewer }: { batchId: string; viewer: Runboo
                 </Badge>
                 {item.attempt > 1 ? <span className="ml-1 text-xs text-slate-500">attempt {item.attempt}</span> : null}
               </TableCell>
-              <TableCell>
+              <TableCell className="whitespace-nowrap">
                 {item.runId && item.runState ? (
-                  <Link href={`/runs/${item.runId}`} className="inline-flex items-center gap-1 hover:underline" aria-label={`Run of ${item.tenantName}`}>
-                    <RunStateBadge state={item.runState} />
+                  <Link
+                    href={`/runs/${item.runId}`}
+                    className="inline-flex items-center gap-1 text-blue-700 hover:underline"
+                    aria-label={`Run of ${item.tenantName}`}
+                  >
+                    {/* While the tenant's run goes on, its own state says how far it got. */}
+                    {item.state === "running" ? <RunStateBadge state={item.runState} /> : "Open run"}
                   </Link>
                 ) : (
                   <span className="text-slate-400">—</span>
                 )}
               </TableCell>
-              <TableCell className="text-slate-700">{item.message ?? ""}</TableCell>
+              <TableCell className="hidden text-slate-700 sm:table-cell">{item.message ?? ""}</TableCell>
             </TableRow>
           ))}
         </TableBody>

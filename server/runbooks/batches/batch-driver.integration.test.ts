@@ -285,5 +285,26 @@ describe("a run over a selection", () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await db.runbookRun.count({ where: { idempotencyKey: { startsWith: `selection:${rejected.id}:` } } })).toBe(0);
     await expect(strict.approve(admin, rejected.id, "")).rejects.toMatchObject({ code: "CONFLICT" });
+
+    // Runs that fail at once (verifying stopped instances) spend the budget before the next starts.
+    const verify = await batches.create(operator, {
+      request: { runbookId: "verify-instance", input: {} },
+      selection,
+      concurrency: 3,
+      failureBudget: 1,
+      idempotencyKey: randomUUID(),
+    });
+    const pausedVerify = await waitFor(
+      "the verification to pause",
+      async () => {
+        const current = await batchState(verify.id);
+        return current.state === "paused" ? current : undefined;
+      },
+      60_000,
+    ).catch(dump(verify.id));
+    expect(pausedVerify.pausedReason).toMatch(/Failure budget reached: 1 failed run \(budget 1\)/);
+    const verifyItems = await db.runbookBatchItem.findMany({ where: { batchId: verify.id }, orderBy: { position: "asc" } });
+    expect(verifyItems.map((item) => item.state)).toEqual(["failed", "pending", "pending"]);
+    expect(verifyItems[0].message).toMatch(/stopped \(0 replicas\)/);
   }, 300_000);
 });

@@ -37,6 +37,10 @@ export interface BatchDriverOptions {
   now?(): Date;
 }
 
+function budgetReason(failures: number, budget: number): string {
+  return `Failure budget reached: ${failures} failed ${failures === 1 ? "run" : "runs"} (budget ${budget}). Look at the failed tenants, then retry them or resume.`;
+}
+
 function isTerminal(view: RunView): boolean {
   return TERMINAL_RUN_STATES.includes(view.state);
 }
@@ -137,10 +141,7 @@ export class RunbookBatchDriver {
     // 2. The failure budget.
     const failures = countedBatchFailures(current, items);
     if (failures >= current.failureBudget) {
-      await this.pause(
-        current,
-        `Failure budget reached: ${failures} failed ${failures === 1 ? "run" : "runs"} (budget ${current.failureBudget}). Look at the failed tenants, then retry them or resume.`,
-      );
+      await this.pause(current, budgetReason(failures, current.failureBudget));
       return;
     }
 
@@ -157,9 +158,16 @@ export class RunbookBatchDriver {
       );
       return;
     }
+    let spent = failures;
     for (const { id } of pending.slice(0, Math.max(0, current.concurrency - inFlight))) {
       const item = await this.db.runbookBatchItem.findUniqueOrThrow({ where: { id } });
       await this.launch(current, item, requester);
+      // A run that fails at once (a check-only runbook) spends the budget before the next starts.
+      const after = await this.db.runbookBatchItem.findUniqueOrThrow({ where: { id }, select: { state: true } });
+      if (after.state === "failed" && ++spent >= current.failureBudget) {
+        await this.pause(current, budgetReason(spent, current.failureBudget));
+        return;
+      }
     }
   }
 
