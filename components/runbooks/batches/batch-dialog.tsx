@@ -135,7 +135,7 @@ export function BatchDialog({ selection, onClose }: { selection: RunbookBatchSel
               />
             )}
           </Field>
-          <Field label="Failure budget" hint="Pause after this many failed runs." error={localErrors.failureBudget ?? serverErrors.failureBudget}>
+          <Field label="Failure budget" hint="Pause after this many failed runs (runs in flight finish)." error={localErrors.failureBudget ?? serverErrors.failureBudget}>
             {({ id, describedBy, invalid }) => (
               <Input
                 id={id}
