@@ -14,7 +14,10 @@ async function main() {
   buildPortalIfStale();
   const portal = await startPortal(env, await freePort(), "127.0.0.1", { quiet: true });
   try {
-    for (const [w, tag] of [[1440, "wide"], [390, "narrow"]] as const) {
+    for (const [w, tag] of [
+      [1440, "wide"],
+      [390, "narrow"],
+    ] as const) {
       const page = await browser.newPage({ viewport: { width: w, height: 900 }, baseURL: portal.url });
       await page.goto("/sign-in");
       await page.getByLabel("Email").fill("operator@fleetdeck.local");
@@ -44,4 +47,10 @@ async function main() {
     simulator.stop();
   }
 }
-main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -4,59 +4,33 @@
  * run rows prove how many changes a wave made, how many ran at once, and that a restarted portal
  * repeats nothing.
  */
+
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { TenantRecord } from "@/lib/tenants/types";
-import { simClusterCache } from "@/scripts/test-support/sim-cluster-cache";
-import { startSimProcess, waitFor, type SimProcess } from "@/scripts/test-support/sim-process";
+import { maxConcurrent, startRunbookTestStack, type RunbookTestStack } from "@/scripts/test-support/runbook-test-stack";
+import { waitFor } from "@/scripts/test-support/sim-process";
+import type { RunbookEngine } from "@/server/runbooks/engine/engine";
 import { useTestDatabase } from "@/scripts/test-support/test-database";
-import type { ClusterCache } from "@/server/kube/cluster-cache";
-import { RunbookEngine } from "@/server/runbooks/engine/engine";
-import { TenantDirectory } from "@/server/tenants/tenant-view";
 import { WaveDriver } from "./wave-driver";
 import { WaveService } from "./wave-service";
 
-const TOKEN = "t";
 const db = useTestDatabase({ postgresUrl: process.env.TEST_DATABASE_URL });
-
-let sim: SimProcess;
-let workDir: string;
-let cache: ClusterCache;
-let directory: TenantDirectory;
-let records: TenantRecord[];
-const stoppers: (() => unknown)[] = [];
+let stack: RunbookTestStack;
 
 const operator = { id: randomUUID(), email: "operator@example.com", role: "operator" as const };
 const pm = { id: randomUUID(), email: "pm@example.com", role: "pm" as const };
 
-function engine(holder: string): RunbookEngine {
-  const made = new RunbookEngine({
-    db,
-    holder,
-    leaseMs: 2_000,
-    tenantRecord: async (id) => records.find((record) => record.id === id),
-    clusterFor: () => cache,
-    settings: { maxVolumeSize: "200Gi", backupCronJobName: "odoo-backup" },
-    sweepIntervalMs: 500,
-    verifyPollMs: 200,
-    watchPollMs: 100,
-  });
-  made.start();
-  stoppers.push(() => made.dispose());
-  return made;
-}
+const engine = (holder: string) => stack.engine(holder);
 
 function service(): WaveService {
   return new WaveService({
     db,
     fleet: {
-      summaries: () => directory.summaries(),
-      summary: (id) => directory.summary(id),
+      summaries: () => stack.directory.summaries(),
+      summary: (id) => stack.directory.summary(id),
       largestVolumeBytes: () => 20 * 1024 ** 3,
     },
   });
@@ -65,32 +39,19 @@ function service(): WaveService {
 function driver(holder: string, runbooks: RunbookEngine, waves: WaveService): WaveDriver {
   const made = new WaveDriver({ db, runbooks, waves, holder, tickMs: 150, leaseMs: 1_500 });
   made.start();
-  stoppers.push(() => made.stop());
+  stack.onStop(() => made.stop());
   return made;
 }
 
 /** Puts `tenants` where the migration scripts leave them: on Kubernetes at 0 replicas, on Swarm in the portal. */
 async function prepareOnSwarm(tenants: TenantRecord[]): Promise<void> {
   for (const tenant of tenants) {
-    await sim.call("POST", `/_sim/tenants/${tenant.databaseName}/stop`);
+    await stack.sim.call("POST", `/_sim/tenants/${tenant.databaseName}/stop`);
     await db.tenantMigration.create({ data: { tenantId: tenant.id, state: "on-swarm", updatedByEmail: "import" } });
   }
   await waitFor("the stopped Deployments in the cache", async () =>
-    tenants.every((tenant) => cache.listForTenant("deployments", tenant.id)[0]?.spec.replicas === 0) ? true : undefined,
+    tenants.every((tenant) => stack.cache.listForTenant("deployments", tenant.id)[0]?.spec.replicas === 0) ? true : undefined,
   );
-}
-
-/** The longest overlap of the runs' [startedAt, endedAt] intervals: how many ran at once. */
-function maxConcurrent(runs: { startedAt: Date | null; endedAt: Date | null }[]): number {
-  const edges = runs.flatMap((run) => [
-    { at: run.startedAt!.getTime(), delta: 1 },
-    { at: (run.endedAt ?? new Date()).getTime(), delta: -1 },
-  ]);
-  edges.sort((a, b) => a.at - b.at || a.delta - b.delta);
-  let now = 0;
-  let max = 0;
-  for (const edge of edges) max = Math.max(max, (now += edge.delta));
-  return max;
 }
 
 async function waveState(waveId: string) {
@@ -98,29 +59,17 @@ async function waveState(waveId: string) {
 }
 
 beforeAll(async () => {
-  workDir = mkdtempSync(path.join(tmpdir(), "fleetdeck-waves-"));
-  const kubeconfigPath = path.join(workDir, "kubeconfig");
-  sim = await startSimProcess({ kubeconfigPath, token: TOKEN, tenants: 30, args: ["--scenario", "healthy"] });
-  cache = simClusterCache(kubeconfigPath);
-  records = await sim.registry();
-  directory = new TenantDirectory({ cluster: cache, loadRegistry: async () => records });
-  directory.start();
-  expect(await cache.whenWarm(30_000)).toBe(true);
-  await directory.ready({ warmTimeoutMs: 30_000 });
+  stack = await startRunbookTestStack(db, { tenants: 30 });
   for (const user of [operator, pm]) await db.user.create({ data: { id: user.id, email: user.email, name: user.email, role: user.role } });
 }, 90_000);
 
 afterAll(async () => {
-  for (const stop of stoppers.reverse()) await stop();
-  directory?.stop();
-  await cache?.stop();
-  sim?.stop();
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
+  await stack?.stop();
 });
 
 describe("a migration wave", () => {
   it("runs start → verify over 20 tenants at concurrency 5, pauses on its failure budget, resumes after a restart without repeating a step", async () => {
-    const tenants = records.slice(0, 20);
+    const tenants = stack.records.slice(0, 20);
     await prepareOnSwarm(tenants);
     const waves = service();
 
@@ -146,9 +95,9 @@ describe("a migration wave", () => {
     expect(batches.map((member) => member.batch)).toEqual([...Array(10).fill(0), ...Array(10).fill(1)]);
     const firstBatch = new Set(batches.filter((member) => member.batch === 0).map((member) => member.tenantId));
     const broken = tenants.find((tenant) => tenant.id === batches[3].tenantId)!;
-    await sim.call("POST", `/_sim/tenants/${broken.databaseName}/bad-image`);
+    await stack.sim.call("POST", `/_sim/tenants/${broken.databaseName}/bad-image`);
 
-    await sim.call("POST", "/_sim/stats/reset");
+    await stack.sim.call("POST", "/_sim/stats/reset");
     const engineA = engine("portal-a");
     const driverA = driver("portal-a", engineA, waves);
 
@@ -211,7 +160,7 @@ describe("a migration wave", () => {
     const startRuns = await db.runbookRun.findMany({ where: { idempotencyKey: { startsWith: `wave:${wave.id}:start:` } } });
     expect(startRuns).toHaveLength(20);
     expect(new Set(startRuns.map((run) => run.tenantId)).size).toBe(20);
-    const scaled = await sim.call<{ byVerbResource: Record<string, number> }>("GET", "/_sim/stats");
+    const scaled = await stack.sim.call<{ byVerbResource: Record<string, number> }>("GET", "/_sim/stats");
     expect(startRuns.filter((run) => run.state === "succeeded")).toHaveLength(19);
     // 20 dry-run previews and 20 real scales, 20 + 20 of the annotation: a repeated step would add to them.
     expect(scaled.byVerbResource["patch deployments/scale"]).toBe(40);

@@ -1,16 +1,14 @@
 import "server-only";
 
-import { randomUUID } from "node:crypto";
-
 import { can, type Role } from "@/lib/auth/permissions";
 import type { WaveBatchStep, WaveStep } from "@/lib/migration/waves";
 import { TERMINAL_RUN_STATES, type RunView } from "@/lib/runbooks/run-views";
 import type { RunbookRequest } from "@/lib/runbooks/runbook-inputs";
 import type { TenantMigrationState } from "@/lib/migration/tenant-states";
-import { abortableSleep } from "@/server/abortable-sleep";
 import { recordAuditEvent } from "@/server/audit/audit-log";
 import type { Prisma, PrismaClient } from "@/server/db/generated/client";
 import { AppError } from "@/server/errors/app-error";
+import { LeasedDriver, type LeasedDriverOptions } from "@/server/leased-driver";
 import { transitionTenant } from "@/server/migration/tenant-migration";
 import { countedFailures, type WaveService } from "./wave-service";
 import { WAVE_STEP_DEFINITIONS, waveRunKey } from "./wave-steps";
@@ -30,19 +28,13 @@ export interface WaveRunbooks {
   run(runId: string): Promise<RunView>;
 }
 
-export interface WaveDriverOptions {
+export interface WaveDriverOptions extends LeasedDriverOptions {
   db: PrismaClient;
   runbooks: WaveRunbooks;
   waves: WaveService;
-  /** This process, as the wave's driver lease names it. */
-  holder?: string;
-  tickMs?: number;
-  /** How long a driver's hold on a wave lasts unless renewed (another process takes over after). */
-  leaseMs?: number;
   /** A run that cannot be started (the tenant's lock is held) fails after this long. */
   launchPatienceMs?: number;
   onStatesChanged?(tenantIds: readonly string[]): void;
-  now?(): Date;
 }
 
 const IN_FLIGHT = ["pending", "running"];
@@ -58,41 +50,9 @@ function isTerminal(view: RunView): boolean {
  * once the lease lapses) carries on where it stopped without repeating a step: a run's key finds
  * the run that was started before the restart.
  */
-export class WaveDriver {
-  private readonly holder: string;
-  private controller: AbortController | undefined;
-  private loop: Promise<void> | undefined;
-
+export class WaveDriver extends LeasedDriver {
   constructor(private readonly options: WaveDriverOptions) {
-    this.holder = options.holder ?? `portal-${process.pid}-${randomUUID().slice(0, 8)}`;
-  }
-
-  private now(): Date {
-    return this.options.now?.() ?? new Date();
-  }
-
-  start(): void {
-    if (this.loop) return;
-    const controller = new AbortController();
-    this.controller = controller;
-    const tickMs = this.options.tickMs ?? 1_000;
-    this.loop = (async () => {
-      while (!controller.signal.aborted) {
-        try {
-          await this.tick();
-        } catch (error) {
-          console.error("[waves] driver tick failed:", error instanceof Error ? error.message : error);
-        }
-        await abortableSleep(tickMs, controller.signal);
-      }
-    })();
-  }
-
-  /** Stops driving; the leases lapse and another process (or the next start) takes over. */
-  async stop(): Promise<void> {
-    this.controller?.abort();
-    await this.loop;
-    this.loop = undefined;
+    super("waves", options);
   }
 
   /** One pass over every wave with work: follow runs, start runs, pause on the budget, check the exit gate. */
@@ -106,12 +66,7 @@ export class WaveDriver {
   }
 
   private async lease(waveId: string): Promise<boolean> {
-    const now = this.now();
-    const taken = await this.options.db.migrationWave.updateMany({
-      where: { id: waveId, OR: [{ driverHolder: null }, { driverHolder: this.holder }, { driverExpiresAt: { lt: now } }] },
-      data: { driverHolder: this.holder, driverExpiresAt: new Date(now.getTime() + (this.options.leaseMs ?? 15_000)) },
-    });
-    return taken.count === 1;
+    return (await this.options.db.migrationWave.updateMany(this.leaseClaim(waveId))).count === 1;
   }
 
   private async runner(wave: WaveRow): Promise<Actor | undefined> {

@@ -4,58 +4,32 @@
  * run rows prove how many changes a selection made, how many ran at once, that the approval held
  * everything back, and that a restarted portal repeats nothing.
  */
+
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { TenantRecord } from "@/lib/tenants/types";
-import { simClusterCache } from "@/scripts/test-support/sim-cluster-cache";
-import { startSimProcess, waitFor, type SimProcess } from "@/scripts/test-support/sim-process";
+import { maxConcurrent, startRunbookTestStack, type RunbookTestStack } from "@/scripts/test-support/runbook-test-stack";
+import { waitFor } from "@/scripts/test-support/sim-process";
+import type { RunbookEngine } from "@/server/runbooks/engine/engine";
 import { useTestDatabase } from "@/scripts/test-support/test-database";
-import type { ClusterCache } from "@/server/kube/cluster-cache";
-import { RunbookEngine } from "@/server/runbooks/engine/engine";
-import { TenantDirectory } from "@/server/tenants/tenant-view";
 import { RunbookBatchDriver } from "./batch-driver";
 import { RunbookBatchService } from "./batch-service";
 
-const TOKEN = "t";
 const db = useTestDatabase({ postgresUrl: process.env.TEST_DATABASE_URL });
-
-let sim: SimProcess;
-let workDir: string;
-let cache: ClusterCache;
-let directory: TenantDirectory;
-let records: TenantRecord[];
-const stoppers: (() => unknown)[] = [];
+let stack: RunbookTestStack;
 
 const operator = { id: randomUUID(), email: "operator@example.com", role: "operator" as const };
 const admin = { id: randomUUID(), email: "admin@example.com", role: "admin" as const };
 const viewer = { id: randomUUID(), email: "viewer@example.com", role: "viewer" as const };
 
-function engine(holder: string): RunbookEngine {
-  const made = new RunbookEngine({
-    db,
-    holder,
-    leaseMs: 2_000,
-    tenantRecord: async (id) => records.find((record) => record.id === id),
-    clusterFor: () => cache,
-    settings: { maxVolumeSize: "200Gi", backupCronJobName: "odoo-backup" },
-    sweepIntervalMs: 500,
-    verifyPollMs: 200,
-    watchPollMs: 100,
-  });
-  made.start();
-  stoppers.push(() => made.dispose());
-  return made;
-}
+const engine = (holder: string) => stack.engine(holder);
 
 function service(runbooks: RunbookEngine, approvalSize: number): RunbookBatchService {
   return new RunbookBatchService({
     db,
-    summaries: async () => directory.summaries(),
+    summaries: async () => stack.directory.summaries(),
     assess: (user, request, tenantIds, source) => runbooks.assess(user, request, tenantIds, source),
     approvalSize,
   });
@@ -64,27 +38,14 @@ function service(runbooks: RunbookEngine, approvalSize: number): RunbookBatchSer
 function driver(holder: string, runbooks: RunbookEngine): RunbookBatchDriver {
   const made = new RunbookBatchDriver({ db, runbooks, holder, tickMs: 150, leaseMs: 1_500 });
   made.start();
-  stoppers.push(() => made.stop());
+  stack.onStop(() => made.stop());
   return made;
 }
 
-/** The longest overlap of the runs' [startedAt, endedAt] intervals: how many ran at once. */
-function maxConcurrent(runs: { startedAt: Date | null; endedAt: Date | null }[]): number {
-  const edges = runs.flatMap((run) => [
-    { at: run.startedAt!.getTime(), delta: 1 },
-    { at: (run.endedAt ?? new Date()).getTime(), delta: -1 },
-  ]);
-  edges.sort((a, b) => a.at - b.at || a.delta - b.delta);
-  let now = 0;
-  let max = 0;
-  for (const edge of edges) max = Math.max(max, (now += edge.delta));
-  return max;
-}
-
 async function stopInSim(tenants: TenantRecord[]): Promise<void> {
-  for (const tenant of tenants) await sim.call("POST", `/_sim/tenants/${tenant.databaseName}/stop`);
+  for (const tenant of tenants) await stack.sim.call("POST", `/_sim/tenants/${tenant.databaseName}/stop`);
   await waitFor("the stopped Deployments in the cache", async () =>
-    tenants.every((tenant) => cache.listForTenant("deployments", tenant.id)[0]?.spec.replicas === 0) ? true : undefined,
+    tenants.every((tenant) => stack.cache.listForTenant("deployments", tenant.id)[0]?.spec.replicas === 0) ? true : undefined,
   );
 }
 
@@ -102,35 +63,23 @@ function dump(batchId: string) {
 }
 
 beforeAll(async () => {
-  workDir = mkdtempSync(path.join(tmpdir(), "fleetdeck-batches-"));
-  const kubeconfigPath = path.join(workDir, "kubeconfig");
-  sim = await startSimProcess({ kubeconfigPath, token: TOKEN, tenants: 30, args: ["--scenario", "healthy"] });
-  cache = simClusterCache(kubeconfigPath);
-  records = await sim.registry();
-  directory = new TenantDirectory({ cluster: cache, loadRegistry: async () => records });
-  directory.start();
-  expect(await cache.whenWarm(30_000)).toBe(true);
-  await directory.ready({ warmTimeoutMs: 30_000 });
+  stack = await startRunbookTestStack(db, { tenants: 30 });
   for (const user of [operator, admin, viewer]) await db.user.create({ data: { id: user.id, email: user.email, name: user.email, role: user.role } });
 }, 90_000);
 
 afterAll(async () => {
-  for (const stop of stoppers.reverse()) await stop();
-  directory?.stop();
-  await cache?.stop();
-  sim?.stop();
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
+  await stack?.stop();
 });
 
 describe("a run over a selection", () => {
   it("waits for a second person above the size, runs at most `concurrency` at once, pauses on its budget and survives a restart without repeating a run", async () => {
     const engineA = engine("portal-a");
     const batches = service(engineA, 10);
-    const tenants = records.slice(0, 12);
+    const tenants = stack.records.slice(0, 12);
     await stopInSim(tenants);
     const broken = tenants[2];
-    await sim.call("POST", `/_sim/tenants/${broken.databaseName}/bad-image`);
-    const running = records[20];
+    await stack.sim.call("POST", `/_sim/tenants/${broken.databaseName}/bad-image`);
+    const running = stack.records[20];
 
     const request = { runbookId: "start-instance" as const, input: {} };
     const selection = { tenantIds: [...tenants.map((t) => t.id), running.id] };
@@ -150,7 +99,7 @@ describe("a run over a selection", () => {
     expect(await db.runbookBatch.count()).toBe(1);
 
     // Nothing runs before the approval, and the requester cannot approve their own.
-    await sim.call("POST", "/_sim/stats/reset");
+    await stack.sim.call("POST", "/_sim/stats/reset");
     const driverA = driver("portal-a", engineA);
     await new Promise((resolve) => setTimeout(resolve, 800));
     expect(await db.runbookRun.count({ where: { idempotencyKey: { startsWith: `selection:${created.id}:` } } })).toBe(0);
@@ -207,14 +156,14 @@ describe("a run over a selection", () => {
     expect(runs).toHaveLength(12);
     expect(new Set(runs.map((run) => run.tenantId)).size).toBe(12);
     expect(runs.every((run) => run.requestedByEmail === operator.email)).toBe(true);
-    const stats = await sim.call<{ byVerbResource: Record<string, number> }>("GET", "/_sim/stats");
+    const stats = await stack.sim.call<{ byVerbResource: Record<string, number> }>("GET", "/_sim/stats");
     // 12 dry-run previews and 12 real scales: a repeated run would add to them.
     expect(stats.byVerbResource["patch deployments/scale"]).toBe(24);
     expect(maxConcurrent(runs)).toBeLessThanOrEqual(3);
     expect(maxConcurrent(runs)).toBeGreaterThan(1);
 
     // Retry the failed tenant once its image is fixed (and it is stopped again): a new attempt, a new key, one more run.
-    await sim.call("POST", `/_sim/tenants/${broken.databaseName}/heal`);
+    await stack.sim.call("POST", `/_sim/tenants/${broken.databaseName}/heal`);
     await stopInSim([broken]);
     await batches.retryFailed(operator, created.id);
     const engineC = engine("portal-c");
@@ -246,8 +195,8 @@ describe("a run over a selection", () => {
     const runbooks = engine("portal-d");
     const batches = service(runbooks, 25);
     driver("portal-d", runbooks);
-    const production = records.slice(12, 20).find((record) => record.instanceType === "production")!;
-    const others = records
+    const production = stack.records.slice(12, 20).find((record) => record.instanceType === "production")!;
+    const others = stack.records
       .slice(12, 20)
       .filter((record) => record.instanceType !== "production")
       .slice(0, 2);
@@ -268,7 +217,7 @@ describe("a run over a selection", () => {
     const highRisk = runs.find((run) => run.tenantId === production.id)!;
     expect(highRisk).toMatchObject({ risk: "high", decision: "approved", decidedByEmail: admin.email, requestedByEmail: operator.email });
     await waitFor("the stopped Deployments in the cache", async () =>
-      selection.tenantIds.every((id) => cache.listForTenant("deployments", id)[0]?.spec.replicas === 0) ? true : undefined,
+      selection.tenantIds.every((id) => stack.cache.listForTenant("deployments", id)[0]?.spec.replicas === 0) ? true : undefined,
     );
 
     // Every tenant is stopped now: a selection with nothing to do is refused at creation.

@@ -1,14 +1,12 @@
 import "server-only";
 
-import { randomUUID } from "node:crypto";
-
 import { can, type Role } from "@/lib/auth/permissions";
 import type { BatchRunbookRequest } from "@/lib/runbooks/runbook-batches";
 import { TERMINAL_RUN_STATES, type RunView } from "@/lib/runbooks/run-views";
-import { abortableSleep } from "@/server/abortable-sleep";
 import { recordAuditEvent } from "@/server/audit/audit-log";
 import type { Prisma, PrismaClient } from "@/server/db/generated/client";
 import { AppError } from "@/server/errors/app-error";
+import { LeasedDriver, type LeasedDriverOptions } from "@/server/leased-driver";
 import { countedBatchFailures, type BatchUser } from "./batch-service";
 
 type BatchRow = Prisma.RunbookBatchGetPayload<object>;
@@ -25,16 +23,11 @@ export interface BatchRunbooks {
   approve(user: BatchUser, runId: string, comment: string | undefined): Promise<RunView>;
 }
 
-export interface BatchDriverOptions {
+export interface BatchDriverOptions extends LeasedDriverOptions {
   db: PrismaClient;
   runbooks: BatchRunbooks;
-  holder?: string;
-  tickMs?: number;
-  /** How long a driver's hold on a batch lasts unless renewed (another process takes over after). */
-  leaseMs?: number;
   /** A tenant whose lock stays held (another run) fails after this long. */
   launchPatienceMs?: number;
-  now?(): Date;
 }
 
 function budgetReason(failures: number, budget: number): string {
@@ -52,43 +45,13 @@ function isTerminal(view: RunView): boolean {
  * the database: a restarted process, or another replica once the lease lapses, goes on where it
  * stopped, and a run's key finds the run it started before, so no tenant runs twice.
  */
-export class RunbookBatchDriver {
-  private readonly holder: string;
-  private controller: AbortController | undefined;
-  private loop: Promise<void> | undefined;
-
+export class RunbookBatchDriver extends LeasedDriver {
   constructor(private readonly options: BatchDriverOptions) {
-    this.holder = options.holder ?? `portal-${process.pid}-${randomUUID().slice(0, 8)}`;
+    super("runbook batches", options);
   }
 
   private get db(): PrismaClient {
     return this.options.db;
-  }
-
-  private now(): Date {
-    return this.options.now?.() ?? new Date();
-  }
-
-  start(): void {
-    if (this.loop) return;
-    const controller = new AbortController();
-    this.controller = controller;
-    this.loop = (async () => {
-      while (!controller.signal.aborted) {
-        try {
-          await this.tick();
-        } catch (error) {
-          console.error("[runbook batches] driver tick failed:", error instanceof Error ? error.message : error);
-        }
-        await abortableSleep(this.options.tickMs ?? 1_000, controller.signal);
-      }
-    })();
-  }
-
-  async stop(): Promise<void> {
-    this.controller?.abort();
-    await this.loop;
-    this.loop = undefined;
   }
 
   /** One pass over every batch with work: follow its runs, pause on the budget, start the next, end it. */
@@ -103,12 +66,7 @@ export class RunbookBatchDriver {
   }
 
   private async lease(batchId: string): Promise<boolean> {
-    const now = this.now();
-    const taken = await this.db.runbookBatch.updateMany({
-      where: { id: batchId, OR: [{ driverHolder: null }, { driverHolder: this.holder }, { driverExpiresAt: { lt: now } }] },
-      data: { driverHolder: this.holder, driverExpiresAt: new Date(now.getTime() + (this.options.leaseMs ?? 15_000)) },
-    });
-    return taken.count === 1;
+    return (await this.db.runbookBatch.updateMany(this.leaseClaim(batchId))).count === 1;
   }
 
   /** An active user with the role's permission, or undefined (they were disabled or demoted meanwhile). */
