@@ -26,7 +26,15 @@ const nextConfig = {
   },
   // Native/WASM and ESM-heavy server packages load from node_modules at run time instead of being
   // bundled (client-node is ESM-only and large; PGlite ships WASM next to its JS).
-  serverExternalPackages: ["@kubernetes/client-node", "@electric-sql/pglite", "pglite-prisma-adapter", "pg", "@prisma/adapter-pg", "@prisma/client"],
+  serverExternalPackages: [
+    "@kubernetes/client-node",
+    "@electric-sql/pglite",
+    "pglite-prisma-adapter",
+    "pg",
+    "@prisma/adapter-pg",
+    "@prisma/client",
+    "prom-client",
+  ],
   async headers() {
     const apiPolicy = { key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" };
     return [

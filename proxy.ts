@@ -58,8 +58,8 @@ function hasMalformedEncoding(pathname: string): boolean {
 /** No route has this path: a rewrite to it renders app/not-found.tsx inside the app's shell. */
 const NOT_FOUND_PAGE = "/_not-found-address";
 
-// The migration scripts' API authenticates each call with a service token of its own.
-const PUBLIC_PATHS = ["/sign-in", "/api/auth/", "/api/health", "/api/migration/v1/"];
+// The migration scripts' API authenticates each call with a service token of its own, /metrics with METRICS_TOKEN.
+const PUBLIC_PATHS = ["/sign-in", "/api/auth/", "/api/health", "/api/migration/v1/", "/metrics"];
 
 function isPublic(pathname: string): boolean {
   return PUBLIC_PATHS.some((prefix) => pathname === prefix || pathname.startsWith(prefix.endsWith("/") ? prefix : `${prefix}/`));

@@ -46,6 +46,8 @@ const rawSchema = z
       .pipe(z.string().regex(/^[1-9][0-9]{0,5}(Mi|Gi|Ti)$/, "must be a quantity like 200Gi (Mi, Gi or Ti)")),
     /** The CronJob in each tenant namespace whose job template "Back up now" runs. */
     BACKUP_CRONJOB_NAME: optionalString.default("odoo-backup"),
+    /** The bearer token Prometheus sends to /metrics; unset, /metrics answers 404 (metrics off). */
+    METRICS_TOKEN: optionalString.refine((token) => token === undefined || token.length >= 16, "must be at least 16 characters"),
     /** A run over a selection of more tenants than this needs a second person's approval first. */
     RUNBOOK_BATCH_APPROVAL_SIZE: positiveInt(25),
     /** A diagnostics archive stops (with a note inside) once its compressed size passes this many MiB. */
@@ -154,6 +156,7 @@ function envSchema(options: ParseEnvOptions) {
       DIAGNOSTICS_MAX_MIB: raw.DIAGNOSTICS_MAX_MIB,
       BACKUP_CRONJOB_NAME: raw.BACKUP_CRONJOB_NAME,
       RUNBOOK_BATCH_APPROVAL_SIZE: raw.RUNBOOK_BATCH_APPROVAL_SIZE,
+      METRICS_TOKEN: raw.METRICS_TOKEN,
       NEXTAUTH_SECRET: raw.NEXTAUTH_SECRET ?? loadOrCreateSecret(dataDir, options.persistSecret ?? true),
       NEXTAUTH_URL: raw.NEXTAUTH_URL,
       SESSION_IDLE_MINUTES: raw.SESSION_IDLE_MINUTES,

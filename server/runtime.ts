@@ -197,6 +197,11 @@ class Runtime {
     return hub;
   }
 
+  /** Live log streams held open to each cluster (for /metrics); only clusters whose logs were read have a hub. */
+  logStreamsOpen(): { cluster: string; open: number }[] {
+    return [...this.logHubs.entries()].map(([cluster, hub]) => ({ cluster, open: hub.upstreamCount }));
+  }
+
   /**
    * Call after the registry changed (an import) so the next read sees it. A process that never
    * served tenants (an import CLI) has no directory: nothing to refresh, and no watches to start.

@@ -21,6 +21,8 @@ export default async function globalSetup() {
       FLEETDECK_DATA_DIR: dataDir,
       KUBECONFIG: simulator.kubeconfig,
       FLEETDECK_DEMO: "1",
+      // metrics.spec.ts scrapes /metrics with it.
+      METRICS_TOKEN: process.env.METRICS_TOKEN ?? "e2e-metrics-token-0123456789",
     };
     delete env.DATABASE_URL;
     await prepareDatabase(env, simulator);

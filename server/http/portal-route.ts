@@ -10,6 +10,7 @@ import { recordDenial } from "@/server/audit/denials";
 import { getSessionFromHeaders, type AppSession } from "@/server/auth/session";
 import type { PrismaClient } from "@/server/db/generated/client";
 import { AppError } from "@/server/errors/app-error";
+import { portalMetrics } from "@/server/metrics/portal-metrics";
 import { runtime } from "@/server/runtime";
 
 /**
@@ -77,7 +78,16 @@ export function portalRoute<Params = Record<string, never>>(
   handle: (request: Request, context: PortalRouteContext<Params>) => Promise<Response>,
 ): (request: Request, routeContext?: { params: Promise<Params> }) => Promise<Response> {
   const format = options.errors ?? "text";
+  // A route whose path holds ids is labelled by its log prefix, so the metric keeps few series.
+  const metricRoute = typeof options.route === "string" ? options.route : options.logPrefix.replace(/^\[|\]$/g, "");
   return async (request, routeContext) => {
+    const end = portalMetrics().routeDuration.startTimer({ route: metricRoute, method: request.method });
+    const response = await answer(request, routeContext);
+    end({ status: String(response.status) });
+    return response;
+  };
+
+  async function answer(request: Request, routeContext?: { params: Promise<Params> }): Promise<Response> {
     const route = typeof options.route === "string" ? options.route : options.route(request);
     try {
       const session = await getSessionFromHeaders(request.headers);
@@ -106,5 +116,5 @@ export function portalRoute<Params = Record<string, never>>(
       console.error(`${options.logPrefix} ${request.method} ${route} failed:`, error);
       return failure(format, "UNAVAILABLE", "The portal could not answer this now: its database or the cluster did not respond. Try again in a moment.");
     }
-  };
+  }
 }

@@ -3,6 +3,7 @@ import http from "node:http";
 import https from "node:https";
 import { KubeConfig } from "@kubernetes/client-node";
 import { env } from "@/server/env";
+import { kubeVerb, portalMetrics } from "@/server/metrics/portal-metrics";
 import { KubeError, kubeErrorFromStatus, toKubeError } from "./kube-error";
 
 /**
@@ -92,7 +93,20 @@ export async function kubeWrite(
 async function send(kubeConfig: KubeConfig, method: string, apiPath: string, options: KubeWriteOptions): Promise<http.IncomingMessage> {
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster) throw new KubeError({ kind: "unreachable", apiMessage: "the kubeconfig has no current cluster" });
-  const url = new URL(cluster.server.replace(/\/$/, "") + apiPath);
+  const labels = { cluster: cluster.name, verb: kubeVerb(method, options.query) };
+  try {
+    const response = await sendTo(cluster.server, kubeConfig, method, apiPath, options);
+    portalMetrics().kubeRequests.inc({ ...labels, code: String(response.statusCode ?? 0) });
+    return response;
+  } catch (error) {
+    const code = error instanceof KubeError ? (error.status ? String(error.status) : error.kind) : options.signal?.aborted ? "aborted" : "error";
+    portalMetrics().kubeRequests.inc({ ...labels, code });
+    throw error;
+  }
+}
+
+async function sendTo(server: string, kubeConfig: KubeConfig, method: string, apiPath: string, options: KubeWriteOptions): Promise<http.IncomingMessage> {
+  const url = new URL(server.replace(/\/$/, "") + apiPath);
   for (const [key, value] of Object.entries(options.query ?? {})) {
     if (value !== undefined) url.searchParams.set(key, String(value));
   }

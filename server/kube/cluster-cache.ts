@@ -10,6 +10,7 @@ import { createClusterWrites } from "./cluster-writes";
 import type { ClusterWrites, KubeMutation, MutateOptions, MutationOutcome } from "./mutations";
 import { openPodLog, type PodLogOptions } from "./pod-logs";
 import { listAndWatch, type RawObject } from "./watch-stream";
+import { portalMetrics } from "@/server/metrics/portal-metrics";
 
 export type { CacheChange, FeedFreshness, VolumeUsage } from "./cluster-store";
 
@@ -101,9 +102,16 @@ export class ClusterCache extends ClusterStore implements ClusterSource {
       silenceTimeoutMs: this.options.settings.watchSilenceTimeoutMs,
       backoff: this.options.backoff,
     });
+    const counted = portalMetrics().watchEvents;
+    let listed = false;
     for await (const event of events) {
       if (event.type === "error") {
         console.warn(`[cluster-cache] ${resource}: ${event.error.message}${event.retryInMs > 0 ? `; retrying in ${event.retryInMs} ms` : ""}`);
+        counted.inc({ cluster: this.name, resource, event: "restart" });
+      } else if (event.type === "sync") {
+        // The first list fills the cache; any later one is a relist (410 Gone, a lost resourceVersion).
+        if (listed) counted.inc({ cluster: this.name, resource, event: "relist" });
+        listed = true;
       }
       this.apply(resource, event);
     }

@@ -11,6 +11,7 @@ import { getSessionFromHeaders, type AppSession } from "@/server/auth/session";
 import type { PrismaClient } from "@/server/db/client";
 import { AppError, describeError, toTRPCError } from "@/server/errors/app-error";
 import { runtime } from "@/server/runtime";
+import { portalMetrics } from "@/server/metrics/portal-metrics";
 
 export interface TRPCContext {
   session: AppSession | null;
@@ -72,13 +73,24 @@ const appErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-/** Signed-in users only; narrows `ctx.session` to non-null for everything stacked on top. */
-const protectedProcedure = t.procedure.use(appErrors).use(({ ctx, next }) => {
-  if (!ctx.session?.user) {
-    throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
-  }
-  return next({ ctx: { ...ctx, session: ctx.session } });
+/** How long each procedure takes and how it ends, for /metrics (unauthenticated calls included). */
+const timed = t.middleware(async ({ path, type, next }) => {
+  const end = portalMetrics().trpcDuration.startTimer({ procedure: path, type });
+  const result = await next();
+  end({ code: result.ok ? "OK" : result.error.code });
+  return result;
 });
+
+/** Signed-in users only; narrows `ctx.session` to non-null for everything stacked on top. */
+const protectedProcedure = t.procedure
+  .use(timed)
+  .use(appErrors)
+  .use(({ ctx, next }) => {
+    if (!ctx.session?.user) {
+      throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
+    }
+    return next({ ctx: { ...ctx, session: ctx.session } });
+  });
 
 /**
  * The only builder routers use: the permission is checked before input parsing and the handler,
