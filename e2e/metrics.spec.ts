@@ -37,3 +37,10 @@ test("[METRICS] Prometheus scrapes /metrics with the token: procedures, the watc
   expect(text).toContain("# TYPE fleetdeck_watch_events_total counter");
   expect(text).toContain("fleetdeck_process_resident_memory_bytes");
 });
+
+test("[HEALTH] the readiness probe says ready once the database answers and the watch cache is warm", async ({ request }) => {
+  const ready = await request.get("/api/health/ready");
+  expect(ready.status()).toBe(200);
+  expect(await ready.json()).toEqual({ status: "ready" });
+  expect((await request.get("/api/health")).status()).toBe(200);
+});

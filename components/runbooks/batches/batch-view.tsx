@@ -3,7 +3,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 
 import { RelativeTime } from "@/components/tenants/relative-time";
 import { useTRPC } from "@/components/trpc/client";
@@ -47,6 +47,14 @@ export function BatchView({ batchId, viewer }: { batchId: string; viewer: Runboo
     placeholderData: keepPreviousData,
     refetchInterval: active ? POLL_MS : false,
   });
+
+  // The tenants' rows follow the selection: whenever its counts or state move, read them again
+  // (the last change, e.g. the final run ending or a rejection, comes after polling stops).
+  const progressKey = `${batch.state}:${JSON.stringify(batch.counts)}`;
+  const { refetch: refetchItems } = items;
+  useEffect(() => {
+    void refetchItems();
+  }, [progressKey, refetchItems]);
 
   const show = (next: { state?: RunbookBatchItemState; page?: number }) => {
     const params = new URLSearchParams();

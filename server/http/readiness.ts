@@ -1,0 +1,30 @@
+import "server-only";
+
+import { runtime } from "@/server/runtime";
+
+export interface Readiness {
+  ready: boolean;
+  /** What is not ready yet, in words (empty when ready). */
+  waitingFor: string[];
+}
+
+/**
+ * Ready to take traffic: the database answers and every cluster's watch cache has listed once, so
+ * a page served now shows the fleet rather than a loading state. A load balancer or the kubelet's
+ * readiness probe asks this; liveness stays /api/health (the process answers).
+ */
+export async function checkReadiness(timeoutMs = 2_000): Promise<Readiness> {
+  const waitingFor: string[] = [];
+  try {
+    await Promise.race([
+      runtime().db.$queryRaw`SELECT 1`,
+      new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref?.()),
+    ]);
+  } catch (error) {
+    waitingFor.push(`the database (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`);
+  }
+  for (const cluster of runtime().clusters.all()) {
+    if (!cluster.isWarm()) waitingFor.push(`the watch cache of cluster ${cluster.name} (not every kind has listed yet)`);
+  }
+  return { ready: waitingFor.length === 0, waitingFor };
+}
