@@ -4,15 +4,24 @@
 // .data/cluster/ and is replaced at every start.
 import { parseArgs } from "node:util";
 
-import { startControlPlane, type ControlPlane } from "./lib/control-plane";
+import { buildControlPlane, startControlPlane, type ControlPlane } from "./lib/control-plane";
 
 const { values } = parseArgs({
   options: {
     "state-dir": { type: "string" },
     nodes: { type: "string", default: "3" },
     "etcd-compaction-interval": { type: "string" },
+    "no-watch-cache": { type: "boolean", default: false },
+    // Only make sure the binaries are in the cache (what `npm test` does before its suites).
+    "build-only": { type: "boolean", default: false },
   },
 });
+
+if (values["build-only"]) {
+  const { binDir, built } = await buildControlPlane();
+  console.log(`[cluster] binaries ${built ? "built into" : "already in"} ${binDir}`);
+  process.exit(0);
+}
 
 let controlPlane: ControlPlane | undefined;
 let stopping = false;
@@ -35,6 +44,7 @@ try {
     stateDir: values["state-dir"],
     nodes: Number(values.nodes),
     etcdCompactionInterval: values["etcd-compaction-interval"],
+    watchCache: !values["no-watch-cache"],
     onComponentExit: (component, code, signal) => {
       console.error(`[cluster] ${component} exited (${signal ?? `code ${code}`}); its log: ${controlPlane?.logsDir ?? "the logs folder"}/${component}.log`);
       void shutdown(1);

@@ -102,6 +102,12 @@ export interface ControlPlaneOptions {
    * watch from a resourceVersion older than that is answered 410 Gone.
    */
   etcdCompactionInterval?: string;
+  /**
+   * The API server's watch cache (default on, as on every real cluster). It serves watches from
+   * its own history, so a watch from a compacted resourceVersion still replays as long as the
+   * cache holds it; off, every watch reads etcd and the compaction interval alone decides.
+   */
+  watchCache?: boolean;
   /** Progress lines (default: stdout with a `[cluster]` prefix). */
   log?: (line: string) => void;
   /** Called when a component exits while the control plane is meant to be running. */
@@ -124,6 +130,10 @@ export interface ControlPlane {
   binDir: string;
   /** Runs the built kubectl (admin kubeconfig unless given one). */
   kubectl(args: string[], options?: { kubeconfig?: string; input?: string }): { status: number | null; stdout: string; stderr: string };
+  /** Stops only the API server (the others keep trying to reach it), for tests of a server that goes away. */
+  stopApiServer(): Promise<void>;
+  /** Starts it again on the same port over the same etcd; resolves once it is ready. */
+  startApiServer(): Promise<void>;
   /** Stops every component (kwok first, etcd last) and waits for them. */
   stop(): Promise<void>;
 }
@@ -134,15 +144,19 @@ function defaultLog(line: string) {
 
 interface Component {
   name: string;
+  binary: Binary;
+  args: string[];
+  env: NodeJS.ProcessEnv;
   child: ChildProcess;
   logFile: string;
   exited: boolean;
+  /** Stopped on purpose (stop() or a test's stopApiServer()), so its exit is no failure. */
+  stopRequested: boolean;
 }
 
 /** Starts the binaries, stops them all on failure too, and kills them if this process exits without stop(). */
 class Components {
   private readonly list: Component[] = [];
-  private stopping = false;
   private readonly killAll = () => {
     for (const component of this.list) if (!component.exited) component.child.kill("SIGKILL");
   };
@@ -156,38 +170,49 @@ class Components {
   }
 
   start(name: string, binary: Binary, args: string[], env: NodeJS.ProcessEnv = process.env): Component {
-    const logFile = join(this.logsDir, `${name}.log`);
-    const out = createWriteStream(logFile);
-    const child = spawn(join(this.binDir, binary), args, { env, stdio: ["ignore", "pipe", "pipe"] });
-    child.stdout!.pipe(out, { end: false });
-    child.stderr!.pipe(out, { end: false });
-    const component: Component = { name, child, logFile, exited: false };
-    child.once("error", (error) => out.write(`\n[cluster] ${name} could not start: ${error.message}\n`));
-    child.once("exit", (code, signal) => {
-      component.exited = true;
-      out.end();
-      if (!this.stopping) this.onExit?.(name, code, signal);
-    });
+    const component = { name, binary, args, env, logFile: join(this.logsDir, `${name}.log`) } as Component;
+    this.spawn(component);
     this.list.push(component);
     return component;
   }
 
+  /** Starts a stopped component again with the same arguments (same ports, same data); its log goes on. */
+  restart(component: Component): void {
+    if (!component.exited) throw new Error(`${component.name} is still running`);
+    this.spawn(component);
+  }
+
+  private spawn(component: Component): void {
+    const out = createWriteStream(component.logFile, { flags: "a" });
+    const child = spawn(join(this.binDir, component.binary), component.args, { env: component.env, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout!.pipe(out, { end: false });
+    child.stderr!.pipe(out, { end: false });
+    Object.assign(component, { child, exited: false, stopRequested: false });
+    child.once("error", (error) => out.write(`\n[cluster] ${component.name} could not start: ${error.message}\n`));
+    child.once("exit", (code, signal) => {
+      component.exited = true;
+      out.end();
+      if (!component.stopRequested) this.onExit?.(component.name, code, signal);
+    });
+  }
+
   async stopAll(): Promise<void> {
-    this.stopping = true;
-    for (const component of [...this.list].reverse()) await stopChild(component);
+    for (const component of [...this.list].reverse()) await stopComponent(component);
     process.off("exit", this.killAll);
   }
 }
 
-function stopChild(component: Component, timeoutMs = 10_000): Promise<void> {
+function stopComponent(component: Component, timeoutMs = 10_000): Promise<void> {
+  component.stopRequested = true;
+  const { child } = component;
   return new Promise((done) => {
-    if (component.exited || component.child.exitCode !== null || component.child.signalCode !== null) return done();
-    const timer = setTimeout(() => component.child.kill("SIGKILL"), timeoutMs);
-    component.child.once("exit", () => {
+    if (component.exited || child.exitCode !== null || child.signalCode !== null) return done();
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.once("exit", () => {
       clearTimeout(timer);
       done();
     });
-    component.child.kill("SIGTERM");
+    child.kill("SIGTERM");
   });
 }
 
@@ -265,16 +290,16 @@ class Pki {
     this.openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", `${name}.key`]);
   }
 
-  createCa(): void {
-    this.newKey("ca");
+  createCa(name: string): void {
+    this.newKey(name);
     this.openssl([
-      "req", "-x509", "-new", "-key", "ca.key", "-out", "ca.crt", "-days", "3650", "-subj", "/CN=fleetdeck-test-ca",
+      "req", "-x509", "-new", "-key", `${name}.key`, "-out", `${name}.crt`, "-days", "3650", "-subj", `/CN=fleetdeck-test-${name}`,
       "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign,digitalSignature",
     ]); // prettier-ignore
   }
 
-  /** A leaf certificate signed by the CA: `subject` like `/O=system:masters/CN=admin`; `sans` makes it a serving certificate. */
-  issue(name: string, subject: string, sans?: string[]): void {
+  /** A leaf certificate signed by `ca`: `subject` like `/O=system:masters/CN=admin`; `sans` makes it a serving certificate. */
+  issue(name: string, subject: string, { sans, ca = "ca" }: { sans?: string[]; ca?: string } = {}): void {
     this.newKey(name);
     this.openssl(["req", "-new", "-key", `${name}.key`, "-out", `${name}.csr`, "-subj", subject]);
     const extensions = [
@@ -285,7 +310,7 @@ class Pki {
     ];
     writeFileSync(this.path(`${name}.ext`), `${extensions.join("\n")}\n`);
     this.openssl([
-      "x509", "-req", "-in", `${name}.csr`, "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "365",
+      "x509", "-req", "-in", `${name}.csr`, "-CA", `${ca}.crt`, "-CAkey", `${ca}.key`, "-CAcreateserial", "-days", "365",
       "-extfile", `${name}.ext`, "-out", `${name}.crt`,
     ]); // prettier-ignore
   }
@@ -346,9 +371,13 @@ async function startComponents(
   const server = `https://127.0.0.1:${apiPort}`;
 
   const pki = new Pki(join(stateDir, "pki"));
-  pki.createCa();
+  pki.createCa("ca");
+  // The aggregation layer's own CA, as kubeadm keeps it: whoever holds a certificate from it can
+  // assert any user in X-Remote-User, so it must not be the client CA.
+  pki.createCa("front-proxy-ca");
+  pki.issue("front-proxy-client", "/CN=front-proxy-client", { ca: "front-proxy-ca" });
   const apiSans = ["IP:127.0.0.1", "IP:10.96.0.1", "DNS:localhost", "DNS:kubernetes", "DNS:kubernetes.default", "DNS:kubernetes.default.svc"];
-  pki.issue("apiserver", "/CN=kube-apiserver", [...apiSans, "DNS:kubernetes.default.svc.cluster.local"]);
+  pki.issue("apiserver", "/CN=kube-apiserver", { sans: [...apiSans, "DNS:kubernetes.default.svc.cluster.local"] });
   pki.issue("apiserver-kubelet-client", "/O=system:masters/CN=kube-apiserver-kubelet-client");
   pki.issue("admin", "/O=system:masters/CN=fleetdeck-admin");
   pki.issue("controller-manager", "/CN=system:kube-controller-manager");
@@ -356,7 +385,7 @@ async function startComponents(
   // kwok plays every node's kubelet, which the Node authorizer would confine to one node each.
   pki.issue("kwok", "/O=system:masters/CN=fleetdeck-kwok");
   // The controller manager's, the scheduler's and kwok's (the kubelets') HTTPS endpoints.
-  pki.issue("loopback-serving", "/CN=fleetdeck-loopback", ["IP:127.0.0.1", "DNS:localhost"]);
+  pki.issue("loopback-serving", "/CN=fleetdeck-loopback", { sans: ["IP:127.0.0.1", "DNS:localhost"] });
   pki.createServiceAccountKeys();
   const ca = pki.read("ca.crt");
   const caFile = pki.path("ca.crt");
@@ -422,10 +451,20 @@ async function startComponents(
     `--kubelet-client-certificate=${pki.path("apiserver-kubelet-client.crt")}`,
     `--kubelet-client-key=${pki.path("apiserver-kubelet-client.key")}`,
     "--kubelet-preferred-address-types=InternalIP",
+    `--requestheader-client-ca-file=${pki.path("front-proxy-ca.crt")}`,
+    "--requestheader-allowed-names=front-proxy-client",
+    "--requestheader-username-headers=X-Remote-User",
+    "--requestheader-group-headers=X-Remote-Group",
+    "--requestheader-extra-headers-prefix=X-Remote-Extra-",
+    `--proxy-client-cert-file=${pki.path("front-proxy-client.crt")}`,
+    `--proxy-client-key-file=${pki.path("front-proxy-client.key")}`,
+    ...(context.watchCache === false ? ["--watch-cache=false"] : []),
     "--allow-privileged=true",
     "--profiling=false",
   ]);
-  await waitFor("the API server to be ready (/readyz)", async () => ((await api("GET", "/readyz")).status === 200 ? true : undefined), apiserver);
+  const apiServerReady = () =>
+    waitFor("the API server to be ready (/readyz)", async () => ((await api("GET", "/readyz")).status === 200 ? true : undefined), apiserver);
+  await apiServerReady();
   log(`kube-apiserver ready at ${server}`);
 
   const loopbackServing = [`--tls-cert-file=${pki.path("loopback-serving.crt")}`, `--tls-private-key-file=${pki.path("loopback-serving.key")}`];
@@ -556,6 +595,11 @@ async function startComponents(
     logsDir,
     binDir,
     kubectl,
+    stopApiServer: () => stopComponent(apiserver),
+    startApiServer: async () => {
+      components.restart(apiserver);
+      await apiServerReady();
+    },
     stop: () => components.stopAll(),
   };
 }
