@@ -75,11 +75,14 @@ export async function buildControlPlane(log: (line: string) => void = defaultLog
   log('the first build takes long (see README, "Real control plane"); later starts reuse it');
   const started = Date.now();
   const args = ["-n", "10", "go", "build", ...buildFlags(kubernetesVersion()), "-o", `${staging}/`, "tool"];
+  const child = spawn("nice", args, { cwd: goModuleDir, env: { ...process.env, CGO_ENABLED: "0" }, stdio: ["ignore", "inherit", "inherit"] });
+  // An interrupted build must not go on compiling for minutes behind the caller's back.
+  const stopBuild = () => child.kill("SIGINT");
+  process.once("exit", stopBuild);
   const code = await new Promise<number | null>((done, fail) => {
-    const child = spawn("nice", args, { cwd: goModuleDir, env: { ...process.env, CGO_ENABLED: "0" }, stdio: ["ignore", "inherit", "inherit"] });
     child.once("error", fail);
     child.once("exit", done);
-  });
+  }).finally(() => process.off("exit", stopBuild));
   if (code !== 0) throw new Error(`go build of the control plane failed (exit ${code}); its output is above`);
   // `go build` names a main package after its import path without the major-version suffix:
   // go.etcd.io/etcd/server/v3 becomes `server`.
