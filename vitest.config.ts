@@ -1,9 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-// Suites on the real control plane (scripts/lib/control-plane.ts). Left out of a plain run until
-// the control plane's first build fits `npm test` (README, "Real control plane");
-// FLEETDECK_REAL_CLUSTER=1 includes them.
+// Suites on the real control plane (scripts/lib/control-plane.ts): each starts one, and the first
+// ever start builds the binaries (minutes). `npm test` builds them first and sets
+// FLEETDECK_REAL_CLUSTER=1; a plain `npx vitest run` leaves them out unless it is set.
 const realClusterTests = ["scripts/lib/control-plane.integration.test.ts"];
 
 export default defineConfig({

@@ -2,7 +2,8 @@
  * The real control plane (control-plane.ts) end to end: an admin creates a namespace, a
  * Deployment, a Service and a Job and kwok's nodes run them; the portal's ServiceAccount, bound by
  * server/kube/rbac.yaml through the real RBAC authorizer, lists pods cluster-wide and is refused
- * Secrets. Not part of `npm test` yet (see the README, "Real control plane"): run it with
+ * Secrets, and a restarted API server answers an old resourceVersion with 410. `npm test` runs it;
+ * alone (vitest.config.ts leaves it out of a plain run):
  *   FLEETDECK_REAL_CLUSTER=1 npx vitest run scripts/lib/control-plane.integration.test.ts
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
