@@ -1,7 +1,7 @@
 // `npm run cluster`: a real Kubernetes control plane on 127.0.0.1 (scripts/lib/control-plane.ts)
 // until Ctrl-C. The first run builds the binaries from controlplane/ (long, see the README); later
 // runs start from the cache in seconds. State (certificates, etcd, kubeconfigs, logs) goes to
-// .data/cluster/ and is replaced at every start.
+// .data/cluster/ (under FLEETDECK_DATA_DIR when set) and is replaced at every start.
 import { parseArgs } from "node:util";
 
 import { buildControlPlane, startControlPlane, type ControlPlane } from "./lib/control-plane";

@@ -11,7 +11,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import YAML from "yaml";
 
-import { freePort, repoRoot } from "./stack";
+import { dataDirOf, freePort, repoRoot } from "./stack";
 
 const goModuleDir = join(repoRoot, "controlplane");
 const stagesFile = join(goModuleDir, "kwok/stages.yaml");
@@ -96,7 +96,7 @@ export async function buildControlPlane(log: (line: string) => void = defaultLog
 }
 
 export interface ControlPlaneOptions {
-  /** Certificates, etcd data, kubeconfigs and logs. Emptied at start. Default `.data/cluster`. */
+  /** Certificates, etcd data, kubeconfigs and logs. Emptied at start. Default `cluster/` in the data dir (`.data/`). */
   stateDir?: string;
   /** kwok nodes to create (default 3). */
   nodes?: number;
@@ -351,7 +351,7 @@ async function distinctFreePorts(count: number): Promise<number[]> {
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const log = options.log ?? defaultLog;
   const { binDir } = await buildControlPlane(log);
-  const stateDir = resolve(options.stateDir ?? join(repoRoot, ".data/cluster"));
+  const stateDir = resolve(options.stateDir ?? join(dataDirOf(process.env), "cluster"));
   rmSync(stateDir, { recursive: true, force: true });
   const logsDir = join(stateDir, "logs");
   const kwokHome = join(stateDir, "kwok-home");
