@@ -46,7 +46,7 @@ try {
     etcdCompactionInterval: values["etcd-compaction-interval"],
     watchCache: !values["no-watch-cache"],
     onComponentExit: (component, code, signal) => {
-      console.error(`[cluster] ${component} exited (${signal ?? `code ${code}`}); its log: ${controlPlane?.logsDir ?? "the logs folder"}/${component}.log`);
+      console.error(`[cluster] ${component} exited (${signal ?? `code ${code}`}); its log: ${controlPlane!.logsDir}/${component}.log`);
       void shutdown(1);
     },
   });

@@ -113,7 +113,7 @@ export interface ControlPlaneOptions {
   watchCache?: boolean;
   /** Progress lines (default: stdout with a `[cluster]` prefix). */
   log?: (line: string) => void;
-  /** Called when a component exits while the control plane is meant to be running. */
+  /** Called when a component exits once the control plane is up (during the start, startControlPlane rejects instead). */
   onComponentExit?: (component: string, code: number | null, signal: NodeJS.Signals | null) => void;
 }
 
@@ -160,6 +160,8 @@ interface Component {
 /** Starts the binaries, stops them all on failure too, and kills them if this process exits without stop(). */
 class Components {
   private readonly list: Component[] = [];
+  /** Off while starting: then the wait that notices an exit throws, with the component's log. */
+  private reportingExits = false;
   private readonly killAll = () => {
     for (const component of this.list) if (!component.exited) component.child.kill("SIGKILL");
   };
@@ -195,8 +197,12 @@ class Components {
     child.once("exit", (code, signal) => {
       component.exited = true;
       out.end();
-      if (!component.stopRequested) this.onExit?.(component.name, code, signal);
+      if (this.reportingExits && !component.stopRequested) this.onExit?.(component.name, code, signal);
     });
+  }
+
+  reportExits(): void {
+    this.reportingExits = true;
   }
 
   async stopAll(): Promise<void> {
@@ -586,6 +592,7 @@ async function startComponents(
   const portalKubeconfig = join(stateDir, "portal.kubeconfig");
   writeKubeconfig(portalKubeconfig, server, ca, "fleetdeck-portal", { token: portalToken });
   log(`ready in ${Math.round((Date.now() - started) / 1000)} s`);
+  components.reportExits();
 
   return {
     server,
