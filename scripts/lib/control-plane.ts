@@ -64,7 +64,7 @@ export function controlPlaneCache(env: NodeJS.ProcessEnv = process.env): { key: 
   return { key, binDir: join(resolve(base), key, "bin") };
 }
 
-/** Builds the binaries unless the cache has them. CPU-heavy (tens of minutes on two cores), so under `nice`. */
+/** Builds the binaries unless the cache has them. CPU-heavy (about ten minutes on two busy cores), so under `nice`. */
 export async function buildControlPlane(log: (line: string) => void = defaultLog): Promise<ControlPlaneBuild> {
   const { key, binDir } = controlPlaneCache();
   if (BINARIES.every((name) => existsSync(join(binDir, name)))) return { binDir, key, built: false };
@@ -89,8 +89,13 @@ export async function buildControlPlane(log: (line: string) => void = defaultLog
   renameSync(join(staging, "server"), join(staging, "etcd"));
   const missing = BINARIES.filter((name) => !existsSync(join(staging, name)));
   if (missing.length > 0) throw new Error(`go build made no ${missing.join(", ")} in ${staging}`);
-  rmSync(binDir, { recursive: true, force: true });
-  renameSync(staging, binDir);
+  if (BINARIES.every((name) => existsSync(join(binDir, name)))) {
+    // Another process built the same key meanwhile; its binaries are the same, keep them.
+    rmSync(staging, { recursive: true, force: true });
+  } else {
+    rmSync(binDir, { recursive: true, force: true });
+    renameSync(staging, binDir);
+  }
   log(`built in ${Math.round((Date.now() - started) / 1000)} s`);
   return { binDir, key, built: true };
 }
@@ -102,7 +107,8 @@ export interface ControlPlaneOptions {
   nodes?: number;
   /**
    * How often the API server compacts etcd (default 30s; a real cluster's is 5m). Short, so that a
-   * watch from a resourceVersion older than that is answered 410 Gone.
+   * watch that reaches etcd (watch cache off, or the cache's history left behind) from an older
+   * resourceVersion is answered 410 Gone.
    */
   etcdCompactionInterval?: string;
   /**
