@@ -5,7 +5,7 @@
 // (go.mod, go.sum, the Go version and the build flags), so a second start takes seconds.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
@@ -364,7 +364,14 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   const log = options.log ?? defaultLog;
   const { binDir } = await buildControlPlane(log);
   const stateDir = resolve(options.stateDir ?? join(dataDirOf(process.env), "cluster"));
+  // Emptied at every start, so only a folder this made before (or an empty one) is taken.
+  const marker = join(stateDir, ".fleetdeck-control-plane");
+  if (existsSync(stateDir) && readdirSync(stateDir).length > 0 && !existsSync(marker)) {
+    throw new Error(`${stateDir} is not empty and holds no earlier control plane; choose another state directory`);
+  }
   rmSync(stateDir, { recursive: true, force: true });
+  mkdirSync(stateDir, { recursive: true });
+  writeFileSync(marker, "State of scripts/lib/control-plane.ts, emptied at every start.\n");
   const logsDir = join(stateDir, "logs");
   const kwokHome = join(stateDir, "kwok-home");
   for (const dir of [logsDir, kwokHome, join(stateDir, "etcd")]) mkdirSync(dir, { recursive: true });
