@@ -1,6 +1,11 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+// Suites on the real control plane (scripts/lib/control-plane.ts): each starts one, and the first
+// ever start builds the binaries (minutes). `npm test` builds them first and sets
+// FLEETDECK_REAL_CLUSTER=1; a plain `npx vitest run` leaves them out unless it is set.
+const realClusterTests = ["scripts/lib/control-plane.integration.test.ts"];
+
 export default defineConfig({
   resolve: {
     alias: {
@@ -11,7 +16,7 @@ export default defineConfig({
   },
   test: {
     include: ["**/*.test.ts", "**/*.test.tsx"],
-    exclude: ["node_modules/**", "e2e/**", ".next/**", ".data/**"],
+    exclude: ["node_modules/**", "e2e/**", ".next/**", ".data/**", ...(process.env.FLEETDECK_REAL_CLUSTER ? [] : realClusterTests)],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",

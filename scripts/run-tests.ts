@@ -1,6 +1,6 @@
 // `npm test`: every suite in one run. Lint and format check first, then unit and integration tests
-// (Vitest, including the simulator and PostgreSQL tests), then the E2E suite (Playwright + Debian's
-// Chromium) against the production build. Prints one closing line with the totals.
+// (Vitest, including the simulator, PostgreSQL and real-control-plane tests), then the E2E suite
+// (Playwright + Debian's Chromium) against the production build. Prints one closing line with the totals.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -46,6 +46,12 @@ if (runUnit) {
   const pgUrl = postgresUrl();
   if (pgUrl) env.TEST_DATABASE_URL = pgUrl;
   else if (process.env.CI) failures.push("PostgreSQL is required in CI (scripts/start-test-postgres.sh failed)");
+  // The real control plane's binaries, built once from controlplane/ into a cache outside the
+  // repository (the first time takes minutes: README, "Real control plane"); its suites need them.
+  console.log("\n=== Real control plane binaries (Go; cached after the first build) ===");
+  const controlPlane = spawnSync(bin("tsx"), ["scripts/cluster.ts", "--build-only"], { cwd: repoRoot, env, stdio: "inherit" });
+  if (controlPlane.status === 0) env.FLEETDECK_REAL_CLUSTER = "1";
+  else failures.push(`the control plane did not build (npm run cluster -- --build-only exited with ${controlPlane.status})`);
   const report = join(resultsDir, "vitest.json");
   rmSync(report, { force: true });
   console.log("\n=== Unit and integration tests (Vitest) ===");
