@@ -19,6 +19,11 @@ test("[METRICS] Prometheus scrapes /metrics with the token: procedures, the watc
   await page.goto("/tenants");
   await expect(page.getByTestId("tenants-table")).toBeVisible();
 
+  // Each answer names its request id (kept from a proxy when it sent one), the id its audit rows and log lines carry.
+  const list = `/api/trpc/tenants.list?input=${encodeURIComponent(JSON.stringify({ json: { pageSize: 5 } }))}`;
+  expect((await page.request.get(list)).headers()["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+  expect((await page.request.get(list, { headers: { "x-request-id": "e2e-request-0001" } })).headers()["x-request-id"]).toBe("e2e-request-0001");
+
   const refused = await request.get("/metrics");
   expect(refused.status()).toBe(401);
   expect(await refused.text()).toContain("Authorization: Bearer");

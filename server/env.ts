@@ -46,6 +46,14 @@ const rawSchema = z
       .pipe(z.string().regex(/^[1-9][0-9]{0,5}(Mi|Gi|Ti)$/, "must be a quantity like 200Gi (Mi, Gi or Ti)")),
     /** The CronJob in each tenant namespace whose job template "Back up now" runs. */
     BACKUP_CRONJOB_NAME: optionalString.default("odoo-backup"),
+    /** The server log's level (JSON lines on stdout, server/log.ts). */
+    LOG_LEVEL: optionalString
+      .default("info")
+      .pipe(
+        z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+          error: () => "must be one of fatal, error, warn, info, debug, trace, silent",
+        }),
+      ),
     /** The bearer token Prometheus sends to /metrics; unset, /metrics answers 404 (metrics off). */
     METRICS_TOKEN: optionalString.refine((token) => token === undefined || token.length >= 16, "must be at least 16 characters"),
     /** A run over a selection of more tenants than this needs a second person's approval first. */
@@ -157,6 +165,7 @@ function envSchema(options: ParseEnvOptions) {
       BACKUP_CRONJOB_NAME: raw.BACKUP_CRONJOB_NAME,
       RUNBOOK_BATCH_APPROVAL_SIZE: raw.RUNBOOK_BATCH_APPROVAL_SIZE,
       METRICS_TOKEN: raw.METRICS_TOKEN,
+      LOG_LEVEL: raw.LOG_LEVEL,
       NEXTAUTH_SECRET: raw.NEXTAUTH_SECRET ?? loadOrCreateSecret(dataDir, options.persistSecret ?? true),
       NEXTAUTH_URL: raw.NEXTAUTH_URL,
       SESSION_IDLE_MINUTES: raw.SESSION_IDLE_MINUTES,

@@ -3,6 +3,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 
 import { abortableSleep } from "@/server/abortable-sleep";
+import { serverLog } from "@/server/log";
 
 export interface LeasedDriverOptions {
   /** This process, as the leases name it. */
@@ -48,7 +49,7 @@ export abstract class LeasedDriver {
         try {
           await this.tick();
         } catch (error) {
-          console.error(`[${this.label}] driver tick failed:`, error instanceof Error ? error.message : error);
+          serverLog().error({ driver: this.label, err: error }, `${this.label}: driver tick failed`);
         }
         await abortableSleep(this.leaseOptions.tickMs ?? 1_000, controller.signal);
       }

@@ -2,8 +2,11 @@ import { errorDataOf, FALLBACK_USER_MESSAGE, REDACTED_SERVER_ERROR_MESSAGE } fro
 
 /** The text to show a user for any error: the server's userMessage when there is one. */
 export function userMessageOf(error: unknown): string {
-  const userMessage = errorDataOf(error)?.userMessage;
-  if (userMessage) return userMessage;
+  const data = errorDataOf(error);
+  const userMessage = data?.userMessage;
+  // A failure nobody planned for: the request's id finds its server log line.
+  const unplanned = data?.code === "INTERNAL_SERVER_ERROR" || data?.code === "SERVICE_UNAVAILABLE";
+  if (userMessage) return unplanned && data?.requestId ? `${userMessage} (request id ${data.requestId})` : userMessage;
   // React and Next replace server error messages in production (a digest, "Minified React
   // error #441", TanStack's "redacted"); say it plainly instead.
   if (error instanceof Error && isRedactedServerError(error)) return REDACTED_SERVER_ERROR_MESSAGE;

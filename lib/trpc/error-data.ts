@@ -22,6 +22,8 @@ export interface FormattedErrorData {
   userMessage: string;
   appCode: AppErrorCode | null;
   zodError: InputFieldErrors | null;
+  /** The request's id, also in the server log and the audit log: quote it when reporting a problem. */
+  requestId?: string;
 }
 
 /** Plain words for errors that did not come with their own. */

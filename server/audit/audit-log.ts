@@ -23,6 +23,8 @@ export type { AuditOutcome };
 export interface AuditSource {
   address?: string;
   userAgent?: string;
+  /** The request's id (x-request-id), also in the server log and in an error answer. */
+  requestId?: string;
 }
 
 export interface AuditEntry {
@@ -52,6 +54,7 @@ export async function recordAuditEvent(txOrDb: AuditWriter, entry: AuditEntry): 
       outcome: entry.outcome ?? "success",
       sourceAddress: entry.source?.address ?? null,
       userAgent: entry.source?.userAgent ?? null,
+      requestId: entry.source?.requestId ?? null,
       // Drop undefined values: JSON has no place for them and Prisma rejects them in Json fields.
       details: JSON.parse(JSON.stringify(entry.details)),
     },

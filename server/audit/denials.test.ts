@@ -51,3 +51,11 @@ describe("denied calls", () => {
     expect(page.events.map((e) => [e.actorEmail, e.targetId])).toEqual([["viewer@test.local", "audit.list"]]);
   });
 });
+
+describe("request ids", () => {
+  it("records the request's id (x-request-id) on its audit row, the id a log line and an error answer carry", async () => {
+    const { caller } = await callerAs("viewer", { "x-request-id": "req-3f2a9c1b-test" });
+    await expect(caller.users.list()).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(await db.auditEvent.findMany()).toMatchObject([{ action: "procedure.call", requestId: "req-3f2a9c1b-test" }]);
+  });
+});

@@ -3,6 +3,7 @@ import "server-only";
 import type { AuditSource } from "@/server/audit/audit-log";
 import { env } from "@/server/env";
 import { clientAddress, TrustedProxies } from "@/server/http/client-address";
+import { REQUEST_ID_HEADER } from "@/server/http/request-id";
 
 /** Long enough for any real browser's; a made-up one cannot bloat the log. */
 const USER_AGENT_MAX = 512;
@@ -20,5 +21,7 @@ type HeaderSource = Headers | Record<string, string | string[] | undefined>;
 export function auditSourceOf(headers: HeaderSource | undefined): AuditSource {
   const agent = headers instanceof Headers ? headers.get("user-agent") : headers?.["user-agent"];
   const userAgent = (Array.isArray(agent) ? agent[0] : agent)?.slice(0, USER_AGENT_MAX) || undefined;
-  return { address: clientAddress(headers, trustedProxies), userAgent };
+  const id = headers instanceof Headers ? headers.get(REQUEST_ID_HEADER) : headers?.[REQUEST_ID_HEADER];
+  const requestId = (Array.isArray(id) ? id[0] : id) || undefined;
+  return { address: clientAddress(headers, trustedProxies), userAgent, ...(requestId ? { requestId } : {}) };
 }

@@ -10,6 +10,8 @@ import { recordDenial } from "@/server/audit/denials";
 import { getSessionFromHeaders, type AppSession } from "@/server/auth/session";
 import type { PrismaClient } from "@/server/db/generated/client";
 import { AppError } from "@/server/errors/app-error";
+import { REQUEST_ID_HEADER, requestIdOf, withRequestId } from "@/server/http/request-id";
+import { serverLog } from "@/server/log";
 import { portalMetrics } from "@/server/metrics/portal-metrics";
 import { runtime } from "@/server/runtime";
 
@@ -82,12 +84,16 @@ export function portalRoute<Params = Record<string, never>>(
   const metricRoute = typeof options.route === "string" ? options.route : options.logPrefix.replace(/^\[|\]$/g, "");
   return async (request, routeContext) => {
     const end = portalMetrics().routeDuration.startTimer({ route: metricRoute, method: request.method });
-    const response = await answer(request, routeContext);
+    const requestId = requestIdOf(request.headers);
+    const response = await answer(request, requestId, routeContext);
+    response.headers.set(REQUEST_ID_HEADER, requestId);
     end({ status: String(response.status) });
     return response;
   };
 
-  async function answer(request: Request, routeContext?: { params: Promise<Params> }): Promise<Response> {
+  async function answer(incoming: Request, requestId: string, routeContext?: { params: Promise<Params> }): Promise<Response> {
+    // Every audit row the handler writes (through auditSourceOf(request.headers)) carries the id.
+    const request = new Request(incoming, { headers: withRequestId(incoming.headers, requestId) });
     const route = typeof options.route === "string" ? options.route : options.route(request);
     try {
       const session = await getSessionFromHeaders(request.headers);
@@ -113,8 +119,12 @@ export function portalRoute<Params = Record<string, never>>(
       return await handle(request, { user, db, params });
     } catch (error) {
       if (error instanceof AppError) return failure(format, error.code, error.userMessage);
-      console.error(`${options.logPrefix} ${request.method} ${route} failed:`, error);
-      return failure(format, "UNAVAILABLE", "The portal could not answer this now: its database or the cluster did not respond. Try again in a moment.");
+      serverLog().error({ requestId, route, method: request.method, err: error }, `${options.logPrefix} ${request.method} ${route} failed`);
+      return failure(
+        format,
+        "UNAVAILABLE",
+        `The portal could not answer this now: its database or the cluster did not respond. Try again in a moment (request id ${requestId}).`,
+      );
     }
   }
 }

@@ -5,6 +5,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { Gauge } from "prom-client";
 
 import { env } from "@/server/env";
+import { serverLog } from "@/server/log";
 import { oncePerProcess } from "@/server/process-singleton";
 import { runtime } from "@/server/runtime";
 import { portalMetrics } from "./portal-metrics";
@@ -110,7 +111,7 @@ export async function scrapeMetrics(request: Request): Promise<Response> {
   try {
     return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType, "cache-control": "no-store" } });
   } catch (error) {
-    console.error("[metrics] scrape failed:", error);
+    serverLog().error({ err: error }, "metrics scrape failed");
     return text(503, "The metrics could not be read now (the database did not answer). Try the next scrape.");
   }
 }

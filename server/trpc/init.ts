@@ -11,11 +11,15 @@ import { getSessionFromHeaders, type AppSession } from "@/server/auth/session";
 import type { PrismaClient } from "@/server/db/client";
 import { AppError, describeError, toTRPCError } from "@/server/errors/app-error";
 import { runtime } from "@/server/runtime";
+import { requestIdOf, withRequestId } from "@/server/http/request-id";
 import { portalMetrics } from "@/server/metrics/portal-metrics";
 
 export interface TRPCContext {
   session: AppSession | null;
+  /** The request's headers, with its id set (x-request-id), so audit rows read the same id. */
   headers: Headers;
+  /** The request's id: in its audit rows, its log lines and its error answers. */
+  requestId?: string;
   /** The process's Prisma client (from server/runtime.ts; the session lookup opened it anyway). */
   db: PrismaClient;
   /**
@@ -30,9 +34,10 @@ export interface TRPCMeta {
   permission?: Permission;
 }
 
-export async function createTRPCContext(opts: { headers: Headers; session?: AppSession | null }): Promise<TRPCContext> {
+export async function createTRPCContext(opts: { headers: Headers; session?: AppSession | null; requestId?: string }): Promise<TRPCContext> {
   const session = opts.session !== undefined ? opts.session : await getSessionFromHeaders(opts.headers);
-  return { session, headers: opts.headers, db: runtime().db };
+  const requestId = opts.requestId ?? requestIdOf(opts.headers);
+  return { session, headers: withRequestId(opts.headers, requestId), requestId, db: runtime().db };
 }
 
 const t = initTRPC
@@ -45,8 +50,9 @@ const t = initTRPC
     // that has heard nothing for 10 s knows the stream is gone (a dead proxy or a sleeping laptop
     // close no socket) and its link reconnects: the page says "Reconnecting…" instead of "Live".
     sse: { ping: { enabled: true, intervalMs: 4_000 }, client: { reconnectAfterInactivityMs: 10_000 } },
-    errorFormatter({ shape, error }) {
+    errorFormatter({ shape, error, ctx }) {
       const described = describeError(error);
+      const requestId = ctx?.requestId;
       // Stacks stay in the server log; responses never carry one.
       const { stack: _stack, ...data } = shape.data;
       return {
@@ -55,7 +61,7 @@ const t = initTRPC
         // carry internals (paths, hosts); both go out as the readable text. The server log
         // (onError in the route handler) keeps the original.
         message: described.zodError || shape.data.code === "INTERNAL_SERVER_ERROR" ? described.userMessage : shape.message,
-        data: { ...data, ...described } satisfies FormattedErrorData,
+        data: { ...data, ...described, ...(requestId ? { requestId } : {}) } satisfies FormattedErrorData,
       };
     },
   });

@@ -135,7 +135,11 @@ export function BatchDialog({ selection, onClose }: { selection: RunbookBatchSel
               />
             )}
           </Field>
-          <Field label="Failure budget" hint="Pause after this many failed runs (runs in flight finish)." error={localErrors.failureBudget ?? serverErrors.failureBudget}>
+          <Field
+            label="Failure budget"
+            hint="Pause after this many failed runs (runs in flight finish)."
+            error={localErrors.failureBudget ?? serverErrors.failureBudget}
+          >
             {({ id, describedBy, invalid }) => (
               <Input
                 id={id}

@@ -4,7 +4,9 @@ import type { FormattedErrorData } from "@/lib/trpc/error-data";
 import { recordDenial } from "@/server/audit/denials";
 import { getApiSession, getSessionFromHeaders } from "@/server/auth/session";
 import { env } from "@/server/env";
+import { REQUEST_ID_HEADER, requestIdOf } from "@/server/http/request-id";
 import { STRICT_TRANSPORT_SECURITY } from "@/server/http/strict-transport";
+import { serverLog } from "@/server/log";
 import { readBoundedBody, tooLargeMessage, trpcBodyLimit } from "@/server/http/body-limit";
 import { createTRPCContext } from "@/server/trpc/init";
 import { checkStateChangingRequest } from "@/server/trpc/request-guard";
@@ -54,20 +56,21 @@ async function handler(incoming: Request): Promise<Response> {
 
   // proxy.ts skips this route (it is the hot path), so the session is read here, once per request.
   const { session, refreshCookie } = await getApiSession(request.headers);
+  const requestId = requestIdOf(request.headers);
   return fetchRequestHandler({
     endpoint: "/api/trpc",
     req: request,
     router: appRouter,
-    createContext: () => createTRPCContext({ headers: request.headers, session }),
+    createContext: () => createTRPCContext({ headers: request.headers, session, requestId }),
     responseMeta: () => {
-      const headers = new Headers({ "cache-control": "no-store" });
+      const headers = new Headers({ "cache-control": "no-store", [REQUEST_ID_HEADER]: requestId });
       if (STRICT_TRANSPORT_SECURITY) headers.set("strict-transport-security", STRICT_TRANSPORT_SECURITY);
       if (refreshCookie) headers.append("set-cookie", refreshCookie);
       return { headers };
     },
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") {
-        console.error(`tRPC ${path ?? "<no path>"} failed:`, error.cause ?? error);
+        serverLog().error({ requestId, procedure: path ?? null, err: error.cause ?? error }, `tRPC ${path ?? "<no path>"} failed`);
       }
     },
   });
