@@ -5,6 +5,7 @@ import { RoleBadge } from "@/components/layout/role-badge";
 import { SidebarNav, type NavItem } from "@/components/layout/sidebar-nav";
 import { SignOutButton } from "@/components/layout/sign-out-button";
 import { SignOutEverywhereButton } from "@/components/layout/sign-out-everywhere-button";
+import { ThemeSelect } from "@/components/layout/theme-select";
 import { can } from "@/lib/auth/permissions";
 import type { SessionUser } from "@/server/auth/session";
 
@@ -32,7 +33,7 @@ export function AppShell({ user, banner, children }: { user: SessionUser; banner
       <a href="#main" className="sr-only z-50 rounded bg-white px-3 py-2 text-sm font-medium focus:not-sr-only focus:absolute focus:top-2 focus:left-2">
         Skip to content
       </a>
-      <aside className="hidden w-52 shrink-0 flex-col bg-slate-900 md:flex">
+      <aside className="fixed-palette hidden w-52 shrink-0 flex-col bg-slate-900 md:flex">
         <Link href="/" className="block px-4 py-3.5 text-base font-semibold tracking-tight text-white">
           Fleetdeck
         </Link>
@@ -57,6 +58,7 @@ export function AppShell({ user, banner, children }: { user: SessionUser; banner
               {user.email}
             </span>
             <RoleBadge role={user.role} />
+            <ThemeSelect />
             <SignOutEverywhereButton />
             <SignOutButton />
           </div>
