@@ -98,3 +98,92 @@ test.describe("dark mode", () => {
     await expect.poll(tickLightness, { message: "dark ticks on the light page" }).toBeLessThan(120);
   });
 });
+
+/** A demo tenant that crash-loops (sim/fleet/scenarios.ts); tenant.spec heals another one. */
+const CRASH_LOOPING = "brightpath-logistics";
+
+async function tenantPathOf(page: Page, databaseName: string): Promise<string> {
+  await page.goto(`/tenants?q=${databaseName}`);
+  const href = await page.getByTestId(`tenant-row-${databaseName}`).getByRole("link").first().getAttribute("href");
+  expect(href).toMatch(/^\/tenants\/[0-9a-f-]{36}$/);
+  return href!;
+}
+
+/** Waits for hydration: client-only parts (charts, live lists) render then and could widen the page. */
+async function settled(page: Page) {
+  await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
+  await page.waitForFunction(() => document.querySelector("next-route-announcer") !== null);
+}
+
+test.describe("phone width", () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test("[POLISH] no page scrolls sideways at 390 px", async ({ page }) => {
+    test.setTimeout(120_000);
+    await signIn(page, "admin");
+    const tenant = await tenantPathOf(page, CRASH_LOOPING);
+    const pages: [string, () => Promise<void>][] = [
+      ["/", () => expect(page.getByTestId("fleet-health-chart")).toBeVisible()],
+      ["/tenants", () => expect(page.getByTestId("tenants-table").locator("tbody tr").first()).toBeVisible()],
+      [tenant, () => expect(page.getByTestId("pods-table")).toBeVisible()],
+      [`${tenant}/logs`, () => expect(page.getByTestId("log-line").first()).toBeVisible({ timeout: 20_000 })],
+      ["/runs", () => expect(page.getByTestId("runs-table")).toBeVisible()],
+      ["/migration", () => expect(page.getByTestId("migration-burn-up")).toBeVisible()],
+      ["/migration/waves", () => expect(page.getByRole("heading", { level: 1, name: "Migration waves" })).toBeVisible()],
+      ["/migration/gates", () => expect(page.getByTestId("gates-panel")).toBeVisible()],
+      ["/audit", () => expect(page.getByTestId("audit-row").first()).toBeVisible()],
+      ["/users", () => expect(page.getByTestId("user-row-admin@fleetdeck.local")).toBeVisible()],
+      ["/registry", () => expect(page.getByRole("heading", { level: 1 })).toBeVisible()],
+      ["/tokens", () => expect(page.getByTestId("create-token-form")).toBeVisible()],
+      ["/diagnostics", () => expect(page.getByRole("heading", { level: 1 })).toBeVisible()],
+    ];
+    const tooWide: string[] = [];
+    for (const [path, loaded] of pages) {
+      await page.goto(path);
+      await settled(page);
+      await loaded();
+      const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (scrollWidth > 390) tooWide.push(`${path}: ${scrollWidth} px`);
+    }
+    expect(tooWide, "pages wider than the phone").toEqual([]);
+  });
+
+  test("[POLISH] the menu button opens the navigation and the account; Sign out is reachable", async ({ page }) => {
+    await signIn(page, "operator");
+    await settled(page);
+    const menu = page.getByRole("button", { name: "Menu" });
+    const signOut = page.getByRole("button", { name: "Sign out", exact: true });
+    await expect(menu).toHaveAttribute("aria-expanded", "false");
+    await expect(signOut).toBeHidden();
+    await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();
+
+    await menu.click();
+    await expect(menu).toHaveAttribute("aria-expanded", "true");
+    await expect(page.getByRole("combobox", { name: "Theme" })).toBeVisible();
+    // Following a link closes the menu on the new page.
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Tenants" }).click();
+    await expect(page).toHaveURL(/\/tenants$/);
+    await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();
+
+    await menu.click();
+    await page.keyboard.press("Escape");
+    await expect(signOut).toBeHidden();
+
+    await menu.click();
+    await expect(signOut).toBeInViewport();
+    await signOut.click();
+    await expect(page).toHaveURL(/\/sign-in/);
+  });
+
+  test("[POLISH] log lines wrap on a phone", async ({ page }) => {
+    await signIn(page, "operator");
+    const tenant = await tenantPathOf(page, CRASH_LOOPING);
+    await page.goto(`${tenant}/logs`);
+    const line = page.getByTestId("log-line").first();
+    await expect(line).toBeVisible({ timeout: 20_000 });
+    await expect(page.getByRole("checkbox", { name: "Wrap lines" })).toBeChecked();
+    await expect(page.getByRole("checkbox", { name: "Wrap lines" })).toBeDisabled();
+    const box = await line.boundingBox();
+    expect(box!.width, "a line is no wider than the log pane").toBeLessThanOrEqual(390);
+  });
+});

@@ -14,6 +14,8 @@ const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`
 const widths = (arg("width") ?? "1440,390").split(",").map(Number);
 const themes = (arg("theme") ?? "light,dark").split(",") as ("light" | "dark")[];
 const only = arg("only")?.split(",");
+/** Also cut each page into viewport-high pieces (<name>-<theme>-<width>-<n>.png), readable at phone width. */
+const pieces = process.argv.includes("--pieces");
 
 /** A demo tenant that crash-loops (sim/fleet/scenarios.ts): its page and logs have the most to show. */
 const CRASH_LOOPING = "brightpath-logistics";
@@ -23,6 +25,31 @@ async function tenantPath(page: Page): Promise<string> {
   const href = await page.getByTestId(`tenant-row-${CRASH_LOOPING}`).getByRole("link").first().getAttribute("href");
   if (!href) throw new Error(`no row for ${CRASH_LOOPING}`);
   return href;
+}
+
+/** The outermost elements that stick out of the viewport, unclipped, while their parent does not: what makes a page scroll sideways. */
+function widerThanTheirParent(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const limit = document.documentElement.clientWidth;
+    const culprits: string[] = [];
+    for (const element of document.body.querySelectorAll<HTMLElement>("*")) {
+      const parent = element.parentElement;
+      if (!parent || element.getBoundingClientRect().right <= limit + 0.5) continue;
+      if (parent !== document.body && parent.getBoundingClientRect().right > limit + 0.5 && getComputedStyle(element).position !== "absolute") continue;
+      // Content that scrolls inside its own box (a table's frame, the log lines) is fine.
+      let clipped = false;
+      for (let ancestor: HTMLElement | null = parent; ancestor && ancestor !== document.body; ancestor = ancestor.parentElement) {
+        if (getComputedStyle(ancestor).overflowX !== "visible" && ancestor.getBoundingClientRect().right <= limit + 0.5) clipped = true;
+      }
+      // An absolutely positioned element (an sr-only label) escapes a scroller that is not its containing block.
+      if (clipped && getComputedStyle(element).position !== "absolute") continue;
+      const testId = element.closest("[data-testid]")?.getAttribute("data-testid");
+      culprits.push(
+        `${element.tagName.toLowerCase()}.${String(element.className).slice(0, 80)} in ${testId ?? "?"}: ${Math.round(element.getBoundingClientRect().right)} px`,
+      );
+    }
+    return culprits.slice(0, 8);
+  });
 }
 
 async function main() {
@@ -93,7 +120,18 @@ async function main() {
           const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
           const file = `${name}-${theme}-${width}.png`;
           await page.screenshot({ path: join(outDir, file), fullPage: true });
+          if (pieces) {
+            const height = await page.evaluate(() => document.documentElement.scrollHeight);
+            for (let top = 0, n = 1; top < height; top += 900, n++) {
+              await page.screenshot({
+                path: join(outDir, file.replace(/\.png$/, `-${n}.png`)),
+                fullPage: true,
+                clip: { x: 0, y: top, width, height: Math.min(900, height - top) },
+              });
+            }
+          }
           console.log(`${file}${scrollWidth > width ? `  (page scrolls sideways: ${scrollWidth} px)` : ""}`);
+          if (scrollWidth > width) for (const culprit of await widerThanTheirParent(page)) console.log(`    ${culprit}`);
         }
         await context.close();
       }

@@ -12,6 +12,7 @@ import {
   type ChartSeriesConfig,
 } from "@/components/charts/chart-container";
 import { HEALTH_ORDER, HEALTH_STYLE } from "@/components/tenants/health-style";
+import { useNarrowScreen } from "@/components/ui/use-narrow-screen";
 
 const HEALTH_CHART_CONFIG: ChartSeriesConfig = Object.fromEntries(
   HEALTH_ORDER.map((state) => [state, { label: HEALTH_STYLE[state].label, color: HEALTH_STYLE[state].color }]),
@@ -20,11 +21,27 @@ const HEALTH_CHART_CONFIG: ChartSeriesConfig = Object.fromEntries(
 export function FleetHealthChart({ byHealth, total }: { byHealth: Record<HealthState, number>; total: number }) {
   const bars = HEALTH_ORDER.map((state) => ({ state, label: HEALTH_STYLE[state].label, tenants: byHealth[state] ?? 0 }));
   const summary = bars.map((bar) => `${bar.label} ${bar.tenants}`).join(", ");
+  // Nine labels side by side overlap on a phone: slanted, each keeps its bar.
+  const narrow = useNarrowScreen();
   return (
-    <ChartContainer config={HEALTH_CHART_CONFIG} title={`Tenants by health, ${total} in total: ${summary}`} className="h-60" data-testid="fleet-health-chart">
+    <ChartContainer
+      config={HEALTH_CHART_CONFIG}
+      title={`Tenants by health, ${total} in total: ${summary}`}
+      className={narrow ? "h-72" : "h-60"}
+      data-testid="fleet-health-chart"
+    >
       <BarChart data={bars} margin={{ top: 20, right: 8, bottom: 0, left: 0 }} accessibilityLayer>
         <CartesianGrid vertical={false} stroke={CHART_CHROME.grid} />
-        <XAxis dataKey="label" tickLine={false} axisLine={false} interval={0} tick={CHART_AXIS_TICK} />
+        <XAxis
+          dataKey="label"
+          tickLine={false}
+          axisLine={false}
+          interval={0}
+          tick={CHART_AXIS_TICK}
+          angle={narrow ? -45 : 0}
+          textAnchor={narrow ? "end" : "middle"}
+          height={narrow ? 72 : 30}
+        />
         <YAxis allowDecimals={false} tickLine={false} axisLine={false} width={36} tick={CHART_VALUE_TICK} />
         <ChartTooltip cursor={{ fill: CHART_CHROME.cursor }} content={<ChartTooltipContent nameKey="state" />} />
         <Bar dataKey="tenants" radius={[4, 4, 0, 0]} isAnimationActive={false} minPointSize={2}>
