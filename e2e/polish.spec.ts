@@ -187,3 +187,62 @@ test.describe("phone width", () => {
     expect(box!.width, "a line is no wider than the log pane").toBeLessThanOrEqual(390);
   });
 });
+
+test.describe("tab titles", () => {
+  /** A healthy demo tenant no other spec touches: this one crashes and heals it. */
+  const HEALTHY = "cobalt-labs";
+
+  test("[POLISH] a tenant's tab names it and follows its health live; its logs tab names the database", async ({ page, cluster }) => {
+    test.skip(!cluster, "needs the simulator's control API to crash the tenant");
+    await signIn(page, "operator");
+    const tenant = await tenantPathOf(page, HEALTHY);
+    await page.goto(tenant);
+    const name = (await page.getByRole("heading", { level: 1 }).textContent())!.trim();
+    expect(name).toMatch(new RegExp(`^odoo-${HEALTHY}-[0-9a-f]{8}$`));
+    await expect(page).toHaveTitle(`${name} · Healthy · Fleetdeck`);
+    try {
+      await cluster!.tenantAction(HEALTHY, "crash");
+      // No reload: the live view changes the title.
+      await expect(page).toHaveTitle(new RegExp(`^${name} · (Down|Degraded) · Fleetdeck$`), { timeout: 20_000 });
+    } finally {
+      await cluster!.tenantAction(HEALTHY, "heal");
+    }
+    await expect(page).toHaveTitle(`${name} · Healthy · Fleetdeck`, { timeout: 20_000 });
+
+    await page.getByRole("link", { name: "Logs", exact: true }).click();
+    await expect(page).toHaveTitle(`Logs · ${HEALTHY} · Fleetdeck`);
+  });
+
+  test("[POLISH] the fleet tab counts the problems that need attention", async ({ page }) => {
+    await signIn(page, "viewer");
+    const panel = page.getByRole("region", { name: "Needs attention now" });
+    await expect(panel).toBeVisible();
+    // Other specs change the fleet meanwhile: the title and the panel must agree, whatever the count.
+    await expect
+      .poll(async () => {
+        const counted = /(\d+) problems?/.exec((await panel.textContent()) ?? "")?.[1];
+        return (await page.title()) === `(${counted}) Fleet · Fleetdeck`;
+      })
+      .toBe(true);
+  });
+
+  test("[POLISH] every main page has a title of its own", async ({ page }) => {
+    await signIn(page, "admin");
+    const titles: [string, string | RegExp][] = [
+      ["/tenants", "Tenants · Fleetdeck"],
+      ["/runs", "Runs · Fleetdeck"],
+      ["/migration", "Migration · Fleetdeck"],
+      ["/migration/waves", "Waves · Migration · Fleetdeck"],
+      ["/migration/gates", "Gates · Migration · Fleetdeck"],
+      ["/audit", "Audit · Fleetdeck"],
+      ["/users", "Users · Fleetdeck"],
+      ["/registry", "Tenant registry · Fleetdeck"],
+      ["/tokens", "Service tokens · Fleetdeck"],
+      ["/diagnostics", "Diagnostics · Fleetdeck"],
+    ];
+    for (const [path, title] of titles) {
+      await page.goto(path);
+      await expect(page, path).toHaveTitle(title);
+    }
+  });
+});
