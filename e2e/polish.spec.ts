@@ -246,3 +246,23 @@ test.describe("tab titles", () => {
     }
   });
 });
+
+test.describe("favicon and 404", () => {
+  test("[POLISH] /favicon.ico answers with an icon, signed in or not", async ({ request }) => {
+    const response = await request.get("/favicon.ico");
+    expect(response.status()).toBe(200);
+    expect(response.headers()["content-type"]).toMatch(/image\/(x-icon|vnd\.microsoft\.icon)/);
+  });
+
+  test("[POLISH] an unknown address shows the not-found message inside the app's shell", async ({ page }) => {
+    await signIn(page, "viewer");
+    const response = await page.goto("/no-such-page");
+    expect(response?.status()).toBe(404);
+    await expect(page.getByTestId("not-found")).toContainText("Page not found");
+    await expect(page).toHaveTitle("Not found · Fleetdeck");
+    await expect(page.getByTestId("current-user")).toContainText("viewer");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Tenants" }).click();
+    await expect(page).toHaveURL(/\/tenants$/);
+    await expect(page.getByRole("heading", { level: 1, name: "Tenants" })).toBeVisible();
+  });
+});

@@ -37,7 +37,8 @@ type StateName =
   | "migration task"
   | "on-swarm tenant"
   | "tokens"
-  | "phone width";
+  | "phone width"
+  | "unknown address";
 
 const SIGNED_IN_PAGES: StateName[] = ["overview", "tenants", "tenant", "logs", "users", "registry", "audit", "migration"];
 
@@ -61,6 +62,7 @@ const PAGES_BY_WORD: Record<string, StateName[]> = {
   "on-swarm tenant": ["on-swarm tenant"],
   tokens: ["tokens"],
   "phone width": ["phone width"],
+  "unknown address": ["unknown address"],
 };
 
 /** Locators whose element appears only in a particular state of their page. */
@@ -298,6 +300,9 @@ async function open(page: Page, state: StateName, ids: { tenant: string; crashLo
     case "phone width":
       await page.goto("/");
       await expect(page.getByTestId("fleet-health-chart")).toBeVisible();
+      return {};
+    case "unknown address":
+      await page.goto("/no-such-page");
       return {};
     case "tokens":
       await page.goto("/tokens");
