@@ -133,6 +133,12 @@ async function main() {
           console.log(`${file}${scrollWidth > width ? `  (page scrolls sideways: ${scrollWidth} px)` : ""}`);
           if (scrollWidth > width) for (const culprit of await widerThanTheirParent(page)) console.log(`    ${culprit}`);
         }
+        if (width < 768 && (!only || only.includes("menu"))) {
+          await page.goto("/tenants");
+          await page.getByRole("button", { name: "Menu" }).click();
+          await page.screenshot({ path: join(outDir, `menu-${theme}-${width}.png`) });
+          console.log(`menu-${theme}-${width}.png`);
+        }
         await context.close();
       }
     }

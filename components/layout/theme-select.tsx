@@ -3,8 +3,6 @@
 import { useTheme } from "next-themes";
 import { useSyncExternalStore } from "react";
 
-import { cn } from "@/components/ui/cn";
-
 const subscribeToNothing = () => () => {};
 const isClient = () => true;
 const isServer = () => false;
@@ -16,7 +14,7 @@ const THEME_CHOICES = [
 ] as const;
 
 /** The header's theme choice. The stored theme is known only in the browser, so the server renders it disabled. */
-export function ThemeSelect({ className }: { className?: string }) {
+export function ThemeSelect() {
   const { theme, setTheme } = useTheme();
   const hydrated = useSyncExternalStore(subscribeToNothing, isClient, isServer);
   return (
@@ -26,7 +24,7 @@ export function ThemeSelect({ className }: { className?: string }) {
       value={hydrated ? (theme ?? "system") : "system"}
       disabled={!hydrated}
       onChange={(event) => setTheme(event.target.value)}
-      className={cn("h-7 rounded-md border border-slate-300 bg-white px-1.5 text-xs text-slate-800", className)}
+      className="h-7 rounded-md border border-slate-300 bg-white px-1.5 text-xs text-slate-800"
     >
       {THEME_CHOICES.map((choice) => (
         <option key={choice.value} value={choice.value}>
