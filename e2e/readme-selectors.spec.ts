@@ -36,7 +36,9 @@ type StateName =
   | "migration"
   | "migration task"
   | "on-swarm tenant"
-  | "tokens";
+  | "tokens"
+  | "phone width"
+  | "unknown address";
 
 const SIGNED_IN_PAGES: StateName[] = ["overview", "tenants", "tenant", "logs", "users", "registry", "audit", "migration"];
 
@@ -59,6 +61,8 @@ const PAGES_BY_WORD: Record<string, StateName[]> = {
   "migration task": ["migration task"],
   "on-swarm tenant": ["on-swarm tenant"],
   tokens: ["tokens"],
+  "phone width": ["phone width"],
+  "unknown address": ["unknown address"],
 };
 
 /** Locators whose element appears only in a particular state of their page. */
@@ -244,6 +248,8 @@ async function open(page: Page, state: StateName, ids: { tenant: string; crashLo
     await expect(first).toBeVisible();
     return (await first.getAttribute("data-testid"))!.slice(prefix.length);
   };
+  // The phone-width state is the overview in a 390 px window; every other one is at desktop width.
+  await page.setViewportSize(state === "phone width" ? { width: 390, height: 844 } : { width: 1440, height: 900 });
   switch (state) {
     case "sign-in":
       await page.goto("/sign-in");
@@ -312,6 +318,13 @@ async function open(page: Page, state: StateName, ids: { tenant: string; crashLo
     case "on-swarm tenant":
       await page.goto(`/tenants/${ids.onSwarm}`);
       await expect(page.getByTestId("migration-event").first()).toBeVisible();
+      return {};
+    case "phone width":
+      await page.goto("/");
+      await expect(page.getByTestId("fleet-health-chart")).toBeVisible();
+      return {};
+    case "unknown address":
+      await page.goto("/no-such-page");
       return {};
     case "tokens":
       await page.goto("/tokens");

@@ -1,5 +1,6 @@
 // Regenerates the README's screenshots: a fresh demo stack on free ports, signed in as an admin,
-// headless Debian Chromium at 1440x900. `npx tsx scripts/screenshots.ts`
+// headless Debian Chromium at 1440x900 (and the dark theme and a phone for two of them).
+// `npx tsx scripts/screenshots.ts`
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "@playwright/test";
@@ -53,9 +54,24 @@ async function main() {
     await page.getByRole("checkbox", { name: "Previous container" }).check();
     await page.getByRole("log", { name: "Log lines" }).getByText("Traceback").first().waitFor();
     await page.screenshot({ path: join(outDir, "logs.png") });
+    const tenantPath = new URL(page.url()).pathname.replace(/\/logs$/, "");
     await page.goto("/tenants");
     await page.getByTestId("tenants-table").waitFor();
     await page.screenshot({ path: join(outDir, "tenants.png") });
+    // The same session in the dark theme (chosen in the header), then at phone width.
+    await page.getByRole("combobox", { name: "Theme" }).selectOption("dark");
+    await page.goto("/");
+    await page.getByTestId("fleet-health-chart").waitFor();
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: join(outDir, "fleet-overview-dark.png") });
+    await page.getByRole("combobox", { name: "Theme" }).selectOption("light");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(tenantPath);
+    await page.getByTestId("pods-table").waitFor();
+    await page.waitForTimeout(1000);
+    await page.screenshot({ path: join(outDir, "tenant-phone.png") });
+    await page.getByRole("button", { name: "Menu" }).click();
+    await page.screenshot({ path: join(outDir, "menu-phone.png") });
     console.log(`screenshots written to public/screenshots/`);
   } finally {
     await browser.close();

@@ -1,9 +1,9 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
-import { Toaster } from "sonner";
 
 import { AppShell } from "@/components/layout/app-shell";
+import { ThemedToaster } from "@/components/layout/themed-toaster";
 import { getServerAuthSession } from "@/server/auth/session";
 
 /**
@@ -23,7 +23,7 @@ export default async function PortalLayout({ children, banner }: { children: Rea
         {children}
       </AppShell>
       {/* One toaster for the signed-in pages (a watched run ending). */}
-      <Toaster position="top-right" richColors closeButton theme="light" />
+      <ThemedToaster />
     </>
   );
 }

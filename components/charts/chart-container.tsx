@@ -8,8 +8,31 @@ import clsx from "clsx";
  * The one recharts wrapper (the idea of shadcn's chart.tsx): every chart declares its series in a
  * config (key -> label + colour), and the tooltip reads labels and colours from that config,
  * so every chart in the portal looks and behaves alike and colours live in one place per series.
+ * A series colour is one colour for both themes, or a `{ light, dark }` pair when one would not
+ * read on the other theme's background.
  */
-export type ChartSeriesConfig = Record<string, { label: string; color: string }>;
+export type ChartColour = string | { light: string; dark: string };
+export type ChartSeriesConfig = Record<string, { label: string; color: ChartColour }>;
+
+/** A series colour as CSS: a pair becomes `light-dark()`, which follows the page's `color-scheme`. */
+export function chartColourCss(colour: ChartColour): string {
+  return typeof colour === "string" ? colour : `light-dark(${colour.light}, ${colour.dark})`;
+}
+
+/** The chart chrome's colours (CSS variables of globals.css), for recharts' colour props. */
+export const CHART_CHROME = {
+  grid: "var(--chart-grid)",
+  axis: "var(--chart-axis)",
+  axisMuted: "var(--chart-axis-muted)",
+  label: "var(--chart-label)",
+  cursor: "var(--chart-cursor)",
+  reference: "var(--chart-reference)",
+  target: "var(--chart-target)",
+} as const;
+
+/** Tick text of a category axis and of a value axis. */
+export const CHART_AXIS_TICK = { fill: CHART_CHROME.axis, fontSize: 11 } as const;
+export const CHART_VALUE_TICK = { fill: CHART_CHROME.axisMuted, fontSize: 11 } as const;
 
 const ChartConfigContext = createContext<ChartSeriesConfig | null>(null);
 
@@ -35,7 +58,7 @@ export function ChartContainer({
 }) {
   const chartId = useId().replace(/:/g, "");
   // Series colours as CSS variables so SVG fills and HTML swatches use the same value.
-  const colourVariables = Object.fromEntries(Object.entries(config).map(([key, series]) => [`--color-${key}`, series.color])) as CSSProperties;
+  const colourVariables = Object.fromEntries(Object.entries(config).map(([key, series]) => [`--color-${key}`, chartColourCss(series.color)])) as CSSProperties;
   return (
     <ChartConfigContext.Provider value={config}>
       <figure
@@ -90,7 +113,7 @@ export function ChartTooltipContent({
           const series = config[key];
           return (
             <li key={key} className="flex items-center gap-2 text-slate-700">
-              <span aria-hidden className="inline-block size-2.5 rounded-sm" style={{ background: series?.color ?? entry.color }} />
+              <span aria-hidden className="inline-block size-2.5 rounded-sm" style={{ background: series ? `var(--color-${key})` : entry.color }} />
               <span className="flex-1">{series?.label ?? key}</span>
               <span className="font-mono tabular-nums text-slate-900">{formatValue(entry.value)}</span>
             </li>

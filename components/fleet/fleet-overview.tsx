@@ -2,6 +2,8 @@
 
 import { useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
+import { DocumentTitle } from "@/components/layout/document-title";
+import { fleetPageTitle } from "@/components/layout/page-title";
 import { useLiveSubscription } from "@/components/live/use-live-connection";
 import { useTRPC } from "@/components/trpc/client";
 import { Panel } from "@/components/tenants/panel";
@@ -25,6 +27,7 @@ export function FleetOverview() {
 
   return (
     <div className="space-y-4">
+      <DocumentTitle title={fleetPageTitle(fleet.attention.length)} />
       <div className="flex flex-wrap items-end justify-between gap-2">
         <div>
           <h1 className="text-xl font-semibold text-slate-900">Fleet overview</h1>

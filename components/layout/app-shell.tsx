@@ -2,9 +2,11 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 
 import { RoleBadge } from "@/components/layout/role-badge";
+import { ShellFrame } from "@/components/layout/shell-frame";
 import { SidebarNav, type NavItem } from "@/components/layout/sidebar-nav";
 import { SignOutButton } from "@/components/layout/sign-out-button";
 import { SignOutEverywhereButton } from "@/components/layout/sign-out-everywhere-button";
+import { ThemeSelect } from "@/components/layout/theme-select";
 import { can } from "@/lib/auth/permissions";
 import type { SessionUser } from "@/server/auth/session";
 
@@ -24,48 +26,40 @@ function navFor(user: SessionUser): NavItem[] {
 
 /**
  * The frame of every signed-in page: sidebar, header with the user, and a banner slot above the
- * content for page-wide conditions (the cluster freshness banner).
+ * content for page-wide conditions (the cluster freshness banner). Below md width the sidebar and
+ * the header's user fold into a menu (ShellFrame).
  */
 export function AppShell({ user, banner, children }: { user: SessionUser; banner?: ReactNode; children: ReactNode }) {
   return (
-    <div className="flex min-h-dvh">
+    <>
       <a href="#main" className="sr-only z-50 rounded bg-white px-3 py-2 text-sm font-medium focus:not-sr-only focus:absolute focus:top-2 focus:left-2">
         Skip to content
       </a>
-      <aside className="hidden w-52 shrink-0 flex-col bg-slate-900 md:flex">
-        <Link href="/" className="block px-4 py-3.5 text-base font-semibold tracking-tight text-white">
-          Fleetdeck
-        </Link>
-        <SidebarNav items={navFor(user)} />
-      </aside>
-      <div className="flex min-w-0 flex-1 flex-col">
-        <header className="flex h-12 items-center justify-between gap-3 border-b border-slate-200 bg-white px-4">
-          <div className="md:hidden">
-            <Link href="/" className="font-semibold">
-              Fleetdeck
-            </Link>
-          </div>
-          <nav aria-label="Main (compact)" className="flex gap-3 md:hidden">
-            {navFor(user).map((item) => (
-              <Link key={item.href} href={item.href} className="text-sm text-slate-700 hover:underline">
-                {item.label}
-              </Link>
-            ))}
-          </nav>
-          <div className="ml-auto flex items-center gap-2.5" data-testid="current-user">
-            <span className="text-sm text-slate-700" data-testid="current-user-email" title={user.name}>
+      <ShellFrame
+        brand={
+          <Link href="/" className="block px-4 py-3.5 text-base font-semibold tracking-tight text-white">
+            Fleetdeck
+          </Link>
+        }
+        navigation={<SidebarNav items={navFor(user)} />}
+        account={
+          <header
+            className="flex flex-wrap items-center gap-2.5 border-b border-slate-200 bg-white px-4 py-2.5 md:h-12 md:flex-nowrap md:justify-end md:py-0"
+            data-testid="current-user"
+          >
+            <span className="min-w-0 basis-full truncate text-sm text-slate-700 md:basis-auto" data-testid="current-user-email" title={user.name}>
               {user.email}
             </span>
             <RoleBadge role={user.role} />
+            <ThemeSelect />
             <SignOutEverywhereButton />
             <SignOutButton />
-          </div>
-        </header>
-        {banner}
-        <main id="main" className="min-w-0 flex-1 p-4 lg:p-6">
-          {children}
-        </main>
-      </div>
-    </div>
+          </header>
+        }
+        banner={banner}
+      >
+        {children}
+      </ShellFrame>
+    </>
   );
 }

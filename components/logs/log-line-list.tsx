@@ -105,7 +105,7 @@ export function LogLineList({
       tabIndex={0}
       data-testid="log-lines"
       data-line-count={count}
-      className="relative h-[calc(100dvh-25rem)] min-h-80 overflow-auto rounded-b-xl bg-slate-950 font-mono text-xs text-slate-100 focus:outline-2 focus:outline-blue-500"
+      className="fixed-palette relative h-[calc(100dvh-25rem)] min-h-80 overflow-auto rounded-b-xl bg-slate-950 font-mono text-xs text-slate-100 focus:outline-2 focus:outline-blue-500"
     >
       {count === 0 ? (
         <div className="p-4 font-sans text-sm text-slate-400">{empty}</div>

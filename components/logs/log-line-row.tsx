@@ -46,8 +46,8 @@ export const LogLineRow = memo(function LogLineRow({ line, showTimestamp, showSo
       data-level={level ?? ""}
       data-current-match={current || undefined}
       className={clsx(
-        "flex gap-3 border-l-2 px-2 leading-5",
-        wrap ? "whitespace-pre-wrap [overflow-wrap:anywhere]" : "whitespace-pre",
+        "flex gap-x-3 border-l-2 px-2 leading-5",
+        wrap ? "flex-wrap whitespace-pre-wrap [overflow-wrap:anywhere]" : "whitespace-pre",
         level ? LEVEL_STYLE[level] : "border-l-transparent",
         current && "outline outline-1 -outline-offset-1 outline-yellow-300",
       )}
@@ -62,7 +62,8 @@ export const LogLineRow = memo(function LogLineRow({ line, showTimestamp, showSo
           {shortPod(line.pod)}/{line.container}
         </span>
       )}
-      <span className={clsx("min-w-0", wrap && "flex-1")}>
+      {/* Wrapped on a phone, the text takes its own line under the timestamp and source. */}
+      <span className={clsx("min-w-0", wrap && "flex-1 max-sm:basis-full")}>
         {segments.length === 0 || (segments.length === 1 && segments[0].text === "")
           ? "\u00a0"
           : segments.map((segment, index) =>

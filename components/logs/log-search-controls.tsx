@@ -40,7 +40,7 @@ export function LogSearchControls({
   const searching = params.q !== "" && !searchError;
   return (
     <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
-      <div className="flex flex-col">
+      <div className="flex flex-col max-sm:w-full">
         <div className="flex items-center gap-1">
           <input
             type="search"
@@ -48,7 +48,7 @@ export function LogSearchControls({
             aria-invalid={searchError ? true : undefined}
             aria-describedby={searchError ? "log-search-error" : undefined}
             placeholder={params.regex ? "Regular expression" : "Search"}
-            className="w-64 rounded-md border border-slate-300 bg-white px-2 py-1 font-mono text-sm aria-[invalid=true]:border-red-600"
+            className="w-64 min-w-0 rounded-md border border-slate-300 bg-white px-2 py-1 font-mono text-sm aria-[invalid=true]:border-red-600 max-sm:flex-1"
             value={params.q}
             onChange={(event) => onChange({ q: event.target.value })}
             onKeyDown={(event) => {

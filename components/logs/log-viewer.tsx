@@ -18,6 +18,7 @@ import { defaultContainerOf, LogSourceControls } from "./log-source-controls";
 import { LogStatusBar } from "./log-status-bar";
 import { downloadHrefOf, logSourceOf, logViewSearch, type LogViewParams } from "./log-view-params";
 import { useLogStream } from "./use-log-stream";
+import { useNarrowScreen } from "@/components/ui/use-narrow-screen";
 
 export interface LogViewerTenant {
   id: string;
@@ -95,6 +96,9 @@ function LogViewerLive({ tenant, initialParams }: { tenant: LogViewerTenant; ini
   // Restart counts and termination reasons change while the page is open.
   const { data: targets } = useSuspenseQuery({ ...trpc.logs.targets.queryOptions({ tenantId: tenant.id }), refetchInterval: 5_000 });
   const [params, setParams] = useState(initialParams);
+  // On a phone an unwrapped line shows only its timestamp: lines always wrap there.
+  const narrow = useNarrowScreen();
+  const wrap = params.wrap || narrow;
   const [following, setFollowing] = useState(true);
   const [attempt, setAttempt] = useState(0);
   const [currentMatchSeq, setCurrentMatchSeq] = useState<number | undefined>(undefined);
@@ -204,8 +208,8 @@ function LogViewerLive({ tenant, initialParams }: { tenant: LogViewerTenant; ini
             <input type="checkbox" checked={params.ts} onChange={(event) => change({ ts: event.target.checked })} />
             Timestamps
           </label>
-          <label className="flex items-center gap-1.5">
-            <input type="checkbox" checked={params.wrap} onChange={(event) => change({ wrap: event.target.checked })} />
+          <label className="flex items-center gap-1.5" title={narrow ? "Lines always wrap on a narrow screen" : undefined}>
+            <input type="checkbox" checked={wrap} disabled={narrow} onChange={(event) => change({ wrap: event.target.checked })} />
             Wrap lines
           </label>
           <Button size="sm" onClick={downloadView} disabled={view.seqs.length === 0} title="The lines shown now, as filtered, from this browser">
@@ -226,7 +230,7 @@ function LogViewerLive({ tenant, initialParams }: { tenant: LogViewerTenant; ini
         buffer={buffer}
         seqs={view.seqs}
         tick={tick}
-        wrap={params.wrap}
+        wrap={wrap}
         showTimestamp={params.ts}
         showSource={!params.pod}
         matcher={matcher}

@@ -168,7 +168,7 @@ export function RunbookDialog({
         if (confirm.isPending) event.preventDefault();
       }}
       onClose={onClose}
-      className="m-auto max-h-[92dvh] w-[min(48rem,calc(100vw-1rem))] overflow-y-auto rounded-xl border border-slate-200 bg-white p-0 text-slate-800 shadow-xl backdrop:bg-slate-900/50"
+      className="m-auto max-h-[92dvh] w-[min(48rem,calc(100vw-1rem))] overflow-y-auto rounded-xl border border-slate-200 bg-white p-0 text-slate-800 shadow-xl backdrop:bg-slate-900/50 dark:backdrop:bg-black/60"
     >
       <div className="space-y-4 p-4 sm:p-5">
         <header className="flex items-start justify-between gap-3">

@@ -20,7 +20,7 @@ export function Panel({
     <section
       aria-labelledby={headingId}
       data-testid={rest["data-testid"]}
-      className={clsx("rounded-xl border border-slate-200 bg-white p-4 shadow-sm", className)}
+      className={clsx("min-w-0 rounded-xl border border-slate-200 bg-white p-4 shadow-sm", className)}
     >
       <div className="mb-3 flex items-center justify-between gap-2">
         <h2 id={headingId} className="text-sm font-semibold text-slate-900">

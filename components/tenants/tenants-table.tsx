@@ -19,7 +19,7 @@ const COLUMNS = [
   column.accessor("name", {
     header: "Tenant",
     cell: ({ row }) => (
-      <div className="max-w-72">
+      <div className="max-w-72 max-sm:max-w-40">
         <Link href={`/tenants/${row.original.id}`} className="font-medium text-blue-700 hover:underline">
           {row.original.name}
         </Link>

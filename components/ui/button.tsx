@@ -6,10 +6,11 @@ import { Spinner } from "@/components/ui/spinner";
 type Variant = "primary" | "secondary" | "danger" | "ghost";
 type Size = "sm" | "md";
 
+// Filled buttons keep their light-mode colours in dark mode too (white on a saturated fill reads on both).
 const VARIANT: Record<Variant, string> = {
-  primary: "bg-blue-700 text-white hover:bg-blue-800 disabled:bg-blue-300",
+  primary: "fixed-palette bg-blue-700 text-white hover:bg-blue-800 disabled:bg-blue-300 dark:disabled:bg-blue-900 dark:disabled:text-blue-300",
   secondary: "border border-slate-300 bg-white text-slate-800 hover:bg-slate-50 disabled:text-slate-400",
-  danger: "bg-red-700 text-white hover:bg-red-800 disabled:bg-red-300",
+  danger: "fixed-palette bg-red-700 text-white hover:bg-red-800 disabled:bg-red-300 dark:disabled:bg-red-900 dark:disabled:text-red-300",
   ghost: "text-slate-700 hover:bg-slate-100 disabled:text-slate-400",
 };
 

@@ -12,6 +12,8 @@ export type TableDensity = "comfortable" | "compact";
  * context, so the parts work in server and client components alike.
  *
  * `frameClassName` styles the scrolling frame around the table (a border, a card background).
+ * The frame is positioned so that it contains its cells' absolutely positioned screen-reader
+ * labels too: otherwise they escape the scrolling and widen the page on a phone.
  */
 export function Table({
   density = "comfortable",
@@ -20,7 +22,7 @@ export function Table({
   ...props
 }: TableHTMLAttributes<HTMLTableElement> & { density?: TableDensity; frameClassName?: string }) {
   return (
-    <div className={cn("overflow-x-auto", frameClassName)}>
+    <div className={cn("relative overflow-x-auto", frameClassName)}>
       <table data-density={density} className={cn("group/table w-full border-collapse text-left text-sm", className)} {...props} />
     </div>
   );

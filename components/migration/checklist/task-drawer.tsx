@@ -53,7 +53,7 @@ export function TaskDrawer({
   const closeRef = useRef<HTMLAnchorElement>(null);
   useEffect(() => closeRef.current?.focus(), [taskId]);
   return (
-    <div className="fixed inset-0 z-40 flex justify-end bg-slate-900/30" data-testid="migration-task-drawer">
+    <div className="fixed inset-0 z-40 flex justify-end bg-slate-900/30 dark:bg-black/50" data-testid="migration-task-drawer">
       <div
         role="dialog"
         aria-modal="true"

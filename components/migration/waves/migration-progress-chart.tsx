@@ -3,12 +3,20 @@
 import { useSuspenseQuery } from "@tanstack/react-query";
 import { CartesianGrid, Line, LineChart, XAxis, YAxis } from "recharts";
 
-import { ChartContainer, ChartTooltip, ChartTooltipContent, type ChartSeriesConfig } from "@/components/charts/chart-container";
+import {
+  CHART_AXIS_TICK,
+  CHART_CHROME,
+  CHART_VALUE_TICK,
+  ChartContainer,
+  ChartTooltip,
+  ChartTooltipContent,
+  type ChartSeriesConfig,
+} from "@/components/charts/chart-container";
 import { useTRPC } from "@/components/trpc/client";
 
 const CONFIG: ChartSeriesConfig = {
-  migrated: { label: "Tenants migrated (verified)", color: "#047857" },
-  planned: { label: "Planned by the waves", color: "#64748b" },
+  migrated: { label: "Tenants migrated (verified)", color: { light: "#047857", dark: "#34d399" } },
+  planned: { label: "Planned by the waves", color: { light: "#64748b", dark: "#94a3b8" } },
 };
 
 function previousDay(day: string): string {
@@ -30,9 +38,9 @@ export function MigrationProgressChart() {
     <div>
       <ChartContainer config={CONFIG} title={title} className="h-48" data-testid="migration-progress-chart">
         <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: -16 }}>
-          <CartesianGrid vertical={false} stroke="#e2e8f0" />
-          <XAxis dataKey="day" tickLine={false} axisLine={false} minTickGap={24} />
-          <YAxis allowDecimals={false} tickLine={false} axisLine={false} />
+          <CartesianGrid vertical={false} stroke={CHART_CHROME.grid} />
+          <XAxis dataKey="day" tickLine={false} axisLine={false} minTickGap={24} tick={CHART_AXIS_TICK} />
+          <YAxis allowDecimals={false} tickLine={false} axisLine={false} tick={CHART_VALUE_TICK} />
           <ChartTooltip content={<ChartTooltipContent />} />
           <Line type="stepAfter" dataKey="planned" stroke="var(--color-planned)" strokeDasharray="4 3" dot={false} isAnimationActive={false} />
           <Line type="stepAfter" dataKey="migrated" stroke="var(--color-migrated)" strokeWidth={2} dot={false} isAnimationActive={false} />

@@ -2,6 +2,8 @@
 
 import { useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
+import { DocumentTitle } from "@/components/layout/document-title";
+import { tenantPageTitle } from "@/components/layout/page-title";
 import type { LiveStatus } from "@/components/live/live-connection";
 import { LiveDataAge } from "@/components/live/live-data-age";
 import { useLiveSubscription } from "@/components/live/use-live-connection";
@@ -53,6 +55,7 @@ function TenantDetailLive({ id, canReadLogs }: { id: string; canReadLogs: boolea
 
   return (
     <div className="space-y-4">
+      <DocumentTitle title={tenantPageTitle(tenant)} />
       <TenantHeader tenant={tenant} canReadLogs={canReadLogs} actions={<TenantActionsMenu />} />
       <TenantLiveStatus connection={connection} />
       <ProblemsList problems={tenant.problems} />

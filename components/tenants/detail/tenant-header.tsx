@@ -43,7 +43,7 @@ export function TenantHeader({ tenant, canReadLogs = false, actions }: { tenant:
       </nav>
       <div className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
         <div className="flex flex-wrap items-center gap-3">
-          <h1 className="text-xl font-semibold text-slate-900">{tenant.name}</h1>
+          <h1 className="min-w-0 text-xl font-semibold text-slate-900">{tenant.name}</h1>
           <div data-testid="tenant-health" data-health={tenant.health} className="flex flex-wrap items-center gap-2">
             <HealthBadge health={tenant.health} />
             <span className="text-sm text-slate-700">{tenant.healthReason}</span>

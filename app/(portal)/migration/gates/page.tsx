@@ -10,7 +10,7 @@ import { can } from "@/lib/auth/permissions";
 import { getServerAuthSession } from "@/server/auth/session";
 import { HydrateClient, prefetch, trpc } from "@/server/trpc/server";
 
-export const metadata: Metadata = { title: "Migration gates · Fleetdeck" };
+export const metadata: Metadata = { title: "Gates · Migration · Fleetdeck" };
 
 export default async function MigrationGatesPage() {
   const session = await getServerAuthSession();

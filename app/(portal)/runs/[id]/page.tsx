@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import { Suspense } from "react";
 
 import { AccessDenied } from "@/components/layout/access-denied";
+import { pageTitle } from "@/components/layout/page-title";
 import { RunNotFound } from "@/components/runbooks/run-not-found";
 import { RunView } from "@/components/runbooks/run-view";
 import { RunViewSkeleton } from "@/components/runbooks/skeletons";
@@ -11,7 +12,17 @@ import { can } from "@/lib/auth/permissions";
 import { getServerAuthSession } from "@/server/auth/session";
 import { getQueryClient, HydrateClient, trpc } from "@/server/trpc/server";
 
-export const metadata: Metadata = { title: "Run · Fleetdeck" };
+/** "Restart a pod · odoo-brightpath-logistics-a7bc3459 · Run · Fleetdeck": which run, on which tenant. */
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const [{ id }, session] = await Promise.all([params, getServerAuthSession()]);
+  if (!session || !can(session.user.role, "runbook:read")) return { title: pageTitle("Run") };
+  try {
+    const run = await getQueryClient().fetchQuery({ ...trpc.runbooks.run.queryOptions({ runId: id }), retry: false });
+    return { title: pageTitle(run.title, run.tenantName, "Run") };
+  } catch {
+    return { title: pageTitle("Run") };
+  }
+}
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const [{ id }, session] = await Promise.all([params, getServerAuthSession()]);

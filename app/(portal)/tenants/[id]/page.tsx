@@ -1,5 +1,7 @@
+import type { Metadata } from "next";
 import { Suspense } from "react";
 import { TRPCError } from "@trpc/server";
+import { pageTitle, tenantPageTitle } from "@/components/layout/page-title";
 import { TenantMigrationPanel } from "@/components/migration/tenant-migration-panel";
 import { TenantDetail } from "@/components/tenants/detail/tenant-detail";
 import { TenantNotFound } from "@/components/tenants/detail/tenant-not-found";
@@ -9,7 +11,15 @@ import { can } from "@/lib/auth/permissions";
 import { getServerAuthSession } from "@/server/auth/session";
 import { getQueryClient, HydrateClient, trpc } from "@/server/trpc/server";
 
-export const metadata = { title: "Tenant · Fleetdeck" };
+/** The tenant and its health in the tab; the page keeps it live (DocumentTitle). */
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const { id } = await params;
+  try {
+    return { title: tenantPageTitle(await getQueryClient().fetchQuery({ ...trpc.tenants.get.queryOptions({ id }), retry: false })) };
+  } catch {
+    return { title: pageTitle("Tenant") };
+  }
+}
 
 export default async function TenantPage({ params }: { params: Promise<{ id: string }> }) {
   const [{ id }, session] = await Promise.all([params, getServerAuthSession()]);

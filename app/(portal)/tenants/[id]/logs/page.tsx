@@ -1,4 +1,6 @@
+import type { Metadata } from "next";
 import { TRPCError } from "@trpc/server";
+import { logsPageTitle } from "@/components/layout/page-title";
 import { LogViewer } from "@/components/logs/log-viewer";
 import { LogsAccessDenied } from "@/components/logs/logs-access-denied";
 import { parseLogViewParams } from "@/components/logs/log-view-params";
@@ -7,7 +9,15 @@ import { can } from "@/lib/auth/permissions";
 import { getServerAuthSession } from "@/server/auth/session";
 import { HydrateClient, prefetch, serverCaller, trpc } from "@/server/trpc/server";
 
-export const metadata = { title: "Logs · Fleetdeck" };
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const [{ id }, session] = await Promise.all([params, getServerAuthSession()]);
+  if (!session || !can(session.user.role, "logs:read")) return { title: logsPageTitle(undefined) };
+  try {
+    return { title: logsPageTitle(await (await serverCaller()).tenants.get({ id })) };
+  } catch {
+    return { title: logsPageTitle(undefined) };
+  }
+}
 
 export default async function TenantLogsPage({
   params,
