@@ -63,6 +63,8 @@ const CLIENT = ["components/**", "app/**/error.tsx", "app/**/global-error.tsx"];
 export default defineConfig([
   globalIgnores([
     ".next/**",
+    // NEXT_DIST_DIR builds (a second portal beside the first, e.g. for a helper's E2E run).
+    ".next-*/**",
     ".data/**",
     "node_modules/**",
     "server/db/generated/**",
