@@ -47,13 +47,11 @@ const rawSchema = z
     /** The CronJob in each tenant namespace whose job template "Back up now" runs. */
     BACKUP_CRONJOB_NAME: optionalString.default("odoo-backup"),
     /** The server log's level (JSON lines on stdout, server/log.ts). */
-    LOG_LEVEL: optionalString
-      .default("info")
-      .pipe(
-        z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
-          error: () => "must be one of fatal, error, warn, info, debug, trace, silent",
-        }),
-      ),
+    LOG_LEVEL: optionalString.default("info").pipe(
+      z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+        error: () => "must be one of fatal, error, warn, info, debug, trace, silent",
+      }),
+    ),
     /** The bearer token Prometheus sends to /metrics; unset, /metrics answers 404 (metrics off). */
     METRICS_TOKEN: optionalString.refine((token) => token === undefined || token.length >= 16, "must be at least 16 characters"),
     /** A run over a selection of more tenants than this needs a second person's approval first. */

@@ -36,9 +36,8 @@ export function RegistryFilePicker({ fileName, onFile }: { fileName?: string; on
       )}
     >
       <p className="text-slate-700">Drop a .csv or .json export here, or</p>
-      <label htmlFor={inputId} className="sr-only">
-        Registry file
-      </label>
+      {/* The native input stays for keyboards, screen readers and test drivers; its own "No file
+          chosen" would contradict the file chosen by dropping (or after the input is reset). */}
       <input
         id={inputId}
         type="file"
@@ -50,13 +49,24 @@ export function RegistryFilePicker({ fileName, onFile }: { fileName?: string; on
           // Choosing the same file again after fixing it must fire onChange again.
           event.currentTarget.value = "";
         }}
-        className="max-w-full text-sm text-slate-700 file:mr-3 file:rounded-md file:border file:border-slate-300 file:bg-white file:px-3 file:py-1.5 file:text-sm file:font-medium file:text-slate-800 hover:file:bg-slate-100"
+        className="peer sr-only"
       />
-      {fileName ? (
-        <p className="text-slate-600" data-testid="registry-file-name">
-          Selected: <span className="font-medium text-slate-900">{fileName}</span>
-        </p>
-      ) : null}
+      <label
+        htmlFor={inputId}
+        className="cursor-pointer rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 peer-focus-visible:ring-2 peer-focus-visible:ring-blue-600 hover:bg-slate-100"
+      >
+        <span className="sr-only">Registry file: </span>
+        {fileName ? "Choose another file" : "Choose a file"}
+      </label>
+      <p className="text-slate-600" data-testid="registry-file-name">
+        {fileName ? (
+          <>
+            Selected: <span className="font-medium text-slate-900">{fileName}</span>
+          </>
+        ) : (
+          "No file chosen yet."
+        )}
+      </p>
     </div>
   );
 }

@@ -69,6 +69,10 @@ export function RegistryImporter({ cluster }: { cluster: string }) {
     }
     try {
       const text = await chosen.text();
+      if (looksBinary(text)) {
+        setReadError(`${chosen.name} is not a text file (it holds binary data). Export the registry as CSV or JSON and choose that file.`);
+        return;
+      }
       setReadError(null);
       setFile({ name: chosen.name, text });
       setFormat(detectFormat(chosen.name, text));
@@ -159,15 +163,36 @@ export function RegistryImporter({ cluster }: { cluster: string }) {
             unchanged{imported.onSwarm > 0 ? `; ${plural(imported.onSwarm, "tenant")} on Swarm now tracked as “On Swarm”` : ""}. The tenant pages show them now.
           </Alert>
         ) : report && report.problemCount > 0 ? (
-          <RegistryReport problems={report.problems} problemCount={report.problemCount} />
+          <RegistryReport problems={report.problems} problemCount={report.problemCount} afterImport={report === runImport.data} />
         ) : clean ? (
-          <Alert tone="info" title={`The file is ready: ${plural(checked.rows, "tenant")}.`} data-testid="registry-preview-summary">
-            Importing will create {checked.created.toLocaleString("en")}, update {checked.updated.toLocaleString("en")} and leave{" "}
-            {checked.unchanged.toLocaleString("en")} unchanged
-            {checked.onSwarm > 0 ? `; ${plural(checked.onSwarm, "tenant")} on Swarm will be tracked as “On Swarm”` : ""}.
-          </Alert>
+          <>
+            <Alert tone="info" title={`The file is ready: ${plural(checked.rows, "tenant")}.`} data-testid="registry-preview-summary">
+              Importing will create {checked.created.toLocaleString("en")}, update {checked.updated.toLocaleString("en")} and leave{" "}
+              {checked.unchanged.toLocaleString("en")} unchanged
+              {checked.onSwarm > 0 ? `; ${plural(checked.onSwarm, "tenant")} on Swarm will be tracked as “On Swarm”` : ""}.
+            </Alert>
+            {checked.warnings.length > 0 ? (
+              <Alert tone="warning" title="Check these before importing (they do not stop the import)" data-testid="registry-warnings">
+                <ul className="list-disc pl-4">
+                  {checked.warnings.map((warning) => (
+                    <li key={`${warning.row}-${warning.field}`}>
+                      Row {warning.row}, {warning.field}: {warning.problem}
+                    </li>
+                  ))}
+                </ul>
+              </Alert>
+            ) : null}
+          </>
         ) : null}
       </CardBody>
     </Card>
   );
+}
+
+/** A NUL byte, or many undecodable bytes, in the first KiB: a spreadsheet, an archive, an image. */
+function looksBinary(text: string): boolean {
+  const head = text.slice(0, 1024);
+  if (head.includes("\u0000")) return true;
+  const undecodable = head.split("\uFFFD").length - 1;
+  return head.length > 0 && undecodable / head.length > 0.05;
 }

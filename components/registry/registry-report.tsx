@@ -9,10 +9,26 @@ export interface RegistryProblemView {
 }
 
 /** The validation report: what is wrong, where, in the person's own file's terms. */
-export function RegistryReport({ problems, problemCount }: { problems: RegistryProblemView[]; problemCount: number }) {
+export function RegistryReport({
+  problems,
+  problemCount,
+  afterImport,
+}: {
+  problems: RegistryProblemView[];
+  problemCount: number;
+  /** The import itself refused the file (the registry changed since the check), not only the check. */
+  afterImport: boolean;
+}) {
   return (
     <div className="space-y-3" data-testid="registry-report">
-      <Alert tone="danger" title={`${plural(problemCount, "problem")}: nothing was imported. Fix the file and try again.`}>
+      <Alert
+        tone="danger"
+        title={
+          afterImport
+            ? `${plural(problemCount, "problem")}: nothing was imported. Fix the file and try again.`
+            : `${plural(problemCount, "problem")}: the file cannot be imported as it is. Fix it and check it again.`
+        }
+      >
         {problemCount > problems.length ? `Showing the first ${problems.length.toLocaleString("en")}. ` : null}
         Rows are numbered as in the file: for CSV the header is row 1, for JSON the first entry is row 1. Row 0 means the whole file.
       </Alert>

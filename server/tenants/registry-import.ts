@@ -291,6 +291,27 @@ export interface ImportRegistryOptions {
 export interface RegistryImportPreview extends RegistryImportResult {
   /** Rows that passed every check (0 when there are problems). */
   rows: number;
+  /** What is allowed but looks wrong (an Odoo version no tenant of the registry runs): said, not refused. */
+  warnings: RegistryProblem[];
+}
+
+/** At most this many warnings are listed; the count says how many more there are. */
+const MAX_WARNINGS = 20;
+
+/** Rows whose Odoo version no tenant of the registry (outside the file) runs, e.g. a typo like 99.9. */
+async function versionWarnings(db: TenantReader, rows: TenantRecordInput[], format: RegistryFormat): Promise<RegistryProblem[]> {
+  const known = new Set((await db.tenant.findMany({ distinct: ["odooVersion"], select: { odooVersion: true } })).map((tenant) => tenant.odooVersion));
+  if (known.size === 0) return []; // a first import: nothing to compare with
+  const list = [...known].sort((a, b) => a.localeCompare(b, "en", { numeric: true })).join(", ");
+  const rowNumber = rowNumbers(format, rows);
+  return rows
+    .filter((row) => !known.has(row.odooVersion))
+    .slice(0, MAX_WARNINGS)
+    .map((row) => ({
+      row: rowNumber.get(row.id) ?? 0,
+      field: "odoo_version",
+      problem: `Odoo ${row.odooVersion} is a version no tenant of the fleet runs (it runs ${list}); check it is not a typo.`,
+    }));
 }
 
 interface RegistryImportPlan {
@@ -396,8 +417,8 @@ export async function previewRegistryImport(
   options: { cluster: string },
 ): Promise<RegistryImportPreview> {
   const plan = await planRegistryImport(db, parseRegistryFile(text, format), format, options.cluster);
-  if (plan.problems.length > 0) return { rows: 0, ...EMPTY_RESULT, problems: plan.problems };
-  return { rows: plan.rows.length, ...countsOf(plan), problems: [] };
+  if (plan.problems.length > 0) return { rows: 0, ...EMPTY_RESULT, problems: plan.problems, warnings: [] };
+  return { rows: plan.rows.length, ...countsOf(plan), problems: [], warnings: await versionWarnings(db, plan.rows, format) };
 }
 
 /**

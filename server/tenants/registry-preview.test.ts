@@ -34,8 +34,8 @@ describe("previewRegistryImport", () => {
 
     // Against the JSON: brightpath is identical, harborline is trial instead of overdue, acme is new.
     const { preview, result } = await previewThenImport(fixture("registry-good.csv"), "csv");
-    expect(preview).toEqual({ rows: 3, created: 1, updated: 1, unchanged: 1, onSwarm: 0, problems: [] });
-    expect({ rows: 3, ...result }).toEqual(preview);
+    expect(preview).toEqual({ rows: 3, created: 1, updated: 1, unchanged: 1, onSwarm: 0, problems: [], warnings: [] });
+    expect({ rows: 3, ...result, warnings: [] }).toEqual(preview);
 
     // The preview of the same file now sees the import's work.
     expect(await previewRegistryImport(db, fixture("registry-good.csv"), "csv", importer)).toEqual({
@@ -45,7 +45,27 @@ describe("previewRegistryImport", () => {
       unchanged: 3,
       onSwarm: 0,
       problems: [],
+      warnings: [],
     });
+  });
+
+  it("warns, without refusing, of an Odoo version no tenant of the fleet runs", async () => {
+    await importRegistry(db, fixture("registry-good.json"), "json", importer);
+    const versions = [...new Set((await db.tenant.findMany()).map((tenant) => tenant.odooVersion))].sort();
+    const csv = fixture("registry-good.csv").replace(/,1[0-9]\.0,/, ",99.9,");
+    expect(csv).toContain(",99.9,");
+    const preview = await previewRegistryImport(db, csv, "csv", importer);
+    expect(preview.problems).toEqual([]);
+    expect(preview.warnings).toEqual([
+      {
+        row: 2,
+        field: "odoo_version",
+        problem: `Odoo 99.9 is a version no tenant of the fleet runs (it runs ${versions.join(", ")}); check it is not a typo.`,
+      },
+    ]);
+    // A first import has nothing to compare with.
+    await db.tenant.deleteMany();
+    expect((await previewRegistryImport(db, csv, "csv", importer)).warnings).toEqual([]);
   });
 
   it("counts a move to another cluster as an update, as the import does", async () => {
@@ -61,7 +81,7 @@ describe("previewRegistryImport", () => {
 
     const { preview, result } = await previewThenImport(fixture("registry-bad.csv"), "csv");
     expect(preview.problems).toHaveLength(10);
-    expect(preview).toEqual({ rows: 0, ...result });
+    expect(preview).toEqual({ rows: 0, ...result, warnings: [] });
     expect(await registrySnapshot()).toEqual(before);
   });
 
@@ -78,12 +98,12 @@ describe("previewRegistryImport", () => {
         problem: "database_name 'brightpath-logistics' already belongs to instance 3f2b8c1e-5d4a-4b6c-9e8f-0a1b2c3d4e5f in the registry",
       },
     ]);
-    expect(clash.preview).toEqual({ rows: 0, ...clash.result });
+    expect(clash.preview).toEqual({ rows: 0, ...clash.result, warnings: [] });
     expect(await db.tenant.count()).toBe(2);
 
     const renamed = { ...brightpath, database_name: "brightpath-archive" };
     const handOver = await previewThenImport(JSON.stringify([renamed, newcomer]), "json");
-    expect(handOver.preview).toEqual({ rows: 2, created: 1, updated: 1, unchanged: 0, onSwarm: 0, problems: [] });
+    expect(handOver.preview).toEqual({ rows: 2, created: 1, updated: 1, unchanged: 0, onSwarm: 0, problems: [], warnings: [] });
     expect(handOver.result).toEqual({ created: 1, updated: 1, unchanged: 0, onSwarm: 0, problems: [] });
     expect((await db.tenant.findMany({ orderBy: { databaseName: "asc" } })).map((t) => [t.databaseName, t.id])).toEqual([
       ["brightpath-archive", brightpath.id],
@@ -101,7 +121,7 @@ describe("previewRegistryImport", () => {
     ];
 
     const { preview, result } = await previewThenImport(JSON.stringify(swapped), "json");
-    expect(preview).toEqual({ rows: 2, created: 0, updated: 2, unchanged: 0, onSwarm: 0, problems: [] });
+    expect(preview).toEqual({ rows: 2, created: 0, updated: 2, unchanged: 0, onSwarm: 0, problems: [], warnings: [] });
     expect(result).toEqual({ created: 0, updated: 2, unchanged: 0, onSwarm: 0, problems: [] });
     expect(await previewRegistryImport(db, JSON.stringify(swapped), "json", importer)).toMatchObject({ unchanged: 2 });
   });
