@@ -29,3 +29,18 @@ test("[TENANTS] a bad query parameter shows a message, not a blank page", async 
   await expect(page.getByTestId("tenants-table")).toBeVisible();
   await expect(page.getByRole("alert").or(page.getByRole("status")).first()).toBeVisible();
 });
+
+test("[TENANTS] sorting by restarts or storage starts with the worst first; by name with A", async ({ page }) => {
+  await signIn(page, "viewer");
+  await page.goto("/tenants");
+  const table = page.getByTestId("tenants-table");
+  await table.getByRole("button", { name: /^Restarts/ }).click();
+  await expect(page).toHaveURL(/sort=restarts/);
+  await expect(table.getByRole("columnheader", { name: /^Restarts/ })).toHaveAttribute("aria-sort", "descending");
+  await table.getByRole("button", { name: /^Storage/ }).click();
+  await expect(page).toHaveURL(/sort=storage/);
+  await expect(table.getByRole("columnheader", { name: /^Storage/ })).toHaveAttribute("aria-sort", "descending");
+  await table.getByRole("button", { name: /^Tenant/ }).click();
+  await expect(page).toHaveURL(/sort=name/);
+  await expect(table.getByRole("columnheader", { name: /^Tenant/ })).toHaveAttribute("aria-sort", "ascending");
+});

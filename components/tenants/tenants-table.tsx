@@ -11,6 +11,9 @@ import { UsageBar } from "./usage-bar";
 import type { TenantSortKey } from "./tenant-list-params";
 import { SORT_VALUES } from "./tenant-list-params";
 
+/** Columns whose first click sorts descending: the most restarts, the fullest volume. */
+const WORST_FIRST = new Set<TenantSortKey>(["restarts", "storage"]);
+
 const column = createColumnHelper<TenantListItem>();
 
 const SORTABLE = new Set<string>(SORT_VALUES);
@@ -148,7 +151,12 @@ export function TenantsTable({
                   {sortable ? (
                     <button
                       type="button"
-                      onClick={() => onSort(header.column.id as TenantSortKey, active && dir === "asc" ? "desc" : "asc")}
+                      onClick={() => {
+                        const key = header.column.id as TenantSortKey;
+                        // Restarts and storage start with the worst first; the others A to Z.
+                        const first = WORST_FIRST.has(key) ? "desc" : "asc";
+                        onSort(key, active ? (dir === "asc" ? "desc" : "asc") : first);
+                      }}
                       className={clsx("inline-flex items-center gap-1 uppercase hover:text-slate-900", active && "text-slate-900")}
                     >
                       {label}
