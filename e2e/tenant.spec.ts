@@ -24,3 +24,16 @@ test("[TENANT] an unknown tenant id shows a not-found message", async ({ page })
   await expect(page.getByText(/not found|no tenant/i).first()).toBeVisible();
   await expect(page.getByRole("link", { name: /tenants/i }).first()).toBeVisible();
 });
+
+test("[TENANT] the Logs button shows only where a pod exists", async ({ page }) => {
+  await signIn(page, "viewer");
+  for (const [databaseName, hasPods] of [
+    ["maplestreet-bakery", false], // the demo's stopped instance: 0 replicas, no pods
+    ["harborline-analytics", true],
+  ] as const) {
+    await page.goto(`/tenants?q=${databaseName}`);
+    await page.getByTestId(`tenant-row-${databaseName}`).getByRole("link").first().click();
+    await expect(page.getByTestId("tenant-health")).toBeVisible();
+    await expect(page.getByTestId("tenant-logs-link")).toHaveCount(hasPods ? 1 : 0);
+  }
+});

@@ -49,7 +49,8 @@ export function TenantHeader({ tenant, canReadLogs = false, actions }: { tenant:
             <span className="text-sm text-slate-700">{tenant.healthReason}</span>
           </div>
           <div className="ml-auto flex items-center gap-2">
-            {canReadLogs && (
+            {/* Only where a pod exists: a stopped or missing instance has no log to show. */}
+            {canReadLogs && tenant.pods.length > 0 && (
               <Link
                 href={`/tenants/${tenant.id}/logs`}
                 data-testid="tenant-logs-link"
