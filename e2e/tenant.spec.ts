@@ -26,7 +26,7 @@ test("[TENANT] an unknown tenant id shows a not-found message", async ({ page })
 });
 
 test("[TENANT] the Logs button shows only where a pod exists", async ({ page }) => {
-  await signIn(page, "viewer");
+  await signIn(page, "operator");
   for (const [databaseName, hasPods] of [
     ["maplestreet-bakery", false], // the demo's stopped instance: 0 replicas, no pods
     ["harborline-analytics", true],
