@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import { AppError } from "@/server/errors/app-error";
+import { serverLog } from "@/server/log";
 
 const session = vi.hoisted(() => ({ current: null as null | { user: { id: string; email: string; name: string; role: string } } }));
 const denials = vi.hoisted(() => [] as unknown[]);
@@ -39,7 +40,7 @@ describe("the portal's route handler wrapper", () => {
     });
     const notFound = await conflict(new Request("http://portal/api/example"));
     expect([notFound.status, await notFound.text()]).toEqual([404, "That tenant does not exist.\n"]);
-    const errorLog = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const errorLog = vi.spyOn(serverLog(), "error").mockImplementation(() => undefined);
     const broken = portalRoute({ ...options, errors: "json" }, async () => {
       throw new Error("connect ECONNREFUSED 10.0.0.7:5432 at /srv/portal/server/db.ts:12");
     });
@@ -48,7 +49,12 @@ describe("the portal's route handler wrapper", () => {
     const body = await unavailable.text();
     expect(JSON.parse(body).error.data.userMessage).toMatch(/^The portal could not answer this now/);
     expect(body).not.toMatch(/ECONNREFUSED|10\.0\.0\.7|\/srv\//);
+    // The answer quotes the request's id, and the server log line (with the real error) carries it.
+    const requestId = unavailable.headers.get("x-request-id");
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(JSON.parse(body).error.data.userMessage).toContain(`(request id ${requestId})`);
     expect(errorLog).toHaveBeenCalledOnce();
+    expect(errorLog.mock.calls[0][0]).toMatchObject({ requestId, route: "/api/example", err: expect.any(Error) });
     errorLog.mockRestore();
   });
 });
