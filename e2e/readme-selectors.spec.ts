@@ -143,6 +143,9 @@ const SKIPPED: Record<string, string> = {
   "batch-filter-<state>": "on a selection's page (runbook-batches.spec.ts)",
   "batch-item": "on a selection's page (runbook-batches.spec.ts)",
   "recent-batches": "on the Runs page once a selection exists (runbook-batches.spec.ts)",
+  "command-palette": "only once Ctrl+K is pressed (keyboard.spec.ts)",
+  "command-palette-input": "only once Ctrl+K is pressed (keyboard.spec.ts)",
+  "command-palette-tenant": "only once something is typed into the palette (keyboard.spec.ts)",
   "wave-selection-preview": "in the new-wave form (migration-waves.spec.ts)",
   "wave-board": "on a wave's board (migration-waves.spec.ts)",
   "wave-state": "on a wave's board (migration-waves.spec.ts)",
@@ -159,7 +162,7 @@ const SKIPPED: Record<string, string> = {
 
 /** The README's tables of each kind, the main ones first, then each feature's own. */
 const ROLE_TABLES = ["Roles and accessible names", "Migration gates: roles and accessible names", "Migration waves: roles and accessible names"];
-const TEST_ID_TABLES = ["Test ids", "Migration gates: test ids", "Migration waves: test ids", "Runs over a selection: test ids"];
+const TEST_ID_TABLES = ["Test ids", "Migration gates: test ids", "Migration waves: test ids", "Runs over a selection: test ids", "Keyboard: test ids"];
 
 interface DocumentedSelector {
   /** As the README writes it (placeholders included): the key of the maps above. */

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 
+import { KeyboardShortcuts } from "@/components/layout/keyboard-shortcuts";
 import { RoleBadge } from "@/components/layout/role-badge";
 import { ShellFrame } from "@/components/layout/shell-frame";
 import { SidebarNav, type NavItem } from "@/components/layout/sidebar-nav";
@@ -30,8 +31,10 @@ function navFor(user: SessionUser): NavItem[] {
  * the header's user fold into a menu (ShellFrame).
  */
 export function AppShell({ user, banner, children }: { user: SessionUser; banner?: ReactNode; children: ReactNode }) {
+  const items = navFor(user);
   return (
     <>
+      <KeyboardShortcuts items={items} />
       <a href="#main" className="sr-only z-50 rounded bg-white px-3 py-2 text-sm font-medium focus:not-sr-only focus:absolute focus:top-2 focus:left-2">
         Skip to content
       </a>
@@ -41,7 +44,7 @@ export function AppShell({ user, banner, children }: { user: SessionUser; banner
             Fleetdeck
           </Link>
         }
-        navigation={<SidebarNav items={navFor(user)} />}
+        navigation={<SidebarNav items={items} />}
         account={
           <header
             className="flex flex-wrap items-center gap-2.5 border-b border-slate-200 bg-white px-4 py-2.5 md:h-12 md:flex-nowrap md:justify-end md:py-0"
