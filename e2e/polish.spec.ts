@@ -93,7 +93,8 @@ test.describe("dark mode", () => {
         const [r, g, b] = context.getImageData(0, 0, 1, 1).data;
         return (r + g + b) / 3;
       });
-    expect(await tickLightness(), "light ticks on the dark page").toBeGreaterThan(120);
+    // Polled: the chart may draw its first frame before the theme's variables reach it.
+    await expect.poll(tickLightness, { message: "light ticks on the dark page" }).toBeGreaterThan(120);
     await page.emulateMedia({ colorScheme: "light" });
     await expect.poll(tickLightness, { message: "dark ticks on the light page" }).toBeLessThan(120);
   });
