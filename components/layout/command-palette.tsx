@@ -33,6 +33,7 @@ export function CommandPalette({ items, onClose }: { items: NavItem[]; onClose: 
   useEffect(() => {
     const dialog = dialogRef.current;
     if (dialog && !dialog.open) dialog.showModal();
+    dialog?.querySelector<HTMLInputElement>("[cmdk-input]")?.focus();
     return () => dialog?.close();
   }, []);
 
@@ -40,7 +41,8 @@ export function CommandPalette({ items, onClose }: { items: NavItem[]; onClose: 
     dialogRef.current?.close();
     router.push(href);
   };
-  const words = q.toLowerCase();
+  // Pages match as typed (no server round trip) and come first when one matches.
+  const words = search.trim().toLowerCase();
   const pages = items.filter((item) => !words || item.label.toLowerCase().includes(words));
   const found = q.length > 0 ? (tenants.data?.items ?? []) : [];
 
@@ -58,6 +60,7 @@ export function CommandPalette({ items, onClose }: { items: NavItem[]; onClose: 
           onValueChange={setSearch}
           placeholder="Tenant name, database or id; or a page"
           aria-label="Jump to"
+          autoFocus
           data-testid="command-palette-input"
           className="border-b border-slate-200 bg-transparent px-4 py-3 text-sm outline-none placeholder:text-slate-400"
         />
@@ -66,6 +69,20 @@ export function CommandPalette({ items, onClose }: { items: NavItem[]; onClose: 
             {tenants.isFetching ? "Searching…" : "Nothing matches. Try part of a name, a database or the start of an id."}
           </Command.Empty>
           {tenants.error ? <p className="px-3 py-2 text-sm text-red-700">{userMessageOf(tenants.error)}</p> : null}
+          {pages.length > 0 && (
+            <Command.Group heading="Pages" className="px-1 text-xs font-medium text-slate-500 [&_[cmdk-group-heading]]:px-2 [&_[cmdk-group-heading]]:py-1.5">
+              {pages.map((item) => (
+                <Command.Item
+                  key={item.href}
+                  value={`page:${item.href}`}
+                  onSelect={() => go(item.href)}
+                  className="cursor-pointer rounded-md px-2 py-2 text-sm text-slate-800 data-[selected=true]:bg-slate-100"
+                >
+                  {item.label}
+                </Command.Item>
+              ))}
+            </Command.Group>
+          )}
           {found.length > 0 && (
             <Command.Group heading="Tenants" className="px-1 text-xs font-medium text-slate-500 [&_[cmdk-group-heading]]:px-2 [&_[cmdk-group-heading]]:py-1.5">
               {found.map((tenant) => (
@@ -91,20 +108,6 @@ export function CommandPalette({ items, onClose }: { items: NavItem[]; onClose: 
                   All {tenants.data!.total.toLocaleString("en-US")} matches on the tenants list
                 </Command.Item>
               )}
-            </Command.Group>
-          )}
-          {pages.length > 0 && (
-            <Command.Group heading="Pages" className="px-1 text-xs font-medium text-slate-500 [&_[cmdk-group-heading]]:px-2 [&_[cmdk-group-heading]]:py-1.5">
-              {pages.map((item) => (
-                <Command.Item
-                  key={item.href}
-                  value={`page:${item.href}`}
-                  onSelect={() => go(item.href)}
-                  className="cursor-pointer rounded-md px-2 py-2 text-sm text-slate-800 data-[selected=true]:bg-slate-100"
-                >
-                  {item.label}
-                </Command.Item>
-              ))}
             </Command.Group>
           )}
         </Command.List>

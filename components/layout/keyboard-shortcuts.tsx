@@ -56,7 +56,12 @@ export function KeyboardShortcuts({ items }: { items: NavItem[] }) {
       pendingG.current = event.key === "g" ? Date.now() : undefined;
     }
     window.addEventListener("keydown", onKeyDown);
-    return () => window.removeEventListener("keydown", onKeyDown);
+    // For suites driving the keyboard: the shortcuts listen from now on.
+    document.documentElement.dataset.shortcuts = "on";
+    return () => {
+      window.removeEventListener("keydown", onKeyDown);
+      delete document.documentElement.dataset.shortcuts;
+    };
   }, [items, router]);
 
   return open ? <CommandPalette items={items} onClose={() => setOpen(false)} /> : null;
