@@ -292,6 +292,74 @@ describe("cluster cache against a real API server, as the portal's ServiceAccoun
     }
   }, 60_000);
 
+  it("reports a frozen API server's busy watch stale from its last event, restarts it, and is fresh once the server answers again", async () => {
+    // A quiet watch on the real server hears a bookmark only about once a minute, so a short
+    // silence timeout is tried on a feed kept busy: a Service the test patches every 300 ms.
+    const silenceMs = 3_000;
+    await admin.core.createNamespacedService({
+      namespace: NAMESPACE,
+      body: { metadata: { name: "ticker", labels: { [TENANT_LABEL_KEY]: TENANT } }, spec: { ports: [{ port: 80 }] } },
+    });
+    let ticking = true;
+    const ticker = (async () => {
+      for (let tick = 0; ticking; tick++) {
+        // While the server is frozen this waits; errors (the restart tests below) do not matter here.
+        await admin.core
+          .patchNamespacedService(
+            { name: "ticker", namespace: NAMESPACE, body: { metadata: { annotations: { tick: String(tick) } } } },
+            setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+          )
+          .catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+    })();
+    const watchdog = new ClusterCache({
+      name: "watchdog",
+      kubeConfig: kubeConfigFrom(controlPlane.portalKubeconfig),
+      settings: { tenantLabelKey: TENANT_LABEL_KEY, watchSilenceTimeoutMs: silenceMs },
+      resources: ["services"],
+      volumeStatsIntervalMs: 60_000,
+      backoff: { initialMs: 100, maxMs: 1_000 },
+    });
+    const services = () => watchdog.freshness().find((feed) => feed.kind === "services")!;
+    let paused = false;
+    try {
+      watchdog.start();
+      expect(await watchdog.whenWarm(15_000), "the watchdog cache's services feed did not sync in 15 s").toBe(true);
+      // Busy, so never silent for the timeout: it stays fresh for longer than the timeout.
+      const quietUntil = Date.now() + 2 * silenceMs;
+      while (Date.now() < quietUntil) {
+        expect(services().stale, "the busy services feed went stale with the server running").toBe(false);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+
+      const pausedAt = Date.now();
+      controlPlane.pauseApiServer();
+      paused = true;
+      const stale = await waitFor("the services feed stale while the server is frozen", () => (services().stale ? services() : undefined), silenceMs + 5_000);
+      expect(stale.error).toBe(`No event or bookmark for ${silenceMs / 1000} s, so the watch was restarted`);
+      // Dated from the last event heard, before the freeze, not from when the watchdog noticed.
+      expect(Date.parse(stale.staleSince!)).toBeLessThanOrEqual(pausedAt + 500);
+
+      controlPlane.resumeApiServer();
+      paused = false;
+      await waitFor("the services feed fresh once the server answers again", () => !services().stale, 30_000);
+      ticking = false;
+      await ticker;
+      const latest = await admin.core.readNamespacedService({ name: "ticker", namespace: NAMESPACE });
+      await waitFor(
+        "the ticker's last change in the watchdog cache",
+        () => watchdog.get("services", NAMESPACE, "ticker")?.metadata.resourceVersion === latest.metadata?.resourceVersion,
+        15_000,
+      );
+    } finally {
+      if (paused) controlPlane.resumeApiServer();
+      ticking = false;
+      await ticker;
+      await watchdog.stop();
+    }
+  }, 90_000);
+
   it("reports every feed stale, in words, while the API server is stopped", async () => {
     const stoppedAt = Date.now();
     await controlPlane.stopApiServer();
