@@ -143,6 +143,12 @@ export interface ControlPlane {
   stopApiServer(): Promise<void>;
   /** Starts it again on the same port over the same etcd; resolves once it is ready. */
   startApiServer(): Promise<void>;
+  /**
+   * Freezes the API server (SIGSTOP): its connections stay open and nothing answers, as with a
+   * hung server or a peer gone without closing. `resumeApiServer()` (SIGCONT) lets it go on.
+   */
+  pauseApiServer(): void;
+  resumeApiServer(): void;
   /** Stops every component (kwok first, etcd last) and waits for them. */
   stop(): Promise<void>;
 }
@@ -227,6 +233,8 @@ function stopComponent(component: Component, timeoutMs = 10_000): Promise<void> 
       clearTimeout(timer);
       done();
     });
+    // A paused component (pauseApiServer) would only act on SIGTERM once continued.
+    child.kill("SIGCONT");
     child.kill("SIGTERM");
   });
 }
@@ -622,6 +630,12 @@ async function startComponents(
     startApiServer: async () => {
       components.restart(apiserver);
       await apiServerReady();
+    },
+    pauseApiServer: () => {
+      apiserver.child.kill("SIGSTOP");
+    },
+    resumeApiServer: () => {
+      apiserver.child.kill("SIGCONT");
     },
     stop: () => components.stopAll(),
   };
