@@ -162,7 +162,14 @@ const SKIPPED: Record<string, string> = {
 
 /** The README's tables of each kind, the main ones first, then each feature's own. */
 const ROLE_TABLES = ["Roles and accessible names", "Migration gates: roles and accessible names", "Migration waves: roles and accessible names"];
-const TEST_ID_TABLES = ["Test ids", "Migration gates: test ids", "Migration waves: test ids", "Runs over a selection: test ids", "Keyboard: test ids"];
+const TEST_ID_TABLES = [
+  "Test ids",
+  "Migration gates: test ids",
+  "Migration waves: test ids",
+  "Runs over a selection: test ids",
+  "Keyboard: test ids",
+  "Copy buttons: test ids",
+];
 
 interface DocumentedSelector {
   /** As the README writes it (placeholders included): the key of the maps above. */

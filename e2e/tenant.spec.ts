@@ -37,3 +37,21 @@ test("[TENANT] the Logs button shows only where a pod exists", async ({ page }) 
     await expect(page.getByTestId("tenant-logs-link")).toHaveCount(hasPods ? 1 : 0);
   }
 });
+
+test("[TENANT] a pod's kubectl commands and the tenant's ids copy with one click", async ({ page, context }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await signIn(page, "viewer");
+  await page.goto("/tenants?q=harborline-analytics");
+  await page.getByTestId("tenant-row-harborline-analytics").getByRole("link").first().click();
+  const pod = page.getByTestId("pods-table").locator('[data-testid^="pod-row-"]').first();
+  const podName = (await pod.getAttribute("data-testid"))!.replace("pod-row-", "");
+  const copyLogs = page.getByTestId(`copy-kubectl-logs-${podName}`);
+  await copyLogs.click();
+  await expect(copyLogs).toHaveText("Copied");
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`kubectl -n tenant-harborline-analytics logs ${podName}`);
+  await expect(copyLogs).toHaveText("kubectl logs");
+  await page.getByTestId(`copy-kubectl-describe-${podName}`).click();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`kubectl -n tenant-harborline-analytics describe pod ${podName}`);
+  await page.getByTestId("copy-database").click();
+  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe("harborline-analytics");
+});

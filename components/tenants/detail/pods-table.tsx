@@ -2,6 +2,7 @@ import clsx from "clsx";
 import type { ReactNode } from "react";
 import Link from "next/link";
 import type { TenantDetail } from "@/lib/tenants/types";
+import { CopyButton } from "@/components/ui/copy-button";
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table";
 import { Panel } from "../panel";
 import { RelativeTime } from "../relative-time";
@@ -13,10 +14,13 @@ import { PodStatusBadge } from "./pod-status-badge";
  */
 export function PodsTable({
   pods,
+  namespace,
   logsHref,
   rowActions,
 }: {
   pods: TenantDetail["pods"];
+  /** The tenant's namespace, for the kubectl commands a pod row offers to copy. */
+  namespace?: string;
   logsHref?: string;
   rowActions?: (pod: TenantDetail["pods"][number]) => ReactNode;
 }) {
@@ -61,7 +65,25 @@ export function PodsTable({
           <TableBody>
             {pods.map((pod) => (
               <TableRow key={pod.name} data-testid={`pod-row-${pod.name}`}>
-                <TableCell className="font-mono text-xs">{pod.name}</TableCell>
+                <TableCell className="font-mono text-xs">
+                  <span className="break-all">{pod.name}</span>
+                  {namespace ? (
+                    <span className="mt-1 flex flex-wrap gap-1 font-sans">
+                      <CopyButton
+                        text={`kubectl -n ${namespace} logs ${pod.name}`}
+                        label={`Copy the kubectl logs command for ${pod.name}`}
+                        idleText="kubectl logs"
+                        data-testid={`copy-kubectl-logs-${pod.name}`}
+                      />
+                      <CopyButton
+                        text={`kubectl -n ${namespace} describe pod ${pod.name}`}
+                        label={`Copy the kubectl describe command for ${pod.name}`}
+                        idleText="kubectl describe"
+                        data-testid={`copy-kubectl-describe-${pod.name}`}
+                      />
+                    </span>
+                  ) : null}
+                </TableCell>
                 <TableCell>
                   <PodStatusBadge status={pod.status} podName={pod.name} />
                   {pod.message && (

@@ -65,6 +65,7 @@ function TenantDetailLive({ id, canReadLogs }: { id: string; canReadLogs: boolea
       </div>
       <PodsTable
         pods={tenant.pods}
+        namespace={tenant.namespace}
         logsHref={canReadLogs ? `/tenants/${tenant.id}/logs` : undefined}
         rowActions={(pod) => <RowActionsMenu scope="pod" target={pod.name} />}
       />

@@ -1,16 +1,21 @@
 import Link from "next/link";
+
+import { CopyButton } from "@/components/ui/copy-button";
 import { buttonClassName } from "@/components/ui/button";
 import type { TenantDetail } from "@/lib/tenants/types";
 import { HealthBadge } from "../health-badge";
 
 /** `actions`: the runbooks menu (it renders nothing for roles that may not run runbooks). */
 export function TenantHeader({ tenant, canReadLogs = false, actions }: { tenant: TenantDetail; canReadLogs?: boolean; actions?: React.ReactNode }) {
-  const facts: [string, React.ReactNode, string?][] = [
+  /** [term, value, full text for the tooltip, text a Copy button puts on the clipboard] */
+  const facts: [string, React.ReactNode, string?, string?][] = [
     [
       "Database",
       <span key="db" className="font-mono">
         {tenant.databaseName}
       </span>,
+      tenant.databaseName,
+      tenant.databaseName,
     ],
     [
       "Instance type",
@@ -25,12 +30,18 @@ export function TenantHeader({ tenant, canReadLogs = false, actions }: { tenant:
         {tenant.billingStatus}
       </span>,
     ],
-    ["Customer", tenant.customerEmail || tenant.customerId, `${tenant.customerEmail} (customer ${tenant.customerId})`],
+    [
+      "Customer",
+      tenant.customerEmail || tenant.customerId,
+      `${tenant.customerEmail} (customer ${tenant.customerId})`,
+      tenant.customerEmail || tenant.customerId,
+    ],
     [
       "Instance id",
       <span key="id" className="font-mono text-xs">
         {tenant.id}
       </span>,
+      tenant.id,
       tenant.id,
     ],
   ];
@@ -64,11 +75,19 @@ export function TenantHeader({ tenant, canReadLogs = false, actions }: { tenant:
           </div>
         </div>
         <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-3 lg:grid-cols-6">
-          {facts.map(([term, value, full]) => (
+          {facts.map(([term, value, full, copy]) => (
             <div key={term} className="min-w-0">
               <dt className="text-xs text-slate-500">{term}</dt>
-              <dd className="truncate text-slate-900" title={full}>
-                {value}
+              <dd className="flex min-w-0 items-center gap-1.5 text-slate-900" title={full}>
+                <span className="min-w-0 truncate">{value}</span>
+                {copy ? (
+                  <CopyButton
+                    text={copy}
+                    label={`Copy the ${term.toLowerCase()}`}
+                    className="shrink-0"
+                    data-testid={`copy-${term.toLowerCase().replace(" ", "-")}`}
+                  />
+                ) : null}
               </dd>
             </div>
           ))}
