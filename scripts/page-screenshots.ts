@@ -5,6 +5,7 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Page } from "@playwright/test";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./lib/chromium";
 import { buildPortalIfStale, freePort, prepareDatabase, repoRoot, startPortal, startSimulator } from "./lib/stack";
 
 const outDir = join(repoRoot, "test-results/pages");
@@ -71,18 +72,7 @@ async function main() {
       rmSync(dataDir, { recursive: true, force: true });
     };
   }
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
-  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     for (const theme of themes) {
       for (const width of widths) {

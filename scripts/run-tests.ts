@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { CHROMIUM_PATH } from "./lib/chromium";
 import { repoRoot } from "./lib/stack";
 
 const { values } = parseArgs({
@@ -70,7 +71,7 @@ if (runUnit) {
 }
 
 if (runE2E) {
-  const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  const chromium = CHROMIUM_PATH;
   if (!existsSync(chromium)) {
     console.warn(`[test] E2E skipped: no Chromium at ${chromium} (install Debian's chromium or set CHROMIUM_PATH).`);
     if (process.env.CI) failures.push("Chromium is missing in CI");

@@ -4,6 +4,7 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "@playwright/test";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./lib/chromium";
 import { buildPortalIfStale, freePort, prepareDatabase, repoRoot, startPortal, startSimulator } from "./lib/stack";
 
 const outDir = join(repoRoot, "public/screenshots");
@@ -16,18 +17,7 @@ async function main() {
   const env: NodeJS.ProcessEnv = { ...process.env, FLEETDECK_DATA_DIR: dataDir, KUBECONFIG: simulator.kubeconfig, FLEETDECK_DEMO: "1" };
   delete env.DATABASE_URL;
   let portal: Awaited<ReturnType<typeof startPortal>> | undefined;
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
-  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     await prepareDatabase(env, simulator);
     buildPortalIfStale();

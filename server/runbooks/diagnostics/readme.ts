@@ -1,5 +1,8 @@
 import "server-only";
 
+// Read-only, like all of collect-diagnostics: it sends no mutation, so there is no dry-run preview to make
+// (the runbook engine previews every mutating runbook; this one is a download, see server/runbooks/index.ts).
+
 import type { TenantDetail } from "@/lib/tenants/types";
 import type { SkippedKind } from "./namespace-objects";
 import { formatBytes, oneLine } from "./text-table";
