@@ -90,24 +90,26 @@ export class RunbookBatchDriver extends LeasedDriver {
 
     const current = await this.db.runbookBatch.findUniqueOrThrow({ where: { id: batch.id } });
     if (current.state !== "running") return;
-    const items = await this.db.runbookBatchItem.findMany({
-      where: { batchId: batch.id },
-      select: { id: true, state: true, endedAt: true, position: true },
-      orderBy: { position: "asc" },
-    });
+    // Only what this tick needs: the failed runs' end times (the budget), how many are in flight,
+    // and the next waiting tenants in list order (a selection may hold 10,000).
+    const failed = await this.db.runbookBatchItem.findMany({ where: { batchId: batch.id, state: "failed" }, select: { state: true, endedAt: true } });
 
     // 2. The failure budget.
-    const failures = countedBatchFailures(current, items);
+    const failures = countedBatchFailures(current, failed);
     if (failures >= current.failureBudget) {
       await this.pause(current, budgetReason(failures, current.failureBudget));
       return;
     }
 
     // 3. Start the next tenants, in list order.
-    const inFlight = items.filter((item) => item.state === "running").length;
-    const pending = items.filter((item) => item.state === "pending");
+    const inFlight = await this.db.runbookBatchItem.count({ where: { batchId: batch.id, state: "running" } });
+    const pending = await this.db.runbookBatchItem.findMany({
+      where: { batchId: batch.id, state: "pending" },
+      orderBy: { position: "asc" },
+      take: Math.max(1, current.concurrency - inFlight),
+    });
     if (pending.length === 0 && inFlight === 0) return this.complete(current);
-    if (pending.length === 0) return;
+    if (pending.length === 0 || inFlight >= current.concurrency) return;
     const requester = await this.user(current.requestedById, "runbook:run");
     if (!requester) {
       await this.pause(
@@ -117,11 +119,10 @@ export class RunbookBatchDriver extends LeasedDriver {
       return;
     }
     let spent = failures;
-    for (const { id } of pending.slice(0, Math.max(0, current.concurrency - inFlight))) {
-      const item = await this.db.runbookBatchItem.findUniqueOrThrow({ where: { id } });
+    for (const item of pending) {
       await this.launch(current, item, requester);
       // A run that fails at once (a check-only runbook) spends the budget before the next starts.
-      const after = await this.db.runbookBatchItem.findUniqueOrThrow({ where: { id }, select: { state: true } });
+      const after = await this.db.runbookBatchItem.findUniqueOrThrow({ where: { id: item.id }, select: { state: true } });
       if (after.state === "failed" && ++spent >= current.failureBudget) {
         await this.pause(current, budgetReason(spent, current.failureBudget));
         return;
