@@ -6,8 +6,10 @@ import { useEffect, useRef, useState } from "react";
 
 import type { NavItem } from "./sidebar-nav";
 
-// The palette (cmdk) loads when first opened, so no page ships it up front.
-const CommandPalette = dynamic(() => import("./command-palette").then((module) => module.CommandPalette), { ssr: false });
+// The palette (cmdk) is its own chunk, so no page ships it up front; it is fetched once the page is
+// idle, so the first Ctrl+K opens it at once and no key typed right after is lost.
+const loadPalette = () => import("./command-palette");
+const CommandPalette = dynamic(() => loadPalette().then((module) => module.CommandPalette), { ssr: false });
 
 /** Typing into a field: shortcuts stay out of the way. */
 function isTyping(target: EventTarget | null): boolean {
@@ -27,6 +29,11 @@ export function KeyboardShortcuts({ items }: { items: NavItem[] }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const pendingG = useRef<number | undefined>(undefined);
+
+  useEffect(() => {
+    const idle = window.requestIdleCallback ?? ((callback: () => void) => window.setTimeout(callback, 1_000));
+    idle(() => void loadPalette());
+  }, []);
 
   useEffect(() => {
     const allowed = new Set(items.map((item) => item.href));
