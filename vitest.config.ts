@@ -3,8 +3,9 @@ import { defineConfig } from "vitest/config";
 
 // Suites on the real control plane (scripts/lib/control-plane.ts): each starts one, and the first
 // ever start builds the binaries (minutes). `npm test` builds them first and sets
-// FLEETDECK_REAL_CLUSTER=1; a plain `npx vitest run` leaves them out unless it is set.
-const realClusterTests = ["scripts/lib/control-plane.integration.test.ts", "server/kube/cluster-cache.real-cluster.integration.test.ts"];
+// FLEETDECK_REAL_CLUSTER=1; a plain `npx vitest run` leaves them out unless it is set. They are
+// named `*.real-cluster.integration.test.ts`.
+const realClusterTests = ["**/*.real-cluster.integration.test.ts"];
 
 export default defineConfig({
   resolve: {

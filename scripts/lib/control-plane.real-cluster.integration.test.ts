@@ -4,7 +4,7 @@
  * server/kube/rbac.yaml through the real RBAC authorizer, lists pods cluster-wide and is refused
  * Secrets, and a restarted API server answers an old resourceVersion with 410. `npm test` runs it;
  * alone (vitest.config.ts leaves it out of a plain run):
- *   FLEETDECK_REAL_CLUSTER=1 npx vitest run scripts/lib/control-plane.integration.test.ts
+ *   FLEETDECK_REAL_CLUSTER=1 npx vitest run scripts/lib/control-plane.real-cluster.integration.test.ts
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:https";
