@@ -125,8 +125,8 @@ test.describe("a silent watch", () => {
     await expect(cluster).toContainText(new URL(simulator!.url).host);
     const deployments = cluster.getByTestId("feed-deployments");
     await expect(deployments).toHaveAttribute("data-stale", "false", { timeout: 20_000 });
-    await simulator!.control("POST", "/_sim/watches/stall", { seconds: 3 * SILENCE_SECONDS });
-    await expect(deployments).toHaveAttribute("data-stale", "true", { timeout: (SILENCE_SECONDS + 8) * 1000 });
+    await simulator!.control("POST", "/_sim/watches/stall", { seconds: 3 * SILENCE_SECONDS, requests: true });
+    await expect(deployments).toHaveAttribute("data-stale", "true", { timeout: (2 * SILENCE_SECONDS + 8) * 1000 });
     await expect(deployments).toContainText(/No event or bookmark for \d+ s, so the watch was restarted \(\/apis\/apps\/v1\/deployments/);
     await expect(deployments).toHaveAttribute("data-stale", "false", { timeout: 30_000 });
 
@@ -147,11 +147,12 @@ test.describe("a silent watch", () => {
     await expect(freshness).toHaveAttribute("data-state", "live", { timeout: 20_000 });
     await expect(stopped).toHaveAttribute("aria-label", /^0 stopped tenants/);
 
-    // Every watch stays open and says nothing; a tenant is stopped meanwhile.
-    await simulator!.control("POST", "/_sim/watches/stall", { seconds: 4 * SILENCE_SECONDS });
+    // The server hangs: every watch stays open and says nothing, and no request is answered; a
+    // tenant is stopped meanwhile (through the simulator's control API, which still answers).
+    await simulator!.control("POST", "/_sim/watches/stall", { seconds: 5 * SILENCE_SECONDS, requests: true });
     await simulator!.control("POST", `/_sim/tenants/${tenant.database_name}/stop`, {});
 
-    await expect(freshness).toHaveAttribute("data-state", "stale", { timeout: (SILENCE_SECONDS + 4) * 1000 });
+    await expect(freshness).toHaveAttribute("data-state", "stale", { timeout: (2 * SILENCE_SECONDS + 4) * 1000 });
     await expect(freshness).toContainText("Cluster data is stale since");
     await expect(freshness).toContainText(/Watch(es)? for [a-z, ]*deployments[a-z, ]* (is|are) reconnecting \(stale since \d\d:\d\d\)/);
     await expect(freshness).toContainText(`No event or bookmark for ${SILENCE_SECONDS} s, so the watch was restarted`);

@@ -38,6 +38,8 @@ const rawSchema = z
     // BOOKMARK about once a minute (defaultBookmarkFrequency), a little later under load. At one
     // interval a quiet but healthy watch (storage classes, nodes) would be restarted every minute;
     // at two, one late bookmark is tolerated and a watch that sends nothing is caught within 2 min.
+    // Events never get a bookmark, so a silent watch is only called stale when the server does not
+    // answer a one-item list either (server/kube/watch-stream.ts).
     WATCH_SILENCE_TIMEOUT_SECONDS: positiveInt(120),
     LOG_MAX_UPSTREAM_STREAMS: positiveInt(200),
     /** The largest size the "Expand a volume" runbook may request, a binary quantity. */

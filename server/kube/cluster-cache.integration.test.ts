@@ -211,17 +211,40 @@ describe("cluster cache against the simulator", () => {
     expect(cache.count("pods")).toBe(apiCount);
   }, 60_000);
 
-  it("reports a silent watch stale from its last message, restarts it, and shows a change made during the silence", async () => {
+  it("keeps quiet watches fresh when the server still answers: restarted after the silence, nothing stale, nothing lost", async () => {
+    const tenant = directory.summaries().find((s) => s.health === "healthy")!;
+    const deploymentOf = () => cache.listForTenant("deployments", tenant.id)[0];
+    expect(deploymentOf()?.spec.replicas).toBe(1);
+    const restarts = () => cache.freshness().filter((f) => f.stale).length;
+
+    // Watches say nothing (no events, no bookmarks) but lists answer: a quiet cluster, as Events
+    // always are on a real API server.
+    await simCall("POST", "/_sim/watches/stall", { seconds: (3 * SILENCE_MS) / 1000 });
+    await simCall("POST", `/_sim/tenants/${tenant.databaseName}/stop`, {});
+    const quietUntil = Date.now() + 2 * SILENCE_MS;
+    while (Date.now() < quietUntil) {
+      expect(restarts(), JSON.stringify(cache.freshness().filter((f) => f.stale))).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // The stall ends: the restarted watches (from the last resourceVersion) deliver the stop.
+    await waitFor("the scale-down in the cache", () => deploymentOf()?.spec.replicas === 0, SILENCE_MS + 10_000);
+    await waitFor("stopped", () => directory.summary(tenant.id)?.health === "stopped", 20_000);
+    await simCall("POST", `/_sim/tenants/${tenant.databaseName}/start`, {});
+    await waitFor("started again", () => deploymentOf()?.spec.replicas === 1, 20_000);
+  }, 90_000);
+
+  it("reports a watch on a hung server stale from its last message, restarts it, and shows a change made during the silence", async () => {
     const tenant = directory.summaries().find((s) => s.health === "healthy")!;
     const deploymentOf = () => cache.listForTenant("deployments", tenant.id)[0];
     expect(deploymentOf()?.spec.replicas).toBe(1);
 
-    await simCall("POST", "/_sim/watches/stall", { seconds: (3 * SILENCE_MS) / 1000 });
+    // The server hangs: watches silent and every request (the check after the silence too) unanswered.
+    await simCall("POST", "/_sim/watches/stall", { seconds: (3 * SILENCE_MS) / 1000, requests: true });
     const stallAnsweredAt = Date.now();
-    const stale = await waitFor("the deployments feed stale", () => cache.freshness().find((f) => f.kind === "deployments" && f.stale), SILENCE_MS + 2_000);
-    // Stale as soon as the silence passed the timeout, dated from the last event or bookmark
-    // (before the stall began), and said in words.
-    expect(Date.now() - stallAnsweredAt).toBeLessThan(SILENCE_MS + 2_000);
+    const stale = await waitFor("the deployments feed stale", () => cache.freshness().find((f) => f.kind === "deployments" && f.stale), 2 * SILENCE_MS + 2_000);
+    // Stale once the silence and the check (as long as the silence here) passed, dated from the
+    // last event or bookmark (before the stall began), and said in words.
+    expect(Date.now() - stallAnsweredAt).toBeLessThan(2 * SILENCE_MS + 2_000);
     expect(Date.parse(stale.staleSince!)).toBeLessThanOrEqual(stallAnsweredAt + 100);
     expect(stale.error).toBe(`No event or bookmark for ${SILENCE_MS / 1000} s, so the watch was restarted`);
 

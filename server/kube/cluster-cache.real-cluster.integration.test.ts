@@ -292,6 +292,32 @@ describe("cluster cache against a real API server, as the portal's ServiceAccoun
     }
   }, 60_000);
 
+  it("keeps a quiet watch fresh past a short silence timeout: a one-item list shows the server answers", async () => {
+    // Nobody changes Ingresses here and the server's bookmarks come about once a minute, so each
+    // watch is silent for the whole timeout, again and again.
+    const silenceMs = 2_000;
+    const quiet = new ClusterCache({
+      name: "quiet",
+      kubeConfig: kubeConfigFrom(controlPlane.portalKubeconfig),
+      settings: { tenantLabelKey: TENANT_LABEL_KEY, watchSilenceTimeoutMs: silenceMs },
+      resources: ["ingresses", "events"],
+      volumeStatsIntervalMs: 60_000,
+      backoff: { initialMs: 100, maxMs: 1_000 },
+    });
+    try {
+      quiet.start();
+      expect(await quiet.whenWarm(15_000), "the quiet cache did not sync in 15 s").toBe(true);
+      const until = Date.now() + 4 * silenceMs;
+      while (Date.now() < until) {
+        const stale = quiet.freshness().filter((feed) => feed.kind !== "volume-stats" && (feed.stale || feed.error));
+        expect(stale, "a quiet feed went stale with the server answering").toEqual([]);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      await quiet.stop();
+    }
+  }, 60_000);
+
   it("reports a frozen API server's busy watch stale from its last event, restarts it, and is fresh once the server answers again", async () => {
     // A quiet watch on the real server hears a bookmark only about once a minute, so a short
     // silence timeout is tried on a feed kept busy: a Service the test patches every 300 ms.
@@ -336,7 +362,12 @@ describe("cluster cache against a real API server, as the portal's ServiceAccoun
       const pausedAt = Date.now();
       controlPlane.pauseApiServer();
       paused = true;
-      const stale = await waitFor("the services feed stale while the server is frozen", () => (services().stale ? services() : undefined), silenceMs + 5_000);
+      // After the silence, the check (a one-item list, as long as the silence here) gets no answer either.
+      const stale = await waitFor(
+        "the services feed stale while the server is frozen",
+        () => (services().stale ? services() : undefined),
+        2 * silenceMs + 5_000,
+      );
       expect(stale.error).toBe(`No event or bookmark for ${silenceMs / 1000} s, so the watch was restarted`);
       // Dated from the last event heard, before the freeze, not from when the watchdog noticed.
       expect(Date.parse(stale.staleSince!)).toBeLessThanOrEqual(pausedAt + 500);

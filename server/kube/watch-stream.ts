@@ -10,6 +10,13 @@ import { abortableSleep } from "@/server/abortable-sleep";
  * last seen resourceVersion after a broken stream, relists on 410 Gone, backs off with jitter,
  * honours Retry-After, and restarts a watch that stays silent too long. Errors are yielded as
  * typed events, never thrown; the generator only ends when the signal aborts.
+ *
+ * Silence alone proves nothing on a real API server: a quiet resource hears a bookmark only about
+ * once a minute, later under load, and Events (served without the watch cache) never hear one. So
+ * a watch silent for the timeout is restarted and the server is asked a cheap consistent list
+ * (`limit=1`): if that answers, the feed was only quiet and stays fresh (the new watch resumes from
+ * the last resourceVersion, so nothing a dead connection missed is lost); if it does not answer in
+ * time, the feed is reported stalled, stale since its last message.
  */
 
 export interface RawObject {
@@ -59,6 +66,8 @@ export async function* listAndWatch<T>(options: ListWatchOptions<T>): AsyncGener
   let resourceVersion: string | undefined;
   let failures = 0;
   let failedSinceLastStream = false;
+  /** The last watch went silent but the server answered the check: the next one counts as heard from once it opens. */
+  let quietConfirmed = false;
 
   while (!signal.aborted) {
     try {
@@ -101,6 +110,10 @@ export async function* listAndWatch<T>(options: ListWatchOptions<T>): AsyncGener
           },
         });
         const openedAt = Date.now();
+        if (quietConfirmed) {
+          quietConfirmed = false;
+          yield { type: "bookmark", resourceVersion: resourceVersion! };
+        }
         let lines = 0;
         for await (const line of readLines(response)) {
           lines += 1;
@@ -136,6 +149,11 @@ export async function* listAndWatch<T>(options: ListWatchOptions<T>): AsyncGener
       } catch (error) {
         if (signal.aborted) return;
         if (silent) {
+          if (await answersList(kubeConfig, path, signal, Math.min(silenceTimeoutMs, QUIET_CHECK_TIMEOUT_MS))) {
+            quietConfirmed = true;
+            continue;
+          }
+          if (signal.aborted) return;
           failedSinceLastStream = true;
           yield { type: "error", error: new KubeError({ kind: "stalled", path, silentForMs: silenceTimeoutMs }), retryInMs: 0 };
           continue;
@@ -161,6 +179,19 @@ export async function* listAndWatch<T>(options: ListWatchOptions<T>): AsyncGener
       yield { type: "error", error, retryInMs };
       await abortableSleep(retryInMs, signal);
     }
+  }
+}
+
+/** How long the check after a silent watch may take before the feed counts as stalled. */
+const QUIET_CHECK_TIMEOUT_MS = 10_000;
+
+/** A one-item consistent list: answered only by a server that is up and can read its storage. */
+async function answersList(kubeConfig: KubeConfig, path: string, signal: AbortSignal, timeoutMs: number): Promise<boolean> {
+  try {
+    await kubeGetJson<ListPage>(kubeConfig, path, { signal, timeoutMs, query: { limit: 1 } });
+    return true;
+  } catch {
+    return false;
   }
 }
 

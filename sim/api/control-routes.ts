@@ -46,8 +46,9 @@ export async function handleControl(api: ApiServer, route: string, method: strin
       if (!post) throw methodNotAllowed();
       const body = await jsonBody(req);
       const seconds = Number(body.seconds ?? 30);
-      api.watches.stall(seconds);
-      return sendJson(res, 200, { stalledForSeconds: seconds, open: api.watches.openCount });
+      const requests = body.requests === true;
+      api.watches.stall(seconds, { requests });
+      return sendJson(res, 200, { stalledForSeconds: seconds, requestsHeld: requests, open: api.watches.openCount });
     }
     case "logs/drop":
       if (!post) throw methodNotAllowed();

@@ -56,6 +56,22 @@ describe("fault injection", () => {
     await waitFor(() => c.api.watches.openCount === 0);
   });
 
+  it("hangs every API request during a stall with requests, but not the control API", async () => {
+    const core = c.kubeConfig.makeApiClient(CoreV1Api);
+    // A stall without requests leaves lists answering.
+    await post("/_sim/watches/stall", { seconds: 0.6 });
+    await core.listNamespace();
+    const res = await (await post("/_sim/watches/stall", { seconds: 0.6, requests: true })).json();
+    expect(res.requestsHeld).toBe(true);
+    let answered = false;
+    const listing = core.listNamespace().then(() => (answered = true));
+    expect((await c.fetch("/_sim/faults")).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(answered).toBe(false);
+    await listing;
+    expect(answered).toBe(true);
+  });
+
   it("ends log streams on demand", async () => {
     const res = await c.fetch("/api/v1/namespaces/tenant-t0/pods/odoo-t0-00000000-abc12-x0/log?follow=true");
     const reader = res.body!.getReader();

@@ -213,6 +213,8 @@ export class ApiServer {
     this.stats.record(verb, resourceLabel, req.headers["user-agent"]);
 
     if (this.faults.latencyMs > 0) await sleep(this.faults.latencyMs);
+    const held = this.watches.requestsHeldForMs();
+    if (held > 0) await sleep(held);
     const fault = this.faults.pick();
     if (fault) {
       req.resume();

@@ -33,6 +33,7 @@ const objKey = (o: KubeObject) => `${o.metadata.namespace ?? ""}/${o.metadata.na
 export class WatchHub {
   private watchers = new Map<string, Set<Watcher>>();
   private stalledUntil = 0;
+  private requestsHeldUntil = 0;
   private stallTimer?: NodeJS.Timeout;
   private unsubscribe: () => void;
 
@@ -60,15 +61,25 @@ export class WatchHub {
     return n;
   }
 
-  /** Stops writing to open watches for a while (connections stay open); queued events flush afterwards. */
-  stall(seconds: number): void {
+  /**
+   * Stops writing to open watches for a while (connections stay open); queued events flush
+   * afterwards. With `requests`, the whole server hangs as a frozen process does: every API
+   * request waits for the stall to end too (see `requestsHeldForMs`).
+   */
+  stall(seconds: number, options: { requests?: boolean } = {}): void {
     this.stalledUntil = Date.now() + seconds * 1000;
+    this.requestsHeldUntil = options.requests ? this.stalledUntil : 0;
     clearTimeout(this.stallTimer);
     this.stallTimer = setTimeout(() => {
       this.stalledUntil = 0;
       for (const set of this.watchers.values()) for (const w of set) this.flush(w);
     }, seconds * 1000);
     this.stallTimer.unref();
+  }
+
+  /** How long an API request arriving now waits before it is served (0 unless the server hangs). */
+  requestsHeldForMs(): number {
+    return Math.max(0, this.requestsHeldUntil - Date.now());
   }
 
   stop(): void {
