@@ -136,6 +136,20 @@ export function jobFromCronJob(cronJob: RawObject, jobName: string): RawObject {
   };
 }
 
+/**
+ * The body to send. A DELETE's DeleteOptions body replaces its query parameters on a real API
+ * server, `dryRun` included: without `dryRun` in the body, a "dry run" of a pod deletion deletes
+ * the pod. So a dry run says so in the body too (an Eviction's deleteOptions as well, though the
+ * eviction handler also takes it from the query).
+ */
+export function dryRunBody(request: MutationRequest, dryRun: boolean): unknown {
+  if (!dryRun) return request.body;
+  const body = request.body as { kind?: string; deleteOptions?: Record<string, unknown> } & Record<string, unknown>;
+  if (request.method === "DELETE") return { ...body, dryRun: ["All"] };
+  if (body?.kind === "Eviction") return { ...body, deleteOptions: { ...body.deleteOptions, dryRun: ["All"] } };
+  return request.body;
+}
+
 export function createClusterWrites(kubeConfig: KubeConfig): ClusterWrites {
   const get = (apiPath: string, request: Request = {}) =>
     kubeGetJson<RawObject>(kubeConfig, apiPath, { signal: request.signal, timeoutMs: request.timeoutMs ?? DEFAULT_TIMEOUT_MS }).then(withoutManagedFields);
@@ -186,7 +200,12 @@ export function createClusterWrites(kubeConfig: KubeConfig): ClusterWrites {
       // The scale subresource answers a Scale; its diff is the Scale's, read the same way.
       const beforePath = mutation.type === "scale-deployment" ? http.path : http.path.replace(/\/eviction$/, "");
       const before = await get(beforePath, request);
-      const answer = await kubeWrite(kubeConfig, http.method, http.path, { ...request, query, body: http.body, contentType: http.contentType });
+      const answer = await kubeWrite(kubeConfig, http.method, http.path, {
+        ...request,
+        query,
+        body: dryRunBody(http, options.dryRun),
+        contentType: http.contentType,
+      });
       const removes = mutation.type === "evict-pod" || mutation.type === "force-delete-pod";
       return {
         request: http,

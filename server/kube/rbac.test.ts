@@ -41,9 +41,10 @@ const SAMPLES: Exclude<KubeMutation, { type: "create-job-from-cronjob" }>[] = [
 ];
 
 describe("least-privilege RBAC manifest", () => {
-  it.each(Object.entries(RESOURCE_PATHS))("the reader may get, list and watch %s", (resource, path) => {
+  it.each(Object.entries(RESOURCE_PATHS))("the reader may list and watch %s (the cache reads nothing else of it)", (resource, path) => {
     const group = path.startsWith("/api/v1") ? "" : path.split("/")[2];
-    for (const verb of ["get", "list", "watch"]) expect(allows(reader.rules, group, resource, verb), `${verb} ${resource}`).toBe(true);
+    for (const verb of ["list", "watch"]) expect(allows(reader.rules, group, resource, verb), `${verb} ${resource}`).toBe(true);
+    expect(allows(reader.rules, group, resource, "get"), `get ${resource}`).toBe(false);
   });
 
   it("the reader may read the kubelet's volume stats, pod logs and what the diagnostics archive lists", () => {
@@ -69,8 +70,15 @@ describe("least-privilege RBAC manifest", () => {
     expect(allows(runbooks.rules, group, resource, verb), `${verb} ${group}/${resource}`).toBe(true);
   });
 
-  it("the runbooks role allows back up now: get the CronJob (reader), create the Job", () => {
-    expect(allows(reader.rules, "batch", "cronjobs", "get")).toBe(true);
+  it.each(SAMPLES)("the runbooks role allows reading what $type changes first (the preview's before)", (mutation) => {
+    const { request } = requestFor(mutation);
+    const before = mutation.type === "scale-deployment" ? request.path : request.path.replace(/\/eviction$/, "");
+    const { group, resource } = attributesOf("GET", before);
+    expect(allows(runbooks.rules, group, resource, "get"), `get ${group}/${resource}`).toBe(true);
+  });
+
+  it("the runbooks role allows back up now: get the CronJob, create the Job", () => {
+    expect(allows(runbooks.rules, "batch", "cronjobs", "get")).toBe(true);
     expect(allows(runbooks.rules, "batch", "jobs", "create")).toBe(true);
   });
 
@@ -78,6 +86,8 @@ describe("least-privilege RBAC manifest", () => {
     const needed = new Set(
       [
         ...SAMPLES.map((m) => requestFor(m).request).map((r) => attributesOf(r.method, r.path)),
+        ...SAMPLES.map((m) => requestFor(m).request).map((r) => ({ ...attributesOf("GET", r.path.replace(/\/eviction$/, "")), verb: "get" })),
+        { group: "batch", resource: "cronjobs", verb: "get" },
         { group: "batch", resource: "jobs", verb: "create" },
         // verify-instance's probe (a GET through the service proxy, not a mutation).
         attributesOf("GET", odooHealthProxyPath("t", "odoo:http")),
