@@ -13,6 +13,7 @@ import YAML from "yaml";
 
 import { KubeApi } from "./kube-api";
 import { KubeletFront, NODE_ADDRESS_PREFIX, PodLogFiles } from "./kubelet-front";
+import { populateFleet, type FleetOptions, type PopulatedFleet } from "./real-fleet";
 import { dataDirOf, freePort, repoRoot } from "./stack";
 import { VolumeProvisioner } from "./volume-provisioner";
 
@@ -127,6 +128,11 @@ export interface ControlPlaneOptions {
    * StorageClasses (default on).
    */
   volumeProvisioner?: boolean;
+  /**
+   * A tenant fleet from sim/fleet's plan to populate once the control plane is up (real-fleet.ts):
+   * a scenario name ("demo": 40 tenants) or its options. Needs the volume provisioner.
+   */
+  fleet?: FleetOptions["scenario"] | FleetOptions;
   /** Progress lines (default: stdout with a `[cluster]` prefix). */
   log?: (line: string) => void;
   /** Called when a component exits once the control plane is up (during the start, startControlPlane rejects instead). */
@@ -153,6 +159,8 @@ export interface ControlPlane {
   podLogs: PodLogFiles;
   /** Node names, in order. */
   nodes: string[];
+  /** The populated fleet (its plan and registry export), when `fleet` was asked for. */
+  fleet?: PopulatedFleet;
   /** Runs the built kubectl (admin kubeconfig unless given one). */
   kubectl(args: string[], options?: { kubeconfig?: string; input?: string }): { status: number | null; stdout: string; stderr: string };
   /** Stops only the API server (the others keep trying to reach it), for tests of a server that goes away. */
@@ -673,6 +681,12 @@ async function startComponents(
     await provisioner.start();
     log("volume provisioner started (StorageClasses ceph-rbd, local-path, ceph-rbd-capped)");
   }
+  let fleet: PopulatedFleet | undefined;
+  if (context.fleet) {
+    const fleetOptions = typeof context.fleet === "string" ? { scenario: context.fleet } : context.fleet;
+    fleet = await populateFleet({ api: adminApi, podLogs }, { log, ...fleetOptions });
+    context.onStop.push(async () => fleet!.stop());
+  }
   log(`ready in ${Math.round((Date.now() - started) / 1000)} s`);
   components.reportExits();
   const stopExtras = async () => {
@@ -704,6 +718,7 @@ async function startComponents(
     api: adminApi,
     podLogs,
     nodes: nodeNames,
+    fleet,
     stop: async () => {
       await stopExtras();
       await components.stopAll();
