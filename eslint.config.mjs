@@ -57,6 +57,8 @@ function boundary(name, files, entries, ignores = []) {
 }
 
 const TESTS = ["**/*.test.ts", "**/*.test.tsx"];
+const REAL_CLUSTER_FLEET = ["scripts/lib/real-fleet.ts", "scripts/lib/volume-provisioner.ts", "scripts/lib/*.real-cluster.integration.test.ts"];
+const SIM_EXCEPT_DATA = "^(@/|(\\.\\./)+)sim(/(?!fleet/|logs/)|$)";
 // Client code: components/ and the route error boundaries, which Next requires to be client components.
 const CLIENT = ["components/**", "app/**/error.tsx", "app/**/global-error.tsx"];
 
@@ -108,4 +110,16 @@ export default defineConfig([
   boundary("client", CLIENT, [forbidden.serverValues, forbidden.sim]),
   boundary("sim", ["sim/**"], [forbidden.portalInSim]),
   boundary("everything-else", ["**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}"], [forbidden.sim], ["server/**", "lib/**", "sim/**", ...CLIENT]),
+  // The real control plane's fleet (issue 13) is populated from the simulator's fleet plan, as
+  // data: these files may import sim/fleet/ and sim/logs/ (plan, manifests, log lines), nothing else of sim/.
+  {
+    ...boundary("real-cluster-fleet", REAL_CLUSTER_FLEET, []),
+    rules: {
+      "@typescript-eslint/no-restricted-imports": ["error", { patterns: [{ regex: SIM_EXCEPT_DATA, message: forbidden.sim.message }] }],
+      "no-restricted-syntax": [
+        "error",
+        { selector: `ImportExpression[source.value=/${SIM_EXCEPT_DATA.replaceAll("/", "\\x2F")}/]`, message: forbidden.sim.message },
+      ],
+    },
+  },
 ]);

@@ -4,6 +4,9 @@
 // .data/cluster/ (under FLEETDECK_DATA_DIR when set) and is replaced at every start.
 import { parseArgs } from "node:util";
 
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { isScenarioName } from "./lib/real-fleet";
 import { buildControlPlane, startControlPlane, type ControlPlane } from "./lib/control-plane";
 
 const { values } = parseArgs({
@@ -12,6 +15,11 @@ const { values } = parseArgs({
     nodes: { type: "string", default: "3" },
     "etcd-compaction-interval": { type: "string" },
     "no-watch-cache": { type: "boolean", default: false },
+    // A tenant fleet from sim/fleet's plan (scenario demo, healthy, degraded or scale), with its problems.
+    fleet: { type: "string" },
+    tenants: { type: "string", default: "40" },
+    seed: { type: "string", default: "42" },
+    "no-volume-provisioner": { type: "boolean", default: false },
     // Only make sure the binaries are in the cache (what `npm test` does before its suites).
     "build-only": { type: "boolean", default: false },
   },
@@ -21,6 +29,11 @@ if (values["build-only"]) {
   const { binDir, built } = await buildControlPlane();
   console.log(`[cluster] binaries ${built ? "built into" : "already in"} ${binDir}`);
   process.exit(0);
+}
+
+if (values.fleet !== undefined && !isScenarioName(values.fleet)) {
+  console.error(`[cluster] --fleet takes a scenario name (demo, healthy, degraded, scale), not "${values.fleet}"`);
+  process.exit(2);
 }
 
 let controlPlane: ControlPlane | undefined;
@@ -45,6 +58,8 @@ try {
     nodes: Number(values.nodes),
     etcdCompactionInterval: values["etcd-compaction-interval"],
     watchCache: !values["no-watch-cache"],
+    volumeProvisioner: !values["no-volume-provisioner"],
+    fleet: values.fleet ? { scenario: values.fleet, tenants: Number(values.tenants), seed: values.seed } : undefined,
     onComponentExit: (component, code, signal) => {
       console.error(`[cluster] ${component} exited (${signal ?? `code ${code}`}); its log: ${controlPlane!.logsDir}/${component}.log`);
       void shutdown(1);
@@ -55,12 +70,18 @@ try {
   await shutdown(1);
 }
 
-const { server, adminKubeconfig, portalKubeconfig, logsDir, binDir } = controlPlane!;
+const { server, adminKubeconfig, portalKubeconfig, logsDir, binDir, fleet, stateDir } = controlPlane!;
+let registryLine = "";
+if (fleet) {
+  const registryFile = join(stateDir, "registry-export.json");
+  writeFileSync(registryFile, JSON.stringify(fleet.registry, null, 2));
+  registryLine = `\nregistry export        ${registryFile}   (${fleet.plan.tenants.length} tenants, scenario ${fleet.plan.scenario}; npm run registry:import -- <file>)`;
+}
 console.log(`
 Kubernetes API server  ${server}
 admin kubeconfig       ${adminKubeconfig}   (system:masters, client certificate)
 portal kubeconfig      ${portalKubeconfig}   (ServiceAccount fleetdeck/fleetdeck, server/kube/rbac.yaml)
-component logs         ${logsDir}
+component logs         ${logsDir}${registryLine}
 kubectl                ${binDir}/kubectl --kubeconfig ${adminKubeconfig} get nodes
 
 Ctrl-C stops every component.`);

@@ -11,7 +11,11 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import YAML from "yaml";
 
+import { KubeApi } from "./kube-api";
+import { KubeletFront, NODE_ADDRESS_PREFIX, PodLogFiles } from "./kubelet-front";
+import { populateFleet, type FleetOptions, type PopulatedFleet } from "./real-fleet";
 import { dataDirOf, freePort, repoRoot } from "./stack";
+import { VolumeProvisioner } from "./volume-provisioner";
 
 const goModuleDir = join(repoRoot, "controlplane");
 const stagesFile = join(goModuleDir, "kwok/stages.yaml");
@@ -20,6 +24,8 @@ const BINARIES = ["kube-apiserver", "kube-controller-manager", "kube-scheduler",
 type Binary = (typeof BINARIES)[number];
 /** The annotation kwok is told to manage nodes by (kwok's own convention). */
 const KWOK_NODE_ANNOTATION = "kwok.x-k8s.io/node";
+/** The address a node advertises (read by the node-ready Stage), reached through the kubelet front. */
+const NODE_ADDRESS_ANNOTATION = "fleetdeck.test/node-ip";
 
 export function kubernetesVersion(): string {
   const match = /^\s*k8s\.io\/kubernetes v(\S+)/m.exec(readFileSync(join(goModuleDir, "go.mod"), "utf8"));
@@ -117,6 +123,16 @@ export interface ControlPlaneOptions {
    * cache holds it; off, every watch reads etcd and the compaction interval alone decides.
    */
   watchCache?: boolean;
+  /**
+   * The test-only volume provisioner and resizer (volume-provisioner.ts) with the fleet's
+   * StorageClasses (default on).
+   */
+  volumeProvisioner?: boolean;
+  /**
+   * A tenant fleet from sim/fleet's plan to populate once the control plane is up (real-fleet.ts):
+   * a scenario name ("demo": 40 tenants) or its options. Needs the volume provisioner.
+   */
+  fleet?: FleetOptions["scenario"] | FleetOptions;
   /** Progress lines (default: stdout with a `[cluster]` prefix). */
   log?: (line: string) => void;
   /** Called when a component exits once the control plane is up (during the start, startControlPlane rejects instead). */
@@ -137,6 +153,14 @@ export interface ControlPlane {
   stateDir: string;
   logsDir: string;
   binDir: string;
+  /** JSON requests as the admin (system:masters). */
+  api: KubeApi;
+  /** The container log files the kubelet front serves (`pods/log`). */
+  podLogs: PodLogFiles;
+  /** Node names, in order. */
+  nodes: string[];
+  /** The populated fleet (its plan and registry export), when `fleet` was asked for. */
+  fleet?: PopulatedFleet;
   /** Runs the built kubectl (admin kubeconfig unless given one). */
   kubectl(args: string[], options?: { kubeconfig?: string; input?: string }): { status: number | null; stdout: string; stderr: string };
   /** Stops only the API server (the others keep trying to reach it), for tests of a server that goes away. */
@@ -384,16 +408,27 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   const kwokHome = join(stateDir, "kwok-home");
   for (const dir of [logsDir, kwokHome, join(stateDir, "etcd")]) mkdirSync(dir, { recursive: true });
   const components = new Components(binDir, logsDir, options.onComponentExit);
+  /** What runs in this process next to the binaries (kubelet front, provisioner), stopped first. */
+  const onStop: (() => Promise<void>)[] = [];
   try {
-    return await startComponents({ ...options, log, binDir, stateDir, logsDir, kwokHome, components });
+    return await startComponents({ ...options, log, binDir, stateDir, logsDir, kwokHome, components, onStop });
   } catch (error) {
+    for (const stop of onStop.reverse()) await stop().catch(() => {});
     await components.stopAll();
     throw error;
   }
 }
 
 async function startComponents(
-  context: ControlPlaneOptions & { log: (line: string) => void; binDir: string; stateDir: string; logsDir: string; kwokHome: string; components: Components },
+  context: ControlPlaneOptions & {
+    log: (line: string) => void;
+    binDir: string;
+    stateDir: string;
+    logsDir: string;
+    kwokHome: string;
+    components: Components;
+    onStop: (() => Promise<void>)[];
+  },
 ): Promise<ControlPlane> {
   const { log, binDir, stateDir, logsDir, kwokHome, components } = context;
   const started = Date.now();
@@ -438,6 +473,28 @@ async function startComponents(
   const admin: Credentials = { ca, cert: pki.read("admin.crt"), key: pki.read("admin.key") };
   const api = (method: string, path: string, body?: unknown) => httpsRequest(`${server}${path}`, admin, method, body);
 
+  // Kubelet traffic (logs, nodes/proxy) goes through the kubelet front on a Unix socket (see kubelet-front.ts).
+  const egressSocket = join(stateDir, "kubelet-egress.sock");
+  const egressConfig = join(stateDir, "egress-selector.yaml");
+  writeFileSync(
+    egressConfig,
+    YAML.stringify({
+      apiVersion: "apiserver.k8s.io/v1beta1",
+      kind: "EgressSelectorConfiguration",
+      egressSelections: [{ name: "cluster", connection: { proxyProtocol: "HTTPConnect", transport: { uds: { udsName: egressSocket } } } }],
+    }),
+  );
+  const podLogs = new PodLogFiles(join(stateDir, "pod-logs"));
+  const front = new KubeletFront({
+    socketPath: egressSocket,
+    tls: { key: pki.read("loopback-serving.key"), cert: pki.read("loopback-serving.crt") },
+    kwok: { host: "127.0.0.1", port: kwokPort },
+    logs: podLogs,
+    apiGet: async (path) => api("GET", path),
+  });
+  await front.listen();
+  context.onStop.push(() => front.close());
+
   const etcdPeer = `http://127.0.0.1:${etcdPeerPort}`;
   const etcd = components.start("etcd", "etcd", [
     "--name=fleetdeck",
@@ -481,6 +538,7 @@ async function startComponents(
     `--kubelet-client-certificate=${pki.path("apiserver-kubelet-client.crt")}`,
     `--kubelet-client-key=${pki.path("apiserver-kubelet-client.key")}`,
     "--kubelet-preferred-address-types=InternalIP",
+    `--egress-selector-config-file=${egressConfig}`,
     `--requestheader-client-ca-file=${pki.path("front-proxy-ca.crt")}`,
     "--requestheader-allowed-names=front-proxy-client",
     "--requestheader-username-headers=X-Remote-User",
@@ -564,7 +622,11 @@ async function startComponents(
       kind: "Node",
       metadata: {
         name,
-        annotations: { [KWOK_NODE_ANNOTATION]: "fake", "node.alpha.kubernetes.io/ttl": "0" },
+        annotations: {
+          [KWOK_NODE_ANNOTATION]: "fake",
+          [NODE_ADDRESS_ANNOTATION]: `${NODE_ADDRESS_PREFIX}${nodeNames.indexOf(name) + 1}`,
+          "node.alpha.kubernetes.io/ttl": "0",
+        },
         labels: { type: "kwok", "kubernetes.io/hostname": name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64" },
       },
       // No kwok taint: the portal's tenants are ordinary pods and should land on these nodes.
@@ -612,8 +674,24 @@ async function startComponents(
   const portalToken = (JSON.parse(tokenRequest.body) as { status: { token: string } }).status.token;
   const portalKubeconfig = join(stateDir, "portal.kubeconfig");
   writeKubeconfig(portalKubeconfig, server, ca, "fleetdeck-portal", { token: portalToken });
+  const adminApi = new KubeApi({ server, ca, cert: admin.cert, key: admin.key });
+  if (context.volumeProvisioner !== false) {
+    const provisioner = new VolumeProvisioner({ api: adminApi, log });
+    context.onStop.push(async () => provisioner.stop());
+    await provisioner.start();
+    log("volume provisioner started (StorageClasses ceph-rbd, local-path, ceph-rbd-capped)");
+  }
+  let fleet: PopulatedFleet | undefined;
+  if (context.fleet) {
+    const fleetOptions = typeof context.fleet === "string" ? { scenario: context.fleet } : context.fleet;
+    fleet = await populateFleet({ api: adminApi, podLogs }, { log, ...fleetOptions });
+    context.onStop.push(async () => fleet!.stop());
+  }
   log(`ready in ${Math.round((Date.now() - started) / 1000)} s`);
   components.reportExits();
+  const stopExtras = async () => {
+    for (const stop of context.onStop.splice(0).reverse()) await stop();
+  };
 
   return {
     server,
@@ -637,6 +715,13 @@ async function startComponents(
     resumeApiServer: () => {
       apiserver.child.kill("SIGCONT");
     },
-    stop: () => components.stopAll(),
+    api: adminApi,
+    podLogs,
+    nodes: nodeNames,
+    fleet,
+    stop: async () => {
+      await stopExtras();
+      await components.stopAll();
+    },
   };
 }
