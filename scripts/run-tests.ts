@@ -51,7 +51,8 @@ if (runUnit) {
   // repository (the first time takes minutes: README, "Real control plane"); its suites need them.
   console.log("\n=== Real control plane binaries (Go; cached after the first build) ===");
   const controlPlane = spawnSync(bin("tsx"), ["scripts/cluster.ts", "--build-only"], { cwd: repoRoot, env, stdio: "inherit" });
-  if (controlPlane.status === 0) env.FLEETDECK_REAL_CLUSTER = "1";
+  // The E2E step's "real-cluster" project (e2e/support/projects.ts) needs them too.
+  if (controlPlane.status === 0) env.FLEETDECK_REAL_CLUSTER = process.env.FLEETDECK_REAL_CLUSTER = "1";
   else failures.push(`the control plane did not build (npm run cluster -- --build-only exited with ${controlPlane.status})`);
   const report = join(resultsDir, "vitest.json");
   rmSync(report, { force: true });

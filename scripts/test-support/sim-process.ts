@@ -15,7 +15,24 @@ export interface SimProcess {
   stop(): void;
 }
 
-interface RegistryRow {
+/** The instance service's export rows (the simulator's `/_sim/registry`, the real fleet's `registry`) as the portal's registry holds them. */
+export function tenantRecordsOf(rows: RegistryRow[], cluster = "default"): TenantRecord[] {
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    databaseName: row.database_name,
+    customerId: row.customer_id,
+    customerEmail: row.admin_email,
+    instanceType: row.instance_type,
+    odooVersion: row.odoo_version,
+    billingStatus: row.billing_status,
+    cluster,
+    createdAt: row.created_at,
+    updatedAt: row.created_at,
+  }));
+}
+
+export interface RegistryRow {
   id: string;
   name: string;
   database_name: string;
@@ -71,20 +88,7 @@ export async function startSimProcess(options: { kubeconfigPath: string; token: 
     child,
     url,
     call,
-    registry: async (cluster = "default") =>
-      (await call<RegistryRow[]>("GET", "/_sim/registry")).map((row) => ({
-        id: row.id,
-        name: row.name,
-        databaseName: row.database_name,
-        customerId: row.customer_id,
-        customerEmail: row.admin_email,
-        instanceType: row.instance_type,
-        odooVersion: row.odoo_version,
-        billingStatus: row.billing_status,
-        cluster,
-        createdAt: row.created_at,
-        updatedAt: row.created_at,
-      })),
+    registry: async (cluster = "default") => tenantRecordsOf(await call<RegistryRow[]>("GET", "/_sim/registry"), cluster),
     stop: () => {
       child.kill("SIGTERM");
     },

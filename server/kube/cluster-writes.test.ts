@@ -22,4 +22,13 @@ describe("dryRunBody", () => {
     // The request shown in the preview stays the one a confirmation sends.
     expect(forceDelete.body).not.toHaveProperty("dryRun");
   });
+
+  it("sends no uid precondition before the preview has read the pod (a real API server refuses an empty one)", () => {
+    const unpinned = requestFor({ type: "evict-pod", namespace: "t", name: "p", uid: "" }).request;
+    expect(unpinned.body).toMatchObject({ deleteOptions: { preconditions: {} } });
+    expect((unpinned.body as { deleteOptions: { preconditions: object } }).deleteOptions.preconditions).not.toHaveProperty("uid");
+    const deleting = requestFor({ type: "force-delete-pod", namespace: "t", name: "p", uid: "" }).request;
+    expect((deleting.body as { preconditions: object }).preconditions).toEqual({});
+    expect(forceDelete.body).toMatchObject({ preconditions: { uid: "u" } });
+  });
 });

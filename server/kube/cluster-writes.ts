@@ -48,6 +48,9 @@ function podPath(namespace: string, name: string): string {
 /** The request a mutation is (without the one GET a job-from-cronjob needs first). */
 export function requestFor(mutation: Exclude<KubeMutation, { type: "create-job-from-cronjob" }>): { request: MutationRequest; target: MutationTarget } {
   const rv = mutation.resourceVersion ? { resourceVersion: mutation.resourceVersion } : {};
+  // A plan names a pod's uid only once its preview read the pod; before that (the preview's own
+  // dry run) there is no uid precondition: a real API server compares an empty one and refuses (409).
+  const uid = "uid" in mutation && mutation.uid ? { uid: mutation.uid } : {};
   const { namespace, name } = mutation;
   switch (mutation.type) {
     case "restart-deployment":
@@ -86,7 +89,7 @@ export function requestFor(mutation: Exclude<KubeMutation, { type: "create-job-f
         request: {
           method: "POST",
           path: `${podPath(namespace, name)}/eviction`,
-          body: { apiVersion: "policy/v1", kind: "Eviction", metadata: { name, namespace }, deleteOptions: { preconditions: { uid: mutation.uid, ...rv } } },
+          body: { apiVersion: "policy/v1", kind: "Eviction", metadata: { name, namespace }, deleteOptions: { preconditions: { ...uid, ...rv } } },
         },
       };
     case "force-delete-pod":
@@ -95,7 +98,7 @@ export function requestFor(mutation: Exclude<KubeMutation, { type: "create-job-f
         request: {
           method: "DELETE",
           path: podPath(namespace, name),
-          body: { apiVersion: "v1", kind: "DeleteOptions", gracePeriodSeconds: 0, preconditions: { uid: mutation.uid, ...rv } },
+          body: { apiVersion: "v1", kind: "DeleteOptions", gracePeriodSeconds: 0, preconditions: { ...uid, ...rv } },
         },
       };
     case "expand-volume":
