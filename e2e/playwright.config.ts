@@ -1,6 +1,7 @@
 import { defineConfig, devices } from "@playwright/test";
 
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../scripts/lib/chromium";
+import { REAL_CLUSTER_SPECS, realClusterProject } from "./support/projects";
 
 export default defineConfig({
   testDir: ".",
@@ -22,5 +23,17 @@ export default defineConfig({
     viewport: { width: 1440, height: 900 },
     launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], viewport: { width: 1440, height: 900 } } }],
+  projects: [
+    { name: "chromium", use: { ...devices["Desktop Chrome"], viewport: { width: 1440, height: 900 } } },
+    // The same specs on a real control plane (support/projects.ts); global-setup starts its stack.
+    ...(realClusterProject
+      ? [
+          {
+            name: "real-cluster",
+            testMatch: REAL_CLUSTER_SPECS.map((spec) => `**/${spec}`),
+            use: { ...devices["Desktop Chrome"], viewport: { width: 1440, height: 900 }, baseURL: process.env.FLEETDECK_E2E_REAL_URL },
+          },
+        ]
+      : []),
+  ],
 });

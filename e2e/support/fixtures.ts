@@ -1,4 +1,5 @@
 import { test as base, expect, type Page } from "@playwright/test";
+import { realClusterControl } from "./real-cluster-control";
 import { readStack } from "./stack-file";
 
 /** A demo sign-in by its name: the role, or "approver" (the second admin). */
@@ -7,7 +8,10 @@ export type Role = "admin" | "approver" | "operator" | "pm" | "viewer";
 export const demoPassword = process.env.FLEETDECK_E2E_PASSWORD ?? "fleetdeck-demo";
 export const demoAccount = (role: Role) => `${role}@fleetdeck.local`;
 
-/** The simulator's control API: present when the suite started its own stack, absent against a real cluster. */
+/**
+ * The simulator's control API (the "chromium" project) or its equivalent through the real API (the
+ * "real-cluster" project, real-cluster-control.ts); absent against an external portal.
+ */
 export interface ClusterControl {
   tenantAction(tenant: string, action: string, body?: unknown): Promise<void>;
 }
@@ -22,9 +26,10 @@ export async function signIn(page: Page, role: Role) {
 
 export const test = base.extend<{ cluster: ClusterControl | undefined; signInAs: (role: Role) => Promise<void> }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern; it has none.
-  cluster: async ({}, use) => {
+  cluster: async ({}, use, testInfo) => {
     const stack = readStack();
     if (!stack) return use(undefined);
+    if (testInfo.project.name === "real-cluster") return use(stack.real ? realClusterControl(stack.real) : undefined);
     await use({
       async tenantAction(tenant, action, body) {
         const response = await fetch(`${stack.simUrl}/_sim/tenants/${tenant}/${action}`, {

@@ -9,6 +9,19 @@ export interface E2EStack {
   kubeconfig: string;
   dataDir: string;
   pids: number[];
+  /**
+   * The second stack (the "real-cluster" project): a real control plane with the demo fleet
+   * populated through its API and a portal reading it with its ServiceAccount kubeconfig. Present
+   * when FLEETDECK_REAL_CLUSTER=1 (npm test sets it once the binaries are built).
+   */
+  real?: {
+    portalUrl: string;
+    /** system:masters, for a spec's changes through the real API (what the simulator's control API does on the other stack). */
+    adminKubeconfig: string;
+    /** The container log files the test kubelet serves (scripts/lib/kubelet-front.ts), for a spec that writes log lines. */
+    podLogsDir: string;
+    dataDir: string;
+  };
 }
 
 export const stackFile = join(new URL("../..", import.meta.url).pathname, ".data", "e2e-stack.json");

@@ -14,7 +14,8 @@
 // `/containerLogs/<ns>/<pod>/<container>` (previous, follow, tailLines, timestamps, sinceSeconds,
 // limitBytes) from the log files of PodLogFiles. kwok has no summary endpoint, and its file logs are
 // one static file per selector; everything else (exec, attach, port-forward, metrics) is passed on to
-// kwok's own server.
+// kwok's own server. A CONNECT to a pod's address (services/proxy, pods/proxy) gets what the Odoo
+// container would answer while the pod is Ready (its health route), as the simulator's proxy does.
 import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, appendFileSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { request as httpsRequest } from "node:https";
@@ -76,9 +77,13 @@ export interface KubeletFrontOptions {
 }
 
 interface PodObject {
-  metadata: { name: string; namespace: string; uid: string; creationTimestamp?: string };
-  spec: { nodeName?: string; volumes?: { name: string; persistentVolumeClaim?: { claimName: string } }[]; containers: { name: string }[] };
-  status?: { startTime?: string };
+  metadata: { name: string; namespace: string; uid: string; creationTimestamp?: string; deletionTimestamp?: string };
+  spec: {
+    nodeName?: string;
+    volumes?: { name: string; persistentVolumeClaim?: { claimName: string } }[];
+    containers: { name: string; ports?: { containerPort: number }[] }[];
+  };
+  status?: { startTime?: string; conditions?: { type: string; status: string }[] };
 }
 
 interface ClaimObject {
@@ -100,6 +105,9 @@ export class KubeletFront {
   /** Which node each tunnelled TLS connection was opened for. */
   private readonly nodeOfSocket = new WeakMap<object, string>();
   private readonly http = createHttpServer((req, res) => void this.handle(req, res));
+  /** Which pod address (ip:port) each plain tunnelled connection was opened for. */
+  private readonly addressOfSocket = new WeakMap<object, string>();
+  private readonly instances = createHttpServer((req, res) => void this.instance(req, res));
   private readonly follows = new Set<() => void>();
 
   constructor(private readonly options: KubeletFrontOptions) {}
@@ -143,6 +151,12 @@ export class KubeletFront {
       }
       socket.write("HTTP/1.1 200 Connection established\r\n\r\n");
       if (rest.length > 0) socket.unshift(rest);
+      if (!match[1].startsWith(NODE_ADDRESS_PREFIX)) {
+        // A pod's address (services/proxy, pods/proxy): plain HTTP to what would be Odoo.
+        this.addressOfSocket.set(socket, `${match[1]}:${match[2]}`);
+        this.instances.emit("connection", socket);
+        return;
+      }
       const tls = new TLSSocket(socket, { isServer: true, key: this.options.tls.key, cert: this.options.tls.cert, ALPNProtocols: ["http/1.1"] });
       tls.on("error", () => socket.destroy());
       this.nodeOfSocket.set(tls, match[1]);
@@ -163,6 +177,36 @@ export class KubeletFront {
     } catch (error) {
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
       res.end(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /**
+   * What the Odoo container at a pod's address answers (kwok runs no process): its health route
+   * and login page while the pod is Running and Ready, as the simulator's service proxy does, and a
+   * closed connection otherwise (the API server then answers 503, as for a dead backend).
+   */
+  private async instance(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const [ip, port] = (this.addressOfSocket.get(req.socket) ?? ":").split(":");
+    const pods = JSON.parse((await this.options.apiGet(`/api/v1/pods?fieldSelector=${encodeURIComponent(`status.podIP=${ip}`)}`)).body) as {
+      items: PodObject[];
+    };
+    const serving = pods.items.find(
+      (pod) =>
+        !pod.metadata.deletionTimestamp &&
+        pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") &&
+        pod.spec.containers.some((c) => (c.ports ?? []).some((p) => String(p.containerPort) === port)),
+    );
+    if (!serving) {
+      req.socket.destroy();
+      return;
+    }
+    const path = new URL(req.url ?? "/", "http://odoo").pathname.replace(/^\/+/, "");
+    if (path === "web/health") {
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "pass" }));
+    } else if (path === "" || path === "web") {
+      res.writeHead(303, { location: "/web/login", "content-type": "text/html; charset=utf-8" }).end('<a href="/web/login">/web/login</a>');
+    } else {
+      res.writeHead(404, { "content-type": "text/html; charset=utf-8" }).end("<!doctype html>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n");
     }
   }
 
