@@ -53,6 +53,10 @@ if (runUnit) {
   const controlPlane = spawnSync(bin("tsx"), ["scripts/cluster.ts", "--build-only"], { cwd: repoRoot, env, stdio: "inherit" });
   if (controlPlane.status === 0) env.FLEETDECK_REAL_CLUSTER = "1";
   else failures.push(`the control plane did not build (npm run cluster -- --build-only exited with ${controlPlane.status})`);
+  // Helm for the chart's checks (deploy/helm), its own Go module and cache key next to the control plane's.
+  console.log("\n=== Helm (Go; cached after the first build) ===");
+  const helm = spawnSync(bin("tsx"), ["scripts/helm.ts", "--build-only"], { cwd: repoRoot, env, stdio: "inherit" });
+  if (helm.status !== 0) failures.push(`helm did not build (npm run helm -- --build-only exited with ${helm.status})`);
   const report = join(resultsDir, "vitest.json");
   rmSync(report, { force: true });
   console.log("\n=== Unit and integration tests (Vitest) ===");
