@@ -134,6 +134,8 @@ try {
   server.kill("SIGTERM");
   process.off("exit", stopServer);
   rmSync(app, { recursive: true, force: true });
+  // The standalone folder traces source files (tests among them) that no other tool should find.
+  rmSync(join(repoRoot, DIST_DIR), { recursive: true, force: true });
 }
 
 console.log(`\n${timings.join("\n")}`);
