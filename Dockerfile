@@ -28,6 +28,7 @@ ENV NODE_ENV=production \
     NEXT_TELEMETRY_DISABLED=1 \
     PORT=3000 \
     HOSTNAME=0.0.0.0 \
+    NEXT_MANUAL_SIG_HANDLE=true \
     FLEETDECK_DATA_DIR=/data
 WORKDIR /app
 RUN groupadd --system --gid 1001 fleetdeck \

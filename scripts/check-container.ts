@@ -96,6 +96,8 @@ const server = spawn(process.execPath, ["server.js"], {
     DATABASE_URL: "memory://",
     NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
     NODE_OPTIONS: "--max-old-space-size=384",
+    NEXT_MANUAL_SIG_HANDLE: "true",
+    FLEETDECK_DRAIN_DELAY_SECONDS: "2",
   },
   stdio: ["ignore", "pipe", "pipe"],
 });
@@ -128,6 +130,16 @@ try {
   if (!ready || ready.body.includes("the database"))
     throw new Error("readiness still waits for the database (drivers or migrations missing from the standalone output?)");
   if (/migrations failed/.test(output)) throw new Error("the database migrations failed at start-up (see the server output below)");
+  // SIGTERM, as the kubelet sends it: readiness says so at once, and the process drains and exits by itself.
+  const exited = new Promise<number | null>((resolve) => server.once("exit", (code) => resolve(code)));
+  server.kill("SIGTERM");
+  const draining = await answer(`${base}/api/health/ready`);
+  console.log(`after SIGTERM, /api/health/ready: ${draining?.status} ${draining?.body}`);
+  if (draining?.status !== 503 || !draining.body.includes("shutting down")) throw new Error("readiness did not turn false on SIGTERM");
+  const code = await Promise.race([exited, new Promise<string>((resolve) => setTimeout(() => resolve("still running"), 30_000))]);
+  console.log(`exit after the drain: ${code}`);
+  if (code !== 0) throw new Error(`the process did not drain and exit 0 within 30 s of SIGTERM (${code})`);
+  if (!output.includes("new requests are refused")) throw new Error("the drain's log lines are missing");
 } catch (error) {
   failure = error instanceof Error ? error.message : String(error);
 } finally {

@@ -170,7 +170,7 @@ describe("helm template with the defaults", () => {
     const declared = declaredEnvNames();
     const values = YAML.parse(readFileSync(path.join(chartDir, "values.yaml"), "utf8"));
     const secretKeys = Object.keys(find(render("ingress"), "Secret").data);
-    const launcherOnly = ["NODE_ENV", "HOSTNAME", "PORT", "NODE_OPTIONS"];
+    const launcherOnly = ["NODE_ENV", "HOSTNAME", "PORT", "NODE_OPTIONS", "NEXT_MANUAL_SIG_HANDLE"];
     for (const name of [...Object.keys(values.config), ...secretKeys]) expect(declared, name).toContain(name);
     const [container] = find(objects, "Deployment").spec.template.spec.containers;
     for (const { name } of container.env) if (!launcherOnly.includes(name)) expect(declared, name).toContain(name);
