@@ -3,7 +3,7 @@
 # /app/.next/cache, /data and /tmp). Migrations (prisma/migrations) apply at start-up.
 #   docker build -t fleetdeck:0.1.0 .
 # Where no image can be built, `npm run check:container` lints this file (hadolint) and starts the
-# same standalone output with `node server.js`.
+# same standalone output with `node server.js` (and its drain on SIGTERM).
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 FROM ${NODE_IMAGE} AS deps
