@@ -17,6 +17,10 @@ const nextConfig = {
   poweredByHeader: false,
   // Lets a second build (a test run next to a running demo) write elsewhere than .next.
   distDir: process.env.NEXT_DIST_DIR || ".next",
+  // The container image (Dockerfile) runs `node server.js` from a self-contained folder with only the
+  // traced node_modules. Only at build time and only when asked: `next start` warns on (and is not
+  // meant for) a standalone build, and it stays how the portal is served everywhere else.
+  ...(process.env.NEXT_OUTPUT_STANDALONE === "1" ? { output: "standalone" } : {}),
   reactStrictMode: true,
   experimental: {
     // Next buffers at most 10 MB of a body that passes proxy.ts by default; registry imports

@@ -10,6 +10,7 @@ import {
   SESSION_MAX_AGE_SECONDS,
   useSecureCookies,
 } from "@/server/auth/session-token";
+import { drainRefusal, processDrain } from "@/server/http/drain";
 import { STRICT_TRANSPORT_SECURITY } from "@/server/http/strict-transport";
 
 /**
@@ -90,6 +91,8 @@ function nonceHeaders(incoming: Headers, nonce: string, csp: string): Headers {
 }
 
 export async function proxy(request: NextRequest) {
+  // A draining process (server/http/drain.ts) takes no new page or API request; the retry lands on another replica.
+  if (processDrain().refusing) return drainRefusal({ error: { message: "This portal process is shutting down; try again." } });
   const { pathname, search } = request.nextUrl;
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const csp = contentSecurityPolicy(nonce);

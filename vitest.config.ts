@@ -17,7 +17,7 @@ export default defineConfig({
   },
   test: {
     include: ["**/*.test.ts", "**/*.test.tsx"],
-    exclude: ["node_modules/**", "e2e/**", ".next/**", ".data/**", ...(process.env.FLEETDECK_REAL_CLUSTER ? [] : realClusterTests)],
+    exclude: ["node_modules/**", "e2e/**", ".next/**", ".next-*/**", ".data/**", ...(process.env.FLEETDECK_REAL_CLUSTER ? [] : realClusterTests)],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",

@@ -54,6 +54,10 @@ if (runUnit) {
   // The E2E step's "real-cluster" project (e2e/support/projects.ts) needs them too.
   if (controlPlane.status === 0) env.FLEETDECK_REAL_CLUSTER = process.env.FLEETDECK_REAL_CLUSTER = "1";
   else failures.push(`the control plane did not build (npm run cluster -- --build-only exited with ${controlPlane.status})`);
+  // Helm for the chart's checks (deploy/helm), its own Go module and cache key next to the control plane's.
+  console.log("\n=== Helm (Go; cached after the first build) ===");
+  const helm = spawnSync(bin("tsx"), ["scripts/helm.ts", "--build-only"], { cwd: repoRoot, env, stdio: "inherit" });
+  if (helm.status !== 0) failures.push(`helm did not build (npm run helm -- --build-only exited with ${helm.status})`);
   // Two runs: everything else with files in parallel, then the suites on the real control plane
   // one file at a time (each starts its own API server, etcd, controllers and kwok; several at
   // once on two cores only make each slower and their timeouts tighter).

@@ -56,6 +56,8 @@ const rawSchema = z
     ),
     /** The bearer token Prometheus sends to /metrics; unset, /metrics answers 404 (metrics off). */
     METRICS_TOKEN: optionalString.refine((token) => token === undefined || token.length >= 16, "must be at least 16 characters"),
+    /** After SIGTERM, how long the portal goes on serving with readiness false before it refuses new requests (server/http/drain.ts). */
+    FLEETDECK_DRAIN_DELAY_SECONDS: z.coerce.number().int().min(0).default(5),
     /** A run over a selection of more tenants than this needs a second person's approval first. */
     RUNBOOK_BATCH_APPROVAL_SIZE: positiveInt(25),
     /** A diagnostics archive stops (with a note inside) once its compressed size passes this many MiB. */
@@ -164,6 +166,7 @@ function envSchema(options: ParseEnvOptions) {
       DIAGNOSTICS_MAX_MIB: raw.DIAGNOSTICS_MAX_MIB,
       BACKUP_CRONJOB_NAME: raw.BACKUP_CRONJOB_NAME,
       RUNBOOK_BATCH_APPROVAL_SIZE: raw.RUNBOOK_BATCH_APPROVAL_SIZE,
+      FLEETDECK_DRAIN_DELAY_SECONDS: raw.FLEETDECK_DRAIN_DELAY_SECONDS,
       METRICS_TOKEN: raw.METRICS_TOKEN,
       LOG_LEVEL: raw.LOG_LEVEL,
       NEXTAUTH_SECRET: raw.NEXTAUTH_SECRET ?? loadOrCreateSecret(dataDir, options.persistSecret ?? true),

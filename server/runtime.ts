@@ -221,6 +221,18 @@ class Runtime {
   }
 
   /**
+   * For a draining process: the runbook verifications running here go back to the database for
+   * another replica's sweep (RunbookEngine.handBack), and the wave and selection drivers stop, so
+   * their leases lapse. Resolves to the number of runs handed back.
+   */
+  async handBackWork(): Promise<number> {
+    const handedBack = this.engine ? await this.engine.handBack() : 0;
+    await this.waveDriver?.stop();
+    await this.batchDriver?.stop();
+    return handedBack;
+  }
+
+  /**
    * Closes what was opened (log hubs, directory, watches, database) and forgets it, so a later
    * use starts afresh; for benches and tests that end with the process still running.
    */

@@ -4,13 +4,13 @@
 // Go module in controlplane/ into a cache outside the repository, keyed by what decides them
 // (go.mod, go.sum, the Go version and the build flags), so a second start takes seconds.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
-import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import YAML from "yaml";
 
+import { buildGoTools, goToolCache, type GoToolBuild, type GoToolModule } from "./go-tools";
 import { KubeApi } from "./kube-api";
 import { KubeletFront, NODE_ADDRESS_PREFIX, PodLogFiles } from "./kubelet-front";
 import { populateFleet, type FleetOptions, type PopulatedFleet } from "./real-fleet";
@@ -41,69 +41,30 @@ function buildFlags(version: string): string[] {
   return ["-trimpath", "-buildvcs=false", `-ldflags=${ldflags.join(" ")}`];
 }
 
-function goVersion(): string {
-  const result = spawnSync("go", ["env", "GOVERSION"], { cwd: goModuleDir, encoding: "utf8" });
-  if (result.error || result.status !== 0) {
-    throw new Error(`The control plane is built from Go modules and needs Go (controlplane/go.mod says which): ${result.error?.message ?? result.stderr}`);
-  }
-  return result.stdout.trim();
-}
+export type ControlPlaneBuild = GoToolBuild;
 
-export interface ControlPlaneBuild {
-  binDir: string;
-  key: string;
-  /** False when the cache already held the binaries. */
-  built: boolean;
-}
-
-/** `${FLEETDECK_CONTROLPLANE_CACHE:-${XDG_CACHE_HOME:-~/.cache}/fleetdeck/controlplane}/<key>/bin`. */
-export function controlPlaneCache(env: NodeJS.ProcessEnv = process.env): { key: string; binDir: string } {
+function controlPlaneModule(): GoToolModule {
   const version = kubernetesVersion();
-  const hash = createHash("sha256");
-  for (const file of ["go.mod", "go.sum"]) hash.update(readFileSync(join(goModuleDir, file)));
-  hash
-    .update(goVersion())
-    .update(JSON.stringify(buildFlags(version)))
-    .update("CGO_ENABLED=0");
-  const key = `k8s-v${version}-${hash.digest("hex").slice(0, 12)}`;
-  const base = env.FLEETDECK_CONTROLPLANE_CACHE || join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "fleetdeck", "controlplane");
-  return { key, binDir: join(resolve(base), key, "bin") };
+  return {
+    dir: goModuleDir,
+    title: "the control plane",
+    keyPrefix: `k8s-v${version}`,
+    binaries: BINARIES,
+    buildFlags: buildFlags(version),
+    // `go build` names a main package after its import path without the major-version suffix:
+    // go.etcd.io/etcd/server/v3 becomes `server`.
+    renames: { server: "etcd" },
+  };
+}
+
+/** `<goToolCacheRoot()>/<key>/bin` (go-tools.ts), the key naming the Kubernetes version. */
+export function controlPlaneCache(env: NodeJS.ProcessEnv = process.env): { key: string; binDir: string } {
+  return goToolCache(controlPlaneModule(), env);
 }
 
 /** Builds the binaries unless the cache has them. CPU-heavy (about ten minutes on two busy cores), so under `nice`. */
-export async function buildControlPlane(log: (line: string) => void = defaultLog): Promise<ControlPlaneBuild> {
-  const { key, binDir } = controlPlaneCache();
-  if (BINARIES.every((name) => existsSync(join(binDir, name)))) return { binDir, key, built: false };
-  const staging = `${binDir}.partial-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(staging, { recursive: true });
-  log(`building kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd and kwok (${key}) into ${binDir}`);
-  log('the first build takes long (see README, "Real control plane"); later starts reuse it');
-  const started = Date.now();
-  const args = ["-n", "10", "go", "build", ...buildFlags(kubernetesVersion()), "-o", `${staging}/`, "tool"];
-  const child = spawn("nice", args, { cwd: goModuleDir, env: { ...process.env, CGO_ENABLED: "0" }, stdio: ["ignore", "inherit", "inherit"] });
-  // An interrupted build must not go on compiling for minutes behind the caller's back.
-  const stopBuild = () => child.kill("SIGINT");
-  process.once("exit", stopBuild);
-  const code = await new Promise<number | null>((done, fail) => {
-    child.once("error", fail);
-    child.once("exit", done);
-  }).finally(() => process.off("exit", stopBuild));
-  if (code !== 0) throw new Error(`go build of the control plane failed (exit ${code}); its output is above`);
-  // `go build` names a main package after its import path without the major-version suffix:
-  // go.etcd.io/etcd/server/v3 becomes `server`.
-  renameSync(join(staging, "server"), join(staging, "etcd"));
-  const missing = BINARIES.filter((name) => !existsSync(join(staging, name)));
-  if (missing.length > 0) throw new Error(`go build made no ${missing.join(", ")} in ${staging}`);
-  if (BINARIES.every((name) => existsSync(join(binDir, name)))) {
-    // Another process built the same key meanwhile; its binaries are the same, keep them.
-    rmSync(staging, { recursive: true, force: true });
-  } else {
-    rmSync(binDir, { recursive: true, force: true });
-    renameSync(staging, binDir);
-  }
-  log(`built in ${Math.round((Date.now() - started) / 1000)} s`);
-  return { binDir, key, built: true };
+export function buildControlPlane(log: (line: string) => void = defaultLog): Promise<ControlPlaneBuild> {
+  return buildGoTools(controlPlaneModule(), log, 'the first build takes long (see README, "Real control plane"); later starts reuse it');
 }
 
 export interface ControlPlaneOptions {

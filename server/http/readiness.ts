@@ -1,5 +1,6 @@
 import "server-only";
 
+import { processDrain } from "@/server/http/drain";
 import { runtime } from "@/server/runtime";
 
 export interface Readiness {
@@ -14,6 +15,8 @@ export interface Readiness {
  * readiness probe asks this; liveness stays /api/health (the process answers).
  */
 export async function checkReadiness(timeoutMs = 2_000): Promise<Readiness> {
+  // First of all on SIGTERM (server/http/drain.ts): the pod leaves its Service before anything stops.
+  if (processDrain().draining) return { ready: false, waitingFor: ["nothing: this process is shutting down"] };
   const waitingFor: string[] = [];
   try {
     await Promise.race([

@@ -346,6 +346,20 @@ describe("durability", () => {
     expect((await stats())["patch deployments"]).toBe(2);
   }, 90_000);
 
+  it("a draining portal hands its verification back: the next sweep elsewhere resumes it at once, not a lease later", async () => {
+    // A lease far longer than the test: only the hand-back lets the second process take the run.
+    const first = engine({ leaseMs: 600_000, holder: "draining-portal" });
+    const record = healthyTenant();
+    const { run } = await previewAndConfirm(first, users.operator, record.id, { runbookId: "restart-instance", input: {} });
+    await waitFor("the restart to be sent", async () => (await first.run(run.id)).state === "verifying", 30_000);
+    expect(await first.handBack()).toBe(1);
+    const second = engine({ leaseMs: 600_000, holder: "other-replica" });
+    await second.recover();
+    expect(await db.tenantRunLease.findUnique({ where: { tenantId: record.id } })).toMatchObject({ runId: run.id, holder: "other-replica" });
+    expect((await ended(second, run.id)).state).toBe("succeeded");
+    expect((await stats())["patch deployments"]).toBe(2);
+  }, 90_000);
+
   it("a portal stopped while sending the first of two mutations marks the run interrupted and never sends the second", async () => {
     // The stop's annotation never returns in the first process (as if it died while sending it).
     const hanging = new Proxy(cache, {

@@ -127,6 +127,26 @@ export class RunbookEngine {
     this.heartbeats.clear();
   }
 
+  /**
+   * For a process that drains (SIGTERM): stops executing here as dispose() does, then hands the
+   * verifications it was running back to the database at once. Their leases expire now, so another
+   * replica's next sweep resumes them (verification only reads the cluster) instead of a full lease
+   * later. A run still sending a mutation keeps its lease and lapses as at any stop, so the sweep
+   * marks it interrupted and nothing is sent twice. Resolves to the number of runs handed back.
+   */
+  async handBack(): Promise<number> {
+    const executing = [...this.executing.keys()];
+    this.dispose();
+    if (executing.length === 0) return 0;
+    const verifying = await this.db.runbookRun.findMany({ where: { id: { in: executing }, state: "verifying" }, select: { id: true } });
+    if (verifying.length === 0) return 0;
+    const { count } = await this.db.tenantRunLease.updateMany({
+      where: { runId: { in: verifying.map((run) => run.id) }, holder: this.options.holder },
+      data: { expiresAt: new Date(0) },
+    });
+    return count;
+  }
+
   // ---------------------------------------------------------------------------------- context
 
   private async context(tenantId: string, now = new Date()): Promise<{ context: RunbookContext; source: ClusterSource }> {

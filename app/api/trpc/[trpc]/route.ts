@@ -4,6 +4,7 @@ import type { FormattedErrorData } from "@/lib/trpc/error-data";
 import { recordDenial } from "@/server/audit/denials";
 import { getApiSession, getSessionFromHeaders } from "@/server/auth/session";
 import { env } from "@/server/env";
+import { drainAware, drainRefusal, processDrain } from "@/server/http/drain";
 import { REQUEST_ID_HEADER, requestIdOf } from "@/server/http/request-id";
 import { STRICT_TRANSPORT_SECURITY } from "@/server/http/strict-transport";
 import { serverLog } from "@/server/log";
@@ -44,7 +45,14 @@ async function recordCrossSiteRefusal(request: Request, reason: string): Promise
   });
 }
 
-async function handler(incoming: Request): Promise<Response> {
+/** Refused once the process drains (server/http/drain.ts); the client retries and reaches another replica. */
+function shuttingDown(): Response {
+  const message = "This portal process is shutting down; try again.";
+  const data = { code: "SERVICE_UNAVAILABLE", httpStatus: 503, userMessage: message, appCode: null, zodError: null } satisfies FormattedErrorData;
+  return drainRefusal({ error: { message, code: -32603, data } });
+}
+
+async function answer(incoming: Request): Promise<Response> {
   const rejection = checkStateChangingRequest(incoming, env.NEXTAUTH_URL);
   if (rejection) {
     if (rejection.status === 403) await recordCrossSiteRefusal(incoming, rejection.message);
@@ -75,5 +83,7 @@ async function handler(incoming: Request): Promise<Response> {
     },
   });
 }
+
+const handler = drainAware(processDrain(), answer, shuttingDown);
 
 export { handler as GET, handler as POST };
