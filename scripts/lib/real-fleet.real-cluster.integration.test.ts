@@ -2,7 +2,8 @@
  * The demo fleet on the real control plane (real-fleet.ts, volume-provisioner.ts, kubelet-front.ts)
  * read by the portal's own code through its ServiceAccount kubeconfig: the ClusterCache warms, the
  * TenantDirectory classifies every tenant exactly as it does on the simulator running the same plan
- * (same seed, same tenants), a PVC expansion completes through the test provisioner, and the
+ * (same seed, same tenants), a PVC expansion completes through the test provisioner (and one on
+ * the capped class is refused ControllerResizeInfeasible), and the
  * kubelet front serves a crash-looping pod's logs and previous logs (and follows new lines) through
  * `pods/log`. `npm test` runs it; alone (vitest.config.ts leaves it out of a plain run):
  *   FLEETDECK_REAL_CLUSTER=1 npx vitest run scripts/lib/real-fleet.real-cluster.integration.test.ts
@@ -174,6 +175,37 @@ describe("the demo fleet on the real control plane", () => {
           ?.problems.every((p) => p.kind !== "volume-full"),
       30_000,
     );
+  }, 90_000);
+
+  it("ends an expansion on ceph-rbd-capped ControllerResizeInfeasible, as the runbook's failure path expects", async () => {
+    const namespace = real.summaries().find((s) => s.health === "healthy")!.namespace!;
+    const claims = `/api/v1/namespaces/${namespace}/persistentvolumeclaims`;
+    await controlPlane.api.call("POST", claims, {
+      metadata: { name: "capped" },
+      spec: { accessModes: ["ReadWriteOnce"], storageClassName: "ceph-rbd-capped", resources: { requests: { storage: "10Gi" } } },
+    });
+    type Claim = {
+      status: {
+        phase?: string;
+        allocatedResourceStatuses?: Record<string, string>;
+        conditions?: { type: string; message?: string }[];
+        capacity?: Record<string, string>;
+      };
+    };
+    await waitFor("the capped claim to bind", async () => (await controlPlane.api.get<Claim>(`${claims}/capped`)).status.phase === "Bound", 30_000);
+    await controlPlane.api.mergePatch(`${claims}/capped`, { spec: { resources: { requests: { storage: "20Gi" } } } });
+    const refused = await waitFor(
+      "the resize to be refused",
+      async () => {
+        const claim = await controlPlane.api.get<Claim>(`${claims}/capped`);
+        return claim.status.allocatedResourceStatuses?.storage === "ControllerResizeInfeasible" ? claim : undefined;
+      },
+      30_000,
+    );
+    expect(refused.status.capacity?.storage).toBe("10Gi");
+    expect(refused.status.conditions?.map((c) => c.type)).toEqual(["ControllerResizeError"]);
+    const events = await controlPlane.api.get<{ items: { reason: string; involvedObject: { name: string } }[] }>(`/api/v1/namespaces/${namespace}/events`);
+    expect(events.items.filter((e) => e.involvedObject.name === "capped").map((e) => e.reason)).toContain("VolumeResizeFailed");
   }, 90_000);
 
   it("serves a crash-looping pod's logs, its previous container's and new lines to a follower, through pods/log", async () => {
