@@ -85,6 +85,15 @@ async function createTenant(api: KubeApi, t: TenantPlan, now: Date): Promise<voi
   const pvc = forCreate(pvcOf(t, createdAt)) as Obj;
   pvc.metadata.annotations = { ...(pvc.metadata.annotations ?? {}), [USED_BYTES_ANNOTATION]: String(Math.round(t.volumeUsedFraction * t.storageGi * GI)) };
   await api.create(`${base}/persistentvolumeclaims`, pvc);
+  // Pods and Jobs come once the claim is bound, or the scheduler records a FailedScheduling
+  // ("unbound immediate PersistentVolumeClaims") on every tenant, which the simulated fleet has not.
+  if (t.problem !== "pvc-pending") {
+    await waitFor(
+      `claim ${namespace}/odoo-filestore to bind`,
+      async () => (await api.get<{ status?: { phase?: string } }>(`${base}/persistentvolumeclaims/odoo-filestore`)).status?.phase === "Bound",
+      60_000,
+    );
+  }
 
   const service = forCreate(serviceOf(t, createdAt, "")) as Obj & { spec: Record<string, unknown> };
   delete service.spec.clusterIP;
@@ -384,6 +393,12 @@ export async function populateFleet(controlPlane: Pick<ControlPlane, "api" | "po
   );
   for (const t of plan.tenants.filter((tenant) => tenant.problem === "stuck-terminating")) await makeStuckPod(api, t);
   await ageStuckRollouts(api, plan);
+  // The CronJob controller warns once about each Job it did not make itself ("Saw a job that the
+  // controller did not create or forgot"): true here, and noise on every tenant's timeline.
+  const unexpected = await api.get<{ items: { metadata: { name: string; namespace: string } }[] }>(
+    `/api/v1/events?fieldSelector=${encodeURIComponent("reason=UnexpectedJob")}`,
+  );
+  for (const event of unexpected.items) await api.delete(`/api/v1/namespaces/${event.metadata.namespace}/events/${event.metadata.name}`);
 
   const writer = new LogWriter(api, controlPlane.podLogs, plan);
   await writer.tick(false);
