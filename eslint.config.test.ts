@@ -57,6 +57,17 @@ describe("import boundaries", () => {
     expect(await boundaryErrors("probe.ts", `import "./sim/main";\n`)).toHaveLength(1);
   });
 
+  it("let the real control plane's fleet read sim/fleet and sim/logs as data, and nothing else of sim/", async () => {
+    const plan = `import { planFleet } from "../../sim/fleet/tenant-plan";\nimport { OdooLogGenerator } from "../../sim/logs/odoo-log-generator";\nexport { planFleet, OdooLogGenerator };\n`;
+    expect(await boundaryErrors("scripts/lib/real-fleet.ts", plan)).toEqual([]);
+    expect(await boundaryErrors("scripts/lib/x.real-cluster.integration.test.ts", plan)).toEqual([]);
+    expect(await boundaryErrors("scripts/lib/real-fleet.ts", `import { Kubelet } from "../../sim/controllers/kubelet";\nexport { Kubelet };\n`)).toEqual([
+      expect.stringContaining("sim/ is a separate program"),
+    ]);
+    expect(await boundaryErrors("scripts/lib/real-fleet.ts", `export const load = () => import("../../sim/main");\n`)).toHaveLength(1);
+    expect(await boundaryErrors("scripts/lib/stack.ts", plan)).toHaveLength(2);
+  });
+
   it("refuse lib/ importing from server/, even a type", async () => {
     expect(await boundaryErrors("lib/tenants/probe.ts", `import type { Db } from "@/server/db/client";\nexport type D = Db;\n`)).toEqual([
       expect.stringContaining("lib/ holds only what browser and server both import"),

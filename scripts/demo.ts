@@ -1,10 +1,14 @@
 // `npm run demo`: the whole portal on one machine. Starts the Kubernetes API simulator with the demo
-// fleet (unless KUBECONFIG points at a real cluster), prepares the database (PGlite under .data/
-// unless DATABASE_URL is set), builds and starts the production portal, and stops everything on Ctrl-C.
+// fleet (unless KUBECONFIG points at a real cluster; `--cluster real`: the test control plane of
+// scripts/lib/control-plane.ts with the same fleet, the portal on its ServiceAccount kubeconfig),
+// prepares the database (PGlite under .data/ unless DATABASE_URL is set), builds and starts the
+// production portal, and stops everything on Ctrl-C.
 import { mkdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { demoBanner } from "./lib/demo-banner";
+import { startControlPlane, type ControlPlane } from "./lib/control-plane";
+import { isScenarioName } from "./lib/real-fleet";
 import { buildPortalIfStale, dataDirOf, prepareDatabase, repoRoot, startPortal, startSimulator, type Simulator } from "./lib/stack";
 
 const { values } = parseArgs({
@@ -13,8 +17,20 @@ const { values } = parseArgs({
     host: { type: "string", default: "127.0.0.1" },
     tenants: { type: "string", default: "40" },
     scenario: { type: "string", default: "demo" },
+    // "sim" (the default: the embedded simulator, up in seconds) or "real" (kube-apiserver, etcd,
+    // controllers and kwok on 127.0.0.1; the first run builds them, see README "Real control plane").
+    cluster: { type: "string", default: "sim" },
   },
 });
+if (values.cluster !== "sim" && values.cluster !== "real") {
+  console.error(`[demo] --cluster is "sim" or "real", not "${values.cluster}"`);
+  process.exit(2);
+}
+if (!isScenarioName(values.scenario)) {
+  console.error(`[demo] unknown scenario "${values.scenario}" (demo, healthy, degraded or scale)`);
+  process.exit(2);
+}
+const scenario = values.scenario;
 
 const dataDir = dataDirOf(process.env);
 const portalLog = join(dataDir, "logs", "portal.log");
@@ -22,10 +38,27 @@ const portalLog = join(dataDir, "logs", "portal.log");
 const shown = (path: string) => (path.startsWith(`${repoRoot}/`) ? relative(repoRoot, path) : path);
 mkdirSync(dataDir, { recursive: true });
 
+let portal: Awaited<ReturnType<typeof startPortal>> | undefined;
+let stopping = false;
+
 async function main() {
   const env: NodeJS.ProcessEnv = { ...process.env, FLEETDECK_DATA_DIR: dataDir, FLEETDECK_DEMO: process.env.FLEETDECK_DEMO ?? "1" };
   let simulator: Simulator | undefined;
-  if (process.env.KUBECONFIG) {
+  let controlPlane: ControlPlane | undefined;
+  if (values.cluster === "real") {
+    console.log(`[demo] starting the real control plane with ${values.tenants} tenants (scenario ${values.scenario})…`);
+    controlPlane = await startControlPlane({
+      stateDir: join(dataDir, "cluster"),
+      fleet: { scenario, tenants: Number(values.tenants) },
+      log: (line) => console.log(`[cluster] ${line}`),
+      onComponentExit: (component, code, signal) => {
+        if (stopping) return;
+        console.error(`[demo] ${component} exited (${signal ?? `code ${code}`}); its log: ${shown(join(controlPlane!.logsDir, `${component}.log`))}`);
+        stopAll().then(() => process.exit(1));
+      },
+    });
+    env.KUBECONFIG = controlPlane.portalKubeconfig;
+  } else if (process.env.KUBECONFIG) {
     console.log(`[demo] using the cluster from KUBECONFIG; no simulator started`);
   } else {
     console.log(`[demo] starting the Kubernetes API simulator (${values.tenants} tenants, scenario ${values.scenario})…`);
@@ -42,9 +75,8 @@ async function main() {
   const stopAll = async () => {
     await portal?.stop();
     await simulator?.stop();
+    await controlPlane?.stop();
   };
-  let portal: Awaited<ReturnType<typeof startPortal>> | undefined;
-  let stopping = false;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
       if (stopping) return;
@@ -55,7 +87,7 @@ async function main() {
   }
 
   console.log(process.env.DATABASE_URL ? "[demo] preparing the PostgreSQL database…" : "[demo] preparing the embedded database (.data/pglite)…");
-  await prepareDatabase(env, simulator);
+  await prepareDatabase(env, controlPlane?.fleet?.registry ?? simulator);
   buildPortalIfStale();
   console.log("[demo] starting the portal…");
   // The portal's own lines (server errors included) go to this terminal and, as JSON lines, to a file.
@@ -65,6 +97,13 @@ async function main() {
     portalUrl: portal.url,
     portalLog: shown(portalLog),
     simulator: simulator ? { url: simulator.url, kubeconfig: shown(simulator.kubeconfig), kubectlUrl: simulator.kubectlUrl } : undefined,
+    realCluster: controlPlane
+      ? {
+          server: controlPlane.server,
+          portalKubeconfig: shown(controlPlane.portalKubeconfig),
+          kubectl: `${controlPlane.binDir}/kubectl --kubeconfig ${shown(controlPlane.adminKubeconfig)}`,
+        }
+      : undefined,
   });
   console.log(`\n${banner.join("\n")}`);
 

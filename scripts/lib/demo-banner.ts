@@ -15,9 +15,11 @@ export interface DemoBannerInput {
   /** The portal's log file, as shown to the user. */
   portalLog: string;
   simulator?: { url: string; kubeconfig: string; kubectlUrl?: string };
+  /** `--cluster real`: the test control plane, with the demo registry imported. */
+  realCluster?: { server: string; portalKubeconfig: string; kubectl: string };
 }
 
-export function demoBanner({ portalUrl, portalLog, simulator }: DemoBannerInput): string[] {
+export function demoBanner({ portalUrl, portalLog, simulator, realCluster }: DemoBannerInput): string[] {
   const rule = "─".repeat(64);
   const lines = [rule, `  Fleetdeck is running at ${portalUrl}`, "", "  Demo sign-ins (password: fleetdeck-demo)"];
   for (const [email, what] of DEMO_SIGN_INS) lines.push(`    ${email.padEnd(28)} ${what}`);
@@ -25,6 +27,9 @@ export function demoBanner({ portalUrl, portalLog, simulator }: DemoBannerInput)
   if (simulator) {
     lines.push("", `  Simulated cluster: ${simulator.url} (the portal's kubeconfig: ${simulator.kubeconfig})`);
     if (simulator.kubectlUrl) lines.push(`  kubectl:           kubectl --server ${simulator.kubectlUrl} get pods -A`);
+  } else if (realCluster) {
+    lines.push("", `  Real control plane: ${realCluster.server} (the portal's kubeconfig: ${realCluster.portalKubeconfig}, its ServiceAccount)`);
+    lines.push(`  kubectl:            ${realCluster.kubectl} get pods -A`);
   } else {
     lines.push(
       "",

@@ -267,7 +267,8 @@ export class KubeletFront {
         res.writeHead(400, { "content-type": "text/plain" }).end(`previous terminated container "${container}" in pod "${pod}" not found`);
         return;
       }
-      writeFileSync(file, "", { flag: "a" });
+      // A container that wrote nothing yet: an empty log (and a file to follow).
+      this.options.logs.append(namespace, pod, container, []);
     }
     const timestamps = query.get("timestamps") === "true";
     const tailLines = query.has("tailLines") ? Number(query.get("tailLines")) : undefined;
@@ -288,7 +289,7 @@ export class KubeletFront {
       .filter((l) => l !== undefined)
       .map((l) => `${l}\n`)
       .join("");
-    if (limitBytes !== undefined) body = body.slice(0, limitBytes);
+    if (limitBytes !== undefined) body = Buffer.from(body).subarray(0, limitBytes).toString();
     res.writeHead(200, { "content-type": "text/plain" });
     res.write(body);
     if (query.get("follow") !== "true" || previous) {

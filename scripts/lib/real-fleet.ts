@@ -35,6 +35,7 @@ export interface FleetOptions {
   scenario?: ScenarioName;
   /** Tenant count (default 40, as `npm run demo`); tests use fewer (10 holds every classic problem). */
   tenants?: number;
+  /** The plan's seed (default 1, the simulator's: the same tenants, ids and problems as `npm run demo`). */
   seed?: string | number;
   /** Create the objects this many tenants at a time (default 8). */
   concurrency?: number;
@@ -84,6 +85,15 @@ async function createTenant(api: KubeApi, t: TenantPlan, now: Date): Promise<voi
   const pvc = forCreate(pvcOf(t, createdAt)) as Obj;
   pvc.metadata.annotations = { ...(pvc.metadata.annotations ?? {}), [USED_BYTES_ANNOTATION]: String(Math.round(t.volumeUsedFraction * t.storageGi * GI)) };
   await api.create(`${base}/persistentvolumeclaims`, pvc);
+  // Pods and Jobs come once the claim is bound, or the scheduler records a FailedScheduling
+  // ("unbound immediate PersistentVolumeClaims") on every tenant, which the simulated fleet has not.
+  if (t.problem !== "pvc-pending") {
+    await waitFor(
+      `claim ${namespace}/odoo-filestore to bind`,
+      async () => (await api.get<{ status?: { phase?: string } }>(`${base}/persistentvolumeclaims/odoo-filestore`)).status?.phase === "Bound",
+      60_000,
+    );
+  }
 
   const service = forCreate(serviceOf(t, createdAt, "")) as Obj & { spec: Record<string, unknown> };
   delete service.spec.clusterIP;
@@ -303,6 +313,45 @@ async function makeStuckPod(api: KubeApi, t: TenantPlan): Promise<void> {
   await api.call("DELETE", `/api/v1/namespaces/${namespace}/pods/${name}`, { apiVersion: "v1", kind: "DeleteOptions", gracePeriodSeconds: 30 });
 }
 
+interface DeploymentObject extends KubeObjectLike {
+  metadata: KubeObjectLike["metadata"] & { namespace: string };
+  spec: { replicas?: number; progressDeadlineSeconds?: number };
+  status?: { readyReplicas?: number; conditions?: { type: string; status: string; reason?: string; lastUpdateTime?: string; lastTransitionTime?: string }[] };
+}
+
+/**
+ * The simulator's fleet has run for months, so a Deployment that never became available has long
+ * passed its progress deadline (Progressing False, ProgressDeadlineExceeded: "Rollout is stuck").
+ * Here they were created seconds ago: their Progressing condition is dated back past the deadline,
+ * and the deployment controller, syncing on that write, finds them timed out itself.
+ */
+async function ageStuckRollouts(api: KubeApi, plan: FleetPlan): Promise<void> {
+  const namespaces = new Set(plan.tenants.map(ns));
+  const unavailable = (await api.get<{ items: DeploymentObject[] }>("/apis/apps/v1/deployments?labelSelector=app.kubernetes.io%2Fname%3Dodoo")).items.filter(
+    (d) => namespaces.has(d.metadata.namespace) && (d.status?.readyReplicas ?? 0) < (d.spec.replicas ?? 1),
+  );
+  for (const deployment of unavailable) {
+    const past = new Date(Date.now() - ((deployment.spec.progressDeadlineSeconds ?? 600) + 60) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const conditions = (deployment.status?.conditions ?? []).map((c) =>
+      c.type === "Progressing" ? { ...c, lastUpdateTime: past, lastTransitionTime: past } : c,
+    );
+    await api.mergePatch(`/apis/apps/v1/namespaces/${deployment.metadata.namespace}/deployments/${deployment.metadata.name}/status`, {
+      status: { conditions },
+    });
+  }
+  await waitFor(
+    "the stuck rollouts to pass their progress deadline",
+    async () => {
+      const deployments = (await api.get<{ items: DeploymentObject[] }>("/apis/apps/v1/deployments?labelSelector=app.kubernetes.io%2Fname%3Dodoo")).items;
+      const names = new Set(unavailable.map((d) => `${d.metadata.namespace}/${d.metadata.name}`));
+      return deployments
+        .filter((d) => names.has(`${d.metadata.namespace}/${d.metadata.name}`))
+        .every((d) => d.status?.conditions?.some((c) => c.type === "Progressing" && c.reason === "ProgressDeadlineExceeded"));
+    },
+    30_000,
+  );
+}
+
 /**
  * Populates the control plane with the fleet and waits until every pod and backup Job settled (and
  * has its logs). The log writer keeps running until `stop()` (and stops with the control plane).
@@ -310,7 +359,7 @@ async function makeStuckPod(api: KubeApi, t: TenantPlan): Promise<void> {
 export async function populateFleet(controlPlane: Pick<ControlPlane, "api" | "podLogs">, options: FleetOptions = {}): Promise<PopulatedFleet> {
   const log = options.log ?? (() => {});
   const started = Date.now();
-  const plan = planFleet({ seed: options.seed ?? 42, tenants: options.tenants ?? 40, scenario: options.scenario ?? "demo" });
+  const plan = planFleet({ seed: options.seed ?? 1, tenants: options.tenants ?? 40, scenario: options.scenario ?? "demo" });
   const { api } = controlPlane;
   await inBatches(plan.tenants, options.concurrency ?? 8, (t) => createTenant(api, t, plan.now));
   log(`fleet: ${plan.tenants.length} tenants created (${Math.round((Date.now() - started) / 1000)} s); waiting for their pods and backups`);
@@ -343,6 +392,13 @@ export async function populateFleet(controlPlane: Pick<ControlPlane, "api" | "po
     180_000,
   );
   for (const t of plan.tenants.filter((tenant) => tenant.problem === "stuck-terminating")) await makeStuckPod(api, t);
+  await ageStuckRollouts(api, plan);
+  // The CronJob controller warns once about each Job it did not make itself ("Saw a job that the
+  // controller did not create or forgot"): true here, and noise on every tenant's timeline.
+  const unexpected = await api.get<{ items: { metadata: { name: string; namespace: string } }[] }>(
+    `/api/v1/events?fieldSelector=${encodeURIComponent("reason=UnexpectedJob")}`,
+  );
+  for (const event of unexpected.items) await api.delete(`/api/v1/namespaces/${event.metadata.namespace}/events/${event.metadata.name}`);
 
   const writer = new LogWriter(api, controlPlane.podLogs, plan);
   await writer.tick(false);

@@ -136,12 +136,16 @@ export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv
   }
 }
 
-/** Applies migrations, seeds the demo users and, when the registry is empty, imports the simulator's export. */
-export async function prepareDatabase(env: NodeJS.ProcessEnv, simulator?: Simulator): Promise<void> {
+/**
+ * Applies migrations, seeds the demo users and, when the registry is empty, imports the fleet's
+ * registry export: the simulator's, or rows given (the real control plane's fleet, real-fleet.ts).
+ */
+export async function prepareDatabase(env: NodeJS.ProcessEnv, registrySource?: Simulator | readonly object[]): Promise<void> {
   runScript("scripts/db-prepare.ts", [], env);
-  if (simulator) {
+  if (registrySource) {
+    const rows = Array.isArray(registrySource) ? registrySource : await (registrySource as Simulator).control("GET", "/_sim/registry");
     const exportFile = join(env.FLEETDECK_DATA_DIR ?? ".data", "registry-export.json");
-    writeFileSync(exportFile, JSON.stringify(await simulator.control("GET", "/_sim/registry"), null, 2));
+    writeFileSync(exportFile, JSON.stringify(rows, null, 2));
     runScript("scripts/registry-import.ts", [exportFile, "--if-empty"], env);
   }
 }
