@@ -199,7 +199,8 @@ describe("listAndWatch", () => {
     expect(events[1]).toMatchObject({ error: { kind: "stalled", summary: "No event or bookmark for 0.3 s, so the watch was restarted" } });
     // Reported once the silence and the check's own timeout (as long as the silence) have passed.
     expect(seenAt[1] - seenAt[0]).toBeGreaterThanOrEqual(590);
-    expect(requests.filter((r) => r.searchParams.get("limit") === "1")).toHaveLength(1);
+    // The check after the silence, and the one after reconnecting (neither answered here).
+    expect(requests.filter((r) => r.searchParams.get("limit") === "1")).toHaveLength(2);
     const watchRequests = requests.filter((r) => r.searchParams.get("watch") === "true");
     expect(watchRequests.map((r) => r.searchParams.get("resourceVersion"))).toEqual(["10", "10"]);
   });
@@ -237,5 +238,22 @@ describe("listAndWatch", () => {
     expect(watchRequests.map((r) => r.searchParams.get("resourceVersion"))).toEqual(["10", "10"]);
     const checks = requests.filter((r) => r.searchParams.get("watch") !== "true" && r.searchParams.get("limit") === "1");
     expect(checks).toHaveLength(1);
+  });
+
+  it("is live again after an error once the new watch is open and a list answers, with no data on it (a quiet Events feed)", async () => {
+    let watches = 0;
+    const { kubeConfig } = await fakeApi((url, res) => {
+      if (url.searchParams.get("watch") !== "true") return list(res, [], "10");
+      watches++;
+      if (watches === 1) {
+        res.writeHead(403, { "Content-Type": "application/json" }).end(JSON.stringify(status(403, "Forbidden", "RBAC not ready yet")));
+        return;
+      }
+      res.writeHead(200).flushHeaders();
+      // Open, and silent from then on.
+    });
+    const events = await collect(kubeConfig, (e) => e.some((x) => x.type === "connected"), { silenceTimeoutMs: 60_000 });
+    expect(events.map((e) => (e.type === "error" ? `error:${e.error.kind}` : e.type))).toEqual(["sync", "error:forbidden", "connected"]);
+    expect(events[1]).toMatchObject({ error: { kind: "forbidden" } });
   });
 });

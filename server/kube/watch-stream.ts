@@ -114,6 +114,17 @@ export async function* listAndWatch<T>(options: ListWatchOptions<T>): AsyncGener
           quietConfirmed = false;
           yield { type: "bookmark", resourceVersion: resourceVersion! };
         }
+        // After an error, an open watch alone does not prove the feed live (a server can accept it
+        // and stay silent); data on it does, and so does a one-item list answered now: a quiet
+        // feed without bookmarks (Events) would otherwise stay in error until something happens.
+        clearTimeout(watchdog);
+        if (failedSinceLastStream && (await answersList(kubeConfig, path, signal, Math.min(silenceTimeoutMs, QUIET_CHECK_TIMEOUT_MS)))) {
+          failedSinceLastStream = false;
+          failures = 0;
+          yield { type: "connected", resourceVersion: resourceVersion! };
+        }
+        // The silence is counted from here, not from before the check.
+        armWatchdog();
         let lines = 0;
         for await (const line of readLines(response)) {
           lines += 1;
@@ -126,8 +137,7 @@ export async function* listAndWatch<T>(options: ListWatchOptions<T>): AsyncGener
               : new KubeError({ kind: "bad-response", apiMessage: "watch ERROR event without Status", path });
             throw error;
           }
-          // Live again only once data flows: a server that accepts the watch but stays silent is
-          // still down as far as freshness goes.
+          // Live again once data flows (or the list above answered).
           if (failedSinceLastStream) {
             failedSinceLastStream = false;
             failures = 0;
