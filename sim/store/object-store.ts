@@ -149,6 +149,19 @@ export class ObjectStore {
     return this.compactedRv;
   }
 
+  /**
+   * Forgets the history up to `rv`, as the API server's periodic etcd compaction does: a watch or
+   * a continue token from before it is then 410 Expired and the client must relist.
+   */
+  compact(rv: number): void {
+    if (rv <= this.compactedRv) return;
+    const target = Math.min(rv, this.rv);
+    while (this.historyStart < this.history.length && this.history[this.historyStart]!.rv <= target) this.historyStart++;
+    this.history = this.history.slice(this.historyStart);
+    this.historyStart = 0;
+    this.compactedRv = target;
+  }
+
   on(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

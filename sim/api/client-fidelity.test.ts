@@ -1,0 +1,31 @@
+// What clients notice where the simulator used to differ from a real API server (issue 13; the
+// differential suite, sim/differential.real-cluster.integration.test.ts, compares both).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestCluster, type TestCluster } from "./test-cluster";
+
+let c: TestCluster;
+const NS = "tenant-t0";
+
+beforeAll(async () => {
+  c = await startTestCluster({ tenants: 1 });
+});
+afterAll(async () => {
+  await c.close();
+});
+
+const send = (method: string, path: string, body?: unknown, contentType = "application/json") =>
+  c.fetch(path, { method, headers: { "content-type": contentType }, body: body === undefined ? undefined : JSON.stringify(body) });
+
+describe("watch history", () => {
+  it("answers a watch from before the last compaction with 410 Expired, and resumes one from after it", async () => {
+    const before = c.store.currentRv();
+    await send("POST", `/api/v1/namespaces/${NS}/configmaps`, { metadata: { name: "compacted-away" } });
+    c.store.compact(c.store.currentRv());
+    const gone = await (await c.fetch(`/api/v1/namespaces/${NS}/configmaps?watch=true&resourceVersion=${before}&timeoutSeconds=1`)).text();
+    expect(JSON.parse(gone.split("\n")[0]!)).toMatchObject({ type: "ERROR", object: { kind: "Status", code: 410, reason: "Expired" } });
+    const from = c.store.currentRv();
+    await send("POST", `/api/v1/namespaces/${NS}/configmaps`, { metadata: { name: "after-compaction" } });
+    const resumed = await (await c.fetch(`/api/v1/namespaces/${NS}/configmaps?watch=true&resourceVersion=${from}&timeoutSeconds=1`)).text();
+    expect(JSON.parse(resumed.split("\n")[0]!)).toMatchObject({ type: "ADDED", object: { metadata: { name: "after-compaction" } } });
+  });
+});
