@@ -16,6 +16,17 @@ afterAll(async () => {
 const send = (method: string, path: string, body?: unknown, contentType = "application/json") =>
   c.fetch(path, { method, headers: { "content-type": contentType }, body: body === undefined ? undefined : JSON.stringify(body) });
 
+describe("query booleans", () => {
+  it("reads anything but 0/false as true, so the Python client's watch=True is a watch", async () => {
+    const list = await (await c.fetch(`/api/v1/namespaces/${NS}/configmaps`)).json();
+    const watch = await c.fetch(`/api/v1/namespaces/${NS}/configmaps?watch=True&timeoutSeconds=1&resourceVersion=${list.metadata.resourceVersion}`);
+    expect(watch.status).toBe(200);
+    expect(await watch.text()).not.toContain('"items"');
+    const notWatch = await c.fetch(`/api/v1/namespaces/${NS}/configmaps?watch=False`);
+    expect((await notWatch.json()).kind).toBe("ConfigMapList");
+  });
+});
+
 describe("watch history", () => {
   it("answers a watch from before the last compaction with 410 Expired, and resumes one from after it", async () => {
     const before = c.store.currentRv();

@@ -60,8 +60,12 @@ export function parseJsonBody(body: string, what = "object"): unknown {
   }
 }
 
+/**
+ * A query boolean as the API server reads it (runtime.Convert_Slice_string_To_bool): anything but
+ * `0` or `false` (any case) is true, so the Python client's `watch=True` is a watch.
+ */
 export function boolParam(v: string | null): boolean {
-  return v === "true" || v === "1";
+  return v !== null && v !== "0" && v.toLowerCase() !== "false";
 }
 
 export function intParam(name: string, v: string | null): number | undefined {

@@ -441,7 +441,7 @@ export class ResourceHandlers {
     const grace =
       intParam("gracePeriodSeconds", query.get("gracePeriodSeconds")) ?? (typeof body?.gracePeriodSeconds === "number" ? body.gracePeriodSeconds : undefined);
     let policy = (query.get("propagationPolicy") ?? body?.propagationPolicy) as PropagationPolicy | undefined;
-    if (policy === undefined && (query.get("orphanDependents") === "true" || body?.orphanDependents === true)) policy = "Orphan";
+    if (policy === undefined && (boolParam(query.get("orphanDependents")) || body?.orphanDependents === true)) policy = "Orphan";
     if (policy !== undefined && !["Foreground", "Background", "Orphan"].includes(policy)) {
       throw invalid("DeleteOptions", "", [
         {
