@@ -27,6 +27,17 @@ describe("query booleans", () => {
   });
 });
 
+describe("lists", () => {
+  it("leave kind and apiVersion off their items (the list carries them); single reads keep them", async () => {
+    const list = await (await c.fetch(`/api/v1/namespaces/${NS}/pods`)).json();
+    expect(list).toMatchObject({ kind: "PodList", apiVersion: "v1" });
+    expect(list.items.length).toBeGreaterThan(0);
+    for (const item of list.items) expect(Object.keys(item)).not.toContain("kind");
+    const one = await (await c.fetch(`/api/v1/namespaces/${NS}/pods/${list.items[0].metadata.name}`)).json();
+    expect(one).toMatchObject({ kind: "Pod", apiVersion: "v1" });
+  });
+});
+
 describe("watch history", () => {
   it("answers a watch from before the last compaction with 410 Expired, and resumes one from after it", async () => {
     const before = c.store.currentRv();

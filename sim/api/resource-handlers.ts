@@ -269,7 +269,7 @@ export class ResourceHandlers {
     const meta: Record<string, unknown> = { resourceVersion: rv };
     if (continueToken) meta.continue = continueToken;
     if (remaining !== undefined) meta.remainingItemCount = remaining;
-    const json = `{"kind":"${ctx.resource.kind}List","apiVersion":"${apiVersionOf(ctx.resource)}","metadata":${JSON.stringify(meta)},"items":[${items.map((o) => store.toJson(o)).join(",")}]}`;
+    const json = `{"kind":"${ctx.resource.kind}List","apiVersion":"${apiVersionOf(ctx.resource)}","metadata":${JSON.stringify(meta)},"items":[${items.map((o) => store.toItemJson(o)).join(",")}]}`;
     sendJsonText(ctx.res, 200, json);
   }
 
@@ -508,7 +508,7 @@ export class ResourceHandlers {
         if (!(err instanceof ApiError && err.code === 404)) throw err;
       }
     }
-    const json = `{"kind":"${ctx.resource.kind}List","apiVersion":"${apiVersionOf(ctx.resource)}","metadata":{"resourceVersion":"${this.store.currentRv()}"},"items":[${deleted.map((o) => this.store.toJson(o)).join(",")}]}`;
+    const json = `{"kind":"${ctx.resource.kind}List","apiVersion":"${apiVersionOf(ctx.resource)}","metadata":{"resourceVersion":"${this.store.currentRv()}"},"items":[${deleted.map((o) => this.store.toItemJson(o)).join(",")}]}`;
     sendJsonText(ctx.res, 200, json);
   }
 

@@ -134,6 +134,7 @@ export class ObjectStore {
   /** owner uid -> dependents, for the garbage collector */
   private dependents = new Map<string, Set<string>>();
   private json = new WeakMap<KubeObject, string>();
+  private itemJson = new WeakMap<KubeObject, string>();
 
   constructor(opts: ObjectStoreOptions = {}) {
     this.historySize = opts.historySize ?? 50_000;
@@ -173,6 +174,16 @@ export class ObjectStore {
     if (s === undefined) {
       s = JSON.stringify(obj);
       this.json.set(obj, s);
+    }
+    return s;
+  }
+
+  /** JSON of a snapshot as a list item: built-in lists leave each item's kind and apiVersion off (the list has them). */
+  toItemJson(obj: KubeObject): string {
+    let s = this.itemJson.get(obj);
+    if (s === undefined) {
+      s = JSON.stringify({ ...obj, kind: undefined, apiVersion: undefined });
+      this.itemJson.set(obj, s);
     }
     return s;
   }
