@@ -51,3 +51,29 @@ describe("watch history", () => {
     expect(JSON.parse(resumed.split("\n")[0]!)).toMatchObject({ type: "ADDED", object: { metadata: { name: "after-compaction" } } });
   });
 });
+
+describe("foreground deletion", () => {
+  it("keeps the owner, marked with the foregroundDeletion finalizer, until its blocking dependent is gone", async () => {
+    const owner = await (await send("POST", `/api/v1/namespaces/${NS}/configmaps`, { metadata: { name: "fg-owner" } })).json();
+    const ownerReferences = [{ apiVersion: "v1", kind: "ConfigMap", name: "fg-owner", uid: owner.metadata.uid, blockOwnerDeletion: true }];
+    await send("POST", `/api/v1/namespaces/${NS}/configmaps`, { metadata: { name: "fg-dependent", ownerReferences, finalizers: ["example.com/hold"] } });
+    const deleted = await send("DELETE", `/api/v1/namespaces/${NS}/configmaps/fg-owner`, { propagationPolicy: "Foreground" });
+    expect(deleted.status).toBe(200);
+    expect((await deleted.json()).metadata).toMatchObject({ finalizers: ["foregroundDeletion"], deletionTimestamp: expect.any(String) });
+    await new Promise((r) => setTimeout(r, 300));
+    const dependent = c.store.get("core/configmaps", NS, "fg-dependent")!;
+    expect(dependent.metadata.deletionTimestamp).toBeDefined();
+    expect(c.store.get("core/configmaps", NS, "fg-owner")?.metadata.finalizers).toEqual(["foregroundDeletion"]);
+
+    await send("PATCH", `/api/v1/namespaces/${NS}/configmaps/fg-dependent`, { metadata: { finalizers: null } }, "application/merge-patch+json");
+    for (let i = 0; i < 50 && c.store.get("core/configmaps", NS, "fg-owner"); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(c.store.get("core/configmaps", NS, "fg-owner")).toBeUndefined();
+  });
+
+  it("without blocking dependents goes at once after the collector's pass", async () => {
+    await send("POST", `/api/v1/namespaces/${NS}/configmaps`, { metadata: { name: "fg-alone" } });
+    expect((await send("DELETE", `/api/v1/namespaces/${NS}/configmaps/fg-alone?propagationPolicy=Foreground`)).status).toBe(200);
+    for (let i = 0; i < 50 && c.store.get("core/configmaps", NS, "fg-alone"); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(c.store.get("core/configmaps", NS, "fg-alone")).toBeUndefined();
+  });
+});

@@ -470,7 +470,11 @@ export class ResourceHandlers {
     const result = this.store.delete(ctx.key, ctx.namespace, ctx.name!, opts);
     const stillThere = opts.dryRun ? !!result.metadata.deletionTimestamp : !!this.store.get(ctx.key, ctx.namespace, ctx.name!);
     if (ctx.key === "core/pods" || ctx.key === "core/namespaces" || stillThere) {
-      objectResponse(ctx, this.store, result, stillThere ? 202 : 200);
+      // handlers/delete.go answers 202 only for an object still there after orphanDependents=false.
+      const orphanQuery = ctx.query.get("orphanDependents");
+      const orphanDependentsFalse = orphanQuery !== null ? !boolParam(orphanQuery) : body?.orphanDependents === false;
+      const accepted = stillThere && orphanDependentsFalse;
+      objectResponse(ctx, this.store, result, accepted ? 202 : 200);
       return;
     }
     sendJson(ctx.res, 200, {
