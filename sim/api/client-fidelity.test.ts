@@ -52,6 +52,43 @@ describe("watch history", () => {
   });
 });
 
+describe("unknown fields", () => {
+  const body = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "unknown", shoeSize: 42 }, data: { a: "1" }, colour: "blue" };
+
+  it("are pruned with a Warning per field (fieldValidation=Warn, the default)", async () => {
+    const created = await send("POST", `/api/v1/namespaces/${NS}/configmaps`, body);
+    expect(created.status).toBe(201);
+    expect(created.headers.get("warning")).toBe('299 - "unknown field \\"metadata.shoeSize\\"", 299 - "unknown field \\"colour\\""');
+    const stored = await (await c.fetch(`/api/v1/namespaces/${NS}/configmaps/unknown`)).json();
+    expect(stored.colour).toBeUndefined();
+    expect(stored.metadata.shoeSize).toBeUndefined();
+    expect(stored.data).toEqual({ a: "1" });
+  });
+
+  it("are 400 under fieldValidation=Strict and dropped silently under Ignore", async () => {
+    const strict = await send("POST", `/api/v1/namespaces/${NS}/configmaps?fieldValidation=Strict`, { ...body, metadata: { name: "strict" } });
+    expect(strict.status).toBe(400);
+    expect((await strict.json()).message).toBe('ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "colour"');
+    const ignored = await send("POST", `/api/v1/namespaces/${NS}/configmaps?fieldValidation=Ignore`, { ...body, metadata: { name: "ignored" } });
+    expect(ignored.status).toBe(201);
+    expect(ignored.headers.get("warning")).toBeNull();
+    expect((await ignored.json()).colour).toBeUndefined();
+  });
+
+  it("in a patch are pruned too, nested ones named by their path", async () => {
+    const deployment = (await (await c.fetch(`/apis/apps/v1/namespaces/${NS}/deployments`)).json()).items[0];
+    const patched = await send(
+      "PATCH",
+      `/apis/apps/v1/namespaces/${NS}/deployments/${deployment.metadata.name}`,
+      { spec: { template: { spec: { containers: [{ name: "odoo", imageColour: "red" }] } } } },
+      "application/strategic-merge-patch+json",
+    );
+    expect(patched.status).toBe(200);
+    expect(patched.headers.get("warning")).toBe('299 - "unknown field \\"spec.template.spec.containers[0].imageColour\\""');
+    expect((await patched.json()).spec.template.spec.containers[0].imageColour).toBeUndefined();
+  });
+});
+
 describe("foreground deletion", () => {
   it("keeps the owner, marked with the foregroundDeletion finalizer, until its blocking dependent is gone", async () => {
     const owner = await (await send("POST", `/api/v1/namespaces/${NS}/configmaps`, { metadata: { name: "fg-owner" } })).json();

@@ -5,6 +5,7 @@ import { ApiError, badRequest, conflict, forbidden, invalid, methodNotAllowed, n
 import { cloneObject, type ObjectStore } from "../store/object-store";
 import type { DeleteOptions, KubeObject, ObjectMeta, PropagationPolicy, ResourceType } from "../store/types";
 import { applyCreateDefaults } from "./defaults";
+import { fieldValidationOf, pruneUnknownFields, unknownFieldOutcome } from "./field-pruning";
 import { deletePreconditionError, evictPod, parseEviction } from "./eviction";
 import { boolParam, intParam, parseJsonBody, readBody, sendJson, sendJsonText } from "./http-util";
 import { applyPatch, parsePatchBody, patchTypeOf } from "./patch";
@@ -346,7 +347,15 @@ export class ResourceHandlers {
     this.createObject(ctx, body, dryRun);
   }
 
+  /** Drops the body's unknown fields (400 under fieldValidation=Strict) and sets the Warning header for them. */
+  private pruneUnknown(ctx: ResourceRequest, body: KubeObject, current?: KubeObject): void {
+    const validation = fieldValidationOf(ctx.query);
+    const warnings = unknownFieldOutcome(ctx.resource, pruneUnknownFields(ctx.resource, body, current), validation);
+    if (warnings.length > 0) ctx.res.setHeader("Warning", warnings);
+  }
+
   private createObject(ctx: ResourceRequest, body: KubeObject, dryRun: boolean): void {
+    this.pruneUnknown(ctx, body);
     const meta = body.metadata;
     for (const k of ["uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"] as const) delete meta[k];
     // Not in ObjectMeta: the store never keeps field ownership.
@@ -391,6 +400,7 @@ export class ResourceHandlers {
       );
     }
     if (body.metadata.resourceVersion !== current.metadata.resourceVersion) throw conflict(ctx.resource.plural, ctx.name!, ctx.resource.group);
+    this.pruneUnknown(ctx, body, current);
     this.commitUpdate(ctx, body, current, dryRun, subresource, 200);
   }
 
@@ -423,6 +433,7 @@ export class ResourceHandlers {
     const next = applyPatch(type, cloneObject(current), patch) as KubeObject;
     if (!next || typeof next !== "object" || !next.metadata || typeof next.metadata !== "object") throw badRequest("the patch produced an invalid object");
     checkMetadataTypes(next.metadata);
+    this.pruneUnknown(ctx, next, current);
     if (next.metadata.name !== current.metadata.name)
       throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${current.metadata.name})`);
     if (ctx.resource.namespaced && next.metadata.namespace !== current.metadata.namespace)
