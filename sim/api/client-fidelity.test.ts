@@ -114,3 +114,54 @@ describe("foreground deletion", () => {
     expect(c.store.get("core/configmaps", NS, "fg-alone")).toBeUndefined();
   });
 });
+
+describe("field ownership", () => {
+  const apply = (manager: string, data: Record<string, string>, force = false) =>
+    send(
+      "PATCH",
+      `/api/v1/namespaces/${NS}/configmaps/applied?fieldManager=${manager}${force ? "&force=true" : ""}`,
+      { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "applied" }, data },
+      "application/apply-patch+yaml",
+    );
+  type Entry = { manager: string; operation: string; fieldsV1: object };
+  const owners = (body: { metadata: { managedFields?: Entry[] } }) => body.metadata.managedFields?.map((e) => [e.manager, e.operation, e.fieldsV1]);
+
+  it("records the applier's fields, refuses another manager's different value with 409 FieldManagerConflict, and hands them over on force", async () => {
+    const created = await apply("manager-a", { owned: "by-a" });
+    expect(created.status).toBe(201);
+    expect(owners(await created.json())).toEqual([["manager-a", "Apply", { "f:data": { "f:owned": {} } }]]);
+
+    const conflict = await apply("manager-b", { owned: "by-b" });
+    expect(conflict.status).toBe(409);
+    expect(await conflict.json()).toMatchObject({
+      reason: "Conflict",
+      message: 'Apply failed with 1 conflict: conflict with "manager-a": .data.owned',
+      details: { causes: [{ reason: "FieldManagerConflict", message: 'conflict with "manager-a"', field: ".data.owned" }] },
+    });
+
+    const forced = await apply("manager-b", { owned: "by-b" }, true);
+    expect(forced.status).toBe(200);
+    const body = await forced.json();
+    expect(body.data).toEqual({ owned: "by-b" });
+    expect(owners(body)).toEqual([["manager-b", "Apply", { "f:data": { "f:owned": {} } }]]);
+  });
+
+  it("shares a field applied with the value it already has, and gives plain writes Update entries", async () => {
+    const shared = await apply("manager-c", { owned: "by-b" });
+    expect(shared.status).toBe(200);
+    expect(owners(await shared.json())?.map(([manager]) => manager)).toEqual(["manager-b", "manager-c"]);
+    const patched = await send(
+      "PATCH",
+      `/api/v1/namespaces/${NS}/configmaps/applied?fieldManager=patcher`,
+      { data: { extra: "1" } },
+      "application/merge-patch+json",
+    );
+    expect(owners(await patched.json())).toContainEqual(["patcher", "Update", { "f:data": { "f:extra": {} } }]);
+  });
+
+  it("needs a fieldManager for an apply (422 on PatchOptions)", async () => {
+    const reply = await send("PATCH", `/api/v1/namespaces/${NS}/configmaps/applied`, { data: {} }, "application/apply-patch+yaml");
+    expect(reply.status).toBe(422);
+    expect((await reply.json()).details).toMatchObject({ kind: "PatchOptions", causes: [{ reason: "FieldValueRequired", field: "fieldManager" }] });
+  });
+});

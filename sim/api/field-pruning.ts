@@ -68,6 +68,38 @@ function prune(value: unknown, type: string, path: string, unknown: string[], kn
   }
 }
 
+/**
+ * Field paths (managed-fields segments: `f:name`, `k:{"name":"x"}` for a list item with a name)
+ * of the map-typed fields an object sets, such as labels, data or resources.requests.
+ */
+export function mapFieldPaths(resource: ResourceType, obj: unknown): string[][] {
+  const out: string[][] = [];
+  const walk = (value: unknown, type: string, path: string[]) => {
+    if (value === null || typeof value !== "object") return;
+    const array = ARRAY_TYPE.exec(type);
+    if (array) {
+      if (!Array.isArray(value)) return;
+      for (const item of value) {
+        if (item && typeof item === "object" && typeof (item as { name?: unknown }).name === "string")
+          walk(item, array[1]!, [...path, `k:${JSON.stringify({ name: (item as { name: string }).name })}`]);
+      }
+      return;
+    }
+    if (MAP_TYPE.test(type)) {
+      out.push(path);
+      return;
+    }
+    const attributes = attributesOf(type);
+    if (!attributes || Array.isArray(value)) return;
+    for (const [key, child] of Object.entries(value)) {
+      const childType = attributes.get(key);
+      if (childType) walk(child, childType, [...path, `f:${key}`]);
+    }
+  };
+  walk(obj, modelName(resource), []);
+  return out;
+}
+
 /** The client-node model of a resource's kind: `V1Deployment`, `V1beta1Lease`. */
 function modelName(resource: ResourceType): string {
   return `${resource.version.charAt(0).toUpperCase()}${resource.version.slice(1)}${resource.kind}`;

@@ -6,6 +6,7 @@ import { cloneObject, type ObjectStore } from "../store/object-store";
 import type { DeleteOptions, KubeObject, ObjectMeta, PropagationPolicy, ResourceType } from "../store/types";
 import { applyCreateDefaults } from "./defaults";
 import { fieldValidationOf, pruneUnknownFields, unknownFieldOutcome } from "./field-pruning";
+import { managerOf, recordApply, recordUpdate, requireApplyManager } from "./managed-fields";
 import { deletePreconditionError, evictPod, parseEviction } from "./eviction";
 import { boolParam, intParam, parseJsonBody, readBody, sendJson, sendJsonText } from "./http-util";
 import { applyPatch, parsePatchBody, patchTypeOf } from "./patch";
@@ -108,6 +109,13 @@ async function readObjectBody(ctx: ResourceRequest): Promise<KubeObject> {
   } else body = parseJsonBody(raw);
   if (!body || typeof body !== "object" || Array.isArray(body)) throw badRequest(`Object 'Kind' is missing in '${raw.slice(0, 200)}'`);
   return body as KubeObject;
+}
+
+/** A server-side apply: its manager, whether it takes conflicting fields over, and the configuration it sent. */
+interface ApplyRequest {
+  manager: string;
+  force: boolean;
+  config: KubeObject;
 }
 
 /** The fields of a DeleteOptions body the API reads, as the client sent them. */
@@ -354,12 +362,20 @@ export class ResourceHandlers {
     if (warnings.length > 0) ctx.res.setHeader("Warning", warnings);
   }
 
-  private createObject(ctx: ResourceRequest, body: KubeObject, dryRun: boolean): void {
+  /** managedFields of the object a write stores (`current` absent on a create). */
+  private managedFields(ctx: ResourceRequest, current: KubeObject | undefined, next: KubeObject, apply?: ApplyRequest, subresource?: string) {
+    const apiVersion = apiVersionOf(ctx.resource);
+    return apply
+      ? recordApply(current, apply.config, next, apply.manager, apiVersion, apply.force)
+      : recordUpdate(ctx.resource, current, next, managerOf(ctx.query, ctx.req.headers["user-agent"]), apiVersion, subresource);
+  }
+
+  private createObject(ctx: ResourceRequest, body: KubeObject, dryRun: boolean, apply?: ApplyRequest): void {
     this.pruneUnknown(ctx, body);
     const meta = body.metadata;
     for (const k of ["uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"] as const) delete meta[k];
-    // Not in ObjectMeta: the store never keeps field ownership.
-    delete (meta as { managedFields?: unknown }).managedFields;
+    // Recorded below from what this request sets.
+    delete meta.managedFields;
     if (!meta.name && !meta.generateName)
       throw invalid(
         ctx.resource.kind,
@@ -382,6 +398,7 @@ export class ResourceHandlers {
     }
     validateObject(ctx.resource, { ...body, metadata: { ...meta, name: meta.name || `${meta.generateName}xxxxx` } });
     admit(this.store, ctx.key, body);
+    meta.managedFields = this.managedFields(ctx, undefined, body, apply);
     const created = this.store.create(ctx.key, body, { dryRun });
     objectResponse(ctx, this.store, created, 201);
   }
@@ -404,11 +421,20 @@ export class ResourceHandlers {
     this.commitUpdate(ctx, body, current, dryRun, subresource, 200);
   }
 
-  private commitUpdate(ctx: ResourceRequest, next: KubeObject, current: KubeObject, dryRun: boolean, subresource: "status" | undefined, status: number): void {
+  private commitUpdate(
+    ctx: ResourceRequest,
+    next: KubeObject,
+    current: KubeObject,
+    dryRun: boolean,
+    subresource: "status" | undefined,
+    status: number,
+    apply?: ApplyRequest,
+  ): void {
     if (!subresource) {
       validateObject(ctx.resource, next, current);
       admit(this.store, ctx.key, next, current);
     }
+    next.metadata.managedFields = this.managedFields(ctx, current, next, apply, subresource);
     const stored = this.store.update(ctx.key, next, { dryRun, subresource });
     objectResponse(ctx, this.store, stored, status);
   }
@@ -419,13 +445,17 @@ export class ResourceHandlers {
     const patch = parsePatchBody(type, raw);
     const dryRun = dryRunOf(ctx.query);
     const current = this.store.get(ctx.key, ctx.namespace, ctx.name!);
+    const apply: ApplyRequest | undefined =
+      type === "apply" && patch && typeof patch === "object"
+        ? { manager: requireApplyManager(ctx.query), force: boolParam(ctx.query.get("force")), config: cloneObject(patch as KubeObject) }
+        : undefined;
     if (!current) {
       if (type === "apply" && !subresource) {
         const body = patch as KubeObject | null;
         if (!body || typeof body !== "object") throw badRequest("invalid apply patch");
         this.checkIdentity(ctx, body);
         this.checkNamespace(ctx, "create");
-        return this.createObject(ctx, body, dryRun);
+        return this.createObject(ctx, body, dryRun, apply);
       }
       throw notFound(ctx.resource.plural, ctx.name!, ctx.resource.group);
     }
@@ -445,7 +475,7 @@ export class ResourceHandlers {
         ctx.resource.group,
         `Precondition failed: UID in precondition: ${next.metadata.uid}, UID in object meta: ${current.metadata.uid}`,
       );
-    this.commitUpdate(ctx, next, current, dryRun, subresource, 200);
+    this.commitUpdate(ctx, next, current, dryRun, subresource, 200, apply);
   }
 
   private deleteOptions(query: URLSearchParams, body: DeleteBody | undefined): DeleteOptions & { preconditions?: { uid?: string; resourceVersion?: string } } {
