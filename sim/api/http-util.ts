@@ -32,7 +32,12 @@ export function sendError(res: ServerResponse, err: unknown): void {
   sendJson(res, apiErr.code, apiErr.toStatus(), headers);
 }
 
-export function readBody(req: IncomingMessage): Promise<string> {
+export async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBodyBytes(req)).toString("utf8");
+}
+
+/** The body as bytes, for binary (protobuf) bodies. */
+export function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -45,7 +50,7 @@ export function readBody(req: IncomingMessage): Promise<string> {
       }
       chunks.push(c);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
 }

@@ -8,8 +8,9 @@ import { applyCreateDefaults } from "./defaults";
 import { fieldValidationOf, pruneUnknownFields, unknownFieldOutcome } from "./field-pruning";
 import { managerOf, recordApply, recordUpdate, requireApplyManager } from "./managed-fields";
 import { deletePreconditionError, evictPod, parseEviction } from "./eviction";
-import { boolParam, intParam, parseJsonBody, readBody, sendJson, sendJsonText } from "./http-util";
+import { boolParam, intParam, parseJsonBody, readBody, readBodyBytes, sendJson, sendJsonText } from "./http-util";
 import { applyPatch, parsePatchBody, patchTypeOf } from "./patch";
+import { decodeProtobufBody, PROTOBUF_MEDIA_TYPE } from "./protobuf";
 import { parseFieldSelector, parseLabelSelector, selectorString } from "./selectors";
 import { tableJson, wantsTable, type IncludeObject } from "./tables";
 import { admit, validateObject } from "./validation";
@@ -83,8 +84,8 @@ function objectResponse(ctx: ResourceRequest, store: ObjectStore, obj: KubeObjec
 }
 
 function requireContentType(req: IncomingMessage): void {
-  const ct = (req.headers["content-type"] ?? "application/json").split(";")[0]!.trim().toLowerCase();
-  if (ct !== "application/json" && ct !== "application/yaml" && ct !== "*/*") {
+  const ct = mediaTypeOf(req);
+  if (ct !== "application/json" && ct !== "application/yaml" && ct !== "*/*" && ct !== PROTOBUF_MEDIA_TYPE) {
     throw new ApiError(
       415,
       "UnsupportedMediaType",
@@ -93,9 +94,14 @@ function requireContentType(req: IncomingMessage): void {
   }
 }
 
+function mediaTypeOf(req: IncomingMessage): string {
+  return (req.headers["content-type"] ?? "application/json").split(";")[0]!.trim().toLowerCase();
+}
+
 /** A JSON object, not yet checked beyond that: checkIdentity and validateObject see to its shape. */
 async function readObjectBody(ctx: ResourceRequest): Promise<KubeObject> {
   requireContentType(ctx.req);
+  if (mediaTypeOf(ctx.req) === PROTOBUF_MEDIA_TYPE) return decodeProtobufBody(await readBodyBytes(ctx.req)) as KubeObject;
   const raw = await readBody(ctx.req);
   const ct = (ctx.req.headers["content-type"] ?? "").toLowerCase();
   let body: unknown;
@@ -497,6 +503,10 @@ export class ResourceHandlers {
   }
 
   private async readDeleteBody(ctx: ResourceRequest): Promise<DeleteBody | undefined> {
+    if (mediaTypeOf(ctx.req) === PROTOBUF_MEDIA_TYPE) {
+      const bytes = await readBodyBytes(ctx.req);
+      return bytes.length ? (decodeProtobufBody(bytes) as DeleteBody) : undefined;
+    }
     const raw = await readBody(ctx.req);
     if (!raw.trim()) return undefined;
     return parseJsonBody(raw, "DeleteOptions") as DeleteBody;
@@ -529,8 +539,13 @@ export class ResourceHandlers {
 
   private async evict(ctx: ResourceRequest): Promise<void> {
     requireContentType(ctx.req);
-    const raw = await readBody(ctx.req);
-    const { deleteOptions } = parseEviction(raw.trim() ? parseJsonBody(raw, "Eviction") : {}, ctx.name!);
+    let eviction: unknown;
+    if (mediaTypeOf(ctx.req) === PROTOBUF_MEDIA_TYPE) eviction = decodeProtobufBody(await readBodyBytes(ctx.req));
+    else {
+      const raw = await readBody(ctx.req);
+      eviction = raw.trim() ? parseJsonBody(raw, "Eviction") : {};
+    }
+    const { deleteOptions } = parseEviction(eviction, ctx.name!);
     const dryRun = dryRunOf(ctx.query, deleteOptions.dryRun);
     const opts = this.deleteOptions(new URLSearchParams(), deleteOptions as DeleteBody);
     evictPod(this.store, ctx.namespace!, ctx.name!, { ...opts, preconditions: deleteOptions.preconditions }, dryRun);
