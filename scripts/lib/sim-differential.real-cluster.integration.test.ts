@@ -259,7 +259,7 @@ const ROWS: Row[] = [
     },
   },
   {
-    name: "dryRun=All written with a True boolean elsewhere (pretty=True) is accepted",
+    name: "a True boolean elsewhere (pretty=True) is accepted",
     async run(t) {
       const reply = await t.request("GET", api(`/configmaps/set-0?pretty=True`));
       return { http: reply.status, kind: reply.json?.kind };
