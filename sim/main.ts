@@ -10,7 +10,7 @@ import { ObjectStore } from "./store/object-store";
 const USAGE = `usage: npm run sim -- [--tenants N] [--scenario demo|healthy|degraded|scale] [--seed S]
                       [--port P] [--host H] [--kubeconfig PATH] [--token T] [--export-registry PATH]
                       [--insecure-port P]   (unauthenticated listener for kubectl, which sends no token over http)
-                      [--bookmark-interval-seconds S]`;
+                      [--bookmark-interval-seconds S] [--compaction-interval-seconds S]`;
 
 function fail(message: string): never {
   console.error(`sim: ${message}\n${USAGE}`);
@@ -39,6 +39,7 @@ async function main(): Promise<void> {
         "export-registry": { type: "string" },
         "insecure-port": { type: "string" },
         "bookmark-interval-seconds": { type: "string" },
+        "compaction-interval-seconds": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -60,6 +61,9 @@ async function main(): Promise<void> {
   const insecurePort = values["insecure-port"] === undefined ? undefined : intOption("insecure-port", values["insecure-port"], 0, 0);
   // Tests that wait out a watch's silence timeout shorten the bookmark interval with it.
   const bookmarkIntervalSeconds = intOption("bookmark-interval-seconds", values["bookmark-interval-seconds"], 10, 1);
+  // kube-apiserver compacts etcd every 5 minutes (--etcd-compaction-interval) to the revision it
+  // saw at the previous run, so history lives one to two intervals.
+  const compactionIntervalSeconds = intOption("compaction-interval-seconds", values["compaction-interval-seconds"], 300, 0);
   const kubeconfigPath = values.kubeconfig ?? ".data/kubeconfig";
   const token = values.token ?? randomBytes(24).toString("hex");
 
@@ -76,10 +80,21 @@ async function main(): Promise<void> {
   await writeKubeconfig(kubeconfigPath, url, token);
   if (values["export-registry"]) await writeFile(values["export-registry"], `${JSON.stringify(fleet.hooks.registryExport(), null, 2)}\n`);
 
+  let compactTo = store.currentRv();
+  const compaction =
+    compactionIntervalSeconds > 0
+      ? setInterval(() => {
+          store.compact(compactTo);
+          compactTo = store.currentRv();
+        }, compactionIntervalSeconds * 1000)
+      : undefined;
+  compaction?.unref();
+
   let stopping = false;
   const stop = () => {
     if (stopping) return;
     stopping = true;
+    clearInterval(compaction);
     fleet.stop();
     // Open watches would keep close() waiting: the server drops them itself.
     api.close().finally(() => process.exit(0));

@@ -32,7 +32,12 @@ export function sendError(res: ServerResponse, err: unknown): void {
   sendJson(res, apiErr.code, apiErr.toStatus(), headers);
 }
 
-export function readBody(req: IncomingMessage): Promise<string> {
+export async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBodyBytes(req)).toString("utf8");
+}
+
+/** The body as bytes, for binary (protobuf) bodies. */
+export function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -45,7 +50,7 @@ export function readBody(req: IncomingMessage): Promise<string> {
       }
       chunks.push(c);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
 }
@@ -60,8 +65,12 @@ export function parseJsonBody(body: string, what = "object"): unknown {
   }
 }
 
+/**
+ * A query boolean as the API server reads it (runtime.Convert_Slice_string_To_bool): anything but
+ * `0` or `false` (any case) is true, so the Python client's `watch=True` is a watch.
+ */
 export function boolParam(v: string | null): boolean {
-  return v === "true" || v === "1";
+  return v !== null && v !== "0" && v.toLowerCase() !== "false";
 }
 
 export function intParam(name: string, v: string | null): number | undefined {

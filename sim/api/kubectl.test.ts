@@ -113,4 +113,36 @@ describe.skipIf(!KUBECTL)("kubectl against the simulator", () => {
     child.kill();
     expect(out).toMatch(/postgres-0\s+\S+\s+Terminating/);
   });
+
+  it("creates and deletes with protobuf bodies (kubectl create, delete) and drains a node (protobuf evictions)", async () => {
+    const ns = "kubectl-proto";
+    await kubectl("create", "namespace", ns);
+    await kubectl("create", "configmap", "settings", "-n", ns, "--from-literal=mode=fast");
+    expect(JSON.parse(await kubectl("get", "configmap", "settings", "-n", ns, "-o", "json")).data).toEqual({ mode: "fast" });
+    await kubectl("create", "deployment", "web", "-n", ns, "--image=nginx:1.27", "--replicas=2");
+    const deployment = JSON.parse(await kubectl("get", "deployment", "web", "-n", ns, "-o", "json"));
+    expect(deployment.spec.template.spec.containers).toMatchObject([{ name: "nginx", image: "nginx:1.27" }]);
+    expect(deployment.spec.replicas).toBe(2);
+    await kubectl("create", "job", "once", "-n", ns, "--image=busybox");
+    expect(JSON.parse(await kubectl("get", "job", "once", "-n", ns, "-o", "json")).spec.selector.matchLabels).toHaveProperty([
+      "batch.kubernetes.io/controller-uid",
+    ]);
+    await kubectl("delete", "configmap", "settings", "-n", ns);
+    expect(await kubectl("get", "configmap", "-n", ns, "-o", "name", "--ignore-not-found", "settings")).toBe("");
+
+    const node = (await kubectl("get", "nodes", "-o", "name")).split("\n")[0]!.slice("node/".length);
+    const drained = await kubectl(
+      "drain",
+      node,
+      "--ignore-daemonsets",
+      "--delete-emptydir-data",
+      "--force",
+      "--disable-eviction=false",
+      "--timeout=15s",
+      "--skip-wait-for-delete-timeout=1",
+    );
+    expect(drained).toContain(`node/${node} drained`);
+    expect(JSON.parse(await kubectl("get", "node", node, "-o", "json")).spec.unschedulable).toBe(true);
+    await kubectl("uncordon", node);
+  });
 });

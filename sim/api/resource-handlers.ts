@@ -5,9 +5,12 @@ import { ApiError, badRequest, conflict, forbidden, invalid, methodNotAllowed, n
 import { cloneObject, type ObjectStore } from "../store/object-store";
 import type { DeleteOptions, KubeObject, ObjectMeta, PropagationPolicy, ResourceType } from "../store/types";
 import { applyCreateDefaults } from "./defaults";
+import { fieldValidationOf, pruneUnknownFields, unknownFieldOutcome } from "./field-pruning";
+import { managerOf, recordApply, recordUpdate, requireApplyManager } from "./managed-fields";
 import { deletePreconditionError, evictPod, parseEviction } from "./eviction";
-import { boolParam, intParam, parseJsonBody, readBody, sendJson, sendJsonText } from "./http-util";
+import { boolParam, intParam, parseJsonBody, readBody, readBodyBytes, sendJson, sendJsonText } from "./http-util";
 import { applyPatch, parsePatchBody, patchTypeOf } from "./patch";
+import { decodeProtobufBody, PROTOBUF_MEDIA_TYPE } from "./protobuf";
 import { parseFieldSelector, parseLabelSelector, selectorString } from "./selectors";
 import { tableJson, wantsTable, type IncludeObject } from "./tables";
 import { admit, validateObject } from "./validation";
@@ -81,8 +84,8 @@ function objectResponse(ctx: ResourceRequest, store: ObjectStore, obj: KubeObjec
 }
 
 function requireContentType(req: IncomingMessage): void {
-  const ct = (req.headers["content-type"] ?? "application/json").split(";")[0]!.trim().toLowerCase();
-  if (ct !== "application/json" && ct !== "application/yaml" && ct !== "*/*") {
+  const ct = mediaTypeOf(req);
+  if (ct !== "application/json" && ct !== "application/yaml" && ct !== "*/*" && ct !== PROTOBUF_MEDIA_TYPE) {
     throw new ApiError(
       415,
       "UnsupportedMediaType",
@@ -91,9 +94,14 @@ function requireContentType(req: IncomingMessage): void {
   }
 }
 
+function mediaTypeOf(req: IncomingMessage): string {
+  return (req.headers["content-type"] ?? "application/json").split(";")[0]!.trim().toLowerCase();
+}
+
 /** A JSON object, not yet checked beyond that: checkIdentity and validateObject see to its shape. */
 async function readObjectBody(ctx: ResourceRequest): Promise<KubeObject> {
   requireContentType(ctx.req);
+  if (mediaTypeOf(ctx.req) === PROTOBUF_MEDIA_TYPE) return decodeProtobufBody(await readBodyBytes(ctx.req)) as KubeObject;
   const raw = await readBody(ctx.req);
   const ct = (ctx.req.headers["content-type"] ?? "").toLowerCase();
   let body: unknown;
@@ -107,6 +115,13 @@ async function readObjectBody(ctx: ResourceRequest): Promise<KubeObject> {
   } else body = parseJsonBody(raw);
   if (!body || typeof body !== "object" || Array.isArray(body)) throw badRequest(`Object 'Kind' is missing in '${raw.slice(0, 200)}'`);
   return body as KubeObject;
+}
+
+/** A server-side apply: its manager, whether it takes conflicting fields over, and the configuration it sent. */
+interface ApplyRequest {
+  manager: string;
+  force: boolean;
+  config: KubeObject;
 }
 
 /** The fields of a DeleteOptions body the API reads, as the client sent them. */
@@ -269,7 +284,7 @@ export class ResourceHandlers {
     const meta: Record<string, unknown> = { resourceVersion: rv };
     if (continueToken) meta.continue = continueToken;
     if (remaining !== undefined) meta.remainingItemCount = remaining;
-    const json = `{"kind":"${ctx.resource.kind}List","apiVersion":"${apiVersionOf(ctx.resource)}","metadata":${JSON.stringify(meta)},"items":[${items.map((o) => store.toJson(o)).join(",")}]}`;
+    const json = `{"kind":"${ctx.resource.kind}List","apiVersion":"${apiVersionOf(ctx.resource)}","metadata":${JSON.stringify(meta)},"items":[${items.map((o) => store.toItemJson(o)).join(",")}]}`;
     sendJsonText(ctx.res, 200, json);
   }
 
@@ -346,11 +361,27 @@ export class ResourceHandlers {
     this.createObject(ctx, body, dryRun);
   }
 
-  private createObject(ctx: ResourceRequest, body: KubeObject, dryRun: boolean): void {
+  /** Drops the body's unknown fields (400 under fieldValidation=Strict) and sets the Warning header for them. */
+  private pruneUnknown(ctx: ResourceRequest, body: KubeObject, current?: KubeObject): void {
+    const validation = fieldValidationOf(ctx.query);
+    const warnings = unknownFieldOutcome(ctx.resource, pruneUnknownFields(ctx.resource, body, current), validation);
+    if (warnings.length > 0) ctx.res.setHeader("Warning", warnings);
+  }
+
+  /** managedFields of the object a write stores (`current` absent on a create). */
+  private managedFields(ctx: ResourceRequest, current: KubeObject | undefined, next: KubeObject, apply?: ApplyRequest, subresource?: string) {
+    const apiVersion = apiVersionOf(ctx.resource);
+    return apply
+      ? recordApply(current, apply.config, next, apply.manager, apiVersion, apply.force)
+      : recordUpdate(ctx.resource, current, next, managerOf(ctx.query, ctx.req.headers["user-agent"]), apiVersion, subresource);
+  }
+
+  private createObject(ctx: ResourceRequest, body: KubeObject, dryRun: boolean, apply?: ApplyRequest): void {
+    this.pruneUnknown(ctx, body);
     const meta = body.metadata;
     for (const k of ["uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"] as const) delete meta[k];
-    // Not in ObjectMeta: the store never keeps field ownership.
-    delete (meta as { managedFields?: unknown }).managedFields;
+    // Recorded below from what this request sets.
+    delete meta.managedFields;
     if (!meta.name && !meta.generateName)
       throw invalid(
         ctx.resource.kind,
@@ -373,6 +404,7 @@ export class ResourceHandlers {
     }
     validateObject(ctx.resource, { ...body, metadata: { ...meta, name: meta.name || `${meta.generateName}xxxxx` } });
     admit(this.store, ctx.key, body);
+    meta.managedFields = this.managedFields(ctx, undefined, body, apply);
     const created = this.store.create(ctx.key, body, { dryRun });
     objectResponse(ctx, this.store, created, 201);
   }
@@ -391,14 +423,24 @@ export class ResourceHandlers {
       );
     }
     if (body.metadata.resourceVersion !== current.metadata.resourceVersion) throw conflict(ctx.resource.plural, ctx.name!, ctx.resource.group);
+    this.pruneUnknown(ctx, body, current);
     this.commitUpdate(ctx, body, current, dryRun, subresource, 200);
   }
 
-  private commitUpdate(ctx: ResourceRequest, next: KubeObject, current: KubeObject, dryRun: boolean, subresource: "status" | undefined, status: number): void {
+  private commitUpdate(
+    ctx: ResourceRequest,
+    next: KubeObject,
+    current: KubeObject,
+    dryRun: boolean,
+    subresource: "status" | undefined,
+    status: number,
+    apply?: ApplyRequest,
+  ): void {
     if (!subresource) {
       validateObject(ctx.resource, next, current);
       admit(this.store, ctx.key, next, current);
     }
+    next.metadata.managedFields = this.managedFields(ctx, current, next, apply, subresource);
     const stored = this.store.update(ctx.key, next, { dryRun, subresource });
     objectResponse(ctx, this.store, stored, status);
   }
@@ -409,13 +451,17 @@ export class ResourceHandlers {
     const patch = parsePatchBody(type, raw);
     const dryRun = dryRunOf(ctx.query);
     const current = this.store.get(ctx.key, ctx.namespace, ctx.name!);
+    const apply: ApplyRequest | undefined =
+      type === "apply" && patch && typeof patch === "object"
+        ? { manager: requireApplyManager(ctx.query), force: boolParam(ctx.query.get("force")), config: cloneObject(patch as KubeObject) }
+        : undefined;
     if (!current) {
       if (type === "apply" && !subresource) {
         const body = patch as KubeObject | null;
         if (!body || typeof body !== "object") throw badRequest("invalid apply patch");
         this.checkIdentity(ctx, body);
         this.checkNamespace(ctx, "create");
-        return this.createObject(ctx, body, dryRun);
+        return this.createObject(ctx, body, dryRun, apply);
       }
       throw notFound(ctx.resource.plural, ctx.name!, ctx.resource.group);
     }
@@ -423,6 +469,7 @@ export class ResourceHandlers {
     const next = applyPatch(type, cloneObject(current), patch) as KubeObject;
     if (!next || typeof next !== "object" || !next.metadata || typeof next.metadata !== "object") throw badRequest("the patch produced an invalid object");
     checkMetadataTypes(next.metadata);
+    this.pruneUnknown(ctx, next, current);
     if (next.metadata.name !== current.metadata.name)
       throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${current.metadata.name})`);
     if (ctx.resource.namespaced && next.metadata.namespace !== current.metadata.namespace)
@@ -434,14 +481,14 @@ export class ResourceHandlers {
         ctx.resource.group,
         `Precondition failed: UID in precondition: ${next.metadata.uid}, UID in object meta: ${current.metadata.uid}`,
       );
-    this.commitUpdate(ctx, next, current, dryRun, subresource, 200);
+    this.commitUpdate(ctx, next, current, dryRun, subresource, 200, apply);
   }
 
   private deleteOptions(query: URLSearchParams, body: DeleteBody | undefined): DeleteOptions & { preconditions?: { uid?: string; resourceVersion?: string } } {
     const grace =
       intParam("gracePeriodSeconds", query.get("gracePeriodSeconds")) ?? (typeof body?.gracePeriodSeconds === "number" ? body.gracePeriodSeconds : undefined);
     let policy = (query.get("propagationPolicy") ?? body?.propagationPolicy) as PropagationPolicy | undefined;
-    if (policy === undefined && (query.get("orphanDependents") === "true" || body?.orphanDependents === true)) policy = "Orphan";
+    if (policy === undefined && (boolParam(query.get("orphanDependents")) || body?.orphanDependents === true)) policy = "Orphan";
     if (policy !== undefined && !["Foreground", "Background", "Orphan"].includes(policy)) {
       throw invalid("DeleteOptions", "", [
         {
@@ -456,6 +503,10 @@ export class ResourceHandlers {
   }
 
   private async readDeleteBody(ctx: ResourceRequest): Promise<DeleteBody | undefined> {
+    if (mediaTypeOf(ctx.req) === PROTOBUF_MEDIA_TYPE) {
+      const bytes = await readBodyBytes(ctx.req);
+      return bytes.length ? (decodeProtobufBody(bytes) as DeleteBody) : undefined;
+    }
     const raw = await readBody(ctx.req);
     if (!raw.trim()) return undefined;
     return parseJsonBody(raw, "DeleteOptions") as DeleteBody;
@@ -470,7 +521,11 @@ export class ResourceHandlers {
     const result = this.store.delete(ctx.key, ctx.namespace, ctx.name!, opts);
     const stillThere = opts.dryRun ? !!result.metadata.deletionTimestamp : !!this.store.get(ctx.key, ctx.namespace, ctx.name!);
     if (ctx.key === "core/pods" || ctx.key === "core/namespaces" || stillThere) {
-      objectResponse(ctx, this.store, result, stillThere ? 202 : 200);
+      // handlers/delete.go answers 202 only for an object still there after orphanDependents=false.
+      const orphanQuery = ctx.query.get("orphanDependents");
+      const orphanDependentsFalse = orphanQuery !== null ? !boolParam(orphanQuery) : body?.orphanDependents === false;
+      const accepted = stillThere && orphanDependentsFalse;
+      objectResponse(ctx, this.store, result, accepted ? 202 : 200);
       return;
     }
     sendJson(ctx.res, 200, {
@@ -484,8 +539,13 @@ export class ResourceHandlers {
 
   private async evict(ctx: ResourceRequest): Promise<void> {
     requireContentType(ctx.req);
-    const raw = await readBody(ctx.req);
-    const { deleteOptions } = parseEviction(raw.trim() ? parseJsonBody(raw, "Eviction") : {}, ctx.name!);
+    let eviction: unknown;
+    if (mediaTypeOf(ctx.req) === PROTOBUF_MEDIA_TYPE) eviction = decodeProtobufBody(await readBodyBytes(ctx.req));
+    else {
+      const raw = await readBody(ctx.req);
+      eviction = raw.trim() ? parseJsonBody(raw, "Eviction") : {};
+    }
+    const { deleteOptions } = parseEviction(eviction, ctx.name!);
     const dryRun = dryRunOf(ctx.query, deleteOptions.dryRun);
     const opts = this.deleteOptions(new URLSearchParams(), deleteOptions as DeleteBody);
     evictPod(this.store, ctx.namespace!, ctx.name!, { ...opts, preconditions: deleteOptions.preconditions }, dryRun);
@@ -508,7 +568,7 @@ export class ResourceHandlers {
         if (!(err instanceof ApiError && err.code === 404)) throw err;
       }
     }
-    const json = `{"kind":"${ctx.resource.kind}List","apiVersion":"${apiVersionOf(ctx.resource)}","metadata":{"resourceVersion":"${this.store.currentRv()}"},"items":[${deleted.map((o) => this.store.toJson(o)).join(",")}]}`;
+    const json = `{"kind":"${ctx.resource.kind}List","apiVersion":"${apiVersionOf(ctx.resource)}","metadata":{"resourceVersion":"${this.store.currentRv()}"},"items":[${deleted.map((o) => this.store.toItemJson(o)).join(",")}]}`;
     sendJsonText(ctx.res, 200, json);
   }
 

@@ -10,7 +10,7 @@ import { resourceFor } from "../store/resources";
 import type { KubeObject, ResourceType } from "../store/types";
 import { handleControl } from "./control-routes";
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, METRICS_GROUP, METRICS_VERSION, VERSION_INFO } from "./discovery";
-import { sendError, sendJson, sendJsonText, sendText } from "./http-util";
+import { boolParam, sendError, sendJson, sendJsonText, sendText } from "./http-util";
 import { LogStreams, servePodLog } from "./pod-logs";
 import { serveNodeProxy, serveServiceProxy } from "./proxy";
 import { ResourceHandlers } from "./resource-handlers";
@@ -41,7 +41,7 @@ const NOT_FOUND = () => new ApiError(404, "NotFound", "the server could not find
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function verbOf(method: string, route: RouteInfo | undefined, query: URLSearchParams): string {
-  const watch = query.get("watch") === "true" || query.get("watch") === "1";
+  const watch = boolParam(query.get("watch"));
   switch (method) {
     case "GET":
       if (watch) return "watch";

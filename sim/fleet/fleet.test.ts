@@ -44,6 +44,9 @@ describe("demo fleet", () => {
     const { store } = demo();
     expect(store.list("core/namespaces").filter((n) => n.metadata.name.startsWith("tenant-"))).toHaveLength(40);
     expect(store.count("core/nodes")).toBe(3);
+    // The namespaces every real cluster has, which kubectl and scripts assume.
+    for (const name of ["default", "kube-system", "kube-public", "kube-node-lease"])
+      expect(store.get("core/namespaces", undefined, name)?.status?.phase).toBe("Active");
     expect(store.get("apps/statefulsets", "saasodoo", "postgres")).toBeDefined();
     expect(store.get("apps/deployments", "saasodoo", "instance-service")).toBeDefined();
     expect(store.get("storage.k8s.io/storageclasses", undefined, "ceph-rbd")?.allowVolumeExpansion).toBe(true);

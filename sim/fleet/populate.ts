@@ -84,6 +84,16 @@ export class FleetPopulator {
 
   run(): PopulateResult {
     const clusterBirth = iso(this.now - 420 * DAY);
+    // Every cluster has these from its first start (kube-apiserver's system namespace controller).
+    for (const name of ["default", "kube-system", "kube-public", "kube-node-lease"]) {
+      this.create("core/namespaces", {
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: { name, creationTimestamp: clusterBirth, labels: { "kubernetes.io/metadata.name": name } },
+        spec: { finalizers: ["kubernetes"] },
+        status: { phase: "Active" },
+      });
+    }
     for (const sc of storageClasses(clusterBirth)) this.create("storage.k8s.io/storageclasses", sc);
     if (this.plan.tenants.some((t) => t.problem === "resize-infeasible")) {
       // Claims the driver can never grow: the pool behind it is at its size limit.

@@ -117,6 +117,9 @@ function replaceSorted(arr: KubeObject[] | undefined, previous: KubeObject, next
   }
 }
 
+/** The finalizer a foreground deletion holds its object by (metav1.FinalizerDeleteDependents). */
+export const FOREGROUND_FINALIZER = "foregroundDeletion";
+
 /**
  * In-memory etcd: one global monotonic resourceVersion, per-resource maps keyed by
  * namespace/name, immutable snapshots, a bounded event history for watch resume.
@@ -134,6 +137,7 @@ export class ObjectStore {
   /** owner uid -> dependents, for the garbage collector */
   private dependents = new Map<string, Set<string>>();
   private json = new WeakMap<KubeObject, string>();
+  private itemJson = new WeakMap<KubeObject, string>();
 
   constructor(opts: ObjectStoreOptions = {}) {
     this.historySize = opts.historySize ?? 50_000;
@@ -149,6 +153,19 @@ export class ObjectStore {
     return this.compactedRv;
   }
 
+  /**
+   * Forgets the history up to `rv`, as the API server's periodic etcd compaction does: a watch or
+   * a continue token from before it is then 410 Expired and the client must relist.
+   */
+  compact(rv: number): void {
+    if (rv <= this.compactedRv) return;
+    const target = Math.min(rv, this.rv);
+    while (this.historyStart < this.history.length && this.history[this.historyStart]!.rv <= target) this.historyStart++;
+    this.history = this.history.slice(this.historyStart);
+    this.historyStart = 0;
+    this.compactedRv = target;
+  }
+
   on(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -160,6 +177,16 @@ export class ObjectStore {
     if (s === undefined) {
       s = JSON.stringify(obj);
       this.json.set(obj, s);
+    }
+    return s;
+  }
+
+  /** JSON of a snapshot as a list item: built-in lists leave each item's kind and apiVersion off (the list has them). */
+  toItemJson(obj: KubeObject): string {
+    let s = this.itemJson.get(obj);
+    if (s === undefined) {
+      s = JSON.stringify({ ...obj, kind: undefined, apiVersion: undefined });
+      this.itemJson.set(obj, s);
     }
     return s;
   }
@@ -318,6 +345,26 @@ export class ObjectStore {
     }
     const finalizers = current.metadata.finalizers ?? [];
     const graceful = grace > 0 || finalizers.length > 0 || key === "core/namespaces";
+
+    // Foreground: the object stays, marked and held by the foregroundDeletion finalizer, until the
+    // garbage collector has removed the dependents that block it (blockOwnerDeletion). Pods keep
+    // their graceful path: their kubelet removes them.
+    if (policy === "Foreground" && key !== "core/pods" && key !== "core/namespaces") {
+      if (opts.dryRun) {
+        const draft = cloneObject(current);
+        draft.metadata.deletionTimestamp ??= now;
+        if (!finalizers.includes(FOREGROUND_FINALIZER)) draft.metadata.finalizers = [...finalizers, FOREGROUND_FINALIZER];
+        return this.seal(draft);
+      }
+      if (current.metadata.deletionTimestamp) return current;
+      const marked = this.mutate(key, namespace, name, (d) => {
+        d.metadata.deletionTimestamp = now;
+        d.metadata.finalizers = [...(d.metadata.finalizers ?? []).filter((f) => f !== FOREGROUND_FINALIZER), FOREGROUND_FINALIZER];
+      });
+      this.collectDependents(current);
+      this.releaseWhenDependentsGone(key, current);
+      return marked ?? current;
+    }
 
     if (opts.dryRun) {
       if (!graceful) return current;
@@ -502,6 +549,27 @@ export class ObjectStore {
         }
       }
     });
+  }
+
+  /** The garbage collector's side of a foreground deletion: drop the finalizer once no blocking dependent is left. */
+  private releaseWhenDependentsGone(key: string, owner: KubeObject): void {
+    const check = () => {
+      const current = this.get(key, owner.metadata.namespace, owner.metadata.name);
+      if (!current || current.metadata.uid !== owner.metadata.uid || !current.metadata.finalizers?.includes(FOREGROUND_FINALIZER)) return;
+      const blocking = this.dependentsOf(owner).some((d) => {
+        const dependent = this.get(d.key, d.namespace || undefined, d.name);
+        return dependent?.metadata.ownerReferences?.some((o) => o.uid === owner.metadata.uid && o.blockOwnerDeletion);
+      });
+      if (blocking) {
+        setTimeout(check, 200).unref();
+        return;
+      }
+      this.mutate(key, owner.metadata.namespace, owner.metadata.name, (d) => {
+        d.metadata.finalizers = (d.metadata.finalizers ?? []).filter((f) => f !== FOREGROUND_FINALIZER);
+        if (d.metadata.finalizers.length === 0) delete d.metadata.finalizers;
+      });
+    };
+    setImmediate(check);
   }
 
   private orphanDependents(owner: KubeObject): void {

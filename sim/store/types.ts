@@ -20,6 +20,8 @@ export interface ObjectMeta {
   annotations?: Record<string, string>;
   ownerReferences?: OwnerReference[];
   finalizers?: string[];
+  /** Field ownership, as sim/api/managed-fields.ts records it for writes through the API. */
+  managedFields?: unknown[];
   generateName?: string;
 }
 
