@@ -365,6 +365,28 @@ const ROWS: Row[] = [
     },
   },
   {
+    name: "delete with a DeleteOptions body: the body replaces the query (?dryRun=All beside a body deletes for real); an empty uid precondition is 409",
+    async run(t) {
+      const options = (extra: Record<string, unknown> = {}) => ({ apiVersion: "v1", kind: "DeleteOptions", ...extra });
+      const outcome = async (name: string, query: string, body?: unknown) => {
+        await t.request("POST", api("/configmaps"), { body: configMap(name) });
+        const deleted = await t.request("DELETE", api(`/configmaps/${name}${query}`), body === undefined ? {} : { body });
+        const after = await t.request("GET", api(`/configmaps/${name}`));
+        return {
+          deleted: deleted.status,
+          message: deleted.status === 409 ? deleted.json?.message?.replace(/\([0-9a-f-]{36}\)/, "(<uid>)") : undefined,
+          after: after.status,
+        };
+      };
+      return {
+        queryOnly: await outcome("del-query-dry", "?dryRun=All"),
+        bodyBesideQuery: await outcome("del-body-beside", "?dryRun=All", options()),
+        bodySaysDryRun: await outcome("del-body-dry", "", options({ dryRun: ["All"] })),
+        emptyUid: await outcome("del-empty-uid", "", options({ preconditions: { uid: "" } })),
+      };
+    },
+  },
+  {
     name: "invalid objects: 422 Invalid with causes (bad name; Deployment without containers and with a mismatched selector)",
     async run(t) {
       const badName = await t.request("POST", api("/configmaps"), { body: configMap("Bad_Name") });

@@ -18,11 +18,12 @@ export interface EvictionDeleteOptions {
 export function deletePreconditionError(kind: string, current: KubeObject, pre: EvictionDeleteOptions["preconditions"]): ApiError | undefined {
   const name = current.metadata.name;
   const conflict = (why: string) => new ApiError(409, "Conflict", `Operation cannot be fulfilled on ${kind} "${name}": ${why}`, { name, kind });
-  if (pre?.uid && pre.uid !== current.metadata.uid)
+  // A precondition given is compared, even empty (Go's *types.UID set to "").
+  if (pre?.uid !== undefined && pre.uid !== current.metadata.uid)
     return conflict(
       `the UID in the precondition (${pre.uid}) does not match the UID in record (${current.metadata.uid}). The object might have been deleted and then recreated`,
     );
-  if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion)
+  if (pre?.resourceVersion !== undefined && pre.resourceVersion !== current.metadata.resourceVersion)
     return conflict(
       `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${current.metadata.resourceVersion}). The object might have been modified`,
     );

@@ -484,7 +484,13 @@ export class ResourceHandlers {
     this.commitUpdate(ctx, next, current, dryRun, subresource, 200, apply);
   }
 
-  private deleteOptions(query: URLSearchParams, body: DeleteBody | undefined): DeleteOptions & { preconditions?: { uid?: string; resourceVersion?: string } } {
+  private deleteOptions(
+    requestQuery: URLSearchParams,
+    body: DeleteBody | undefined,
+  ): DeleteOptions & { preconditions?: { uid?: string; resourceVersion?: string } } {
+    // handlers/delete.go reads the options from the body when there is one, and then from nothing
+    // else: `?dryRun=All` beside a DeleteOptions body deletes for real.
+    const query = body === undefined ? requestQuery : new URLSearchParams();
     const grace =
       intParam("gracePeriodSeconds", query.get("gracePeriodSeconds")) ?? (typeof body?.gracePeriodSeconds === "number" ? body.gracePeriodSeconds : undefined);
     let policy = (query.get("propagationPolicy") ?? body?.propagationPolicy) as PropagationPolicy | undefined;
