@@ -277,7 +277,8 @@ describe("runbook API semantics", () => {
     expect(((await wrong.json()) as { message: string }).message).toBe(
       `Operation cannot be fulfilled on Pod "${stuck.metadata.name}": the UID in the precondition (x-1) does not match the UID in record (${stuck.metadata.uid}). The object might have been deleted and then recreated`,
     );
-    const force = await call(`${path}?gracePeriodSeconds=0`, { method: "DELETE", body: JSON.stringify({ preconditions: { uid: stuck.metadata.uid } }) });
+    // With a body, the options are the body's alone (the query's would be ignored, as on a real server).
+    const force = await call(path, { method: "DELETE", body: JSON.stringify({ gracePeriodSeconds: 0, preconditions: { uid: stuck.metadata.uid } }) });
     expect(force.status).toBe(200);
     expect(store.get("core/pods", ns, stuck.metadata.name)).toBeUndefined();
   });
