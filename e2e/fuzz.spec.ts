@@ -117,6 +117,7 @@ const INPUT_KEYS: Record<FuzzedProcedure, string[]> = {
   "serviceTokens.revoke": ["tokenId"],
   "tenants.list": ["q", "health", "instanceType", "billingStatus", "odooVersion", "problem", "sort", "dir", "page", "pageSize"],
   "tenants.get": ["id"],
+  "tenants.orphan": ["instanceId"],
   "tenants.onChange": ["id", "lastEventId"],
   "tenants.timeline": ["id", "kinds", "limit"],
   "users.list": [],
@@ -138,6 +139,7 @@ function plausible(key: string, tenantIds: string[]): fc.Arbitrary<unknown> {
   switch (key) {
     case "id":
     case "tenantId":
+    case "instanceId":
       return tenant;
     case "userId":
     case "sessionId":

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import type { FleetSummary } from "@/lib/tenants/types";
+import { orphanHref } from "@/components/orphans/orphan-href";
 import { RelativeTime } from "@/components/tenants/relative-time";
 import { SeverityBadge } from "@/components/tenants/severity-badge";
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table";
@@ -36,11 +37,11 @@ export function AttentionTable({ attention }: { attention: FleetSummary["attenti
             <TableRow key={`${problem.tenantId}-${problem.kind}-${problem.objectRef?.name ?? index}`}>
               <TableCell>
                 {problem.kind === "orphan-workload" ? (
-                  // An orphan has no registry record, so there is no tenant page to open.
-                  <span className="font-medium text-slate-700">
+                  // An orphan has no registry record, so it opens its own page rather than a tenant's.
+                  <Link href={orphanHref(problem.tenantId)} className="font-medium text-blue-700 hover:underline">
                     {problem.tenantName}
                     <span className="block text-xs font-normal text-slate-500">no registry record</span>
-                  </span>
+                  </Link>
                 ) : (
                   <Link href={`/tenants/${problem.tenantId}`} className="font-medium text-blue-700 hover:underline">
                     {problem.tenantName}

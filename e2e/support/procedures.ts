@@ -62,6 +62,7 @@ export const FUZZED_PROCEDURES = {
   "serviceTokens.revoke": "mutation",
   "tenants.list": "query",
   "tenants.get": "query",
+  "tenants.orphan": "query",
   "tenants.onChange": "subscription",
   "tenants.timeline": "query",
   "users.list": "query",

@@ -122,6 +122,25 @@ export interface OrphanWorkload {
   since?: string;
 }
 
+/**
+ * One orphan (an instance id that workloads carry but the registry lacks): what it has in the
+ * cluster and how the portal came to call it an orphan.
+ */
+export interface OrphanDetail {
+  instanceId: string;
+  cluster: string;
+  namespace?: string;
+  workloads: OrphanWorkload[];
+  deployments: DeploymentView[];
+  pods: PodView[];
+  pvcs: PvcView[];
+  services: string[];
+  ingressHosts: string[];
+  events: EventView[];
+  /** The label that names the instance, and why the portal calls it an orphan, in words. */
+  foundBy: { labelKey: string; reason: string };
+}
+
 export interface StoragePressureEntry {
   tenantId: string;
   tenantName: string;
@@ -178,5 +197,10 @@ export interface TenantListResult {
   page: number;
   pageSize: number;
   facets: TenantListFacets;
+  /**
+   * Workloads without a registry record that the search matches: listed when the "Orphan workload"
+   * problem filter is on, or a search names one (the rows above are tenants, which orphans are not).
+   */
+  orphans: OrphanWorkload[];
   freshness: FeedFreshness[];
 }
