@@ -85,6 +85,9 @@ const STATE_OF: Record<string, StateName[]> = {
 
 /** Repeated rows and lists: at least one, not exactly one. */
 const REPEATED = new Set([
+  "attention-group",
+  "attention-problem",
+  "attention-runbook",
   "audit-row",
   'getByRole("columnheader", { name: /Tenant|Health|Type|Odoo|Billing|Restarts|Storage/ })',
   'getByRole("meter", { name: /used/ })',
@@ -152,6 +155,7 @@ const SKIPPED: Record<string, string> = {
   "command-palette": "only once Ctrl+K is pressed (keyboard.spec.ts)",
   "command-palette-input": "only once Ctrl+K is pressed (keyboard.spec.ts)",
   "command-palette-tenant": "only once something is typed into the palette (keyboard.spec.ts)",
+  acknowledgement: "only while a problem is acknowledged, which attention.spec.ts does and undoes",
   "command-palette-orphan": "only once an orphan's name is typed into the palette (orphans.spec.ts)",
   "wave-selection-preview": "in the new-wave form (migration-waves.spec.ts)",
   "wave-board": "on a wave's board (migration-waves.spec.ts)",
@@ -177,6 +181,7 @@ const TEST_ID_TABLES = [
   "Keyboard: test ids",
   "Copy buttons: test ids",
   "Orphan workloads: test ids",
+  "Acknowledging problems: test ids",
 ];
 
 interface DocumentedSelector {

@@ -7,6 +7,8 @@ export const FUZZED_PROCEDURES = {
   "fleet.summary": "query",
   "fleet.diagnostics": "query",
   "fleet.onChange": "subscription",
+  "fleet.acknowledge": "mutation",
+  "fleet.withdrawAcknowledgement": "mutation",
   "logs.targets": "query",
   "migration.gates.list": "query",
   "migration.gates.onChange": "subscription",

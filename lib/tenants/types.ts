@@ -154,7 +154,16 @@ export interface StoragePressureEntry {
 export interface FleetSummary {
   total: number;
   byHealth: Record<HealthState, number>;
-  attention: (Problem & { tenantId: string; tenantName: string })[];
+  /**
+   * Every problem with its tenant, the runbook that addresses it (when one does) and the
+   * acknowledgement that holds now (when someone acknowledged it).
+   */
+  attention: (Problem & {
+    tenantId: string;
+    tenantName: string;
+    runbook?: { id: string; title: string };
+    acknowledgement?: { id: string; acknowledgedByEmail: string; acknowledgedAt: string; expiresAt: string; reason: string };
+  })[];
   storagePressure: StoragePressureEntry[];
   orphans: OrphanWorkload[];
   /** One entry per watched kind plus kubelet volume stats: the UI's staleness banner. */

@@ -435,6 +435,12 @@ export class TenantDirectory {
     return this.orphanList;
   }
 
+  /** Whether the fleet reports this kind of problem for this tenant (or orphan) now. */
+  reportsProblem(id: string, kind: Problem["kind"]): boolean {
+    if (kind === "orphan-workload") return this.orphans().some((orphan) => orphan.instanceId === id);
+    return this.summary(id)?.problems.some((problem) => problem.kind === kind) ?? false;
+  }
+
   /** The orphan with this instance id (workloads labelled with it, no registry record), if any. */
   orphanDetail(instanceId: string): OrphanDetail | undefined {
     const workloads = this.orphans().filter((orphan) => orphan.instanceId === instanceId);
