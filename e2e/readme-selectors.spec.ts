@@ -155,6 +155,8 @@ const SKIPPED: Record<string, string> = {
   "command-palette": "only once Ctrl+K is pressed (keyboard.spec.ts)",
   "command-palette-input": "only once Ctrl+K is pressed (keyboard.spec.ts)",
   "command-palette-tenant": "only once something is typed into the palette (keyboard.spec.ts)",
+  "confirm-dialog": "only once a role change, disable or password reset is asked for (users-confirm.spec.ts)",
+  "confirm-dialog-confirm": "in the confirmation dialog (users-confirm.spec.ts)",
   acknowledgement: "only while a problem is acknowledged, which attention.spec.ts does and undoes",
   "command-palette-orphan": "only once an orphan's name is typed into the palette (orphans.spec.ts)",
   "wave-selection-preview": "in the new-wave form (migration-waves.spec.ts)",
@@ -182,6 +184,7 @@ const TEST_ID_TABLES = [
   "Copy buttons: test ids",
   "Orphan workloads: test ids",
   "Acknowledging problems: test ids",
+  "Confirmations: test ids",
 ];
 
 interface DocumentedSelector {
