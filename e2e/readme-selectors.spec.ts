@@ -85,6 +85,7 @@ const STATE_OF: Record<string, StateName[]> = {
 
 /** Repeated rows and lists: at least one, not exactly one. */
 const REPEATED = new Set([
+  "copyable-text",
   "attention-group",
   "attention-problem",
   "attention-runbook",

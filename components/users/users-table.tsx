@@ -10,6 +10,7 @@ import { UserSessions } from "@/components/users/user-sessions";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { CopyableText } from "@/components/ui/copyable-text";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Select } from "@/components/ui/select";
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table";
@@ -114,7 +115,7 @@ export function UsersTable({ users, currentUserId }: { users: UserListItem[]; cu
             return (
               <TableRow key={user.id} data-testid={`user-row-${user.email}`} data-user-email={user.email}>
                 <TableCell className="font-medium">
-                  {user.email}
+                  <CopyableText text={user.email} what="email" className="max-w-56" />
                   {self ? <span className="ml-1.5 text-xs text-slate-500">(you)</span> : null}
                 </TableCell>
                 <TableCell>{user.name}</TableCell>
