@@ -37,6 +37,7 @@ test("[ORPHANS] the Orphan workload filter counts and lists them; search and Ctr
   await page.goto("/audit");
   await expect(page.locator("html")).toHaveAttribute("data-shortcuts", "on");
   await page.keyboard.press("Control+k");
+  await expect(page.getByTestId("command-palette-input")).toBeFocused();
   await page.keyboard.type(name);
   const found = page.getByTestId("command-palette-orphan");
   await expect(found).toHaveCount(1);
