@@ -88,7 +88,8 @@ function ProblemRow({ problem, canAcknowledge }: { problem: AttentionItem; canAc
   return (
     <li data-testid="attention-problem" data-kind={problem.kind} className={clsx("px-3 py-2 text-sm", ack && "text-slate-500")}>
       <div className="flex flex-wrap items-start justify-between gap-x-4 gap-y-1">
-        <div className="min-w-0 flex-1">
+        {/* At least 14rem before the time, badge and button wrap below it: a phone keeps the words readable. */}
+        <div className="min-w-56 flex-1">
           <div className={ack ? "text-slate-600" : "text-slate-900"}>{problem.title}</div>
           {problem.detail && <div className="break-words text-xs text-slate-500">{problem.detail}</div>}
           <div className="mt-0.5 text-xs text-slate-500">
