@@ -13,6 +13,7 @@ import { BenchStack } from "./support/bench-stack";
 import { runLoad, type LoadResult } from "./support/http-load";
 import { subscriptionData } from "./support/portal-client";
 import { megabytes } from "./support/process-memory";
+import { firstLoadJsRows, firstLoadRoutes, measureFirstLoadJs } from "./support/first-load-js";
 import { atLeast, info, machineLoad, printTable, sleep, summarize, upTo, writeResults, type LatencySummary, type MetricRow } from "./support/report";
 
 const { values: flags } = parseArgs({
@@ -324,6 +325,13 @@ async function main(): Promise<number> {
     });
     result.apiRequests = perPageView;
 
+    // 4b. First-load JS per route (issue 14's budget): the scripts each route's HTML loads, gzipped.
+    const firstLoadJs = await measure("first-load JS per route", async () => {
+      const { routes, skipped } = await firstLoadRoutes(client, { tenantId: sampleTenant?.id });
+      return { routes: await measureFirstLoadJs(client, routes), skipped };
+    });
+    result.firstLoadJs = firstLoadJs;
+
     // 5. Change → client: a subscribed tenant page sees a Deployment scaled by the control API.
     const change = await measure("change-to-client delay", async () => {
       const healthy = await client.query<TenantListResult>("tenants.list", { ...DEFAULT_LIST, health: ["healthy"], sort: "name" });
@@ -435,6 +443,9 @@ async function main(): Promise<number> {
           ? `${perPageView.active.counts.nonWatch} / ${perPageView.idle.counts.nonWatch} non-watch, of which kubelet stats polls ${perPageView.active.counts.kubeletPolls} / ${perPageView.idle.counts.kubeletPolls}; ${pageViews} views in ${seconds(perPageView.windowMs)}`
           : "n/a",
       ),
+      ...(firstLoadJs
+        ? [...firstLoadJsRows(firstLoadJs.routes), ...firstLoadJs.skipped.map((reason) => info("first-load JS, not measured", reason))]
+        : [info("first-load JS per route", "not measured")]),
       upTo("change → subscribed client p95", change?.delayMs.p95, TARGETS.changeP95Ms, "ms"),
       info("  p50 / max", change ? `${change.delayMs.p50.toFixed(0)} / ${change.delayMs.max.toFixed(0)} ms over ${changes} changes` : "n/a"),
       info(

@@ -38,7 +38,10 @@ type StateName =
   | "on-swarm tenant"
   | "tokens"
   | "phone width"
-  | "unknown address";
+  | "unknown address"
+  | "orphan"
+  | "unknown orphan"
+  | "tenants with the orphan filter";
 
 const SIGNED_IN_PAGES: StateName[] = ["overview", "tenants", "tenant", "logs", "users", "registry", "audit", "migration"];
 
@@ -63,6 +66,9 @@ const PAGES_BY_WORD: Record<string, StateName[]> = {
   tokens: ["tokens"],
   "phone width": ["phone width"],
   "unknown address": ["unknown address"],
+  orphan: ["orphan"],
+  "unknown orphan": ["unknown orphan"],
+  "tenants with the orphan filter": ["tenants with the orphan filter"],
 };
 
 /** Locators whose element appears only in a particular state of their page. */
@@ -79,6 +85,10 @@ const STATE_OF: Record<string, StateName[]> = {
 
 /** Repeated rows and lists: at least one, not exactly one. */
 const REPEATED = new Set([
+  "copyable-text",
+  "attention-group",
+  "attention-problem",
+  "attention-runbook",
   "audit-row",
   'getByRole("columnheader", { name: /Tenant|Health|Type|Odoo|Billing|Restarts|Storage/ })',
   'getByRole("meter", { name: /used/ })',
@@ -146,6 +156,10 @@ const SKIPPED: Record<string, string> = {
   "command-palette": "only once Ctrl+K is pressed (keyboard.spec.ts)",
   "command-palette-input": "only once Ctrl+K is pressed (keyboard.spec.ts)",
   "command-palette-tenant": "only once something is typed into the palette (keyboard.spec.ts)",
+  "confirm-dialog": "only once a role change, disable or password reset is asked for (users-confirm.spec.ts)",
+  "confirm-dialog-confirm": "in the confirmation dialog (users-confirm.spec.ts)",
+  acknowledgement: "only while a problem is acknowledged, which attention.spec.ts does and undoes",
+  "command-palette-orphan": "only once an orphan's name is typed into the palette (orphans.spec.ts)",
   "wave-selection-preview": "in the new-wave form (migration-waves.spec.ts)",
   "wave-board": "on a wave's board (migration-waves.spec.ts)",
   "wave-state": "on a wave's board (migration-waves.spec.ts)",
@@ -169,6 +183,9 @@ const TEST_ID_TABLES = [
   "Runs over a selection: test ids",
   "Keyboard: test ids",
   "Copy buttons: test ids",
+  "Orphan workloads: test ids",
+  "Acknowledging problems: test ids",
+  "Confirmations: test ids",
 ];
 
 interface DocumentedSelector {
@@ -335,6 +352,17 @@ async function open(page: Page, state: StateName, ids: { tenant: string; crashLo
       return {};
     case "unknown address":
       await page.goto("/no-such-page");
+      return {};
+    case "orphan":
+      await page.goto("/");
+      await page.getByRole("region", { name: "Orphan workloads" }).getByRole("link").first().click();
+      await expect(page).toHaveURL(/\/orphans\//);
+      return {};
+    case "unknown orphan":
+      await page.goto("/orphans/00000000-0000-4000-8000-00000000dead");
+      return {};
+    case "tenants with the orphan filter":
+      await page.goto("/tenants?problem=orphan-workload");
       return {};
     case "tokens":
       await page.goto("/tokens");

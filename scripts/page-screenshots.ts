@@ -53,6 +53,13 @@ function widerThanTheirParent(page: Page): Promise<string[]> {
   });
 }
 
+/** The first orphan workload the overview lists (the demo plants one). */
+async function orphanPath(page: Page): Promise<string> {
+  await page.goto("/");
+  const href = await page.getByRole("region", { name: "Orphan workloads" }).getByRole("link").first().getAttribute("href");
+  return href ?? "/orphans/00000000-0000-4000-8000-000000000000";
+}
+
 async function main() {
   mkdirSync(outDir, { recursive: true });
   let url = process.env.FLEETDECK_URL;
@@ -85,11 +92,13 @@ async function main() {
         await page.getByRole("button", { name: "Sign in", exact: true }).click();
         await page.waitForURL((u) => !u.pathname.startsWith("/sign-in"));
         const tenant = await tenantPath(page);
+        const orphan = await orphanPath(page);
         const pages: [string, string][] = [
           ["fleet", "/"],
           ["tenants", "/tenants"],
           ["tenant", tenant],
           ["logs", `${tenant}/logs`],
+          ["orphan", orphan],
           ["runs", "/runs"],
           ["migration", "/migration"],
           ["waves", "/migration/waves"],

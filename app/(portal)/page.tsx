@@ -4,25 +4,29 @@ import { FleetOverview } from "@/components/fleet/fleet-overview";
 import { fleetPageTitle } from "@/components/layout/page-title";
 import { QueryErrorBoundary } from "@/components/tenants/query-error-boundary";
 import { FleetOverviewSkeleton } from "@/components/tenants/skeletons";
+import { can } from "@/lib/auth/permissions";
+import { unacknowledgedCount } from "@/lib/tenants/acknowledgements";
+import { getServerAuthSession } from "@/server/auth/session";
 import { getQueryClient, HydrateClient, prefetch, trpc } from "@/server/trpc/server";
 
 /** The problem count in the tab; the overview keeps it live (DocumentTitle). */
 export async function generateMetadata(): Promise<Metadata> {
   try {
     const fleet = await getQueryClient().fetchQuery(trpc.fleet.summary.queryOptions());
-    return { title: fleetPageTitle(fleet.attention.length) };
+    return { title: fleetPageTitle(unacknowledgedCount(fleet.attention)) };
   } catch {
     return { title: fleetPageTitle(undefined) };
   }
 }
 
-export default function FleetOverviewPage() {
+export default async function FleetOverviewPage() {
   prefetch(trpc.fleet.summary.queryOptions());
+  const session = await getServerAuthSession();
   return (
     <HydrateClient>
       <QueryErrorBoundary>
         <Suspense fallback={<FleetOverviewSkeleton />}>
-          <FleetOverview />
+          <FleetOverview canAcknowledge={can(session?.user.role, "attention:acknowledge")} />
         </Suspense>
       </QueryErrorBoundary>
     </HydrateClient>

@@ -71,6 +71,14 @@ export class PortalClient {
     return { status: response.status, bytes: body.length };
   }
 
+  /** A page's HTML as the browser gets it (same rules as page()). */
+  async html(path: string): Promise<string> {
+    const response = await fetch(`${this.url}${path}`, { headers: { cookie: this.cookieHeader, accept: "text/html" }, redirect: "manual" });
+    const body = await response.text();
+    if (response.status !== 200) throw new Error(`GET ${path} → ${response.status} ${response.headers.get("location") ?? ""}`);
+    return body;
+  }
+
   /** Opens a tRPC SSE subscription; its data events are collected with their arrival times. */
   async subscribe(path: string, input: unknown): Promise<{ events: ArrivalLog<ServerSentEvent>; close(): void }> {
     const abort = new AbortController();

@@ -1,6 +1,7 @@
 "use client";
 
 import { RelativeTime } from "@/components/tenants/relative-time";
+import { CopyableText } from "@/components/ui/copyable-text";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table";
@@ -53,12 +54,12 @@ export function AuditTable({ events, busy }: { events: AuditEventRow[]; busy: bo
               <RelativeTime iso={event.at} />
             </TableCell>
             <TableCell>
-              {event.actorEmail}
+              <CopyableText text={event.actorEmail} what="actor" className="max-w-48" />
               {event.actorId === null && <span className="sr-only"> (no account)</span>}
             </TableCell>
             <TableCell className="font-mono text-xs">{event.action}</TableCell>
             <TableCell>
-              <span className="text-slate-500">{event.targetKind}</span> <span className="font-mono text-xs break-all">{event.targetId}</span>
+              <span className="text-slate-500">{event.targetKind}</span> <CopyableText text={event.targetId} what="object id" className="max-w-40" mono />
             </TableCell>
             <TableCell>
               <Badge tone={OUTCOME_TONE[event.outcome]}>{event.outcome}</Badge>

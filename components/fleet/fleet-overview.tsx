@@ -2,19 +2,28 @@
 
 import { useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
+import dynamic from "next/dynamic";
+import { Skeleton } from "@/components/ui/skeleton";
 import { DocumentTitle } from "@/components/layout/document-title";
 import { fleetPageTitle } from "@/components/layout/page-title";
 import { useLiveSubscription } from "@/components/live/use-live-connection";
 import { useTRPC } from "@/components/trpc/client";
 import { Panel } from "@/components/tenants/panel";
+import { unacknowledgedCount } from "@/lib/tenants/acknowledgements";
 import { AttentionTable } from "./attention-table";
 import { CacheFreshness } from "./cache-freshness";
-import { FleetHealthChart } from "./fleet-health-chart";
 import { HealthTiles } from "./health-tiles";
 import { OrphanWorkloads } from "./orphan-workloads";
 import { StoragePressure } from "./storage-pressure";
 
-export function FleetOverview() {
+// recharts is most of a chart page's JS: fetched after the page is interactive, in the chart's own
+// chunk, the space kept by a skeleton of the chart's height (issue 14's JS budget).
+const FleetHealthChart = dynamic(() => import("./fleet-health-chart").then((chart) => chart.FleetHealthChart), {
+  ssr: false,
+  loading: () => <Skeleton className="h-60 w-full" />,
+});
+
+export function FleetOverview({ canAcknowledge = false }: { canAcknowledge?: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { data: fleet, dataUpdatedAt } = useSuspenseQuery(trpc.fleet.summary.queryOptions());
@@ -24,10 +33,13 @@ export function FleetOverview() {
   const live = useSubscription(trpc.fleet.onChange.subscriptionOptions(undefined, { onData: refetch }));
   // Ticks missed while the stream was down are not replayed: read the summary again instead.
   const connection = useLiveSubscription(live, { onResumed: refetch });
+  // The tab and the panel count what still shouts; acknowledged problems are listed, muted, below.
+  const open = unacknowledgedCount(fleet.attention);
+  const acknowledged = fleet.attention.length - open;
 
   return (
     <div className="space-y-4">
-      <DocumentTitle title={fleetPageTitle(fleet.attention.length)} />
+      <DocumentTitle title={fleetPageTitle(unacknowledgedCount(fleet.attention))} />
       <div className="flex flex-wrap items-end justify-between gap-2">
         <div>
           <h1 className="text-xl font-semibold text-slate-900">Fleet overview</h1>
@@ -49,11 +61,12 @@ export function FleetOverview() {
         title="Needs attention now"
         actions={
           <span className="text-xs text-slate-500">
-            {fleet.attention.length} {fleet.attention.length === 1 ? "problem" : "problems"}
+            {open} {open === 1 ? "problem" : "problems"}
+            {acknowledged > 0 && `, ${acknowledged} acknowledged`}
           </span>
         }
       >
-        <AttentionTable attention={fleet.attention} />
+        <AttentionTable attention={fleet.attention} canAcknowledge={canAcknowledge} />
       </Panel>
 
       <div className="grid gap-4 lg:grid-cols-2">

@@ -1,3 +1,5 @@
+import Link from "next/link";
+import { orphanHref } from "@/components/orphans/orphan-href";
 import type { OrphanWorkload } from "@/lib/tenants/types";
 import { RelativeTime } from "@/components/tenants/relative-time";
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table";
@@ -26,8 +28,14 @@ export function OrphanWorkloads({ orphans }: { orphans: OrphanWorkload[] }) {
         {orphans.map((orphan) => (
           <TableRow key={`${orphan.namespace}/${orphan.kind}/${orphan.name}`}>
             <TableCell>
-              <span className="text-xs text-slate-500">{orphan.kind}/</span>
-              <span className="font-mono text-xs">{orphan.name}</span>
+              <Link
+                href={orphanHref(orphan.instanceId)}
+                className="text-blue-700 hover:underline"
+                aria-label={`${orphan.kind} ${orphan.name}, orphan workload`}
+              >
+                <span className="text-xs text-slate-500">{orphan.kind}/</span>
+                <span className="font-mono text-xs">{orphan.name}</span>
+              </Link>
             </TableCell>
             <TableCell className="font-mono text-xs">{orphan.namespace}</TableCell>
             <TableCell className="font-mono text-xs" title={orphan.instanceId}>

@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 
 import { KeyboardShortcuts } from "@/components/layout/keyboard-shortcuts";
+import { RouteFocus } from "@/components/layout/route-focus";
 import { RoleBadge } from "@/components/layout/role-badge";
 import { ShellFrame } from "@/components/layout/shell-frame";
 import { SidebarNav, type NavItem } from "@/components/layout/sidebar-nav";
@@ -35,6 +36,7 @@ export function AppShell({ user, banner, children }: { user: SessionUser; banner
   return (
     <>
       <KeyboardShortcuts items={items} />
+      <RouteFocus />
       <a href="#main" className="sr-only z-50 rounded bg-white px-3 py-2 text-sm font-medium focus:not-sr-only focus:absolute focus:top-2 focus:left-2">
         Skip to content
       </a>

@@ -7,6 +7,7 @@ import { useDeferredValue, useEffect, useRef, useState } from "react";
 
 import { useTRPC } from "@/components/trpc/client";
 import { userMessageOf } from "@/components/trpc/error-message";
+import { orphanHref } from "@/components/orphans/orphan-href";
 
 import type { NavItem } from "./sidebar-nav";
 
@@ -45,6 +46,7 @@ export function CommandPalette({ items, onClose }: { items: NavItem[]; onClose: 
   const words = search.trim().toLowerCase();
   const pages = items.filter((item) => !words || item.label.toLowerCase().includes(words));
   const found = q.length > 0 ? (tenants.data?.items ?? []) : [];
+  const orphans = q.length > 0 ? (tenants.data?.orphans ?? []).slice(0, 4) : [];
 
   return (
     <dialog
@@ -79,6 +81,25 @@ export function CommandPalette({ items, onClose }: { items: NavItem[]; onClose: 
                   className="cursor-pointer rounded-md px-2 py-2 text-sm text-slate-800 data-[selected=true]:bg-slate-100"
                 >
                   {item.label}
+                </Command.Item>
+              ))}
+            </Command.Group>
+          )}
+          {orphans.length > 0 && (
+            <Command.Group
+              heading="Orphan workloads"
+              className="px-1 text-xs font-medium text-slate-500 [&_[cmdk-group-heading]]:px-2 [&_[cmdk-group-heading]]:py-1.5"
+            >
+              {orphans.map((orphan) => (
+                <Command.Item
+                  key={`${orphan.namespace}/${orphan.name}`}
+                  value={`orphan:${orphan.namespace}/${orphan.name}`}
+                  onSelect={() => go(orphanHref(orphan.instanceId))}
+                  data-testid="command-palette-orphan"
+                  className="flex cursor-pointer items-center justify-between gap-3 rounded-md px-2 py-2 text-sm text-slate-800 data-[selected=true]:bg-slate-100"
+                >
+                  <span className="min-w-0 truncate font-mono text-xs font-medium">{orphan.name}</span>
+                  <span className="shrink-0 text-xs text-slate-500">orphan · {orphan.namespace}</span>
                 </Command.Item>
               ))}
             </Command.Group>

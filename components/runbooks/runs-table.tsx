@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { CopyableText } from "@/components/ui/copyable-text";
 
 import { RelativeTime } from "@/components/tenants/relative-time";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -49,8 +50,8 @@ export function RunsTable({ runs, busy, filtered }: { runs: RunView[]; busy: boo
                 {run.tenantName}
               </Link>
             </TableCell>
-            <TableCell className="max-w-56 truncate" title={run.requestedByEmail}>
-              {run.requestedByEmail}
+            <TableCell>
+              <CopyableText text={run.requestedByEmail} what="requester" className="max-w-48" />
             </TableCell>
             <TableCell>
               <RunStateBadge state={run.state} />

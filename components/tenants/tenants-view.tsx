@@ -18,6 +18,7 @@ import { FilterMenu, type FilterOption } from "./filter-menu";
 import { TenantsPagination } from "./tenants-pagination";
 import { TenantsSearch } from "./tenants-search";
 import { TenantsTable } from "./tenants-table";
+import { OrphanMatches } from "./orphan-matches";
 import { LinkProblems } from "@/components/ui/link-problems";
 import {
   BILLING_STATUS_VALUES,
@@ -136,7 +137,9 @@ export function TenantsView({ viewer }: { viewer?: RunbookViewer }) {
         />
       )}
 
-      {list.items.length === 0 ? (
+      {list.orphans.length > 0 && <OrphanMatches orphans={list.orphans} />}
+
+      {list.items.length === 0 && list.orphans.length > 0 ? null : list.items.length === 0 ? (
         <div className="rounded-xl border border-dashed border-slate-300 bg-white p-10 text-center">
           <p className="font-medium text-slate-900">{filtered ? "No tenants match this search." : "No tenants yet."}</p>
           <p className="mt-1 text-sm text-slate-600">{filtered ? "Try fewer filters or a shorter search." : "Import the tenant registry to see the fleet."}</p>

@@ -2,6 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { FormEvent } from "react";
+import { toast } from "sonner";
 
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -17,7 +18,10 @@ export function CreateUserForm() {
   const queryClient = useQueryClient();
   const create = useMutation(
     trpc.users.create.mutationOptions({
-      onSuccess: () => void queryClient.invalidateQueries(trpc.users.pathFilter()),
+      onSuccess: (user) => {
+        toast.success(`Created ${user.email} (${user.role}).`);
+        void queryClient.invalidateQueries(trpc.users.pathFilter());
+      },
     }),
   );
   const fieldErrors = fieldErrorsOf(create.error);
@@ -46,11 +50,6 @@ export function CreateUserForm() {
           {formError ? (
             <Alert tone="danger" data-testid="create-user-error">
               {formError}
-            </Alert>
-          ) : null}
-          {create.isSuccess ? (
-            <Alert tone="success" data-testid="create-user-success">
-              Created {create.data.email} ({create.data.role}).
             </Alert>
           ) : null}
           <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">

@@ -2,13 +2,15 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { toast } from "sonner";
 
 import { RoleBadge } from "@/components/layout/role-badge";
 import { ResetPasswordForm } from "@/components/users/reset-password-form";
 import { UserSessions } from "@/components/users/user-sessions";
-import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { CopyableText } from "@/components/ui/copyable-text";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Select } from "@/components/ui/select";
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table";
@@ -17,28 +19,45 @@ import { userMessageOf } from "@/components/trpc/error-message";
 import { ROLES, type Role } from "@/lib/auth/permissions";
 import type { UserListItem } from "@/server/auth/user-admin";
 
+/** What a role may do, for the role-change confirmation (lib/auth/permissions.ts is the matrix). */
+const ROLE_MEANS: Record<Role, string> = {
+  admin: "everything, including managing users and importing the registry",
+  operator: "the fleet, tenants and logs, running runbooks and acknowledging problems",
+  pm: "the fleet and tenants (read-only) and editing migration tracking",
+  viewer: "read-only access to the fleet, tenants and migration",
+};
+
+type PendingChange = { kind: "role"; user: UserListItem; role: Role } | { kind: "disable"; user: UserListItem; disabled: boolean };
+
 export function UsersTable({ users, currentUserId }: { users: UserListItem[]; currentUserId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [resettingId, setResettingId] = useState<string | null>(null);
   const [sessionsOfId, setSessionsOfId] = useState<string | null>(null);
-  const [notice, setNotice] = useState<{ tone: "success" | "danger"; text: string } | null>(null);
+  const [pendingChange, setPendingChange] = useState<PendingChange | null>(null);
 
   const onSettled = () => queryClient.invalidateQueries(trpc.users.pathFilter());
-  const onError = (error: unknown) => setNotice({ tone: "danger", text: userMessageOf(error) });
+  const onError = (error: unknown) => toast.error("The change was not made", { description: userMessageOf(error) });
+  const done = () => setPendingChange(null);
 
   const setRole = useMutation(
     trpc.users.setRole.mutationOptions({
-      onSuccess: (user) => setNotice({ tone: "success", text: `${user.email} is now ${user.role}.` }),
+      onSuccess: (user) => toast.success(`${user.email} is now ${user.role}.`),
       onError,
-      onSettled,
+      onSettled: () => {
+        done();
+        return onSettled();
+      },
     }),
   );
   const setDisabled = useMutation(
     trpc.users.setDisabled.mutationOptions({
-      onSuccess: (user) => setNotice({ tone: "success", text: `${user.email} is ${user.disabled ? "disabled" : "enabled"}.` }),
+      onSuccess: (user) => toast.success(`${user.email} is ${user.disabled ? "disabled and signed out everywhere" : "enabled"}.`),
       onError,
-      onSettled,
+      onSettled: () => {
+        done();
+        return onSettled();
+      },
     }),
   );
 
@@ -46,12 +65,35 @@ export function UsersTable({ users, currentUserId }: { users: UserListItem[]; cu
 
   return (
     <div>
-      {notice ? (
-        <div className="px-4 pt-3">
-          <Alert tone={notice.tone} data-testid="users-notice">
-            {notice.text}
-          </Alert>
-        </div>
+      {pendingChange?.kind === "role" ? (
+        <ConfirmDialog
+          title={`Change the role of ${pendingChange.user.email}?`}
+          confirmLabel={`Make ${pendingChange.role}`}
+          pending={setRole.isPending}
+          onCancel={done}
+          onConfirm={() => setRole.mutate({ userId: pendingChange.user.id, role: pendingChange.role })}
+        >
+          <p>
+            From <strong>{pendingChange.user.role}</strong> to <strong>{pendingChange.role}</strong>: {ROLE_MEANS[pendingChange.role]}.
+          </p>
+          <p>It applies to their open sessions from their next request, and the change is recorded in the audit log.</p>
+        </ConfirmDialog>
+      ) : null}
+      {pendingChange?.kind === "disable" ? (
+        <ConfirmDialog
+          title={`${pendingChange.disabled ? "Disable" : "Enable"} ${pendingChange.user.email}?`}
+          confirmLabel={pendingChange.disabled ? "Disable" : "Enable"}
+          tone={pendingChange.disabled ? "danger" : "primary"}
+          pending={setDisabled.isPending}
+          onCancel={done}
+          onConfirm={() => setDisabled.mutate({ userId: pendingChange.user.id, disabled: pendingChange.disabled })}
+        >
+          {pendingChange.disabled ? (
+            <p>They are signed out everywhere at once and cannot sign in until an admin enables them again. Their audit history stays.</p>
+          ) : (
+            <p>They can sign in again with their {pendingChange.user.authProvider === "oidc" ? "single sign-on account" : "password"}.</p>
+          )}
+        </ConfirmDialog>
       ) : null}
       <Table aria-label="Users" data-testid="users-table">
         <TableHead>
@@ -73,7 +115,7 @@ export function UsersTable({ users, currentUserId }: { users: UserListItem[]; cu
             return (
               <TableRow key={user.id} data-testid={`user-row-${user.email}`} data-user-email={user.email}>
                 <TableCell className="font-medium">
-                  {user.email}
+                  <CopyableText text={user.email} what="email" className="max-w-56" />
                   {self ? <span className="ml-1.5 text-xs text-slate-500">(you)</span> : null}
                 </TableCell>
                 <TableCell>{user.name}</TableCell>
@@ -88,7 +130,7 @@ export function UsersTable({ users, currentUserId }: { users: UserListItem[]; cu
                       value={user.role}
                       disabled={busy}
                       className="w-32 min-w-32 py-1"
-                      onChange={(event) => setRole.mutate({ userId: user.id, role: event.target.value as Role })}
+                      onChange={(event) => setPendingChange({ kind: "role", user, role: event.target.value as Role })}
                     >
                       {ROLES.map((role) => (
                         <option key={role} value={role}>
@@ -131,7 +173,7 @@ export function UsersTable({ users, currentUserId }: { users: UserListItem[]; cu
                         aria-label={`${user.disabled ? "Enable" : "Disable"} ${user.email}`}
                         pending={setDisabled.isPending && setDisabled.variables?.userId === user.id}
                         disabled={busy}
-                        onClick={() => setDisabled.mutate({ userId: user.id, disabled: !user.disabled })}
+                        onClick={() => setPendingChange({ kind: "disable", user, disabled: !user.disabled })}
                       >
                         {user.disabled ? "Enable" : "Disable"}
                       </Button>
@@ -142,11 +184,11 @@ export function UsersTable({ users, currentUserId }: { users: UserListItem[]; cu
                       user={user}
                       onDone={(text) => {
                         setResettingId(null);
-                        setNotice({ tone: "success", text });
+                        toast.success(text);
                       }}
                     />
                   ) : null}
-                  {sessionsOfId === user.id ? <UserSessions user={user} onDone={(text) => setNotice({ tone: "success", text })} /> : null}
+                  {sessionsOfId === user.id ? <UserSessions user={user} onDone={(text) => toast.success(text)} /> : null}
                 </TableCell>
               </TableRow>
             );

@@ -9,7 +9,17 @@ describe("role -> permission matrix", () => {
 
   it("matches the agreed matrix for the other roles", () => {
     expect([...ROLE_PERMISSIONS.operator].sort()).toEqual(
-      ["account:self", "audit:read", "fleet:read", "logs:read", "migration:read", "runbook:read", "runbook:run", "tenants:read"].sort(),
+      [
+        "account:self",
+        "attention:acknowledge",
+        "audit:read",
+        "fleet:read",
+        "logs:read",
+        "migration:read",
+        "runbook:read",
+        "runbook:run",
+        "tenants:read",
+      ].sort(),
     );
     expect([...ROLE_PERMISSIONS.pm].sort()).toEqual(["account:self", "fleet:read", "migration:edit", "migration:read", "runbook:read", "tenants:read"].sort());
     expect([...ROLE_PERMISSIONS.viewer].sort()).toEqual(["account:self", "fleet:read", "migration:read", "runbook:read", "tenants:read"].sort());

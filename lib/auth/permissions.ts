@@ -19,6 +19,8 @@ export const PERMISSIONS = [
   "migration:read",
   "migration:edit",
   "audit:read",
+  /** Acknowledge a problem on "Needs attention" (who, why, until when); everyone sees acknowledgements. */
+  "attention:acknowledge",
   /** One's own sign-ins (e.g. "sign out everywhere"); every role has it. */
   "account:self",
 ] as const;
@@ -27,7 +29,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 /** The single role -> permission matrix. Every server-side check reads this table. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: PERMISSIONS,
-  operator: ["fleet:read", "tenants:read", "logs:read", "runbook:read", "runbook:run", "migration:read", "audit:read", "account:self"],
+  operator: ["fleet:read", "tenants:read", "logs:read", "runbook:read", "runbook:run", "migration:read", "audit:read", "attention:acknowledge", "account:self"],
   pm: ["fleet:read", "tenants:read", "runbook:read", "migration:read", "migration:edit", "account:self"],
   viewer: ["fleet:read", "tenants:read", "runbook:read", "migration:read", "account:self"],
 };

@@ -122,6 +122,25 @@ export interface OrphanWorkload {
   since?: string;
 }
 
+/**
+ * One orphan (an instance id that workloads carry but the registry lacks): what it has in the
+ * cluster and how the portal came to call it an orphan.
+ */
+export interface OrphanDetail {
+  instanceId: string;
+  cluster: string;
+  namespace?: string;
+  workloads: OrphanWorkload[];
+  deployments: DeploymentView[];
+  pods: PodView[];
+  pvcs: PvcView[];
+  services: string[];
+  ingressHosts: string[];
+  events: EventView[];
+  /** The label that names the instance, and why the portal calls it an orphan, in words. */
+  foundBy: { labelKey: string; reason: string };
+}
+
 export interface StoragePressureEntry {
   tenantId: string;
   tenantName: string;
@@ -135,7 +154,16 @@ export interface StoragePressureEntry {
 export interface FleetSummary {
   total: number;
   byHealth: Record<HealthState, number>;
-  attention: (Problem & { tenantId: string; tenantName: string })[];
+  /**
+   * Every problem with its tenant, the runbook that addresses it (when one does) and the
+   * acknowledgement that holds now (when someone acknowledged it).
+   */
+  attention: (Problem & {
+    tenantId: string;
+    tenantName: string;
+    runbook?: { id: string; title: string };
+    acknowledgement?: { id: string; acknowledgedByEmail: string; acknowledgedAt: string; expiresAt: string; reason: string };
+  })[];
   storagePressure: StoragePressureEntry[];
   orphans: OrphanWorkload[];
   /** One entry per watched kind plus kubelet volume stats: the UI's staleness banner. */
@@ -178,5 +206,10 @@ export interface TenantListResult {
   page: number;
   pageSize: number;
   facets: TenantListFacets;
+  /**
+   * Workloads without a registry record that the search matches: listed when the "Orphan workload"
+   * problem filter is on, or a search names one (the rows above are tenants, which orphans are not).
+   */
+  orphans: OrphanWorkload[];
   freshness: FeedFreshness[];
 }

@@ -102,6 +102,36 @@ describe("queryTenants", () => {
   });
 });
 
+describe("orphans in the tenants list", () => {
+  const orphans = [
+    { namespace: "tenant-old", name: "odoo-old-12345678", kind: "Deployment", instanceId: "deadbeef-0000-4000-8000-000000000000" },
+    { namespace: "tenant-older", name: "odoo-older-87654321", kind: "Deployment", instanceId: "feedface-0000-4000-8000-000000000000" },
+  ];
+
+  it("the Orphan workload filter counts and lists them (no tenant row is one)", () => {
+    const all = queryTenants(fleet, {}, [], orphans);
+    expect(all.facets.problem["orphan-workload"]).toBe(2);
+    expect(all.orphans).toEqual([]);
+    const filtered = queryTenants(fleet, { problem: ["orphan-workload"] }, [], orphans);
+    expect(filtered.total).toBe(0);
+    expect(filtered.orphans.map((o) => o.name)).toEqual(["odoo-old-12345678", "odoo-older-87654321"]);
+    expect(filtered.facets.problem).toMatchObject({ "orphan-workload": 2, "crash-loop": 1 });
+  });
+
+  it("a search finds them by name, namespace or instance id prefix", () => {
+    expect(queryTenants(fleet, { q: "older" }, [], orphans).orphans.map((o) => o.name)).toEqual(["odoo-older-87654321"]);
+    expect(queryTenants(fleet, { q: "deadbeef" }, [], orphans).orphans.map((o) => o.name)).toEqual(["odoo-old-12345678"]);
+    expect(queryTenants(fleet, { q: "deadbeef0000" }, [], orphans).facets.problem["orphan-workload"]).toBe(1);
+    expect(queryTenants(fleet, { q: "acme" }, [], orphans).orphans).toEqual([]);
+  });
+
+  it("a tenant-only filter (health, type, billing, version) leaves them out", () => {
+    const result = queryTenants(fleet, { problem: ["orphan-workload"], health: ["down"] }, [], orphans);
+    expect(result.orphans).toEqual([]);
+    expect(result.facets.problem["orphan-workload"]).toBeUndefined();
+  });
+});
+
 describe("summarizeFleet", () => {
   it("counts by health and lists attention, critical first, with orphans", () => {
     const summary = summarizeFleet({

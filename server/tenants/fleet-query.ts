@@ -92,7 +92,29 @@ export function selectTenants(summaries: TenantSummary[], input: TenantListInput
   return matched;
 }
 
-export function queryTenants(summaries: TenantSummary[], input: TenantListInput, freshness: FeedFreshness[] = []): TenantListResult {
+const ORPHANS_LISTED = 50;
+
+/** Every word must appear in the workload's name, namespace or instance id (with or without dashes). */
+function orphanMatches(orphan: OrphanWorkload, words: string[]): boolean {
+  const text = [orphan.name, orphan.namespace, orphan.instanceId, orphan.instanceId.replace(/-/g, "")].join("\n").toLowerCase();
+  return words.every((word) => text.includes(word));
+}
+
+/**
+ * Orphans are not tenants (no record, so no health, type, billing or version): any of those
+ * filters leaves them out; a search matches their names and instance id.
+ */
+function matchingOrphans(orphans: OrphanWorkload[], input: TenantListInput, words: string[]): OrphanWorkload[] {
+  if (input.health?.length || input.instanceType?.length || input.billingStatus?.length || input.odooVersion?.length) return [];
+  return words.length ? orphans.filter((orphan) => orphanMatches(orphan, words)) : orphans;
+}
+
+export function queryTenants(
+  summaries: TenantSummary[],
+  input: TenantListInput,
+  freshness: FeedFreshness[] = [],
+  orphans: OrphanWorkload[] = [],
+): TenantListResult {
   const words = (input.q ?? "").trim().toLowerCase().split(/\s+/).filter(Boolean);
   const searched = words.length ? summaries.filter((s) => matchesQuery(s, words)) : summaries;
 
@@ -110,6 +132,12 @@ export function queryTenants(summaries: TenantSummary[], input: TenantListInput,
 
   sortTenants(matched, input);
 
+  const orphansFound = matchingOrphans(orphans, input, words);
+  const orphanIds = new Set(orphansFound.map((orphan) => orphan.instanceId));
+  if (orphanIds.size > 0) facets.problem["orphan-workload"] = (facets.problem["orphan-workload"] ?? 0) + orphanIds.size;
+  // With the orphan filter on, only orphans are listed; a plain search lists them beside the tenants it found.
+  const listOrphans = input.problem?.includes("orphan-workload") || words.length > 0;
+
   const pageSize = Math.min(Math.max(input.pageSize ?? 25, 1), 500);
   const lastPage = Math.max(1, Math.ceil(matched.length / pageSize));
   const page = Math.min(Math.max(input.page ?? 1, 1), lastPage);
@@ -119,6 +147,7 @@ export function queryTenants(summaries: TenantSummary[], input: TenantListInput,
     page,
     pageSize,
     facets,
+    orphans: listOrphans ? orphansFound.slice(0, ORPHANS_LISTED) : [],
     freshness,
   };
 }

@@ -221,6 +221,30 @@ describe("registry ⨝ cluster", () => {
     ]);
   });
 
+  it("an orphan's detail lists its objects and events and says how it was found; a tenant is no orphan", async () => {
+    const known = tenantFixture("known");
+    const stray = tenantFixture("stray");
+    const store = warmStore([...clusterBasics(), ...known.objects, ...stray.objects]);
+    const directory = new TenantDirectory({ cluster: store, loadRegistry: async () => [known.record], now: () => NOW });
+    await directory.ready();
+    const detail = directory.orphanDetail(stray.record.id)!;
+    expect(detail).toMatchObject({
+      instanceId: stray.record.id,
+      namespace: "tenant-stray",
+      services: [stray.record.name],
+      ingressHosts: ["stray.odoo.example.com"],
+    });
+    expect(detail.deployments).toHaveLength(1);
+    expect(detail.pods.map((pod) => pod.status)).toEqual(["Running"]);
+    expect(detail.pvcs).toHaveLength(1);
+    expect(detail.events.length).toBeGreaterThan(0);
+    expect(detail.foundBy.labelKey).toBe("saasodoo.instance.id");
+    expect(detail.foundBy.reason).toContain(`Deployment tenant-stray/${stray.record.name} carries the label saasodoo.instance.id=${stray.record.id}`);
+    expect(detail.foundBy.reason).toContain("no record");
+    expect(JSON.stringify(detail)).not.toContain("hunter2");
+    expect(directory.orphanDetail(known.record.id)).toBeUndefined();
+  });
+
   it("detail joins deployment, pods, PVC usage, service, ingress, events and backups without secrets", () => {
     const fixture = tenantFixture("detail");
     const store = warmStore([...clusterBasics(), ...fixture.objects]);

@@ -6,7 +6,7 @@ import { intern } from "@/server/kube/kinds/slimming";
 import { queryTenants, summarizeFleet } from "./fleet-query";
 import { listRegistryTenants } from "./registry";
 import type { TenantDirectory } from "./tenant-view";
-import type { FleetSummary, TenantDetail, TenantListResult, TenantRecord } from "@/lib/tenants/types";
+import type { FleetSummary, OrphanDetail, TenantDetail, TenantListResult, TenantRecord } from "@/lib/tenants/types";
 import type { TenantListInput } from "@/lib/tenants/tenant-list";
 
 /**
@@ -86,7 +86,7 @@ export async function listTenants(directory: TenantDirectory, input: TenantListI
   const key = JSON.stringify(input);
   let result = cached.lists.get(key);
   if (!result) {
-    result = queryTenants(directory.summaries(), input);
+    result = queryTenants(directory.summaries(), input, [], directory.orphans());
     if (cached.lists.size >= MEMO_MAX_LISTS) cached.lists.delete(cached.lists.keys().next().value!);
     cached.lists.set(key, result);
   }
@@ -104,6 +104,19 @@ export async function getFleetSummary(directory: TenantDirectory): Promise<Fleet
     now: new Date(),
   });
   return { ...cached.fleet, freshness: directory.cluster.freshness() };
+}
+
+/** An instance id that workloads carry and the registry lacks: its objects and how it was found. */
+export async function getOrphanDetail(directory: TenantDirectory, instanceId: string): Promise<OrphanDetail> {
+  await whenReady(directory);
+  const detail = directory.orphanDetail(instanceId);
+  if (!detail) {
+    const userMessage = directory.hasTenant(instanceId)
+      ? `Instance ${instanceId} has a registry record: it is a tenant, not an orphan.`
+      : `No workload carries instance id ${instanceId} without a registry record.`;
+    throw new AppError("NOT_FOUND", { message: `no orphan workload with instance id ${instanceId}`, userMessage });
+  }
+  return detail;
 }
 
 export async function getTenantDetail(directory: TenantDirectory, id: string): Promise<TenantDetail> {

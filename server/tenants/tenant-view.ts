@@ -8,7 +8,7 @@ import { podStatus, type PodObject } from "@/server/kube/kinds/pod";
 import type { PodView, PvcView } from "@/lib/cluster/views";
 import { NATIVE_STATE, type TenantMigrationState, type TenantMigrationStateOrNative } from "@/lib/migration/tenant-states";
 import { assessTenantHealth, type BackupRun } from "./health";
-import type { EventView, OrphanWorkload, Problem, StoragePressureEntry, TenantDetail, TenantRecord, TenantSummary } from "@/lib/tenants/types";
+import type { EventView, OrphanDetail, OrphanWorkload, Problem, StoragePressureEntry, TenantDetail, TenantRecord, TenantSummary } from "@/lib/tenants/types";
 
 /**
  * Joins the tenant registry (the authoritative list) with the cluster cache. A TenantSummary per
@@ -40,7 +40,7 @@ export function instanceObjects(
 }
 
 /** Registry row → cluster state, for one tenant. */
-function collectTenantObjects(cluster: ClusterReads, record: TenantRecord): TenantObjects {
+function collectTenantObjects(cluster: ClusterReads, record: Pick<TenantRecord, "id" | "name">): TenantObjects {
   const { namespace, deployment, pods } = instanceObjects(cluster, record);
   const pvcs = cluster
     .listForTenant("persistentvolumeclaims", record.id)
@@ -139,13 +139,10 @@ export function buildTenantSummary(
   };
 }
 
-export function buildTenantDetail(cluster: ClusterReads, record: TenantRecord, summary: TenantSummary): TenantDetail {
-  const objects = collectTenantObjects(cluster, record);
-  const replicaSets = objects.namespace ? cluster.listInNamespace("replicasets", objects.namespace) : [];
-  const services = cluster.listForTenant("services", record.id);
-  const service = services.find((s) => s.metadata.name === record.name) ?? services[0];
-  const events: EventView[] = cluster
-    .listForTenant("events", record.id)
+/** The newest 50 events about an instance's objects. */
+function recentEvents(cluster: ClusterReads, instanceId: string): EventView[] {
+  return cluster
+    .listForTenant("events", instanceId)
     .sort((a, b) => (b.lastTimestamp ?? "").localeCompare(a.lastTimestamp ?? ""))
     .slice(0, 50)
     .map((event) => ({
@@ -158,6 +155,42 @@ export function buildTenantDetail(cluster: ClusterReads, record: TenantRecord, s
       lastSeen: event.lastTimestamp,
       source: event.source,
     }));
+}
+
+/**
+ * What the cluster has for an instance id the registry lacks (the orphan's `workloads`, from
+ * TenantDirectory.orphans()): every object carrying its label, the same way a tenant's are found.
+ */
+export function buildOrphanDetail(cluster: ClusterSource, instanceId: string, workloads: OrphanWorkload[]): OrphanDetail {
+  const objects = collectTenantObjects(cluster, { id: instanceId, name: workloads[0]?.name ?? "" });
+  const deployments = cluster.listForTenant("deployments", instanceId);
+  const namespaces = [...new Set(deployments.map((d) => d.metadata.namespace ?? ""))];
+  const replicaSets = namespaces.flatMap((namespace) => cluster.listInNamespace("replicasets", namespace));
+  const where = workloads.map((w) => `${w.kind} ${w.namespace}/${w.name}`).join(", ");
+  return {
+    instanceId,
+    cluster: cluster.name,
+    namespace: objects.namespace,
+    workloads,
+    deployments: deployments.map((deployment) => deploymentStatus(deployment, replicaSets)),
+    pods: pickPods(objects),
+    pvcs: objects.pvcs,
+    services: cluster.listForTenant("services", instanceId).map((service) => service.metadata.name),
+    ingressHosts: [...new Set(cluster.listForTenant("ingresses", instanceId).flatMap((ingress) => ingress.spec.hosts))],
+    events: recentEvents(cluster, instanceId),
+    foundBy: {
+      labelKey: cluster.tenantLabelKey,
+      reason: `${where} carries the label ${cluster.tenantLabelKey}=${instanceId}, and the tenant registry has no record with that id for cluster ${cluster.name}.`,
+    },
+  };
+}
+
+export function buildTenantDetail(cluster: ClusterReads, record: TenantRecord, summary: TenantSummary): TenantDetail {
+  const objects = collectTenantObjects(cluster, record);
+  const replicaSets = objects.namespace ? cluster.listInNamespace("replicasets", objects.namespace) : [];
+  const services = cluster.listForTenant("services", record.id);
+  const service = services.find((s) => s.metadata.name === record.name) ?? services[0];
+  const events = recentEvents(cluster, record.id);
   return {
     ...summary,
     deployment: objects.deployment ? deploymentStatus(objects.deployment, replicaSets) : undefined,
@@ -400,6 +433,19 @@ export class TenantDirectory {
       this.version++;
     }
     return this.orphanList;
+  }
+
+  /** Whether the fleet reports this kind of problem for this tenant (or orphan) now. */
+  reportsProblem(id: string, kind: Problem["kind"]): boolean {
+    if (kind === "orphan-workload") return this.orphans().some((orphan) => orphan.instanceId === id);
+    return this.summary(id)?.problems.some((problem) => problem.kind === kind) ?? false;
+  }
+
+  /** The orphan with this instance id (workloads labelled with it, no registry record), if any. */
+  orphanDetail(instanceId: string): OrphanDetail | undefined {
+    const workloads = this.orphans().filter((orphan) => orphan.instanceId === instanceId);
+    if (workloads.length === 0) return undefined;
+    return buildOrphanDetail(this.cluster, instanceId, workloads);
   }
 
   storagePressure(limit = 10): StoragePressureEntry[] {

@@ -1,11 +1,12 @@
 "use client";
 
+import dynamic from "next/dynamic";
+import { Skeleton } from "@/components/ui/skeleton";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useMemo, useTransition } from "react";
 import { useQuery, useSuspenseQuery } from "@tanstack/react-query";
 
-import { BurnUpChart } from "@/components/migration/burn-up/burn-up-chart";
 import { BurnUpTiles, WorkstreamProgress } from "@/components/migration/burn-up/burn-up-tiles";
 import { searchParamsToRecord } from "@/components/tenants/tenant-list-params";
 import { useTRPC } from "@/components/trpc/client";
@@ -18,6 +19,12 @@ import { ChecklistFilters } from "./checklist-filters";
 import { checklistParamsToSearch, parseChecklistParams, type ChecklistParams } from "./checklist-params";
 import { ChecklistWeeks } from "./checklist-weeks";
 import { TaskDrawer } from "./task-drawer";
+
+// recharts loads after the page is interactive, in the chart's own chunk (issue 14's JS budget).
+const BurnUpChart = dynamic(() => import("@/components/migration/burn-up/burn-up-chart").then((chart) => chart.BurnUpChart), {
+  ssr: false,
+  loading: () => <Skeleton className="h-64 w-full" />,
+});
 
 /**
  * The Migration page: the burn-up and its counts on top, then the checklist grouped by week with

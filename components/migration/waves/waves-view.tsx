@@ -1,5 +1,7 @@
 "use client";
 
+import dynamic from "next/dynamic";
+import { Skeleton } from "@/components/ui/skeleton";
 import { useMutation, useQuery, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
@@ -16,8 +18,13 @@ import { Field, Input } from "@/components/ui/input";
 import { TENANT_SIZE_LABELS, TENANT_SIZES, waveCreateSchema, type TenantSize, type WaveSelection } from "@/lib/migration/waves";
 import { INSTANCE_TYPES, type InstanceType } from "@/lib/tenants/types";
 
-import { MigrationProgressChart } from "./migration-progress-chart";
 import { WaveProgress, WaveStateBadge } from "./wave-badges";
+
+// recharts loads after the page is interactive, in the chart's own chunk (issue 14's JS budget).
+const MigrationProgressChart = dynamic(() => import("./migration-progress-chart").then((chart) => chart.MigrationProgressChart), {
+  ssr: false,
+  loading: () => <Skeleton className="h-48 w-full" />,
+});
 
 function toggle<T>(list: readonly T[], value: T): T[] {
   return list.includes(value) ? list.filter((v) => v !== value) : [...list, value];

@@ -3,12 +3,29 @@ import "server-only";
 import { tracked } from "@trpc/server";
 
 import type { ClusterDiagnosticsView } from "@/lib/cluster/views";
+import { acknowledgeProblemInputSchema, withdrawAcknowledgementInputSchema } from "@/lib/tenants/acknowledgements";
+import { auditSourceOf } from "@/server/audit/request-source";
 import { runtime } from "@/server/runtime";
+import { acknowledgeProblem, activeAcknowledgements, withAcknowledgements, withdrawAcknowledgement } from "@/server/tenants/acknowledgements";
 import { getFleetSummary, watchFleetChanges } from "@/server/tenants/tenant-service";
 import { createTRPCRouter, requirePermission } from "@/server/trpc/init";
 
 export const fleetRouter = createTRPCRouter({
-  summary: requirePermission("fleet:read").query(() => getFleetSummary(runtime().tenants)),
+  /** Acknowledgements are read from the database on each call: another process may have written one. */
+  summary: requirePermission("fleet:read").query(async ({ ctx }) => {
+    const [summary, acknowledgements] = await Promise.all([getFleetSummary(runtime().tenants), activeAcknowledgements(ctx.db)]);
+    return withAcknowledgements(summary, acknowledgements);
+  }),
+
+  acknowledge: requirePermission("attention:acknowledge")
+    .input(acknowledgeProblemInputSchema)
+    .mutation(({ ctx, input }) =>
+      acknowledgeProblem(ctx.db, ctx.session.user, input, (id, kind) => runtime().tenants.reportsProblem(id, kind), auditSourceOf(ctx.headers)),
+    ),
+
+  withdrawAcknowledgement: requirePermission("attention:acknowledge")
+    .input(withdrawAcknowledgementInputSchema)
+    .mutation(({ ctx, input }) => withdrawAcknowledgement(ctx.db, ctx.session.user, input, auditSourceOf(ctx.headers))),
 
   /** Each cluster connection with its feeds' errors in full (addresses, socket errors): admins only. */
   diagnostics: requirePermission("users:manage").query((): ClusterDiagnosticsView[] =>

@@ -4,7 +4,7 @@ import { tracked } from "@trpc/server";
 import { z } from "zod";
 
 import { runtime } from "@/server/runtime";
-import { getTenantDetail, listTenants, watchTenantDetail } from "@/server/tenants/tenant-service";
+import { getOrphanDetail, getTenantDetail, listTenants, watchTenantDetail } from "@/server/tenants/tenant-service";
 import { tenantIdSchema } from "@/lib/tenants/tenant-id";
 import { tenantListInputSchema } from "@/lib/tenants/tenant-list";
 import { tenantTimelineInputSchema } from "@/lib/tenants/timeline";
@@ -19,6 +19,11 @@ export const tenantsRouter = createTRPCRouter({
   get: requirePermission("tenants:read")
     .input(z.object({ id: tenantIdSchema }))
     .query(({ input }) => getTenantDetail(runtime().tenants, input.id)),
+
+  /** An instance id that workloads carry and the registry lacks: its objects, events and how it was found. */
+  orphan: requirePermission("tenants:read")
+    .input(z.object({ instanceId: tenantIdSchema }))
+    .query(({ input }) => getOrphanDetail(runtime().tenants, input.instanceId)),
 
   /** Kubernetes events, runbook runs, migration steps and registry changes, newest first. */
   timeline: requirePermission("tenants:read")
