@@ -15,13 +15,12 @@ import type { Readable } from "node:stream";
 import { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PROBLEM_TENANTS } from "../../sim/fleet/scenarios";
-import { startSimProcess, waitFor, type SimProcess } from "@/scripts/test-support/sim-process";
+import { startSimProcess, tenantRecordsOf, waitFor, type SimProcess } from "@/scripts/test-support/sim-process";
 import { ClusterCache } from "@/server/kube/cluster-cache";
 import { openPodLog } from "@/server/kube/pod-logs";
 import { TenantDirectory } from "@/server/tenants/tenant-view";
 import type { TenantRecord, TenantSummary } from "@/lib/tenants/types";
 import { startControlPlane, type ControlPlane } from "./control-plane";
-import type { RegistryRecord } from "../../sim/fleet/tenant-plan";
 
 // The fewest tenants that hold every classic demo problem (scenarios.ts spreads ten over ten slots).
 const TENANTS = 10;
@@ -36,22 +35,6 @@ const directories: TenantDirectory[] = [];
 let real: TenantDirectory;
 let simulated: TenantDirectory;
 let portalKubeConfig: KubeConfig;
-
-function recordsOf(rows: RegistryRecord[], cluster = "default"): TenantRecord[] {
-  return rows.map((row) => ({
-    id: row.id,
-    name: row.name,
-    databaseName: row.database_name,
-    customerId: row.customer_id,
-    customerEmail: row.admin_email,
-    instanceType: row.instance_type,
-    odooVersion: row.odoo_version,
-    billingStatus: row.billing_status,
-    cluster,
-    createdAt: row.created_at,
-    updatedAt: row.created_at,
-  }));
-}
 
 function kubeConfigFrom(file: string): KubeConfig {
   const kubeConfig = new KubeConfig();
@@ -106,7 +89,7 @@ beforeAll(async () => {
     args: ["--seed", String(SEED), "--scenario", "demo"],
   });
   portalKubeConfig = kubeConfigFrom(controlPlane.portalKubeconfig);
-  const registry = recordsOf(controlPlane.fleet!.registry);
+  const registry = tenantRecordsOf(controlPlane.fleet!.registry);
   [real, simulated] = await Promise.all([
     warmDirectory(portalKubeConfig, async () => registry),
     warmDirectory(kubeConfigFrom(path.join(stateDir, "sim.kubeconfig")), () => sim.registry()),

@@ -14,16 +14,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { TenantRecord } from "@/lib/tenants/types";
 import { startControlPlane, type ControlPlane } from "@/scripts/lib/control-plane";
 import { FAULT_ANNOTATION } from "@/scripts/lib/real-fleet";
 import { maxConcurrent } from "@/scripts/test-support/runbook-test-stack";
+import { simClusterCache } from "@/scripts/test-support/sim-cluster-cache";
 import { tenantRecordsOf, waitFor } from "@/scripts/test-support/sim-process";
 import { useTestDatabase } from "@/scripts/test-support/test-database";
-import { ClusterCache } from "@/server/kube/cluster-cache";
+import type { ClusterCache } from "@/server/kube/cluster-cache";
 import { RunbookEngine } from "@/server/runbooks/engine/engine";
 import { TenantDirectory } from "@/server/tenants/tenant-view";
 import { WaveDriver } from "./wave-driver";
@@ -54,17 +54,7 @@ beforeAll(async () => {
   stateDir = mkdtempSync(path.join(tmpdir(), "fleetdeck-waves-real-"));
   controlPlane = await startControlPlane({ stateDir, fleet: { scenario: "healthy", tenants: 12 }, log: () => {} });
   records = tenantRecordsOf(controlPlane.fleet!.registry);
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromFile(controlPlane.portalKubeconfig);
-  cache = new ClusterCache({
-    // The registry's records name the cluster "default", as the portal's single-cluster default does.
-    name: "default",
-    kubeConfig,
-    settings: { tenantLabelKey: "saasodoo.instance.id", watchSilenceTimeoutMs: 120_000 },
-    volumeStatsIntervalMs: 10_000,
-    backoff: { initialMs: 100, maxMs: 1_000 },
-  });
-  cache.start();
+  cache = simClusterCache(controlPlane.portalKubeconfig, { watchSilenceTimeoutMs: 120_000, volumeStatsIntervalMs: 10_000 });
   directory = new TenantDirectory({ cluster: cache, loadRegistry: async () => records });
   directory.start();
   expect(await cache.whenWarm(30_000)).toBe(true);

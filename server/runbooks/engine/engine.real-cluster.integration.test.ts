@@ -14,16 +14,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { RunView } from "@/lib/runbooks/run-views";
 import type { RunbookRequest } from "@/lib/runbooks/runbook-inputs";
 import type { TenantRecord } from "@/lib/tenants/types";
 import { startControlPlane, type ControlPlane } from "@/scripts/lib/control-plane";
+import { simClusterCache } from "@/scripts/test-support/sim-cluster-cache";
 import { tenantRecordsOf, waitFor } from "@/scripts/test-support/sim-process";
 import { useTestDatabase } from "@/scripts/test-support/test-database";
-import { ClusterCache } from "@/server/kube/cluster-cache";
+import type { ClusterCache } from "@/server/kube/cluster-cache";
 import { RunbookEngine } from "./engine";
 
 const db = useTestDatabase();
@@ -114,16 +114,8 @@ beforeAll(async () => {
   controlPlane = await startControlPlane({ stateDir, fleet: { scenario: "demo", tenants: 30 }, log: () => {} });
   records = tenantRecordsOf(controlPlane.fleet!.registry);
   PROBLEM_TENANTS = new Set(controlPlane.fleet!.plan.tenants.filter((planned) => planned.problem).map((planned) => planned.databaseName));
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromFile(controlPlane.portalKubeconfig);
-  cache = new ClusterCache({
-    name: "real",
-    kubeConfig,
-    settings: { tenantLabelKey: "saasodoo.instance.id", watchSilenceTimeoutMs: 120_000 },
-    volumeStatsIntervalMs: 5_000,
-    backoff: { initialMs: 100, maxMs: 1_000 },
-  });
-  cache.start();
+  // The real API server's bookmarks come about once a minute: the portal's default silence timeout.
+  cache = simClusterCache(controlPlane.portalKubeconfig, { watchSilenceTimeoutMs: 120_000, volumeStatsIntervalMs: 5_000 });
   expect(await cache.whenWarm(30_000), "the portal's cache did not warm on the real cluster").toBe(true);
   // kwok brings the fleet's pods up within seconds of the populate; wait for one healthy tenant.
   await waitFor("a healthy tenant", () => records.some((record) => cache.listForTenant("deployments", record.id)[0]?.status.availableReplicas > 0), 60_000);
