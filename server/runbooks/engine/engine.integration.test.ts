@@ -57,19 +57,22 @@ function tenant(databaseName: string): TenantRecord {
 
 /** A healthy tenant of the requested instance type not used by another test yet. */
 const used = new Set<string>();
-function healthyTenant(type?: TenantRecord["instanceType"], also: (record: TenantRecord) => boolean = () => true): TenantRecord {
-  const record = records.find((candidate) => {
-    if (used.has(candidate.id) || (type && candidate.instanceType !== type) || !also(candidate)) return false;
-    const deployment = cache.listForTenant("deployments", candidate.id)[0];
-    const pods = cache.listForTenant("pods", candidate.id).filter((pod) => !pod.metadata.ownerReferences.some((o) => o.kind === "Job"));
-    return (
-      deployment &&
-      deployment.spec.replicas > 0 &&
-      deployment.status.availableReplicas >= deployment.spec.replicas &&
-      pods.length === deployment.spec.replicas &&
-      !deployment.spec.paused
-    );
-  });
+async function healthyTenant(type?: TenantRecord["instanceType"], also: (record: TenantRecord) => boolean = () => true): Promise<TenantRecord> {
+  // Waited for: under load a tenant an earlier test restarted may still have its old pod going.
+  const pick = () =>
+    records.find((candidate) => {
+      if (used.has(candidate.id) || (type && candidate.instanceType !== type) || !also(candidate)) return false;
+      const deployment = cache.listForTenant("deployments", candidate.id)[0];
+      const pods = cache.listForTenant("pods", candidate.id).filter((pod) => !pod.metadata.ownerReferences.some((o) => o.kind === "Job"));
+      return (
+        deployment &&
+        deployment.spec.replicas > 0 &&
+        deployment.status.availableReplicas >= deployment.spec.replicas &&
+        pods.length === deployment.spec.replicas &&
+        !deployment.spec.paused
+      );
+    });
+  const record = await waitFor(`a healthy ${type ?? ""} tenant`, pick, 30_000).catch(() => undefined);
   if (!record) throw new Error(`no healthy ${type ?? ""} tenant left`);
   used.add(record.id);
   return record;
@@ -126,7 +129,7 @@ beforeEach(async () => {
 describe("restart the instance", () => {
   it("previews with the API server's dry run (no list), runs once, and verifies the new pods", async () => {
     const subject = engine();
-    const record = healthyTenant();
+    const record = await healthyTenant();
     const preview = await subject.preview(users.operator, { tenantId: record.id, runbookId: "restart-instance", input: {} });
     expect(preview.preconditions.every((p) => p.ok)).toBe(true);
     expect(preview.changes).toHaveLength(1);
@@ -184,7 +187,7 @@ describe("restart the instance", () => {
 
   it("refuses a confirmation when the Deployment changed since the preview (409), and sends nothing", async () => {
     const subject = engine();
-    const record = healthyTenant();
+    const record = await healthyTenant();
     const preview = await subject.preview(users.operator, { tenantId: record.id, runbookId: "restart-instance", input: {} });
     const deployment = cache.listForTenant("deployments", record.id)[0];
     const before = deployment.metadata.resourceVersion;
@@ -233,7 +236,7 @@ describe.runIf(process.env.TEST_DATABASE_URL?.trim())("on PostgreSQL", () => {
 describe("stop and start", () => {
   it("stopping a production tenant waits for a second person; the requester cannot approve; Undo starts it again", async () => {
     const subject = engine();
-    const record = healthyTenant("production");
+    const record = await healthyTenant("production");
     const { preview, run } = await previewAndConfirm(subject, users.operator, record.id, { runbookId: "stop-instance", input: { reason: "customer asked" } });
     expect(preview.needsApproval).toBe(true);
     expect(run.state).toBe("awaiting-approval");
@@ -255,7 +258,7 @@ describe("stop and start", () => {
 
   it("a rejected run changes nothing and says who rejected it", async () => {
     const subject = engine();
-    const record = healthyTenant("production");
+    const record = await healthyTenant("production");
     const { run } = await previewAndConfirm(subject, users.operator, record.id, { runbookId: "stop-instance", input: {} });
     await sim.call("POST", "/_sim/stats/reset");
     const rejected = await subject.reject(users.admin, run.id, "not during business hours");
@@ -268,7 +271,7 @@ describe("stop and start", () => {
 describe("remove a stuck pod", () => {
   it("evicts a pod through the Eviction API and verifies its replacement; force-deletion is for admins only", async () => {
     const subject = engine();
-    const record = healthyTenant();
+    const record = await healthyTenant();
     const pod = cache.listForTenant("pods", record.id).find((candidate) => !candidate.metadata.ownerReferences.some((o) => o.kind === "Job"))!.metadata.name;
     await expect(
       subject.preview(users.operator, { tenantId: record.id, runbookId: "remove-stuck-pod", input: { pod, force: true, reason: "stuck for an hour" } }),
@@ -294,7 +297,7 @@ describe("expand a volume and back up now", () => {
       const className = cache.listForTenant("persistentvolumeclaims", record.id)[0]?.spec.storageClassName;
       return Boolean(className && cache.get("storageclasses", undefined, className)?.allowVolumeExpansion);
     };
-    const record = healthyTenant(undefined, expandable);
+    const record = await healthyTenant(undefined, expandable);
     const pvc = cache.listForTenant("persistentvolumeclaims", record.id)[0];
     const size = `${Math.round((Number(/^(\d+)Gi$/.exec(pvc.status.capacity ?? "")?.[1]) || 10) * 2)}Gi`;
     const { preview, run } = await previewAndConfirm(subject, users.operator, record.id, {
@@ -309,7 +312,7 @@ describe("expand a volume and back up now", () => {
 
   it("backs up now with a Job from the backup CronJob, as kubectl create job --from makes it, with its log tail", async () => {
     const subject = engine();
-    const record = healthyTenant();
+    const record = await healthyTenant();
     const { preview, run } = await previewAndConfirm(subject, users.operator, record.id, { runbookId: "back-up-now", input: {} });
     expect(preview.changes[0]).toMatchObject({ effect: "creates", title: expect.stringMatching(/^Job .+\/odoo-backup-manual-\d{14}$/) });
     expect(preview.changes[0].diff).toContain("+    cronjob.kubernetes.io/instantiate: manual");
@@ -329,7 +332,7 @@ describe("expand a volume and back up now", () => {
 describe("durability", () => {
   it("a portal stopped mid-run never re-sends: another process resumes the verification", async () => {
     const first = engine({ leaseMs: 1_500 });
-    const record = healthyTenant();
+    const record = await healthyTenant();
     const { run } = await previewAndConfirm(first, users.operator, record.id, { runbookId: "restart-instance", input: {} });
     await waitFor("the restart to be sent", async () => (await first.run(run.id)).state === "verifying", 30_000);
     first.dispose();
@@ -349,7 +352,7 @@ describe("durability", () => {
   it("a draining portal hands its verification back: the next sweep elsewhere resumes it at once, not a lease later", async () => {
     // A lease far longer than the test: only the hand-back lets the second process take the run.
     const first = engine({ leaseMs: 600_000, holder: "draining-portal" });
-    const record = healthyTenant();
+    const record = await healthyTenant();
     const { run } = await previewAndConfirm(first, users.operator, record.id, { runbookId: "restart-instance", input: {} });
     await waitFor("the restart to be sent", async () => (await first.run(run.id)).state === "verifying", 30_000);
     expect(await first.handBack()).toBe(1);
@@ -373,7 +376,7 @@ describe("durability", () => {
       },
     });
     const first = engine({ leaseMs: 1_500, clusterFor: () => hanging });
-    const record = healthyTenant("staging");
+    const record = await healthyTenant("staging");
     const { run } = await previewAndConfirm(first, users.operator, record.id, { runbookId: "stop-instance", input: {} });
     await waitFor("the annotation step to be marked sent", async () => (await first.run(run.id)).steps[0]?.state === "running", 30_000);
     first.dispose();
@@ -397,7 +400,7 @@ describe("durability", () => {
 
   it("verification waits while the API is down and concludes once it is back", async () => {
     const subject = engine();
-    const record = healthyTenant();
+    const record = await healthyTenant();
     const { run } = await previewAndConfirm(subject, users.operator, record.id, { runbookId: "restart-instance", input: {} });
     await waitFor("verifying", async () => (await subject.run(run.id)).state === "verifying", 30_000);
     await sim.call("POST", "/_sim/faults", { refuseForSeconds: 3 });
@@ -408,7 +411,7 @@ describe("durability", () => {
 
 /** 20 confirmations with one key plus a second operator's own: one run, one patch in the cluster. */
 async function oneChangeFromConcurrentConfirmations(subject: RunbookEngine, other: RunbookEngine): Promise<void> {
-  const record = healthyTenant();
+  const record = await healthyTenant();
   const request = { runbookId: "restart-instance", input: {} } as const;
   const mine = await subject.preview(users.operator, { tenantId: record.id, ...request });
   const theirs = await other.preview(users.operator2, { tenantId: record.id, ...request });
