@@ -193,7 +193,85 @@ const APPLY = "application/apply-patch+yaml";
 const TABLE = "application/json;as=Table;g=meta.k8s.io;v=v1";
 const PROTOBUF = "application/vnd.kubernetes.protobuf";
 
+/** What a client reads from each answer to the ServiceAccount's requests: code, and for a refusal the Status message and details. */
+async function accessOf(t: Target, requests: [method: string, path: string][]) {
+  const answers = [];
+  for (const [method, requestPath] of requests) {
+    const reply = await t.request(method, requestPath, method === "POST" ? { body: {} } : {});
+    answers.push({
+      request: `${method} ${requestPath}`,
+      http: reply.status,
+      ...(reply.status === 403 ? { reason: reply.json?.reason, message: reply.json?.message, details: reply.json?.details } : {}),
+    });
+  }
+  return answers;
+}
+
+const RBAC_NS = "/apis/rbac.authorization.k8s.io/v1";
+
 const ROWS: Row[] = [
+  {
+    name: "RBAC: a ServiceAccount's token reads what its Role and ClusterRole grant; the rest is 403 naming user, verb, resource and scope",
+    async run(t) {
+      return accessOf(serviceAccount[t.name], [
+        ["GET", api("/configmaps")],
+        ["GET", api("/configmaps/set-0")],
+        ["GET", `/api/v1/namespaces/${QUOTA_NS}/configmaps`],
+        ["DELETE", api("/configmaps/set-0")],
+        ["GET", "/api/v1/namespaces"],
+        ["GET", "/api/v1/nodes"],
+        ["GET", api("/secrets/anything")],
+        ["POST", api("/pods/lonely/eviction")],
+        ["GET", api("/pods/lonely/log")],
+        ["GET", `/apis/apps/v1/namespaces/${NS}/deployments?watch=true&fieldSelector=metadata.name%3Dweb`],
+        ["GET", "/apis"],
+        ["GET", "/version"],
+      ]);
+    },
+  },
+  {
+    name: "RBAC: a TokenRequest's answer; one for a missing ServiceAccount is 404; a token nobody issued is 401",
+    async run(t) {
+      const issued = await t.request("POST", api("/serviceaccounts/reader/token"), {
+        body: { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: { expirationSeconds: 3600 } },
+      });
+      const missing = await t.request("POST", api("/serviceaccounts/nobody/token"), {
+        body: { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: {} },
+      });
+      const forged = await forgedToken[t.name].request("GET", api("/configmaps"));
+      return {
+        issued: { http: issued.status, kind: issued.json?.kind, apiVersion: issued.json?.apiVersion, shape: shape(issued.json) },
+        missing: statusOf(missing),
+        forged: statusOf(forged),
+      };
+    },
+  },
+  {
+    name: "RBAC: a rule without verbs and a ClusterRoleBinding to a Role are 422; a binding's roleRef cannot change",
+    async run(t) {
+      const noVerbs = await t.request("POST", `${RBAC_NS}/clusterroles`, {
+        body: {
+          apiVersion: "rbac.authorization.k8s.io/v1",
+          kind: "ClusterRole",
+          metadata: { name: "diff-no-verbs" },
+          rules: [{ apiGroups: [""], resources: ["pods"] }],
+        },
+      });
+      const toRole = await t.request("POST", `${RBAC_NS}/clusterrolebindings`, {
+        body: {
+          apiVersion: "rbac.authorization.k8s.io/v1",
+          kind: "ClusterRoleBinding",
+          metadata: { name: "diff-to-role" },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "reads-configmaps" },
+        },
+      });
+      const changed = await t.request("PATCH", `${RBAC_NS}/namespaces/${NS}/rolebindings/reader`, {
+        body: { roleRef: { name: "something-else" } },
+        contentType: MERGE,
+      });
+      return { noVerbs: statusOf(noVerbs), toRole: statusOf(toRole), changed: statusOf(changed) };
+    },
+  },
   {
     name: "list: a page of 2 by limit, its continue token, the next pages; items carry no kind/apiVersion",
     async run(t) {
@@ -695,6 +773,10 @@ function pick(value: unknown, p: string): unknown {
   return p.split(".").reduce<unknown>((node, part) => (node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined), value);
 }
 
+/** Each target as the ServiceAccount diff/reader (a TokenRequest token), and with a token it never issued. */
+const serviceAccount = {} as Record<Target["name"], Target>;
+const forgedToken = {} as Record<Target["name"], Target>;
+
 let controlPlane: ControlPlane;
 let sim: SimProcess;
 let stateDir: string;
@@ -702,7 +784,7 @@ let real: Target;
 let simulator: Target;
 
 async function setUp(t: Target): Promise<void> {
-  const must = async (method: string, p: string, body: unknown) => {
+  const must = async (method: string, p: string, body: unknown): Promise<Reply> => {
     const reply = await t.request(method, p, { body });
     if (reply.status >= 300) throw new Error(`${t.name}: ${method} ${p} -> ${reply.status} ${reply.text}`);
     return reply;
@@ -714,6 +796,42 @@ async function setUp(t: Target): Promise<void> {
       await eventually("the default ServiceAccount", async () => (await t.request("GET", `/api/v1/namespaces/${name}/serviceaccounts/default`)).status === 200);
   }
   for (let i = 0; i < 5; i++) await must("POST", api("/configmaps"), configMap(`set-${i}`));
+  // A ServiceAccount that may read configmaps in NS (a Role) and list namespaces (a ClusterRole).
+  await must("POST", api("/serviceaccounts"), { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "reader" } });
+  await must("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${NS}/roles`, {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "Role",
+    metadata: { name: "reads-configmaps" },
+    rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list"] }],
+  });
+  await must("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${NS}/rolebindings`, {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "RoleBinding",
+    metadata: { name: "reader" },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "reads-configmaps" },
+    subjects: [{ kind: "ServiceAccount", name: "reader", namespace: NS }],
+  });
+  await must("POST", "/apis/rbac.authorization.k8s.io/v1/clusterroles", {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "ClusterRole",
+    metadata: { name: "diff-lists-namespaces" },
+    rules: [{ apiGroups: [""], resources: ["namespaces"], verbs: ["list"] }],
+  });
+  await must("POST", "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "ClusterRoleBinding",
+    metadata: { name: "diff-lists-namespaces" },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "diff-lists-namespaces" },
+    subjects: [{ kind: "ServiceAccount", name: "reader", namespace: NS }],
+  });
+  const tokenRequest = await must("POST", api("/serviceaccounts/reader/token"), {
+    apiVersion: "authentication.k8s.io/v1",
+    kind: "TokenRequest",
+    spec: { expirationSeconds: 3600 },
+  });
+  const credentials = t.name === "real" ? { base: controlPlane.server, ca: readFileSync(controlPlane.caFile) } : { base: sim.url, ca: undefined };
+  serviceAccount[t.name] = target(t.name, credentials.base, tokenRequest.json.status.token, credentials.ca);
+  forgedToken[t.name] = target(t.name, credentials.base, "forged.token.nobody-issued", credentials.ca);
   await must("POST", apps("/deployments"), deploymentBody("web"));
   await must("POST", api("/pods"), podBody("lonely"));
   await must("POST", api("/pods"), podBody("guarded", { app: "guarded" }));

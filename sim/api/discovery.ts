@@ -21,6 +21,7 @@ const SUBRESOURCE_KIND: Record<string, (r: ResourceType) => { kind: string; grou
   scale: () => ({ kind: "Scale", group: "autoscaling", version: "v1", verbs: ["get", "patch", "update"] }),
   log: () => ({ kind: "Pod", verbs: ["get"] }),
   eviction: () => ({ kind: "Eviction", group: "policy", version: "v1", verbs: ["create"] }),
+  token: () => ({ kind: "TokenRequest", group: "authentication.k8s.io", version: "v1", verbs: ["create"] }),
   proxy: (r) => ({ kind: `${r.kind}ProxyOptions`, verbs: ["create", "delete", "get", "patch", "update"] }),
 };
 

@@ -159,6 +159,9 @@ function checkMetadataTypes(metadata: object): void {
   }
 }
 
+/** Kinds whose objects have no `spec` (their content sits at the top level). */
+const KINDS_WITHOUT_SPEC = new Set(["core/configmaps", "core/events", "core/serviceaccounts", "storage.k8s.io/storageclasses"]);
+
 export class ResourceHandlers {
   constructor(
     private store: ObjectStore,
@@ -391,10 +394,7 @@ export class ResourceHandlers {
       );
     body.apiVersion = apiVersionOf(ctx.resource);
     body.kind = ctx.resource.kind;
-    body.spec ??=
-      ctx.key === "core/configmaps" || ctx.key === "core/events" || ctx.key === "core/serviceaccounts" || ctx.key === "storage.k8s.io/storageclasses"
-        ? undefined
-        : {};
+    body.spec ??= KINDS_WITHOUT_SPEC.has(ctx.key) || ctx.resource.group === "rbac.authorization.k8s.io" ? undefined : {};
     if (body.spec === undefined) delete body.spec;
     applyCreateDefaults(ctx.key, body);
     if (ctx.key === "batch/jobs" && body.spec?.template && typeof body.spec.template === "object") {

@@ -8,9 +8,10 @@ import { ApiError, badRequest, methodNotAllowed, notFound, unauthorized } from "
 import type { ObjectStore } from "../store/object-store";
 import { resourceFor } from "../store/resources";
 import type { KubeObject, ResourceType } from "../store/types";
+import { authorize, forbidden, MASTERS, requestAttributes, TokenAuthenticator, type UserInfo } from "./authorization";
 import { handleControl } from "./control-routes";
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, METRICS_GROUP, METRICS_VERSION, VERSION_INFO } from "./discovery";
-import { boolParam, sendError, sendJson, sendJsonText, sendText } from "./http-util";
+import { boolParam, parseJsonBody, readBody, sendError, sendJson, sendJsonText, sendText } from "./http-util";
 import { LogStreams, servePodLog } from "./pod-logs";
 import { serveNodeProxy, serveServiceProxy } from "./proxy";
 import { ResourceHandlers } from "./resource-handlers";
@@ -71,7 +72,7 @@ export class ApiServer {
   readonly logStreams = new LogStreams();
   private handlers: ResourceHandlers;
   private sockets = new Set<Socket>();
-  private token: string;
+  readonly authenticator: TokenAuthenticator;
   private address?: { port: number; host: string };
   private insecureServer?: Server;
   private insecureAddress?: { port: number; host: string };
@@ -82,7 +83,7 @@ export class ApiServer {
     this.store = opts.store;
     this.logs = opts.logs;
     this.hooks = opts.hooks;
-    this.token = opts.token;
+    this.authenticator = new TokenAuthenticator(opts.store, opts.token);
     this.watches = new WatchHub(opts.store, opts.bookmarkIntervalMs);
     this.handlers = new ResourceHandlers(opts.store, this.watches);
     this.server = this.createHttpServer(true);
@@ -181,10 +182,17 @@ export class ApiServer {
       sendText(res, 200, "ok");
       return;
     }
-    if (requireToken && req.headers.authorization !== `Bearer ${this.token}`) {
+    // The unauthenticated port is the old --insecure-port: no authentication, no authorization.
+    const user: UserInfo | undefined = requireToken ? this.authenticator.authenticate(req.headers.authorization) : MASTERS;
+    if (!user) {
       // Drain the body so keep-alive connections stay usable.
       req.resume();
       throw unauthorized();
+    }
+    const attributes = requestAttributes(method, path, url.searchParams);
+    if (!authorize(this.store, user, attributes)) {
+      req.resume();
+      throw forbidden(user, attributes);
     }
     if (path.startsWith("/_sim/")) {
       await handleControl(this, path.slice("/_sim/".length), method, req, res);
@@ -236,6 +244,12 @@ export class ApiServer {
       throw NOT_FOUND();
     }
     if (route.subresource && !(route.resource.subresources ?? []).includes(route.subresource)) throw NOT_FOUND();
+    if (route.subresource === "token" && route.key === "core/serviceaccounts") {
+      if (method !== "POST") throw methodNotAllowed();
+      const body = parseJsonBody(await readBody(req), "TokenRequest") as Record<string, unknown>;
+      sendJson(res, 201, this.authenticator.tokenRequest(route.namespace!, route.name!, body));
+      return;
+    }
     await this.handlers.handle(ctx);
   }
 

@@ -75,6 +75,52 @@ function validateWorkload(obj: KubeObject, causes: StatusCause[], old?: KubeObje
   if (old && JSON.stringify(old.spec?.selector) !== JSON.stringify(sel)) causes.push(invalidValue("spec.selector", sel, "field is immutable"));
 }
 
+const notSupported = (field: string, value: unknown, supported: string[]): StatusCause => ({
+  reason: "FieldValueNotSupported",
+  message: `Unsupported value: ${JSON.stringify(value ?? "")}: supported values: ${supported.map((v) => `"${v}"`).join(", ")}`,
+  field,
+});
+
+interface PolicyRuleBody {
+  verbs?: unknown[];
+  apiGroups?: unknown[];
+  resources?: unknown[];
+  resourceNames?: unknown[];
+  nonResourceURLs?: unknown[];
+}
+
+/** RBAC's ValidatePolicyRule: verbs always; a rule is about resources or non-resource URLs, never both. */
+function validatePolicyRules(rules: unknown, namespaced: boolean, causes: StatusCause[]): void {
+  if (!Array.isArray(rules)) return;
+  rules.forEach((rule: PolicyRuleBody, i) => {
+    const f = `rules[${i}]`;
+    const count = (list: unknown[] | undefined) => (Array.isArray(list) ? list.length : 0);
+    if (count(rule?.verbs) === 0)
+      causes.push({ reason: "FieldValueRequired", message: "Required value: verbs must contain at least one value", field: `${f}.verbs` });
+    if (count(rule?.nonResourceURLs) > 0) {
+      if (namespaced) causes.push(invalidValue(`${f}.nonResourceURLs`, rule.nonResourceURLs, "namespaced rules cannot apply to non-resource URLs"));
+      if (count(rule.apiGroups) + count(rule.resources) + count(rule.resourceNames) > 0)
+        causes.push(invalidValue(`${f}.nonResourceURLs`, rule.nonResourceURLs, "rules cannot apply to both regular resources and non-resource URLs"));
+      return;
+    }
+    if (count(rule?.apiGroups) === 0)
+      causes.push({ reason: "FieldValueRequired", message: "Required value: resource rules must supply at least one api group", field: `${f}.apiGroups` });
+    if (count(rule?.resources) === 0)
+      causes.push({ reason: "FieldValueRequired", message: "Required value: resource rules must supply at least one resource", field: `${f}.resources` });
+  });
+}
+
+/** A binding's roleRef: to a Role or ClusterRole of rbac.authorization.k8s.io (ClusterRoleBindings: ClusterRoles only), never changed. */
+function validateRoleRef(obj: KubeObject, kinds: string[], causes: StatusCause[], old?: KubeObject): void {
+  const roleRef = (obj as { roleRef?: { apiGroup?: string; kind?: string; name?: string } }).roleRef ?? {};
+  if (roleRef.apiGroup !== "rbac.authorization.k8s.io") causes.push(notSupported("roleRef.apiGroup", roleRef.apiGroup, ["rbac.authorization.k8s.io"]));
+  if (!roleRef.kind || !kinds.includes(roleRef.kind)) causes.push(notSupported("roleRef.kind", roleRef.kind, kinds));
+  if (!roleRef.name) causes.push(required("roleRef.name"));
+  const before = (old as { roleRef?: unknown } | undefined)?.roleRef;
+  if (old && JSON.stringify(before) !== JSON.stringify((obj as { roleRef?: unknown }).roleRef))
+    causes.push(invalidValue("roleRef", roleRef, "cannot change roleRef"));
+}
+
 /** Field validation for the kinds whose rules clients hit (422 Invalid with causes). */
 export function validateObject(resource: ResourceType, obj: KubeObject, old?: KubeObject): void {
   const causes: StatusCause[] = [];
@@ -157,6 +203,16 @@ export function validateObject(resource: ResourceType, obj: KubeObject, old?: Ku
     case "policy/poddisruptionbudgets":
       if (obj.spec?.minAvailable !== undefined && obj.spec?.maxUnavailable !== undefined)
         causes.push(invalidValue("spec", obj.spec, "minAvailable and maxUnavailable cannot be both set"));
+      break;
+    case "rbac.authorization.k8s.io/roles":
+    case "rbac.authorization.k8s.io/clusterroles":
+      validatePolicyRules((obj as { rules?: unknown }).rules, key.endsWith("/roles"), causes);
+      break;
+    case "rbac.authorization.k8s.io/rolebindings":
+      validateRoleRef(obj, ["Role", "ClusterRole"], causes, old);
+      break;
+    case "rbac.authorization.k8s.io/clusterrolebindings":
+      validateRoleRef(obj, ["ClusterRole"], causes, old);
       break;
     case "core/services":
       if (!Array.isArray(obj.spec?.ports) || obj.spec.ports.length === 0) {

@@ -36,7 +36,7 @@ export const RESOURCES: ResourceType[] = [
   resource("", "v1", "nodes", "Node", false, { shortNames: ["no"], subresources: ["status", "proxy"] }),
   resource("", "v1", "resourcequotas", "ResourceQuota", true, { shortNames: ["quota"], subresources: ["status"] }),
   resource("", "v1", "configmaps", "ConfigMap", true, { shortNames: ["cm"] }),
-  resource("", "v1", "serviceaccounts", "ServiceAccount", true, { shortNames: ["sa"] }),
+  resource("", "v1", "serviceaccounts", "ServiceAccount", true, { shortNames: ["sa"], subresources: ["token"] }),
   resource("apps", "v1", "deployments", "Deployment", true, {
     shortNames: ["deploy"],
     categories: ["all"],
@@ -62,6 +62,10 @@ export const RESOURCES: ResourceType[] = [
   resource("networking.k8s.io", "v1", "ingresses", "Ingress", true, { shortNames: ["ing"], subresources: ["status"] }),
   resource("storage.k8s.io", "v1", "storageclasses", "StorageClass", false, { shortNames: ["sc"] }),
   resource("coordination.k8s.io", "v1", "leases", "Lease", true),
+  resource("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false),
+  resource("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", false),
+  resource("rbac.authorization.k8s.io", "v1", "roles", "Role", true),
+  resource("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", true),
 ];
 
 for (const r of RESOURCES) r.singular ??= r.kind.toLowerCase();
