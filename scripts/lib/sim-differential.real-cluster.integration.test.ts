@@ -397,6 +397,42 @@ const ROWS: Row[] = [
     },
   },
   {
+    name: "server-side apply: a field the applier leaves out is removed, one another applier shares stays; a container left out goes",
+    async run(t) {
+      const applyConfigMap = (manager: string, data: Record<string, string>) =>
+        t.request("PATCH", api(`/configmaps/released?fieldManager=${manager}`), {
+          body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "released" }, data },
+          contentType: APPLY,
+        });
+      await applyConfigMap("first", { a: "1", b: "2", c: "3" });
+      await applyConfigMap("second", { c: "3" });
+      const after = await applyConfigMap("first", { a: "1" });
+      const deployment = (containers: string[]) => ({
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "applied-web" },
+        spec: {
+          selector: { matchLabels: { app: "applied-web" } },
+          template: { metadata: { labels: { app: "applied-web" } }, spec: { containers: containers.map((name) => ({ name, image: "busybox" })) } },
+        },
+      });
+      const applyDeployment = (containers: string[]) =>
+        t.request("PATCH", apps("/deployments/applied-web?fieldManager=deployer"), { body: deployment(containers), contentType: APPLY });
+      await applyDeployment(["app", "sidecar"]);
+      const trimmed = await applyDeployment(["app"]);
+      return {
+        http: after.status,
+        data: after.json?.data,
+        owners: after.json?.metadata?.managedFields?.map((e: { manager: string; operation: string; fieldsV1: unknown }) => [
+          e.manager,
+          e.operation,
+          e.fieldsV1,
+        ]),
+        containers: trimmed.json?.spec?.template?.spec?.containers?.map((c: { name: string }) => c.name),
+      };
+    },
+  },
+  {
     name: "managedFields of plain writes: a create and a merge patch are Update entries; an apply then conflicts with the patcher",
     async run(t) {
       const managers = (reply: Reply) =>

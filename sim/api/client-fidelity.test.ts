@@ -159,6 +159,40 @@ describe("field ownership", () => {
     expect(owners(await patched.json())).toContainEqual(["patcher", "Update", { "f:data": { "f:extra": {} } }]);
   });
 
+  it("removes a field an applier leaves out, unless another manager owns it too; a list item goes as a whole", async () => {
+    const applyTo = (name: string, manager: string, data: Record<string, string>) =>
+      send(
+        "PATCH",
+        `/api/v1/namespaces/${NS}/configmaps/${name}?fieldManager=${manager}`,
+        { apiVersion: "v1", kind: "ConfigMap", metadata: { name }, data },
+        "application/apply-patch+yaml",
+      );
+    expect((await applyTo("released", "first", { a: "1", b: "2", c: "3" })).status).toBe(201);
+    // `second` shares c (same value): first leaving it out does not remove it.
+    expect((await applyTo("released", "second", { c: "3" })).status).toBe(200);
+    const after = await (await applyTo("released", "first", { a: "1" })).json();
+    expect(after.data).toEqual({ a: "1", c: "3" });
+    expect(owners(after)).toEqual([
+      ["first", "Apply", { "f:data": { "f:a": {} } }],
+      ["second", "Apply", { "f:data": { "f:c": {} } }],
+    ]);
+
+    const deployment = (containers: { name: string; image: string }[]) => ({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "applied-web" },
+      spec: { selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers } } },
+    });
+    const path = `/apis/apps/v1/namespaces/${NS}/deployments/applied-web?fieldManager=deployer`;
+    const sidecar = [
+      { name: "odoo", image: "odoo:17.0" },
+      { name: "sidecar", image: "busybox" },
+    ];
+    expect((await send("PATCH", path, deployment(sidecar), "application/apply-patch+yaml")).status).toBe(201);
+    const trimmed = await (await send("PATCH", path, deployment([{ name: "odoo", image: "odoo:17.0" }]), "application/apply-patch+yaml")).json();
+    expect(trimmed.spec.template.spec.containers.map((container: { name: string }) => container.name)).toEqual(["odoo"]);
+  });
+
   it("needs a fieldManager for an apply (422 on PatchOptions)", async () => {
     const reply = await send("PATCH", `/api/v1/namespaces/${NS}/configmaps/applied`, { data: {} }, "application/apply-patch+yaml");
     expect(reply.status).toBe(422);

@@ -217,6 +217,59 @@ export function recordApply(
   return sorted(cleaned([...rest, { manager, operation: "Apply", apiVersion, time: now(), fieldsType: "FieldsV1", fieldsV1: applied }]));
 }
 
+const keyOf = (path: string[]) => JSON.stringify(path);
+
+/** Every path in `paths` and each of its prefixes, as keys. */
+function withPrefixes(paths: string[][]): Set<string> {
+  const keys = new Set<string>();
+  for (const path of paths) for (let i = 1; i <= path.length; i++) keys.add(keyOf(path.slice(0, i)));
+  return keys;
+}
+
+/**
+ * What an apply by `manager` removes from the object: the fields its previous apply set that
+ * `config` leaves out and no other manager owns, each at its shortest such prefix (a list item
+ * goes as a whole). Fields another manager shares stay, and are then theirs alone.
+ */
+export function fieldsReleasedByApply(current: KubeObject, config: KubeObject, manager: string): string[][] {
+  const entries = (current.metadata.managedFields as ManagedFieldsEntry[] | undefined) ?? [];
+  const previous = entries.find((e) => e.manager === manager && e.operation === "Apply" && !e.subresource);
+  if (!previous) return [];
+  const kept = withPrefixes(leaves(fieldSetOf(config)));
+  const others = withPrefixes(entries.filter((e) => e !== previous && !e.subresource).flatMap((e) => leaves(e.fieldsV1)));
+  const released = new Map<string, string[]>();
+  for (const path of leaves(previous.fieldsV1)) {
+    if (kept.has(keyOf(path))) continue;
+    for (let i = 1; i <= path.length; i++) {
+      const prefix = path.slice(0, i);
+      if (kept.has(keyOf(prefix)) || others.has(keyOf(prefix))) continue;
+      released.set(keyOf(prefix), prefix);
+      break;
+    }
+  }
+  return [...released.values()];
+}
+
+/** Deletes the field (or keyed list item) at `path` from `obj`, if it is there. */
+export function removeField(obj: KubeObject, path: string[]): void {
+  let node: unknown = obj;
+  for (const [i, segment] of path.entries()) {
+    const last = i === path.length - 1;
+    if (segment.startsWith("f:")) {
+      if (!isObject(node)) return;
+      if (last) delete node[segment.slice(2)];
+      else node = node[segment.slice(2)];
+    } else if (segment.startsWith("k:")) {
+      if (!Array.isArray(node)) return;
+      const key = JSON.parse(segment.slice(2)) as Record<string, unknown>;
+      const index = node.findIndex((item) => isObject(item) && Object.entries(key).every(([k, v]) => item[k] === v));
+      if (index < 0) return;
+      if (last) node.splice(index, 1);
+      else node = node[index];
+    }
+  }
+}
+
 function applyConflict(conflicts: { manager: string; path: string[] }[]): ApiError {
   const byManager = new Map<string, string[]>();
   for (const c of conflicts) byManager.set(c.manager, [...(byManager.get(c.manager) ?? []), pathText(c.path)]);

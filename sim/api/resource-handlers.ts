@@ -6,7 +6,7 @@ import { cloneObject, type ObjectStore } from "../store/object-store";
 import type { DeleteOptions, KubeObject, ObjectMeta, PropagationPolicy, ResourceType } from "../store/types";
 import { applyCreateDefaults } from "./defaults";
 import { fieldValidationOf, pruneUnknownFields, unknownFieldOutcome } from "./field-pruning";
-import { managerOf, recordApply, recordUpdate, requireApplyManager } from "./managed-fields";
+import { fieldsReleasedByApply, managerOf, recordApply, recordUpdate, removeField, requireApplyManager } from "./managed-fields";
 import { deletePreconditionError, evictPod, parseEviction } from "./eviction";
 import { boolParam, intParam, parseJsonBody, readBody, readBodyBytes, sendJson, sendJsonText } from "./http-util";
 import { applyPatch, parsePatchBody, patchTypeOf } from "./patch";
@@ -468,6 +468,8 @@ export class ResourceHandlers {
     if (type === "apply" && patch && typeof patch === "object") this.checkIdentity(ctx, patch as KubeObject);
     const next = applyPatch(type, cloneObject(current), patch) as KubeObject;
     if (!next || typeof next !== "object" || !next.metadata || typeof next.metadata !== "object") throw badRequest("the patch produced an invalid object");
+    // An applier that leaves out a field it set before gives it up: the field goes unless another manager owns it.
+    if (apply) for (const path of fieldsReleasedByApply(current, apply.config, apply.manager)) removeField(next, path);
     checkMetadataTypes(next.metadata);
     this.pruneUnknown(ctx, next, current);
     if (next.metadata.name !== current.metadata.name)
