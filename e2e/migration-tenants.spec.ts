@@ -50,6 +50,9 @@ test("[MIGRATION] an on-Swarm tenant is not a problem, and a PM records its back
   await form.getByTestId("record-step-to").selectOption("scheduled");
   await form.getByTestId("record-step-submit").click();
   await expect(panel.getByTestId("tenant-migration-state")).toHaveAttribute("data-state", "scheduled");
+  // A toast says so and goes by itself; no banner stays in the form.
+  await expect(page.getByTestId("record-step-success")).toContainText("Recorded: now “Scheduled”.");
+  await expect(page.getByTestId("record-step-success")).toHaveCount(0, { timeout: 15_000 });
 
   await form.getByTestId("record-step-to").selectOption("backed-up");
   await form.getByTestId("record-step-evidence").fill("pg_dump s3://backups/alder-books-e2e.dump");

@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type FormEvent } from "react";
+import { toast } from "sonner";
 
 import { Panel } from "@/components/tenants/panel";
 import { RelativeTime } from "@/components/tenants/relative-time";
@@ -103,7 +104,9 @@ function RecordStepForm({ view }: { view: TenantMigrationView }) {
   const step = to && view.nextSteps.includes(to) ? to : view.nextSteps[0]!;
   const record = useMutation(
     trpc.migration.tenants.recordStep.mutationOptions({
-      onSuccess: () => {
+      onSuccess: (recorded) => {
+        // A toast that goes by itself: the panel's state and history show the step from now on.
+        toast.success(`Recorded: now “${TENANT_MIGRATION_STATE_LABELS[recorded.state]}”.`, { testId: "record-step-success" });
         void queryClient.invalidateQueries(trpc.migration.tenants.get.queryFilter({ tenantId: view.tenantId }));
         void queryClient.invalidateQueries(trpc.tenants.get.queryFilter({ id: view.tenantId }));
       },
@@ -134,11 +137,6 @@ function RecordStepForm({ view }: { view: TenantMigrationView }) {
       {formError ? (
         <Alert tone="danger" data-testid="record-step-error">
           {formError}
-        </Alert>
-      ) : null}
-      {record.isSuccess ? (
-        <Alert tone="success" data-testid="record-step-success">
-          Recorded: now “{TENANT_MIGRATION_STATE_LABELS[record.data.state]}”.
         </Alert>
       ) : null}
       <div className="grid gap-2 sm:grid-cols-3">
