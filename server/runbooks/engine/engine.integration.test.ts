@@ -57,11 +57,15 @@ function tenant(databaseName: string): TenantRecord {
 
 /** A healthy tenant of the requested instance type not used by another test yet. */
 const used = new Set<string>();
+const TYPED: readonly TenantRecord["instanceType"][] = ["staging", "production"];
 async function healthyTenant(type?: TenantRecord["instanceType"], also: (record: TenantRecord) => boolean = () => true): Promise<TenantRecord> {
   // Waited for: under load a tenant an earlier test restarted may still have its old pod going.
-  const pick = () =>
+  // A test that takes any type leaves the staging and production tenants to the tests that need one,
+  // as long as another type has a healthy tenant (the fleet has only a few of each).
+  const pick = () => (type ? undefined : healthy((candidate) => !TYPED.includes(candidate.instanceType))) ?? healthy(() => true);
+  const healthy = (fits: (record: TenantRecord) => boolean) =>
     records.find((candidate) => {
-      if (used.has(candidate.id) || (type && candidate.instanceType !== type) || !also(candidate)) return false;
+      if (used.has(candidate.id) || (type && candidate.instanceType !== type) || !also(candidate) || !fits(candidate)) return false;
       const deployment = cache.listForTenant("deployments", candidate.id)[0];
       const pods = cache.listForTenant("pods", candidate.id).filter((pod) => !pod.metadata.ownerReferences.some((o) => o.kind === "Job"));
       return (
