@@ -13,30 +13,10 @@ export async function register() {
     console.error(`[fleetdeck] database migrations failed: ${error instanceof Error ? error.message : error}`);
   }
   runtime().start();
-  // With NEXT_MANUAL_SIG_HANDLE set (the image and the Helm chart set it), Next leaves SIGTERM and
-  // SIGINT to the app: readiness turns false first, then requests are refused, streams end, runbook
-  // verifications go back to the database, and the process exits (server/http/drain.ts).
+  // With NEXT_MANUAL_SIG_HANDLE set (the image and the Helm chart set it), SIGTERM drains the
+  // process before it exits (server/http/termination.ts).
   if (process.env.NEXT_MANUAL_SIG_HANDLE) {
-    const { drainProcess, processDrain } = await import("./server/http/drain");
-    const { env } = await import("./server/env");
-    const { serverLog } = await import("./server/log");
-    let stopping = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) return;
-      stopping = true;
-      void drainProcess({
-        drain: processDrain(),
-        // Ctrl-C at a terminal has no load balancer to wait for.
-        delayMs: signal === "SIGTERM" ? env.FLEETDECK_DRAIN_DELAY_SECONDS * 1000 : 0,
-        inFlightTimeoutMs: 10_000,
-        handBack: () => runtime().handBackWork(),
-        log: (message) => serverLog().info({ signal }, message),
-      })
-        .then(() => runtime().stop())
-        .catch((error: unknown) => serverLog().error({ err: error }, "draining failed"))
-        .finally(() => process.exit(0));
-    };
-    process.once("SIGTERM", onSignal);
-    process.once("SIGINT", onSignal);
+    const { drainOnTermination } = await import("./server/http/termination");
+    drainOnTermination();
   }
 }
