@@ -5,11 +5,12 @@
 // ClusterRoles and bindings stored in the simulator, rule by rule, with the bootstrap roles'
 // discovery and health paths open to every authenticated user. Not modelled: ClusterRole
 // aggregation, impersonation, SubjectAccessReview, the Node authorizer.
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { ApiError, notFound } from "../store/api-error";
 import type { ObjectStore } from "../store/object-store";
 import type { KubeObject } from "../store/types";
 import { boolParam } from "./http-util";
+import { fieldSetOf } from "./managed-fields";
 
 export interface UserInfo {
   name: string;
@@ -93,7 +94,7 @@ export class TokenAuthenticator {
   }
 
   /** The TokenRequest subresource's answer: a token for the ServiceAccount, valid `expirationSeconds`. */
-  tokenRequest(namespace: string, name: string, body: Record<string, unknown>): KubeObject {
+  tokenRequest(namespace: string, name: string, body: Record<string, unknown>, manager: string): KubeObject {
     const account = this.store.get("core/serviceaccounts", namespace, name);
     if (!account) throw notFound("serviceaccounts", name);
     const spec = (body.spec ?? {}) as { audiences?: unknown; expirationSeconds?: unknown };
@@ -130,10 +131,28 @@ export class TokenAuthenticator {
       expiresAt,
     });
     const audiences = Array.isArray(spec.audiences) && spec.audiences.length > 0 ? spec.audiences : ["https://kubernetes.default.svc.cluster.local"];
+    const created = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
     return {
       kind: "TokenRequest",
       apiVersion: "authentication.k8s.io/v1",
-      metadata: { name, namespace, creationTimestamp: null },
+      metadata: {
+        name,
+        namespace,
+        uid: randomUUID(),
+        creationTimestamp: created,
+        // The create handler's field manager records what the request set, under the subresource.
+        managedFields: [
+          {
+            manager,
+            operation: "Update",
+            apiVersion: "authentication.k8s.io/v1",
+            time: created,
+            fieldsType: "FieldsV1",
+            fieldsV1: fieldSetOf({ ...body, metadata: {} } as KubeObject),
+            subresource: "token",
+          },
+        ],
+      },
       spec: { audiences, expirationSeconds, boundObjectRef: null },
       status: { token, expirationTimestamp: new Date(Math.floor(expiresAt / 1000) * 1000).toISOString().replace(".000Z", "Z") },
     } as unknown as KubeObject;

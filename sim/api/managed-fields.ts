@@ -14,7 +14,8 @@ export interface ManagedFieldsEntry {
   manager: string;
   operation: "Apply" | "Update";
   apiVersion: string;
-  time: string;
+  /** absent when the manager's only write changed nothing in the object (an apply of values already there) */
+  time?: string;
   fieldsType: "FieldsV1";
   fieldsV1: FieldSet;
   subresource?: string;
@@ -126,7 +127,7 @@ const cleaned = (entries: ManagedFieldsEntry[]) => entries.filter((e) => leaves(
 /** The API server's order: Apply entries first, then by time, then by manager. */
 function sorted(entries: ManagedFieldsEntry[]): ManagedFieldsEntry[] {
   const operationRank = (e: ManagedFieldsEntry) => (e.operation === "Apply" ? 0 : 1);
-  return entries.sort((a, b) => operationRank(a) - operationRank(b) || a.time.localeCompare(b.time) || a.manager.localeCompare(b.manager));
+  return entries.sort((a, b) => operationRank(a) - operationRank(b) || (a.time ?? "").localeCompare(b.time ?? "") || a.manager.localeCompare(b.manager));
 }
 
 /** How a conflict names its manager (fieldmanager's printManager): an Update manager with its apiVersion. */
@@ -213,8 +214,14 @@ export function recordApply(
   }
   if (conflicts.length > 0 && !force) throw applyConflict(conflicts);
   for (const { entry, path } of conflicts) removePath(entry.fieldsV1, path);
-  const rest = entries.filter((e) => !(e.manager === manager && e.operation === "Apply"));
-  return sorted(cleaned([...rest, { manager, operation: "Apply", apiVersion, time: now(), fieldsType: "FieldsV1", fieldsV1: applied }]));
+  const previous = entries.find((e) => e.manager === manager && e.operation === "Apply");
+  const rest = entries.filter((e) => e !== previous);
+  // An apply that changes nothing in the object keeps the manager's time (none, for a new one), as the API server does.
+  const withoutManagedFields = (obj: KubeObject | undefined) =>
+    obj && { ...obj, metadata: { ...obj.metadata, managedFields: undefined, resourceVersion: undefined } };
+  const changed = !current || !same(withoutManagedFields(current), withoutManagedFields(merged));
+  const time = changed ? now() : previous?.time;
+  return sorted(cleaned([...rest, { manager, operation: "Apply", apiVersion, ...(time ? { time } : {}), fieldsType: "FieldsV1", fieldsV1: applied }]));
 }
 
 const keyOf = (path: string[]) => JSON.stringify(path);

@@ -10,6 +10,7 @@ import { resourceFor } from "../store/resources";
 import type { KubeObject, ResourceType } from "../store/types";
 import { authorize, forbidden, MASTERS, requestAttributes, TokenAuthenticator, type UserInfo } from "./authorization";
 import { handleControl } from "./control-routes";
+import { managerOf } from "./managed-fields";
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, METRICS_GROUP, METRICS_VERSION, VERSION_INFO } from "./discovery";
 import { boolParam, parseJsonBody, readBody, sendError, sendJson, sendJsonText, sendText } from "./http-util";
 import { LogStreams, servePodLog } from "./pod-logs";
@@ -247,7 +248,7 @@ export class ApiServer {
     if (route.subresource === "token" && route.key === "core/serviceaccounts") {
       if (method !== "POST") throw methodNotAllowed();
       const body = parseJsonBody(await readBody(req), "TokenRequest") as Record<string, unknown>;
-      sendJson(res, 201, this.authenticator.tokenRequest(route.namespace!, route.name!, body));
+      sendJson(res, 201, this.authenticator.tokenRequest(route.namespace!, route.name!, body, managerOf(url.searchParams, req.headers["user-agent"])));
       return;
     }
     await this.handlers.handle(ctx);
