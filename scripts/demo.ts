@@ -70,7 +70,8 @@ async function main() {
       // kubectl sends no bearer token over plain http, so it gets its own loopback-only listener.
       kubectlListener: true,
     });
-    env.KUBECONFIG = simulator.kubeconfig;
+    // The portal runs as its ServiceAccount (server/kube/rbac.yaml), as on a real cluster; kubectl gets the admin kubeconfig.
+    env.KUBECONFIG = simulator.portalKubeconfig;
   }
   const stopAll = async () => {
     await portal?.stop();
@@ -96,7 +97,7 @@ async function main() {
   const banner = demoBanner({
     portalUrl: portal.url,
     portalLog: shown(portalLog),
-    simulator: simulator ? { url: simulator.url, kubeconfig: shown(simulator.kubeconfig), kubectlUrl: simulator.kubectlUrl } : undefined,
+    simulator: simulator ? { url: simulator.url, portalKubeconfig: shown(simulator.portalKubeconfig), kubectlUrl: simulator.kubectlUrl } : undefined,
     realCluster: controlPlane
       ? {
           server: controlPlane.server,

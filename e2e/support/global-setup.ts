@@ -46,7 +46,8 @@ export default async function globalSetup() {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       FLEETDECK_DATA_DIR: dataDir,
-      KUBECONFIG: simulator.kubeconfig,
+      // As its ServiceAccount with exactly server/kube/rbac.yaml, as on a real cluster (the specs' own calls use the admin kubeconfig).
+      KUBECONFIG: simulator.portalKubeconfig,
       FLEETDECK_DEMO: "1",
       // metrics.spec.ts scrapes /metrics with it.
       METRICS_TOKEN: process.env.METRICS_TOKEN ?? "e2e-metrics-token-0123456789",

@@ -14,7 +14,7 @@ export interface DemoBannerInput {
   portalUrl: string;
   /** The portal's log file, as shown to the user. */
   portalLog: string;
-  simulator?: { url: string; kubeconfig: string; kubectlUrl?: string };
+  simulator?: { url: string; portalKubeconfig: string; kubectlUrl?: string };
   /** `--cluster real`: the test control plane, with the demo registry imported. */
   realCluster?: { server: string; portalKubeconfig: string; kubectl: string };
 }
@@ -25,7 +25,7 @@ export function demoBanner({ portalUrl, portalLog, simulator, realCluster }: Dem
   for (const [email, what] of DEMO_SIGN_INS) lines.push(`    ${email.padEnd(28)} ${what}`);
   lines.push("", `  Portal log:        ${portalLog} (also printed here, prefixed [portal])`);
   if (simulator) {
-    lines.push("", `  Simulated cluster: ${simulator.url} (the portal's kubeconfig: ${simulator.kubeconfig})`);
+    lines.push("", `  Simulated cluster: ${simulator.url} (the portal's kubeconfig: ${simulator.portalKubeconfig}, its ServiceAccount)`);
     if (simulator.kubectlUrl) lines.push(`  kubectl:           kubectl --server ${simulator.kubectlUrl} get pods -A`);
   } else if (realCluster) {
     lines.push("", `  Real control plane: ${realCluster.server} (the portal's kubeconfig: ${realCluster.portalKubeconfig}, its ServiceAccount)`);

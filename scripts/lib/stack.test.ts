@@ -93,8 +93,9 @@ describe("the demo's closing banner", () => {
     const text = demoBanner({
       portalUrl: "http://127.0.0.1:3000",
       portalLog: ".data/logs/portal.log",
-      simulator: { url: "http://127.0.0.1:6443", kubeconfig: ".data/kubeconfig", kubectlUrl: "http://127.0.0.1:6444" },
+      simulator: { url: "http://127.0.0.1:6443", portalKubeconfig: ".data/portal.kubeconfig", kubectlUrl: "http://127.0.0.1:6444" },
     }).join("\n");
+    expect(text).toContain("the portal's kubeconfig: .data/portal.kubeconfig, its ServiceAccount");
     expect(text).toContain("Fleetdeck is running at http://127.0.0.1:3000");
     for (const [email] of DEMO_SIGN_INS) expect(text).toContain(email);
     expect(text).toContain("Portal log:        .data/logs/portal.log");

@@ -6,6 +6,7 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, st
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { parseAllDocuments, stringify } from "yaml";
 
 export const repoRoot = resolve(new URL("../..", import.meta.url).pathname);
 
@@ -21,7 +22,13 @@ export interface Simulator {
   /** The unauthenticated loopback listener for kubectl, when asked for (`kubectlListener`). */
   kubectlUrl?: string;
   token: string;
+  /** The cluster admin's kubeconfig (the simulator's own token: tests, kubectl, the control API). */
   kubeconfig: string;
+  /**
+   * The portal's: server/kube/rbac.yaml applied through the API and a TokenRequest token for its
+   * ServiceAccount, so the portal has exactly the rights it has on a real cluster.
+   */
+  portalKubeconfig: string;
   tenants: number;
   process: ChildProcess;
   /** Calls the simulator's control API (`/_sim/...`). */
@@ -121,7 +128,61 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   };
   // The listener's line goes to stderr before the ready line goes to stdout; two pipes, no order.
   for (let waited = 0; options.kubectlListener && !kubectlUrl() && waited < 3_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
-  return { ...ready, kubectlUrl: kubectlUrl(), token, kubeconfig, process: child, control, stop: () => stopChild(child) };
+  let portalKubeconfig: string;
+  try {
+    portalKubeconfig = await writePortalKubeconfig(ready.url, token, join(options.dataDir, "portal.kubeconfig"));
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+  return { ...ready, kubectlUrl: kubectlUrl(), token, kubeconfig, portalKubeconfig, process: child, control, stop: () => stopChild(child) };
+}
+
+/**
+ * Applies server/kube/rbac.yaml to a cluster through its API (each object created; one already
+ * there is left as it is) and writes a kubeconfig for the ServiceAccount it defines, by a
+ * TokenRequest token: what a cluster admin does before running the portal.
+ */
+export async function writePortalKubeconfig(server: string, adminToken: string, path: string): Promise<string> {
+  const objects = parseAllDocuments(readFileSync(join(repoRoot, "server/kube/rbac.yaml"), "utf8"))
+    .map((document) => document.toJS() as { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } | null)
+    .filter((object) => object !== null);
+  const call = async (method: string, apiPath: string, body: unknown) => {
+    const response = await fetch(`${server}${apiPath}`, {
+      method,
+      headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok && response.status !== 409) throw new Error(`${method} ${apiPath} → ${response.status}: ${text}`);
+    return JSON.parse(text) as { status?: { token?: string } };
+  };
+  for (const object of objects) {
+    const base = object.apiVersion === "v1" ? "/api/v1" : `/apis/${object.apiVersion}`;
+    const scope = object.metadata.namespace ? `/namespaces/${object.metadata.namespace}` : "";
+    await call("POST", `${base}${scope}/${object.kind.toLowerCase()}s`, object);
+  }
+  const account = objects.find((object) => object.kind === "ServiceAccount");
+  if (!account) throw new Error("server/kube/rbac.yaml defines no ServiceAccount");
+  const tokenRequest = await call("POST", `/api/v1/namespaces/${account.metadata.namespace}/serviceaccounts/${account.metadata.name}/token`, {
+    apiVersion: "authentication.k8s.io/v1",
+    kind: "TokenRequest",
+    spec: { expirationSeconds: 365 * 24 * 3600 },
+  });
+  const token = tokenRequest.status?.token;
+  if (!token) throw new Error(`the TokenRequest for ${account.metadata.namespace}/${account.metadata.name} returned no token`);
+  const name = "fleetdeck-portal";
+  const kubeconfig = stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    // client-node refuses a plain-http server unless TLS verification is off (there is no TLS to verify).
+    clusters: [{ name, cluster: { server, ...(server.startsWith("http:") ? { "insecure-skip-tls-verify": true } : {}) } }],
+    users: [{ name, user: { token } }],
+    contexts: [{ name, context: { cluster: name, user: name, namespace: account.metadata.namespace } }],
+    "current-context": name,
+  });
+  writeFileSync(path, kubeconfig, { mode: 0o600 });
+  return path;
 }
 
 /**

@@ -117,7 +117,7 @@ export class TokenAuthenticator {
           ],
         },
       );
-    const expirationSeconds = Math.min(requested, 48 * 3600);
+    const expirationSeconds = requested;
     const token = `sim-sa.${randomBytes(24).toString("base64url")}`;
     const expiresAt = Date.now() + expirationSeconds * 1000;
     this.issued.set(token, {
