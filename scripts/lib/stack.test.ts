@@ -112,11 +112,14 @@ describe("the demo's closing banner", () => {
 });
 
 describe("startPortalReplicas", () => {
+  const envOf = (vars: Record<string, string>): NodeJS.ProcessEnv => ({ NODE_ENV: "test", ...vars });
   // Refused before any process starts: replicas on PGlite, or each with its own secret, would start
   // and then disagree about every session (scripts/portal-replicas.integration.test.ts runs real ones).
   it("refuses replicas without a shared PostgreSQL or without one session secret", async () => {
-    await expect(startPortalReplicas({ NEXTAUTH_SECRET: "x".repeat(32) }, 2)).rejects.toThrow(/share a PostgreSQL database/);
-    await expect(startPortalReplicas({ DATABASE_URL: "file:.data/pglite", NEXTAUTH_SECRET: "x".repeat(32) }, 2)).rejects.toThrow(/PGlite is one process's/);
-    await expect(startPortalReplicas({ DATABASE_URL: "postgres://u:p@127.0.0.1:1/db" }, 2)).rejects.toThrow(/one NEXTAUTH_SECRET/);
+    await expect(startPortalReplicas(envOf({ NEXTAUTH_SECRET: "x".repeat(32) }), 2)).rejects.toThrow(/share a PostgreSQL database/);
+    await expect(startPortalReplicas(envOf({ DATABASE_URL: "file:.data/pglite", NEXTAUTH_SECRET: "x".repeat(32) }), 2)).rejects.toThrow(
+      /PGlite is one process's/,
+    );
+    await expect(startPortalReplicas(envOf({ DATABASE_URL: "postgres://u:p@127.0.0.1:1/db" }), 2)).rejects.toThrow(/one NEXTAUTH_SECRET/);
   });
 });
