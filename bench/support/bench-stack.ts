@@ -111,7 +111,8 @@ export class BenchStack {
     if (!this.portalEnv?.DATABASE_URL) throw new Error("prepare a PostgreSQL database (prepareDatabase({ databaseUrl, … })) before starting replicas");
     const portals = await startPortalReplicas(this.portalEnv, count, {
       envOf: (index) => ({ FLEETDECK_DATA_DIR: join(this.dataDir, `replica-${index}`) }),
-      outputOf: () => ({ quiet: !this.options.verbose }),
+      // Each replica's log is kept in the data dir (see --keep-data): the errors under load are there.
+      outputOf: (index) => ({ quiet: !this.options.verbose, logFile: join(this.dataDir, `replica-${index}.log`) }),
     });
     for (const portal of portals) this.replicas.push({ portal, sampler: new TreeMemorySampler(portal.process.pid!, 250).start() });
     return portals;
