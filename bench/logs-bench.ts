@@ -11,10 +11,10 @@ import { parseArgs } from "node:util";
 import { buildPortalIfStale, type Simulator } from "../scripts/lib/stack";
 import type { LogLine, LogStreamEvent, LogTarget } from "../lib/logs/types";
 import { BenchStack, type RegistryRow } from "./support/bench-stack";
-import { PortalClient, subscriptionData } from "./support/portal-client";
+import { PortalClient, subscriptionData } from "../scripts/lib/portal-client";
 import { megabytes } from "./support/process-memory";
 import { info, machineLoad, printTable, sleep, summarize, upTo, writeResults, type LatencySummary, type MetricRow } from "./support/report";
-import type { ArrivalLog, ServerSentEvent } from "./support/streams";
+import type { ArrivalLog, ServerSentEvent } from "../scripts/lib/response-streams";
 
 const { values: flags } = parseArgs({
   options: {

@@ -11,7 +11,7 @@ import type { TenantListInput } from "../lib/tenants/tenant-list";
 import type { FleetSummary, TenantListResult } from "../lib/tenants/types";
 import { BenchStack } from "./support/bench-stack";
 import { runLoad, type LoadResult } from "./support/http-load";
-import { subscriptionData } from "./support/portal-client";
+import { subscriptionData } from "../scripts/lib/portal-client";
 import { megabytes } from "./support/process-memory";
 import { firstLoadJsRows, firstLoadRoutes, measureFirstLoadJs } from "./support/first-load-js";
 import { atLeast, info, machineLoad, printTable, sleep, summarize, upTo, writeResults, type LatencySummary, type MetricRow } from "./support/report";

@@ -6,7 +6,7 @@ import type { Simulator } from "../scripts/lib/stack";
 import { BenchStack } from "./support/bench-stack";
 import { cpuSeconds, megabytes, processTree, readProcessMemory, type ProcessMemory } from "./support/process-memory";
 import { info, machineLoad, printTable, sleep, summarize, upTo, writeResults, type LatencySummary, type MetricRow } from "./support/report";
-import { ArrivalLog, readLines } from "./support/streams";
+import { ArrivalLog, readLines } from "../scripts/lib/response-streams";
 
 const { values: flags } = parseArgs({
   options: {

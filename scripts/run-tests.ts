@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { CHROMIUM_PATH } from "./lib/chromium";
-import { repoRoot } from "./lib/stack";
+import { buildPortalIfStale, repoRoot } from "./lib/stack";
+import { testPostgres } from "./lib/test-postgres";
 
 const { values } = parseArgs({
   options: {
@@ -27,11 +28,9 @@ function bin(name: string) {
 }
 
 function postgresUrl(): string | undefined {
-  if (process.env.TEST_DATABASE_URL) return process.env.TEST_DATABASE_URL;
-  const started = spawnSync("bash", ["scripts/start-test-postgres.sh"], { cwd: repoRoot, encoding: "utf8" });
-  const url = started.stdout?.trim().split("\n").pop();
-  if (started.status === 0 && url?.startsWith("postgres")) return url;
-  console.warn(`[test] PostgreSQL could not be started here, so the PostgreSQL tests are skipped:\n${started.stderr || started.stdout}`);
+  const postgres = testPostgres();
+  if ("url" in postgres) return postgres.url;
+  console.warn(`[test] PostgreSQL could not be started here, so the PostgreSQL tests are skipped:\n${postgres.reason}`);
   return undefined;
 }
 
@@ -58,6 +57,17 @@ if (runUnit) {
   console.log("\n=== Helm (Go; cached after the first build) ===");
   const helm = spawnSync(bin("tsx"), ["scripts/helm.ts", "--build-only"], { cwd: repoRoot, env, stdio: "inherit" });
   if (helm.status !== 0) failures.push(`helm did not build (npm run helm -- --build-only exited with ${helm.status})`);
+  // The production build, made here once: the two-replica suite (scripts/portal-replicas.integration.test.ts,
+  // PostgreSQL only) starts `next start` on it, and the E2E step's global setup then finds it fresh.
+  // Made inside that suite instead, it would compete with every other file Vitest runs at once.
+  if (pgUrl || runE2E) {
+    console.log("\n=== Production build (next build, skipped when fresh) ===");
+    try {
+      buildPortalIfStale();
+    } catch (error) {
+      failures.push(`the production build failed (${error instanceof Error ? error.message : error})`);
+    }
+  }
   // Two runs: everything else with files in parallel, then the suites on the real control plane
   // one file at a time (each starts its own API server, etcd, controllers and kwok; several at
   // once on two cores only make each slower and their timeouts tighter).

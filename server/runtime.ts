@@ -22,6 +22,7 @@ import { RunbookBatchDriver } from "@/server/runbooks/batches/batch-driver";
 import { RunbookBatchService } from "@/server/runbooks/batches/batch-service";
 import { RunbookEngine } from "@/server/runbooks/engine/engine";
 import { quantityBytes } from "@/server/runbooks/quantity";
+import { registryFingerprint } from "@/server/tenants/registry";
 import { loadRegistryRecords } from "@/server/tenants/tenant-service";
 import { TenantDirectory } from "@/server/tenants/tenant-view";
 
@@ -96,6 +97,8 @@ class Runtime {
       const directory = new TenantDirectory({
         cluster: this.clusters.get(env.FLEETDECK_CLUSTER_NAME),
         loadRegistry: () => loadRegistryRecords(this.db),
+        // Only PostgreSQL is shared with other processes (replicas, the import CLI); PGlite is this one's.
+        registryVersion: this.openDatabase().target.kind === "postgres" ? () => registryFingerprint(this.db) : undefined,
         loadMigrationStates: () => loadTenantMigrationStates(this.db),
       });
       // transitionTenant (and the import) tell this process's directory as they write.

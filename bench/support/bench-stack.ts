@@ -3,9 +3,19 @@
 // any grandchild a stopped parent left behind.
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { freePort, prepareDatabase, repoRoot, startPortal, startSimulator, type Portal, type Simulator, type SimulatorOptions } from "../../scripts/lib/stack";
+import {
+  freePort,
+  prepareDatabase,
+  repoRoot,
+  startPortal,
+  startPortalReplicas,
+  startSimulator,
+  type Portal,
+  type Simulator,
+  type SimulatorOptions,
+} from "../../scripts/lib/stack";
 import { DEMO_PASSWORD } from "../../server/auth/demo-accounts";
-import { PortalClient } from "./portal-client";
+import { PortalClient } from "../../scripts/lib/portal-client";
 import { killLeftovers, TreeMemorySampler } from "./process-memory";
 
 const DEMO_ADMIN_EMAIL = "admin@fleetdeck.local";
@@ -38,8 +48,12 @@ export class BenchStack {
   portal: Portal | undefined;
   simSampler: TreeMemorySampler | undefined;
   portalSampler: TreeMemorySampler | undefined;
+  /** Portal processes on one PostgreSQL (startReplicas), each sampled like `portal`. */
+  readonly replicas: { portal: Portal; sampler: TreeMemorySampler }[] = [];
   /** Run first on stop, in order: subscriptions and servers the benchmark opened on the stack. */
   readonly closers: (() => void)[] = [];
+  /** Run last on stop, once every process is gone: e.g. dropping a scratch database they used. */
+  readonly finalizers: (() => Promise<void>)[] = [];
   private portalEnv: NodeJS.ProcessEnv | undefined;
   private stopped: Promise<void> | undefined;
 
@@ -48,7 +62,9 @@ export class BenchStack {
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
       process.once(signal, () => {
         if (this.stopped) return;
-        console.error(`\n${options.logPrefix} ${signal}: stopping ${this.portal ? "the portal and the simulator" : "the simulator"}…`);
+        console.error(
+          `\n${options.logPrefix} ${signal}: stopping ${this.portal || this.replicas.length > 0 ? "the portal and the simulator" : "the simulator"}…`,
+        );
         void this.stop().finally(() => process.exit(130));
       });
     }
@@ -63,13 +79,21 @@ export class BenchStack {
     return this.sim;
   }
 
-  /** Migrations, demo users and the simulator's registry in an embedded database in the data dir. */
-  async prepareDatabase(): Promise<void> {
+  /**
+   * Migrations, demo users and the simulator's registry in an embedded database in the data dir,
+   * or in the PostgreSQL database `shared` names (for replicas: one database and one session
+   * secret for every portal process).
+   */
+  async prepareDatabase(shared?: { databaseUrl: string; nextauthSecret: string }): Promise<void> {
     const sim = this.requireSimulator();
     const env: NodeJS.ProcessEnv = { ...process.env, FLEETDECK_DATA_DIR: this.dataDir, KUBECONFIG: sim.kubeconfig, FLEETDECK_DEMO: "1" };
     // The benchmark's own database and URL, whatever the caller's shell points at.
     delete env.DATABASE_URL;
     delete env.NEXTAUTH_URL;
+    if (shared) {
+      env.DATABASE_URL = shared.databaseUrl;
+      env.NEXTAUTH_SECRET = shared.nextauthSecret;
+    }
     await prepareDatabase(env, sim);
     this.portalEnv = env;
   }
@@ -82,10 +106,22 @@ export class BenchStack {
     return this.portal;
   }
 
-  /** A client of the running portal, signed in as the demo admin. */
-  async signIn(): Promise<PortalClient> {
-    if (!this.portal) throw new Error("start the portal before signing in");
-    const client = new PortalClient(this.portal.url);
+  /** `count` portal processes at once on the prepared PostgreSQL database, each with a data dir of its own. */
+  async startReplicas(count: number): Promise<Portal[]> {
+    if (!this.portalEnv?.DATABASE_URL) throw new Error("prepare a PostgreSQL database (prepareDatabase({ databaseUrl, … })) before starting replicas");
+    const portals = await startPortalReplicas(this.portalEnv, count, {
+      envOf: (index) => ({ FLEETDECK_DATA_DIR: join(this.dataDir, `replica-${index}`) }),
+      // Each replica's log is kept in the data dir (see --keep-data): the errors under load are there.
+      outputOf: (index) => ({ quiet: !this.options.verbose, logFile: join(this.dataDir, `replica-${index}.log`) }),
+    });
+    for (const portal of portals) this.replicas.push({ portal, sampler: new TreeMemorySampler(portal.process.pid!, 250).start() });
+    return portals;
+  }
+
+  /** A client of the running portal (or of the first replica), signed in as the demo admin. */
+  async signIn(portal = this.portal ?? this.replicas[0]?.portal): Promise<PortalClient> {
+    if (!portal) throw new Error("start the portal before signing in");
+    const client = new PortalClient(portal.url);
     await client.signIn(DEMO_ADMIN_EMAIL, DEMO_PASSWORD);
     return client;
   }
@@ -102,11 +138,14 @@ export class BenchStack {
 
   private async stopAll(): Promise<void> {
     for (const close of this.closers.splice(0)) close();
-    this.portalSampler?.stop();
-    this.simSampler?.stop();
+    const samplers = [this.portalSampler, this.simSampler, ...this.replicas.map((replica) => replica.sampler)];
+    for (const sampler of samplers) sampler?.stop();
     await this.portal?.stop().catch(() => undefined);
+    await Promise.all(this.replicas.map((replica) => replica.portal.stop().catch(() => undefined)));
     await this.sim?.stop().catch(() => undefined);
-    for (const sampler of [this.portalSampler, this.simSampler]) if (sampler) killLeftovers(sampler.seenPids);
+    for (const sampler of samplers) if (sampler) killLeftovers(sampler.seenPids);
+    for (const finalize of this.finalizers.splice(0))
+      await finalize().catch((error: unknown) => console.error(`${this.options.logPrefix} clean-up failed: ${error}`));
     if (!this.options.keepData) rmSync(this.dataDir, { recursive: true, force: true });
   }
 

@@ -6,7 +6,7 @@
 // is data, reported beside the total as `inlineBytes`.
 import { gzipSync } from "node:zlib";
 
-import type { PortalClient } from "./portal-client";
+import type { PortalClient } from "../../scripts/lib/portal-client";
 import type { MetricRow } from "./report";
 
 /** Issue 14's budget: every route's first-load JS at most this many kB (1 kB = 1,000 bytes). */

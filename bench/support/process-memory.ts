@@ -125,3 +125,47 @@ export function cpuSeconds(pid: number): number | undefined {
     return undefined;
   }
 }
+
+/** CPU seconds used so far by a process and all its living descendants (a `next start` or tsx tree). */
+export function treeCpuSeconds(rootPid: number): number {
+  return processTree(rootPid).reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0);
+}
+
+/** A PostgreSQL server's backends serving database `name` ("postgres: 15/main: <role> <name> 127.0.0.1(…) idle"). */
+export function postgresBackendsOf(name: string): RegExp {
+  return new RegExp(`^postgres: \\S+: \\S+ ${name.replace(/[^\w-]/g, "")} `);
+}
+
+/**
+ * CPU seconds used so far by each process whose command line matches, by pid: a server that is
+ * not our child, such as PostgreSQL's backends. Compare two readings pid by pid (cpuSecondsBetween),
+ * since a process that exits in between takes its seconds with it.
+ */
+export function cpuSecondsOfCommands(pattern: RegExp): Map<number, number> {
+  const seconds = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const command = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").join(" ");
+      if (pattern.test(command)) seconds.set(Number(entry), cpuSeconds(Number(entry)) ?? 0);
+    } catch {
+      // exited while listing
+    }
+  }
+  return seconds;
+}
+
+/** CPU seconds the processes used between two readings of cpuSecondsOfCommands (a process new since the first counts from 0). */
+export function cpuSecondsBetween(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of after) total += Math.max(0, seconds - (before.get(pid) ?? 0));
+  return total;
+}
+
+/** Busy CPU seconds of the whole machine so far (every core, every process: /proc/stat minus idle and iowait). */
+export function machineBusyCpuSeconds(): number {
+  const [, ...fields] = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/);
+  const ticks = fields.map(Number);
+  const total = ticks.slice(0, 8).reduce((sum, value) => sum + value, 0);
+  return (total - ticks[3] - ticks[4]) / 100;
+}

@@ -6,7 +6,7 @@ import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 
 import { DEMO_SIGN_INS, demoBanner } from "./demo-banner";
-import { dataDirOf, PORTAL_HEAP_MB_DEFAULT, portalNodeOptions, relayPortalOutput, repoRoot } from "./stack";
+import { dataDirOf, PORTAL_HEAP_MB_DEFAULT, portalNodeOptions, relayPortalOutput, repoRoot, startPortalReplicas } from "./stack";
 
 describe("portalNodeOptions", () => {
   it("caps the portal's old space by default and lets PORTAL_HEAP_MB change it", () => {
@@ -109,5 +109,18 @@ describe("the demo's closing banner", () => {
     expect(text).toContain("http://127.0.0.1:3000/registry");
     expect(text).toContain("npm run registry:import -- <export.csv|export.json>");
     expect(text).not.toContain("Simulated cluster");
+  });
+});
+
+describe("startPortalReplicas", () => {
+  const envOf = (vars: Record<string, string>): NodeJS.ProcessEnv => ({ NODE_ENV: "test", ...vars });
+  // Refused before any process starts: replicas on PGlite, or each with its own secret, would start
+  // and then disagree about every session (scripts/portal-replicas.integration.test.ts runs real ones).
+  it("refuses replicas without a shared PostgreSQL or without one session secret", async () => {
+    await expect(startPortalReplicas(envOf({ NEXTAUTH_SECRET: "x".repeat(32) }), 2)).rejects.toThrow(/share a PostgreSQL database/);
+    await expect(startPortalReplicas(envOf({ DATABASE_URL: "file:.data/pglite", NEXTAUTH_SECRET: "x".repeat(32) }), 2)).rejects.toThrow(
+      /PGlite is one process's/,
+    );
+    await expect(startPortalReplicas(envOf({ DATABASE_URL: "postgres://u:p@127.0.0.1:1/db" }), 2)).rejects.toThrow(/one NEXTAUTH_SECRET/);
   });
 });

@@ -323,6 +323,35 @@ export async function startPortal(env: NodeJS.ProcessEnv, port: number, host = "
   return { url, process: child, stop: () => stopChild(child) };
 }
 
+/**
+ * Several portal processes ("replicas") on one build and one database, each on a loopback port of
+ * its own and started at the same time, as a Deployment with replicas: 2 starts its pods. `env`
+ * names the shared database (DATABASE_URL: PostgreSQL, since PGlite belongs to one process) and
+ * NEXTAUTH_SECRET (one secret, so a session cookie from one replica decodes on every other);
+ * `envOf(i)` adds what differs, such as each replica's FLEETDECK_DATA_DIR. When one fails to
+ * start, the others are stopped before the error is thrown.
+ */
+export async function startPortalReplicas(
+  env: NodeJS.ProcessEnv,
+  count: number,
+  options: { envOf?: (index: number) => Record<string, string | undefined>; outputOf?: (index: number) => PortalOutput } = {},
+): Promise<Portal[]> {
+  if (!env.DATABASE_URL?.startsWith("postgres"))
+    throw new Error("Portal replicas share a PostgreSQL database: set DATABASE_URL=postgres://… (PGlite is one process's).");
+  if (!env.NEXTAUTH_SECRET) throw new Error("Portal replicas need one NEXTAUTH_SECRET, or a session signed by one is refused by the others.");
+  const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
+  const started = await Promise.allSettled(
+    ports.map((port, index) => startPortal({ ...env, ...options.envOf?.(index) }, port, "127.0.0.1", options.outputOf?.(index) ?? {})),
+  );
+  const portals = started.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+  const failed = started.find((result) => result.status === "rejected");
+  if (failed) {
+    await Promise.all(portals.map((portal) => portal.stop()));
+    throw failed.reason;
+  }
+  return portals;
+}
+
 export function readJson<T>(path: string): T {
   return JSON.parse(readFileSync(path, "utf8")) as T;
 }

@@ -12,3 +12,13 @@ export function listRegistryTenants(db: PrismaClient, options: { cluster?: strin
     orderBy: { databaseName: "asc" },
   });
 }
+
+/**
+ * The registry's row count and newest change, as one string: it moves with every insert, update
+ * and delete (a delete lowers the count; an insert or update raises the newest updatedAt), so a
+ * process can tell cheaply that another one wrote the registry.
+ */
+export async function registryFingerprint(db: PrismaClient): Promise<string> {
+  const { _count, _max } = await db.tenant.aggregate({ _count: { _all: true }, _max: { updatedAt: true } });
+  return `${_count._all}@${_max.updatedAt?.toISOString() ?? "-"}`;
+}

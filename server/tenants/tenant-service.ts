@@ -21,8 +21,9 @@ function toIso(value: Date | string): string {
 /** The directory's `loadRegistry`: every registry row as a TenantRecord. */
 export async function loadRegistryRecords(db: PrismaClient): Promise<TenantRecord[]> {
   const rows = await listRegistryTenants(db);
-  // Reloaded every minute: the shared copies keep 10,000 rows from repeating the cache's tenant
-  // ids and names and each other's customer ids, emails, types and versions.
+  // Reloaded every minute, and when another process wrote the registry: the shared copies keep
+  // 10,000 rows from repeating the cache's tenant ids and names and each other's customer ids,
+  // emails, types and versions.
   return rows.map((row) => ({
     id: intern(row.id),
     name: intern(row.name),

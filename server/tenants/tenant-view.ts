@@ -211,6 +211,15 @@ export interface TenantDirectoryOptions {
   loadRegistry: () => Promise<TenantRecord[]>;
   registryRefreshMs?: number;
   /**
+   * A cheap fingerprint of the registry table (its row count and newest change), asked every
+   * `registryCheckMs` (default 2 s): when it moved, the rows are reloaded then rather than at the
+   * next full refresh. Another process may have written them: a replica's Registry page, the
+   * import CLI. Without it, a tenant imported through one replica was unknown to the others (its
+   * page not found, its workloads listed as orphans) for up to `registryRefreshMs`.
+   */
+  registryVersion?: () => Promise<string>;
+  registryCheckMs?: number;
+  /**
    * Every tenant's migration state (tenants without a row are "native"). Loaded with the registry,
    * then again every `migrationRefreshMs` (another process may have moved a tenant) and shortly after
    * this process tells the directory of a write (migrationStatesWritten).
@@ -238,6 +247,11 @@ export class TenantDirectory {
   private summaryList: TenantSummary[] | undefined;
   private readonly firstSeen = new Map<string, string>();
   private registryLoad: Promise<void> | undefined;
+  /** Loads run one after another, so an older read never lands after a newer one. */
+  private registryQueue: Promise<void> = Promise.resolve();
+  /** The registryVersion the rows in `records` were read at (read before them); undefined before the first load. */
+  private registryVersionLoaded: string | undefined;
+  private checkingRegistryVersion = false;
   private registryError: Error | undefined;
   private readonly tenantListeners = new Set<TenantListener>();
   private readonly timers: ReturnType<typeof setInterval>[] = [];
@@ -279,6 +293,25 @@ export class TenantDirectory {
     recompute.unref?.();
     migrations.unref?.();
     this.timers.push(refresh, recompute, migrations);
+    if (this.options.registryVersion) {
+      const check = setInterval(() => void this.reloadRegistryIfChanged(), this.options.registryCheckMs ?? 2_000);
+      check.unref?.();
+      this.timers.push(check);
+    }
+  }
+
+  /** Reloads the registry when its fingerprint moved since the rows were read (another process wrote it). */
+  async reloadRegistryIfChanged(): Promise<void> {
+    if (!this.options.registryVersion || this.checkingRegistryVersion || this.registryVersionLoaded === undefined) return;
+    this.checkingRegistryVersion = true;
+    try {
+      if ((await this.options.registryVersion()) !== this.registryVersionLoaded) await this.invalidateRegistry();
+    } catch (error) {
+      // The full refresh still comes; a database that does not answer is reported by the reads.
+      console.error("[tenants] registry version check failed", error);
+    } finally {
+      this.checkingRegistryVersion = false;
+    }
   }
 
   stop(): void {
@@ -341,12 +374,27 @@ export class TenantDirectory {
 
   /** Reloads the registry rows (after an import, or on the refresh interval), and the migration states with them. */
   invalidateRegistry(): Promise<void> {
-    const load = Promise.all([this.options.loadRegistry(), this.reloadMigrationStates()])
-      .then(([rows]) => {
+    const load = this.registryQueue.then(() => this.readRegistry());
+    this.registryQueue = load;
+    // The first load is what readers wait for; later reloads run in the background.
+    this.registryLoad ??= load;
+    return load;
+  }
+
+  private readRegistry(): Promise<void> {
+    // The fingerprint is read before the rows: a write between the two makes the next check reload
+    // again, never the other way round (rows older than the fingerprint kept as current).
+    const readRows = async () => {
+      const version = await this.options.registryVersion?.().catch(() => undefined);
+      return { rows: await this.options.loadRegistry(), version };
+    };
+    return Promise.all([readRows(), this.reloadMigrationStates()])
+      .then(([{ rows, version }]) => {
         const next = new Map(rows.filter((row) => row.cluster === this.cluster.name).map((row) => [row.id, row]));
         const changed = [...next.keys()].filter((id) => JSON.stringify(next.get(id)) !== JSON.stringify(this.records.get(id)));
         const removed = [...this.records.keys()].filter((id) => !next.has(id));
         this.records = next;
+        this.registryVersionLoaded = version;
         this.registryError = undefined;
         for (const id of removed) this.summariesById.delete(id);
         for (const id of [...changed, ...removed]) {
@@ -363,9 +411,6 @@ export class TenantDirectory {
         this.registryError = error;
         console.error("[tenants] registry load failed", error);
       });
-    // The first load is what readers wait for; later reloads run in the background.
-    this.registryLoad ??= load;
-    return load;
   }
 
   /** Resolves once the registry was read once and the cache is warm (or `warmTimeoutMs` passed). */

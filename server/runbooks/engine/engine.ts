@@ -69,6 +69,9 @@ export interface RunAssessment {
   risk: "low" | "high";
 }
 
+/** How far back watchRuns looks past the newest change it saw, for changes another process committed late. */
+export const RUN_CHANGE_LOOKBACK_MS = 5_000;
+
 const SECOND_PERSON = "A second person with the runbook:approve permission (an admin) must approve it.";
 
 function hhmm(date: Date | null | undefined): string {
@@ -295,22 +298,37 @@ export class RunbookEngine {
     }
   }
 
-  /** Every run that changed (any process), as { runId, tenantId }, until `signal` aborts. */
+  /**
+   * Every run that changed (any process), as { runId, tenantId }, until `signal` aborts. updatedAt
+   * is stamped by the writing process before its transaction commits, so a change made on another
+   * replica can become visible after a newer one (a later commit, a clock a little behind); a poll
+   * for "newer than the newest seen" would skip it for good. Each poll therefore reads the changes
+   * stamped in the last RUN_CHANGE_LOOKBACK_MS and reports each (run, updatedAt) once.
+   */
   async *watchRuns(signal: AbortSignal): AsyncGenerator<{ runId: string; tenantId: string }> {
-    let since = new Date();
+    const reported = new Map<string, number>();
+    const recentChanges = async () => {
+      const rows = await this.db.runbookRun.findMany({
+        where: { updatedAt: { gt: new Date(Date.now() - RUN_CHANGE_LOOKBACK_MS) }, state: { not: "planned" } },
+        select: { id: true, tenantId: true, updatedAt: true },
+        // Newest first, so a burst past the limit cuts the changes most likely reported already.
+        orderBy: { updatedAt: "desc" },
+        take: 1_000,
+      });
+      return rows.reverse().map((row) => ({ ...row, key: `${row.id}@${row.updatedAt.getTime()}` }));
+    };
+    // The first poll also reports changes from just before the subscription: a refetch too many
+    // costs less than a missed change.
     while (!signal.aborted) {
       await sleep(this.options.watchPollMs * 2, signal);
       if (signal.aborted) return;
-      const changed = await this.db.runbookRun.findMany({
-        where: { updatedAt: { gt: since }, state: { not: "planned" } },
-        select: { id: true, tenantId: true, updatedAt: true },
-        orderBy: { updatedAt: "asc" },
-        take: 100,
-      });
-      for (const row of changed) {
-        if (row.updatedAt > since) since = row.updatedAt;
+      for (const row of await recentChanges()) {
+        if (reported.has(row.key)) continue;
+        reported.set(row.key, row.updatedAt.getTime());
         yield { runId: row.id, tenantId: row.tenantId };
       }
+      const forgetBefore = Date.now() - 2 * RUN_CHANGE_LOOKBACK_MS;
+      for (const [key, at] of reported) if (at < forgetBefore) reported.delete(key);
     }
   }
 
