@@ -50,9 +50,18 @@ export function clusterConnections(clusters: readonly ClusterConfig[]): ClusterC
       base = loadKubeConfig(cluster.kubeconfig);
       loaded.set(key, base);
     }
-    return { name: cluster.name, kubeConfig: withContext(base, cluster) };
+    const kubeConfig = withContext(base, cluster);
+    portalClusterNames.set(kubeConfig, cluster.name);
+    return { name: cluster.name, kubeConfig };
   });
 }
+
+/**
+ * The portal's name of each configured connection, for the `cluster` label of the request
+ * metrics: two kubeconfigs may both call their cluster "kubernetes". A KubeConfig made elsewhere
+ * (tests, scripts) is labelled by its kubeconfig cluster's name.
+ */
+const portalClusterNames = new WeakMap<KubeConfig, string>();
 
 /** A copy of the kubeconfig whose current context is the cluster's, so clusters sharing a file never share a context. */
 function withContext(base: KubeConfig, cluster: ClusterConfig): KubeConfig {
@@ -129,7 +138,7 @@ export async function kubeWrite(
 async function send(kubeConfig: KubeConfig, method: string, apiPath: string, options: KubeWriteOptions): Promise<http.IncomingMessage> {
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster) throw new KubeError({ kind: "unreachable", apiMessage: "the kubeconfig has no current cluster" });
-  const labels = { cluster: cluster.name, verb: kubeVerb(method, options.query) };
+  const labels = { cluster: portalClusterNames.get(kubeConfig) ?? cluster.name, verb: kubeVerb(method, options.query) };
   try {
     const response = await sendTo(cluster.server, kubeConfig, method, apiPath, options);
     portalMetrics().kubeRequests.inc({ ...labels, code: String(response.statusCode ?? 0) });
