@@ -1,9 +1,19 @@
 // The processes a benchmark measures, started through scripts/lib/stack.ts in a data dir of their
 // own and always stopped again: after the run, when it breaks, and on SIGINT/SIGTERM, including
 // any grandchild a stopped parent left behind.
-import { mkdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { freePort, prepareDatabase, repoRoot, startPortal, startSimulator, type Portal, type Simulator, type SimulatorOptions } from "../../scripts/lib/stack";
+import {
+  freePort,
+  prepareDatabase,
+  repoRoot,
+  runScript,
+  startPortal,
+  startSimulator,
+  type Portal,
+  type Simulator,
+  type SimulatorOptions,
+} from "../../scripts/lib/stack";
 import { DEMO_PASSWORD } from "../../server/auth/demo-accounts";
 import { PortalClient } from "./portal-client";
 import { killLeftovers, TreeMemorySampler } from "./process-memory";
@@ -32,12 +42,21 @@ export type BenchSimulatorOptions = Omit<SimulatorOptions, "dataDir" | "quiet"> 
   sampleMemoryEveryMs?: number;
 };
 
+/** One of several clusters: a simulator of its own, named as the portal's configuration and the registry name it. */
+export interface BenchCluster {
+  name: string;
+  sim: Simulator;
+  sampler: TreeMemorySampler;
+}
+
 export class BenchStack {
   readonly dataDir: string;
   sim: Simulator | undefined;
   portal: Portal | undefined;
   simSampler: TreeMemorySampler | undefined;
   portalSampler: TreeMemorySampler | undefined;
+  /** The simulators of a several-cluster stack (startClusters), in order. */
+  readonly clusters: BenchCluster[] = [];
   /** Run first on stop, in order: subscriptions and servers the benchmark opened on the stack. */
   readonly closers: (() => void)[] = [];
   private portalEnv: NodeJS.ProcessEnv | undefined;
@@ -61,6 +80,61 @@ export class BenchStack {
     this.sim = await startSimulator({ ...options, dataDir: this.dataDir, quiet: !this.options.verbose });
     if (sampleMemoryEveryMs !== undefined) this.simSampler = new TreeMemorySampler(this.sim.process.pid!, sampleMemoryEveryMs).start();
     return this.sim;
+  }
+
+  /**
+   * One simulator per cluster, side by side, each in `<dataDir>/<name>`, their kubeconfigs copied
+   * into `<dataDir>/clusters/<name>.yaml`: the directory the portal reads as FLEETDECK_KUBECONFIG_DIR.
+   */
+  async startClusters(clusters: (Omit<BenchSimulatorOptions, "sampleMemoryEveryMs"> & { name: string })[]): Promise<BenchCluster[]> {
+    rmSync(this.dataDir, { recursive: true, force: true });
+    mkdirSync(join(this.dataDir, "clusters"), { recursive: true });
+    const started = await Promise.all(
+      clusters.map(async ({ name, ...options }) => {
+        const sim = await startSimulator({ ...options, dataDir: join(this.dataDir, name), quiet: !this.options.verbose });
+        copyFileSync(sim.kubeconfig, join(this.dataDir, "clusters", `${name}.yaml`));
+        return { name, sim, sampler: new TreeMemorySampler(sim.process.pid!, 1000).start() };
+      }),
+    );
+    this.clusters.push(...started);
+    return started;
+  }
+
+  /**
+   * Migrations and demo users, then each cluster's registry export imported under its name; the
+   * portal is configured with the kubeconfig directory. Database names are one namespace across
+   * the registry, while two simulated fleets draw theirs independently: a later cluster's row whose
+   * name an earlier one took gets its cluster's name appended (the portal joins by instance id).
+   */
+  async prepareClusterDatabase(): Promise<RegistryRow[]> {
+    if (this.clusters.length === 0) throw new Error("start the clusters first");
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      FLEETDECK_DATA_DIR: this.dataDir,
+      FLEETDECK_KUBECONFIG_DIR: join(this.dataDir, "clusters"),
+      FLEETDECK_DEMO: "1",
+    };
+    delete env.DATABASE_URL;
+    delete env.NEXTAUTH_URL;
+    delete env.KUBECONFIG;
+    delete env.FLEETDECK_CLUSTERS;
+    delete env.FLEETDECK_CLUSTER_NAME;
+    await prepareDatabase(env);
+    const taken = new Set<string>();
+    const all: RegistryRow[] = [];
+    for (const { name, sim } of this.clusters) {
+      const rows = ((await sim.control("GET", "/_sim/registry")) as RegistryRow[]).map((row) => {
+        const databaseName = taken.has(row.database_name) ? `${row.database_name}-${name}` : row.database_name;
+        taken.add(databaseName);
+        return { ...row, database_name: databaseName };
+      });
+      const file = join(this.dataDir, `registry-${name}.json`);
+      writeFileSync(file, JSON.stringify(rows));
+      runScript("scripts/registry-import.ts", [file, "--cluster", name], env);
+      all.push(...rows);
+    }
+    this.portalEnv = env;
+    return all;
   }
 
   /** Migrations, demo users and the simulator's registry in an embedded database in the data dir. */
@@ -104,9 +178,11 @@ export class BenchStack {
     for (const close of this.closers.splice(0)) close();
     this.portalSampler?.stop();
     this.simSampler?.stop();
+    for (const cluster of this.clusters) cluster.sampler.stop();
     await this.portal?.stop().catch(() => undefined);
     await this.sim?.stop().catch(() => undefined);
-    for (const sampler of [this.portalSampler, this.simSampler]) if (sampler) killLeftovers(sampler.seenPids);
+    await Promise.all(this.clusters.map((cluster) => cluster.sim.stop().catch(() => undefined)));
+    for (const sampler of [this.portalSampler, this.simSampler, ...this.clusters.map((cluster) => cluster.sampler)]) if (sampler) killLeftovers(sampler.seenPids);
     if (!this.options.keepData) rmSync(this.dataDir, { recursive: true, force: true });
   }
 
