@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { NOW, clusterBasics, podStates, tenantFixture, warmStore, type PodState, type TenantFixture, type Raw } from "@/scripts/test-support/cluster-fixtures";
 import { ClusterStore } from "@/server/kube/cluster-store";
 import { KubeError } from "@/server/kube/kube-error";
+import { FixtureCluster } from "@/scripts/test-support/fixture-cluster";
 import type { TenantMigrationState, TenantMigrationStateOrNative } from "@/lib/migration/tenant-states";
 import { summarizeFleet } from "./fleet-query";
 import { TenantDirectory, buildTenantDetail, buildTenantSummary } from "./tenant-view";
@@ -251,6 +252,31 @@ describe("registry ⨝ several clusters", () => {
       { name: "mars", state: "not-connected", tenants: 1 },
     ]);
     expect(new Set(directory.freshness().map((feed) => feed.cluster))).toEqual(new Set(["east", "west"]));
+  });
+
+  it("a cluster that cannot be listed at start holds no read back: its tenants are unknown saying why, the other's are known", async () => {
+    const east = tenantFixture("eastshop");
+    const west = tenantFixture("westshop");
+    const eastCluster = warmStore([...clusterBasics(), ...east.objects], { coalesceMs: 0, name: "east" });
+    const westCluster = new FixtureCluster({ tenantLabelKey: "saasodoo.instance.id", feeds: ["pods", "deployments", "namespaces"], coalesceMs: 0, name: "west" });
+    westCluster.apply("pods", { type: "error", error: unreachable(), retryInMs: 1_000 });
+    const directory = new TenantDirectory({
+      clusters: [eastCluster, westCluster],
+      loadRegistry: async () => [
+        { ...east.record, cluster: "east" },
+        { ...west.record, cluster: "west" },
+      ],
+      now: () => NOW,
+    });
+    const started = Date.now();
+    await directory.ready({ warmTimeoutMs: 5_000 });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(directory.summary(east.record.id)?.health).toBe("healthy");
+    expect(directory.summary(west.record.id)).toMatchObject({
+      health: "unknown",
+      healthReason: expect.stringMatching(/^Cluster west could not be listed yet: Kubernetes API unreachable/),
+    });
+    expect(directory.clusterOverview().find((cluster) => cluster.name === "west")).toMatchObject({ state: "stale", error: expect.stringContaining("unreachable") });
   });
 
   it("one cluster's watches down marks only its tenants stale, and they are fresh again once it answers", async () => {

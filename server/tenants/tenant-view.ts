@@ -241,11 +241,18 @@ function clusterStaleness(cluster: ClusterReads): TenantSummary["stale"] {
   return { since: first.staleSince, ...(first.error ? { error: first.error } : {}) };
 }
 
+/** Before its first complete list: the error of a feed that could not list (the cluster unreachable, a kind forbidden), if any. */
+function firstListError(cluster: ClusterReads): string | undefined {
+  return cluster.freshness().find((feed) => !feed.synced && feed.error)?.error;
+}
+
 /** What the directory keeps per cluster: its state as tenants see it, its lost nodes and its orphans. */
 interface ClusterState {
   source: ClusterSource;
   warm: boolean;
   stale: TenantSummary["stale"];
+  /** Not warm yet and failing to list: why (its tenants say so instead of "waiting"). */
+  listError: string | undefined;
   lostNodeNames: Set<string>;
   orphanList: OrphanWorkload[] | undefined;
 }
@@ -281,7 +288,7 @@ export class TenantDirectory {
     this.options = options;
     for (const source of options.clusters) {
       if (this.clusters.has(source.name)) throw new Error(`two clusters are named "${source.name}"`);
-      this.clusters.set(source.name, { source, warm: false, stale: undefined, lostNodeNames: new Set(), orphanList: undefined });
+      this.clusters.set(source.name, { source, warm: false, stale: undefined, listError: undefined, lostNodeNames: new Set(), orphanList: undefined });
     }
   }
 
@@ -325,9 +332,11 @@ export class TenantDirectory {
     if (change.name === "*" || change.kind === "storageclasses" || change.kind === "nodes") {
       const warm = state.source.isWarm();
       const stale = clusterStaleness(state.source);
-      const flipped = warm !== state.warm || JSON.stringify(stale) !== JSON.stringify(state.stale);
+      const listError = warm ? undefined : firstListError(state.source);
+      const flipped = warm !== state.warm || listError !== state.listError || JSON.stringify(stale) !== JSON.stringify(state.stale);
       state.warm = warm;
       state.stale = stale;
+      state.listError = listError;
       if (change.kind === "storageclasses" || flipped) this.markClusterDirty(state);
       if (change.name === "*") state.orphanList = undefined;
       return;
@@ -360,8 +369,8 @@ export class TenantDirectory {
       const tenants = this.idsByCluster.get(name)?.length ?? 0;
       const stale = clusterStaleness(state.source);
       if (!state.source.isWarm()) {
-        const failing = state.source.freshness().find((feed) => feed.error);
-        overview.push({ name, state: failing ? "stale" : "loading", tenants, ...(failing?.error ? { error: failing.error } : {}) });
+        const error = firstListError(state.source);
+        overview.push({ name, state: error ? "stale" : "loading", tenants, ...(error ? { error } : {}) });
       } else if (stale) overview.push({ name, state: "stale", tenants, staleSince: stale.since, ...(stale.error ? { error: stale.error } : {}) });
       else overview.push({ name, state: "live", tenants });
     }
@@ -457,12 +466,22 @@ export class TenantDirectory {
     return load;
   }
 
-  /** Resolves once the registry was read once and every cluster's cache is warm (or `warmTimeoutMs` passed). */
+  /** Resolves once the registry was read once and every cluster's cache is warm or failing to list (or `warmTimeoutMs` passed). */
   async ready(options: { warmTimeoutMs?: number } = {}): Promise<void> {
     if (!this.registryLoad) void this.invalidateRegistry();
     await this.registryLoad;
     if (this.registryError && this.records.size === 0) throw this.registryError;
-    await Promise.all(this.clusterSources().map((source) => (source.isWarm() ? true : source.whenWarm(options.warmTimeoutMs ?? 5_000))));
+    const sources = this.clusterSources();
+    const timeoutMs = options.warmTimeoutMs ?? 5_000;
+    if (sources.length === 1) {
+      if (!sources[0].isWarm()) await sources[0].whenWarm(timeoutMs);
+      return;
+    }
+    // With several clusters, one that fails to list is not waited for: every read would otherwise
+    // wait the whole timeout while it is down, and its tenants already say why they are unknown.
+    const settled = () => sources.every((source) => source.isWarm() || firstListError(source) !== undefined);
+    const deadline = Date.now() + timeoutMs;
+    while (!settled() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
   }
 
   /** Called with a tenant id whenever that tenant's cluster objects or registry row changed. */
@@ -624,6 +643,7 @@ export class TenantDirectory {
         state.lostNodeNames = lostNodes(state.source);
         state.warm = state.source.isWarm();
         state.stale = clusterStaleness(state.source);
+        state.listError = state.warm ? undefined : firstListError(state.source);
       }
     }
     const ids = this.allDirty ? [...this.records.keys()] : [...this.dirty];
@@ -644,6 +664,7 @@ export class TenantDirectory {
             stale: state.stale,
           })
         : unconnectedSummary(record, [...this.clusters.keys()], this.migrationState(id), now);
+      if (state?.listError && next.health === "unknown") next.healthReason = `Cluster ${record.cluster} could not be listed yet: ${state.listError}`;
       next.problems = next.problems.map((problem) => this.withSince(id, problem, now));
       this.forgetResolved(id, next.problems);
       if (before && sameSummary(before, next)) continue;
