@@ -273,7 +273,9 @@ export class TenantDirectory {
   private readonly summariesById = new Map<string, TenantSummary>();
   private readonly dirty = new Set<string>();
   private allDirty = true;
-  private orphanSignature = "";
+  private orphanSignature = "[]";
+  private orphanAll: OrphanWorkload[] | undefined;
+  private orphanParts: OrphanWorkload[][] = [];
   private summaryList: TenantSummary[] | undefined;
   private readonly firstSeen = new Map<string, string>();
   private registryLoad: Promise<void> | undefined;
@@ -521,13 +523,17 @@ export class TenantDirectory {
 
   /** Deployments whose tenant label matches no registry record for their cluster, every cluster's. */
   orphans(): OrphanWorkload[] {
-    const orphans = [...this.clusters.values()].flatMap((state) => this.clusterOrphans(state));
-    const signature = orphans.length === 0 ? "" : JSON.stringify(orphans);
+    const parts = [...this.clusters.values()].map((state) => this.clusterOrphans(state));
+    // Read on every list request: the joined list is rebuilt only when a cluster's list was.
+    if (this.orphanAll && parts.length === this.orphanParts.length && parts.every((part, i) => part === this.orphanParts[i])) return this.orphanAll;
+    this.orphanParts = parts;
+    this.orphanAll = parts.flat();
+    const signature = JSON.stringify(this.orphanAll);
     if (signature !== this.orphanSignature) {
       this.orphanSignature = signature;
       this.version++;
     }
-    return orphans;
+    return this.orphanAll;
   }
 
   private clusterOrphans(state: ClusterState): OrphanWorkload[] {
@@ -629,8 +635,11 @@ export class TenantDirectory {
 
   /** Every tenant of one cluster is recomputed at the next read (it warmed, went stale or came back, its storage classes changed). */
   private markClusterDirty(state: ClusterState): void {
+    const ids = this.idsByCluster.get(state.source.name) ?? [];
     if (this.clusters.size === 1) this.allDirty = true;
-    else for (const id of this.idsByCluster.get(state.source.name) ?? []) this.dirty.add(id);
+    else for (const id of ids) this.dirty.add(id);
+    // An open tenant page hears of it too (its cluster went stale, came back, warmed).
+    if (this.tenantListeners.size > 0) for (const id of ids) for (const listener of this.tenantListeners) listener(id);
     state.orphanList = undefined;
     this.summaryList = undefined;
     this.version++;
