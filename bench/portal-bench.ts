@@ -154,7 +154,13 @@ function countRequests(stats: RequestStats) {
 function severalClusterRows(clusterTenants: number, clusterCount: number, measured: SeveralClusters | undefined): MetricRow[] {
   const label = `${clusterTenants.toLocaleString("en-US")} tenants across ${clusterCount} clusters`;
   return [
-    upTo(`${label}: time to a warm cache (every cluster synced)`, measured?.warmMs === undefined ? undefined : measured.warmMs / 1000, TARGETS.warmMs / 1000, "s", 1),
+    upTo(
+      `${label}: time to a warm cache (every cluster synced)`,
+      measured?.warmMs === undefined ? undefined : measured.warmMs / 1000,
+      TARGETS.warmMs / 1000,
+      "s",
+      1,
+    ),
     upTo(`${label}: portal RSS, peak (one replica)`, measured ? megabytes(measured.rssPeakBytes) : undefined, TARGETS.rssMB, "MB"),
     info(
       "  per cluster: tenants, warm at; RSS at warm",

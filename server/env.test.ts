@@ -152,7 +152,9 @@ describe("parseEnv: clusters", () => {
     expect(fails({ FLEETDECK_CLUSTERS: "eu-1=" })).toMatch(/FLEETDECK_CLUSTERS: "eu-1=" names no context/);
     expect(fails({ FLEETDECK_CLUSTERS: "eu-1,eu-1=other" })).toMatch(/FLEETDECK_CLUSTERS: two clusters are named "eu-1"/);
     expect(fails({ FLEETDECK_CLUSTERS: "eu-1", KUBERNETES_SERVICE_HOST: "10.0.0.1" })).toMatch(/FLEETDECK_CLUSTERS: .*in-cluster config.*set KUBECONFIG/);
-    expect(fails({ FLEETDECK_CLUSTERS: "eu-1,us-1", FLEETDECK_CLUSTER_NAME: "ap-1" })).toMatch(/FLEETDECK_CLUSTER_NAME: must be one of the configured clusters \(eu-1, us-1\)/);
+    expect(fails({ FLEETDECK_CLUSTERS: "eu-1,us-1", FLEETDECK_CLUSTER_NAME: "ap-1" })).toMatch(
+      /FLEETDECK_CLUSTER_NAME: must be one of the configured clusters \(eu-1, us-1\)/,
+    );
     expect(fails({ FLEETDECK_CLUSTER_NAME: "Prod EU" })).toMatch(/FLEETDECK_CLUSTER_NAME: A cluster name uses lowercase letters/);
     expect(fails({ FLEETDECK_KUBECONFIG_DIR: "nowhere" })).toMatch(/FLEETDECK_KUBECONFIG_DIR: cannot read the directory .*nowhere: ENOENT/);
     mkdirSync(path.join(cwd, "empty"));

@@ -246,9 +246,14 @@ function resolveClusters(
   };
   if (raw.FLEETDECK_CLUSTERS) {
     if (kubeconfig.kind === "in-cluster") {
-      issues.push({ variable: "FLEETDECK_CLUSTERS", message: "names kubeconfig contexts, but the portal runs on its in-cluster config, which has none: set KUBECONFIG" });
+      issues.push({
+        variable: "FLEETDECK_CLUSTERS",
+        message: "names kubeconfig contexts, but the portal runs on its in-cluster config, which has none: set KUBECONFIG",
+      });
     }
-    for (const entry of raw.FLEETDECK_CLUSTERS.split(",").map((part) => part.trim()).filter(Boolean)) {
+    for (const entry of raw.FLEETDECK_CLUSTERS.split(",")
+      .map((part) => part.trim())
+      .filter(Boolean)) {
       const separator = entry.indexOf("=");
       const name = separator < 0 ? entry : entry.slice(0, separator).trim();
       const context = separator < 0 ? entry : entry.slice(separator + 1).trim();
@@ -269,7 +274,10 @@ function resolveClusters(
         .filter((file) => !file.startsWith(".") && statSync(path.join(dir, file)).isFile())
         .sort();
     } catch (error) {
-      issues.push({ variable: "FLEETDECK_KUBECONFIG_DIR", message: `cannot read the directory ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+      issues.push({
+        variable: "FLEETDECK_KUBECONFIG_DIR",
+        message: `cannot read the directory ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      });
     }
     for (const file of files) {
       const name = file.replace(KUBECONFIG_FILE_ENDINGS, "");

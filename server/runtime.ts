@@ -135,9 +135,7 @@ class Runtime {
           // A tenant of a cluster the portal does not read has no volumes it could see.
           const cluster = this.tenants.clusterOf(tenantId);
           if (!cluster) return undefined;
-          const sizes = cluster
-            .listForTenant("persistentvolumeclaims", tenantId)
-            .map((pvc) => quantityBytes(pvc.spec.requestedStorage) ?? 0);
+          const sizes = cluster.listForTenant("persistentvolumeclaims", tenantId).map((pvc) => quantityBytes(pvc.spec.requestedStorage) ?? 0);
           return sizes.length > 0 ? Math.max(...sizes) : undefined;
         },
       },

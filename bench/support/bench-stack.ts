@@ -182,7 +182,8 @@ export class BenchStack {
     await this.portal?.stop().catch(() => undefined);
     await this.sim?.stop().catch(() => undefined);
     await Promise.all(this.clusters.map((cluster) => cluster.sim.stop().catch(() => undefined)));
-    for (const sampler of [this.portalSampler, this.simSampler, ...this.clusters.map((cluster) => cluster.sampler)]) if (sampler) killLeftovers(sampler.seenPids);
+    for (const sampler of [this.portalSampler, this.simSampler, ...this.clusters.map((cluster) => cluster.sampler)])
+      if (sampler) killLeftovers(sampler.seenPids);
     if (!this.options.keepData) rmSync(this.dataDir, { recursive: true, force: true });
   }
 

@@ -60,7 +60,9 @@ describe("clusterConnections", () => {
       `cluster "north": the context "north" is not in ${shared} (contexts: "east", "west")`,
     );
     const noCurrent = tempFile("x.yaml", kubeconfig("", [{ name: "a", cluster: "c" }], [{ name: "c", server: "http://127.0.0.1:1" }]));
-    expect(() => clusterConnections([{ name: "x", kubeconfig: { kind: "file", path: noCurrent } }])).toThrow(/cluster "x": .* has no current context \(contexts: "a"\)/);
+    expect(() => clusterConnections([{ name: "x", kubeconfig: { kind: "file", path: noCurrent } }])).toThrow(
+      /cluster "x": .* has no current context \(contexts: "a"\)/,
+    );
     const dangling = tempFile("y.yaml", kubeconfig("a", [{ name: "a", cluster: "gone" }], []));
     expect(() => clusterConnections([{ name: "y", kubeconfig: { kind: "file", path: dangling } }])).toThrow(/names the cluster "gone", which .* lacks/);
   });

@@ -69,14 +69,19 @@ function withContext(base: KubeConfig, cluster: ClusterConfig): KubeConfig {
   const contextName = cluster.context ?? base.getCurrentContext();
   const context = base.getContextObject(contextName);
   if (!context) {
-    const known = base.getContexts().map((c) => `"${c.name}"`).join(", ") || "none";
+    const known =
+      base
+        .getContexts()
+        .map((c) => `"${c.name}"`)
+        .join(", ") || "none";
     throw new Error(
       cluster.context
         ? `cluster "${cluster.name}": the context "${cluster.context}" is not in ${where} (contexts: ${known})`
         : `cluster "${cluster.name}": ${where} has no current context (contexts: ${known})`,
     );
   }
-  if (!base.getCluster(context.cluster)) throw new Error(`cluster "${cluster.name}": the context "${contextName}" names the cluster "${context.cluster}", which ${where} lacks`);
+  if (!base.getCluster(context.cluster))
+    throw new Error(`cluster "${cluster.name}": the context "${contextName}" names the cluster "${context.cluster}", which ${where} lacks`);
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromOptions({ clusters: base.clusters, users: base.users, contexts: base.contexts, currentContext: contextName });
   return kubeConfig;

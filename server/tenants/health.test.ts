@@ -258,7 +258,12 @@ describe("registry ⨝ several clusters", () => {
     const east = tenantFixture("eastshop");
     const west = tenantFixture("westshop");
     const eastCluster = warmStore([...clusterBasics(), ...east.objects], { coalesceMs: 0, name: "east" });
-    const westCluster = new FixtureCluster({ tenantLabelKey: "saasodoo.instance.id", feeds: ["pods", "deployments", "namespaces"], coalesceMs: 0, name: "west" });
+    const westCluster = new FixtureCluster({
+      tenantLabelKey: "saasodoo.instance.id",
+      feeds: ["pods", "deployments", "namespaces"],
+      coalesceMs: 0,
+      name: "west",
+    });
     westCluster.apply("pods", { type: "error", error: unreachable(), retryInMs: 1_000 });
     const directory = new TenantDirectory({
       clusters: [eastCluster, westCluster],
@@ -276,7 +281,10 @@ describe("registry ⨝ several clusters", () => {
       health: "unknown",
       healthReason: expect.stringMatching(/^Cluster west could not be listed yet: Kubernetes API unreachable/),
     });
-    expect(directory.clusterOverview().find((cluster) => cluster.name === "west")).toMatchObject({ state: "stale", error: expect.stringContaining("unreachable") });
+    expect(directory.clusterOverview().find((cluster) => cluster.name === "west")).toMatchObject({
+      state: "stale",
+      error: expect.stringContaining("unreachable"),
+    });
   });
 
   it("one cluster's watches down marks only its tenants stale, and they are fresh again once it answers", async () => {
@@ -285,7 +293,8 @@ describe("registry ⨝ several clusters", () => {
     await directory.ready();
     directory.summaries();
     const downAt = Date.parse("2026-11-23T10:40:00.000Z");
-    for (const feed of ["pods", "deployments", "namespaces"] as const) westCluster.apply(feed, { type: "error", error: unreachable(), retryInMs: 1_000 }, downAt);
+    for (const feed of ["pods", "deployments", "namespaces"] as const)
+      westCluster.apply(feed, { type: "error", error: unreachable(), retryInMs: 1_000 }, downAt);
     westCluster.flushChanges();
     expect(directory.summary(west.record.id)).toMatchObject({
       health: "healthy",
@@ -311,7 +320,14 @@ describe("registry ⨝ cluster", () => {
     await directory.ready();
     expect(directory.summaries().map((s) => s.id)).toEqual([known.record.id]);
     expect(directory.orphans()).toEqual([
-      { cluster: "default", namespace: "tenant-stray", name: stray.record.name, kind: "Deployment", instanceId: stray.record.id, since: "2026-01-10T09:01:00Z" },
+      {
+        cluster: "default",
+        namespace: "tenant-stray",
+        name: stray.record.name,
+        kind: "Deployment",
+        instanceId: stray.record.id,
+        since: "2026-01-10T09:01:00Z",
+      },
     ]);
   });
 

@@ -104,7 +104,10 @@ describe("two clusters in one portal", () => {
     for (const record of eastRecords) expect(byId.get(record.id)).toMatchObject({ cluster: "east", namespace: expect.any(String) });
     for (const record of westRecords) expect(byId.get(record.id)).toMatchObject({ cluster: "west", namespace: expect.any(String) });
     expect(list.items.filter((item) => item.cluster !== "ap-1").every((item) => item.health !== "unknown")).toBe(true);
-    expect(byId.get(unconnected.id)).toMatchObject({ health: "unknown", healthReason: expect.stringContaining('Runs in cluster "ap-1", which this portal is not connected to') });
+    expect(byId.get(unconnected.id)).toMatchObject({
+      health: "unknown",
+      healthReason: expect.stringContaining('Runs in cluster "ap-1", which this portal is not connected to'),
+    });
     expect(list.facets.cluster).toEqual({ east: 8, west: 6, "ap-1": 1 });
     expect(list.clusters).toEqual([
       { name: "east", state: "live", tenants: 8 },
@@ -149,7 +152,13 @@ describe("two clusters in one portal", () => {
     const preview = await engine.preview(operator, { tenantId: record.id, runbookId: "restart-instance", input: {} });
     expect(preview.canConfirm, JSON.stringify(preview.preconditions) + (preview.refusal ?? "")).toBe(true);
     await Promise.all([east.call("POST", "/_sim/stats/reset"), west.call("POST", "/_sim/stats/reset")]);
-    const run = await engine.confirm(operator, { tenantId: record.id, runbookId: "restart-instance", input: {}, planHash: preview.planHash, idempotencyKey: randomUUID() });
+    const run = await engine.confirm(operator, {
+      tenantId: record.id,
+      runbookId: "restart-instance",
+      input: {},
+      planHash: preview.planHash,
+      idempotencyKey: randomUUID(),
+    });
     const done = await waitFor(
       "the restart to end",
       async () => {

@@ -8,7 +8,17 @@ import { podStatus, type PodObject } from "@/server/kube/kinds/pod";
 import { CLUSTER_FEEDS, type FeedName, type PodView, type PvcView } from "@/lib/cluster/views";
 import { NATIVE_STATE, type TenantMigrationState, type TenantMigrationStateOrNative } from "@/lib/migration/tenant-states";
 import { assessTenantHealth, type BackupRun } from "./health";
-import type { ClusterOverview, EventView, OrphanDetail, OrphanWorkload, Problem, StoragePressureEntry, TenantDetail, TenantRecord, TenantSummary } from "@/lib/tenants/types";
+import type {
+  ClusterOverview,
+  EventView,
+  OrphanDetail,
+  OrphanWorkload,
+  Problem,
+  StoragePressureEntry,
+  TenantDetail,
+  TenantRecord,
+  TenantSummary,
+} from "@/lib/tenants/types";
 
 /**
  * Joins the tenant registry (the authoritative list) with the cluster caches. A TenantSummary per

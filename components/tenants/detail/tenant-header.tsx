@@ -83,7 +83,11 @@ export function TenantHeader({ tenant, canReadLogs = false, actions }: { tenant:
           </div>
         </div>
         {tenant.stale && (
-          <p data-testid="tenant-stale" role="status" className="mt-2 rounded-md bg-amber-50 px-3 py-1.5 text-sm text-amber-900 ring-1 ring-inset ring-amber-300">
+          <p
+            data-testid="tenant-stale"
+            role="status"
+            className="mt-2 rounded-md bg-amber-50 px-3 py-1.5 text-sm text-amber-900 ring-1 ring-inset ring-amber-300"
+          >
             Cluster <span className="font-mono">{tenant.cluster}</span> cannot be watched
             {tenant.stale.since ? ` since ${formatClock(tenant.stale.since)}` : ""}
             {tenant.stale.error ? `: ${tenant.stale.error}` : ""}. This is the tenant&apos;s last known state.

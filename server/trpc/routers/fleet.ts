@@ -16,9 +16,9 @@ export const fleetRouter = createTRPCRouter({
   summary: requirePermission("fleet:read")
     .input(fleetSummaryInputSchema.optional())
     .query(async ({ ctx, input }) => {
-    const [summary, acknowledgements] = await Promise.all([getFleetSummary(runtime().tenants, input ?? {}), activeAcknowledgements(ctx.db)]);
-    return withAcknowledgements(summary, acknowledgements);
-  }),
+      const [summary, acknowledgements] = await Promise.all([getFleetSummary(runtime().tenants, input ?? {}), activeAcknowledgements(ctx.db)]);
+      return withAcknowledgements(summary, acknowledgements);
+    }),
 
   acknowledge: requirePermission("attention:acknowledge")
     .input(acknowledgeProblemInputSchema)

@@ -17,7 +17,13 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 }
 
 /** A snapshot of the orphan's objects (rendered on the server; reload for newer state). */
-export default async function OrphanPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ cluster?: string | string[] }> }) {
+export default async function OrphanPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ cluster?: string | string[] }>;
+}) {
   const { id } = await params;
   // Where several clusters are read, the link names the orphan's cluster; a bad name is ignored (any cluster's orphan of that id).
   const cluster = clusterNameSchema.safeParse([(await searchParams).cluster].flat()[0]);
