@@ -18,7 +18,7 @@ const STATE_STYLE: Record<ClusterOverview["state"], { dot: string; label: string
  */
 export function ClustersPanel({ clusters, selected }: { clusters: ClusterOverview[]; selected: string[] }) {
   return (
-    <ul className="grid gap-2 sm:grid-cols-2 lg:grid-cols-4" aria-label="Clusters" data-testid="clusters-panel">
+    <ul className="grid gap-2 sm:grid-cols-2 lg:grid-cols-3" aria-label="Clusters" data-testid="clusters-panel">
       {clusters.map((cluster) => {
         const style = STATE_STYLE[cluster.state];
         const active = selected.includes(cluster.name);
@@ -48,9 +48,9 @@ export function ClustersPanel({ clusters, selected }: { clusters: ClusterOvervie
                 {cluster.tenants.toLocaleString("en-US")}
               </Link>
             </div>
-            <p className="mt-0.5 flex items-center gap-1.5 text-xs text-slate-600">
-              <span aria-hidden className={clsx("size-2 shrink-0 rounded-full", style.dot)} />
-              <span className="truncate" title={cluster.error}>
+            <p className="mt-0.5 flex items-baseline gap-1.5 text-xs text-slate-600">
+              <span aria-hidden className={clsx("size-2 shrink-0 translate-y-px rounded-full", style.dot)} />
+              <span className="min-w-0" title={cluster.error}>
                 {style.label}
                 {cluster.staleSince && (
                   <>
@@ -62,7 +62,7 @@ export function ClustersPanel({ clusters, selected }: { clusters: ClusterOvervie
                   </>
                 )}
                 {cluster.state === "stale" && " · its tenants show their last known state"}
-                {cluster.state === "not-connected" && " · the registry names it; the portal has no connection"}
+                {cluster.state === "not-connected" && " · registry tenants name it; the portal has no connection to it"}
               </span>
             </p>
           </li>
