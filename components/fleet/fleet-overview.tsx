@@ -97,7 +97,7 @@ export function FleetOverview({ canAcknowledge = false }: { canAcknowledge?: boo
           </span>
         }
       >
-        <AttentionTable attention={fleet.attention} canAcknowledge={canAcknowledge} />
+        <AttentionTable attention={fleet.attention} canAcknowledge={canAcknowledge} showCluster={showCluster} />
       </Panel>
 
       <div className="grid gap-4 lg:grid-cols-2">

@@ -182,6 +182,8 @@ export interface FleetSummary {
   attention: (Problem & {
     tenantId: string;
     tenantName: string;
+    /** The tenant's cluster (an orphan's: the cluster its workload runs in). */
+    cluster?: string;
     runbook?: { id: string; title: string };
     acknowledgement?: { id: string; acknowledgedByEmail: string; acknowledgedAt: string; expiresAt: string; reason: string };
   })[];

@@ -181,7 +181,7 @@ export function summarizeFleet(input: {
   const attention: FleetSummary["attention"] = [];
   for (const summary of input.summaries) {
     byHealth[summary.health] += 1;
-    for (const problem of summary.problems) attention.push({ ...problem, tenantId: summary.id, tenantName: summary.name });
+    for (const problem of summary.problems) attention.push({ ...problem, tenantId: summary.id, tenantName: summary.name, cluster: summary.cluster });
   }
   for (const orphan of input.orphans) {
     attention.push({
@@ -193,6 +193,7 @@ export function summarizeFleet(input: {
       objectRef: { kind: orphan.kind, namespace: orphan.namespace, name: orphan.name },
       tenantId: orphan.instanceId,
       tenantName: orphan.name,
+      cluster: orphan.cluster,
     });
   }
   attention.sort(
