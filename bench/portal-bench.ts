@@ -28,6 +28,11 @@ const { values: flags } = parseArgs({
     "share-rounds": { type: "string", default: "5" },
     "page-views": { type: "string", default: "100" },
     changes: { type: "string", default: "20" },
+    // The several-cluster row: this many tenants split over --clusters simulators; 0 skips it.
+    "cluster-tenants": { type: "string", default: "10000" },
+    clusters: { type: "string", default: "2" },
+    // Only the several-cluster rows (about a minute), without the single-cluster stack.
+    "only-clusters": { type: "boolean", default: false },
     "keep-data": { type: "boolean", default: false },
     // Use the existing production bundle as it is (e.g. while another process owns `next build`).
     "no-build": { type: "boolean", default: false },
@@ -58,6 +63,82 @@ interface RequestStats {
 }
 
 const log = (message: string) => console.log(`[bench] ${message}`);
+
+/** What the several-cluster phase measured: time to warm (every cluster's watches listed, every tenant in) and the portal's RSS. */
+interface SeveralClusters {
+  clusters: { name: string; tenants: number; simReadyMs: number; warmMs?: number }[];
+  tenants: number;
+  warmMs?: number;
+  firstAnswerMs?: number;
+  rssPeakBytes: number;
+  rssAtWarmBytes?: number;
+  byHealth?: FleetSummary["byHealth"];
+  clusterStates?: FleetSummary["clusters"];
+}
+
+/**
+ * One portal in front of several clusters (issue 15): `--cluster-tenants` split over `--clusters`
+ * simulators (scale scenario, seeds 1, 2, …), configured as a deployment configures them (a
+ * directory of kubeconfigs), the registry importing each fleet under its cluster's name. Measures
+ * the time from `next start` to every cluster's watches having listed with every tenant in, and
+ * the RSS of the portal's tree (one replica) for the whole phase.
+ */
+async function measureSeveralClusters(totalTenants: number, count: number): Promise<SeveralClusters> {
+  const stack = new BenchStack({ dataDirPrefix: "bench-clusters", logPrefix: "[bench]", keepData: flags["keep-data"], verbose: flags.verbose });
+  try {
+    const names = Array.from({ length: count }, (_, i) => `cluster-${String.fromCharCode(97 + i)}`);
+    const perCluster = Math.ceil(totalTenants / count);
+    log(`several clusters: ${count} simulators of ${perCluster} tenants (${names.join(", ")})`);
+    const started = performance.now();
+    const clusters = await stack.startClusters(names.map((name, i) => ({ name, tenants: perCluster, scenario: flags.scenario, seed: i + 1 })));
+    const simReadyMs = performance.now() - started;
+    const registry = await stack.prepareClusterDatabase();
+    const portalStartedAt = performance.now();
+    await stack.startPortal();
+    const client = await stack.signIn();
+    const sampler = stack.portalSampler!;
+    const warmByCluster = new Map<string, number>();
+    let warmMs: number | undefined;
+    let firstAnswerMs: number | undefined;
+    let last: FleetSummary | undefined;
+    while (performance.now() < portalStartedAt + 180_000) {
+      last = await client.query<FleetSummary>("fleet.summary");
+      const at = performance.now() - portalStartedAt;
+      firstAnswerMs ??= at;
+      for (const name of names) {
+        const feeds = last.freshness.filter((feed) => feed.cluster === name && feed.kind !== "volume-stats");
+        if (!warmByCluster.has(name) && feeds.length > 0 && feeds.every((feed) => feed.synced)) warmByCluster.set(name, at);
+      }
+      if (warmByCluster.size === names.length && last.total >= registry.length) {
+        warmMs = at;
+        break;
+      }
+      await sleep(200);
+    }
+    if (warmMs === undefined) throw new Error(`not warm after 180 s: ${JSON.stringify(last?.clusters)}`);
+    log(`several clusters warm ${seconds(warmMs)} after the portal started`);
+    const rssAtWarmBytes = sampler.sample();
+    // A few list and overview reads per cluster, as the pages make them, before the peak is read.
+    for (const name of names) {
+      await client.query("tenants.list", { ...DEFAULT_LIST, cluster: [name] });
+      await client.query("fleet.summary", { cluster: [name] });
+    }
+    await sleep(2_000);
+    sampler.sample();
+    return {
+      clusters: clusters.map(({ name, sim }) => ({ name, tenants: sim.tenants, simReadyMs, warmMs: warmByCluster.get(name) })),
+      tenants: registry.length,
+      warmMs,
+      firstAnswerMs,
+      rssPeakBytes: sampler.peakBytes,
+      rssAtWarmBytes,
+      byHealth: last?.byHealth,
+      clusterStates: last?.clusters,
+    };
+  } finally {
+    await stack.stop();
+  }
+}
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** Requests that are not long-running watches, and of those the kubelet stats polls. */
@@ -69,7 +150,61 @@ function countRequests(stats: RequestStats) {
   return { total: stats.total, watches, nonWatch: stats.total - watches, kubeletPolls };
 }
 
+/** The several-cluster rows: the warm time and the RSS against the single-cluster targets. */
+function severalClusterRows(clusterTenants: number, clusterCount: number, measured: SeveralClusters | undefined): MetricRow[] {
+  const label = `${clusterTenants.toLocaleString("en-US")} tenants across ${clusterCount} clusters`;
+  return [
+    upTo(
+      `${label}: time to a warm cache (every cluster synced)`,
+      measured?.warmMs === undefined ? undefined : measured.warmMs / 1000,
+      TARGETS.warmMs / 1000,
+      "s",
+      1,
+    ),
+    upTo(`${label}: portal RSS, peak (one replica)`, measured ? megabytes(measured.rssPeakBytes) : undefined, TARGETS.rssMB, "MB"),
+    info(
+      "  per cluster: tenants, warm at; RSS at warm",
+      measured
+        ? `${measured.clusters.map((cluster) => `${cluster.name} ${cluster.tenants}, ${cluster.warmMs === undefined ? "not warm" : seconds(cluster.warmMs)}`).join("; ")}; ${megabytes(measured.rssAtWarmBytes ?? 0).toFixed(0)} MB`
+        : "n/a",
+    ),
+  ];
+}
+
+/** `--only-clusters`: the several-cluster phase alone, reported like the full run. */
+async function severalClustersOnly(): Promise<number> {
+  const clusterTenants = Number(flags["cluster-tenants"]);
+  const clusterCount = Number(flags.clusters);
+  const result: Record<string, unknown> = {
+    kind: "portal-bench",
+    at: new Date().toISOString(),
+    options: { clusterTenants, clusters: clusterCount, scenario: flags.scenario, onlyClusters: true },
+    targets: TARGETS,
+    machine: { start: machineLoad() },
+  };
+  const problems: string[] = [];
+  if (!flags["no-build"]) buildPortalIfStale();
+  const measured = await measureSeveralClusters(clusterTenants, clusterCount).catch((error: unknown) => {
+    problems.push(`${clusterTenants} tenants across ${clusterCount} clusters: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  });
+  (result.machine as Record<string, unknown>).end = machineLoad();
+  const rows = [
+    ...severalClusterRows(clusterTenants, clusterCount, measured),
+    info(
+      "machine load average (1/5/15 min) start → end",
+      `${(result.machine as { start: { loadAverage: number[] } }).start.loadAverage.join(" ")} → ${machineLoad().loadAverage.join(" ")} (${machineLoad().cpus} CPUs)`,
+    ),
+  ];
+  printTable(`Portal benchmark: ${clusterTenants} tenants across ${clusterCount} clusters, scenario ${flags.scenario}`, rows);
+  for (const problem of problems) console.log(`NOT MEASURED: ${problem}`);
+  Object.assign(result, { severalClusters: measured, rows, problems });
+  writeResults("portal", result);
+  return problems.length === 0 ? 0 : 1;
+}
+
 async function main(): Promise<number> {
+  if (flags["only-clusters"]) return severalClustersOnly();
   const tenants = Number(flags.tenants);
   const connectionLevels = flags.connections
     .split(",")
@@ -375,7 +510,17 @@ async function main(): Promise<number> {
     };
     (result.machine as Record<string, unknown>).end = machineLoad();
 
-    // 6. The report.
+    // 6. Several clusters, on a stack of their own once the single-cluster one is gone (its RSS and CPU would blur this).
+    const clusterTenants = Number(flags["cluster-tenants"]);
+    const clusterCount = Number(flags.clusters);
+    let severalClusters: SeveralClusters | undefined;
+    if (clusterTenants > 0 && clusterCount > 1) {
+      await stack.stop();
+      severalClusters = await measure(`${clusterTenants} tenants across ${clusterCount} clusters`, () => measureSeveralClusters(clusterTenants, clusterCount));
+      result.severalClusters = severalClusters;
+    }
+
+    // 7. The report.
     const rows: MetricRow[] = [
       upTo("time to a warm cache (portal start → all watches synced)", warm ? warm.watchesSyncedMs / 1000 : undefined, TARGETS.warmMs / 1000, "s", 1),
       info(
@@ -447,6 +592,7 @@ async function main(): Promise<number> {
         ? [...firstLoadJsRows(firstLoadJs.routes), ...firstLoadJs.skipped.map((reason) => info("first-load JS, not measured", reason))]
         : [info("first-load JS per route", "not measured")]),
       upTo("change → subscribed client p95", change?.delayMs.p95, TARGETS.changeP95Ms, "ms"),
+      ...(clusterTenants > 0 && clusterCount > 1 ? severalClusterRows(clusterTenants, clusterCount, severalClusters) : []),
       info("  p50 / max", change ? `${change.delayMs.p50.toFixed(0)} / ${change.delayMs.max.toFixed(0)} ms over ${changes} changes` : "n/a"),
       info(
         "simulator ready / db prepare / build",

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -96,6 +96,72 @@ describe("parseEnv", () => {
     const cwd = tempDir();
     expect(parseEnv({ FLEETDECK_DEMO: "1" }, { cwd }).FLEETDECK_DEMO).toBe(true);
     expect(parseEnv({ FLEETDECK_DEMO: "0" }, { cwd }).FLEETDECK_DEMO).toBe(false);
+  });
+});
+
+describe("parseEnv: clusters", () => {
+  it("keeps one cluster, the resolved kubeconfig under FLEETDECK_CLUSTER_NAME, when neither list is set", () => {
+    const cwd = tempDir();
+    expect(parseEnv({}, { cwd }).CLUSTERS).toEqual([{ name: "default", kubeconfig: { kind: "default" } }]);
+    const env = parseEnv({ FLEETDECK_CLUSTER_NAME: "eu-1", KUBECONFIG: "/etc/kube/config" }, { cwd });
+    expect(env.CLUSTERS).toEqual([{ name: "eu-1", kubeconfig: { kind: "file", path: "/etc/kube/config" } }]);
+    expect(env.FLEETDECK_CLUSTER_NAME).toBe("eu-1");
+  });
+
+  it("reads FLEETDECK_CLUSTERS as contexts of the one kubeconfig, named by the context or by name=context", () => {
+    const cwd = tempDir();
+    const env = parseEnv({ KUBECONFIG: "/etc/kube/config", FLEETDECK_CLUSTERS: " eu-1 , us-1=arn:aws:eks:us-east-1:1:cluster/us ," }, { cwd });
+    const kubeconfig = { kind: "file", path: "/etc/kube/config" };
+    expect(env.CLUSTERS).toEqual([
+      { name: "eu-1", kubeconfig, context: "eu-1" },
+      { name: "us-1", kubeconfig, context: "arn:aws:eks:us-east-1:1:cluster/us" },
+    ]);
+    // With several, FLEETDECK_CLUSTER_NAME is the registry import's default: the first unless set.
+    expect(env.FLEETDECK_CLUSTER_NAME).toBe("eu-1");
+    expect(parseEnv({ FLEETDECK_CLUSTERS: "eu-1,us-1", FLEETDECK_CLUSTER_NAME: "us-1" }, { cwd }).FLEETDECK_CLUSTER_NAME).toBe("us-1");
+  });
+
+  it("reads FLEETDECK_KUBECONFIG_DIR as one cluster per file, named by the file, after the contexts", () => {
+    const cwd = tempDir();
+    const dir = path.join(cwd, "clusters");
+    mkdirSync(path.join(dir, "..2026_12_04"), { recursive: true });
+    writeFileSync(path.join(dir, "us-1.yaml"), "apiVersion: v1\n");
+    writeFileSync(path.join(dir, "eu-2.kubeconfig"), "apiVersion: v1\n");
+    writeFileSync(path.join(dir, ".hidden"), "");
+    const env = parseEnv({ FLEETDECK_KUBECONFIG_DIR: "clusters", FLEETDECK_CLUSTERS: "home=portal", KUBECONFIG: "/etc/kube/config" }, { cwd });
+    expect(env.CLUSTERS).toEqual([
+      { name: "home", kubeconfig: { kind: "file", path: "/etc/kube/config" }, context: "portal" },
+      { name: "eu-2", kubeconfig: { kind: "file", path: path.join(dir, "eu-2.kubeconfig") } },
+      { name: "us-1", kubeconfig: { kind: "file", path: path.join(dir, "us-1.yaml") } },
+    ]);
+  });
+
+  it("says what is wrong with a cluster list, naming the variable", () => {
+    const cwd = tempDir();
+    const fails = (source: Record<string, string>) => {
+      try {
+        parseEnv(source, { cwd });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error("parseEnv accepted it");
+    };
+    expect(fails({ FLEETDECK_CLUSTERS: "arn:aws:eks:x" })).toMatch(
+      /FLEETDECK_CLUSTERS: "arn:aws:eks:x" is not a cluster name: .*lowercase letters.*write name=arn:aws:eks:x/,
+    );
+    expect(fails({ FLEETDECK_CLUSTERS: "eu-1=" })).toMatch(/FLEETDECK_CLUSTERS: "eu-1=" names no context/);
+    expect(fails({ FLEETDECK_CLUSTERS: "eu-1,eu-1=other" })).toMatch(/FLEETDECK_CLUSTERS: two clusters are named "eu-1"/);
+    expect(fails({ FLEETDECK_CLUSTERS: "eu-1", KUBERNETES_SERVICE_HOST: "10.0.0.1" })).toMatch(/FLEETDECK_CLUSTERS: .*in-cluster config.*set KUBECONFIG/);
+    expect(fails({ FLEETDECK_CLUSTERS: "eu-1,us-1", FLEETDECK_CLUSTER_NAME: "ap-1" })).toMatch(
+      /FLEETDECK_CLUSTER_NAME: must be one of the configured clusters \(eu-1, us-1\)/,
+    );
+    expect(fails({ FLEETDECK_CLUSTER_NAME: "Prod EU" })).toMatch(/FLEETDECK_CLUSTER_NAME: A cluster name uses lowercase letters/);
+    expect(fails({ FLEETDECK_KUBECONFIG_DIR: "nowhere" })).toMatch(/FLEETDECK_KUBECONFIG_DIR: cannot read the directory .*nowhere: ENOENT/);
+    mkdirSync(path.join(cwd, "empty"));
+    expect(fails({ FLEETDECK_KUBECONFIG_DIR: "empty" })).toMatch(/FLEETDECK_KUBECONFIG_DIR: .*empty holds no kubeconfig file/);
+    mkdirSync(path.join(cwd, "bad"));
+    writeFileSync(path.join(cwd, "bad", "Prod_EU.yaml"), "");
+    expect(fails({ FLEETDECK_KUBECONFIG_DIR: "bad" })).toMatch(/FLEETDECK_KUBECONFIG_DIR: the file "Prod_EU.yaml" does not name a cluster/);
   });
 });
 

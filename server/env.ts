@@ -1,11 +1,12 @@
 import "server-only";
 
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
 import { ROLES, type Role } from "@/lib/auth/permissions";
+import { clusterNameSchema } from "@/lib/cluster/cluster-name";
 import { invalidProxyEntry } from "@/server/http/client-address";
 
 /**
@@ -32,7 +33,12 @@ const rawSchema = z
     FLEETDECK_DATA_DIR: optionalString.default(".data"),
     KUBECONFIG: optionalString,
     KUBERNETES_SERVICE_HOST: optionalString,
-    FLEETDECK_CLUSTER_NAME: optionalString.default("default"),
+    /** The portal's own cluster (one cluster), or, with several, the one a registry import records by default. */
+    FLEETDECK_CLUSTER_NAME: optionalString.pipe(clusterNameSchema.optional()),
+    /** Several clusters as contexts of the one kubeconfig: "context" or "name=context", comma-separated. */
+    FLEETDECK_CLUSTERS: optionalString,
+    /** Several clusters as a directory of kubeconfigs: one cluster per file, named by the file. */
+    FLEETDECK_KUBECONFIG_DIR: optionalString,
     TENANT_LABEL_KEY: optionalString.default("saasodoo.instance.id"),
     // Twice the bookmark interval of a real kube-apiserver: its watch cache sends every idle watch a
     // BOOKMARK about once a minute (defaultBookmarkFrequency), a little later under load. At one
@@ -142,11 +148,13 @@ export interface ParseEnvOptions {
  * the portal reads. `Env` is inferred from it, so a variable is declared in exactly one place.
  */
 function envSchema(options: ParseEnvOptions) {
-  return rawSchema.transform((raw) => {
+  return rawSchema.transform((raw, ctx) => {
     const cwd = options.cwd ?? process.cwd();
     /** Absolute path of the data directory (default ".data" under the working directory). */
     const dataDir = path.resolve(cwd, raw.FLEETDECK_DATA_DIR);
     const kubeconfigSource = resolveKubeconfig(raw.KUBECONFIG, raw.KUBERNETES_SERVICE_HOST, dataDir, cwd);
+    const clusters = resolveClusters(raw, kubeconfigSource, cwd);
+    for (const issue of clusters.issues) ctx.addIssue({ code: "custom", path: [issue.variable], message: issue.message });
     return {
       NODE_ENV: raw.NODE_ENV,
       /** Undefined or file:... => embedded PGlite at PGLITE_DIR; postgres://... => PostgreSQL. */
@@ -157,7 +165,10 @@ function envSchema(options: ParseEnvOptions) {
       /** Resolved kubeconfig path, or undefined when the in-cluster / default config applies. */
       KUBECONFIG: kubeconfigSource.kind === "file" ? kubeconfigSource.path : undefined,
       KUBECONFIG_SOURCE: kubeconfigSource,
-      FLEETDECK_CLUSTER_NAME: raw.FLEETDECK_CLUSTER_NAME,
+      /** The one cluster's name, or with several the default cluster of a registry import (the first listed unless set). */
+      FLEETDECK_CLUSTER_NAME: clusters.defaultName,
+      /** Every cluster the portal reads: one watch cache each (server/kube/client.ts connects them). */
+      CLUSTERS: clusters.list,
       TENANT_LABEL_KEY: raw.TENANT_LABEL_KEY,
       WATCH_SILENCE_TIMEOUT_SECONDS: raw.WATCH_SILENCE_TIMEOUT_SECONDS,
       /** Live log streams the portal holds open to Kubernetes at once (one per followed container, shared by all viewers). */
@@ -199,6 +210,92 @@ export function parseEnv(source: Record<string, string | undefined>, options: Pa
     throw new Error(`Invalid environment configuration:\n${lines.join("\n")}`);
   }
   return parsed.data;
+}
+
+/** A cluster as the configuration names it: which kubeconfig, and which of its contexts (its current one when unset). */
+export interface ClusterConfig {
+  name: string;
+  kubeconfig: KubeconfigSource;
+  context?: string;
+}
+
+type ClusterVariable = "FLEETDECK_CLUSTERS" | "FLEETDECK_KUBECONFIG_DIR" | "FLEETDECK_CLUSTER_NAME";
+
+/** File endings a kubeconfig in FLEETDECK_KUBECONFIG_DIR may have; the cluster is named by the rest. */
+const KUBECONFIG_FILE_ENDINGS = /\.(ya?ml|kubeconfig|conf|json)$/;
+
+/**
+ * The clusters the portal reads. Neither FLEETDECK_CLUSTERS nor FLEETDECK_KUBECONFIG_DIR: the one
+ * cluster of the resolved kubeconfig, named FLEETDECK_CLUSTER_NAME ("default"), as ever. Either or
+ * both: exactly the clusters they list, the contexts first, then the directory's files by name.
+ */
+function resolveClusters(
+  raw: { FLEETDECK_CLUSTER_NAME?: string; FLEETDECK_CLUSTERS?: string; FLEETDECK_KUBECONFIG_DIR?: string },
+  kubeconfig: KubeconfigSource,
+  cwd: string,
+): { list: ClusterConfig[]; defaultName: string; issues: { variable: ClusterVariable; message: string }[] } {
+  const issues: { variable: ClusterVariable; message: string }[] = [];
+  if (!raw.FLEETDECK_CLUSTERS && !raw.FLEETDECK_KUBECONFIG_DIR) {
+    const name = raw.FLEETDECK_CLUSTER_NAME ?? "default";
+    return { list: [{ name, kubeconfig }], defaultName: name, issues };
+  }
+  const list: ClusterConfig[] = [];
+  const add = (variable: ClusterVariable, cluster: ClusterConfig) => {
+    if (list.some((other) => other.name === cluster.name)) issues.push({ variable, message: `two clusters are named "${cluster.name}"` });
+    else list.push(cluster);
+  };
+  if (raw.FLEETDECK_CLUSTERS) {
+    if (kubeconfig.kind === "in-cluster") {
+      issues.push({
+        variable: "FLEETDECK_CLUSTERS",
+        message: "names kubeconfig contexts, but the portal runs on its in-cluster config, which has none: set KUBECONFIG",
+      });
+    }
+    for (const entry of raw.FLEETDECK_CLUSTERS.split(",")
+      .map((part) => part.trim())
+      .filter(Boolean)) {
+      const separator = entry.indexOf("=");
+      const name = separator < 0 ? entry : entry.slice(0, separator).trim();
+      const context = separator < 0 ? entry : entry.slice(separator + 1).trim();
+      const parsedName = clusterNameSchema.safeParse(name);
+      if (!context) issues.push({ variable: "FLEETDECK_CLUSTERS", message: `"${entry}" names no context: write name=context` });
+      else if (!parsedName.success) {
+        const hint = separator < 0 ? ` (write name=${context} to give the context a cluster name)` : "";
+        issues.push({ variable: "FLEETDECK_CLUSTERS", message: `"${name}" is not a cluster name: ${parsedName.error.issues[0]?.message}${hint}` });
+      } else add("FLEETDECK_CLUSTERS", { name: parsedName.data, kubeconfig, context });
+    }
+  }
+  if (raw.FLEETDECK_KUBECONFIG_DIR) {
+    const dir = path.resolve(cwd, raw.FLEETDECK_KUBECONFIG_DIR);
+    let files: string[] = [];
+    try {
+      // A mounted Secret holds its keys as symlinks next to hidden "..data" folders: those are skipped.
+      files = readdirSync(dir)
+        .filter((file) => !file.startsWith(".") && statSync(path.join(dir, file)).isFile())
+        .sort();
+    } catch (error) {
+      issues.push({
+        variable: "FLEETDECK_KUBECONFIG_DIR",
+        message: `cannot read the directory ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      });
+    }
+    for (const file of files) {
+      const name = file.replace(KUBECONFIG_FILE_ENDINGS, "");
+      const parsedName = clusterNameSchema.safeParse(name);
+      if (!parsedName.success) {
+        issues.push({ variable: "FLEETDECK_KUBECONFIG_DIR", message: `the file "${file}" does not name a cluster: ${parsedName.error.issues[0]?.message}` });
+      } else add("FLEETDECK_KUBECONFIG_DIR", { name: parsedName.data, kubeconfig: { kind: "file", path: path.join(dir, file) } });
+    }
+    if (files.length === 0 && issues.length === 0) issues.push({ variable: "FLEETDECK_KUBECONFIG_DIR", message: `${dir} holds no kubeconfig file` });
+  }
+  const defaultName = raw.FLEETDECK_CLUSTER_NAME ?? list[0]?.name ?? "default";
+  if (raw.FLEETDECK_CLUSTER_NAME && list.length > 0 && !list.some((cluster) => cluster.name === raw.FLEETDECK_CLUSTER_NAME)) {
+    issues.push({
+      variable: "FLEETDECK_CLUSTER_NAME",
+      message: `must be one of the configured clusters (${list.map((cluster) => cluster.name).join(", ")}), or unset for the first`,
+    });
+  }
+  return { list, defaultName, issues };
 }
 
 function resolveKubeconfig(explicit: string | undefined, serviceHost: string | undefined, dataDir: string, cwd: string): KubeconfigSource {

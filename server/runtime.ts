@@ -88,14 +88,11 @@ class Runtime {
     return this.clusterSources;
   }
 
-  /**
-   * The tenants of the portal's own cluster (FLEETDECK_CLUSTER_NAME), kept current from first use.
-   * Tenants of a further cluster would get a directory of their own over its source.
-   */
+  /** Every registry tenant joined with the configured cluster its row names, kept current from first use. */
   get tenants(): TenantDirectory {
     if (!this.directory) {
       const directory = new TenantDirectory({
-        cluster: this.clusters.get(env.FLEETDECK_CLUSTER_NAME),
+        clusters: this.clusters.all(),
         loadRegistry: () => loadRegistryRecords(this.db),
         // Only PostgreSQL is shared with other processes (replicas, the import CLI); PGlite is this one's.
         registryVersion: this.openDatabase().target.kind === "postgres" ? () => registryFingerprint(this.db) : undefined,
@@ -138,12 +135,10 @@ class Runtime {
         summaries: () => this.tenants.summaries(),
         summary: (tenantId) => this.tenants.summary(tenantId),
         largestVolumeBytes: (tenantId) => {
-          const record = this.tenants.record(tenantId);
-          if (!record) return undefined;
-          const sizes = this.clusters
-            .forTenant(record)
-            .listForTenant("persistentvolumeclaims", tenantId)
-            .map((pvc) => quantityBytes(pvc.spec.requestedStorage) ?? 0);
+          // A tenant of a cluster the portal does not read has no volumes it could see.
+          const cluster = this.tenants.clusterOf(tenantId);
+          if (!cluster) return undefined;
+          const sizes = cluster.listForTenant("persistentvolumeclaims", tenantId).map((pvc) => quantityBytes(pvc.spec.requestedStorage) ?? 0);
           return sizes.length > 0 ? Math.max(...sizes) : undefined;
         },
       },
@@ -177,7 +172,7 @@ class Runtime {
     return this.batchDriver;
   }
 
-  /** The migration gates of the portal's own cluster, evaluated continuously from first use. */
+  /** The migration gates over every cluster's tenants, evaluated continuously from first use. */
   get gates(): GateMonitor {
     if (!this.gateMonitor) {
       const monitor = createGateMonitor(this.tenants, this.db);

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 import { FleetOverview } from "@/components/fleet/fleet-overview";
+import { fleetSummaryInput, parseFleetParams } from "@/components/fleet/fleet-params";
+import type { RawSearchParams } from "@/components/tenants/tenant-list-params";
 import { fleetPageTitle } from "@/components/layout/page-title";
 import { QueryErrorBoundary } from "@/components/tenants/query-error-boundary";
 import { FleetOverviewSkeleton } from "@/components/tenants/skeletons";
@@ -19,8 +21,10 @@ export async function generateMetadata(): Promise<Metadata> {
   }
 }
 
-export default async function FleetOverviewPage() {
-  prefetch(trpc.fleet.summary.queryOptions());
+export default async function FleetOverviewPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
+  // Parsed exactly as the client parses them, so the prefetched query is the one the overview reads.
+  const { params } = parseFleetParams(await searchParams);
+  prefetch(trpc.fleet.summary.queryOptions(fleetSummaryInput(params)));
   const session = await getServerAuthSession();
   return (
     <HydrateClient>

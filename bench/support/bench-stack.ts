@@ -1,12 +1,13 @@
 // The processes a benchmark measures, started through scripts/lib/stack.ts in a data dir of their
 // own and always stopped again: after the run, when it breaks, and on SIGINT/SIGTERM, including
 // any grandchild a stopped parent left behind.
-import { mkdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   freePort,
   prepareDatabase,
   repoRoot,
+  runScript,
   startPortal,
   startPortalReplicas,
   startSimulator,
@@ -42,6 +43,13 @@ export type BenchSimulatorOptions = Omit<SimulatorOptions, "dataDir" | "quiet"> 
   sampleMemoryEveryMs?: number;
 };
 
+/** One of several clusters: a simulator of its own, named as the portal's configuration and the registry name it. */
+export interface BenchCluster {
+  name: string;
+  sim: Simulator;
+  sampler: TreeMemorySampler;
+}
+
 export class BenchStack {
   readonly dataDir: string;
   sim: Simulator | undefined;
@@ -50,6 +58,8 @@ export class BenchStack {
   portalSampler: TreeMemorySampler | undefined;
   /** Portal processes on one PostgreSQL (startReplicas), each sampled like `portal`. */
   readonly replicas: { portal: Portal; sampler: TreeMemorySampler }[] = [];
+  /** The simulators of a several-cluster stack (startClusters), in order. */
+  readonly clusters: BenchCluster[] = [];
   /** Run first on stop, in order: subscriptions and servers the benchmark opened on the stack. */
   readonly closers: (() => void)[] = [];
   /** Run last on stop, once every process is gone: e.g. dropping a scratch database they used. */
@@ -77,6 +87,61 @@ export class BenchStack {
     this.sim = await startSimulator({ ...options, dataDir: this.dataDir, quiet: !this.options.verbose });
     if (sampleMemoryEveryMs !== undefined) this.simSampler = new TreeMemorySampler(this.sim.process.pid!, sampleMemoryEveryMs).start();
     return this.sim;
+  }
+
+  /**
+   * One simulator per cluster, side by side, each in `<dataDir>/<name>`, their kubeconfigs copied
+   * into `<dataDir>/clusters/<name>.yaml`: the directory the portal reads as FLEETDECK_KUBECONFIG_DIR.
+   */
+  async startClusters(clusters: (Omit<BenchSimulatorOptions, "sampleMemoryEveryMs"> & { name: string })[]): Promise<BenchCluster[]> {
+    rmSync(this.dataDir, { recursive: true, force: true });
+    mkdirSync(join(this.dataDir, "clusters"), { recursive: true });
+    const started = await Promise.all(
+      clusters.map(async ({ name, ...options }) => {
+        const sim = await startSimulator({ ...options, dataDir: join(this.dataDir, name), quiet: !this.options.verbose });
+        copyFileSync(sim.kubeconfig, join(this.dataDir, "clusters", `${name}.yaml`));
+        return { name, sim, sampler: new TreeMemorySampler(sim.process.pid!, 1000).start() };
+      }),
+    );
+    this.clusters.push(...started);
+    return started;
+  }
+
+  /**
+   * Migrations and demo users, then each cluster's registry export imported under its name; the
+   * portal is configured with the kubeconfig directory. Database names are one namespace across
+   * the registry, while two simulated fleets draw theirs independently: a later cluster's row whose
+   * name an earlier one took gets its cluster's name appended (the portal joins by instance id).
+   */
+  async prepareClusterDatabase(): Promise<RegistryRow[]> {
+    if (this.clusters.length === 0) throw new Error("start the clusters first");
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      FLEETDECK_DATA_DIR: this.dataDir,
+      FLEETDECK_KUBECONFIG_DIR: join(this.dataDir, "clusters"),
+      FLEETDECK_DEMO: "1",
+    };
+    delete env.DATABASE_URL;
+    delete env.NEXTAUTH_URL;
+    delete env.KUBECONFIG;
+    delete env.FLEETDECK_CLUSTERS;
+    delete env.FLEETDECK_CLUSTER_NAME;
+    await prepareDatabase(env);
+    const taken = new Set<string>();
+    const all: RegistryRow[] = [];
+    for (const { name, sim } of this.clusters) {
+      const rows = ((await sim.control("GET", "/_sim/registry")) as RegistryRow[]).map((row) => {
+        const databaseName = taken.has(row.database_name) ? `${row.database_name}-${name}` : row.database_name;
+        taken.add(databaseName);
+        return { ...row, database_name: databaseName };
+      });
+      const file = join(this.dataDir, `registry-${name}.json`);
+      writeFileSync(file, JSON.stringify(rows));
+      runScript("scripts/registry-import.ts", [file, "--cluster", name], env);
+      all.push(...rows);
+    }
+    this.portalEnv = env;
+    return all;
   }
 
   /**
@@ -138,11 +203,17 @@ export class BenchStack {
 
   private async stopAll(): Promise<void> {
     for (const close of this.closers.splice(0)) close();
-    const samplers = [this.portalSampler, this.simSampler, ...this.replicas.map((replica) => replica.sampler)];
+    const samplers = [
+      this.portalSampler,
+      this.simSampler,
+      ...this.replicas.map((replica) => replica.sampler),
+      ...this.clusters.map((cluster) => cluster.sampler),
+    ];
     for (const sampler of samplers) sampler?.stop();
     await this.portal?.stop().catch(() => undefined);
     await Promise.all(this.replicas.map((replica) => replica.portal.stop().catch(() => undefined)));
     await this.sim?.stop().catch(() => undefined);
+    await Promise.all(this.clusters.map((cluster) => cluster.sim.stop().catch(() => undefined)));
     for (const sampler of samplers) if (sampler) killLeftovers(sampler.seenPids);
     for (const finalize of this.finalizers.splice(0))
       await finalize().catch((error: unknown) => console.error(`${this.options.logPrefix} clean-up failed: ${error}`));

@@ -7,6 +7,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { toast } from "sonner";
 import { ACKNOWLEDGE_FOR_HOURS, groupAttention, type AttentionGroup, type AttentionItem } from "@/lib/tenants/acknowledgements";
 import { orphanHref } from "@/components/orphans/orphan-href";
+import { ClusterBadge } from "./cluster-badge";
 import { RelativeTime } from "@/components/tenants/relative-time";
 import { SeverityBadge } from "@/components/tenants/severity-badge";
 import { formatAbsolute } from "@/components/tenants/time-format";
@@ -24,7 +25,16 @@ const FOR_LABELS: Record<(typeof ACKNOWLEDGE_FOR_HOURS)[number], string> = { 1: 
  * "Needs attention now" by tenant: the worst first, then the oldest; a tenant whose problems are
  * all acknowledged shows muted, after the rest. `canAcknowledge`: the viewer's role may acknowledge.
  */
-export function AttentionTable({ attention, canAcknowledge = false }: { attention: AttentionItem[]; canAcknowledge?: boolean }) {
+export function AttentionTable({
+  attention,
+  canAcknowledge = false,
+  showCluster = false,
+}: {
+  attention: AttentionItem[];
+  canAcknowledge?: boolean;
+  /** Several clusters: each tenant names its own. */
+  showCluster?: boolean;
+}) {
   const [showAll, setShowAll] = useState(false);
   if (attention.length === 0) {
     return (
@@ -39,7 +49,7 @@ export function AttentionTable({ attention, canAcknowledge = false }: { attentio
     <div>
       <ul data-testid="attention-table" aria-label="Problems needing attention now, by tenant, most severe first" className="space-y-2">
         {shown.map((group) => (
-          <TenantGroup key={group.tenantId} group={group} canAcknowledge={canAcknowledge} />
+          <TenantGroup key={group.tenantId} group={group} canAcknowledge={canAcknowledge} showCluster={showCluster} />
         ))}
       </ul>
       {groups.length > FIRST_GROUPS && (
@@ -51,8 +61,9 @@ export function AttentionTable({ attention, canAcknowledge = false }: { attentio
   );
 }
 
-function TenantGroup({ group, canAcknowledge }: { group: AttentionGroup; canAcknowledge: boolean }) {
+function TenantGroup({ group, canAcknowledge, showCluster }: { group: AttentionGroup; canAcknowledge: boolean; showCluster: boolean }) {
   const orphan = group.problems[0]?.kind === "orphan-workload";
+  const cluster = showCluster ? group.problems[0]?.cluster : undefined;
   return (
     <li
       data-testid="attention-group"
@@ -61,7 +72,11 @@ function TenantGroup({ group, canAcknowledge }: { group: AttentionGroup; canAckn
     >
       <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-100 px-3 py-2">
         <div className="min-w-0">
-          <Link href={orphan ? orphanHref(group.tenantId) : `/tenants/${group.tenantId}`} className="break-all font-medium text-blue-700 hover:underline">
+          {cluster && <ClusterBadge name={cluster} className="mr-2 align-middle" />}
+          <Link
+            href={orphan ? orphanHref(group.tenantId, cluster) : `/tenants/${group.tenantId}`}
+            className="break-all font-medium text-blue-700 hover:underline"
+          >
             {group.tenantName}
           </Link>
           {orphan && <span className="ml-2 text-xs text-slate-500">no registry record</span>}

@@ -48,4 +48,23 @@ describe("CacheFreshness", () => {
       "Watch for pods is reconnecting",
     );
   });
+
+  it("with several clusters, names the stale one, says the others are live, and prefixes each line with its cluster", () => {
+    const html = render(
+      [
+        { ...stalled("pods", "2026-11-23T10:41:10.000Z"), cluster: "west" },
+        { ...stalled("deployments", "2026-11-23T10:40:55.000Z"), cluster: "west" },
+        { ...fresh("pods"), cluster: "east" },
+      ],
+      { state: "live" },
+    );
+    expect(html).toContain('data-state="stale"');
+    expect(html).toContain("Cluster west is stale since");
+    expect(html).toContain("Showing the last known state of its tenants; east is live.");
+    expect(html).toContain("west: Watches for pods, deployments are reconnecting");
+    // One cluster, named or not, reads as it always did.
+    expect(render([{ ...stalled("pods", "2026-11-23T10:41:10.000Z"), cluster: "default" }], { state: "live" })).toMatch(
+      /Cluster data is stale.*<li>Watch for pods is reconnecting/,
+    );
+  });
 });

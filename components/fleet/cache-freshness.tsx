@@ -33,6 +33,10 @@ export function CacheFreshness({
   // (right after start-up) is loading, which is not a reason to alarm anyone.
   const stale = freshness.filter((watch) => watch.staleSince !== undefined || watch.error !== undefined);
   const loading = freshness.filter((watch) => !watch.synced && watch.staleSince === undefined && watch.error === undefined);
+  // With several clusters each line names its cluster, and the heading says which are stale.
+  const clusters = clusterNames(freshness);
+  const staleClusters = clusterNames(stale);
+  const liveClusters = clusters.filter((name) => !staleClusters.includes(name));
   if (connection.state === "reconnecting") {
     // What the server said last is as old as the stream: the stale watches it named are listed,
     // but nothing here can say whether they recovered.
@@ -52,7 +56,7 @@ export function CacheFreshness({
         </p>
         {stale.length > 0 && (
           <ul className="mt-1 list-disc pl-5">
-            {groupByCause(stale).map((line) => (
+            {groupByCause(stale, clusters.length > 1).map((line) => (
               <li key={line}>{line}</li>
             ))}
           </ul>
@@ -64,7 +68,8 @@ export function CacheFreshness({
     return (
       <p data-testid="cache-freshness" data-state="loading" role="status" className="flex items-center gap-2 text-sm text-slate-600">
         <span aria-hidden className="size-2 animate-pulse rounded-full bg-blue-500" />
-        Loading cluster data: {loading.map((watch) => describeFeed(watch.kind)).join(", ")}…
+        Loading cluster data
+        {clusters.length > 1 ? ` of ${clusterNames(loading).join(", ")}` : ""}: {[...new Set(loading.map((watch) => describeFeed(watch.kind)))].join(", ")}…
       </p>
     );
   }
@@ -97,7 +102,7 @@ export function CacheFreshness({
       )}
     >
       <p className="font-medium">
-        Cluster data is stale
+        {clusters.length > 1 ? `Cluster ${staleClusters.join(", ")} ${staleClusters.length === 1 ? "is" : "are"} stale` : "Cluster data is stale"}
         {oldest ? (
           <>
             {" "}
@@ -107,10 +112,11 @@ export function CacheFreshness({
             </time>
           </>
         ) : null}
-        . Showing the last known state.
+        . Showing the last known state{clusters.length > 1 && staleClusters.length === 1 ? " of its tenants" : ""}
+        {liveClusters.length > 0 && clusters.length > 1 ? `; ${liveClusters.join(", ")} ${liveClusters.length === 1 ? "is" : "are"} live` : ""}.
       </p>
       <ul className="mt-1 list-disc pl-5">
-        {groupByCause(stale).map((line) => (
+        {groupByCause(stale, clusters.length > 1).map((line) => (
           <li key={line}>{line}</li>
         ))}
       </ul>
@@ -127,19 +133,24 @@ function describeFeed(kind: string): string {
  * One line per cause, so an API outage reads as one sentence rather than a dozen; each line names
  * its watches and since when the first of them is stale.
  */
-function groupByCause(stale: WatchFreshness[]): string[] {
+function groupByCause(stale: WatchFreshness[], nameClusters = false): string[] {
   const groups = new Map<string, { feeds: string[]; since?: string }>();
   for (const watch of stale) {
     const state = watch.synced ? "reconnecting" : "not loaded yet";
-    const key = `${state}\u0000${watch.error ?? ""}`;
+    const key = `${state}\u0000${watch.error ?? ""}\u0000${nameClusters ? (watch.cluster ?? "") : ""}`;
     const group = groups.get(key) ?? { feeds: [] };
     group.feeds.push(describeFeed(watch.kind));
     if (watch.staleSince && (!group.since || watch.staleSince < group.since)) group.since = watch.staleSince;
     groups.set(key, group);
   }
   return [...groups.entries()].map(([key, { feeds, since }]) => {
-    const [state, error] = key.split("\u0000");
+    const [state, error, cluster] = key.split("\u0000");
     const subject = feeds.length === 1 ? `Watch for ${feeds[0]} is` : `Watches for ${feeds.join(", ")} are`;
-    return `${subject} ${state}${since ? ` (stale since ${formatClock(since)})` : ""}${error ? `: ${error}` : "."}`;
+    return `${cluster ? `${cluster}: ` : ""}${subject} ${state}${since ? ` (stale since ${formatClock(since)})` : ""}${error ? `: ${error}` : "."}`;
   });
+}
+
+/** The clusters the feeds belong to, in order of first mention (none named: one unnamed cluster). */
+function clusterNames(feeds: WatchFreshness[]): string[] {
+  return [...new Set(feeds.map((feed) => feed.cluster).filter((name): name is string => Boolean(name)))];
 }

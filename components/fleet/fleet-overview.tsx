@@ -1,5 +1,8 @@
 "use client";
 
+import Link from "next/link";
+import { useSearchParams } from "next/navigation";
+import { useMemo } from "react";
 import { useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import dynamic from "next/dynamic";
@@ -9,9 +12,14 @@ import { fleetPageTitle } from "@/components/layout/page-title";
 import { useLiveSubscription } from "@/components/live/use-live-connection";
 import { useTRPC } from "@/components/trpc/client";
 import { Panel } from "@/components/tenants/panel";
+import { searchParamsToRecord } from "@/components/tenants/tenant-list-params";
+import { LinkProblems } from "@/components/ui/link-problems";
 import { unacknowledgedCount } from "@/lib/tenants/acknowledgements";
 import { AttentionTable } from "./attention-table";
 import { CacheFreshness } from "./cache-freshness";
+import { showsClusters } from "./cluster-badge";
+import { ClustersPanel } from "./clusters-panel";
+import { fleetSummaryInput, parseFleetParams } from "./fleet-params";
 import { HealthTiles } from "./health-tiles";
 import { OrphanWorkloads } from "./orphan-workloads";
 import { StoragePressure } from "./storage-pressure";
@@ -26,7 +34,9 @@ const FleetHealthChart = dynamic(() => import("./fleet-health-chart").then((char
 export function FleetOverview({ canAcknowledge = false }: { canAcknowledge?: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const { data: fleet, dataUpdatedAt } = useSuspenseQuery(trpc.fleet.summary.queryOptions());
+  const searchParams = useSearchParams();
+  const { params, problems } = useMemo(() => parseFleetParams(searchParamsToRecord(searchParams)), [searchParams]);
+  const { data: fleet, dataUpdatedAt } = useSuspenseQuery(trpc.fleet.summary.queryOptions(fleetSummaryInput(params)));
   // A tick says "something changed"; refetching the summary is cheaper than shipping deltas.
   // cancelRefetch: false lets a burst of ticks share one in-flight request.
   const refetch = () => void queryClient.invalidateQueries(trpc.fleet.pathFilter(), { cancelRefetch: false });
@@ -36,6 +46,8 @@ export function FleetOverview({ canAcknowledge = false }: { canAcknowledge?: boo
   // The tab and the panel count what still shouts; acknowledged problems are listed, muted, below.
   const open = unacknowledgedCount(fleet.attention);
   const acknowledged = fleet.attention.length - open;
+  const showCluster = showsClusters(fleet.clusters);
+  const narrowed = params.cluster.length > 0;
 
   return (
     <div className="space-y-4">
@@ -43,17 +55,36 @@ export function FleetOverview({ canAcknowledge = false }: { canAcknowledge?: boo
       <div className="flex flex-wrap items-end justify-between gap-2">
         <div>
           <h1 className="text-xl font-semibold text-slate-900">Fleet overview</h1>
-          <p className="text-sm text-slate-600">{fleet.total.toLocaleString("en-US")} tenants in the registry and the cluster</p>
+          <p className="text-sm text-slate-600">
+            {fleet.total.toLocaleString("en-US")} tenants in the registry and{" "}
+            {narrowed ? `cluster ${params.cluster.join(", ")}` : showCluster ? `${fleet.clusters.length} clusters` : "the cluster"}
+            {narrowed && (
+              <>
+                {" · "}
+                <Link href="/" className="text-blue-700 hover:underline" scroll={false}>
+                  all clusters
+                </Link>
+              </>
+            )}
+          </p>
         </div>
         <CacheFreshness freshness={fleet.freshness} receivedAt={dataUpdatedAt} connection={connection} />
       </div>
+
+      <LinkProblems problems={problems} />
+
+      {(showCluster || narrowed) && (
+        <Panel title="Clusters" actions={<span className="text-xs text-slate-500">pick one to narrow the overview</span>}>
+          <ClustersPanel clusters={fleet.clusters} selected={params.cluster} />
+        </Panel>
+      )}
 
       <div className="grid gap-4 lg:grid-cols-5">
         <Panel title="Tenants by health" className="lg:col-span-3">
           <FleetHealthChart byHealth={fleet.byHealth} total={fleet.total} />
         </Panel>
         <Panel title="Health counts" className="lg:col-span-2">
-          <HealthTiles byHealth={fleet.byHealth} />
+          <HealthTiles byHealth={fleet.byHealth} clusters={params.cluster} />
         </Panel>
       </div>
 
@@ -66,7 +97,7 @@ export function FleetOverview({ canAcknowledge = false }: { canAcknowledge?: boo
           </span>
         }
       >
-        <AttentionTable attention={fleet.attention} canAcknowledge={canAcknowledge} />
+        <AttentionTable attention={fleet.attention} canAcknowledge={canAcknowledge} showCluster={showCluster} />
       </Panel>
 
       <div className="grid gap-4 lg:grid-cols-2">
@@ -74,7 +105,7 @@ export function FleetOverview({ canAcknowledge = false }: { canAcknowledge?: boo
           <StoragePressure volumes={fleet.storagePressure} />
         </Panel>
         <Panel title="Orphan workloads" actions={<span className="text-xs text-slate-500">no registry record</span>}>
-          <OrphanWorkloads orphans={fleet.orphans} />
+          <OrphanWorkloads orphans={fleet.orphans} showCluster={showCluster} />
         </Panel>
       </div>
     </div>

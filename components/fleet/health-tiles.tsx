@@ -4,7 +4,9 @@ import type { HealthState } from "@/lib/tenants/types";
 import { HEALTH_ORDER, HEALTH_STYLE } from "@/components/tenants/health-style";
 
 /** One count per health state; each opens the tenants list filtered to that state. */
-export function HealthTiles({ byHealth }: { byHealth: Record<HealthState, number> }) {
+export function HealthTiles({ byHealth, clusters = [] }: { byHealth: Record<HealthState, number>; clusters?: string[] }) {
+  // Narrowed to some clusters, a tile opens the tenants list narrowed the same way.
+  const clusterSearch = clusters.map((name) => `&cluster=${encodeURIComponent(name)}`).join("");
   return (
     <ul className="grid grid-cols-2 gap-2 sm:grid-cols-4 lg:grid-cols-2" aria-label="Tenants per health state">
       {HEALTH_ORDER.map((state) => {
@@ -13,7 +15,7 @@ export function HealthTiles({ byHealth }: { byHealth: Record<HealthState, number
         return (
           <li key={state}>
             <Link
-              href={`/tenants?health=${state}`}
+              href={`/tenants?health=${state}${clusterSearch}`}
               data-testid={`health-tile-${state}`}
               aria-label={`${count} ${style.label.toLowerCase()} tenants, show them`}
               className={clsx(

@@ -1,11 +1,12 @@
 import Link from "next/link";
 import { orphanHref } from "@/components/orphans/orphan-href";
+import { ClusterBadge } from "./cluster-badge";
 import type { OrphanWorkload } from "@/lib/tenants/types";
 import { RelativeTime } from "@/components/tenants/relative-time";
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table";
 
 /** Workloads labelled as a tenant that the registry does not know: candidates for clean-up. */
-export function OrphanWorkloads({ orphans }: { orphans: OrphanWorkload[] }) {
+export function OrphanWorkloads({ orphans, showCluster = false }: { orphans: OrphanWorkload[]; showCluster?: boolean }) {
   if (orphans.length === 0) {
     return (
       <p data-testid="orphan-workloads" className="text-sm text-slate-600">
@@ -26,10 +27,11 @@ export function OrphanWorkloads({ orphans }: { orphans: OrphanWorkload[] }) {
       </TableHead>
       <TableBody>
         {orphans.map((orphan) => (
-          <TableRow key={`${orphan.namespace}/${orphan.kind}/${orphan.name}`}>
+          <TableRow key={`${orphan.cluster}/${orphan.namespace}/${orphan.kind}/${orphan.name}`}>
             <TableCell>
+              {showCluster && <ClusterBadge name={orphan.cluster} className="mr-1.5" />}
               <Link
-                href={orphanHref(orphan.instanceId)}
+                href={orphanHref(orphan.instanceId, showCluster ? orphan.cluster : undefined)}
                 className="text-blue-700 hover:underline"
                 aria-label={`${orphan.kind} ${orphan.name}, orphan workload`}
               >

@@ -35,8 +35,10 @@ function detectFormat(name: string, text: string): RegistryFormat {
   return /^\uFEFF?\s*[[{]/.test(text) ? "json" : "csv";
 }
 
-export function RegistryImporter({ cluster }: { cluster: string }) {
+/** `cluster`: the default; `clusters`: every configured one (a choice is offered when there are several). */
+export function RegistryImporter({ cluster: defaultCluster, clusters = [defaultCluster] }: { cluster: string; clusters?: string[] }) {
   const trpc = useTRPC();
+  const [cluster, setCluster] = useState(defaultCluster);
   const queryClient = useQueryClient();
   const [file, setFile] = useState<ChosenFile | null>(null);
   const [format, setFormat] = useState<RegistryFormat>("csv");
@@ -121,6 +123,28 @@ export function RegistryImporter({ cluster }: { cluster: string }) {
               </Select>
             )}
           </Field>
+          {clusters.length > 1 && (
+            <Field label="Cluster" hint="Where these instances run." className="w-56">
+              {({ id, describedBy }) => (
+                <Select
+                  id={id}
+                  aria-describedby={describedBy}
+                  value={cluster}
+                  data-testid="registry-cluster"
+                  onChange={(event) => {
+                    startOver();
+                    setCluster(event.currentTarget.value);
+                  }}
+                >
+                  {clusters.map((name) => (
+                    <option key={name} value={name}>
+                      {name}
+                    </option>
+                  ))}
+                </Select>
+              )}
+            </Field>
+          )}
           <div className="flex gap-2 pb-5">
             <Button
               data-testid="registry-preview"
@@ -129,7 +153,7 @@ export function RegistryImporter({ cluster }: { cluster: string }) {
               onClick={() => {
                 if (!file) return;
                 runImport.reset();
-                preview.mutate({ text: file.text, format });
+                preview.mutate({ text: file.text, format, cluster });
               }}
             >
               Check file
@@ -140,7 +164,7 @@ export function RegistryImporter({ cluster }: { cluster: string }) {
               // One import per check: after it, success or a fresh report, the file must be checked again.
               disabled={!file || !clean || runImport.data !== undefined}
               pending={runImport.isPending}
-              onClick={() => file && runImport.mutate({ text: file.text, format })}
+              onClick={() => file && runImport.mutate({ text: file.text, format, cluster })}
             >
               {clean ? `Import ${plural(checked.rows, "tenant")}` : "Import"}
             </Button>

@@ -21,6 +21,15 @@ describe("tenant list URL params", () => {
     expect(problems[0]).toContain("not a valid");
   });
 
+  it("reads the cluster filter and reports an invalid cluster name in the link's own words", () => {
+    expect(parseTenantListParams({ cluster: "east,west" })).toEqual({ params: { ...DEFAULT_TENANT_LIST_PARAMS, cluster: ["east", "west"] }, problems: [] });
+    const { params, problems } = parseTenantListParams({ cluster: "East Coast", health: "down" });
+    expect(params.cluster).toEqual([]);
+    expect(params.health).toEqual(["down"]);
+    expect(problems).toEqual(['"East Coast" is not a valid cluster filter; showing all clusters instead.']);
+    expect(tenantListParamsToSearch({ ...DEFAULT_TENANT_LIST_PARAMS, cluster: ["west"] })).toBe("?cluster=west");
+  });
+
   it("round-trips through the query string, leaving defaults out", () => {
     expect(tenantListParamsToSearch(DEFAULT_TENANT_LIST_PARAMS)).toBe("");
     const view = { ...DEFAULT_TENANT_LIST_PARAMS, q: "acme", health: ["down" as const], sort: "name" as const, page: 3, pageSize: 50 as const };

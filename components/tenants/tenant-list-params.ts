@@ -23,6 +23,7 @@ export const DEFAULT_TENANT_LIST_PARAMS: TenantListParams = {
   billingStatus: [],
   odooVersion: [],
   problem: [],
+  cluster: [],
   sort: "health",
   dir: "asc",
   page: 1,
@@ -35,6 +36,7 @@ export const FILTER_LABELS = {
   billingStatus: "Billing status",
   odooVersion: "Odoo version",
   problem: "Problem",
+  cluster: "Cluster",
 } as const;
 
 export type TenantFilterName = keyof typeof FILTER_LABELS;
@@ -48,7 +50,7 @@ const PARAM_SCHEMAS = {
 
 export type TenantListParams = { [K in keyof typeof PARAM_SCHEMAS]: z.output<(typeof PARAM_SCHEMAS)[K]> };
 
-const ARRAY_PARAMS = new Set<keyof TenantListParams>(["health", "instanceType", "billingStatus", "odooVersion", "problem"]);
+const ARRAY_PARAMS = new Set<keyof TenantListParams>(["health", "instanceType", "billingStatus", "odooVersion", "problem", "cluster"]);
 
 export type RawSearchParams = Record<string, string | string[] | undefined>;
 
@@ -103,6 +105,7 @@ function describeParam(key: keyof TenantListParams): string {
 function describeDefault(key: keyof TenantListParams): string {
   if (key === "page") return "the first page";
   if (key === "pageSize") return "25 per page";
+  if (key === "cluster") return "all clusters";
   if (ARRAY_PARAMS.has(key)) return "all values";
   if (key === "q") return "all tenants";
   return "the default order";

@@ -6,7 +6,9 @@ import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type So
 import clsx from "clsx";
 import type { TenantListItem } from "@/lib/tenants/types";
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table";
+import { ClusterBadge } from "@/components/fleet/cluster-badge";
 import { HealthBadge } from "./health-badge";
+import { formatClock } from "./time-format";
 import { UsageBar } from "./usage-bar";
 import type { TenantSortKey } from "./tenant-list-params";
 import { SORT_VALUES } from "./tenant-list-params";
@@ -18,7 +20,8 @@ const column = createColumnHelper<TenantListItem>();
 
 const SORTABLE = new Set<string>(SORT_VALUES);
 
-const COLUMNS = [
+/** The columns; with several clusters the tenant cell carries its cluster (a badge, not a column, so 390 px still fits). */
+const tenantColumns = (showCluster: boolean) => [
   column.accessor("name", {
     header: "Tenant",
     cell: ({ row }) => (
@@ -26,8 +29,11 @@ const COLUMNS = [
         <Link href={`/tenants/${row.original.id}`} className="font-medium text-blue-700 hover:underline">
           {row.original.name}
         </Link>
-        <div className="truncate text-xs text-slate-500">
-          {row.original.databaseName} · {row.original.customerEmail}
+        <div className="flex min-w-0 items-center gap-1.5 text-xs text-slate-500">
+          {showCluster && <ClusterBadge name={row.original.cluster} className="shrink-0" />}
+          <span className="truncate">
+            {row.original.databaseName} · {row.original.customerEmail}
+          </span>
         </div>
       </div>
     ),
@@ -42,6 +48,7 @@ const COLUMNS = [
             {row.original.healthReason}
           </div>
         )}
+        {row.original.stale && <StaleMark stale={row.original.stale} cluster={row.original.cluster} />}
       </div>
     ),
   }),
@@ -99,6 +106,23 @@ const COLUMNS = [
   }),
 ];
 
+const SINGLE_CLUSTER_COLUMNS = tenantColumns(false);
+const MULTI_CLUSTER_COLUMNS = tenantColumns(true);
+
+/** The row's state is the last known one: its cluster's watches are down. */
+function StaleMark({ stale, cluster }: { stale: NonNullable<TenantListItem["stale"]>; cluster: string }) {
+  const since = stale.since ? ` since ${formatClock(stale.since)}` : "";
+  return (
+    <div
+      data-testid="tenant-stale"
+      className="max-w-52 text-xs font-medium text-amber-800"
+      title={`Cluster ${cluster} cannot be watched${since}${stale.error ? `: ${stale.error}` : ""}. This is its last known state.`}
+    >
+      Last known state{since}
+    </div>
+  );
+}
+
 /** Rows arrive sorted and paged by the server; the table only renders them (manual mode). */
 export function TenantsTable({
   tenants,
@@ -106,18 +130,21 @@ export function TenantsTable({
   dir,
   onSort,
   busy,
+  showCluster = false,
 }: {
   tenants: TenantListItem[];
   sort: TenantSortKey;
   dir: "asc" | "desc";
   onSort: (sort: TenantSortKey, dir: "asc" | "desc") => void;
   busy: boolean;
+  /** Several clusters: each tenant names its own. */
+  showCluster?: boolean;
 }) {
   const sorting = useMemo<SortingState>(() => [{ id: sort, desc: dir === "desc" }], [sort, dir]);
   // eslint-disable-next-line react-hooks/incompatible-library -- React Compiler is not enabled; if it is, skipping this component is what TanStack Table needs.
   const table = useReactTable({
     data: tenants,
-    columns: COLUMNS,
+    columns: showCluster ? MULTI_CLUSTER_COLUMNS : SINGLE_CLUSTER_COLUMNS,
     getCoreRowModel: getCoreRowModel(),
     getRowId: (tenant) => tenant.id,
     manualSorting: true,

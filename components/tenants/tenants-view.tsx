@@ -11,7 +11,8 @@ import { canRunRunbooks, type RunbookViewer } from "@/components/runbooks/viewer
 import { Button } from "@/components/ui/button";
 import { useLiveSubscription } from "@/components/live/use-live-connection";
 import { useTRPC } from "@/components/trpc/client";
-import type { TenantListFacets } from "@/lib/tenants/types";
+import { showsClusters } from "@/components/fleet/cluster-badge";
+import type { ClusterOverview, TenantListFacets } from "@/lib/tenants/types";
 import { HEALTH_STYLE } from "./health-style";
 import { PROBLEM_LABELS } from "./problem-labels";
 import { FilterMenu, type FilterOption } from "./filter-menu";
@@ -72,7 +73,11 @@ export function TenantsView({ viewer }: { viewer?: RunbookViewer }) {
     billingStatus: BILLING_STATUS_VALUES.map((value) => ({ value, label: capitalise(value), count: facetCount(list.facets, "billingStatus", value) })),
     odooVersion: odooVersionOptions(list.facets, shown.odooVersion),
     problem: PROBLEM_FILTER_VALUES.map((value) => ({ value, label: PROBLEM_LABELS[value], count: facetCount(list.facets, "problem", value) })),
+    cluster: clusterOptions(list.clusters, list.facets, shown.cluster),
   };
+  // One cluster: no cluster badge or filter (unless a link asks for one, so it can be cleared).
+  const showCluster = showsClusters(list.clusters);
+  const filterNames = (Object.keys(FILTER_LABELS) as TenantFilterName[]).filter((name) => name !== "cluster" || showCluster || params.cluster.length > 0);
   const filtered = params.q || (Object.keys(FILTER_LABELS) as TenantFilterName[]).some((name) => params[name].length > 0);
   // The server clamps a page past the end (a shared link after tenants went away); say so.
   const notices = list.page === params.page ? problems : [...problems, `There is no page ${params.page}; showing page ${list.page}, the last one.`];
@@ -98,7 +103,7 @@ export function TenantsView({ viewer }: { viewer?: RunbookViewer }) {
 
       <div className="flex flex-wrap items-center gap-2" role="search" aria-label="Search and filter tenants">
         <TenantsSearch value={params.q} onSearch={onSearch} />
-        {(Object.keys(FILTER_LABELS) as TenantFilterName[]).map((name) => (
+        {filterNames.map((name) => (
           <FilterMenu
             key={name}
             name={name}
@@ -129,6 +134,7 @@ export function TenantsView({ viewer }: { viewer?: RunbookViewer }) {
               billingStatus: params.billingStatus,
               odooVersion: params.odooVersion,
               problem: params.problem,
+              cluster: params.cluster,
               sort: params.sort,
               dir: params.dir,
             },
@@ -145,7 +151,14 @@ export function TenantsView({ viewer }: { viewer?: RunbookViewer }) {
           <p className="mt-1 text-sm text-slate-600">{filtered ? "Try fewer filters or a shorter search." : "Import the tenant registry to see the fleet."}</p>
         </div>
       ) : (
-        <TenantsTable tenants={list.items} sort={shown.sort} dir={shown.dir} busy={navigating} onSort={(sort, dir) => navigate({ sort, dir, page: 1 })} />
+        <TenantsTable
+          tenants={list.items}
+          sort={shown.sort}
+          dir={shown.dir}
+          busy={navigating}
+          showCluster={showCluster}
+          onSort={(sort, dir) => navigate({ sort, dir, page: 1 })}
+        />
       )}
 
       <TenantsPagination
@@ -159,7 +172,7 @@ export function TenantsView({ viewer }: { viewer?: RunbookViewer }) {
   );
 }
 
-function facetCount(facets: TenantListFacets, name: Exclude<TenantFilterName, "odooVersion">, value: string): number {
+function facetCount(facets: TenantListFacets, name: Exclude<TenantFilterName, "odooVersion" | "cluster">, value: string): number {
   return (facets[name] as Record<string, number | undefined>)[value] ?? 0;
 }
 
@@ -169,6 +182,17 @@ function odooVersionOptions(facets: TenantListFacets, selected: string[]): Filte
   return [...versions]
     .sort((a, b) => b.localeCompare(a, "en", { numeric: true }))
     .map((version) => ({ value: version, label: `Odoo ${version}`, count: facets.odooVersion[version] ?? 0 }));
+}
+
+/** Every cluster the portal reads or the registry names, plus any the URL asks for that neither knows. */
+function clusterOptions(clusters: ClusterOverview[], facets: TenantListFacets, selected: string[]): FilterOption[] {
+  const names = [...new Set([...clusters.map((cluster) => cluster.name), ...selected])];
+  const states = new Map(clusters.map((cluster) => [cluster.name, cluster.state]));
+  return names.map((name) => {
+    const state = states.get(name);
+    const note = state === "stale" ? " (stale)" : state === "not-connected" ? " (not connected)" : state === undefined ? " (unknown)" : "";
+    return { value: name, label: `${name}${note}`, count: facets.cluster[name] ?? 0 };
+  });
 }
 
 function capitalise(text: string): string {

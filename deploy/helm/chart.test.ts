@@ -206,6 +206,17 @@ describe("helm template with other values", () => {
     expect(env).toMatchObject({ OIDC_ISSUER: "https://login.example.com/realms/staff", OIDC_CLIENT_ID: "fleetdeck" });
   });
 
+  it("several clusters: mounts the kubeconfig Secret read-only and points FLEETDECK_KUBECONFIG_DIR at it; without it, neither", () => {
+    const pod = find(render("defaults", ["clusters.kubeconfigSecret=fleet-clusters"]), "Deployment").spec.template.spec;
+    const [container] = pod.containers;
+    expect(container.env).toContainEqual({ name: "FLEETDECK_KUBECONFIG_DIR", value: "/etc/fleetdeck/clusters" });
+    expect(container.volumeMounts).toContainEqual({ name: "clusters", mountPath: "/etc/fleetdeck/clusters", readOnly: true });
+    expect(pod.volumes).toContainEqual({ name: "clusters", secret: { secretName: "fleet-clusters", defaultMode: 0o440 } });
+    const plain = find(render("defaults"), "Deployment").spec.template.spec;
+    expect(plain.containers[0].env.map((entry: Loose) => entry.name)).not.toContain("FLEETDECK_KUBECONFIG_DIR");
+    expect(plain.volumes.map((volume: Loose) => volume.name)).not.toContain("clusters");
+  });
+
   it("refuses a ServiceMonitor that could never scrape (no METRICS_TOKEN)", () => {
     expect(() => render("defaults", ["metrics.serviceMonitor.enabled=true"])).toThrow(/needs secret.metricsToken/);
   });

@@ -29,6 +29,8 @@ export interface Condition {
 }
 
 export interface FeedFreshness {
+  /** The cluster it is a feed of, where several are shown together (the tenant directory sets it). */
+  cluster?: string;
   kind: FeedName;
   synced: boolean;
   objects: number;

@@ -67,6 +67,7 @@ export const runbookBatchSelectionSchema = z.union([
           billingStatus: TENANT_LIST_FIELDS.billingStatus,
           odooVersion: TENANT_LIST_FIELDS.odooVersion,
           problem: TENANT_LIST_FIELDS.problem,
+          cluster: TENANT_LIST_FIELDS.cluster,
           sort: TENANT_LIST_FIELDS.sort,
           dir: TENANT_LIST_FIELDS.dir,
         })
@@ -204,6 +205,7 @@ export function describeSelection(selection: RunbookBatchSelection): string {
     ["billing", filter.billingStatus],
     ["Odoo", filter.odooVersion],
     ["problem", filter.problem],
+    ["cluster", filter.cluster],
   ] as const;
   for (const [label, values] of facets) if (values?.length) parts.push(`${label}: ${values.join(", ")}`);
   return parts.length > 0 ? parts.join(" · ") : "every tenant";

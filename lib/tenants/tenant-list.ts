@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import { clusterNameSchema } from "@/lib/cluster/cluster-name";
 import { BILLING_STATUSES, HEALTH_STATES, INSTANCE_TYPES, PROBLEM_KINDS, TENANT_SORT_KEYS } from "@/lib/tenants/types";
 
 /**
@@ -22,6 +23,7 @@ export const TENANT_LIST_FIELDS = {
       .regex(/^\d{1,3}\.\d{1,3}$/, "Odoo version looks like 17.0"),
   ),
   problem: z.array(oneOf(PROBLEM_KINDS, "Problem")),
+  cluster: z.array(clusterNameSchema),
   sort: oneOf(TENANT_SORT_KEYS, "Sort"),
   dir: oneOf(["asc", "desc"] as const, "Sort direction"),
   page: z.number().int("Page must be a whole number").min(1, "Page starts at 1").max(100_000, "Page is at most 100,000"),
@@ -32,3 +34,8 @@ export const TENANT_LIST_FIELDS = {
 export const tenantListInputSchema = z.object(TENANT_LIST_FIELDS).partial();
 
 export type TenantListInput = z.infer<typeof tenantListInputSchema>;
+
+/** The fleet overview narrowed to some clusters (the overview's `?cluster=` filter); none: every cluster. */
+export const fleetSummaryInputSchema = z.object({ cluster: TENANT_LIST_FIELDS.cluster }).partial();
+
+export type FleetSummaryInput = z.infer<typeof fleetSummaryInputSchema>;

@@ -84,6 +84,11 @@ export interface TenantSummary extends TenantRecord {
   migrationState: TenantMigrationStateOrNative;
   /** When this summary last changed (a cluster object or the registry row). */
   updatedAt: string;
+  /**
+   * Set while the tenant's cluster cannot be watched (its API unreachable, a watch down): the rest
+   * is the last known state, since `since`. Other clusters' tenants stay fresh.
+   */
+  stale?: { since?: string; error?: string };
 }
 
 export interface ServiceView {
@@ -115,6 +120,8 @@ export interface TenantDetail extends TenantSummary {
 }
 
 export interface OrphanWorkload {
+  /** The cluster whose workloads carry the instance id (the registry has no record of it for that cluster). */
+  cluster: string;
   namespace: string;
   name: string;
   kind: string;
@@ -151,6 +158,20 @@ export interface StoragePressureEntry {
   capacityBytes: number;
 }
 
+/**
+ * One cluster as the overview and the tenants list show it: "live" when every watch is current,
+ * "stale" when one is down (since `staleSince`, the cache's error in `error`), "loading" before its
+ * first list, "not-connected" when registry rows name a cluster the portal has no connection to.
+ */
+export interface ClusterOverview {
+  name: string;
+  state: "live" | "stale" | "loading" | "not-connected";
+  /** Registry tenants recorded in this cluster. */
+  tenants: number;
+  staleSince?: string;
+  error?: string;
+}
+
 export interface FleetSummary {
   total: number;
   byHealth: Record<HealthState, number>;
@@ -161,13 +182,17 @@ export interface FleetSummary {
   attention: (Problem & {
     tenantId: string;
     tenantName: string;
+    /** The tenant's cluster (an orphan's: the cluster its workload runs in). */
+    cluster?: string;
     runbook?: { id: string; title: string };
     acknowledgement?: { id: string; acknowledgedByEmail: string; acknowledgedAt: string; expiresAt: string; reason: string };
   })[];
   storagePressure: StoragePressureEntry[];
   orphans: OrphanWorkload[];
-  /** One entry per watched kind plus kubelet volume stats: the UI's staleness banner. */
+  /** One entry per watched kind plus kubelet volume stats, per cluster: the UI's staleness banner. */
   freshness: FeedFreshness[];
+  /** Every cluster the portal reads or the registry names (the shown ones when filtered by cluster). */
+  clusters: ClusterOverview[];
   generatedAt: string;
 }
 
@@ -192,6 +217,7 @@ export interface TenantListFacets {
   billingStatus: Partial<Record<BillingStatus, number>>;
   odooVersion: Record<string, number>;
   problem: Partial<Record<ProblemKind, number>>;
+  cluster: Record<string, number>;
 }
 
 /** What the tenants table shows of a problem; the details and object links are on the tenant page. */
@@ -212,4 +238,6 @@ export interface TenantListResult {
    */
   orphans: OrphanWorkload[];
   freshness: FeedFreshness[];
+  /** Every cluster the portal reads or the registry names, whichever the filter shows. */
+  clusters: ClusterOverview[];
 }

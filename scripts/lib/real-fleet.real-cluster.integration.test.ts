@@ -52,7 +52,7 @@ async function warmDirectory(kubeConfig: KubeConfig, loadRegistry: () => Promise
     backoff: { initialMs: 100, maxMs: 1_000 },
   });
   caches.push(cache);
-  const directory = new TenantDirectory({ cluster: cache, loadRegistry });
+  const directory = new TenantDirectory({ clusters: [cache], loadRegistry });
   directories.push(directory);
   cache.start();
   directory.start();

@@ -31,7 +31,7 @@ export async function startRunbookTestStack(db: PrismaClient, options: { tenants
   const sim = await startSimProcess({ kubeconfigPath, token: "t", tenants: options.tenants, args: ["--scenario", options.scenario ?? "healthy"] });
   const cache = simClusterCache(kubeconfigPath);
   const records = await sim.registry();
-  const directory = new TenantDirectory({ cluster: cache, loadRegistry: async () => records });
+  const directory = new TenantDirectory({ clusters: [cache], loadRegistry: async () => records });
   directory.start();
   if (!(await cache.whenWarm(30_000))) throw new Error("the watch cache did not warm within 30 s");
   await directory.ready({ warmTimeoutMs: 30_000 });

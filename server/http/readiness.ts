@@ -10,8 +10,9 @@ export interface Readiness {
 }
 
 /**
- * Ready to take traffic: the database answers and every cluster's watch cache has listed once, so
- * a page served now shows the fleet rather than a loading state. A load balancer or the kubelet's
+ * Ready to take traffic: the database answers and every cluster's watch cache has listed once (with
+ * several clusters: or failed to, see below), so a page served now shows the fleet rather than a
+ * loading state. A load balancer or the kubelet's
  * readiness probe asks this; liveness stays /api/health (the process answers).
  */
 export async function checkReadiness(timeoutMs = 2_000): Promise<Readiness> {
@@ -26,8 +27,13 @@ export async function checkReadiness(timeoutMs = 2_000): Promise<Readiness> {
   } catch (error) {
     waitingFor.push(`the database (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`);
   }
-  for (const cluster of runtime().clusters.all()) {
-    if (!cluster.isWarm()) waitingFor.push(`the watch cache of cluster ${cluster.name} (not every kind has listed yet)`);
+  const clusters = runtime().clusters.all();
+  for (const cluster of clusters) {
+    if (cluster.isWarm()) continue;
+    // With several clusters, one that cannot be listed (unreachable, forbidden) does not hold the
+    // others' tenants back: its own tenants say why they are unknown. One still loading does.
+    if (clusters.length > 1 && cluster.freshness().some((feed) => !feed.synced && feed.error)) continue;
+    waitingFor.push(`the watch cache of cluster ${cluster.name} (not every kind has listed yet)`);
   }
   return { ready: waitingFor.length === 0, waitingFor };
 }

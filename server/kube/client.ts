@@ -2,7 +2,7 @@ import "server-only";
 import http from "node:http";
 import https from "node:https";
 import { KubeConfig } from "@kubernetes/client-node";
-import { env } from "@/server/env";
+import { env, type ClusterConfig, type KubeconfigSource } from "@/server/env";
 import { kubeVerb, portalMetrics } from "@/server/metrics/portal-metrics";
 import { KubeError, kubeErrorFromStatus, toKubeError } from "./kube-error";
 
@@ -31,15 +31,65 @@ export interface ClusterConnection {
   kubeConfig: KubeConfig;
 }
 
-/** The clusters the configuration names: today one, the kubeconfig env.ts resolved, under FLEETDECK_CLUSTER_NAME. */
+/**
+ * The clusters the configuration names (env.CLUSTERS): the one kubeconfig env.ts resolved under
+ * FLEETDECK_CLUSTER_NAME, or each context of FLEETDECK_CLUSTERS and each file of
+ * FLEETDECK_KUBECONFIG_DIR. A context the kubeconfig lacks fails here, at start-up, naming the
+ * contexts there are, rather than as a cluster that never answers.
+ */
 export function configuredClusters(): ClusterConnection[] {
-  return [{ name: env.FLEETDECK_CLUSTER_NAME, kubeConfig: loadKubeConfig() }];
+  return clusterConnections(env.CLUSTERS);
 }
 
-/** KUBECONFIG, else FLEETDECK_DATA_DIR/kubeconfig if present, else in-cluster, else ~/.kube/config (resolved by env.ts). */
-function loadKubeConfig(): KubeConfig {
+export function clusterConnections(clusters: readonly ClusterConfig[]): ClusterConnection[] {
+  const loaded = new Map<string, KubeConfig>();
+  return clusters.map((cluster) => {
+    const key = JSON.stringify(cluster.kubeconfig);
+    let base = loaded.get(key);
+    if (!base) {
+      base = loadKubeConfig(cluster.kubeconfig);
+      loaded.set(key, base);
+    }
+    const kubeConfig = withContext(base, cluster);
+    portalClusterNames.set(kubeConfig, cluster.name);
+    return { name: cluster.name, kubeConfig };
+  });
+}
+
+/**
+ * The portal's name of each configured connection, for the `cluster` label of the request
+ * metrics: two kubeconfigs may both call their cluster "kubernetes". A KubeConfig made elsewhere
+ * (tests, scripts) is labelled by its kubeconfig cluster's name.
+ */
+const portalClusterNames = new WeakMap<KubeConfig, string>();
+
+/** A copy of the kubeconfig whose current context is the cluster's, so clusters sharing a file never share a context. */
+function withContext(base: KubeConfig, cluster: ClusterConfig): KubeConfig {
+  const where = cluster.kubeconfig.kind === "file" ? cluster.kubeconfig.path : "the default kubeconfig";
+  const contextName = cluster.context ?? base.getCurrentContext();
+  const context = base.getContextObject(contextName);
+  if (!context) {
+    const known =
+      base
+        .getContexts()
+        .map((c) => `"${c.name}"`)
+        .join(", ") || "none";
+    throw new Error(
+      cluster.context
+        ? `cluster "${cluster.name}": the context "${cluster.context}" is not in ${where} (contexts: ${known})`
+        : `cluster "${cluster.name}": ${where} has no current context (contexts: ${known})`,
+    );
+  }
+  if (!base.getCluster(context.cluster))
+    throw new Error(`cluster "${cluster.name}": the context "${contextName}" names the cluster "${context.cluster}", which ${where} lacks`);
   const kubeConfig = new KubeConfig();
-  const source = env.KUBECONFIG_SOURCE;
+  kubeConfig.loadFromOptions({ clusters: base.clusters, users: base.users, contexts: base.contexts, currentContext: contextName });
+  return kubeConfig;
+}
+
+/** A kubeconfig file, the in-cluster config, or client-node's default (~/.kube/config), as env.ts resolved it. */
+function loadKubeConfig(source: KubeconfigSource): KubeConfig {
+  const kubeConfig = new KubeConfig();
   if (source.kind === "file") kubeConfig.loadFromFile(source.path);
   else if (source.kind === "in-cluster") kubeConfig.loadFromCluster();
   else kubeConfig.loadFromDefault();
@@ -93,7 +143,7 @@ export async function kubeWrite(
 async function send(kubeConfig: KubeConfig, method: string, apiPath: string, options: KubeWriteOptions): Promise<http.IncomingMessage> {
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster) throw new KubeError({ kind: "unreachable", apiMessage: "the kubeconfig has no current cluster" });
-  const labels = { cluster: cluster.name, verb: kubeVerb(method, options.query) };
+  const labels = { cluster: portalClusterNames.get(kubeConfig) ?? cluster.name, verb: kubeVerb(method, options.query) };
   try {
     const response = await sendTo(cluster.server, kubeConfig, method, apiPath, options);
     portalMetrics().kubeRequests.inc({ ...labels, code: String(response.statusCode ?? 0) });

@@ -114,7 +114,7 @@ beforeAll(async () => {
   });
   cache.onChange((change) => changes.push(change));
   directory = new TenantDirectory({
-    cluster: cache,
+    clusters: [cache],
     loadRegistry: () => simProcess.registry(),
   });
 }, 60_000);

@@ -16,7 +16,7 @@ const pod = tenant.objects.find((object) => object.resource === "pods")!.raw.met
 const cluster = warmStore([...clusterBasics(), ...tenant.objects], {
   podLogs: { [`${pod.namespace}/${pod.name}/odoo`]: ["2026-11-23T10:00:01.000000000Z Odoo starting", "2026-11-23T10:00:02.000000000Z HTTP service running"] },
 });
-const tenants = new TenantDirectory({ cluster, loadRegistry: async () => [tenant.record] });
+const tenants = new TenantDirectory({ clusters: [cluster], loadRegistry: async () => [tenant.record] });
 const db = useTestDatabase({ emptyBeforeEach: ["auditEvent", "user"] });
 const hubs: LogHub[] = [];
 const services: LogServices = {

@@ -90,6 +90,7 @@ describe("needs attention, grouped", () => {
     storagePressure: [],
     orphans: [],
     freshness: [],
+    clusters: [],
     generatedAt: NOW.toISOString(),
   });
 

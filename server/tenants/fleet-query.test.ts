@@ -104,8 +104,8 @@ describe("queryTenants", () => {
 
 describe("orphans in the tenants list", () => {
   const orphans = [
-    { namespace: "tenant-old", name: "odoo-old-12345678", kind: "Deployment", instanceId: "deadbeef-0000-4000-8000-000000000000" },
-    { namespace: "tenant-older", name: "odoo-older-87654321", kind: "Deployment", instanceId: "feedface-0000-4000-8000-000000000000" },
+    { cluster: "default", namespace: "tenant-old", name: "odoo-old-12345678", kind: "Deployment", instanceId: "deadbeef-0000-4000-8000-000000000000" },
+    { cluster: "default", namespace: "tenant-older", name: "odoo-older-87654321", kind: "Deployment", instanceId: "feedface-0000-4000-8000-000000000000" },
   ];
 
   it("the Orphan workload filter counts and lists them (no tenant row is one)", () => {
@@ -132,12 +132,32 @@ describe("orphans in the tenants list", () => {
   });
 });
 
+describe("the cluster filter", () => {
+  const clustered = Array.from({ length: 6 }, (_, n) => tenant(n + 1, { cluster: n % 3 === 0 ? "west" : "east" }));
+  const orphans = [
+    { cluster: "west", namespace: "tenant-w", name: "odoo-w", kind: "Deployment", instanceId: "deadbeef-0000-4000-8000-000000000000" },
+    { cluster: "east", namespace: "tenant-e", name: "odoo-e", kind: "Deployment", instanceId: "feedface-0000-4000-8000-000000000000" },
+  ];
+
+  it("keeps the tenants and orphans of the clusters named, and counts every cluster with the other filters applied", () => {
+    const west = queryTenants(clustered, { cluster: ["west"], problem: ["orphan-workload"] }, [], orphans);
+    expect(west.orphans.map((orphan) => orphan.name)).toEqual(["odoo-w"]);
+    const result = queryTenants(clustered, { cluster: ["west"] });
+    expect(result.items.map((item) => item.cluster)).toEqual(["west", "west"]);
+    expect(result.facets.cluster).toEqual({ west: 2, east: 4 });
+    expect(queryTenants(clustered, { cluster: ["west"], instanceType: ["development"] }).facets.cluster).toEqual({ east: 2 });
+    expect(queryTenants(clustered, { cluster: ["mars"] }).total).toBe(0);
+    expect(selectTenants(clustered, { cluster: ["east"] }).every((summary) => summary.cluster === "east")).toBe(true);
+  });
+});
+
 describe("summarizeFleet", () => {
   it("counts by health and lists attention, critical first, with orphans", () => {
     const summary = summarizeFleet({
       summaries: fleet,
       orphans: [
         {
+          cluster: "default",
           namespace: "tenant-old",
           name: "odoo-old-12345678",
           kind: "Deployment",

@@ -8,6 +8,7 @@ import "server-only";
 import type { FeedFreshness } from "@/server/kube/cluster-store";
 import {
   HEALTH_STATES,
+  type ClusterOverview,
   type FleetSummary,
   type HealthState,
   type OrphanWorkload,
@@ -59,6 +60,7 @@ function passes(summary: TenantSummary, input: TenantListInput, except?: FacetNa
   if (except !== "billingStatus" && input.billingStatus?.length && !input.billingStatus.includes(summary.billingStatus)) return false;
   if (except !== "odooVersion" && input.odooVersion?.length && !input.odooVersion.includes(summary.odooVersion)) return false;
   if (except !== "problem" && input.problem?.length && !summary.problems.some((p) => input.problem!.includes(p.kind))) return false;
+  if (except !== "cluster" && input.cluster?.length && !input.cluster.includes(summary.cluster)) return false;
   return true;
 }
 
@@ -106,7 +108,8 @@ function orphanMatches(orphan: OrphanWorkload, words: string[]): boolean {
  */
 function matchingOrphans(orphans: OrphanWorkload[], input: TenantListInput, words: string[]): OrphanWorkload[] {
   if (input.health?.length || input.instanceType?.length || input.billingStatus?.length || input.odooVersion?.length) return [];
-  return words.length ? orphans.filter((orphan) => orphanMatches(orphan, words)) : orphans;
+  const inClusters = input.cluster?.length ? orphans.filter((orphan) => input.cluster!.includes(orphan.cluster)) : orphans;
+  return words.length ? inClusters.filter((orphan) => orphanMatches(orphan, words)) : inClusters;
 }
 
 export function queryTenants(
@@ -118,7 +121,7 @@ export function queryTenants(
   const words = (input.q ?? "").trim().toLowerCase().split(/\s+/).filter(Boolean);
   const searched = words.length ? summaries.filter((s) => matchesQuery(s, words)) : summaries;
 
-  const facets: TenantListFacets = { health: {}, instanceType: {}, billingStatus: {}, odooVersion: {}, problem: {} };
+  const facets: TenantListFacets = { health: {}, instanceType: {}, billingStatus: {}, odooVersion: {}, problem: {}, cluster: {} };
   const matched: TenantSummary[] = [];
   for (const summary of searched) {
     // Each facet counts with every other filter applied, so picking a value shows what it adds.
@@ -127,6 +130,7 @@ export function queryTenants(
     if (passes(summary, input, "billingStatus")) increment(facets.billingStatus, summary.billingStatus);
     if (passes(summary, input, "odooVersion")) increment(facets.odooVersion, summary.odooVersion);
     if (passes(summary, input, "problem")) for (const kind of new Set(summary.problems.map((p) => p.kind))) increment(facets.problem, kind);
+    if (passes(summary, input, "cluster")) increment(facets.cluster, summary.cluster);
     if (passes(summary, input)) matched.push(summary);
   }
 
@@ -149,6 +153,7 @@ export function queryTenants(
     facets,
     orphans: listOrphans ? orphansFound.slice(0, ORPHANS_LISTED) : [],
     freshness,
+    clusters: [],
   };
 }
 
@@ -168,6 +173,7 @@ export function summarizeFleet(input: {
   orphans: OrphanWorkload[];
   storagePressure: StoragePressureEntry[];
   freshness: FeedFreshness[];
+  clusters?: ClusterOverview[];
   now: Date;
   attentionLimit?: number;
 }): FleetSummary {
@@ -175,7 +181,7 @@ export function summarizeFleet(input: {
   const attention: FleetSummary["attention"] = [];
   for (const summary of input.summaries) {
     byHealth[summary.health] += 1;
-    for (const problem of summary.problems) attention.push({ ...problem, tenantId: summary.id, tenantName: summary.name });
+    for (const problem of summary.problems) attention.push({ ...problem, tenantId: summary.id, tenantName: summary.name, cluster: summary.cluster });
   }
   for (const orphan of input.orphans) {
     attention.push({
@@ -187,6 +193,7 @@ export function summarizeFleet(input: {
       objectRef: { kind: orphan.kind, namespace: orphan.namespace, name: orphan.name },
       tenantId: orphan.instanceId,
       tenantName: orphan.name,
+      cluster: orphan.cluster,
     });
   }
   attention.sort(
@@ -202,6 +209,7 @@ export function summarizeFleet(input: {
     storagePressure: input.storagePressure,
     orphans: input.orphans,
     freshness: input.freshness,
+    clusters: input.clusters ?? [],
     generatedAt: input.now.toISOString(),
   };
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { NOW, clusterBasics, podStates, tenantFixture, warmStore, type PodState, type TenantFixture, type Raw } from "@/scripts/test-support/cluster-fixtures";
 import { ClusterStore } from "@/server/kube/cluster-store";
+import { KubeError } from "@/server/kube/kube-error";
+import { FixtureCluster } from "@/scripts/test-support/fixture-cluster";
 import type { TenantMigrationState, TenantMigrationStateOrNative } from "@/lib/migration/tenant-states";
 import { summarizeFleet } from "./fleet-query";
 import { TenantDirectory, buildTenantDetail, buildTenantSummary } from "./tenant-view";
@@ -208,16 +210,124 @@ describe("tenant health, one demo problem at a time", () => {
   });
 });
 
+describe("registry ⨝ several clusters", () => {
+  const unreachable = () => new KubeError({ kind: "unreachable", cause: new Error("connect ECONNREFUSED 127.0.0.1:6443") });
+
+  function twoClusters() {
+    const east = tenantFixture("eastshop");
+    const west = tenantFixture("westshop");
+    const nowhere = tenantFixture("marsshop");
+    // The east tenant's id also labels a workload in west: there, where the registry does not place it, an orphan.
+    const eastCopy = tenantFixture("eastshop");
+    const eastCluster = warmStore([...clusterBasics(), ...east.objects], { coalesceMs: 0, name: "east" });
+    const westCluster = warmStore([...clusterBasics(), ...west.objects, ...eastCopy.objects], { coalesceMs: 0, name: "west" });
+    const records = [
+      { ...east.record, cluster: "east" },
+      { ...west.record, cluster: "west" },
+      { ...nowhere.record, cluster: "mars" },
+    ];
+    const directory = new TenantDirectory({ clusters: [eastCluster, westCluster], loadRegistry: async () => records, now: () => NOW });
+    return { east, west, nowhere, eastCluster, westCluster, directory };
+  }
+
+  it("joins each registry row with the cluster it names, lists a row of an unread cluster as unknown with the reason, and finds orphans per cluster", async () => {
+    const { east, west, nowhere, directory } = twoClusters();
+    await directory.ready();
+    expect(directory.summary(east.record.id)).toMatchObject({ cluster: "east", health: "healthy", namespace: "tenant-eastshop" });
+    expect(directory.summary(west.record.id)).toMatchObject({ cluster: "west", health: "healthy" });
+    expect(directory.summary(nowhere.record.id)).toMatchObject({
+      cluster: "mars",
+      health: "unknown",
+      healthReason: 'Runs in cluster "mars", which this portal is not connected to (it reads "east", "west")',
+    });
+    expect(directory.detail(nowhere.record.id)).toMatchObject({ health: "unknown", pods: [], events: [] });
+    expect(directory.orphans().map((orphan) => [orphan.cluster, orphan.instanceId])).toEqual([["west", east.record.id]]);
+    expect(directory.orphanDetail(east.record.id)).toMatchObject({ cluster: "west", instanceId: east.record.id });
+    expect(directory.orphanDetail(east.record.id, "east")).toBeUndefined();
+    expect(directory.clusterOf(west.record.id)?.name).toBe("west");
+    expect(directory.clusterOf(nowhere.record.id)).toBeUndefined();
+    expect(directory.clusterOverview()).toEqual([
+      { name: "east", state: "live", tenants: 1 },
+      { name: "west", state: "live", tenants: 1 },
+      { name: "mars", state: "not-connected", tenants: 1 },
+    ]);
+    expect(new Set(directory.freshness().map((feed) => feed.cluster))).toEqual(new Set(["east", "west"]));
+  });
+
+  it("a cluster that cannot be listed at start holds no read back: its tenants are unknown saying why, the other's are known", async () => {
+    const east = tenantFixture("eastshop");
+    const west = tenantFixture("westshop");
+    const eastCluster = warmStore([...clusterBasics(), ...east.objects], { coalesceMs: 0, name: "east" });
+    const westCluster = new FixtureCluster({
+      tenantLabelKey: "saasodoo.instance.id",
+      feeds: ["pods", "deployments", "namespaces"],
+      coalesceMs: 0,
+      name: "west",
+    });
+    westCluster.apply("pods", { type: "error", error: unreachable(), retryInMs: 1_000 });
+    const directory = new TenantDirectory({
+      clusters: [eastCluster, westCluster],
+      loadRegistry: async () => [
+        { ...east.record, cluster: "east" },
+        { ...west.record, cluster: "west" },
+      ],
+      now: () => NOW,
+    });
+    const started = Date.now();
+    await directory.ready({ warmTimeoutMs: 5_000 });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(directory.summary(east.record.id)?.health).toBe("healthy");
+    expect(directory.summary(west.record.id)).toMatchObject({
+      health: "unknown",
+      healthReason: expect.stringMatching(/^Cluster west could not be listed yet: Kubernetes API unreachable/),
+    });
+    expect(directory.clusterOverview().find((cluster) => cluster.name === "west")).toMatchObject({
+      state: "stale",
+      error: expect.stringContaining("unreachable"),
+    });
+  });
+
+  it("one cluster's watches down marks only its tenants stale, and they are fresh again once it answers", async () => {
+    const { east, west, westCluster, directory } = twoClusters();
+    directory.start();
+    await directory.ready();
+    directory.summaries();
+    const downAt = Date.parse("2026-11-23T10:40:00.000Z");
+    for (const feed of ["pods", "deployments", "namespaces"] as const)
+      westCluster.apply(feed, { type: "error", error: unreachable(), retryInMs: 1_000 }, downAt);
+    westCluster.flushChanges();
+    expect(directory.summary(west.record.id)).toMatchObject({
+      health: "healthy",
+      stale: { since: "2026-11-23T10:40:00.000Z", error: expect.stringContaining("Kubernetes API unreachable") },
+    });
+    expect(directory.summary(east.record.id)?.stale).toBeUndefined();
+    expect(directory.clusterOverview().find((cluster) => cluster.name === "west")).toMatchObject({ state: "stale", staleSince: "2026-11-23T10:40:00.000Z" });
+    expect(directory.clusterOverview().find((cluster) => cluster.name === "east")).toMatchObject({ state: "live" });
+
+    for (const feed of ["pods", "deployments", "namespaces"] as const) westCluster.apply(feed, { type: "bookmark", resourceVersion: "99999" });
+    westCluster.flushChanges();
+    expect(directory.summary(west.record.id)?.stale).toBeUndefined();
+    directory.stop();
+  });
+});
+
 describe("registry ⨝ cluster", () => {
   it("lists a Deployment whose instance id matches no record as an orphan", async () => {
     const known = tenantFixture("known");
     const stray = tenantFixture("stray");
     const store = warmStore([...clusterBasics(), ...known.objects, ...stray.objects]);
-    const directory = new TenantDirectory({ cluster: store, loadRegistry: async () => [known.record], now: () => NOW });
+    const directory = new TenantDirectory({ clusters: [store], loadRegistry: async () => [known.record], now: () => NOW });
     await directory.ready();
     expect(directory.summaries().map((s) => s.id)).toEqual([known.record.id]);
     expect(directory.orphans()).toEqual([
-      { namespace: "tenant-stray", name: stray.record.name, kind: "Deployment", instanceId: stray.record.id, since: "2026-01-10T09:01:00Z" },
+      {
+        cluster: "default",
+        namespace: "tenant-stray",
+        name: stray.record.name,
+        kind: "Deployment",
+        instanceId: stray.record.id,
+        since: "2026-01-10T09:01:00Z",
+      },
     ]);
   });
 
@@ -225,7 +335,7 @@ describe("registry ⨝ cluster", () => {
     const known = tenantFixture("known");
     const stray = tenantFixture("stray");
     const store = warmStore([...clusterBasics(), ...known.objects, ...stray.objects]);
-    const directory = new TenantDirectory({ cluster: store, loadRegistry: async () => [known.record], now: () => NOW });
+    const directory = new TenantDirectory({ clusters: [store], loadRegistry: async () => [known.record], now: () => NOW });
     await directory.ready();
     const detail = directory.orphanDetail(stray.record.id)!;
     expect(detail).toMatchObject({
@@ -268,7 +378,7 @@ describe("registry ⨝ cluster", () => {
     const a = tenantFixture("alpha");
     const b = tenantFixture("bravo");
     const store = warmStore([...clusterBasics(), ...a.objects, ...b.objects], { coalesceMs: 0 });
-    const directory = new TenantDirectory({ cluster: store, loadRegistry: async () => [a.record, b.record], now: () => NOW });
+    const directory = new TenantDirectory({ clusters: [store], loadRegistry: async () => [a.record, b.record], now: () => NOW });
     directory.start();
     await directory.ready();
     const before = directory.summaries();
@@ -292,7 +402,7 @@ describe("registry ⨝ cluster", () => {
   it("keeps its version (the list memo) while changes alter no summary, and bumps it when one does", async () => {
     const a = tenantFixture("alpha");
     const store = warmStore([...clusterBasics(), ...a.objects], { coalesceMs: 0 });
-    const directory = new TenantDirectory({ cluster: store, loadRegistry: async () => [a.record], now: () => NOW });
+    const directory = new TenantDirectory({ clusters: [store], loadRegistry: async () => [a.record], now: () => NOW });
     directory.start();
     await directory.ready();
     directory.summaries();
@@ -363,7 +473,7 @@ describe("the On Swarm rule: a tenant Swarm still serves is not a Kubernetes pro
     let loads = 0;
     const states = new Map<string, TenantMigrationState>([[swarm.record.id, "on-swarm"]]);
     const directory = new TenantDirectory({
-      cluster: store,
+      clusters: [store],
       loadRegistry: async () => [swarm.record, native.record],
       loadMigrationStates: async () => {
         loads++;

@@ -8,7 +8,7 @@ import { TenantDirectory } from "./tenant-view";
 const healthy = tenantFixture("svc-healthy");
 const other = tenantFixture("svc-other");
 const store = warmStore([...clusterBasics(), ...healthy.objects, ...other.objects], { coalesceMs: 5 });
-const directory = new TenantDirectory({ cluster: store, loadRegistry: async () => [healthy.record, other.record] });
+const directory = new TenantDirectory({ clusters: [store], loadRegistry: async () => [healthy.record, other.record] });
 directory.start();
 
 afterAll(() => {

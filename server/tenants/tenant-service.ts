@@ -7,7 +7,7 @@ import { queryTenants, summarizeFleet } from "./fleet-query";
 import { listRegistryTenants } from "./registry";
 import type { TenantDirectory } from "./tenant-view";
 import type { FleetSummary, OrphanDetail, TenantDetail, TenantListResult, TenantRecord } from "@/lib/tenants/types";
-import type { TenantListInput } from "@/lib/tenants/tenant-list";
+import type { FleetSummaryInput, TenantListInput } from "@/lib/tenants/tenant-list";
 
 /**
  * The entry points the tRPC routers call, over the tenant directory (registry ⨝ cluster source)
@@ -59,7 +59,8 @@ async function whenReady(directory: TenantDirectory): Promise<void> {
 interface ListMemo {
   version: number;
   lists: Map<string, TenantListResult>;
-  fleet: FleetSummary | undefined;
+  /** By the clusters shown ("" for every cluster). */
+  fleets: Map<string, FleetSummary>;
 }
 const memos = new WeakMap<TenantDirectory, ListMemo>();
 const MEMO_MAX_LISTS = 100;
@@ -70,13 +71,13 @@ function currentMemo(directory: TenantDirectory): ListMemo {
   directory.orphans();
   let memo = memos.get(directory);
   if (!memo) {
-    memo = { version: -1, lists: new Map(), fleet: undefined };
+    memo = { version: -1, lists: new Map(), fleets: new Map() };
     memos.set(directory, memo);
   }
   if (memo.version !== directory.version) {
     memo.version = directory.version;
     memo.lists.clear();
-    memo.fleet = undefined;
+    memo.fleets.clear();
   }
   return memo;
 }
@@ -91,26 +92,40 @@ export async function listTenants(directory: TenantDirectory, input: TenantListI
     if (cached.lists.size >= MEMO_MAX_LISTS) cached.lists.delete(cached.lists.keys().next().value!);
     cached.lists.set(key, result);
   }
-  return { ...result, freshness: directory.cluster.freshness() };
+  // Freshness and the clusters' states are always live; the banner speaks of the clusters shown.
+  return { ...result, freshness: directory.freshness(shownClusters(input)), clusters: directory.clusterOverview() };
 }
 
-export async function getFleetSummary(directory: TenantDirectory): Promise<FleetSummary> {
+/** The clusters a filter shows; undefined: every cluster. */
+function shownClusters(input: { cluster?: string[] }): ReadonlySet<string> | undefined {
+  return input.cluster?.length ? new Set(input.cluster) : undefined;
+}
+
+/** The overview, of every cluster or of those `input.cluster` names. */
+export async function getFleetSummary(directory: TenantDirectory, input: FleetSummaryInput = {}): Promise<FleetSummary> {
   await whenReady(directory);
   const cached = currentMemo(directory);
-  cached.fleet ??= summarizeFleet({
-    summaries: directory.summaries(),
-    orphans: directory.orphans(),
-    storagePressure: directory.storagePressure(),
-    freshness: [],
-    now: new Date(),
-  });
-  return { ...cached.fleet, freshness: directory.cluster.freshness() };
+  const shown = shownClusters(input);
+  const key = shown ? [...shown].sort().join(",") : "";
+  let fleet = cached.fleets.get(key);
+  if (!fleet) {
+    fleet = summarizeFleet({
+      summaries: shown ? directory.summaries().filter((summary) => shown.has(summary.cluster)) : directory.summaries(),
+      orphans: shown ? directory.orphans().filter((orphan) => shown.has(orphan.cluster)) : directory.orphans(),
+      storagePressure: directory.storagePressure(10, shown),
+      freshness: [],
+      now: new Date(),
+    });
+    if (cached.fleets.size >= MEMO_MAX_LISTS) cached.fleets.delete(cached.fleets.keys().next().value!);
+    cached.fleets.set(key, fleet);
+  }
+  return { ...fleet, freshness: directory.freshness(shown), clusters: directory.clusterOverview() };
 }
 
 /** An instance id that workloads carry and the registry lacks: its objects and how it was found. */
-export async function getOrphanDetail(directory: TenantDirectory, instanceId: string): Promise<OrphanDetail> {
+export async function getOrphanDetail(directory: TenantDirectory, instanceId: string, cluster?: string): Promise<OrphanDetail> {
   await whenReady(directory);
-  const detail = directory.orphanDetail(instanceId);
+  const detail = directory.orphanDetail(instanceId, cluster);
   if (!detail) {
     const userMessage = directory.hasTenant(instanceId)
       ? `Instance ${instanceId} has a registry record: it is a tenant, not an orphan.`
@@ -148,7 +163,7 @@ export async function* watchTenantDetail(directory: TenantDirectory, id: string,
 /** A coalesced "something changed" tick for list and overview pages (at most every 500 ms). */
 export async function* watchFleetChanges(directory: TenantDirectory, signal: AbortSignal, minIntervalMs = 500): AsyncGenerator<{ at: string }> {
   yield* coalescedTicks(
-    (notify) => directory.cluster.onChange(() => notify()),
+    (notify) => directory.onClusterChange(() => notify()),
     signal,
     minIntervalMs,
     () => ({ at: new Date().toISOString() }),

@@ -13,7 +13,7 @@ const directories: TenantDirectory[] = [];
 
 function directory(options: Partial<TenantDirectoryOptions> & Pick<TenantDirectoryOptions, "loadRegistry">): TenantDirectory {
   // A full refresh far in the future: whatever shows up sooner came from the fingerprint check.
-  const made = new TenantDirectory({ cluster: store, registryRefreshMs: 3_600_000, registryCheckMs: 20, ...options });
+  const made = new TenantDirectory({ clusters: [store], registryRefreshMs: 3_600_000, registryCheckMs: 20, ...options });
   directories.push(made);
   made.start();
   return made;

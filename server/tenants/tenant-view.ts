@@ -1,17 +1,27 @@
 import "server-only";
 import type { ClusterReads, ClusterSource } from "@/server/kube/cluster-source";
-import type { VolumeUsage } from "@/server/kube/cluster-store";
+import type { CacheChange, FeedFreshness, VolumeUsage } from "@/server/kube/cluster-store";
 import { deploymentStatus, type DeploymentObject } from "@/server/kube/kinds/deployment";
 import type { JobObject } from "@/server/kube/kinds/job";
 import { pvcStatus } from "@/server/kube/kinds/persistent-volume-claim";
 import { podStatus, type PodObject } from "@/server/kube/kinds/pod";
-import type { PodView, PvcView } from "@/lib/cluster/views";
+import { CLUSTER_FEEDS, type FeedName, type PodView, type PvcView } from "@/lib/cluster/views";
 import { NATIVE_STATE, type TenantMigrationState, type TenantMigrationStateOrNative } from "@/lib/migration/tenant-states";
 import { assessTenantHealth, type BackupRun } from "./health";
-import type { EventView, OrphanDetail, OrphanWorkload, Problem, StoragePressureEntry, TenantDetail, TenantRecord, TenantSummary } from "@/lib/tenants/types";
+import type {
+  ClusterOverview,
+  EventView,
+  OrphanDetail,
+  OrphanWorkload,
+  Problem,
+  StoragePressureEntry,
+  TenantDetail,
+  TenantRecord,
+  TenantSummary,
+} from "@/lib/tenants/types";
 
 /**
- * Joins the tenant registry (the authoritative list) with the cluster cache. A TenantSummary per
+ * Joins the tenant registry (the authoritative list) with the cluster caches. A TenantSummary per
  * tenant is kept and recomputed only when one of that tenant's objects changed (a dirty set fed by
  * the cache's change listener), so listing 10,000 tenants does no per-request derivation.
  */
@@ -95,7 +105,7 @@ function pickPods(objects: TenantObjects): PodView[] {
 export function buildTenantSummary(
   cluster: ClusterReads,
   record: TenantRecord,
-  context: { lostNodes: ReadonlySet<string>; now: Date; migrationState?: TenantMigrationStateOrNative },
+  context: { lostNodes: ReadonlySet<string>; now: Date; migrationState?: TenantMigrationStateOrNative; stale?: TenantSummary["stale"] },
 ): TenantSummary {
   const migrationState = context.migrationState ?? NATIVE_STATE;
   const objects = collectTenantObjects(cluster, record);
@@ -136,6 +146,8 @@ export function buildTenantSummary(
     migrationState,
     createdAt: record.createdAt,
     updatedAt: context.now.toISOString(),
+    // Only while the cluster is stale, so a fresh summary has the shape it always had.
+    ...(context.stale ? { stale: context.stale } : {}),
   };
 }
 
@@ -206,8 +218,12 @@ export function buildTenantDetail(cluster: ClusterReads, record: TenantRecord, s
 }
 
 export interface TenantDirectoryOptions {
-  /** The cluster whose tenants this is: registry rows naming another cluster are left out (they would all look missing). */
-  cluster: ClusterSource;
+  /**
+   * The clusters the portal reads. Each registry row is joined with the cluster its `cluster`
+   * names, by the tenant label within that cluster; a row naming a cluster not among these is
+   * listed as "unknown", saying so.
+   */
+  clusters: readonly ClusterSource[];
   loadRegistry: () => Promise<TenantRecord[]>;
   registryRefreshMs?: number;
   /**
@@ -233,17 +249,52 @@ export interface TenantDirectoryOptions {
 
 type TenantListener = (tenantId: string) => void;
 
+/** Feeds whose outage leaves a tenant's summary out of date (events and kubelet volume stats only enrich it). */
+const TENANT_STALENESS_FEEDS: ReadonlySet<FeedName> = new Set(CLUSTER_FEEDS.filter((feed) => feed !== "events" && feed !== "volume-stats"));
+
+/** Since when (and why) the cluster's tenant-bearing watches are down; undefined while they are current. */
+function clusterStaleness(cluster: ClusterReads): TenantSummary["stale"] {
+  const down = cluster.freshness().filter((feed) => TENANT_STALENESS_FEEDS.has(feed.kind) && feed.synced && feed.staleSince !== undefined);
+  if (down.length === 0) return undefined;
+  const first = down.reduce((a, b) => (a.staleSince! <= b.staleSince! ? a : b));
+  return { since: first.staleSince, ...(first.error ? { error: first.error } : {}) };
+}
+
+/** Before its first complete list: the error of a feed that could not list (the cluster unreachable, a kind forbidden), if any. */
+function firstListError(cluster: ClusterReads): string | undefined {
+  return cluster.freshness().find((feed) => !feed.synced && feed.error)?.error;
+}
+
+/** What the directory keeps per cluster: its state as tenants see it, its lost nodes and its orphans. */
+interface ClusterState {
+  source: ClusterSource;
+  warm: boolean;
+  stale: TenantSummary["stale"];
+  /** Not warm yet and failing to list: why (its tenants say so instead of "waiting"). */
+  listError: string | undefined;
+  lostNodeNames: Set<string>;
+  orphanList: OrphanWorkload[] | undefined;
+}
+
+/**
+ * The tenant registry joined with every configured cluster: one summary per registry row, from the
+ * cluster the row names. Per cluster: its warmth, its staleness (one cluster's watches down marks
+ * only its tenants stale), its lost nodes and its orphans.
+ */
 export class TenantDirectory {
   private readonly options: TenantDirectoryOptions;
-  readonly cluster: ClusterSource;
+  private readonly clusters = new Map<string, ClusterState>();
   private records = new Map<string, TenantRecord>();
+  /** Registry tenant ids by the cluster their row names. */
+  private idsByCluster = new Map<string, string[]>();
   private migrationStates = new Map<string, TenantMigrationState>();
   private migrationRecheck: ReturnType<typeof setTimeout> | undefined;
   private readonly summariesById = new Map<string, TenantSummary>();
   private readonly dirty = new Set<string>();
   private allDirty = true;
-  private orphanList: OrphanWorkload[] | undefined;
-  private orphanSignature = "";
+  private orphanSignature = "[]";
+  private orphanAll: OrphanWorkload[] | undefined;
+  private orphanParts: OrphanWorkload[][] = [];
   private summaryList: TenantSummary[] | undefined;
   private readonly firstSeen = new Map<string, string>();
   private registryLoad: Promise<void> | undefined;
@@ -255,36 +306,32 @@ export class TenantDirectory {
   private registryError: Error | undefined;
   private readonly tenantListeners = new Set<TenantListener>();
   private readonly timers: ReturnType<typeof setInterval>[] = [];
-  private unsubscribe: (() => void) | undefined;
-  private wasWarm = false;
-  private lostNodeNames = new Set<string>();
+  private unsubscribers: (() => void)[] | undefined;
   /** Bumped when a summary or the orphan list changed; read it after summaries() and orphans(). */
   version = 0;
 
   constructor(options: TenantDirectoryOptions) {
     this.options = options;
-    this.cluster = options.cluster;
+    for (const source of options.clusters) {
+      if (this.clusters.has(source.name)) throw new Error(`two clusters are named "${source.name}"`);
+      this.clusters.set(source.name, { source, warm: false, stale: undefined, listError: undefined, lostNodeNames: new Set(), orphanList: undefined });
+    }
+  }
+
+  /** The configured clusters, in configuration order. */
+  clusterSources(): ClusterSource[] {
+    return [...this.clusters.values()].map((state) => state.source);
+  }
+
+  /** The cluster a tenant's registry row names, when the portal reads it. */
+  clusterOf(tenantId: string): ClusterSource | undefined {
+    const record = this.records.get(tenantId);
+    return record ? this.clusters.get(record.cluster)?.source : undefined;
   }
 
   start(): void {
-    if (this.unsubscribe) return;
-    this.unsubscribe = this.cluster.onChange((change) => {
-      if (change.kind === "nodes") this.nodesChanged();
-      // `version` is not bumped here: flush() bumps it only when a recomputed summary differs, so
-      // the steady stream of events, heartbeats and status writes of a large fleet that change no
-      // summary keeps the tenants-list memo warm (at 10,000 tenants it was invalidated constantly).
-      if (change.name === "*" || change.kind === "storageclasses" || change.kind === "nodes") {
-        const warm = this.cluster.isWarm();
-        if (change.kind === "storageclasses" || warm !== this.wasWarm) this.markAllDirty();
-        this.wasWarm = warm;
-        if (change.name === "*") this.orphanList = undefined;
-        return;
-      }
-      if (!change.tenantId) return;
-      this.dirty.add(change.tenantId);
-      if (!this.records.has(change.tenantId)) this.orphanList = undefined;
-      for (const listener of this.tenantListeners) listener(change.tenantId);
-    });
+    if (this.unsubscribers) return;
+    this.unsubscribers = [...this.clusters.values()].map((state) => state.source.onChange((change) => this.clusterChanged(state, change)));
     void this.invalidateRegistry();
     const refresh = setInterval(() => void this.invalidateRegistry(), this.options.registryRefreshMs ?? 60_000);
     const recompute = setInterval(() => this.markUnsettledDirty(), this.options.recomputeAllMs ?? 30_000);
@@ -315,11 +362,67 @@ export class TenantDirectory {
   }
 
   stop(): void {
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
+    for (const unsubscribe of this.unsubscribers ?? []) unsubscribe();
+    this.unsubscribers = undefined;
     for (const timer of this.timers.splice(0)) clearInterval(timer);
     if (this.migrationRecheck) clearTimeout(this.migrationRecheck);
     this.migrationRecheck = undefined;
+  }
+
+  private clusterChanged(state: ClusterState, change: CacheChange): void {
+    if (change.kind === "nodes") this.nodesChanged(state);
+    // `version` is not bumped here: flush() bumps it only when a recomputed summary differs, so
+    // the steady stream of events, heartbeats and status writes of a large fleet that change no
+    // summary keeps the tenants-list memo warm (at 10,000 tenants it was invalidated constantly).
+    if (change.name === "*" || change.kind === "storageclasses" || change.kind === "nodes") {
+      const warm = state.source.isWarm();
+      const stale = clusterStaleness(state.source);
+      const listError = warm ? undefined : firstListError(state.source);
+      const flipped = warm !== state.warm || listError !== state.listError || JSON.stringify(stale) !== JSON.stringify(state.stale);
+      state.warm = warm;
+      state.stale = stale;
+      state.listError = listError;
+      if (change.kind === "storageclasses" || flipped) this.markClusterDirty(state);
+      if (change.name === "*") state.orphanList = undefined;
+      return;
+    }
+    if (!change.tenantId) return;
+    this.dirty.add(change.tenantId);
+    if (this.records.get(change.tenantId)?.cluster !== state.source.name) state.orphanList = undefined;
+    for (const listener of this.tenantListeners) listener(change.tenantId);
+  }
+
+  /** Fires on any change in any cluster (coalesced per cluster by its cache); returns the unsubscribe. */
+  onClusterChange(listener: (cluster: string, change: CacheChange) => void): () => void {
+    const unsubscribers = this.clusterSources().map((source) => source.onChange((change) => listener(source.name, change)));
+    return () => {
+      for (const unsubscribe of unsubscribers) unsubscribe();
+    };
+  }
+
+  /** Every cluster's feeds, each naming its cluster. */
+  freshness(clusters?: ReadonlySet<string>): FeedFreshness[] {
+    return this.clusterSources()
+      .filter((source) => !clusters || clusters.has(source.name))
+      .flatMap((source) => source.freshness().map((feed) => ({ cluster: source.name, ...feed })));
+  }
+
+  /** Every configured cluster, then the clusters registry rows name that the portal does not read. */
+  clusterOverview(): ClusterOverview[] {
+    const overview: ClusterOverview[] = [];
+    for (const [name, state] of this.clusters) {
+      const tenants = this.idsByCluster.get(name)?.length ?? 0;
+      const stale = clusterStaleness(state.source);
+      if (!state.source.isWarm()) {
+        const error = firstListError(state.source);
+        overview.push({ name, state: error ? "stale" : "loading", tenants, ...(error ? { error } : {}) });
+      } else if (stale) overview.push({ name, state: "stale", tenants, staleSince: stale.since, ...(stale.error ? { error: stale.error } : {}) });
+      else overview.push({ name, state: "live", tenants });
+    }
+    for (const [name, ids] of this.idsByCluster) {
+      if (!this.clusters.has(name)) overview.push({ name, state: "not-connected", tenants: ids.length });
+    }
+    return overview;
   }
 
   /** A tenant's migration state as last loaded or written in this process ("native": no migration row). */
@@ -390,11 +493,18 @@ export class TenantDirectory {
     };
     return Promise.all([readRows(), this.reloadMigrationStates()])
       .then(([{ rows, version }]) => {
-        const next = new Map(rows.filter((row) => row.cluster === this.cluster.name).map((row) => [row.id, row]));
+        const next = new Map(rows.map((row) => [row.id, row]));
         const changed = [...next.keys()].filter((id) => JSON.stringify(next.get(id)) !== JSON.stringify(this.records.get(id)));
         const removed = [...this.records.keys()].filter((id) => !next.has(id));
         this.records = next;
         this.registryVersionLoaded = version;
+        const idsByCluster = new Map<string, string[]>();
+        for (const row of rows) {
+          const ids = idsByCluster.get(row.cluster);
+          if (ids) ids.push(row.id);
+          else idsByCluster.set(row.cluster, [row.id]);
+        }
+        this.idsByCluster = idsByCluster;
         this.registryError = undefined;
         for (const id of removed) this.summariesById.delete(id);
         for (const id of [...changed, ...removed]) {
@@ -402,7 +512,7 @@ export class TenantDirectory {
           for (const listener of this.tenantListeners) listener(id);
         }
         if (changed.length || removed.length) {
-          this.orphanList = undefined;
+          for (const state of this.clusters.values()) state.orphanList = undefined;
           this.summaryList = undefined;
           this.version++;
         }
@@ -413,12 +523,22 @@ export class TenantDirectory {
       });
   }
 
-  /** Resolves once the registry was read once and the cache is warm (or `warmTimeoutMs` passed). */
+  /** Resolves once the registry was read once and every cluster's cache is warm or failing to list (or `warmTimeoutMs` passed). */
   async ready(options: { warmTimeoutMs?: number } = {}): Promise<void> {
     if (!this.registryLoad) void this.invalidateRegistry();
     await this.registryLoad;
     if (this.registryError && this.records.size === 0) throw this.registryError;
-    if (!this.cluster.isWarm()) await this.cluster.whenWarm(options.warmTimeoutMs ?? 5_000);
+    const sources = this.clusterSources();
+    const timeoutMs = options.warmTimeoutMs ?? 5_000;
+    if (sources.length === 1) {
+      if (!sources[0].isWarm()) await sources[0].whenWarm(timeoutMs);
+      return;
+    }
+    // With several clusters, one that fails to list is not waited for: every read would otherwise
+    // wait the whole timeout while it is down, and its tenants already say why they are unknown.
+    const settled = () => sources.every((source) => source.isWarm() || firstListError(source) !== undefined);
+    const deadline = Date.now() + timeoutMs;
+    while (!settled() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
   }
 
   /** Called with a tenant id whenever that tenant's cluster objects or registry row changed. */
@@ -451,18 +571,36 @@ export class TenantDirectory {
     const record = this.records.get(id);
     const summary = this.summary(id);
     if (!record || !summary) return undefined;
-    return buildTenantDetail(this.cluster, record, summary);
+    const cluster = this.clusters.get(record.cluster)?.source;
+    if (!cluster) return { ...summary, pods: [], pvcs: [], ingressHosts: [], events: [], backups: [] };
+    return buildTenantDetail(cluster, record, summary);
   }
 
-  /** Deployments whose tenant label matches no registry record. */
+  /** Deployments whose tenant label matches no registry record for their cluster, every cluster's. */
   orphans(): OrphanWorkload[] {
-    if (this.orphanList) return this.orphanList;
+    const parts = [...this.clusters.values()].map((state) => this.clusterOrphans(state));
+    // Read on every list request: the joined list is rebuilt only when a cluster's list was.
+    if (this.orphanAll && parts.length === this.orphanParts.length && parts.every((part, i) => part === this.orphanParts[i])) return this.orphanAll;
+    this.orphanParts = parts;
+    this.orphanAll = parts.flat();
+    const signature = JSON.stringify(this.orphanAll);
+    if (signature !== this.orphanSignature) {
+      this.orphanSignature = signature;
+      this.version++;
+    }
+    return this.orphanAll;
+  }
+
+  private clusterOrphans(state: ClusterState): OrphanWorkload[] {
+    if (state.orphanList) return state.orphanList;
+    const cluster = state.source;
     const orphans: OrphanWorkload[] = [];
-    for (const tenantId of this.cluster.tenantIds()) {
-      if (this.records.has(tenantId)) continue;
-      for (const deployment of this.cluster.listForTenant("deployments", tenantId)) {
-        if (deployment.metadata.labels[this.cluster.tenantLabelKey] !== tenantId) continue;
+    for (const tenantId of cluster.tenantIds()) {
+      if (this.records.get(tenantId)?.cluster === cluster.name) continue;
+      for (const deployment of cluster.listForTenant("deployments", tenantId)) {
+        if (deployment.metadata.labels[cluster.tenantLabelKey] !== tenantId) continue;
         orphans.push({
+          cluster: cluster.name,
           namespace: deployment.metadata.namespace ?? "",
           name: deployment.metadata.name,
           kind: "Deployment",
@@ -471,13 +609,8 @@ export class TenantDirectory {
         });
       }
     }
-    this.orphanList = orphans.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
-    const signature = JSON.stringify(this.orphanList);
-    if (signature !== this.orphanSignature) {
-      this.orphanSignature = signature;
-      this.version++;
-    }
-    return this.orphanList;
+    state.orphanList = orphans.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+    return state.orphanList;
   }
 
   /** Whether the fleet reports this kind of problem for this tenant (or orphan) now. */
@@ -486,28 +619,34 @@ export class TenantDirectory {
     return this.summary(id)?.problems.some((problem) => problem.kind === kind) ?? false;
   }
 
-  /** The orphan with this instance id (workloads labelled with it, no registry record), if any. */
-  orphanDetail(instanceId: string): OrphanDetail | undefined {
-    const workloads = this.orphans().filter((orphan) => orphan.instanceId === instanceId);
-    if (workloads.length === 0) return undefined;
-    return buildOrphanDetail(this.cluster, instanceId, workloads);
+  /** The orphan with this instance id (workloads labelled with it, no registry record for their cluster), in `cluster` or the first cluster that has one. */
+  orphanDetail(instanceId: string, cluster?: string): OrphanDetail | undefined {
+    for (const state of this.clusters.values()) {
+      if (cluster !== undefined && state.source.name !== cluster) continue;
+      const workloads = this.clusterOrphans(state).filter((orphan) => orphan.instanceId === instanceId);
+      if (workloads.length > 0) return buildOrphanDetail(state.source, instanceId, workloads);
+    }
+    return undefined;
   }
 
-  storagePressure(limit = 10): StoragePressureEntry[] {
+  storagePressure(limit = 10, clusters?: ReadonlySet<string>): StoragePressureEntry[] {
     const entries: StoragePressureEntry[] = [];
-    for (const usage of this.cluster.allVolumeUsage()) {
-      const entry = this.pressureEntry(usage);
-      if (entry) entries.push(entry);
+    for (const state of this.clusters.values()) {
+      if (clusters && !clusters.has(state.source.name)) continue;
+      for (const usage of state.source.allVolumeUsage()) {
+        const entry = this.pressureEntry(state.source, usage);
+        if (entry) entries.push(entry);
+      }
     }
     return entries.sort((a, b) => b.usedPercent - a.usedPercent).slice(0, limit);
   }
 
-  private pressureEntry(usage: VolumeUsage): StoragePressureEntry | undefined {
+  private pressureEntry(cluster: ClusterSource, usage: VolumeUsage): StoragePressureEntry | undefined {
     if (usage.capacityBytes <= 0) return undefined;
-    const pvc = this.cluster.get("persistentvolumeclaims", usage.namespace, usage.pvc);
-    const tenantId = pvc ? this.cluster.tenantOf(pvc) : undefined;
+    const pvc = cluster.get("persistentvolumeclaims", usage.namespace, usage.pvc);
+    const tenantId = pvc ? cluster.tenantOf(pvc) : undefined;
     const record = tenantId ? this.records.get(tenantId) : undefined;
-    if (!record) return undefined;
+    if (!record || record.cluster !== cluster.name) return undefined;
     return {
       tenantId: record.id,
       tenantName: record.name,
@@ -523,14 +662,15 @@ export class TenantDirectory {
    * Node heartbeats are frequent: only a node going not-ready (or back) matters, and only to the
    * tenants with pods on it.
    */
-  private nodesChanged(): void {
-    const lost = lostNodes(this.cluster);
-    const flipped = new Set([...lost, ...this.lostNodeNames].filter((name) => lost.has(name) !== this.lostNodeNames.has(name)));
-    this.lostNodeNames = lost;
+  private nodesChanged(state: ClusterState): void {
+    const cluster = state.source;
+    const lost = lostNodes(cluster);
+    const flipped = new Set([...lost, ...state.lostNodeNames].filter((name) => lost.has(name) !== state.lostNodeNames.has(name)));
+    state.lostNodeNames = lost;
     if (flipped.size === 0) return;
-    for (const pod of this.cluster.list("pods")) {
+    for (const pod of cluster.list("pods")) {
       if (!pod.spec.nodeName || !flipped.has(pod.spec.nodeName)) continue;
-      const tenantId = this.cluster.tenantOf(pod);
+      const tenantId = cluster.tenantOf(pod);
       if (!tenantId) continue;
       this.dirty.add(tenantId);
       for (const listener of this.tenantListeners) listener(tenantId);
@@ -548,16 +688,28 @@ export class TenantDirectory {
     }
   }
 
-  private markAllDirty(): void {
-    this.allDirty = true;
-    this.orphanList = undefined;
+  /** Every tenant of one cluster is recomputed at the next read (it warmed, went stale or came back, its storage classes changed). */
+  private markClusterDirty(state: ClusterState): void {
+    const ids = this.idsByCluster.get(state.source.name) ?? [];
+    if (this.clusters.size === 1) this.allDirty = true;
+    else for (const id of ids) this.dirty.add(id);
+    // An open tenant page hears of it too (its cluster went stale, came back, warmed).
+    if (this.tenantListeners.size > 0) for (const id of ids) for (const listener of this.tenantListeners) listener(id);
+    state.orphanList = undefined;
     this.summaryList = undefined;
     this.version++;
   }
 
   private flush(): void {
     if (!this.allDirty && this.dirty.size === 0) return;
-    if (this.allDirty) this.lostNodeNames = lostNodes(this.cluster);
+    if (this.allDirty) {
+      for (const state of this.clusters.values()) {
+        state.lostNodeNames = lostNodes(state.source);
+        state.warm = state.source.isWarm();
+        state.stale = clusterStaleness(state.source);
+        state.listError = state.warm ? undefined : firstListError(state.source);
+      }
+    }
     const ids = this.allDirty ? [...this.records.keys()] : [...this.dirty];
     this.allDirty = false;
     this.dirty.clear();
@@ -567,7 +719,16 @@ export class TenantDirectory {
       const record = this.records.get(id);
       if (!record) continue;
       const before = this.summariesById.get(id);
-      const next = buildTenantSummary(this.cluster, record, { lostNodes: this.lostNodeNames, now, migrationState: this.migrationState(id) });
+      const state = this.clusters.get(record.cluster);
+      const next = state
+        ? buildTenantSummary(state.source, record, {
+            lostNodes: state.lostNodeNames,
+            now,
+            migrationState: this.migrationState(id),
+            stale: state.stale,
+          })
+        : unconnectedSummary(record, [...this.clusters.keys()], this.migrationState(id), now);
+      if (state?.listError && next.health === "unknown") next.healthReason = `Cluster ${record.cluster} could not be listed yet: ${state.listError}`;
       next.problems = next.problems.map((problem) => this.withSince(id, problem, now));
       this.forgetResolved(id, next.problems);
       if (before && sameSummary(before, next)) continue;
@@ -598,6 +759,32 @@ export class TenantDirectory {
       if (key.startsWith(`${tenantId}|`) && !current.has(key)) this.firstSeen.delete(key);
     }
   }
+}
+
+/** A registry row whose cluster the portal has no connection to: listed, "unknown", saying why. */
+function unconnectedSummary(record: TenantRecord, configured: string[], migrationState: TenantMigrationStateOrNative, now: Date): TenantSummary {
+  return {
+    id: record.id,
+    name: record.name,
+    databaseName: record.databaseName,
+    customerId: record.customerId,
+    customerEmail: record.customerEmail,
+    instanceType: record.instanceType,
+    odooVersion: record.odooVersion,
+    billingStatus: record.billingStatus,
+    cluster: record.cluster,
+    namespace: undefined,
+    health: "unknown",
+    healthReason: `Runs in cluster "${record.cluster}", which this portal is not connected to (it reads ${configured.map((name) => `"${name}"`).join(", ") || "no cluster"})`,
+    problems: [],
+    readyReplicas: 0,
+    desiredReplicas: 0,
+    restarts: 0,
+    storageUsedPercent: undefined,
+    migrationState,
+    createdAt: record.createdAt,
+    updatedAt: now.toISOString(),
+  };
 }
 
 function sameSummary(a: TenantSummary, b: TenantSummary): boolean {

@@ -12,7 +12,7 @@ describe("getTenantTimeline", () => {
     const fixture = tenantFixture("acme");
     const other = tenantFixture("other");
     const store = warmStore([...clusterBasics(), ...fixture.objects]);
-    const directory = new TenantDirectory({ cluster: store, loadRegistry: async () => [fixture.record], now: () => NOW });
+    const directory = new TenantDirectory({ clusters: [store], loadRegistry: async () => [fixture.record], now: () => NOW });
     await directory.ready();
     const { record } = fixture;
     const createdAt = new Date("2026-11-01T09:00:00Z");
@@ -91,7 +91,7 @@ describe("getTenantTimeline", () => {
 
   it("refuses an unknown tenant with a clear not-found", async () => {
     const store = warmStore(clusterBasics());
-    const directory = new TenantDirectory({ cluster: store, loadRegistry: async () => [], now: () => NOW });
+    const directory = new TenantDirectory({ clusters: [store], loadRegistry: async () => [], now: () => NOW });
     await expect(getTenantTimeline(directory, db, { id: "00000000-0000-4000-8000-00000000abcd" })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });

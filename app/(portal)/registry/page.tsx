@@ -24,7 +24,7 @@ export default async function RegistryPage() {
           and field to fix.
         </p>
       </div>
-      <RegistryImporter cluster={env.FLEETDECK_CLUSTER_NAME} />
+      <RegistryImporter cluster={env.FLEETDECK_CLUSTER_NAME} clusters={env.CLUSTERS.map((cluster) => cluster.name)} />
       <RegistryHelp />
     </div>
   );

@@ -4,6 +4,7 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { buttonClassName } from "@/components/ui/button";
 import type { TenantDetail } from "@/lib/tenants/types";
 import { HealthBadge } from "../health-badge";
+import { formatClock } from "../time-format";
 
 /** `actions`: the runbooks menu (it renders nothing for roles that may not run runbooks). */
 export function TenantHeader({ tenant, canReadLogs = false, actions }: { tenant: TenantDetail; canReadLogs?: boolean; actions?: React.ReactNode }) {
@@ -24,6 +25,13 @@ export function TenantHeader({ tenant, canReadLogs = false, actions }: { tenant:
       </span>,
     ],
     ["Odoo", tenant.odooVersion],
+    [
+      "Cluster",
+      <span key="cluster" className="font-mono" data-testid="tenant-cluster">
+        {tenant.cluster}
+      </span>,
+      tenant.cluster,
+    ],
     [
       "Billing",
       <span key="billing" className="capitalize">
@@ -74,7 +82,18 @@ export function TenantHeader({ tenant, canReadLogs = false, actions }: { tenant:
             {actions}
           </div>
         </div>
-        <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-3 lg:grid-cols-6">
+        {tenant.stale && (
+          <p
+            data-testid="tenant-stale"
+            role="status"
+            className="mt-2 rounded-md bg-amber-50 px-3 py-1.5 text-sm text-amber-900 ring-1 ring-inset ring-amber-300"
+          >
+            Cluster <span className="font-mono">{tenant.cluster}</span> cannot be watched
+            {tenant.stale.since ? ` since ${formatClock(tenant.stale.since)}` : ""}
+            {tenant.stale.error ? `: ${tenant.stale.error}` : ""}. This is the tenant&apos;s last known state.
+          </p>
+        )}
+        <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-4 lg:grid-cols-7">
           {facts.map(([term, value, full, copy]) => (
             <div key={term} className="min-w-0">
               <dt className="text-xs text-slate-500">{term}</dt>

@@ -20,7 +20,7 @@ describe("GateMonitor", () => {
     const stuck = tenantFixture("stuck", { pvcPending: true });
     const store = warmStore([...clusterBasics(), ...healthy.objects, ...stuck.objects], { coalesceMs: 0 });
     store.setVolumeUsage([], { replaceMissing: true });
-    const directory = new TenantDirectory({ cluster: store, loadRegistry: async () => [healthy.record, stuck.record], now: () => NOW });
+    const directory = new TenantDirectory({ clusters: [store], loadRegistry: async () => [healthy.record, stuck.record], now: () => NOW });
     directory.start();
     await directory.ready();
     const monitor = new GateMonitor({ directory, loadSnapshot: async () => EMPTY_DB_SNAPSHOT, throttleMs: 0, now: () => NOW });

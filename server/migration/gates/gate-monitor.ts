@@ -46,7 +46,7 @@ export class GateMonitor {
 
   start(): void {
     if (this.unsubscribe) return;
-    this.unsubscribe = this.options.directory.cluster.onChange(() => this.schedule());
+    this.unsubscribe = this.options.directory.onClusterChange(() => this.schedule());
     const refresh = setInterval(() => void this.refresh(), this.options.refreshMs ?? 5_000);
     refresh.unref?.();
     this.refreshTimer = refresh;

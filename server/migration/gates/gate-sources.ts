@@ -2,7 +2,9 @@ import "server-only";
 
 import { gateIdSchema, type GateId } from "@/lib/migration/gates";
 import { NATIVE_STATE, tenantMigrationStateSchema, type TenantMigrationStateOrNative } from "@/lib/migration/tenant-states";
+import type { TenantSummary } from "@/lib/tenants/types";
 import type { PrismaClient } from "@/server/db/client";
+import type { ClusterReads } from "@/server/kube/cluster-source";
 import { backupRun, isBackupJob, type TenantDirectory } from "@/server/tenants/tenant-view";
 import type { GateInputs, GateSucceededRun, GateTenant, GateWave } from "./gate-inputs";
 import type { GateRequest } from "./evaluators";
@@ -66,34 +68,38 @@ export async function loadGateDbSnapshot(db: PrismaClient): Promise<GateDbSnapsh
 
 /** The cluster side, read from memory: every tenant of the directory with its backups and volumes. */
 export function collectGateInputs(directory: TenantDirectory, snapshot: GateDbSnapshot, now: Date): GateInputs {
-  const cluster = directory.cluster;
-  const tenants: GateTenant[] = directory.summaries().map((summary) => ({
+  const tenants: GateTenant[] = directory.summaries().map((summary) => gateTenant(directory.clusterOf(summary.id), summary, snapshot));
+  const clusters = directory.clusterSources();
+  return {
+    now,
+    cacheWarm: clusters.every((cluster) => cluster.isWarm()),
+    freshness: directory.freshness(),
+    tenants,
+    waves: snapshot.waves,
+    succeededRuns: snapshot.succeededRuns,
+  };
+}
+
+/** One tenant with its backups and volumes from its own cluster (none when the portal does not read that cluster). */
+function gateTenant(cluster: ClusterReads | undefined, summary: TenantSummary, snapshot: GateDbSnapshot): GateTenant {
+  return {
     id: summary.id,
     name: summary.name,
     instanceType: summary.instanceType,
     health: summary.health,
     healthReason: summary.healthReason,
     migrationState: snapshot.migrationStates.get(summary.id) ?? NATIVE_STATE,
-    backups: cluster
-      .listForTenant("jobs", summary.id)
+    backups: (cluster?.listForTenant("jobs", summary.id) ?? [])
       .filter(isBackupJob)
       .map(backupRun)
       .map(({ name, status, startedAt, finishedAt }) => ({ name, status, startedAt, finishedAt })),
-    volumes: cluster.listForTenant("persistentvolumeclaims", summary.id).map((pvc) => {
-      const usage = cluster.volumeUsage(pvc.metadata.namespace ?? "", pvc.metadata.name);
+    volumes: (cluster?.listForTenant("persistentvolumeclaims", summary.id) ?? []).map((pvc) => {
+      const usage = cluster?.volumeUsage(pvc.metadata.namespace ?? "", pvc.metadata.name);
       return {
         name: pvc.metadata.name,
         phase: pvc.status.phase ?? "Pending",
         usedPercent: usage && usage.capacityBytes > 0 ? (usage.usedBytes / usage.capacityBytes) * 100 : undefined,
       };
     }),
-  }));
-  return {
-    now,
-    cacheWarm: cluster.isWarm(),
-    freshness: cluster.freshness(),
-    tenants,
-    waves: snapshot.waves,
-    succeededRuns: snapshot.succeededRuns,
   };
 }

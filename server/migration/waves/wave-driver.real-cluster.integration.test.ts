@@ -55,7 +55,7 @@ beforeAll(async () => {
   controlPlane = await startControlPlane({ stateDir, fleet: { scenario: "healthy", tenants: 12 }, log: () => {} });
   records = tenantRecordsOf(controlPlane.fleet!.registry);
   cache = simClusterCache(controlPlane.portalKubeconfig, { watchSilenceTimeoutMs: 120_000, volumeStatsIntervalMs: 10_000 });
-  directory = new TenantDirectory({ cluster: cache, loadRegistry: async () => records });
+  directory = new TenantDirectory({ clusters: [cache], loadRegistry: async () => records });
   directory.start();
   expect(await cache.whenWarm(30_000)).toBe(true);
   await directory.ready({ warmTimeoutMs: 30_000 });

@@ -3,6 +3,7 @@ import "server-only";
 import { tracked } from "@trpc/server";
 
 import type { ClusterDiagnosticsView } from "@/lib/cluster/views";
+import { fleetSummaryInputSchema } from "@/lib/tenants/tenant-list";
 import { acknowledgeProblemInputSchema, withdrawAcknowledgementInputSchema } from "@/lib/tenants/acknowledgements";
 import { auditSourceOf } from "@/server/audit/request-source";
 import { runtime } from "@/server/runtime";
@@ -12,10 +13,12 @@ import { createTRPCRouter, requirePermission } from "@/server/trpc/init";
 
 export const fleetRouter = createTRPCRouter({
   /** Acknowledgements are read from the database on each call: another process may have written one. */
-  summary: requirePermission("fleet:read").query(async ({ ctx }) => {
-    const [summary, acknowledgements] = await Promise.all([getFleetSummary(runtime().tenants), activeAcknowledgements(ctx.db)]);
-    return withAcknowledgements(summary, acknowledgements);
-  }),
+  summary: requirePermission("fleet:read")
+    .input(fleetSummaryInputSchema.optional())
+    .query(async ({ ctx, input }) => {
+      const [summary, acknowledgements] = await Promise.all([getFleetSummary(runtime().tenants, input ?? {}), activeAcknowledgements(ctx.db)]);
+      return withAcknowledgements(summary, acknowledgements);
+    }),
 
   acknowledge: requirePermission("attention:acknowledge")
     .input(acknowledgeProblemInputSchema)

@@ -2,6 +2,7 @@ import "server-only";
 
 import { z } from "zod";
 
+import { clusterNameSchema } from "@/lib/cluster/cluster-name";
 import { env } from "@/server/env";
 import { runtime } from "@/server/runtime";
 import { importRegistry, previewRegistryImport, type RegistryProblem } from "@/server/tenants/registry-import";
@@ -19,12 +20,7 @@ const registryFile = z.object({
   format: z.enum(["csv", "json"], 'Choose the file format: "csv" or "json".'),
 });
 
-const cluster = z
-  .string()
-  .trim()
-  .min(1, "Enter a cluster name.")
-  .max(63, "A cluster name has at most 63 characters.")
-  .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, "A cluster name uses lowercase letters, digits, dots and hyphens.");
+const cluster = clusterNameSchema;
 
 /** Problems travel as data, not as an error, so the page can show them as a table. */
 function withReport<T extends { problems: RegistryProblem[] }>(result: T): T & { problemCount: number } {

@@ -3,6 +3,7 @@ import "server-only";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 
+import { clusterNameSchema } from "@/lib/cluster/cluster-name";
 import { runtime } from "@/server/runtime";
 import { getOrphanDetail, getTenantDetail, listTenants, watchTenantDetail } from "@/server/tenants/tenant-service";
 import { tenantIdSchema } from "@/lib/tenants/tenant-id";
@@ -22,8 +23,8 @@ export const tenantsRouter = createTRPCRouter({
 
   /** An instance id that workloads carry and the registry lacks: its objects, events and how it was found. */
   orphan: requirePermission("tenants:read")
-    .input(z.object({ instanceId: tenantIdSchema }))
-    .query(({ input }) => getOrphanDetail(runtime().tenants, input.instanceId)),
+    .input(z.object({ instanceId: tenantIdSchema, cluster: clusterNameSchema.optional() }))
+    .query(({ input }) => getOrphanDetail(runtime().tenants, input.instanceId, input.cluster)),
 
   /** Kubernetes events, runbook runs, migration steps and registry changes, newest first. */
   timeline: requirePermission("tenants:read")
