@@ -3,7 +3,7 @@ import "server-only";
 import { tracked } from "@trpc/server";
 
 import type { ClusterDiagnosticsView } from "@/lib/cluster/views";
-import { acknowledgeProblemInputSchema, withdrawAcknowledgementInputSchema } from "@/lib/tenants/acknowledgements";
+import { acknowledgeProblemInputSchema, withdrawAcknowledgementInputSchema } from "@/lib/tenants/acknowledgement-schemas";
 import { auditSourceOf } from "@/server/audit/request-source";
 import { runtime } from "@/server/runtime";
 import { acknowledgeProblem, activeAcknowledgements, withAcknowledgements, withdrawAcknowledgement } from "@/server/tenants/acknowledgements";
