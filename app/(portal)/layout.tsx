@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 
 import { AppShell } from "@/components/layout/app-shell";
-import { ThemedToaster } from "@/components/layout/themed-toaster";
+import { DeferredToaster } from "@/components/layout/deferred-toaster";
 import { getServerAuthSession } from "@/server/auth/session";
 
 /**
@@ -23,7 +23,7 @@ export default async function PortalLayout({ children, banner }: { children: Rea
         {children}
       </AppShell>
       {/* One toaster for the signed-in pages (a watched run ending). */}
-      <ThemedToaster />
+      <DeferredToaster />
     </>
   );
 }

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 import { FleetOverview } from "@/components/fleet/fleet-overview";
-import { fleetSummaryInput, parseFleetParams } from "@/components/fleet/fleet-params";
+import { fleetSummaryInput } from "@/components/fleet/fleet-params";
+import { parseFleetParams } from "@/components/fleet/parse-fleet-params";
 import type { RawSearchParams } from "@/components/tenants/tenant-list-params";
 import { fleetPageTitle } from "@/components/layout/page-title";
 import { QueryErrorBoundary } from "@/components/tenants/query-error-boundary";
@@ -22,15 +23,15 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 export default async function FleetOverviewPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
-  // Parsed exactly as the client parses them, so the prefetched query is the one the overview reads.
-  const { params } = parseFleetParams(await searchParams);
+  // Parsed here and handed to the overview, so the prefetched query is the one it reads (and zod stays on the server).
+  const { params, problems } = parseFleetParams(await searchParams);
   prefetch(trpc.fleet.summary.queryOptions(fleetSummaryInput(params)));
   const session = await getServerAuthSession();
   return (
     <HydrateClient>
       <QueryErrorBoundary>
         <Suspense fallback={<FleetOverviewSkeleton />}>
-          <FleetOverview canAcknowledge={can(session?.user.role, "attention:acknowledge")} />
+          <FleetOverview params={params} problems={problems} canAcknowledge={can(session?.user.role, "attention:acknowledge")} />
         </Suspense>
       </QueryErrorBoundary>
     </HydrateClient>

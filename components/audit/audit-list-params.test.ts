@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 
-import { auditListInputSchema } from "@/lib/audit/audit-list";
+import { auditListInputSchema } from "@/lib/audit/audit-list-schemas";
 
-import { auditListInputOf, auditListParamsToSearch, DEFAULT_AUDIT_LIST_PARAMS, parseAuditListParams } from "./audit-list-params";
+import { auditListInputOf, auditListParamsToSearch, DEFAULT_AUDIT_LIST_PARAMS } from "./audit-list-params";
+import { parseAuditListParams } from "./parse-audit-list-params";
 
 describe("audit list URL params", () => {
   it("reads every filter and round-trips through the canonical query string", () => {

@@ -1,14 +1,17 @@
-import { z } from "zod";
+import { AUDIT_OUTCOMES } from "@/lib/audit/audit-list";
+import type { AuditFilter } from "@/lib/audit/audit-list-schemas";
 
-import { AUDIT_LIST_FIELDS, AUDIT_OUTCOMES, type AuditFilter } from "@/lib/audit/audit-list";
+import type { AuditListParams } from "./parse-audit-list-params";
 
 /**
  * The Audit page keeps its whole state in the URL, so a link reproduces the view (and the CSV
- * export takes the same query string). Each parameter is validated on its own: a bad one falls
- * back to its default and is reported, while the good ones still apply.
+ * export takes the same query string). The page's server component reads the URL
+ * (parse-audit-list-params.ts, with zod); what is here is what the browser needs to write it.
  */
 export const OUTCOME_VALUES = AUDIT_OUTCOMES;
 export const PAGE_SIZE_VALUES = [25, 50, 100] as const;
+
+export type { AuditListParams };
 
 export const DEFAULT_AUDIT_LIST_PARAMS: AuditListParams = {
   who: "",
@@ -21,45 +24,7 @@ export const DEFAULT_AUDIT_LIST_PARAMS: AuditListParams = {
   pageSize: 50,
 };
 
-/** The list input's own field schemas; the URL adds only that numbers arrive as text and the page sizes the UI offers. */
-const PARAM_SCHEMAS = {
-  ...AUDIT_LIST_FIELDS,
-  page: z.coerce.number().pipe(AUDIT_LIST_FIELDS.page),
-  pageSize: z.coerce.number().pipe(z.union(PAGE_SIZE_VALUES.map((size) => z.literal(size)))),
-};
-
-type ParamName = keyof typeof PARAM_SCHEMAS;
-
-/** Text filters are "" when unset (an input's value); the outcome is undefined. */
-export type AuditListParams = {
-  [K in ParamName]: K extends "outcome" ? z.output<(typeof PARAM_SCHEMAS)[K]> | undefined : z.output<(typeof PARAM_SCHEMAS)[K]>;
-};
-
 export type RawSearchParams = Record<string, string | string[] | undefined>;
-
-const PARAM_DESCRIPTIONS: Record<ParamName, string> = {
-  who: "actor filter (at most 254 characters)",
-  action: "action filter",
-  target: "target filter (at most 200 characters)",
-  outcome: `outcome (${AUDIT_OUTCOMES.join(", ")})`,
-  from: "start time",
-  to: "end time",
-  page: "page number",
-  pageSize: "page size (25, 50 or 100)",
-};
-
-export function parseAuditListParams(raw: RawSearchParams): { params: AuditListParams; problems: string[] } {
-  const params = { ...DEFAULT_AUDIT_LIST_PARAMS } as Record<string, unknown>;
-  const problems: string[] = [];
-  for (const key of Object.keys(PARAM_SCHEMAS) as ParamName[]) {
-    const value = [raw[key]].flat()[0];
-    if (value === undefined || value === "") continue;
-    const result = PARAM_SCHEMAS[key].safeParse(value);
-    if (result.success) params[key] = result.data;
-    else problems.push(`"${value}" is not a valid ${PARAM_DESCRIPTIONS[key]}; it is ignored.`);
-  }
-  return { params: params as AuditListParams, problems };
-}
 
 /** The filters alone, without unset ones: what `audit.list` and the export take. */
 export function auditFilterOf(params: AuditListParams): AuditFilter {

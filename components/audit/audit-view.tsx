@@ -1,27 +1,25 @@
 "use client";
 
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useMemo, useTransition } from "react";
+import { usePathname, useRouter } from "next/navigation";
+import { useCallback, useTransition } from "react";
 import { useSuspenseQuery } from "@tanstack/react-query";
 
-import { searchParamsToRecord } from "@/components/tenants/tenant-list-params";
 import { useTRPC } from "@/components/trpc/client";
 import { buttonClassName } from "@/components/ui/button";
 
 import { AuditFilters, type AuditFilterValues } from "./audit-filters";
-import { auditFilterOf, auditListInputOf, auditListParamsToSearch, parseAuditListParams, type AuditListParams } from "./audit-list-params";
+import { auditFilterOf, auditListInputOf, auditListParamsToSearch, type AuditListParams } from "./audit-list-params";
 import { AuditPagination } from "./audit-pagination";
 import { AuditTable } from "./audit-table";
 import { LinkProblems } from "@/components/ui/link-problems";
 
-export function AuditView() {
+/** `params` and `problems` are the page's reading of the URL (parse-audit-list-params.ts, on the server). */
+export function AuditView({ params, problems }: { params: AuditListParams; problems: string[] }) {
   const trpc = useTRPC();
   const router = useRouter();
   const pathname = usePathname();
-  const searchParams = useSearchParams();
   const [navigating, startNavigation] = useTransition();
 
-  const { params, problems } = useMemo(() => parseAuditListParams(searchParamsToRecord(searchParams)), [searchParams]);
   const { data: list } = useSuspenseQuery(trpc.audit.list.queryOptions(auditListInputOf(params)));
 
   // Every change is a history entry, so back/forward walk through the views the user saw.

@@ -4,7 +4,7 @@ import clsx from "clsx";
 import Link from "next/link";
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { ACKNOWLEDGE_FOR_HOURS, groupAttention, type AttentionGroup, type AttentionItem } from "@/lib/tenants/acknowledgements";
 import { orphanHref } from "@/components/orphans/orphan-href";
 import { ClusterBadge } from "./cluster-badge";

@@ -1,8 +1,6 @@
 "use client";
 
 import Link from "next/link";
-import { useSearchParams } from "next/navigation";
-import { useMemo } from "react";
 import { useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import dynamic from "next/dynamic";
@@ -12,14 +10,14 @@ import { fleetPageTitle } from "@/components/layout/page-title";
 import { useLiveSubscription } from "@/components/live/use-live-connection";
 import { useTRPC } from "@/components/trpc/client";
 import { Panel } from "@/components/tenants/panel";
-import { searchParamsToRecord } from "@/components/tenants/tenant-list-params";
 import { LinkProblems } from "@/components/ui/link-problems";
 import { unacknowledgedCount } from "@/lib/tenants/acknowledgements";
+import type { FleetSummaryInput } from "@/lib/tenants/tenant-list";
 import { AttentionTable } from "./attention-table";
 import { CacheFreshness } from "./cache-freshness";
 import { showsClusters } from "./cluster-badge";
 import { ClustersPanel } from "./clusters-panel";
-import { fleetSummaryInput, parseFleetParams } from "./fleet-params";
+import { fleetSummaryInput } from "./fleet-params";
 import { HealthTiles } from "./health-tiles";
 import { OrphanWorkloads } from "./orphan-workloads";
 import { StoragePressure } from "./storage-pressure";
@@ -31,11 +29,18 @@ const FleetHealthChart = dynamic(() => import("./fleet-health-chart").then((char
   loading: () => <Skeleton className="h-60 w-full" />,
 });
 
-export function FleetOverview({ canAcknowledge = false }: { canAcknowledge?: boolean }) {
+export function FleetOverview({
+  params,
+  problems,
+  canAcknowledge = false,
+}: {
+  /** The URL's cluster filter, parsed on the server (parse-fleet-params.ts). */
+  params: Required<FleetSummaryInput>;
+  problems: string[];
+  canAcknowledge?: boolean;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const searchParams = useSearchParams();
-  const { params, problems } = useMemo(() => parseFleetParams(searchParamsToRecord(searchParams)), [searchParams]);
   const { data: fleet, dataUpdatedAt } = useSuspenseQuery(trpc.fleet.summary.queryOptions(fleetSummaryInput(params)));
   // A tick says "something changed"; refetching the summary is cheaper than shipping deltas.
   // cancelRefetch: false lets a burst of ticks share one in-flight request.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { fleetParamsToSearch, parseFleetParams } from "./fleet-params";
+import { fleetParamsToSearch } from "./fleet-params";
+import { parseFleetParams } from "./parse-fleet-params";
 
 describe("fleet overview URL params", () => {
   it("reads repeated and comma-separated clusters, once each", () => {

@@ -1,23 +1,6 @@
-import { TENANT_LIST_FIELDS } from "@/lib/tenants/tenant-list";
 import type { FleetSummaryInput } from "@/lib/tenants/tenant-list";
-import type { RawSearchParams } from "@/components/tenants/tenant-list-params";
 
-/**
- * The fleet overview keeps its cluster filter in the URL (`/?cluster=east`, repeated or
- * comma-separated), validated by the tenants list's own field schema; an invalid value falls back
- * to every cluster and is reported the way the tenants list reports its parameters.
- */
-export function parseFleetParams(raw: RawSearchParams): { params: Required<FleetSummaryInput>; problems: string[] } {
-  const value = raw.cluster;
-  if (value === undefined || value === "") return { params: { cluster: [] }, problems: [] };
-  const names = [value]
-    .flat()
-    .flatMap((part) => part.split(","))
-    .filter(Boolean);
-  const parsed = TENANT_LIST_FIELDS.cluster.safeParse(names);
-  if (parsed.success) return { params: { cluster: [...new Set(parsed.data)] }, problems: [] };
-  return { params: { cluster: [] }, problems: [`"${[value].flat().join(",")}" is not a valid cluster filter; showing all clusters instead.`] };
-}
+// zod-free: the overview (a client component) imports this; the URL is parsed on the server (parse-fleet-params.ts).
 
 /** The overview's query string: `?cluster=a&cluster=b`, or nothing for every cluster. */
 export function fleetParamsToSearch(params: FleetSummaryInput): string {

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 
 import type { NavItem } from "./sidebar-nav";
+import { whenIdle } from "./when-idle";
 
 // The palette (cmdk) is its own chunk, so no page ships it up front; it is fetched once the page is
 // idle, so the first Ctrl+K opens it at once and no key typed right after is lost.
@@ -30,10 +31,7 @@ export function KeyboardShortcuts({ items }: { items: NavItem[] }) {
   const [open, setOpen] = useState(false);
   const pendingG = useRef<number | undefined>(undefined);
 
-  useEffect(() => {
-    const idle = window.requestIdleCallback ?? ((callback: () => void) => window.setTimeout(callback, 1_000));
-    idle(() => void loadPalette());
-  }, []);
+  useEffect(() => whenIdle(() => void loadPalette()), []);
 
   useEffect(() => {
     const allowed = new Set(items.map((item) => item.href));

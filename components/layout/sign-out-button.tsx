@@ -1,8 +1,8 @@
 "use client";
 
-import { signOut } from "next-auth/react";
 import { useState, useSyncExternalStore } from "react";
 
+import { signOutHere } from "@/components/layout/sign-out";
 import { Button } from "@/components/ui/button";
 
 // useSyncExternalStore answers the server snapshot while hydrating and the client one from then on.
@@ -25,7 +25,7 @@ export function SignOutButton() {
       data-testid="sign-out"
       onClick={() => {
         setPending(true);
-        void signOut({ callbackUrl: "/sign-in?signedOut=1" });
+        void signOutHere();
       }}
     >
       Sign out

@@ -1,9 +1,9 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import { signOut } from "next-auth/react";
 import { useSyncExternalStore } from "react";
 
+import { signOutHere } from "@/components/layout/sign-out";
 import { Button } from "@/components/ui/button";
 import { useTRPC } from "@/components/trpc/client";
 
@@ -19,7 +19,7 @@ export function SignOutEverywhereButton() {
   const hydrated = useSyncExternalStore(subscribeToNothing, isClient, isServer);
   const endAll = useMutation(
     trpc.account.signOutEverywhere.mutationOptions({
-      onSuccess: () => void signOut({ callbackUrl: "/sign-in?signedOut=1" }),
+      onSuccess: () => void signOutHere(),
     }),
   );
   return (

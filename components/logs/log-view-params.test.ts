@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_LOG_VIEW_PARAMS, downloadHrefOf, logSourceOf, logViewSearch, parseLogViewParams } from "./log-view-params";
+import { DEFAULT_LOG_VIEW_PARAMS, downloadHrefOf, logSourceOf, logViewSearch } from "./log-view-params";
+import { parseLogViewParams } from "./parse-log-view-params";
 
 const TENANT = "3f1c2b4a-0000-4000-8000-000000000001";
 

@@ -1,11 +1,11 @@
-import { z } from "zod";
-import type { RawSearchParams } from "@/components/tenants/tenant-list-params";
-import { logSourceInput, logSourceToSearch, type LogSourceInput } from "@/lib/logs/log-request";
-import { FILTER_LEVELS, type FilterLevel } from "./log-level";
+import type { LogSourceInput } from "@/lib/logs/log-request";
+import { logSourceToSearch } from "@/lib/logs/log-source-search";
+import type { FilterLevel } from "./log-level";
 
 /**
- * The log view keeps its options in the URL so a link shows the same lines. Each parameter is
- * checked on its own: a bad one falls back to its default with a notice, the others still apply.
+ * The log view keeps its options in the URL so a link shows the same lines. The page's server
+ * component reads the URL (parse-log-view-params.ts, with zod); what is here is what the browser
+ * needs to write links and ask for lines.
  */
 export const TAIL_VALUES = ["100", "1000", "5000", "all"] as const;
 export type TailOption = (typeof TAIL_VALUES)[number];
@@ -43,78 +43,6 @@ export const DEFAULT_LOG_VIEW_PARAMS: LogViewParams = {
 };
 
 const SINCE_SECONDS: Record<SincePreset, number> = { "5m": 300, "1h": 3_600, "24h": 86_400 };
-
-const flag = z.enum(["1", "0", "true", "false", "on", "off"]).transform((value) => value === "1" || value === "true" || value === "on");
-
-const PARAM_SCHEMAS = {
-  pod: logSourceInput.shape.pod,
-  container: logSourceInput.shape.container,
-  tail: z.enum(TAIL_VALUES),
-  since: z.union([
-    z.enum(SINCE_PRESETS),
-    z
-      .string()
-      .max(40)
-      .refine((value) => /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value)), "is not a date and time")
-      .transform((value) => new Date(value).toISOString()),
-  ]),
-  ts: flag,
-  wrap: flag,
-  q: z.string().max(500),
-  filter: flag,
-  regex: flag,
-  case: flag,
-  level: z.array(z.enum(FILTER_LEVELS)),
-  previous: flag,
-} satisfies Record<keyof LogViewParams, z.ZodType>;
-
-const DESCRIBE_DEFAULT: Record<keyof LogViewParams, string> = {
-  pod: "all pods",
-  container: "the default container",
-  tail: "the last 1,000 lines",
-  since: "the whole log",
-  ts: "timestamps on",
-  wrap: "wrapping off",
-  q: "no search",
-  filter: "matches highlighted among all lines",
-  regex: "plain-text search",
-  case: "case-insensitive search",
-  level: "all levels",
-  previous: "the current container",
-};
-
-function firstOf(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-export function parseLogViewParams(raw: RawSearchParams): { params: LogViewParams; notices: string[] } {
-  const params: LogViewParams = { ...DEFAULT_LOG_VIEW_PARAMS, level: [] };
-  const notices: string[] = [];
-  for (const key of Object.keys(PARAM_SCHEMAS) as (keyof LogViewParams)[]) {
-    const value = raw[key];
-    if (value === undefined || value === "") continue;
-    const input =
-      key === "level"
-        ? [value]
-            .flat()
-            .flatMap((entry) => entry.split(","))
-            .map((entry) => entry.trim().toUpperCase())
-            .filter(Boolean)
-            .map((entry) => (entry === "CRITICAL" ? "ERROR" : entry === "WARN" ? "WARNING" : entry))
-        : firstOf(value);
-    const parsed = PARAM_SCHEMAS[key].safeParse(input);
-    if (parsed.success) {
-      (params as unknown as Record<string, unknown>)[key] = key === "level" ? [...new Set(parsed.data as FilterLevel[])] : parsed.data;
-    } else {
-      notices.push(`"${key}" had an invalid value (${String(firstOf(value)).slice(0, 60)}); showing ${DESCRIBE_DEFAULT[key]} instead.`);
-    }
-  }
-  if (!params.pod && params.previous) {
-    params.previous = false;
-    notices.push("The previous container can only be shown for one pod; showing the current logs instead.");
-  }
-  return { params, notices };
-}
 
 /** The query string for a view: defaults are left out so links stay short. */
 export function logViewSearch(params: LogViewParams): string {

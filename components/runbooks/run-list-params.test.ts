@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 
-import { runListInputSchema } from "@/lib/runbooks/run-views";
+import { runListInputSchema } from "@/lib/runbooks/run-list-schema";
 
-import { parseRunListParams, runListInputOf, runListParamsToSearch } from "./run-list-params";
+import { parseRunListParams } from "./parse-run-list-params";
+import { runListInputOf, runListParamsToSearch } from "./run-list-params";
 
 const TENANT = "7d0c5a3e-8f1b-4c1e-9a55-0f3b2a1c9d11";
 

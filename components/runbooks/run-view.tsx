@@ -2,9 +2,10 @@
 
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useEffect, useId, useRef, useState } from "react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 
 import { useLiveSubscription } from "@/components/live/use-live-connection";
 import { LiveDataAge } from "@/components/live/live-data-age";
@@ -16,15 +17,16 @@ import { userMessageOf } from "@/components/trpc/error-message";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
-import { runRejectInputSchema } from "@/lib/runbooks/runbook-requests";
 import type { RunView as Run } from "@/lib/runbooks/run-views";
 
 import { ObjectChangeList } from "./object-changes";
 import { RiskBadge, RunStateBadge, StepStateBadge } from "./run-badges";
 import { runDuration } from "./run-duration";
 import { isTerminal, RUN_STATE_STYLE } from "./run-style";
-import { RunbookDialog } from "./runbook-dialog";
 import { canApprove, canRunRunbooks, isRequester, type RunbookViewer } from "./viewer";
+
+// The dialog (react-hook-form and the runbooks' zod schemas) is its own chunk, fetched when it first opens.
+const RunbookDialog = dynamic(() => import("./runbook-dialog").then((module) => module.RunbookDialog), { ssr: false });
 
 function Timestamp({ iso }: { iso: string | undefined }) {
   if (!iso) return <span className="text-slate-400">—</span>;
@@ -247,7 +249,9 @@ function ApprovalPanel({ run, viewer, onChanged }: { run: Run; viewer: RunbookVi
   const mine = isRequester(viewer, run.requestedByEmail);
   const mayDecide = canApprove(viewer) && !mine;
 
-  function onReject() {
+  async function onReject() {
+    // The rule (zod) is fetched on the click: a run page does not ship zod for one button's check.
+    const { runRejectInputSchema } = await import("@/lib/runbooks/runbook-requests");
     const checked = runRejectInputSchema.shape.comment.safeParse(comment);
     if (!checked.success) {
       setCommentError(checked.error.issues[0]?.message ?? "Say why you reject the run.");
@@ -316,7 +320,7 @@ function ApprovalPanel({ run, viewer, onChanged }: { run: Run; viewer: RunbookVi
             >
               Approve
             </Button>
-            <Button variant="danger" pending={reject.isPending} disabled={pending} onClick={onReject} data-testid="reject-run">
+            <Button variant="danger" pending={reject.isPending} disabled={pending} onClick={() => void onReject()} data-testid="reject-run">
               Reject
             </Button>
           </>

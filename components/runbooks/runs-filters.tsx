@@ -9,7 +9,7 @@ import { userMessageOf } from "@/components/trpc/error-message";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
-import { RUNBOOK_IDS } from "@/lib/runbooks/runbook-inputs";
+import { RUNBOOK_IDS } from "@/lib/runbooks/runbook-ids";
 import { RUN_STATES, type RunState } from "@/lib/runbooks/run-views";
 
 import type { RunListFilters } from "./run-list-params";

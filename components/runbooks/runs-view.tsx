@@ -2,32 +2,33 @@
 
 import { useQueryClient, useSuspenseInfiniteQuery } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useMemo, useTransition } from "react";
+import { usePathname, useRouter } from "next/navigation";
+import { useCallback, useTransition } from "react";
 
 import { useLiveSubscription } from "@/components/live/use-live-connection";
-import { searchParamsToRecord } from "@/components/tenants/tenant-list-params";
 import { useTRPC } from "@/components/trpc/client";
 import { userMessageOf } from "@/components/trpc/error-message";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 
-import { parseRunListParams, runListInputOf, runListParamsToSearch, type RunListFilters } from "./run-list-params";
+import { runListInputOf, runListParamsToSearch, type RunListFilters } from "./run-list-params";
 import { RecentBatches } from "./batches/recent-batches";
 import { RunsFilters } from "./runs-filters";
 import { RunsTable } from "./runs-table";
 import { LinkProblems } from "@/components/ui/link-problems";
 
-/** The Runs page: URL-held filters, newest first, "Load more" by cursor, refetched when any run changes. */
-export function RunsView() {
+/**
+ * The Runs page: URL-held filters, newest first, "Load more" by cursor, refetched when any run
+ * changes. `filters` and `problems` are the page's reading of the URL (parse-run-list-params.ts,
+ * on the server).
+ */
+export function RunsView({ filters, problems }: { filters: RunListFilters; problems: string[] }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
   const pathname = usePathname();
-  const searchParams = useSearchParams();
   const [navigating, startNavigation] = useTransition();
 
-  const { filters, problems } = useMemo(() => parseRunListParams(searchParamsToRecord(searchParams)), [searchParams]);
   const list = useSuspenseInfiniteQuery(trpc.runbooks.list.infiniteQueryOptions(runListInputOf(filters), { getNextPageParam: (page) => page.nextCursor }));
   const runs = list.data.pages.flatMap((page) => page.runs);
 

@@ -2,14 +2,17 @@
 
 import { useQuery, useQueryClient, type UseQueryResult } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
+import dynamic from "next/dynamic";
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
 
 import { useTRPC } from "@/components/trpc/client";
 import type { RunbookId } from "@/lib/runbooks/runbook-inputs";
 import type { RunbookActionView } from "@/lib/runbooks/run-views";
 
-import { RunbookDialog } from "./runbook-dialog";
 import { canRunRunbooks, type RunbookViewer } from "./viewer";
+
+// The dialog (react-hook-form and the runbooks' zod schemas) is its own chunk, fetched when it first opens.
+const RunbookDialog = dynamic(() => import("./runbook-dialog").then((module) => module.RunbookDialog), { ssr: false });
 
 interface OpenRunbook {
   runbookId: RunbookId;

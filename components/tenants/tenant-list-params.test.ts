@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_TENANT_LIST_PARAMS, parseTenantListParams, tenantListParamsToSearch } from "./tenant-list-params";
+import { parseTenantListParams } from "./parse-tenant-list-params";
+import { DEFAULT_TENANT_LIST_PARAMS, tenantListParamsToSearch } from "./tenant-list-params";
 
 describe("tenant list URL params", () => {
   it("reads repeated and comma-separated filters", () => {

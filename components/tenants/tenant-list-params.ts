@@ -1,11 +1,11 @@
-import { z } from "zod";
-import { TENANT_LIST_FIELDS } from "@/lib/tenants/tenant-list";
 import { BILLING_STATUSES, HEALTH_STATES, INSTANCE_TYPES, PROBLEM_KINDS, TENANT_SORT_KEYS, type TenantSortKey } from "@/lib/tenants/types";
 
+import type { TenantListParams } from "./parse-tenant-list-params";
+
 /**
- * The tenants page keeps its whole state in the URL, so a link reproduces the view. Each parameter
- * is validated on its own: a bad one falls back to its default and is reported as a friendly
- * message, while the good ones still apply (a typo in `sort` should not lose the search).
+ * The tenants page keeps its whole state in the URL, so a link reproduces the view. The page's
+ * server component reads the URL (parse-tenant-list-params.ts, with zod); what is here is what the
+ * browser needs to write it, so no zod reaches the browser for it.
  */
 export const HEALTH_FILTER_VALUES = HEALTH_STATES;
 export const PROBLEM_FILTER_VALUES = PROBLEM_KINDS;
@@ -14,7 +14,7 @@ export const BILLING_STATUS_VALUES = BILLING_STATUSES;
 export const SORT_VALUES = TENANT_SORT_KEYS;
 export const PAGE_SIZE_VALUES = [25, 50, 100] as const;
 
-export type { TenantSortKey };
+export type { TenantListParams, TenantSortKey };
 
 export const DEFAULT_TENANT_LIST_PARAMS: TenantListParams = {
   q: "",
@@ -41,75 +41,9 @@ export const FILTER_LABELS = {
 
 export type TenantFilterName = keyof typeof FILTER_LABELS;
 
-/** The list input's own field schemas; the URL adds only that numbers arrive as text and the page sizes the UI offers. */
-const PARAM_SCHEMAS = {
-  ...TENANT_LIST_FIELDS,
-  page: z.coerce.number().pipe(TENANT_LIST_FIELDS.page),
-  pageSize: z.coerce.number().pipe(z.union(PAGE_SIZE_VALUES.map((size) => z.literal(size)))),
-};
-
-export type TenantListParams = { [K in keyof typeof PARAM_SCHEMAS]: z.output<(typeof PARAM_SCHEMAS)[K]> };
-
-const ARRAY_PARAMS = new Set<keyof TenantListParams>(["health", "instanceType", "billingStatus", "odooVersion", "problem", "cluster"]);
+export const ARRAY_PARAMS = new Set<keyof TenantListParams>(["health", "instanceType", "billingStatus", "odooVersion", "problem", "cluster"]);
 
 export type RawSearchParams = Record<string, string | string[] | undefined>;
-
-export function searchParamsToRecord(searchParams: URLSearchParams): RawSearchParams {
-  const record: RawSearchParams = {};
-  for (const key of new Set(searchParams.keys())) {
-    const values = searchParams.getAll(key);
-    record[key] = values.length > 1 ? values : values[0];
-  }
-  return record;
-}
-
-export function parseTenantListParams(raw: RawSearchParams): { params: TenantListParams; problems: string[] } {
-  const params = { ...DEFAULT_TENANT_LIST_PARAMS } as Record<string, unknown>;
-  const problems: string[] = [];
-  for (const key of Object.keys(PARAM_SCHEMAS) as (keyof TenantListParams)[]) {
-    const value = raw[key];
-    if (value === undefined || value === "") continue;
-    // Arrays arrive as repeated keys (?health=down&health=degraded) or comma lists (?health=down,degraded).
-    const input = ARRAY_PARAMS.has(key)
-      ? [value]
-          .flat()
-          .flatMap((part) => part.split(","))
-          .filter(Boolean)
-      : Array.isArray(value)
-        ? value[0]
-        : value;
-    const result = PARAM_SCHEMAS[key].safeParse(input);
-    if (result.success) params[key] = result.data;
-    else problems.push(`"${[value].flat().join(",")}" is not a valid ${describeParam(key)}; showing ${describeDefault(key)} instead.`);
-  }
-  return { params: params as TenantListParams, problems };
-}
-
-function describeParam(key: keyof TenantListParams): string {
-  switch (key) {
-    case "q":
-      return "search (at most 200 characters)";
-    case "sort":
-      return "sort column";
-    case "dir":
-      return "sort direction";
-    case "page":
-      return "page number";
-    case "pageSize":
-      return "page size (25, 50 or 100)";
-    default:
-      return `${FILTER_LABELS[key as TenantFilterName].toLowerCase()} filter`;
-  }
-}
-
-function describeDefault(key: keyof TenantListParams): string {
-  if (key === "page") return "the first page";
-  if (key === "pageSize") return "25 per page";
-  if (key === "cluster") return "all clusters";
-  if (ARRAY_PARAMS.has(key)) return "all values";
-  if (key === "q") return "all tenants";
-  return "the default order";
-}
 
 /** The canonical query string: defaults are left out so links stay short. */
 export function tenantListParamsToSearch(params: TenantListParams): string {

@@ -1,12 +1,12 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import Link from "next/link";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useMemo, useOptimistic, useState, useTransition } from "react";
+import { usePathname, useRouter } from "next/navigation";
+import { useCallback, useOptimistic, useState, useTransition } from "react";
 import { useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { CacheFreshness } from "@/components/fleet/cache-freshness";
-import { BatchDialog } from "@/components/runbooks/batches/batch-dialog";
 import { canRunRunbooks, type RunbookViewer } from "@/components/runbooks/viewer";
 import { Button } from "@/components/ui/button";
 import { useLiveSubscription } from "@/components/live/use-live-connection";
@@ -27,22 +27,22 @@ import {
   HEALTH_FILTER_VALUES,
   INSTANCE_TYPE_VALUES,
   PROBLEM_FILTER_VALUES,
-  parseTenantListParams,
-  searchParamsToRecord,
   tenantListParamsToSearch,
   type TenantFilterName,
   type TenantListParams,
 } from "./tenant-list-params";
 
-export function TenantsView({ viewer }: { viewer?: RunbookViewer }) {
+// The dialog (with the batch inputs' zod schemas) is its own chunk, fetched when it first opens.
+const BatchDialog = dynamic(() => import("@/components/runbooks/batches/batch-dialog").then((module) => module.BatchDialog), { ssr: false });
+
+/** `params` and `problems` are the page's reading of the URL (parse-tenant-list-params.ts, on the server). */
+export function TenantsView({ params, problems, viewer }: { params: TenantListParams; problems: string[]; viewer?: RunbookViewer }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
   const pathname = usePathname();
-  const searchParams = useSearchParams();
   const [navigating, startNavigation] = useTransition();
 
-  const { params, problems } = useMemo(() => parseTenantListParams(searchParamsToRecord(searchParams)), [searchParams]);
   const { data: list, dataUpdatedAt } = useSuspenseQuery(trpc.tenants.list.queryOptions(params));
 
   const refetch = () => void queryClient.invalidateQueries(trpc.tenants.list.pathFilter(), { cancelRefetch: false });

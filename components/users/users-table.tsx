@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 
 import { RoleBadge } from "@/components/layout/role-badge";
 import { ResetPasswordForm } from "@/components/users/reset-password-form";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { auditFilterSchema } from "./audit-list";
+import { auditFilterSchema } from "./audit-list-schemas";
 
 describe("audit filters", () => {
   it("refuse a NUL or other control character in a search text, which the database would reject", () => {

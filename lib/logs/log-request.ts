@@ -54,27 +54,3 @@ export const logSourceInput = z.object({
 export type LogSourceInput = z.input<typeof logSourceInput>;
 /** What the server reads after validation (tail capped, since-time in UTC). */
 export type LogSource = z.output<typeof logSourceInput>;
-
-/** The download link's query string: the same fields, as text. */
-export function logSourceToSearch(source: LogSourceInput): URLSearchParams {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(source)) {
-    if (value !== undefined) search.set(key, String(value));
-  }
-  return search;
-}
-
-/** The reverse, for `logSourceInput` to check: numbers and booleans arrive as text, blanks mean unset. */
-export function logSourceFromSearch(search: URLSearchParams): Record<string, unknown> {
-  const text = (key: string) => search.get(key) || undefined;
-  const number = (key: string) => (search.get(key) ? Number(search.get(key)) : undefined);
-  return {
-    tenantId: search.get("tenantId") ?? undefined,
-    pod: text("pod"),
-    container: text("container"),
-    previous: search.has("previous") ? ["1", "true"].includes(search.get("previous")!) : undefined,
-    tailLines: number("tailLines"),
-    sinceSeconds: number("sinceSeconds"),
-    sinceTime: text("sinceTime"),
-  };
-}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { checklistFilterSchema, evidenceAddSchema, taskUpdateSchema } from "./checklist";
+import { checklistFilterSchema, evidenceAddSchema, taskUpdateSchema } from "./checklist-schemas";
 
 const taskId = "11111111-1111-4111-8111-111111111111";
 const firstMessage = (result: { success: boolean; error?: { issues: { message: string }[] } }) => result.error?.issues[0]?.message;

@@ -1,5 +1,3 @@
-import { z } from "zod";
-
 /**
  * The automatic checks a checklist task can carry, evaluated continuously on the server from the
  * watch cache, the registry, the migration states and the run history (server/migration/gates.ts).
@@ -12,8 +10,7 @@ export const GATE_IDS = [
   "runbook-succeeded-in-staging",
 ] as const;
 
-export const gateIdSchema = z.enum(GATE_IDS);
-export type GateId = z.infer<typeof gateIdSchema>;
+export type GateId = (typeof GATE_IDS)[number];
 
 export const GATE_TITLES: Record<GateId, string> = {
   "production-backups-24h": "Every production tenant on Kubernetes has a successful backup in the last 24 h",

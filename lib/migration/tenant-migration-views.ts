@@ -1,12 +1,8 @@
 import { z } from "zod";
 
 import { tenantIdSchema } from "@/lib/tenants/tenant-id";
-import {
-  tenantMigrationStateSchema,
-  tenantStepReportSchema,
-  type TenantMigrationState,
-  type TenantMigrationStateOrNative,
-} from "@/lib/migration/tenant-states";
+import type { TenantMigrationState, TenantMigrationStateOrNative } from "@/lib/migration/tenant-states";
+import { tenantMigrationStateSchema, tenantStepReportSchema } from "@/lib/migration/tenant-state-schemas";
 
 /** One recorded change of a tenant's migration state, as the tenant page's Migration panel lists it. */
 export interface TenantMigrationEventView {

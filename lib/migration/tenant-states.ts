@@ -1,5 +1,3 @@
-import { z } from "zod";
-
 /**
  * A tenant's move from Docker Swarm to Kubernetes (the cold per-tenant migration of the plan):
  * on Swarm → scheduled (in a wave) → backed up (pg_dump + CephFS snapshot) → stopped on Swarm →
@@ -20,8 +18,7 @@ export const TENANT_MIGRATION_STATES = [
   "rolled-back",
 ] as const;
 
-export const tenantMigrationStateSchema = z.enum(TENANT_MIGRATION_STATES);
-export type TenantMigrationState = z.infer<typeof tenantMigrationStateSchema>;
+export type TenantMigrationState = (typeof TENANT_MIGRATION_STATES)[number];
 
 /** A tenant the portal has no migration row for was provisioned on Kubernetes. */
 export const NATIVE_STATE = "native" as const;
@@ -133,11 +130,3 @@ export function stageIndex(state: TenantMigrationStateOrNative): number {
   if (state === "rolled-back") return 0;
   return TENANT_MIGRATION_STATES.indexOf(state);
 }
-
-/** An attested step, through the portal or the migration scripts' API. */
-export const tenantStepReportSchema = z.object({
-  to: tenantMigrationStateSchema,
-  reason: z.string().trim().max(2000).optional(),
-  evidence: z.string().trim().max(4000).optional(),
-});
-export type TenantStepReport = z.infer<typeof tenantStepReportSchema>;

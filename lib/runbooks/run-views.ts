@@ -1,5 +1,3 @@
-import { z } from "zod";
-
 import type { Permission } from "@/lib/auth/permissions";
 import type { RunbookId, RunbookRisk, RunbookScope } from "./runbook-inputs";
 
@@ -122,20 +120,6 @@ export interface RunView {
   /** The run that undoes this one can be requested (an inverse exists and this run succeeded). */
   undo?: { runbookId: RunbookId; input: Record<string, unknown> };
 }
-
-/** The Runs page's filters; URL-held (one schema for the URL parser and the router). */
-export const runListInputSchema = z.object({
-  tenantId: z.string().uuid().optional(),
-  runbookId: z.string().max(64).optional(),
-  requestedBy: z.string().max(320).optional(),
-  state: z.enum(RUN_STATES).optional(),
-  /** ISO timestamps bounding requestedAt. */
-  from: z.string().datetime({ offset: true }).optional(),
-  to: z.string().datetime({ offset: true }).optional(),
-  cursor: z.string().max(200).optional(),
-  limit: z.number().int().min(1).max(200).default(50),
-});
-export type RunListInput = z.infer<typeof runListInputSchema>;
 
 export interface RunListResult {
   runs: RunView[];

@@ -1,20 +1,12 @@
 import { z } from "zod";
 
+import { RUNBOOK_IDS } from "./runbook-ids";
+
 /**
- * The runbooks' ids and the inputs each takes: one zod schema per runbook, shared by the Actions
- * dialog's form (react-hook-form + zodResolver), the tRPC router and the run row. The server-side
- * declarations live in server/runbooks/<id>.ts and import their schema from here.
+ * The inputs each runbook takes: one zod schema per runbook, shared by the Actions dialog's form
+ * (react-hook-form + zodResolver, loaded when the dialog opens), the tRPC router and the run row.
+ * The server-side declarations live in server/runbooks/<id>.ts and import their schema from here.
  */
-export const RUNBOOK_IDS = [
-  "restart-instance",
-  "stop-instance",
-  "start-instance",
-  "remove-stuck-pod",
-  "expand-volume",
-  "back-up-now",
-  "verify-instance",
-  "collect-diagnostics",
-] as const;
 export type RunbookId = (typeof RUNBOOK_IDS)[number];
 export const runbookIdSchema = z.enum(RUNBOOK_IDS);
 

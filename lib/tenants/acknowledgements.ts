@@ -1,8 +1,5 @@
-import { z } from "zod";
-
-import { hasControlCharacters } from "@/lib/text/control-characters";
 import type { RunbookId } from "@/lib/runbooks/runbook-inputs";
-import { PROBLEM_KINDS, type FleetSummary, type ProblemKind } from "@/lib/tenants/types";
+import type { FleetSummary, ProblemKind } from "@/lib/tenants/types";
 
 /**
  * Acknowledging a problem on "Needs attention": who, why and until when. It stops the problem
@@ -11,25 +8,6 @@ import { PROBLEM_KINDS, type FleetSummary, type ProblemKind } from "@/lib/tenant
 
 /** How long an acknowledgement may last: a known problem is looked at again within a week. */
 export const ACKNOWLEDGE_FOR_HOURS = [1, 4, 24, 72, 168] as const;
-
-export const acknowledgeProblemInputSchema = z.object({
-  tenantId: z.uuid("Not an instance id."),
-  problemKind: z.enum(PROBLEM_KINDS, { error: () => "Not a kind of problem the portal reports." }),
-  reason: z
-    .string()
-    .trim()
-    .min(3, "Say why it may wait (at least 3 characters).")
-    .max(500, "Keep the reason under 500 characters.")
-    .refine((reason) => !hasControlCharacters(reason), "The reason contains control characters (such as line breaks)."),
-  forHours: z
-    .number()
-    .int()
-    .refine((hours) => (ACKNOWLEDGE_FOR_HOURS as readonly number[]).includes(hours), `Choose one of ${ACKNOWLEDGE_FOR_HOURS.join(", ")} hours.`),
-});
-export type AcknowledgeProblemInput = z.infer<typeof acknowledgeProblemInputSchema>;
-
-export const withdrawAcknowledgementInputSchema = z.object({ acknowledgementId: z.uuid("Not an acknowledgement id.") });
-export type WithdrawAcknowledgementInput = z.infer<typeof withdrawAcknowledgementInputSchema>;
 
 export interface AcknowledgementView {
   id: string;

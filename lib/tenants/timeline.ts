@@ -1,7 +1,3 @@
-import { z } from "zod";
-
-import { tenantIdSchema } from "@/lib/tenants/tenant-id";
-
 /** What a tenant's timeline merges: the cluster's events, runbook runs, migration steps, registry changes. */
 export const TIMELINE_KINDS = ["kubernetes", "runbook", "migration", "registry"] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
@@ -14,14 +10,6 @@ export const TIMELINE_KIND_LABELS: Record<TimelineKind, string> = {
 };
 
 export const TIMELINE_MAX_ENTRIES = 200;
-
-export const tenantTimelineInputSchema = z.object({
-  id: tenantIdSchema,
-  /** Only these kinds; absent or empty means all. */
-  kinds: z.array(z.enum(TIMELINE_KINDS, { error: `Timeline kinds are ${TIMELINE_KINDS.join(", ")}.` })).optional(),
-  limit: z.number().int().min(1).max(TIMELINE_MAX_ENTRIES).optional(),
-});
-export type TenantTimelineInput = z.infer<typeof tenantTimelineInputSchema>;
 
 export type TimelineTone = "normal" | "success" | "warning" | "danger";
 

@@ -1,6 +1,7 @@
 import "server-only";
 
-import type { AuditEventRow, AuditFilter, AuditListInput, AuditListPage, AuditOutcome } from "@/lib/audit/audit-list";
+import type { AuditEventRow, AuditListPage, AuditOutcome } from "@/lib/audit/audit-list";
+import type { AuditFilter, AuditListInput } from "@/lib/audit/audit-list-schemas";
 import type { Prisma, PrismaClient } from "@/server/db/generated/client";
 
 const DEFAULT_PAGE_SIZE = 50;

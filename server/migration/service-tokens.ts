@@ -2,8 +2,9 @@ import "server-only";
 
 import { createHash, randomBytes } from "node:crypto";
 
-import type { CreateServiceTokenInput, ServiceTokenScope, ServiceTokenStatus, ServiceTokenView } from "@/lib/migration/service-tokens";
-import { createServiceTokenInputSchema } from "@/lib/migration/service-tokens";
+import type { ServiceTokenScope, ServiceTokenStatus, ServiceTokenView } from "@/lib/migration/service-tokens";
+import type { CreateServiceTokenInput } from "@/lib/migration/service-token-schemas";
+import { createServiceTokenInputSchema } from "@/lib/migration/service-token-schemas";
 import { recordAuditEvent, type AuditSource } from "@/server/audit/audit-log";
 import type { SessionUser } from "@/server/auth/session";
 import type { PrismaClient, ServiceToken } from "@/server/db/generated/client";

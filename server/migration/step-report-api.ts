@@ -2,7 +2,8 @@ import "server-only";
 
 import { z } from "zod";
 
-import { TENANT_MIGRATION_STATE_LABELS, tenantStepReportSchema } from "@/lib/migration/tenant-states";
+import { TENANT_MIGRATION_STATE_LABELS } from "@/lib/migration/tenant-states";
+import { tenantStepReportSchema } from "@/lib/migration/tenant-state-schemas";
 import { tenantIdSchema } from "@/lib/tenants/tenant-id";
 import { recordAuditEvent, type AuditActor, type AuditOutcome } from "@/server/audit/audit-log";
 import { auditSourceOf } from "@/server/audit/request-source";

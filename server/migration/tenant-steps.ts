@@ -1,6 +1,7 @@
 import "server-only";
 
-import { NATIVE_STATE, nextStates, type TenantMigrationState, type TenantMigrationStateOrNative, type TenantStepReport } from "@/lib/migration/tenant-states";
+import { NATIVE_STATE, nextStates, type TenantMigrationState, type TenantMigrationStateOrNative } from "@/lib/migration/tenant-states";
+import type { TenantStepReport } from "@/lib/migration/tenant-state-schemas";
 import { TENANT_MIGRATION_HISTORY_LIMIT, type TenantMigrationView } from "@/lib/migration/tenant-migration-views";
 import type { AuditActor, AuditSource } from "@/server/audit/audit-log";
 import type { PrismaClient } from "@/server/db/generated/client";

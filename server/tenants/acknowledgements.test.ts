@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { acknowledgeProblemInputSchema, groupAttention, unacknowledgedCount, type AttentionItem } from "@/lib/tenants/acknowledgements";
+import { groupAttention, unacknowledgedCount, type AttentionItem } from "@/lib/tenants/acknowledgements";
+import { acknowledgeProblemInputSchema } from "@/lib/tenants/acknowledgement-schemas";
 import type { FleetSummary } from "@/lib/tenants/types";
 import { acknowledgeProblem, activeAcknowledgements, withAcknowledgements, withdrawAcknowledgement } from "@/server/tenants/acknowledgements";
 import { useTestDatabase } from "@/scripts/test-support/test-database";

@@ -1,12 +1,7 @@
 import "server-only";
 
-import {
-  PROBLEM_RUNBOOKS,
-  RUNBOOK_TITLES,
-  type AcknowledgementView,
-  type AcknowledgeProblemInput,
-  type WithdrawAcknowledgementInput,
-} from "@/lib/tenants/acknowledgements";
+import { PROBLEM_RUNBOOKS, RUNBOOK_TITLES, type AcknowledgementView } from "@/lib/tenants/acknowledgements";
+import type { AcknowledgeProblemInput, WithdrawAcknowledgementInput } from "@/lib/tenants/acknowledgement-schemas";
 import type { FleetSummary, ProblemKind } from "@/lib/tenants/types";
 import { recordAuditEvent, type AuditSource } from "@/server/audit/audit-log";
 import type { PrismaClient } from "@/server/db/client";

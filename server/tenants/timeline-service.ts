@@ -1,6 +1,7 @@
 import "server-only";
 
-import { TIMELINE_MAX_ENTRIES, type TenantTimeline, type TenantTimelineInput } from "@/lib/tenants/timeline";
+import { TIMELINE_MAX_ENTRIES, type TenantTimeline } from "@/lib/tenants/timeline";
+import type { TenantTimelineInput } from "@/lib/tenants/timeline-schemas";
 import type { PrismaClient } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import type { TenantDirectory } from "./tenant-view";

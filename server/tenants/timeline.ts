@@ -1,6 +1,7 @@
 import "server-only";
 
-import { TENANT_MIGRATION_STATE_LABELS, tenantMigrationStateSchema } from "@/lib/migration/tenant-states";
+import { TENANT_MIGRATION_STATE_LABELS } from "@/lib/migration/tenant-states";
+import { tenantMigrationStateSchema } from "@/lib/migration/tenant-state-schemas";
 import { TIMELINE_KINDS, TIMELINE_MAX_ENTRIES, type TenantTimeline, type TimelineEntry, type TimelineKind, type TimelineTone } from "@/lib/tenants/timeline";
 import type { EventView } from "@/lib/tenants/types";
 

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 
-import { auditListInputOf, parseAuditListParams, type RawSearchParams } from "@/components/audit/audit-list-params";
+import { auditListInputOf, type RawSearchParams } from "@/components/audit/audit-list-params";
+import { parseAuditListParams } from "@/components/audit/parse-audit-list-params";
 import { AuditView } from "@/components/audit/audit-view";
 import { AccessDenied } from "@/components/layout/access-denied";
 import { QueryErrorBoundary } from "@/components/tenants/query-error-boundary";
@@ -18,14 +19,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   if (!session || !can(session.user.role, "audit:read")) {
     return <AccessDenied what="the Audit page" />;
   }
-  // Parsed exactly as the client parses them, so the prefetched query is the one the table reads.
-  const { params } = parseAuditListParams(await searchParams);
+  // Read here and handed to the view, so the prefetched query is the one the table reads.
+  const { params, problems } = parseAuditListParams(await searchParams);
   prefetch(trpc.audit.list.queryOptions(auditListInputOf(params)));
   return (
     <HydrateClient>
       <QueryErrorBoundary>
         <Suspense fallback={<TenantsListSkeleton />}>
-          <AuditView />
+          <AuditView params={params} problems={problems} />
         </Suspense>
       </QueryErrorBoundary>
     </HydrateClient>

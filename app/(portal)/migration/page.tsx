@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 
-import { parseChecklistParams, type RawSearchParams } from "@/components/migration/checklist/checklist-params";
+import type { RawSearchParams } from "@/components/migration/checklist/checklist-params";
+import { parseChecklistParams } from "@/components/migration/checklist/parse-checklist-params";
 import { MigrationOverview } from "@/components/migration/checklist/migration-overview";
 import { AccessDenied } from "@/components/layout/access-denied";
 import { QueryErrorBoundary } from "@/components/tenants/query-error-boundary";
@@ -15,8 +16,8 @@ export const metadata: Metadata = { title: "Migration · Fleetdeck" };
 export default async function MigrationPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const session = await getServerAuthSession();
   if (!session || !can(session.user.role, "migration:read")) return <AccessDenied what="the Migration page" />;
-  // Parsed exactly as the client parses them, so the prefetched queries are the ones it reads.
-  const { params } = parseChecklistParams(await searchParams);
+  // Read here and handed to the view, so the prefetched queries are the ones it reads.
+  const { params, problems } = parseChecklistParams(await searchParams);
   prefetch(trpc.migration.checklist.burnUp.queryOptions());
   prefetch(trpc.migration.checklist.list.queryOptions(params.filter));
   prefetch(trpc.migration.checklist.owners.queryOptions());
@@ -26,7 +27,7 @@ export default async function MigrationPage({ searchParams }: { searchParams: Pr
     <HydrateClient>
       <QueryErrorBoundary>
         <Suspense fallback={<TenantsListSkeleton />}>
-          <MigrationOverview canEdit={can(session.user.role, "migration:edit")} />
+          <MigrationOverview canEdit={can(session.user.role, "migration:edit")} params={params} problems={problems} />
         </Suspense>
       </QueryErrorBoundary>
     </HydrateClient>

@@ -4,16 +4,8 @@ import Link from "next/link";
 
 import { Field } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
-import {
-  PLAN_WEEKS,
-  PRIORITIES,
-  PRIORITY_LABELS,
-  TASK_STATUSES,
-  TASK_STATUS_LABELS,
-  WORKSTREAMS,
-  WORKSTREAM_LABELS,
-  type ChecklistFilter,
-} from "@/lib/migration/checklist";
+import { PLAN_WEEKS, PRIORITIES, PRIORITY_LABELS, TASK_STATUSES, TASK_STATUS_LABELS, WORKSTREAMS, WORKSTREAM_LABELS } from "@/lib/migration/checklist";
+import type { ChecklistFilter } from "@/lib/migration/checklist-schemas";
 import type { TaskOwnerView } from "@/server/migration/checklist/checklist-service";
 
 type FilterKey = keyof ChecklistFilter;

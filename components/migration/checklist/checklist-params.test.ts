@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { checklistParamsToSearch, parseChecklistParams } from "./checklist-params";
+import { checklistParamsToSearch } from "./checklist-params";
+import { parseChecklistParams } from "./parse-checklist-params";
 
 describe("the Migration page's URL", () => {
   it("keeps valid filters, reports bad ones and round-trips", () => {

@@ -3,20 +3,19 @@
 import dynamic from "next/dynamic";
 import { Skeleton } from "@/components/ui/skeleton";
 import Link from "next/link";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useMemo, useTransition } from "react";
+import { usePathname, useRouter } from "next/navigation";
+import { useCallback, useTransition } from "react";
 import { useQuery, useSuspenseQuery } from "@tanstack/react-query";
 
 import { BurnUpTiles, WorkstreamProgress } from "@/components/migration/burn-up/burn-up-tiles";
-import { searchParamsToRecord } from "@/components/tenants/tenant-list-params";
 import { useTRPC } from "@/components/trpc/client";
 import { buttonClassName } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { LinkProblems } from "@/components/ui/link-problems";
-import type { ChecklistFilter } from "@/lib/migration/checklist";
+import type { ChecklistFilter } from "@/lib/migration/checklist-schemas";
 
 import { ChecklistFilters } from "./checklist-filters";
-import { checklistParamsToSearch, parseChecklistParams, type ChecklistParams } from "./checklist-params";
+import { checklistParamsToSearch, type ChecklistParams } from "./checklist-params";
 import { ChecklistWeeks } from "./checklist-weeks";
 import { TaskDrawer } from "./task-drawer";
 
@@ -29,15 +28,14 @@ const BurnUpChart = dynamic(() => import("@/components/migration/burn-up/burn-up
 /**
  * The Migration page: the burn-up and its counts on top, then the checklist grouped by week with
  * its filters (in the URL); a task's details open in a drawer (`?task=<id>`). Without
- * migration:edit everything is shown and nothing offers a change.
+ * migration:edit everything is shown and nothing offers a change. `params` and `problems` are the
+ * page's reading of the URL (parse-checklist-params.ts, on the server).
  */
-export function MigrationOverview({ canEdit }: { canEdit: boolean }) {
+export function MigrationOverview({ canEdit, params, problems }: { canEdit: boolean; params: ChecklistParams; problems: string[] }) {
   const trpc = useTRPC();
   const router = useRouter();
   const pathname = usePathname();
-  const searchParams = useSearchParams();
   const [navigating, startNavigation] = useTransition();
-  const { params, problems } = useMemo(() => parseChecklistParams(searchParamsToRecord(searchParams)), [searchParams]);
 
   const { data: burnUp } = useSuspenseQuery(trpc.migration.checklist.burnUp.queryOptions());
   const { data: tasks } = useSuspenseQuery(trpc.migration.checklist.list.queryOptions(params.filter));

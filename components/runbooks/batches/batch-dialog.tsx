@@ -11,14 +11,8 @@ import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { Spinner } from "@/components/ui/spinner";
-import {
-  BATCH_RUNBOOK_IDS,
-  describeSelection,
-  runbookBatchCreateInputSchema,
-  type BatchRunbookId,
-  type BatchRunbookRequest,
-  type RunbookBatchSelection,
-} from "@/lib/runbooks/runbook-batches";
+import { BATCH_RUNBOOK_IDS, describeSelection, type BatchRunbookId } from "@/lib/runbooks/runbook-batches";
+import { runbookBatchCreateInputSchema, type BatchRunbookRequest, type RunbookBatchSelection } from "@/lib/runbooks/runbook-batch-schemas";
 
 import { newIdempotencyKey } from "../idempotency-key";
 import { runbookLabel } from "../run-style";

@@ -1,16 +1,8 @@
 import "server-only";
 
 import { computeBurnUp, dayOf, type BurnUp } from "@/lib/migration/burn-up";
-import {
-  MAX_EVIDENCE_FILE_BYTES,
-  MAX_EVIDENCE_FILE_LABEL,
-  type ChecklistFilter,
-  type EvidenceAdd,
-  type Priority,
-  type TaskStatus,
-  type TaskUpdate,
-  type Workstream,
-} from "@/lib/migration/checklist";
+import { MAX_EVIDENCE_FILE_BYTES, MAX_EVIDENCE_FILE_LABEL, type Priority, type TaskStatus, type Workstream } from "@/lib/migration/checklist";
+import type { ChecklistFilter, EvidenceAdd, TaskUpdate } from "@/lib/migration/checklist-schemas";
 import { gateKey, type GateId } from "@/lib/migration/gates";
 import { recordAuditEvent, type AuditSource } from "@/server/audit/audit-log";
 import type { Prisma, PrismaClient } from "@/server/db/generated/client";

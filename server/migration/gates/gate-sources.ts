@@ -1,7 +1,9 @@
 import "server-only";
 
-import { gateIdSchema, type GateId } from "@/lib/migration/gates";
-import { NATIVE_STATE, tenantMigrationStateSchema, type TenantMigrationStateOrNative } from "@/lib/migration/tenant-states";
+import type { GateId } from "@/lib/migration/gates";
+import { gateIdSchema } from "@/lib/migration/gate-schemas";
+import { NATIVE_STATE, type TenantMigrationStateOrNative } from "@/lib/migration/tenant-states";
+import { tenantMigrationStateSchema } from "@/lib/migration/tenant-state-schemas";
 import type { TenantSummary } from "@/lib/tenants/types";
 import type { PrismaClient } from "@/server/db/client";
 import type { ClusterReads } from "@/server/kube/cluster-source";

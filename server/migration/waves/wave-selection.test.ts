@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { waveCreateSchema, waveSelectionSchema } from "@/lib/migration/waves";
+import { waveCreateSchema, waveSelectionSchema } from "@/lib/migration/wave-schemas";
 import type { TenantRecord } from "@/lib/tenants/types";
 import { countedFailures, exitGate } from "./wave-service";
 import { batchOf, selectWaveTenants, tenantSize, type SelectionCandidate } from "./wave-selection";

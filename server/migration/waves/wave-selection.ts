@@ -1,6 +1,7 @@
 import "server-only";
 
-import type { TenantSize, WaveSelection, WaveSelectionPreview } from "@/lib/migration/waves";
+import type { TenantSize, WaveSelectionPreview } from "@/lib/migration/waves";
+import type { WaveSelection } from "@/lib/migration/wave-schemas";
 import type { TenantMigrationStateOrNative } from "@/lib/migration/tenant-states";
 import type { TenantRecord } from "@/lib/tenants/types";
 

@@ -1,13 +1,10 @@
 import "server-only";
 
 import {
-  waveSelectionSchema,
   type WaveAction,
   type WaveBatchStep,
   type WaveBoardView,
-  type WaveCreate,
   type WaveRunView,
-  type WaveSelection,
   type WaveSelectionPreview,
   type WaveState,
   type WaveStep,
@@ -16,6 +13,7 @@ import {
   WAVE_ATTESTED_STEPS,
   WAVE_STEP_LABELS,
 } from "@/lib/migration/waves";
+import { waveSelectionSchema, type WaveCreate, type WaveSelection } from "@/lib/migration/wave-schemas";
 import { TENANT_MIGRATION_STATE_LABELS, type TenantMigrationState, type TenantMigrationStateOrNative } from "@/lib/migration/tenant-states";
 import type { TenantSummary } from "@/lib/tenants/types";
 import { recordAuditEvent, type AuditSource } from "@/server/audit/audit-log";

@@ -1,7 +1,7 @@
 import "server-only";
 
 import { can, type Role } from "@/lib/auth/permissions";
-import type { BatchRunbookRequest } from "@/lib/runbooks/runbook-batches";
+import type { BatchRunbookRequest } from "@/lib/runbooks/runbook-batch-schemas";
 import { TERMINAL_RUN_STATES, type RunView } from "@/lib/runbooks/run-views";
 import { recordAuditEvent } from "@/server/audit/audit-log";
 import type { Prisma, PrismaClient } from "@/server/db/generated/client";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { batchRunKey, describeSelection, runbookBatchCreateInputSchema, runbookBatchSelectionSchema } from "@/lib/runbooks/runbook-batches";
+import { batchRunKey, describeSelection } from "@/lib/runbooks/runbook-batches";
+import { runbookBatchCreateInputSchema, runbookBatchSelectionSchema } from "@/lib/runbooks/runbook-batch-schemas";
 import { approvalReasons, countedBatchFailures, skipGroups } from "./batch-service";
 
 describe("runs over a selection", () => {

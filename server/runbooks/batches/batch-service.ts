@@ -6,18 +6,15 @@ import {
   describeSelection,
   RUNBOOK_BATCH_ITEM_STATES,
   type BatchRunbookId,
-  type BatchRunbookRequest,
   type RunbookBatchCounts,
-  type RunbookBatchCreateInput,
   type RunbookBatchItemState,
   type RunbookBatchItemsResult,
-  type RunbookBatchPreviewInput,
   type RunbookBatchPreviewView,
-  type RunbookBatchSelection,
   type RunbookBatchSkipGroup,
   type RunbookBatchState,
   type RunbookBatchView,
 } from "@/lib/runbooks/runbook-batches";
+import type { BatchRunbookRequest, RunbookBatchCreateInput, RunbookBatchPreviewInput, RunbookBatchSelection } from "@/lib/runbooks/runbook-batch-schemas";
 import type { RunState } from "@/lib/runbooks/run-views";
 import type { TenantSummary } from "@/lib/tenants/types";
 import { recordAuditEvent, type AuditSource } from "@/server/audit/audit-log";

@@ -10,11 +10,11 @@ import {
   TERMINAL_RUN_STATES,
   type RunbookActionView,
   type RunbookPreviewView,
-  type RunListInput,
   type RunListResult,
   type RunState,
   type RunView,
 } from "@/lib/runbooks/run-views";
+import type { RunListInput } from "@/lib/runbooks/run-list-schema";
 import type { RunbookRequest } from "@/lib/runbooks/runbook-inputs";
 import { recordAuditEvent, type AuditSource } from "@/server/audit/audit-log";
 import type { SessionUser } from "@/server/auth/session";

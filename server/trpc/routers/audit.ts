@@ -1,6 +1,6 @@
 import "server-only";
 
-import { auditListInputSchema } from "@/lib/audit/audit-list";
+import { auditListInputSchema } from "@/lib/audit/audit-list-schemas";
 import { listAuditEvents } from "@/server/audit/audit-query";
 import { createTRPCRouter, requirePermission } from "@/server/trpc/init";
 

@@ -4,7 +4,7 @@ import { tracked } from "@trpc/server";
 
 import type { ClusterDiagnosticsView } from "@/lib/cluster/views";
 import { fleetSummaryInputSchema } from "@/lib/tenants/tenant-list";
-import { acknowledgeProblemInputSchema, withdrawAcknowledgementInputSchema } from "@/lib/tenants/acknowledgements";
+import { acknowledgeProblemInputSchema, withdrawAcknowledgementInputSchema } from "@/lib/tenants/acknowledgement-schemas";
 import { auditSourceOf } from "@/server/audit/request-source";
 import { runtime } from "@/server/runtime";
 import { acknowledgeProblem, activeAcknowledgements, withAcknowledgements, withdrawAcknowledgement } from "@/server/tenants/acknowledgements";

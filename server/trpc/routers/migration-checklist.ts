@@ -1,6 +1,6 @@
 import "server-only";
 
-import { checklistFilterSchema, evidenceAddSchema, evidenceRemoveSchema, taskIdSchema, taskUpdateSchema } from "@/lib/migration/checklist";
+import { checklistFilterSchema, evidenceAddSchema, evidenceRemoveSchema, taskIdSchema, taskUpdateSchema } from "@/lib/migration/checklist-schemas";
 import { z } from "zod";
 
 import { auditSourceOf } from "@/server/audit/request-source";

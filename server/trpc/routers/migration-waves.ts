@@ -2,7 +2,7 @@ import "server-only";
 
 import { z } from "zod";
 
-import { waveActionSchema, waveAttestSchema, waveCreateSchema, waveIdSchema, waveRollbackSchema, waveSelectionSchema } from "@/lib/migration/waves";
+import { waveActionSchema, waveAttestSchema, waveCreateSchema, waveIdSchema, waveRollbackSchema, waveSelectionSchema } from "@/lib/migration/wave-schemas";
 import { auditSourceOf } from "@/server/audit/request-source";
 import { runtime } from "@/server/runtime";
 import { createTRPCRouter, requirePermission } from "@/server/trpc/init";

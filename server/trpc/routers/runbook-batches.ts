@@ -8,7 +8,7 @@ import {
   runbookBatchListInputSchema,
   runbookBatchPreviewInputSchema,
   runbookBatchRejectInputSchema,
-} from "@/lib/runbooks/runbook-batches";
+} from "@/lib/runbooks/runbook-batch-schemas";
 import { auditSourceOf } from "@/server/audit/request-source";
 import { runtime } from "@/server/runtime";
 import { createTRPCRouter, requirePermission } from "@/server/trpc/init";

@@ -12,7 +12,7 @@ import {
   tenantRunsInputSchema,
 } from "@/lib/runbooks/runbook-requests";
 import type { RunbookRequest } from "@/lib/runbooks/runbook-inputs";
-import { runListInputSchema } from "@/lib/runbooks/run-views";
+import { runListInputSchema } from "@/lib/runbooks/run-list-schema";
 import { auditSourceOf } from "@/server/audit/request-source";
 import { runbookBatchesRouter } from "@/server/trpc/routers/runbook-batches";
 import { runtime } from "@/server/runtime";

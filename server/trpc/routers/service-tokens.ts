@@ -2,7 +2,7 @@ import "server-only";
 
 import { z } from "zod";
 
-import { createServiceTokenInputSchema } from "@/lib/migration/service-tokens";
+import { createServiceTokenInputSchema } from "@/lib/migration/service-token-schemas";
 import { auditSourceOf } from "@/server/audit/request-source";
 import { createServiceToken, listServiceTokens, revokeServiceToken } from "@/server/migration/service-tokens";
 import { createTRPCRouter, requirePermission } from "@/server/trpc/init";

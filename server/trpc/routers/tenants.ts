@@ -8,7 +8,7 @@ import { runtime } from "@/server/runtime";
 import { getOrphanDetail, getTenantDetail, listTenants, watchTenantDetail } from "@/server/tenants/tenant-service";
 import { tenantIdSchema } from "@/lib/tenants/tenant-id";
 import { tenantListInputSchema } from "@/lib/tenants/tenant-list";
-import { tenantTimelineInputSchema } from "@/lib/tenants/timeline";
+import { tenantTimelineInputSchema } from "@/lib/tenants/timeline-schemas";
 import { getTenantTimeline } from "@/server/tenants/timeline-service";
 import { createTRPCRouter, requirePermission } from "@/server/trpc/init";
 

@@ -1,4 +1,4 @@
-import { auditFilterSchema } from "@/lib/audit/audit-list";
+import { auditFilterSchema } from "@/lib/audit/audit-list-schemas";
 import { recordAuditEvent } from "@/server/audit/audit-log";
 import { auditCsvHeader, auditCsvLines } from "@/server/audit/audit-csv";
 import { streamAuditEvents } from "@/server/audit/audit-query";

@@ -1,6 +1,7 @@
 import { logFileName } from "@/components/logs/log-download";
 import { badInput, plainText, portalRoute } from "@/server/http/portal-route";
-import { logSourceFromSearch, logSourceInput } from "@/lib/logs/log-request";
+import { logSourceInput } from "@/lib/logs/log-request";
+import { logSourceFromSearch } from "@/lib/logs/log-source-search";
 import { isNotFound, openLogStream } from "@/server/logs/log-service";
 import { runtime } from "@/server/runtime";
 import type { LogLine } from "@/lib/logs/types";

@@ -3,7 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { logsPageTitle } from "@/components/layout/page-title";
 import { LogViewer } from "@/components/logs/log-viewer";
 import { LogsAccessDenied } from "@/components/logs/logs-access-denied";
-import { parseLogViewParams } from "@/components/logs/log-view-params";
+import { parseLogViewParams } from "@/components/logs/parse-log-view-params";
 import { TenantNotFound } from "@/components/tenants/detail/tenant-not-found";
 import { can } from "@/lib/auth/permissions";
 import { getServerAuthSession } from "@/server/auth/session";

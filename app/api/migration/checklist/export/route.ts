@@ -1,4 +1,4 @@
-import { checklistFilterSchema, exportFormatSchema } from "@/lib/migration/checklist";
+import { checklistFilterSchema, exportFormatSchema } from "@/lib/migration/checklist-schemas";
 import { recordAuditEvent } from "@/server/audit/audit-log";
 import { auditSourceOf } from "@/server/audit/request-source";
 import { badInput, plainText, portalRoute } from "@/server/http/portal-route";
