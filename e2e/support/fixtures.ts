@@ -22,6 +22,8 @@ export async function signIn(page: Page, role: Role) {
   await page.getByLabel("Password").fill(demoPassword);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).not.toHaveURL(/\/sign-in/);
+  // The shell's Sign out is disabled until React hydrated the page: a click before that would land on dead HTML.
+  await expect(page.getByTestId("sign-out").first()).toBeEnabled();
 }
 
 export const test = base.extend<{ cluster: ClusterControl | undefined; signInAs: (role: Role) => Promise<void> }>({
