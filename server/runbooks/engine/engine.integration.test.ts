@@ -57,12 +57,16 @@ function tenant(databaseName: string): TenantRecord {
 
 /** A healthy tenant of the requested instance type not used by another test yet. */
 const used = new Set<string>();
-const TYPED: readonly TenantRecord["instanceType"][] = ["staging", "production"];
 async function healthyTenant(type?: TenantRecord["instanceType"], also: (record: TenantRecord) => boolean = () => true): Promise<TenantRecord> {
   // Waited for: under load a tenant an earlier test restarted may still have its old pod going.
-  // A test that takes any type leaves the staging and production tenants to the tests that need one,
-  // as long as another type has a healthy tenant (the fleet has only a few of each).
-  const pick = () => (type ? undefined : healthy((candidate) => !TYPED.includes(candidate.instanceType))) ?? healthy(() => true);
+  // A test that takes any type leaves the staging tenants (four, one of them OOM-looping) to the
+  // test that needs one: development first, then production (the fleet has many), staging last.
+  const pick = () =>
+    type
+      ? healthy(() => true)
+      : (healthy((candidate) => candidate.instanceType === "development") ??
+        healthy((candidate) => candidate.instanceType !== "staging") ??
+        healthy(() => true));
   const healthy = (fits: (record: TenantRecord) => boolean) =>
     records.find((candidate) => {
       if (used.has(candidate.id) || (type && candidate.instanceType !== type) || !also(candidate) || !fits(candidate)) return false;
