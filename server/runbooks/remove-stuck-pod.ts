@@ -11,7 +11,9 @@ type Input = RunbookInput<"remove-stuck-pod">;
  * Removes one pod of the instance so its Deployment makes a new one: through the Eviction API by
  * default, so PodDisruptionBudgets hold (a 429 names the budget); or, admin-only and with a reason,
  * force-deleted with grace 0 for a pod stuck Terminating. Both name the pod's uid, so a newer pod
- * that took the same name is never hit.
+ * that took the same name is never hit. Either mutation is previewed by the engine with a dry run
+ * (an eviction or delete with dryRun=All) and confirmed against that preview
+ * (server/runbooks/engine/preview.ts).
  */
 export const removeStuckPod: RunbookDefinition<Input> = {
   id: "remove-stuck-pod",

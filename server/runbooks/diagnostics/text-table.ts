@@ -2,7 +2,8 @@ import "server-only";
 
 /**
  * Columns padded to their widest cell, two spaces apart, the last one unpadded: how kubectl
- * prints a table, so events.txt and describe.txt read like its output.
+ * prints a table, so events.txt and describe.txt read like its output. Pure formatting: no cluster
+ * request and no change, so nothing here needs a dry-run preview.
  */
 export function textTable(header: readonly string[], rows: readonly (readonly string[])[], indent = ""): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)));

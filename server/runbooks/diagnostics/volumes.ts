@@ -5,7 +5,8 @@ import { formatBytes, textTable } from "./text-table";
 
 /**
  * volumes.txt: each claim's usage as the portal's cache last read it from the kubelet's volume
- * stats (no request is made for it: the numbers are the ones the portal's bars show).
+ * stats (no request is made for it: the numbers are the ones the portal's bars show). It changes
+ * nothing in the cluster, so it has no dry-run preview: the diagnostics runbook's archive is read-only.
  */
 export function formatVolumes(claims: readonly string[], usageOf: (pvc: string) => VolumeUsage | undefined): string {
   if (claims.length === 0) return "No PersistentVolumeClaims in the namespace.\n";
