@@ -18,7 +18,8 @@ export function testPostgres(env: NodeJS.ProcessEnv = process.env): { url: strin
   return { reason: (started.stderr || started.stdout || `scripts/start-test-postgres.sh exited with ${started.status}`).trim() };
 }
 
-async function onServer(baseUrl: string, sql: string): Promise<void> {
+/** Runs one statement on the server `baseUrl` names (CREATE or DROP DATABASE), on a connection of its own. */
+export async function onServer(baseUrl: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: baseUrl });
   await client.connect();
   try {

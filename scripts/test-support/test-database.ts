@@ -2,12 +2,12 @@ import "server-only";
 
 // The throw-away database a Vitest suite runs against. Imported by tests only.
 import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 
 import { closeDb, openDb, resolveDatabaseTarget } from "@/server/db/connect";
 import type { Prisma, PrismaClient } from "@/server/db/generated/client";
 import { applyMigrations } from "@/server/db/migrate";
+import { onServer } from "@/scripts/lib/test-postgres";
 
 /** A table by its client property: "auditEvent", "tenant", "user". */
 export type TableName = Uncapitalize<Prisma.ModelName>;
@@ -34,16 +34,6 @@ export const testDatabaseBackends: { name: string; postgresUrl?: string }[] = [
   ...(process.env.TEST_DATABASE_URL?.trim() ? [{ name: "PostgreSQL", postgresUrl: process.env.TEST_DATABASE_URL.trim() }] : []),
 ];
 
-async function onPostgres(baseUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: baseUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 /**
  * An in-memory PGlite database for the enclosing suite (file or `describe`): migrated before its
  * first test, closed after its last. The client is opened now, so the suite can hold it in a
@@ -60,12 +50,12 @@ export function useTestDatabase(options: TestDatabaseOptions = {}): PrismaClient
   // The client connects on its first query, after beforeAll made the database it names.
   const db = openDb(resolveDatabaseTarget(url));
   beforeAll(async () => {
-    if (options.postgresUrl) await onPostgres(options.postgresUrl, `CREATE DATABASE "${name}"`);
+    if (options.postgresUrl) await onServer(options.postgresUrl, `CREATE DATABASE "${name}"`);
     await applyMigrations(db);
   });
   afterAll(async () => {
     await closeDb(db);
-    if (options.postgresUrl) await onPostgres(options.postgresUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    if (options.postgresUrl) await onServer(options.postgresUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   });
   const tables = options.emptyBeforeEach ?? [];
   if (tables.length > 0) {

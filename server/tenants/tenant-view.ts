@@ -101,6 +101,21 @@ function pickPods(objects: TenantObjects): PodView[] {
   return objects.pods.map((pod) => podStatus(pod)).sort((a, b) => (b.createdAt ?? "").localeCompare(a.createdAt ?? ""));
 }
 
+/** What a summary says of the tenant from its registry row alone. */
+function registryFields(record: TenantRecord) {
+  return {
+    id: record.id,
+    name: record.name,
+    databaseName: record.databaseName,
+    customerId: record.customerId,
+    customerEmail: record.customerEmail,
+    instanceType: record.instanceType,
+    odooVersion: record.odooVersion,
+    billingStatus: record.billingStatus,
+    cluster: record.cluster,
+  } satisfies Partial<TenantSummary>;
+}
+
 /** Pure derivation of one summary from a record and the cache (exported for tests and benches). */
 export function buildTenantSummary(
   cluster: ClusterReads,
@@ -126,15 +141,7 @@ export function buildTenantSummary(
   });
   const usages = objects.pvcs.map((pvc) => pvc.usedPercent).filter((p): p is number => p !== undefined);
   return {
-    id: record.id,
-    name: record.name,
-    databaseName: record.databaseName,
-    customerId: record.customerId,
-    customerEmail: record.customerEmail,
-    instanceType: record.instanceType,
-    odooVersion: record.odooVersion,
-    billingStatus: record.billingStatus,
-    cluster: record.cluster,
+    ...registryFields(record),
     namespace: objects.namespace,
     health,
     healthReason,
@@ -764,15 +771,7 @@ export class TenantDirectory {
 /** A registry row whose cluster the portal has no connection to: listed, "unknown", saying why. */
 function unconnectedSummary(record: TenantRecord, configured: string[], migrationState: TenantMigrationStateOrNative, now: Date): TenantSummary {
   return {
-    id: record.id,
-    name: record.name,
-    databaseName: record.databaseName,
-    customerId: record.customerId,
-    customerEmail: record.customerEmail,
-    instanceType: record.instanceType,
-    odooVersion: record.odooVersion,
-    billingStatus: record.billingStatus,
-    cluster: record.cluster,
+    ...registryFields(record),
     namespace: undefined,
     health: "unknown",
     healthReason: `Runs in cluster "${record.cluster}", which this portal is not connected to (it reads ${configured.map((name) => `"${name}"`).join(", ") || "no cluster"})`,
